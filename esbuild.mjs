@@ -1,0 +1,72 @@
+// One build for everything that ships: the extension host bundle, the `peermesh` CLI, the
+// dashboard webview; and, with --tests, the suite that runs inside VS Code.
+//   node esbuild.mjs [--production] [--watch] [--tests]
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const require = createRequire(import.meta.url);
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+const node = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  // vscode is provided by the editor; the optional native ws helpers are not used.
+  external: ['vscode', 'bufferutil', 'utf-8-validate'],
+};
+
+const builds = [
+  { ...node, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js' },
+  {
+    ...node,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    entryPoints: ['webview-ui/src/main.ts'],
+    outfile: 'dist/webview/dashboard.js',
+  },
+];
+
+if (args.has('--tests')) {
+  builds.push({
+    ...node,
+    entryPoints: ['test/vscode/suite/index.ts'],
+    outfile: 'out/test/vscode/suite/index.js',
+    external: [...node.external, 'mocha'],
+  });
+}
+
+function copyAssets() {
+  mkdirSync('dist', { recursive: true });
+  const wasm = require.resolve('sql.js/dist/sql-wasm.wasm');
+  copyFileSync(wasm, path.join('dist', 'sql-wasm.wasm'));
+}
+
+copyAssets();
+if (args.has('--watch')) {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('esbuild: watching for changes');
+} else {
+  const started = Date.now();
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  console.log(`esbuild: built ${builds.length} bundles in ${Date.now() - started} ms`);
+}

@@ -1,0 +1,104 @@
+/**
+ * The core's public face: the services the broker dispatches into. `createMesh()` in
+ * `mesh.ts` builds them over one {@link SqlDb}. Every method is synchronous unless it waits
+ * (lock queue, event long-poll); every mutating method runs in one transaction and appends
+ * its event(s) in that same transaction. Failures throw {@link BrokerError} with a reason.
+ */
+import type {
+  Lock, Message, MeshEvent, Peer, Scope, StateEntry, EventType, MessageKind, PeerStatus,
+} from '../protocol/entities';
+import type { LockTarget, Recipients } from '../protocol/methods';
+
+/** Registration data after validation (defaults applied). */
+export interface PeerIntroData {
+  name: string;
+  kind: Peer['kind'];
+  pid: number | null;
+  cwd: string | null;
+  workspace: string | null;
+  summary: string;
+}
+
+export interface PeersService {
+  /** New peer with a fresh id; `sessionHash` is the sha256 of its session secret. Emits peer_joined. */
+  register(intro: PeerIntroData, sessionHash: string): Peer;
+  /** Same peer again after a reconnect. Throws `unauthorized` if the hash does not match. */
+  resume(peerId: string, sessionHash: string): Peer;
+  /** The connection dropped; the grace period starts (locks kept until it ends). */
+  disconnected(peerId: string): void;
+  /** Left on purpose: gone now, its locks released now. Emits peer_left. */
+  leave(peerId: string): void;
+  /** Records activity (requests) for away detection; cheap, not journaled every time. */
+  touch(peerId: string): void;
+  get(peerId: string): Peer | undefined;
+  /** Throws `notFound` with a clear message. */
+  require(peerId: string): Peer;
+  /** Finds a live peer by id or by name. */
+  find(idOrName: string): Peer | undefined;
+  /** Peers in the caller's scope: machine = all, workspace = same workspace, repo = same git root. */
+  list(callerId: string, scope: Scope, includeGone: boolean): Peer[];
+  update(peerId: string, change: { summary?: string; status?: Exclude<PeerStatus, 'gone'>; name?: string }): Peer;
+}
+
+export interface MessagesService {
+  /** Stores one message per recipient, stamped with the sender; emits message_sent per message. */
+  send(from: string, to: Recipients, kind: MessageKind, body: string, replyTo?: number): Message[];
+  /** The peer's messages; queued ones returned here become delivered. */
+  inbox(peerId: string, unreadOnly: boolean, limit: number): { messages: Message[]; unread: number };
+  markRead(peerId: string, ids: number[]): number;
+  ack(peerId: string, ids: number[]): number;
+  get(id: number): Message | undefined;
+}
+
+export interface StateService {
+  get(namespace: string, key: string): StateEntry | undefined;
+  /** `ifVersion`: compare-and-set (0 = must not exist); throws `versionMismatch` with `{ currentVersion }`. */
+  set(author: string, namespace: string, key: string, value: unknown, opts?: { ifVersion?: number; ttlSeconds?: number }): StateEntry;
+  delete(author: string, namespace: string, key: string, ifVersion?: number): boolean;
+  list(namespace: string, prefix: string, limit: number): StateEntry[];
+}
+
+export interface LocksService {
+  /**
+   * Claims `target` for `holder`. Re-acquiring the same target renews it (`renewed: true`).
+   * Without `waitMs` (or 0) a conflict throws `lockConflict` at once, naming holder, reason and
+   * time left; with it, the request queues FIFO until it can be granted or the wait ends
+   * (then `timeout`, still naming the holder).
+   */
+  acquire(holder: string, target: LockTarget, opts: { reason: string; ttlSeconds?: number; waitMs?: number }): Promise<{ lock: Lock; renewed: boolean }>;
+  /** Releases the holder's lock(s) on exactly that target, or the lock with that id. */
+  release(holder: string, which: { target?: LockTarget; lockId?: number }): Lock[];
+  renew(holder: string, lockId: number, ttlSeconds?: number): Lock;
+  /** Locks of other peers that conflict with `target`. */
+  check(caller: string, target: LockTarget): Lock[];
+  list(filter: { path?: string; holder?: string; callerCwd?: string | null }): Lock[];
+}
+
+export interface EventsService {
+  read(since: number, types: readonly EventType[] | undefined, limit: number): { events: MeshEvent[]; cursor: number };
+  /** Like read, but if nothing is newer than `since`, waits up to `waitMs` for it. */
+  wait(since: number, types: readonly EventType[] | undefined, limit: number, waitMs: number): Promise<{ events: MeshEvent[]; cursor: number }>;
+  lastSeq(): number;
+}
+
+export interface MeshCounts {
+  peers: number; livePeers: number; messages: number; unreadMessages: number;
+  stateEntries: number; locks: number; events: number;
+}
+
+export interface Mesh {
+  readonly peers: PeersService;
+  readonly messages: MessagesService;
+  readonly state: StateService;
+  readonly locks: LocksService;
+  readonly events: EventsService;
+  counts(): MeshCounts;
+  /** Expires locks and state, ends grace periods of vanished peers, prunes by retention. */
+  sweep(): void;
+  /** Called after every appended event (inside the transaction: defer side effects). */
+  onEvent(listener: (event: MeshEvent) => void): () => void;
+  /** Called with each stored message (one per recipient). */
+  onMessage(listener: (message: Message) => void): () => void;
+  /** Stops timers and rejects pending waits with `unavailable`. */
+  dispose(): void;
+}

@@ -1,0 +1,59 @@
+/**
+ * Errors that cross the wire carry a typed `reason`, so callers branch on data and never on
+ * message text: `BrokerError.is(e, 'lockConflict')`.
+ */
+export const errorReasons = [
+  /** The input failed validation; `message` says which field and why. */
+  'invalidInput',
+  /** A frame was not JSON, or not JSON-RPC, or too large. */
+  'badFrame',
+  /** The caller has not registered, or its proof or session secret is wrong. */
+  'unauthorized',
+  /** The lock (or part of it) is held by another peer; `data` is a {@link LockConflictData}. */
+  'lockConflict',
+  /** The caller asked to release or renew a lock it does not hold. */
+  'notHolder',
+  /** Compare-and-set failed: `data` has `{ currentVersion }`. */
+  'versionMismatch',
+  /** The peer, message, key or lock does not exist. */
+  'notFound',
+  /** A wait (lock queue, long-poll) ended without success. */
+  'timeout',
+  /** The broker is shutting down or not reachable. */
+  'unavailable',
+  /** Something that should not happen; logged by the broker. */
+  'internal',
+] as const;
+
+export type ErrorReason = (typeof errorReasons)[number];
+
+/** JSON-RPC error code used for every PeerMesh error; the reason is in `data.reason`. */
+export const meshErrorCode = -32000;
+
+export class BrokerError extends Error {
+  override readonly name = 'BrokerError';
+  constructor(
+    readonly reason: ErrorReason,
+    message: string,
+    readonly data?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+
+  static is(e: unknown, reason?: ErrorReason): e is BrokerError {
+    return e instanceof BrokerError && (reason === undefined || e.reason === reason);
+  }
+
+  /** The JSON-RPC `error.data` payload. */
+  toData(): { reason: ErrorReason } & Record<string, unknown> {
+    return { ...this.data, reason: this.reason };
+  }
+
+  /** Rebuilds a BrokerError from a JSON-RPC error (code, message, data). */
+  static fromWire(message: string, data: unknown): BrokerError {
+    const d = (data ?? {}) as Record<string, unknown>;
+    const reason = errorReasons.includes(d.reason as ErrorReason) ? (d.reason as ErrorReason) : 'internal';
+    const { reason: _ignored, ...rest } = d;
+    return new BrokerError(reason, message, rest);
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The database schema, as an ordered list of migrations. `user_version` records how many
+ * have been applied. Never edit a shipped migration: add a new one.
+ */
+import type { SqlJsDb } from './sqljs';
+
+export const migrations: readonly string[] = [
+  // 1: peers, messages, state, locks, events, meta
+  `
+  CREATE TABLE peers (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    pid INTEGER,
+    cwd TEXT,
+    workspace TEXT,
+    git_root TEXT,
+    git_branch TEXT,
+    summary TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL,
+    connected_at INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL,
+    -- sha256 of the session secret; a resume must present the secret
+    session_hash TEXT NOT NULL,
+    -- when the peer's connection dropped (NULL while connected); drives the grace period
+    disconnected_at INTEGER
+  );
+  CREATE INDEX peers_status ON peers(status);
+
+  CREATE TABLE messages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    from_peer TEXT NOT NULL,
+    from_name TEXT NOT NULL,
+    to_peer TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    body TEXT NOT NULL,
+    thread_id INTEGER NOT NULL,
+    reply_to INTEGER,
+    broadcast INTEGER NOT NULL DEFAULT 0,
+    state TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    delivered_at INTEGER,
+    read_at INTEGER,
+    acked_at INTEGER
+  );
+  CREATE INDEX messages_to ON messages(to_peer, state);
+  CREATE INDEX messages_created ON messages(created_at);
+
+  CREATE TABLE state (
+    namespace TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    author TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    PRIMARY KEY (namespace, key)
+  );
+  CREATE INDEX state_expires ON state(expires_at) WHERE expires_at IS NOT NULL;
+
+  CREATE TABLE locks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    path TEXT NOT NULL,
+    root TEXT,
+    rel_path TEXT NOT NULL,
+    start_line INTEGER,
+    end_line INTEGER,
+    holder TEXT NOT NULL,
+    holder_name TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX locks_path ON locks(path);
+  CREATE INDEX locks_holder ON locks(holder);
+  CREATE INDEX locks_expires ON locks(expires_at);
+
+  CREATE TABLE events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    type TEXT NOT NULL,
+    peer TEXT,
+    at INTEGER NOT NULL,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX events_at ON events(at);
+
+  -- small durable settings of the store itself (e.g. the last journal sequence applied)
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
+];
+
+/** Applies the migrations the database has not seen yet; returns how many ran. */
+export function migrate(db: SqlJsDb): number {
+  const current = Number(db.get<{ user_version: number }>('PRAGMA user_version')?.user_version ?? 0);
+  if (current > migrations.length) {
+    throw new Error(`database schema ${current} is newer than this PeerMesh understands (${migrations.length}); upgrade PeerMesh`);
+  }
+  for (let v = current; v < migrations.length; v++) {
+    db.exec(`BEGIN; ${migrations[v]}; PRAGMA user_version = ${v + 1}; COMMIT;`);
+  }
+  return migrations.length - current;
+}
