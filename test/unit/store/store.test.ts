@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DurableStore } from '../../../src/store/store';
+
+/** A copy of the store's files as they are on disk now: what a crash right now would leave. */
+async function crashCopy(dir: string): Promise<string> {
+  const copy = await fs.mkdtemp(path.join(os.tmpdir(), 'pm-crash-'));
+  for (const f of await fs.readdir(dir)) await fs.copyFile(path.join(dir, f), path.join(copy, f));
+  return copy;
+}
+
+function addEvent(store: DurableStore, n: number): void {
+  store.db.run('INSERT INTO events(type, peer, at, data) VALUES (?, ?, ?, ?)', ['state_changed', 'p-1', n, JSON.stringify({ n })]);
+}
+
+function eventNumbers(store: DurableStore): number[] {
+  return store.db.all<{ at: number }>('SELECT at FROM events ORDER BY seq').map((r) => r.at);
+}
+
+describe('store: journal + snapshots', () => {
+  let dir: string;
+  const open: DurableStore[] = [];
+  const openStore = async (d: string, opts: Partial<Parameters<typeof DurableStore.open>[0]> = {}) => {
+    const s = await DurableStore.open({ dir: d, ...opts });
+    open.push(s);
+    return s;
+  };
+
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pm-store-'));
+  });
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close().catch(() => undefined);
+  });
+
+  it('keeps every acknowledged write across a crash (no close, no snapshot)', async () => {
+    const store = await openStore(dir);
+    for (let i = 1; i <= 50; i++) addEvent(store, i);
+    await store.durable();
+    const reopened = await openStore(await crashCopy(dir));
+    assert.deepEqual(eventNumbers(reopened), Array.from({ length: 50 }, (_, i) => i + 1));
+  });
+
+  it('group-commits: many transactions in one turn share one fsync', async () => {
+    const store = await openStore(dir);
+    const before = store.stats().flushes;
+    for (let i = 1; i <= 200; i++) addEvent(store, i);
+    await store.durable();
+    const flushes = store.stats().flushes - before;
+    assert.ok(flushes >= 1 && flushes <= 2, `expected one or two group flushes for 200 writes, saw ${flushes}`);
+  });
+
+  it('durable() waits for the flush of the latest write', async () => {
+    const store = await openStore(dir);
+    addEvent(store, 1);
+    const journal = path.join(dir, 'journal.jsonl');
+    const sizeBefore = (await fs.stat(journal)).size;
+    await store.durable();
+    assert.ok((await fs.stat(journal)).size > sizeBefore, 'journal grew before durable() resolved');
+  });
+
+  it('drops a torn last journal line and keeps everything before it', async () => {
+    const store = await openStore(dir);
+    for (let i = 1; i <= 5; i++) addEvent(store, i);
+    await store.durable();
+    const copy = await crashCopy(dir);
+    await fs.appendFile(path.join(copy, 'journal.jsonl'), '{"s":6,"b":[["INSERT INTO events');
+    const reopened = await openStore(copy);
+    assert.deepEqual(eventNumbers(reopened), [1, 2, 3, 4, 5]);
+    // and it goes on writing after the cut
+    addEvent(reopened, 6);
+    await reopened.durable();
+    const again = await openStore(await crashCopy(copy));
+    assert.deepEqual(eventNumbers(again), [1, 2, 3, 4, 5, 6]);
+  });
+
+  it('never applies a journal entry twice when a crash falls between snapshot and journal trim', async () => {
+    const store = await openStore(dir);
+    for (let i = 1; i <= 10; i++) addEvent(store, i);
+    await store.durable();
+    const journalBefore = await fs.readFile(path.join(dir, 'journal.jsonl'));
+    await store.snapshot(); // contains 1..10, journal trimmed
+    for (let i = 11; i <= 12; i++) addEvent(store, i);
+    await store.durable();
+    const copy = await crashCopy(dir);
+    // Put back the untrimmed journal lines in front, as if the trim had not happened.
+    const trimmed = await fs.readFile(path.join(copy, 'journal.jsonl'));
+    await fs.writeFile(path.join(copy, 'journal.jsonl'), Buffer.concat([journalBefore, trimmed]));
+    const reopened = await openStore(copy);
+    assert.deepEqual(eventNumbers(reopened), Array.from({ length: 12 }, (_, i) => i + 1));
+  });
+
+  it('snapshots after N writes and trims the journal', async () => {
+    const store = await openStore(dir, { snapshotEveryWrites: 20 });
+    const snapsBefore = store.stats().snapshots;
+    for (let i = 1; i <= 25; i++) {
+      addEvent(store, i);
+      await store.durable();
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    await store.snapshot();
+    assert.ok(store.stats().snapshots > snapsBefore);
+    const journalLines = (await fs.readFile(path.join(dir, 'journal.jsonl'), 'utf8')).split('\n').filter(Boolean);
+    assert.ok(journalLines.length < 25, `journal still holds ${journalLines.length} lines`);
+    const reopened = await openStore(await crashCopy(dir));
+    assert.equal(eventNumbers(reopened).length, 25);
+  });
+
+  it('a rolled-back transaction is neither applied nor journaled', async () => {
+    const store = await openStore(dir);
+    addEvent(store, 1);
+    assert.throws(() => store.db.transaction(() => {
+      addEvent(store, 2);
+      throw new Error('boom');
+    }), /boom/);
+    await store.durable();
+    assert.deepEqual(eventNumbers(store), [1]);
+    const reopened = await openStore(await crashCopy(dir));
+    assert.deepEqual(eventNumbers(reopened), [1]);
+  });
+
+  it('writes the snapshot with mode 0600 and closes cleanly', async () => {
+    const store = await openStore(dir);
+    addEvent(store, 1);
+    await store.close();
+    const mode = (await fs.stat(path.join(dir, 'mesh.db'))).mode & 0o777;
+    assert.equal(mode, 0o600);
+    const reopened = await openStore(dir);
+    assert.deepEqual(eventNumbers(reopened), [1]);
+  });
+});
