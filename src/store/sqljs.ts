@@ -47,8 +47,9 @@ export class SqlJsDb implements SqlDb {
   run(sql: string, params: readonly SqlValue[] = []): { changes: number; lastInsertRowid: number } {
     return this.transaction(() => {
       this.prepare(sql).run(params as SqlValue[]);
-      this.batch.push([sql, [...params]]);
       const changes = this.db.getRowsModified();
+      // A statement that changed nothing has no effect to replay (idle sweeps stay out of the journal).
+      if (changes > 0) this.batch.push([sql, [...params]]);
       const lastInsertRowid = Number(this.get<{ id: number }>('SELECT last_insert_rowid() AS id')?.id ?? 0);
       return { changes, lastInsertRowid };
     });

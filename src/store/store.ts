@@ -83,8 +83,10 @@ export class DurableStore {
     const store = new DurableStore(db, journal, options.dir, opts, log, bytes?.length ?? 0);
     log.info(`store: opened ${snapshotFile} (${bytes?.length ?? 0} bytes, ${entries.length} journal entries replayed, ${migrated} migrations) in ${Date.now() - started} ms`);
     // A new file, or a new schema, gets a snapshot at once so the journal always applies
-    // on top of mesh.db exactly as it was when the journal lines were written.
-    if (fresh || migrated > 0 || entries.length > 0) await store.snapshot();
+    // on top of mesh.db exactly as it was when the journal lines were written. A replayed
+    // journal is still valid as it is: fold it in the background, not on the fail-over path.
+    if (fresh || migrated > 0) await store.snapshot();
+    else if (entries.length > 0) setImmediate(() => void store.snapshot());
     return store;
   }
 
@@ -95,6 +97,7 @@ export class DurableStore {
 
   /** Writes a snapshot now (or waits for the one in progress) and trims the journal. */
   snapshot(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     this.snapshotting ??= this.writeSnapshot().finally(() => {
       this.snapshotting = undefined;
     });

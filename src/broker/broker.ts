@@ -1,0 +1,239 @@
+/**
+ * The broker role: owns the store and the core, serves peers over a loopback WebSocket.
+ *
+ * Starting one is the election: `Broker.start` first binds the port exclusively (the kernel
+ * lets exactly one process win), and only the winner opens the store. A loser gets
+ * EADDRINUSE and connects as a peer instead (see src/client/election.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type net from 'node:net';
+import { promises as fs } from 'node:fs';
+import { WebSocketServer } from 'ws';
+import type { Mesh } from '../core/api';
+import { systemClock } from '../core/clock';
+import { nullLogger, type Logger } from '../core/logger';
+import { createMesh } from '../core/mesh';
+import { nodeWorkspaceProbe } from '../core/workspace';
+import { version } from '../core/version';
+import type { MeshEvent, Message } from '../protocol/entities';
+import { limits } from '../protocol/limits';
+import type { BrokerInfo, Status } from '../protocol/methods';
+import { DurableStore } from '../store/store';
+import { readBrokerFile, readSecret, writeBrokerFile, type MeshHome } from './home';
+import { Session, type SessionHost } from './session';
+
+export interface BrokerOptions {
+  home: MeshHome;
+  port: number;
+  logger?: Logger;
+  lockTtlSeconds?: number;
+  graceMs?: number;
+  retention?: { messagesMs?: number; eventsMs?: number };
+  /** Exit (call `onIdle`) after this long with no sessions. */
+  idleExitMs?: number;
+  onIdle?: () => void;
+  /** How often expiry, grace periods and retention are applied. */
+  sweepEveryMs?: number;
+}
+
+/** Bytes a WebSocket frame may have before the socket is closed outright (1009). */
+const hardFrameLimit = 8 * limits.frameBytes;
+
+export class Broker implements SessionHost {
+  readonly info: BrokerInfo;
+  private readonly sessions = new Set<Session>();
+  private readonly byPeer = new Map<string, Session>();
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: hardFrameLimit });
+  private readonly timers: NodeJS.Timeout[] = [];
+  private idleSince = Date.now();
+  private outbox: Array<{ event?: MeshEvent; message?: Message }> = [];
+  private pushScheduled = false;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly server: http.Server,
+    readonly mesh: Mesh,
+    private readonly store: DurableStore,
+    readonly secret: string,
+    readonly log: Logger,
+    private readonly opts: BrokerOptions,
+  ) {
+    this.info = { instanceId: randomUUID(), version, pid: process.pid, port: opts.port, startedAt: Date.now() };
+    mesh.onEvent((event) => this.queuePush({ event }));
+    mesh.onMessage((message) => this.queuePush({ message }));
+    const sweep = setInterval(() => this.sweep(), opts.sweepEveryMs ?? 1000);
+    this.timers.push(sweep);
+    if (opts.idleExitMs) {
+      const idle = setInterval(() => {
+        if (this.sessions.size === 0 && Date.now() - this.idleSince >= opts.idleExitMs!) {
+          this.log.info(`no peers for ${Math.round(opts.idleExitMs! / 1000)} s; exiting`);
+          opts.onIdle?.();
+        }
+      }, Math.min(1000, opts.idleExitMs));
+      this.timers.push(idle);
+    }
+    for (const t of this.timers) t.unref();
+  }
+
+  /**
+   * Binds `port` on 127.0.0.1 (rejects with EADDRINUSE if another process has it), then loads
+   * the store. Connections that arrive while the store loads wait for it.
+   */
+  static async start(opts: BrokerOptions): Promise<Broker> {
+    const log = opts.logger ?? nullLogger;
+    const server = http.createServer((_req, res) => {
+      res.writeHead(426, { 'content-type': 'text/plain' }).end('PeerMesh broker: connect with a WebSocket\n');
+    });
+    await listenExclusive(server, opts.port);
+    let broker: Broker | undefined;
+    const pendingUpgrades: Array<() => void> = [];
+    server.on('upgrade', (req, socket, head) => {
+      const accept = () => broker!.upgrade(req, socket as net.Socket, head);
+      if (broker) accept();
+      else pendingUpgrades.push(accept);
+    });
+    try {
+      const secret = await readSecret(opts.home);
+      const store = await DurableStore.open({ dir: opts.home.storeDir, logger: log });
+      const mesh = createMesh(store.db, {
+        clock: systemClock,
+        logger: log,
+        workspace: nodeWorkspaceProbe,
+        lockTtlSeconds: opts.lockTtlSeconds,
+        graceMs: opts.graceMs,
+        retention: opts.retention,
+      });
+      // Peers of the previous broker have no connection here yet: their grace period starts now.
+      mesh.peers.markAllDisconnected();
+      broker = new Broker(server, mesh, store, secret, log, opts);
+      await store.durable();
+      await writeBrokerFile(opts.home, broker.info);
+      log.info(`broker ${broker.info.instanceId.slice(0, 8)} listening on 127.0.0.1:${opts.port} (pid ${process.pid}, home ${opts.home.dir})`);
+      for (const accept of pendingUpgrades.splice(0)) accept();
+      return broker;
+    } catch (e) {
+      server.close();
+      for (const s of server.listeners('upgrade')) server.off('upgrade', s as () => void);
+      throw e;
+    }
+  }
+
+  durable(): Promise<void> {
+    return this.store.durable();
+  }
+
+  status(): Status {
+    const sizes = this.store.sizes();
+    return {
+      ...this.info,
+      uptimeMs: Date.now() - this.info.startedAt,
+      home: this.opts.home.dir,
+      counts: { ...this.mesh.counts(), sessions: this.sessions.size },
+      lastEventSeq: this.mesh.events.lastSeq(),
+      storeBytes: sizes.storeBytes,
+      journalBytes: sizes.journalBytes,
+    };
+  }
+
+  bind(session: Session, peerId: string): void {
+    const previous = this.byPeer.get(peerId);
+    if (previous && previous !== session) {
+      this.byPeer.delete(peerId);
+      previous.close(4000, 'superseded by a newer session of the same peer');
+    }
+    this.byPeer.set(peerId, session);
+  }
+
+  closed(session: Session): void {
+    this.sessions.delete(session);
+    if (this.sessions.size === 0) this.idleSince = Date.now();
+    const peerId = session.peerId;
+    if (!peerId || this.byPeer.get(peerId) !== session) return;
+    this.byPeer.delete(peerId);
+    if (this.closing || session.hasLeft) return;
+    try {
+      this.mesh.peers.disconnected(peerId);
+    } catch (e) {
+      this.log.error(e as Error);
+    }
+  }
+
+  /** Stops serving: sessions are closed (peers will elect a new broker), the store is snapshotted. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const t of this.timers) clearInterval(t);
+      for (const s of this.sessions) s.close(1001, 'broker shutting down');
+      await new Promise<void>((resolve) => this.server.close(() => resolve()));
+      this.server.closeAllConnections?.();
+      this.mesh.dispose();
+      await this.store.close();
+      const current = await readBrokerFile(this.opts.home);
+      if (current?.instanceId === this.info.instanceId) await fs.rm(this.opts.home.brokerFile, { force: true });
+      this.log.info('broker stopped');
+    })();
+    return this.closing;
+  }
+
+  private upgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
+    const host = req.headers.host ?? '';
+    const allowedHosts = [`127.0.0.1:${this.opts.port}`, `localhost:${this.opts.port}`];
+    // Browsers always send Origin; PeerMesh peers never do. Refusing it (and foreign Host
+    // names) shuts out web pages and DNS-rebinding attacks on this loopback port.
+    if (req.headers.origin !== undefined || !allowedHosts.includes(host) || this.closing) {
+      // The header tells a PeerMesh peer that this is a broker refusing it, not a foreign program.
+      socket.end(`HTTP/1.1 403 Forbidden\r\nx-peermesh-broker: ${this.closing ? 'closing' : 'refused'}\r\nconnection: close\r\n\r\n`);
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.sessions.add(new Session(ws, this));
+    });
+  }
+
+  private sweep(): void {
+    try {
+      this.mesh.sweep();
+    } catch (e) {
+      this.log.error(e as Error);
+    }
+  }
+
+  /** Pushes go out in order, and only once the journal holds what they announce. */
+  private queuePush(item: { event?: MeshEvent; message?: Message }): void {
+    this.outbox.push(item);
+    if (this.pushScheduled) return;
+    this.pushScheduled = true;
+    setImmediate(() => {
+      this.pushScheduled = false;
+      const batch = this.outbox;
+      this.outbox = [];
+      this.store.durable().then(
+        () => this.deliver(batch),
+        (e: Error) => this.log.error(`not pushing ${batch.length} updates: ${e.message}`),
+      );
+    });
+  }
+
+  private deliver(batch: Array<{ event?: MeshEvent; message?: Message }>): void {
+    for (const item of batch) {
+      if (item.message) this.byPeer.get(item.message.to)?.pushMessage(item.message);
+      if (item.event) for (const s of this.byPeer.values()) s.pushEvent(item.event);
+    }
+  }
+}
+
+function listenExclusive(server: http.Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error) => {
+      server.off('listening', onListening);
+      reject(e);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen({ port, host: '127.0.0.1', exclusive: true });
+  });
+}

@@ -1,0 +1,58 @@
+/**
+ * One handler per request method, from validated params to result. The table's type maps
+ * every {@link RequestMethod}, so a method added to the protocol without a handler here does
+ * not compile. Handshake methods live in session.ts; they are listed here only to say so.
+ */
+import type { Mesh } from '../core/api';
+import type { ParsedParams, RequestMethod, RequestResult, Status } from '../protocol/methods';
+
+/** What a handler may know about the caller and the broker. */
+export interface CallContext {
+  peerId: string;
+  mesh: Mesh;
+  status(): Status;
+  subscribe(events: ParsedParams<'mesh/subscribe'>['events']): void;
+  leave(): void;
+}
+
+type Handler<M extends RequestMethod> = (ctx: CallContext, params: ParsedParams<M>) => RequestResult<M> | Promise<RequestResult<M>>;
+type SessionMethod = 'mesh/hello' | 'mesh/register' | 'mesh/resume';
+
+export const handlers: { [M in Exclude<RequestMethod, SessionMethod>]: Handler<M> } = {
+  'mesh/leave': (ctx) => {
+    ctx.leave();
+    return { ok: true };
+  },
+  'mesh/subscribe': (ctx, p) => {
+    ctx.subscribe(p.events);
+    return { ok: true };
+  },
+
+  'peers/list': (ctx, p) => ({ peers: ctx.mesh.peers.list(ctx.peerId, p.scope, p.includeGone) }),
+  'peers/whoami': (ctx) => ({ peer: ctx.mesh.peers.require(ctx.peerId) }),
+  'peers/update': (ctx, p) => ({ peer: ctx.mesh.peers.update(ctx.peerId, p) }),
+
+  'messages/send': (ctx, p) => ({ messages: ctx.mesh.messages.send(ctx.peerId, p.to, p.kind, p.body, p.replyTo) }),
+  'messages/inbox': (ctx, p) => ctx.mesh.messages.inbox(ctx.peerId, p.unreadOnly, p.limit),
+  'messages/markRead': (ctx, p) => ({ updated: ctx.mesh.messages.markRead(ctx.peerId, p.ids) }),
+  'messages/ack': (ctx, p) => ({ updated: ctx.mesh.messages.ack(ctx.peerId, p.ids) }),
+
+  'state/get': (ctx, p) => ({ entry: ctx.mesh.state.get(p.namespace, p.key) ?? null }),
+  'state/set': (ctx, p) => ({
+    entry: ctx.mesh.state.set(ctx.peerId, p.namespace, p.key, p.value, { ifVersion: p.ifVersion, ttlSeconds: p.ttlSeconds }),
+  }),
+  'state/delete': (ctx, p) => ({ deleted: ctx.mesh.state.delete(ctx.peerId, p.namespace, p.key, p.ifVersion) }),
+  'state/list': (ctx, p) => ({ entries: ctx.mesh.state.list(p.namespace, p.prefix, p.limit) }),
+
+  'locks/acquire': (ctx, p) => ctx.mesh.locks.acquire(ctx.peerId, p.target, { reason: p.reason, ttlSeconds: p.ttlSeconds, waitMs: p.waitMs }),
+  'locks/release': (ctx, p) => ({ released: ctx.mesh.locks.release(ctx.peerId, p) }),
+  'locks/renew': (ctx, p) => ({ lock: ctx.mesh.locks.renew(ctx.peerId, p.lockId, p.ttlSeconds) }),
+  'locks/check': (ctx, p) => ({ conflicts: ctx.mesh.locks.check(ctx.peerId, p.target) }),
+  'locks/list': (ctx, p) => ({
+    locks: ctx.mesh.locks.list({ path: p.path, holder: p.holder, callerCwd: ctx.mesh.peers.get(ctx.peerId)?.cwd ?? null }),
+  }),
+
+  'events/read': (ctx, p) => ctx.mesh.events.wait(p.since, p.types, p.limit, p.waitMs),
+
+  'status/get': (ctx) => ctx.status(),
+};

@@ -1,0 +1,97 @@
+/**
+ * The mesh home (`PEERMESH_HOME`, default `~/.peermesh`): the broker secret, `broker.json`,
+ * the store and logs. Two homes are two meshes: the broker port is derived from the home's
+ * real path, so they never meet.
+ */
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { promises as fs, realpathSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BrokerInfo } from '../protocol/methods';
+
+export interface MeshHome {
+  /** Real path of the home folder. */
+  dir: string;
+  secretFile: string;
+  brokerFile: string;
+  storeDir: string;
+  logDir: string;
+}
+
+export function resolveHome(env: NodeJS.ProcessEnv = process.env): MeshHome {
+  const raw = env.PEERMESH_HOME?.trim() || path.join(os.homedir(), '.peermesh');
+  mkdirSync(raw, { recursive: true, mode: 0o700 });
+  const dir = realpathSync(raw);
+  return {
+    dir,
+    secretFile: path.join(dir, 'secret'),
+    brokerFile: path.join(dir, 'broker.json'),
+    storeDir: path.join(dir, 'store'),
+    logDir: path.join(dir, 'logs'),
+  };
+}
+
+/** Reads the broker secret, creating it (0600, exclusively) if this is a new home. */
+export async function readSecret(home: MeshHome): Promise<string> {
+  try {
+    await fs.writeFile(home.secretFile, randomBytes(32).toString('hex'), { flag: 'wx', mode: 0o600 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+  // Another process may have created it a moment ago and not written it yet.
+  for (let i = 0; i < 50; i++) {
+    const secret = (await fs.readFile(home.secretFile, 'utf8')).trim();
+    if (secret.length >= 32) return secret;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`${home.secretFile} is empty or too short; delete it and retry`);
+}
+
+/** Port range for derived broker ports. */
+const portBase = 20_000;
+const portSpan = 40_000;
+/** How many consecutive ports are tried when one is taken by a foreign program. */
+export const candidateCount = 5;
+
+/** The ports a broker for this home may listen on, in order of preference. */
+export function candidatePorts(home: MeshHome, override?: number): number[] {
+  if (override) return [override];
+  const hash = createHash('sha256').update(home.dir).digest().readUInt32BE(0);
+  const first = portBase + (hash % portSpan);
+  return Array.from({ length: candidateCount }, (_, i) => portBase + ((first - portBase + i) % portSpan));
+}
+
+/** Proof that the sender knows the secret, bound to the other side's nonce and role. */
+export function proof(secret: string, role: 'broker' | 'peer', nonce: string): string {
+  return createHmac('sha256', secret).update(`${role}:${nonce}`).digest('hex');
+}
+
+export function proofMatches(expected: string, given: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function newNonce(): string {
+  return randomBytes(16).toString('hex');
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export async function writeBrokerFile(home: MeshHome, info: BrokerInfo): Promise<void> {
+  const tmp = `${home.brokerFile}.${process.pid}.tmp`;
+  await fs.writeFile(tmp, JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });
+  await fs.rename(tmp, home.brokerFile);
+}
+
+/** The last broker that announced itself, or undefined. It may be dead: always verify by connecting. */
+export async function readBrokerFile(home: MeshHome): Promise<BrokerInfo | undefined> {
+  try {
+    const parsed = BrokerInfo.safeParse(JSON.parse(await fs.readFile(home.brokerFile, 'utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

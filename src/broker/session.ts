@@ -1,0 +1,152 @@
+/**
+ * One WebSocket connection to the broker: the handshake (hello → register or resume), then
+ * validated requests dispatched into the core. Every response and push leaves only after the
+ * journal holds what it acknowledges.
+ */
+import { randomBytes } from 'node:crypto';
+import { ErrorCodes, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
+import type WebSocket from 'ws';
+import type { Mesh } from '../core/api';
+import type { Logger } from '../core/logger';
+import { BrokerError, meshErrorCode } from '../protocol/errors';
+import type { EventType, MeshEvent, Message } from '../protocol/entities';
+import {
+  describeZodError, isRequestMethod, protocolVersion, requests, type BrokerInfo, type ParsedParams,
+  type RequestMethod, type Status,
+} from '../protocol/methods';
+import { wsConnection } from '../protocol/transport';
+import { handlers, type CallContext } from './handlers';
+import { newNonce, proof, proofMatches, sha256 } from './home';
+
+/** What a session needs from the broker that owns it. */
+export interface SessionHost {
+  readonly mesh: Mesh;
+  readonly secret: string;
+  readonly info: BrokerInfo;
+  readonly log: Logger;
+  durable(): Promise<void>;
+  status(): Status;
+  /** A session now speaks for `peerId`; any older session of that peer is closed. */
+  bind(session: Session, peerId: string): void;
+  closed(session: Session): void;
+}
+
+export class Session {
+  peerId: string | undefined;
+  private readonly nonce = newNonce();
+  private subscription: 'all' | ReadonlySet<EventType> | undefined;
+  private left = false;
+  private readonly conn: MessageConnection;
+  badFrames = 0;
+
+  constructor(private readonly ws: WebSocket, private readonly host: SessionHost) {
+    this.conn = wsConnection(ws, (why) => {
+      this.badFrames++;
+      host.log.debug(`rejected a frame from ${this.peerId ?? 'an unregistered session'}: ${why}`);
+    });
+    this.conn.onRequest((method, params) => this.handle(method, params));
+    this.conn.onClose(() => {
+      this.conn.dispose();
+      host.closed(this);
+    });
+    this.conn.listen();
+  }
+
+  /** True if the session ended on purpose (`mesh/leave`), so no grace period applies. */
+  get hasLeft(): boolean {
+    return this.left;
+  }
+
+  pushMessage(message: Message): void {
+    if (message.to === this.peerId) void this.conn.sendNotification('push/message', { message });
+  }
+
+  pushEvent(event: MeshEvent): void {
+    if (this.subscription === 'all' || this.subscription?.has(event.type)) void this.conn.sendNotification('push/event', { event });
+  }
+
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason);
+  }
+
+  private async handle(method: string, raw: unknown): Promise<unknown> {
+    try {
+      if (!isRequestMethod(method)) {
+        throw new ResponseError(ErrorCodes.MethodNotFound, `unknown method "${method.slice(0, 100)}"`, { reason: 'invalidInput' });
+      }
+      const parsed = requests[method].params.safeParse(raw ?? {});
+      if (!parsed.success) throw new BrokerError('invalidInput', `${method}: ${describeZodError(parsed.error)}`);
+      const result = await this.dispatch(method, parsed.data);
+      await this.host.durable();
+      return result;
+    } catch (e) {
+      if (e instanceof ResponseError) throw e;
+      if (BrokerError.is(e)) throw new ResponseError(meshErrorCode, e.message, e.toData());
+      this.host.log.error(e as Error);
+      throw new ResponseError(meshErrorCode, `internal broker error: ${(e as Error).message}`, { reason: 'internal' });
+    }
+  }
+
+  private async dispatch(method: RequestMethod, params: unknown): Promise<unknown> {
+    switch (method) {
+      case 'mesh/hello':
+        return this.hello(params as ParsedParams<'mesh/hello'>);
+      case 'mesh/register':
+        return this.register(params as ParsedParams<'mesh/register'>);
+      case 'mesh/resume':
+        return this.resume(params as ParsedParams<'mesh/resume'>);
+      default: {
+        if (!this.peerId) throw new BrokerError('unauthorized', `${method}: register or resume first`);
+        this.host.mesh.peers.touch(this.peerId);
+        const handler = handlers[method] as (ctx: CallContext, p: unknown) => unknown;
+        return handler(this.context(this.peerId), params);
+      }
+    }
+  }
+
+  private hello(p: ParsedParams<'mesh/hello'>) {
+    if (p.protocol !== protocolVersion) {
+      throw new BrokerError('invalidInput', `this broker speaks protocol ${protocolVersion}, the peer ${p.protocol}; update PeerMesh`);
+    }
+    return { proof: proof(this.host.secret, 'broker', p.nonce), nonce: this.nonce, broker: this.host.info };
+  }
+
+  private checkProof(given: string): void {
+    if (!proofMatches(proof(this.host.secret, 'peer', this.nonce), given)) {
+      throw new BrokerError('unauthorized', 'wrong broker secret proof: this peer does not share the mesh home\'s secret');
+    }
+    if (this.peerId) throw new BrokerError('invalidInput', 'this session is already registered');
+  }
+
+  private register(p: ParsedParams<'mesh/register'>) {
+    this.checkProof(p.proof);
+    const sessionSecret = randomBytes(24).toString('hex');
+    const peer = this.host.mesh.peers.register(p.intro, sha256(sessionSecret));
+    this.host.bind(this, peer.id);
+    this.peerId = peer.id;
+    return { peer, sessionSecret };
+  }
+
+  private resume(p: ParsedParams<'mesh/resume'>) {
+    this.checkProof(p.proof);
+    const peer = this.host.mesh.peers.resume(p.peerId, sha256(p.sessionSecret));
+    this.host.bind(this, peer.id);
+    this.peerId = peer.id;
+    return { peer };
+  }
+
+  private context(peerId: string): CallContext {
+    return {
+      peerId,
+      mesh: this.host.mesh,
+      status: () => this.host.status(),
+      subscribe: (events) => {
+        this.subscription = events === true ? 'all' : events === false ? undefined : new Set(events);
+      },
+      leave: () => {
+        this.left = true;
+        this.host.mesh.peers.leave(peerId);
+      },
+    };
+  }
+}

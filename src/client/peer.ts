@@ -1,0 +1,274 @@
+/**
+ * The peer role. `PeerClient.connect` finds the broker of this mesh home or, if none answers
+ * and this process may host one, becomes it (exclusive bind = election). When the broker
+ * goes away, the client races to take over after a short random delay and resumes its peer
+ * identity (same id, locks, inbox) on whichever broker wins.
+ */
+import { ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
+import type WebSocket from 'ws';
+import { Broker, type BrokerOptions } from '../broker/broker';
+import { candidatePorts, proof, readSecret, type MeshHome } from '../broker/home';
+import { nullLogger, type Logger } from '../core/logger';
+import { BrokerError } from '../protocol/errors';
+import type { MeshEvent, Message, Peer } from '../protocol/entities';
+import {
+  notifications, requests, type BrokerInfo, type PeerIntro, type RequestMethod, type RequestParams,
+  type RequestResult,
+} from '../protocol/methods';
+import { loadSqlJs } from '../store/sqljs';
+import { connectTo } from './connect';
+
+export interface PeerClientOptions {
+  home: MeshHome;
+  intro: PeerIntro;
+  /** Use this port instead of the ones derived from the home. */
+  port?: number;
+  logger?: Logger;
+  /** May this process host the broker when none answers? (False for one-shot CLI commands.) */
+  canHost: boolean;
+  /** Settings for a broker this process ends up hosting. */
+  brokerOptions?: Omit<BrokerOptions, 'home' | 'port' | 'logger'>;
+  /** When no broker answers and this process may not host: start one elsewhere. Called once. */
+  startBroker?: () => Promise<void> | void;
+  /** Give up connecting after this long. */
+  connectTimeoutMs?: number;
+  /** Receive every mesh event as a push (`onEvent`). */
+  subscribeEvents?: boolean;
+  /** Resume this saved identity instead of registering (falls back to registering if unknown). */
+  identity?: PeerIdentity;
+}
+
+/** What a peer needs to resume itself on any broker of the mesh. */
+export interface PeerIdentity {
+  peerId: string;
+  sessionSecret: string;
+}
+
+export type ConnectionState = 'connected' | 'reconnecting' | 'closed';
+
+/** Methods that may safely be sent again after a fail-over interrupted them. */
+const retryable = new Set<RequestMethod>([
+  'peers/list', 'peers/whoami', 'peers/update', 'messages/inbox', 'messages/markRead', 'messages/ack',
+  'state/get', 'state/list', 'state/delete', 'locks/acquire', 'locks/release', 'locks/renew',
+  'locks/check', 'locks/list', 'events/read', 'status/get', 'mesh/subscribe',
+]);
+
+type Listener<T> = (value: T) => void;
+
+export class PeerClient {
+  peer!: Peer;
+  broker!: BrokerInfo;
+  /** The broker this process hosts, if it won the election. */
+  hostedBroker: Broker | undefined;
+  private conn: MessageConnection | undefined;
+  private ws: WebSocket | undefined;
+  private sessionSecret = '';
+  private secret = '';
+  private state: ConnectionState = 'reconnecting';
+  private ready: Promise<void> = Promise.resolve();
+  private closed = false;
+  private startedBroker = false;
+  private readonly log: Logger;
+  private readonly listeners = {
+    message: new Set<Listener<Message>>(),
+    event: new Set<Listener<MeshEvent>>(),
+    state: new Set<Listener<ConnectionState>>(),
+  };
+
+  private constructor(private readonly opts: PeerClientOptions) {
+    this.log = opts.logger ?? nullLogger;
+  }
+
+  static async connect(opts: PeerClientOptions): Promise<PeerClient> {
+    const client = new PeerClient(opts);
+    client.secret = await readSecret(opts.home);
+    if (opts.identity) {
+      client.peer = { id: opts.identity.peerId } as Peer;
+      client.sessionSecret = opts.identity.sessionSecret;
+    }
+    await client.establish(opts.identity !== undefined);
+    // A peer that may have to take over the broker loads the database engine now, not then.
+    if (opts.canHost && !client.hostedBroker) void loadSqlJs();
+    return client;
+  }
+
+  /** The identity to resume this peer with later (keep it secret). */
+  get identity(): PeerIdentity {
+    return { peerId: this.peer.id, sessionSecret: this.sessionSecret };
+  }
+
+  get connectionState(): ConnectionState {
+    return this.state;
+  }
+
+  onMessage(l: Listener<Message>): () => void {
+    this.listeners.message.add(l);
+    return () => this.listeners.message.delete(l);
+  }
+
+  onEvent(l: Listener<MeshEvent>): () => void {
+    this.listeners.event.add(l);
+    return () => this.listeners.event.delete(l);
+  }
+
+  onStateChange(l: Listener<ConnectionState>): () => void {
+    this.listeners.state.add(l);
+    return () => this.listeners.state.delete(l);
+  }
+
+  /**
+   * Sends a request, waiting out a fail-over if one is under way. A request cut off by a
+   * fail-over is sent again if it is safe to repeat; otherwise it fails with `unavailable`.
+   */
+  async request<M extends RequestMethod>(method: M, params: RequestParams<M>): Promise<RequestResult<M>> {
+    for (let attempt = 0; ; attempt++) {
+      await this.ready;
+      if (this.closed) throw new BrokerError('unavailable', 'the PeerMesh client is closed');
+      const conn = this.conn!;
+      try {
+        const raw = await conn.sendRequest(method, params);
+        return requests[method].result.parse(raw) as RequestResult<M>;
+      } catch (e) {
+        if (e instanceof ResponseError && e.data && typeof e.data === 'object' && 'reason' in e.data) {
+          throw BrokerError.fromWire(e.message, e.data);
+        }
+        const lost = conn !== this.conn || this.state !== 'connected';
+        if (lost && retryable.has(method) && attempt < 3) continue;
+        if (lost) throw new BrokerError('unavailable', `${method}: the broker went away during the request; it may or may not have been applied`);
+        throw e instanceof ResponseError ? new BrokerError('invalidInput', e.message) : e;
+      }
+    }
+  }
+
+  /** Leaves the mesh (locks released at once unless `leave` is false) and closes. */
+  async close(leave = true): Promise<void> {
+    if (this.closed) return;
+    if (leave && this.state === 'connected') await this.request('mesh/leave', {}).catch(() => undefined);
+    this.closed = true;
+    this.setState('closed');
+    this.conn?.dispose();
+    this.ws?.close();
+    await this.hostedBroker?.close();
+  }
+
+  private setState(s: ConnectionState): void {
+    if (this.state === s) return;
+    this.state = s;
+    for (const l of this.listeners.state) l(s);
+  }
+
+  /** Finds or becomes the broker, then registers (first time) or resumes. */
+  private async establish(resume: boolean): Promise<void> {
+    const deadline = Date.now() + (this.opts.connectTimeoutMs ?? 15_000);
+    const ports = candidatePorts(this.opts.home, this.opts.port);
+    const foreign: string[] = [];
+    for (let round = 0; !this.closed; round++) {
+      for (const port of ports) {
+        const outcome = await connectTo(port, this.secret, 10_000);
+        if (outcome.kind === 'connected') {
+          await this.adopt(outcome.ws, outcome.conn, outcome.hello.nonce, outcome.hello.broker, resume);
+          return;
+        }
+        if (outcome.kind === 'foreign') {
+          if (!foreign.includes(outcome.why)) {
+            foreign.push(outcome.why);
+            this.log.warn(`${outcome.why}; trying the next port`);
+          }
+          continue;
+        }
+        if (outcome.kind === 'refused') {
+          if (this.opts.canHost) {
+            if (await this.tryHost(port)) break; // connect to ourselves on the next pass
+          } else if (this.opts.startBroker && !this.startedBroker) {
+            this.startedBroker = true;
+            await this.opts.startBroker();
+          }
+        }
+        break; // busy, or lost the race to bind, or waiting for a started broker: retry this port
+      }
+      if (Date.now() > deadline) {
+        const detail = foreign.length ? ` (${foreign.join('; ')})` : '';
+        throw new BrokerError('unavailable', `could not reach or start a PeerMesh broker for ${this.opts.home.dir}${detail}`);
+      }
+      await sleep(Math.min(20 + round * 20, 200));
+    }
+  }
+
+  private async tryHost(port: number): Promise<boolean> {
+    try {
+      this.hostedBroker = await Broker.start({ ...this.opts.brokerOptions, home: this.opts.home, port, logger: this.log });
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') return false; // someone else won
+      throw e;
+    }
+  }
+
+  private async adopt(ws: WebSocket, conn: MessageConnection, brokerNonce: string, broker: BrokerInfo, resume: boolean): Promise<void> {
+    const peerProof = proof(this.secret, 'peer', brokerNonce);
+    this.conn = conn;
+    this.ws = ws;
+    this.broker = broker;
+    conn.onNotification('push/message', (p: unknown) => {
+      const parsed = notifications['push/message'].safeParse(p);
+      if (parsed.success) for (const l of this.listeners.message) l(parsed.data.message);
+    });
+    conn.onNotification('push/event', (p: unknown) => {
+      const parsed = notifications['push/event'].safeParse(p);
+      if (parsed.success) for (const l of this.listeners.event) l(parsed.data.event);
+    });
+    conn.onClose(() => this.lost(conn));
+    try {
+      let resumed = false;
+      if (resume) {
+        try {
+          const r = await conn.sendRequest('mesh/resume', { proof: peerProof, peerId: this.peer.id, sessionSecret: this.sessionSecret });
+          this.peer = requests['mesh/resume'].result.parse(r).peer;
+          resumed = true;
+        } catch (e) {
+          // The new broker does not know us (its store was lost or reset): join afresh.
+          const reason = e instanceof ResponseError ? BrokerError.fromWire(e.message, e.data).reason : undefined;
+          if (reason !== 'notFound' && reason !== 'unauthorized') throw e;
+          this.log.warn(`the broker does not know peer ${this.peer.id} (${(e as Error).message}); joining as a new peer`);
+        }
+      }
+      if (!resumed) {
+        const r = requests['mesh/register'].result.parse(await conn.sendRequest('mesh/register', { proof: peerProof, intro: this.opts.intro }));
+        this.peer = r.peer;
+        this.sessionSecret = r.sessionSecret;
+      }
+      if (this.opts.subscribeEvents) await conn.sendRequest('mesh/subscribe', { events: true });
+    } catch (e) {
+      conn.dispose();
+      ws.close();
+      if (e instanceof ResponseError) throw BrokerError.fromWire(e.message, e.data);
+      throw e;
+    }
+    this.setState('connected');
+    this.log.info(`${resume ? 'resumed' : 'joined'} as ${this.peer.name} (${this.peer.id}) on broker pid ${broker.pid} port ${broker.port}`);
+  }
+
+  /** The broker connection closed: race for the broker after a short random delay, then resume. */
+  private lost(conn: MessageConnection): void {
+    if (conn !== this.conn || this.closed) return;
+    conn.dispose();
+    this.setState('reconnecting');
+    this.log.warn('lost the broker; electing a new one');
+    this.ready = (async () => {
+      for (;;) {
+        await sleep(Math.random() * 100);
+        try {
+          await this.establish(true);
+          return;
+        } catch (e) {
+          if (this.closed) return;
+          this.log.error(`reconnect failed: ${(e as Error).message}; retrying`);
+        }
+      }
+    })();
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

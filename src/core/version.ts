@@ -1,0 +1,4 @@
+import { version as packageVersion } from '../../package.json';
+
+/** The PeerMesh version, from package.json. */
+export const version: string = packageVersion;

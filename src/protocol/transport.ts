@@ -1,0 +1,97 @@
+/**
+ * JSON-RPC framing over a WebSocket for vscode-jsonrpc: one JSON-RPC message per text frame.
+ * The reader validates the envelope itself, so a frame that is not JSON, not JSON-RPC or too
+ * large gets an error response here and never reaches the connection's dispatcher.
+ */
+import {
+  AbstractMessageReader, AbstractMessageWriter, createMessageConnection, type DataCallback,
+  type Disposable, type Message, type MessageConnection,
+} from 'vscode-jsonrpc/node';
+import type WebSocket from 'ws';
+import { limits } from './limits';
+
+/** JSON-RPC error codes used for frames rejected before dispatch. */
+export const frameErrors = { parse: -32700, invalidRequest: -32600 } as const;
+
+class WsReader extends AbstractMessageReader {
+  constructor(private readonly ws: WebSocket, private readonly onBadFrame: (id: number | string | null, code: number, message: string) => void) {
+    super();
+    ws.on('close', () => this.fireClose());
+    ws.on('error', (e) => this.fireError(e));
+  }
+
+  listen(callback: DataCallback): Disposable {
+    const onMessage = (data: WebSocket.RawData, isBinary: boolean) => {
+      const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer | ArrayBuffer).byteLength;
+      if (size > limits.frameBytes) {
+        this.onBadFrame(null, frameErrors.invalidRequest, `frame of ${size} bytes is larger than the ${limits.frameBytes}-byte limit`);
+        return;
+      }
+      if (isBinary) {
+        this.onBadFrame(null, frameErrors.invalidRequest, 'binary frames are not accepted; send JSON-RPC as text');
+        return;
+      }
+      let msg: unknown;
+      try {
+        msg = JSON.parse(data.toString());
+      } catch {
+        this.onBadFrame(null, frameErrors.parse, 'frame is not valid JSON');
+        return;
+      }
+      const problem = envelopeProblem(msg);
+      if (problem) {
+        const id = typeof msg === 'object' && msg !== null && 'id' in msg ? (msg as { id: unknown }).id : null;
+        this.onBadFrame(typeof id === 'number' || typeof id === 'string' ? id : null, frameErrors.invalidRequest, problem);
+        return;
+      }
+      callback(msg as Message);
+    };
+    this.ws.on('message', onMessage);
+    return { dispose: () => this.ws.off('message', onMessage) };
+  }
+}
+
+class WsWriter extends AbstractMessageWriter {
+  constructor(private readonly ws: WebSocket) {
+    super();
+    ws.on('close', () => this.fireClose());
+  }
+
+  write(msg: Message): Promise<void> {
+    if (this.ws.readyState !== this.ws.OPEN) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.ws.send(JSON.stringify(msg), (err) => {
+        if (err) this.fireError(err, msg, 1);
+        resolve();
+      });
+    });
+  }
+
+  end(): void {
+    /* the socket's owner closes it */
+  }
+}
+
+/** What is wrong with a parsed frame as a JSON-RPC 2.0 message, or undefined if nothing. */
+function envelopeProblem(msg: unknown): string | undefined {
+  if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return 'frame must be one JSON-RPC object (batches are not supported)';
+  const m = msg as Record<string, unknown>;
+  if (m.jsonrpc !== '2.0') return 'frame is not JSON-RPC 2.0 ("jsonrpc": "2.0" missing)';
+  if ('method' in m) {
+    if (typeof m.method !== 'string' || m.method.length === 0 || m.method.length > 100) return 'method must be a non-empty string';
+    if ('id' in m && typeof m.id !== 'number' && typeof m.id !== 'string') return 'id must be a number or a string';
+    if ('params' in m && (typeof m.params !== 'object' || m.params === null)) return 'params must be an object or an array';
+    return undefined;
+  }
+  if ('id' in m && ('result' in m || 'error' in m)) return undefined;
+  return 'frame is neither a request, a notification nor a response';
+}
+
+/** A vscode-jsonrpc connection over `ws`; bad frames are answered with a JSON-RPC error. */
+export function wsConnection(ws: WebSocket, onBadFrame?: (message: string) => void): MessageConnection {
+  const reader = new WsReader(ws, (id, code, message) => {
+    onBadFrame?.(message);
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ jsonrpc: '2.0', id, error: { code, message, data: { reason: 'badFrame' } } }));
+  });
+  return createMessageConnection(reader, new WsWriter(ws));
+}

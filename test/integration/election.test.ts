@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { candidatePorts } from '../../src/broker/home';
+import { runCli, spawnCli, tempHome, type Proc } from './harness';
+
+describe('election: one broker per mesh home', function () {
+  this.timeout(180_000);
+
+  it('10 processes starting a broker at the same moment elect exactly one, 20 times out of 20', async () => {
+    for (let round = 1; round <= 20; round++) {
+      const t = tempHome();
+      const procs: Proc[] = Array.from({ length: 10 }, () => spawnCli(['serve', '--json'], t.env));
+      try {
+        const answers = await Promise.all(procs.map((p) => p.waitFor((o) => 'running' in o, 30_000, 'serve answer')));
+        const hosts = answers.filter((a) => a.running === false);
+        assert.equal(hosts.length, 1, `round ${round}: ${hosts.length} processes claim to host the broker`);
+        const winner = hosts[0];
+        for (const a of answers) assert.equal(a.pid, winner.pid, `round ${round}: a loser reports broker pid ${a.pid}, not ${winner.pid}`);
+        // every loser exits 0 after reporting the winner
+        const losers = procs.filter((p) => p.pid !== winner.pid);
+        assert.deepEqual(await Promise.all(losers.map((p) => p.exited)), Array(9).fill(0));
+        const status = await runCli(['status', '--json'], t.env);
+        assert.equal(status.code, 0, status.stderr);
+        assert.equal(JSON.parse(status.stdout).pid, winner.pid);
+      } finally {
+        for (const p of procs) p.kill('SIGTERM');
+        await Promise.all(procs.map((p) => p.exited));
+        t.cleanup();
+      }
+    }
+  });
+
+  it('two homes are two meshes that never meet', async () => {
+    const a = tempHome();
+    const b = tempHome();
+    const pa = spawnCli(['serve', '--json'], a.env);
+    const pb = spawnCli(['serve', '--json'], b.env);
+    try {
+      const [ia, ib] = await Promise.all([pa.waitFor((o) => 'running' in o), pb.waitFor((o) => 'running' in o)]);
+      assert.equal(ia.running, false);
+      assert.equal(ib.running, false);
+      assert.notEqual(ia.port, ib.port);
+    } finally {
+      pa.kill('SIGTERM');
+      pb.kill('SIGTERM');
+      await Promise.all([pa.exited, pb.exited]);
+      a.cleanup();
+      b.cleanup();
+    }
+  });
+
+  it('a foreign program on the derived port is reported and the next candidate port is used', async () => {
+    const t = tempHome();
+    const [first] = candidatePorts(t.home);
+    const foreign = http.createServer((_q, s) => s.end('not peermesh'));
+    await new Promise<void>((r) => foreign.listen(first, '127.0.0.1', r));
+    const p = spawnCli(['serve', '--json'], { ...t.env, PEERMESH_LOG: 'warn' });
+    try {
+      const info = await p.waitFor((o) => 'running' in o);
+      assert.equal(info.running, false);
+      assert.notEqual(info.port, first);
+      assert.match(p.stderr, new RegExp(`port ${first} answered HTTP \\d+, not a PeerMesh broker`));
+    } finally {
+      p.kill('SIGTERM');
+      await p.exited;
+      foreign.close();
+      t.cleanup();
+    }
+  });
+});
