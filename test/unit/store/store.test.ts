@@ -7,7 +7,12 @@ import { DurableStore } from '../../../src/store/store';
 /** A copy of the store's files as they are on disk now: what a crash right now would leave. */
 async function crashCopy(dir: string): Promise<string> {
   const copy = await fs.mkdtemp(path.join(os.tmpdir(), 'pm-crash-'));
-  for (const f of await fs.readdir(dir)) await fs.copyFile(path.join(dir, f), path.join(copy, f));
+  for (const f of await fs.readdir(dir)) {
+    // A background snapshot may rename its temp file away while we copy: skip what vanished.
+    await fs.copyFile(path.join(dir, f), path.join(copy, f)).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+    });
+  }
   return copy;
 }
 
