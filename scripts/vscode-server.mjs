@@ -1,0 +1,224 @@
+// A real VS Code without internet: the VS Code server from the `code-server` npm package, run by
+// Node 24, with its workbench in headless Chromium (see /work/shared/VSCODE-TESTING.md).
+// Shared by the offline test launcher (test/vscode/run-offline.mjs) and `npm start`.
+//
+// Both ingredients are installed on first use into a cache keyed by version
+// (~/.cache/peermesh/node-24, ~/.cache/peermesh/code-server-<version>; PEERMESH_CACHE_DIR
+// overrides the root). An install goes into a temporary sibling folder that is renamed into
+// place only when it is complete and checked, so a half install is never used.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { clearInterval, setInterval } from 'node:timers';
+
+export const codeServerVersion = '4.139.1';
+export const nodeMajor = 24;
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Chromium flags for a quiet, offline, root-friendly headless run. */
+export const chromiumArgs = [
+  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run',
+];
+
+export function cacheRoot() {
+  return process.env.PEERMESH_CACHE_DIR
+    ?? path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'peermesh');
+}
+
+const say = (line) => console.error(line);
+
+/**
+ * Node 24 and the VS Code server, installed if missing. Returns the Node binary and the
+ * server's entry point (`server-main.js`, VS Code's own server rather than the code-server
+ * wrapper, which rejects --enable-smoke-test-driver).
+ */
+export async function ensureVsCodeServer() {
+  const nodeDir = path.join(cacheRoot(), `node-${nodeMajor}`);
+  const nodeBin = path.join(nodeDir, 'node_modules', 'node', 'bin', 'node');
+  await ensureNpmPackage({
+    dir: nodeDir,
+    spec: `node@${nodeMajor}`,
+    isComplete: (dir) => nodeVersion(path.join(dir, 'node_modules', 'node', 'bin', 'node'))?.startsWith(`v${nodeMajor}.`),
+  });
+
+  const serverDir = path.join(cacheRoot(), `code-server-${codeServerVersion}`);
+  const serverMainIn = (dir) => path.join(dir, 'node_modules', 'code-server', 'lib', 'vscode', 'out', 'server-main.js');
+  await ensureNpmPackage({
+    dir: serverDir,
+    spec: `code-server@${codeServerVersion}`,
+    // code-server's install refuses any Node but its own major, so Node 24 goes first on PATH.
+    env: { ...process.env, PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH}` },
+    isComplete: (dir) => existsSync(serverMainIn(dir))
+      && readJson(path.join(dir, 'node_modules', 'code-server', 'package.json'))?.version === codeServerVersion,
+    hint: 'code-server builds a native module: on Debian, `apt-get install -y libkrb5-dev` first.',
+  });
+  return { nodeBin, serverMain: serverMainIn(serverDir) };
+}
+
+function nodeVersion(bin) {
+  if (!existsSync(bin)) return undefined;
+  const result = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+  return result.status === 0 ? result.stdout.trim() : undefined;
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+async function ensureNpmPackage({ dir, spec, env = process.env, isComplete, hint }) {
+  if (isComplete(dir)) return;
+  const partial = `${dir}.partial-${process.pid}`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  writeFileSync(path.join(partial, 'package.json'), '{ "private": true }\n');
+  say(`[vscode-server] installing ${spec} into ${dir} (once; later runs reuse it)`);
+
+  const started = Date.now();
+  const heartbeat = setInterval(() => {
+    const du = spawnSync('du', ['-sm', partial], { encoding: 'utf8' }).stdout?.split('\t')[0] ?? '?';
+    say(`[vscode-server]   … still installing ${spec}: ${Math.round((Date.now() - started) / 1000)} s, ${du} MB so far`);
+  }, 15_000);
+  let output = '';
+  const code = await new Promise((resolve) => {
+    const child = spawn('npm', ['install', '--prefix', partial, spec, '--no-audit', '--no-fund', '--loglevel=error'], {
+      env, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (chunk) => { output += chunk; });
+    child.stderr.on('data', (chunk) => { output += chunk; });
+    child.on('error', (error) => { output += String(error); resolve(-1); });
+    child.on('close', resolve);
+  }).finally(() => clearInterval(heartbeat));
+
+  if (code !== 0 || !isComplete(partial)) {
+    rmSync(partial, { recursive: true, force: true });
+    throw new Error(`installing ${spec} failed (npm exit ${code}).${hint ? ` ${hint}` : ''}\n${output.trim().split('\n').slice(-25).join('\n')}`);
+  }
+  try {
+    renameSync(partial, dir);
+  } catch (error) {
+    // Another process finished the same install first: use theirs.
+    rmSync(partial, { recursive: true, force: true });
+    if (!isComplete(dir)) throw error;
+  }
+  say(`[vscode-server] installed ${spec} in ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Installs a .vsix into `extensionsDir`, as a user installing from the Marketplace would. */
+export function installVsix({ nodeBin, serverMain, vsix, extensionsDir, serverDataDir }) {
+  const result = spawnSync(nodeBin, [
+    serverMain, '--accept-server-license-terms', '--server-data-dir', serverDataDir,
+    '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force',
+  ], { encoding: 'utf8', timeout: 120_000 });
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
+  if (result.status !== 0 || !/successfully installed/i.test(output)) {
+    throw new Error(`installing ${vsix} failed (exit ${result.status}):\n${output}`);
+  }
+  return output;
+}
+
+/**
+ * Starts VS Code's server on 127.0.0.1:`port` in its own process group, and resolves once it
+ * answers HTTP. The extension host is a child of the server and inherits `env`.
+ * `stop()` ends the whole group (server, extension host, helpers) by the server's pid.
+ */
+export async function startVsCodeServer({ nodeBin, serverMain, port, serverDataDir, extensionsDir, env, logFile }) {
+  mkdirSync(serverDataDir, { recursive: true });
+  mkdirSync(extensionsDir, { recursive: true });
+  const log = createWriteStream(logFile);
+  await new Promise((resolve) => log.once('open', resolve));
+  const child = spawn(nodeBin, [
+    serverMain, '--host', '127.0.0.1', '--port', String(port),
+    '--without-connection-token', '--accept-server-license-terms', '--disable-telemetry',
+    '--disable-workspace-trust', '--enable-smoke-test-driver',
+    '--server-data-dir', serverDataDir, '--extensions-dir', extensionsDir,
+  ], { env, detached: true, stdio: ['ignore', log, log] });
+
+  let exited = false;
+  const exit = new Promise((resolve) => child.once('exit', (code, signal) => { exited = true; resolve({ code, signal }); }));
+
+  const stop = async () => {
+    if (!exited) {
+      killGroup(child.pid, 'SIGTERM');
+      const timer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), 5000);
+      await exit;
+      clearTimeout(timer);
+    }
+    // Helpers that outlived the server (file watcher, pty host) are still in its group.
+    killGroup(child.pid, 'SIGKILL');
+    log.end();
+  };
+
+  const deadline = Date.now() + 60_000;
+  while (!(await answersHttp(port))) {
+    if (exited) throw new Error(`the VS Code server exited before it answered; see ${logFile}`);
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`the VS Code server did not answer on port ${port} within 60 s; see ${logFile}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    pid: child.pid,
+    port,
+    /** Resolves with { code, signal } when the server process ends. */
+    exit,
+    get exited() {
+      return exited;
+    },
+    stop,
+  };
+}
+
+function killGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+function answersHttp(port) {
+  return new Promise((resolve) => {
+    const request = http.get({ host: '127.0.0.1', port, path: '/version', timeout: 2000 }, (response) => {
+      response.resume();
+      resolve(true);
+    });
+    request.on('error', () => resolve(false));
+    request.on('timeout', () => { request.destroy(); resolve(false); });
+  });
+}
+
+/**
+ * The workbench URL that opens `folder` and, when given, loads the extension under development
+ * and runs the extension tests (the "development payload"; honoured because the server runs
+ * with --enable-smoke-test-driver).
+ */
+export function workbenchUrl({ port, folder, extensionDevelopmentPath, extensionTestsPath }) {
+  const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+  const payload = [];
+  if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remote(extensionDevelopmentPath)]);
+  if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
+  let url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`;
+  if (payload.length > 0) url += `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  return url;
+}

@@ -1,0 +1,50 @@
+/**
+ * Every command goes through {@link registerCommand} (STYLE.md §7): a failure is logged with
+ * its stack and shown as one notification with a way to the log; a cancellation is not an error.
+ */
+import * as vscode from 'vscode';
+import type { Logger } from '../core/logger';
+import type { CommandId } from './ids';
+
+/** What a command needs to report a failure. */
+export interface CommandContext {
+  readonly log: Logger;
+  /** Reveals the log; offered as the notification's button. */
+  showLog(): void;
+}
+
+export function registerCommand(
+  id: CommandId,
+  handler: (...args: unknown[]) => unknown,
+  context: CommandContext,
+): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      reportCommandError(id, error, context);
+      return undefined;
+    }
+  });
+}
+
+function reportCommandError(id: string, error: unknown, { log, showLog }: CommandContext): void {
+  if (isCancellation(error)) {
+    log.debug(`[command] ${id} cancelled`);
+    return;
+  }
+  // An Error is logged as itself so the log shows its stack.
+  log.error(`[command] ${id} failed${error instanceof Error ? ':' : `: ${describe(error)}`}`);
+  if (error instanceof Error) log.error(error);
+  void vscode.window.showErrorMessage(`PeerMesh: ${describe(error)}`, 'Show Log').then((choice) => {
+    if (choice) showLog();
+  });
+}
+
+function isCancellation(error: unknown): boolean {
+  return error instanceof vscode.CancellationError || (error instanceof Error && error.name === 'Canceled');
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,52 @@
+/**
+ * The settings under `peermesh.*`: key, default and validation of each, in one table that
+ * `config.ts` reads through and `test/unit/manifest.test.ts` checks against
+ * `contributes.configuration`. Free of `vscode` imports so it is testable in plain Node.
+ */
+import type { Scope } from '../protocol/entities';
+
+/** Section of every setting: `peermesh.<key>`. */
+export const configSection = 'peermesh';
+
+export const scopes = ['machine', 'workspace', 'repo'] as const satisfies readonly Scope[];
+
+interface SettingSpec<T> {
+  /** Key under {@link configSection}, as in `package.json`. */
+  key: string;
+  /** Same value as the manifest's default; used when the value is missing or invalid. */
+  default: T;
+  /** The value if it is valid, else undefined. */
+  parse(value: unknown): T | undefined;
+}
+
+const integer = (min: number, max: number) => (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : undefined;
+const positive = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value.trim() : undefined);
+const scope = (value: unknown): Scope | undefined =>
+  scopes.find((s) => s === value);
+
+export const settingSpecs = {
+  /** Broker port; 0 = derived from the mesh home. */
+  port: { key: 'port', default: 0, parse: integer(0, 65535) },
+  /** Mesh home; '' = `PEERMESH_HOME`, else `~/.peermesh`. */
+  home: { key: 'home', default: '', parse: text },
+  lockTtlSeconds: { key: 'lockTtlSeconds', default: 600, parse: integer(1, 7 * 24 * 3600) },
+  lockGraceSeconds: { key: 'lockGraceSeconds', default: 15, parse: integer(0, 24 * 3600) },
+  messagesRetentionHours: { key: 'retention.messagesHours', default: 24, parse: positive },
+  eventsRetentionHours: { key: 'retention.eventsHours', default: 48, parse: positive },
+  scope: { key: 'scope', default: 'workspace' as Scope, parse: scope },
+} satisfies Record<string, SettingSpec<unknown>>;
+
+export type SettingName = keyof typeof settingSpecs;
+
+/** Every setting, typed and validated. */
+export type PeerMeshSettings = { readonly [K in SettingName]: (typeof settingSpecs)[K]['default'] };
+
+/** Reads one setting through `read(key)`; a missing or invalid value gives the default. */
+export function readSetting<K extends SettingName>(name: K, read: (key: string) => unknown): PeerMeshSettings[K] {
+  // TypeScript cannot correlate the indexed spec with K; the table's `satisfies` checks each entry.
+  const spec = settingSpecs[name] as SettingSpec<PeerMeshSettings[K]>;
+  return spec.parse(read(spec.key)) ?? spec.default;
+}

@@ -1,0 +1,343 @@
+#!/usr/bin/env node
+// Runs the VS Code test suite (out/test/vscode/suite/index.js, built by `node esbuild.mjs
+// --tests`) inside a real VS Code on a machine without internet: VS Code's own server from the
+// `code-server` npm package, its workbench in headless Chromium (/work/shared/VSCODE-TESTING.md).
+//
+//   node test/vscode/run-offline.mjs              both runs: the development folder, then
+//                                                 `npm run package` and the installed .vsix
+//   node test/vscode/run-offline.mjs --dev        only the development folder
+//   node test/vscode/run-offline.mjs --vsix FILE  only FILE, installed as a user would install it
+//   options: --timeout SECONDS (per run, default 300)   --keep (keep the temporary folders)
+//
+// Each run starts the server with a temporary PEERMESH_HOME, opens the workbench with the
+// development payload, waits for the suite's result file, then looks at the workbench as a
+// person would (status bar, the PeerMesh container, the dashboard webview), saves a screenshot
+// to .test-artifacts/vscode/, and reads the activation time from the extension host's logs.
+// It prints every test mocha-style and one mocha summary ("N passing", "N failing") for all
+// runs, exits non-zero on any failure or timeout, and ends every process it started.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+import {
+  chromiumArgs, chromiumPath, ensureVsCodeServer, freePort, installVsix, startVsCodeServer, workbenchUrl,
+} from '../../scripts/vscode-server.mjs';
+import { findActivation, formatActivation } from './activation-log.mjs';
+import { listZip } from './zip-list.mjs';
+
+const repo = path.resolve(import.meta.dirname, '../..');
+const suiteIndex = path.join(repo, 'out', 'test', 'vscode', 'suite', 'index.js');
+const artifacts = path.join(repo, '.test-artifacts', 'vscode');
+const extensionId = 'peermesh.peermesh';
+
+const { values: options } = parseArgs({
+  options: {
+    dev: { type: 'boolean', default: false },
+    vsix: { type: 'string' },
+    timeout: { type: 'string', default: '300' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const timeoutMs = Number(options.timeout) * 1000;
+
+// Everything to undo, last first; run on success, failure and Ctrl-C alike.
+const cleanups = [];
+const cleanUp = () => unwindTo(0);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping the VS Code server and the browser`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+const log = (line = '') => console.log(line);
+const seconds = (ms) => `${(ms / 1000).toFixed(1)}s`;
+
+/** One test line as mocha's spec reporter prints it. */
+function printTest(test, failureIndex) {
+  const time = test.durationMs >= 1 ? ` (${Math.round(test.durationMs)}ms)` : '';
+  if (test.state === 'passed') log(`    ✔ ${test.title}${time}`);
+  else if (test.state === 'pending') log(`    - ${test.title}`);
+  else log(`    ${failureIndex}) ✗ ${test.title}${time}`);
+}
+
+/**
+ * One run: start the server, open the workbench, wait for the suite, look, screenshot, stop.
+ * Returns { name, tests, elapsedMs }; every test, the suite's and the launcher's own, is
+ * { title, state, durationMs, error? }.
+ */
+async function runOnce({ name, vsix }) {
+  const mark = cleanups.length;
+  try {
+    return await runSteps({ name, vsix, mark });
+  } finally {
+    await unwindTo(mark);
+  }
+}
+
+/** Runs this run's cleanups down to `mark`: the ones pushed since. */
+async function unwindTo(mark) {
+  while (cleanups.length > mark) {
+    try {
+      await cleanups.pop()();
+    } catch (error) {
+      console.error(`cleanup: ${error.message}`);
+    }
+  }
+}
+
+async function runSteps({ name, vsix, mark }) {
+  const started = Date.now();
+  const tests = [];
+  const check = async (title, fn) => {
+    const t0 = Date.now();
+    try {
+      await fn();
+      tests.push({ title: `workbench (${name}) ${title}`, state: 'passed', durationMs: Date.now() - t0 });
+    } catch (error) {
+      tests.push({ title: `workbench (${name}) ${title}`, state: 'failed', durationMs: Date.now() - t0, error: { message: error.message, stack: error.stack } });
+    }
+  };
+
+  const { nodeBin, serverMain } = await ensureVsCodeServer();
+  const tmp = mkdtempSync(path.join(os.tmpdir(), `peermesh-vscode-${name}-`));
+  cleanups.push(() => (options.keep ? log(`  kept ${tmp}`) : rmSync(tmp, { recursive: true, force: true })));
+  const dirs = {
+    serverData: path.join(tmp, 'server-data'),
+    extensions: path.join(tmp, 'extensions'),
+    home: path.join(tmp, 'peermesh-home'),
+    workspace: path.join(tmp, 'workspace'),
+    browserProfile: path.join(tmp, 'chromium-profile'),
+  };
+  for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dirs.workspace, 'README.md'), '# A workspace for the PeerMesh tests\n');
+  writeUserSettings(dirs.serverData);
+  const resultFile = path.join(tmp, 'result.json');
+  const releaseFile = path.join(tmp, 'release');
+
+  let extensionDevelopmentPath = repo;
+  if (vsix) {
+    log(`  installing ${path.relative(repo, vsix)} into ${dirs.extensions}`);
+    installVsix({ nodeBin, serverMain, vsix, extensionsDir: dirs.extensions, serverDataDir: dirs.serverData });
+    // VS Code runs extension tests only with a development extension, so the suite is hosted
+    // by an empty stand-in; PeerMesh itself loads from the extensions folder, as installed.
+    extensionDevelopmentPath = path.join(tmp, 'test-host');
+    mkdirSync(extensionDevelopmentPath);
+    writeFileSync(path.join(extensionDevelopmentPath, 'package.json'), JSON.stringify({
+      name: 'peermesh-test-host', publisher: 'peermesh-tests', version: '0.0.0', engines: { vscode: '*' },
+    }));
+  }
+
+  const port = await freePort();
+  const env = { ...process.env };
+  // A launcher started from a VS Code terminal must not hand that editor's hooks to this one.
+  for (const key of Object.keys(env)) if (key.startsWith('VSCODE_') || key === 'ELECTRON_RUN_AS_NODE') delete env[key];
+  Object.assign(env, {
+    PEERMESH_HOME: dirs.home,
+    PEERMESH_TEST_RESULT: resultFile,
+    PEERMESH_TEST_HOLD: releaseFile,
+    PEERMESH_TEST_MODE: name,
+    PEERMESH_TEST_REPO: repo,
+    PEERMESH_TEST_EXTENSIONS_DIR: dirs.extensions,
+  });
+  const serverLog = path.join(tmp, 'server.log');
+  const server = await startVsCodeServer({
+    nodeBin, serverMain, port, serverDataDir: dirs.serverData, extensionsDir: dirs.extensions, env, logFile: serverLog,
+  });
+  cleanups.push(() => server.stop());
+  log(`  VS Code server pid ${server.pid} on 127.0.0.1:${port} (${seconds(Date.now() - started)})`);
+
+  const context = await chromium.launchPersistentContext(dirs.browserProfile, {
+    executablePath: chromiumPath, headless: true, args: chromiumArgs, viewport: { width: 1400, height: 900 },
+  });
+  cleanups.push(() => context.close());
+  const page = context.pages()[0] ?? (await context.newPage());
+  const consoleLines = [];
+  page.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
+  page.on('pageerror', (error) => consoleLines.push(`pageerror: ${error.message}`));
+  await page.goto(workbenchUrl({ port, folder: dirs.workspace, extensionDevelopmentPath, extensionTestsPath: suiteIndex }));
+
+  const result = await waitForResult(resultFile, server, Date.now() + timeoutMs);
+  mkdirSync(artifacts, { recursive: true });
+  if (!result) {
+    await page.screenshot({ path: path.join(artifacts, `workbench-${name}-timeout.png`) }).catch(() => undefined);
+    const exthostLog = logsUnder(dirs.serverData).find((f) => f.endsWith('remoteexthost.log'));
+    const reason = server.exited ? 'the VS Code server exited' : `no result after ${seconds(timeoutMs)}`;
+    tests.push({ title: `suite (${name}) produced results`, state: 'failed', durationMs: Date.now() - started, error: {
+      message: `${reason}\n--- browser console (last 30) ---\n${consoleLines.slice(-30).join('\n')}\n`
+        + `--- server log (last 30) ---\n${tail(serverLog, 30)}\n--- extension host log (last 30) ---\n${exthostLog ? tail(exthostLog, 30) : '(none)'}`,
+    } });
+  } else {
+    log(`  suite finished in ${seconds(result.durationMs)}: ${result.appName} ${result.vscodeVersion}, ${extensionId} from ${result.extensionPath}`);
+    tests.push(...result.tests.map((t) => ({ ...t, title: `${t.title} [${name}]` })));
+
+    // The suite is holding the extension host open; look at the workbench as a person would.
+    await check('shows the PeerMesh status-bar item', async () => {
+      await page.locator('.statusbar-item', { hasText: 'PeerMesh' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    });
+    const container = page.locator('[id="workbench.view.extension.peermesh"]');
+    await check('shows the PeerMesh container with its four views', async () => {
+      await container.waitFor({ state: 'visible', timeout: 10_000 });
+      for (const view of ['Peers', 'Locks', 'Debates', 'Dashboard']) {
+        await container.locator('.pane-header', { hasText: view }).first().waitFor({ state: 'visible', timeout: 5000 });
+      }
+    });
+    await check('shows the empty Peers view\'s message', async () => {
+      await container.getByText('No peers yet.').first().waitFor({ state: 'visible', timeout: 5000 });
+    });
+    await check('dashboard webview rendered the host\'s snapshot', async () => {
+      const text = await dashboardText(page, 15_000);
+      if (!/Peers \(0\)/.test(text) || !/PeerMesh \d+\.\d+\.\d+/.test(text)) throw new Error(`dashboard shows: ${JSON.stringify(text)}`);
+    });
+    await check('dashboard webview runs under a strict nonce CSP', async () => {
+      const frame = await dashboardFrame(page, 5000);
+      const csp = await frame.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+      if (!csp || !/default-src 'none'/.test(csp) || !/script-src 'nonce-[^']+'(;|$)/.test(csp)) throw new Error(`CSP: ${csp}`);
+      // VS Code injects its acquireVsCodeApi script itself (id _vscodeApiScript); ours must carry the nonce.
+      const unsigned = await frame.locator('script:not([nonce]):not(#_vscodeApiScript)').count();
+      if (unsigned > 0) throw new Error(`${unsigned} script(s) without a nonce`);
+    });
+    const screenshot = path.join(artifacts, name === 'dev' ? 'workbench.png' : `workbench-${name}.png`);
+    await page.screenshot({ path: screenshot });
+    log(`  screenshot: ${path.relative(repo, screenshot)}`);
+    writeFileSync(releaseFile, 'done\n');
+  }
+
+  // Stop the browser and the server (the temporary folder stays until the end), so the logs
+  // are complete; then read the extension host's own record of the activation, and PeerMesh's timing line.
+  await unwindTo(mark + 1);
+  const activation = findActivation(logsUnder(dirs.serverData), extensionId);
+  await check('extension host logged the activation on onStartupFinished', async () => {
+    if (!activation.exthostLine) throw new Error('no "ExtensionService#_doActivateExtension peermesh.peermesh" line in the extension host log');
+    if (!activation.exthostLine.includes("activationEvent: 'onStartupFinished'")) throw new Error(activation.exthostLine);
+    if (activation.activatedInMs === undefined) throw new Error('no "[activation] … activated in N ms" line in the PeerMesh log');
+  });
+  await check('dashboard webview has a content security policy', async () => {
+    if (activation.missingCsp) throw new Error(activation.missingCsp);
+  });
+  log(`  ${formatActivation(activation)}`);
+
+  return { name, tests, elapsedMs: Date.now() - started };
+}
+
+/** Quiet, offline-friendly user settings, so the workbench shows PeerMesh and nothing else. */
+function writeUserSettings(serverDataDir) {
+  const userDir = path.join(serverDataDir, 'data', 'User');
+  mkdirSync(userDir, { recursive: true });
+  writeFileSync(path.join(userDir, 'settings.json'), JSON.stringify({
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'extensions.ignoreRecommendations': true,
+    'update.mode': 'none',
+    'telemetry.telemetryLevel': 'off',
+    'chat.disableAIFeatures': true,
+    'git.enabled': false,
+  }, null, 2));
+}
+
+async function waitForResult(file, server, deadline) {
+  while (Date.now() < deadline && !server.exited) {
+    if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+}
+
+/** The frame of the dashboard webview (an iframe inside an iframe) once it has rendered. */
+async function dashboardFrame(page, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (await frame.locator('#app[data-version]').count().catch(() => 0)) return frame;
+    }
+    if (Date.now() > deadline) throw new Error('no dashboard webview frame with a rendered snapshot');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+async function dashboardText(page, timeoutMs) {
+  return (await dashboardFrame(page, timeoutMs)).locator('#app').innerText();
+}
+
+function logsUnder(serverDataDir) {
+  const root = path.join(serverDataDir, 'data', 'logs');
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { recursive: true }).map((f) => path.join(root, f)).filter((f) => statSync(f).isFile());
+}
+
+function tail(file, lines) {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(unreadable)';
+  }
+}
+
+function packageVsix() {
+  log('\n  packaging: npm run package');
+  const started = Date.now();
+  const result = spawnSync('npm', ['run', '--silent', 'package'], { cwd: repo, encoding: 'utf8' });
+  const vsix = path.join(repo, 'peermesh.vsix');
+  if (result.status !== 0 || !existsSync(vsix)) {
+    throw new Error(`npm run package failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+  }
+  const entries = listZip(vsix).filter((e) => !e.name.endsWith('/'));
+  const files = entries.filter((e) => e.name.startsWith('extension/'));
+  log(`  ${path.relative(repo, vsix)}: ${(statSync(vsix).size / 1024).toFixed(1)} KB, ${files.length} files (${entries.length} entries), packaged in ${seconds(Date.now() - started)}`);
+  for (const e of entries) log(`    ${String(e.size).padStart(9)}  ${e.name}`);
+  return vsix;
+}
+
+async function main() {
+  const started = Date.now();
+  if (!existsSync(suiteIndex)) throw new Error(`${path.relative(repo, suiteIndex)} is missing: run \`node esbuild.mjs --tests\` first`);
+  const plan = options.vsix ? [{ name: 'vsix', vsix: path.resolve(options.vsix) }]
+    : options.dev ? [{ name: 'dev' }]
+      : [{ name: 'dev' }, { name: 'vsix', vsix: 'package' }];
+
+  const runs = [];
+  for (const step of plan) {
+    log(`\n  PeerMesh in VS Code (${step.name === 'dev' ? 'development folder' : 'installed .vsix'})`);
+    let vsix = step.vsix;
+    try {
+      if (vsix === 'package') vsix = packageVsix();
+      runs.push(await runOnce({ name: step.name, vsix }));
+    } catch (error) {
+      runs.push({ name: step.name, elapsedMs: 0, tests: [{ title: `run (${step.name})`, state: 'failed', durationMs: 0, error: { message: error.message, stack: error.stack } }] });
+    }
+  }
+
+  const all = runs.flatMap((r) => r.tests);
+  let failureIndex = 0;
+  for (const run of runs) {
+    log(`\n  ${run.name}: ${run.tests.length} tests in ${seconds(run.elapsedMs)}`);
+    for (const test of run.tests) printTest(test, test.state === 'failed' ? ++failureIndex : 0);
+  }
+  const passing = all.filter((t) => t.state === 'passed').length;
+  const failing = all.filter((t) => t.state === 'failed');
+  const pending = all.filter((t) => t.state === 'pending').length;
+  log(`\n  ${passing} passing (${seconds(Date.now() - started)})`);
+  if (failing.length > 0) log(`  ${failing.length} failing`);
+  if (pending > 0) log(`  ${pending} pending`);
+  failing.forEach((test, i) => {
+    log(`\n  ${i + 1}) ${test.title}:`);
+    log(`     ${(test.error?.stack ?? test.error?.message ?? 'failed').split('\n').join('\n     ')}`);
+  });
+  return failing.length === 0 && passing > 0 ? 0 : 1;
+}
+
+let exitCode = 1;
+try {
+  exitCode = await main();
+} catch (error) {
+  console.error(error.stack ?? String(error));
+  log('\n  0 passing\n  1 failing');
+} finally {
+  await cleanUp();
+}
+process.exit(exitCode);

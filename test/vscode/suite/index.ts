@@ -1,0 +1,104 @@
+/**
+ * The test suite that runs inside VS Code: the module `extensionTestsPath` points at. VS Code's
+ * extension host calls `run()`; both launchers (test/vscode/run-offline.mjs on this machine,
+ * run-electron.mjs where VS Code can be downloaded) load this same bundle.
+ *
+ * The extension host's console does not reach the launcher, so `run()` writes the results as
+ * JSON to the file named by PEERMESH_TEST_RESULT: every test with its state, duration and
+ * error, plus `vscode.version`. VS Code ends the extension host as soon as `run()` settles,
+ * which takes the extension's UI with it; so when PEERMESH_TEST_HOLD names a file, `run()`
+ * then waits (at most two minutes) until the launcher creates that file, which it does once it
+ * has looked at the workbench and taken its screenshot.
+ */
+// Order matters: ./mocha installs the BDD globals the test files use when they are evaluated.
+import { mocha } from './mocha';
+import './extension.test';
+import './views.test';
+import './commands.test';
+
+import Mocha from 'mocha';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+
+export interface TestResult {
+  /** Full title: suite titles and the test title. */
+  title: string;
+  state: 'passed' | 'failed' | 'pending';
+  durationMs: number;
+  error?: { message: string; stack?: string };
+}
+
+export interface SuiteResult {
+  vscodeVersion: string;
+  appName: string;
+  /** `dev` (extensionDevelopmentPath) or `vsix` (installed package), from PEERMESH_TEST_MODE. */
+  mode: string;
+  extensionPath: string | null;
+  passes: number;
+  failures: number;
+  pending: number;
+  durationMs: number;
+  tests: TestResult[];
+}
+
+const { EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } = Mocha.Runner.constants;
+
+export function run(): Promise<void> {
+  console.log(`[peermesh-suite] ${vscode.env.appName} ${vscode.version}, mode ${process.env.PEERMESH_TEST_MODE ?? 'unset'}`);
+  const started = Date.now();
+  const tests: TestResult[] = [];
+  const record = (test: Mocha.Runnable, state: TestResult['state'], error?: Error): void => {
+    tests.push({
+      title: test.fullTitle(),
+      state,
+      durationMs: test.duration ?? 0,
+      ...(error ? { error: { message: error.message, stack: error.stack } } : {}),
+    });
+    console.log(`[peermesh-suite] ${state} ${test.fullTitle()}`);
+  };
+
+  return new Promise((resolve, reject) => {
+    const runner = mocha.run((failures) => {
+      void finish(tests, started).then(() => {
+        if (failures > 0) reject(new Error(`${failures} test(s) failed`));
+        else resolve();
+      }, reject);
+    });
+    runner.on(EVENT_TEST_PASS, (test) => record(test, 'passed'));
+    runner.on(EVENT_TEST_FAIL, (test, error: Error) => record(test, 'failed', error));
+    runner.on(EVENT_TEST_PENDING, (test) => record(test, 'pending'));
+  });
+}
+
+async function finish(tests: TestResult[], started: number): Promise<void> {
+  // Leave the workbench showing PeerMesh (and its log) for the launcher's look and screenshot.
+  for (const command of ['workbench.action.closeAuxiliaryBar', 'workbench.view.extension.peermesh', 'peermesh.showLog']) {
+    await Promise.resolve(vscode.commands.executeCommand(command)).catch(() => undefined);
+  }
+  const result: SuiteResult = {
+    vscodeVersion: vscode.version,
+    appName: vscode.env.appName,
+    mode: process.env.PEERMESH_TEST_MODE ?? 'unset',
+    extensionPath: vscode.extensions.getExtension('peermesh.peermesh')?.extensionPath ?? null,
+    passes: tests.filter((t) => t.state === 'passed').length,
+    failures: tests.filter((t) => t.state === 'failed').length,
+    pending: tests.filter((t) => t.state === 'pending').length,
+    durationMs: Date.now() - started,
+    tests,
+  };
+  const file = process.env.PEERMESH_TEST_RESULT;
+  if (file) {
+    // Written whole, then renamed: the launcher never reads half a file.
+    writeFileSync(`${file}.tmp`, JSON.stringify(result, null, 2));
+    renameSync(`${file}.tmp`, file);
+  }
+  await holdUntilReleased(process.env.PEERMESH_TEST_HOLD);
+}
+
+async function holdUntilReleased(releaseFile: string | undefined, maxMs = 120_000): Promise<void> {
+  if (!releaseFile) return;
+  const deadline = Date.now() + maxMs;
+  while (!existsSync(releaseFile) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
