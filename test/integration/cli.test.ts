@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { observer, runCli, spawnCli, tempHome, type Proc } from './harness';
+
+describe('peermesh CLI', function () {
+  this.timeout(60_000);
+  let t: ReturnType<typeof tempHome>;
+  let broker: Proc;
+  const cli = (...args: string[]) => runCli(args, t.env);
+
+  before(async () => {
+    t = tempHome();
+    broker = spawnCli(['serve', '--json'], t.env);
+    await broker.waitFor((o) => o.running === false);
+  });
+  after(async () => {
+    broker.kill('SIGTERM');
+    await broker.exited;
+    t.cleanup();
+  });
+
+  it('every command has --help', async () => {
+    for (const name of ['serve', 'status', 'peers', 'send', 'inbox', 'state', 'lock', 'unlock', 'locks', 'events']) {
+      const r = await cli(name, '--help');
+      assert.equal(r.code, 0, `${name} --help: ${r.stderr}`);
+      assert.match(r.stdout, new RegExp(`^peermesh ${name}`));
+    }
+  });
+
+  it('serve reports the running broker and exits 0', async () => {
+    const r = await cli('serve');
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, new RegExp(`already runs .* pid ${broker.pid}`));
+  });
+
+  it('status --json names the broker pid and port', async () => {
+    const r = await cli('status', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout);
+    assert.equal(s.pid, broker.pid);
+    assert.equal(typeof s.port, 'number');
+    assert.equal(s.home, t.home.dir);
+  });
+
+  it('lock, locks, unlock with line ranges; a conflicting claim is refused with the holder named', async () => {
+    assert.equal((await cli('lock', 'src/a.ts:10-20', '--reason', 'refactor', '--ttl', '120')).code, 0);
+    const list = JSON.parse((await cli('locks', '--json')).stdout);
+    assert.equal(list.length, 1);
+    assert.deepEqual([list[0].startLine, list[0].endLine, list[0].reason], [10, 20, 'refactor']);
+    assert.ok(list[0].expiresAt - Date.now() <= 120_000);
+    // the same terminal re-locking renews
+    const again = await cli('lock', 'src/a.ts:10-20');
+    assert.match(again.stdout, /^renewed/);
+    const un = await cli('unlock', 'src/a.ts:10-20');
+    assert.equal(un.code, 0, un.stderr);
+    assert.equal((await cli('locks')).stdout, 'no locks');
+    const missing = await cli('unlock', 'src/a.ts');
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /^peermesh: /);
+
+    const other = await observer(t.home, 'other-agent');
+    try {
+      await other.request('locks/acquire', { target: { path: path.resolve('src/b.ts'), startLine: 5, endLine: 9 }, reason: 'rewriting the parser' });
+      const refused = await cli('lock', 'src/b.ts');
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /other-agent/);
+      assert.match(refused.stderr, /rewriting the parser/);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('state set, get, list, compare-and-set, del', async () => {
+    assert.equal((await cli('state', 'set', 'plan/phase', '{"n":1}')).code, 0);
+    assert.equal((await cli('state', 'get', 'plan/phase')).stdout, '{"n":1}');
+    const stale = await cli('state', 'set', 'plan/phase', '2', '--if-version', '7');
+    assert.equal(stale.code, 1);
+    assert.match(stale.stderr, /version/i);
+    assert.equal((await cli('state', 'set', 'plan/phase', '2', '--if-version', '1')).code, 0);
+    assert.match((await cli('state', 'list', 'plan')).stdout, /^phase\tv2\t2$/m);
+    assert.equal((await cli('state', 'del', 'plan/phase')).code, 0);
+    const gone = await cli('state', 'get', 'plan/phase');
+    assert.equal(gone.code, 1);
+    assert.match(gone.stderr, /not set/);
+  });
+
+  it('send reaches a peer, and events lists what happened', async () => {
+    const other = await observer(t.home, 'listener');
+    try {
+      const got = new Promise<string>((resolve) => other.onMessage((m) => resolve(m.body)));
+      const r = await cli('send', 'listener', 'hello', 'there');
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, 'sent to 1 peer');
+      assert.equal(await got, 'hello there');
+      const inbox = await other.request('messages/inbox', {});
+      assert.match(inbox.messages[0].fromName, /-cli$/);
+    } finally {
+      await other.close();
+    }
+    const peers = JSON.parse((await cli('peers', '--json')).stdout);
+    const me = peers.find((p: { kind: string }) => p.kind === 'cli');
+    assert.ok(me, 'the terminal is a peer');
+    const sent = await cli('send', me.name, 'note', 'to', 'self');
+    // a peer cannot message itself: a clear refusal, not a crash
+    assert.equal(sent.code, 2, sent.stderr);
+    const events = (await cli('events', '--json')).stdout.split('\n').map((l) => JSON.parse(l));
+    assert.ok(events.some((e) => e.type === 'state_changed'));
+    assert.ok(events.every((e, i) => i === 0 || e.seq > events[i - 1].seq), 'events come in sequence order');
+    const since = events[events.length - 2].seq;
+    const tail = (await cli('events', '--since', String(since), '--json')).stdout.split('\n').filter(Boolean);
+    assert.ok(tail.length >= 1);
+  });
+
+  it('bad input exits non-zero with one line', async () => {
+    for (const args of [['lock'], ['lock', 'x', '--ttl', 'soon'], ['nonsense'], ['state', 'get', 'nokey'], ['peers', '--bogus']]) {
+      const r = await cli(...args);
+      assert.notEqual(r.code, 0, args.join(' '));
+      assert.equal(r.stderr.trim().split('\n').length, 1, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /^peermesh: /);
+    }
+  });
+
+  it('status without a broker says so and exits 1 (it does not start one)', async () => {
+    const other = tempHome();
+    try {
+      const r = await runCli(['status'], other.env);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /no PeerMesh broker is running/);
+    } finally {
+      other.cleanup();
+    }
+  });
+});
