@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { commandIds, viewContainerId, viewIds } from '../../src/vscode/ids';
+import { configSection, scopes, settingSpecs } from '../../src/vscode/settings';
+
+// The manifest (package.json `contributes`) and the code must agree (STYLE.md §13): every
+// command and view declared is registered in src/vscode, every one registered is declared,
+// every setting has a typed getter with the same default, and every file the manifest names ships.
+
+const root = path.resolve(__dirname, '../..');
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const contributes = pkg.contributes;
+
+interface ManifestView { id: string; name: string; type?: string; }
+
+const manifestCommands: string[] = contributes.commands.map((c: { command: string }) => c.command);
+const manifestViews: ManifestView[] = Object.values(contributes.views as Record<string, ManifestView[]>).flat();
+const sorted = (values: Iterable<string>) => [...values].sort();
+
+/** Every `*.ts` file under src/vscode, with its text. */
+function vscodeSources(): { file: string; text: string }[] {
+  const dir = path.join(root, 'src', 'vscode');
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => ({ file: path.join('src/vscode', f), text: readFileSync(path.join(dir, f), 'utf8') }));
+}
+
+type Registration = { call: string; id: string; file: string };
+
+/**
+ * Registrations in the source: `registerCommand(commandIds.x, …)`, `createTreeView(viewIds.x, …)`,
+ * `registerTreeDataProvider(…)`, `registerWebviewViewProvider(…)`, with the id given through
+ * ids.ts or as a string literal. Calls whose first argument is a variable (the command wrapper
+ * itself) are not registrations of a particular id.
+ */
+function registrations(): Registration[] {
+  const ids: Record<string, Record<string, string>> = { commandIds, viewIds };
+  const pattern = /\b(registerCommand|createTreeView|registerTreeDataProvider|registerWebviewViewProvider)\(\s*(?:(commandIds|viewIds)\.(\w+)|'([^']+)'|"([^"]+)")/g;
+  const found: Registration[] = [];
+  for (const { file, text } of vscodeSources()) {
+    for (const m of text.matchAll(pattern)) {
+      const id = m[2] ? ids[m[2]][m[3]] : (m[4] ?? m[5]);
+      assert.ok(id, `${file}: ${m[0]} names an id that ids.ts does not define`);
+      found.push({ call: m[1], id, file });
+    }
+  }
+  return found;
+}
+
+describe('manifest ↔ code', () => {
+  const registered = registrations();
+  const registeredAs = (calls: string[]) => registered.filter((r) => calls.includes(r.call)).map((r) => r.id);
+
+  it('declares exactly the commands of ids.ts', () => {
+    assert.deepEqual(sorted(manifestCommands), sorted(Object.values(commandIds)));
+  });
+
+  it('registers every declared command once, and nothing undeclared', () => {
+    assert.deepEqual(sorted(registeredAs(['registerCommand'])), sorted(manifestCommands));
+  });
+
+  it('gives every command a title and the PeerMesh category', () => {
+    for (const c of contributes.commands) {
+      assert.ok(c.title, `${c.command} has a title`);
+      assert.equal(c.category, 'PeerMesh', `${c.command} category`);
+    }
+  });
+
+  it('uses only declared commands in menus', () => {
+    const used = Object.values(contributes.menus ?? {}).flat().map((item) => (item as { command: string }).command);
+    assert.deepEqual(used.filter((id) => !manifestCommands.includes(id)), []);
+  });
+
+  it('declares the PeerMesh container in the activity bar, with its views', () => {
+    const containers = contributes.viewsContainers.activitybar;
+    assert.deepEqual(containers.map((c: { id: string }) => c.id), [viewContainerId]);
+    assert.equal(containers[0].title, 'PeerMesh');
+    assert.deepEqual(Object.keys(contributes.views), [viewContainerId]);
+  });
+
+  it('declares exactly the views of ids.ts', () => {
+    assert.deepEqual(sorted(manifestViews.map((v) => v.id)), sorted(Object.values(viewIds)));
+  });
+
+  it('registers each tree view with a tree provider and each webview view with a webview provider, once', () => {
+    const trees = manifestViews.filter((v) => v.type !== 'webview').map((v) => v.id);
+    const webviews = manifestViews.filter((v) => v.type === 'webview').map((v) => v.id);
+    assert.deepEqual(sorted(registeredAs(['createTreeView', 'registerTreeDataProvider'])), sorted(trees));
+    assert.deepEqual(sorted(registeredAs(['registerWebviewViewProvider'])), sorted(webviews));
+  });
+
+  it('activates on startup only', () => {
+    assert.deepEqual(pkg.activationEvents, ['onStartupFinished']);
+  });
+});
+
+describe('manifest ↔ settings', () => {
+  const properties = contributes.configuration.properties as Record<string, { type: string; default: unknown; enum?: string[] }>;
+
+  it('declares exactly the settings of settings.ts', () => {
+    const declared = Object.keys(properties);
+    const typed = Object.values(settingSpecs).map((s) => `${configSection}.${s.key}`);
+    assert.deepEqual(sorted(declared), sorted(typed));
+  });
+
+  it('uses the same default in the manifest and in the typed getter', () => {
+    for (const spec of Object.values(settingSpecs)) {
+      const declared = properties[`${configSection}.${spec.key}`];
+      assert.deepEqual(declared.default, spec.default, spec.key);
+      assert.equal(declared.type, typeof spec.default, `${spec.key} type`);
+      assert.equal(spec.parse(spec.default), spec.default, `${spec.key}: the default is a valid value`);
+    }
+  });
+
+  it('offers the scopes the code accepts', () => {
+    assert.deepEqual(properties[`${configSection}.scope`].enum, [...scopes]);
+  });
+});
+
+describe('manifest ↔ files', () => {
+  const referenced = [
+    pkg.icon,
+    ...contributes.viewsContainers.activitybar.map((c: { icon: string }) => c.icon),
+    ...manifestViews.map((v) => (v as { icon?: string }).icon).filter(Boolean),
+  ] as string[];
+
+  it('names icons that exist', () => {
+    for (const file of new Set(referenced)) assert.ok(existsSync(path.join(root, file)), file);
+  });
+
+  it('ships them: .vscodeignore lets every referenced file and the bundles into the .vsix', () => {
+    const kept = readFileSync(path.join(root, '.vscodeignore'), 'utf8')
+      .split('\n').map((line) => line.trim()).filter((line) => line.startsWith('!')).map((line) => line.slice(1));
+    const shipped = [...new Set(referenced), pkg.main.replace(/^\.\//, ''), pkg.bin.peermesh, 'dist/webview/dashboard.js'];
+    assert.deepEqual(shipped.filter((file) => !kept.includes(file)), []);
+  });
+});
