@@ -1,0 +1,96 @@
+/**
+ * Lock targets in one canonical form, so two peers naming the same file differently
+ * (relative vs absolute, through a symlink, from another folder) contend for the same lock.
+ */
+import path from 'node:path';
+import { BrokerError } from '../protocol/errors';
+import { limits } from '../protocol/limits';
+import type { LockTarget } from '../protocol/methods';
+import type { WorkspaceProbe } from './workspace';
+
+/** A lock target after normalization; `startLine`/`endLine` are both null for a whole file. */
+export interface NormalizedTarget {
+  /** Absolute real path (symlinks resolved as far as the path exists). */
+  path: string;
+  /** Git root of the file's folder, else the peer's workspace if the file is inside it. */
+  root: string | null;
+  /** Path relative to `root` with `/` separators; the absolute path when there is no root. */
+  relPath: string;
+  startLine: number | null;
+  endLine: number | null;
+}
+
+/** Whether `child` is `parent` or inside it. */
+export function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * Normalizes a target as seen by a peer: a relative path is resolved against `base` (the
+ * peer's cwd, else its workspace); then the real path of its longest existing prefix is taken
+ * (the file may not exist yet).
+ */
+export function normalizeTarget(
+  target: LockTarget,
+  base: string | null,
+  workspace: string | null,
+  probe: WorkspaceProbe,
+): NormalizedTarget {
+  const input = target.path;
+  if (typeof input !== 'string' || input.length === 0 || input.length > limits.path || input.includes('\0')) {
+    throw new BrokerError('invalidInput', `path must be 1 to ${limits.path} characters`);
+  }
+  const { startLine, endLine } = validateLines(target.startLine, target.endLine);
+  if (!path.isAbsolute(input) && !base) {
+    throw new BrokerError('invalidInput', `"${input}" is relative, but this peer has no cwd: give an absolute path`);
+  }
+  const real = probe.realpath(base ? path.resolve(base, input) : path.resolve(input));
+  const root = probe.gitRoot(path.dirname(real)) ?? (workspace && isInside(real, workspace) ? workspace : null);
+  const relPath = root ? path.relative(root, real).split(path.sep).join('/') || '.' : real;
+  return { path: real, root, relPath, startLine, endLine };
+}
+
+function validateLines(start: number | undefined, end: number | undefined): { startLine: number | null; endLine: number | null } {
+  if (start === undefined && end === undefined) return { startLine: null, endLine: null };
+  if (start === undefined || end === undefined) {
+    throw new BrokerError('invalidInput', 'give both startLine and endLine, or neither');
+  }
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 1 || end < 1) {
+    throw new BrokerError('invalidInput', 'startLine and endLine must be whole numbers from 1');
+  }
+  if (start > end) throw new BrokerError('invalidInput', `startLine ${start} is after endLine ${end}`);
+  return { startLine: start, endLine: end };
+}
+
+interface Span {
+  startLine: number | null;
+  endLine: number | null;
+}
+
+/** Whole file overlaps everything; inclusive line ranges overlap when they share a line. */
+export function spansOverlap(a: Span, b: Span): boolean {
+  if (a.startLine === null || a.endLine === null || b.startLine === null || b.endLine === null) return true;
+  return a.startLine <= b.endLine && b.startLine <= a.endLine;
+}
+
+export function sameSpan(a: Span, b: Span): boolean {
+  return a.startLine === b.startLine && a.endLine === b.endLine;
+}
+
+/** `src/a.ts`, `src/a.ts:12` or `src/a.ts:10-20`. */
+export function describeTarget(t: { relPath: string } & Span): string {
+  if (t.startLine === null || t.endLine === null) return t.relPath;
+  return t.startLine === t.endLine ? `${t.relPath}:${t.startLine}` : `${t.relPath}:${t.startLine}-${t.endLine}`;
+}
+
+/** `9m 12s`, `45s`, `2h 5m` (rounded up to the second, so a live lock never reads `0s`). */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (h > 0) return `${h}h ${m}m`;
+  if (m > 0) return `${m}m ${s}s`;
+  return `${s}s`;
+}

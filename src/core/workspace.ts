@@ -1,0 +1,90 @@
+/**
+ * What the core needs to know about the file system: real paths, git roots and branches.
+ * A port, so rules about scopes and lock paths can be tested with real temporary folders
+ * (through {@link nodeWorkspaceProbe}) or with a fake.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface WorkspaceProbe {
+  /** The folder holding `.git` (a folder, or a file in a worktree) at or above `dir`; null outside a repo. */
+  gitRoot(dir: string): string | null;
+  /** The checked-out branch of the repo at `root`, a short commit id when detached, or null. */
+  gitBranch(root: string): string | null;
+  /**
+   * The real (symlink-free) absolute path of `p`. When `p` does not exist yet, the real path
+   * of its longest existing ancestor with the rest appended. Never throws.
+   */
+  realpath(p: string): string;
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function exists(p: string): boolean {
+  try {
+    fs.statSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readText(p: string): string | null {
+  try {
+    return fs.readFileSync(p, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** Where the git metadata of a work tree lives: `.git` itself, or the folder a `.git` file points to. */
+function gitDir(root: string): string | null {
+  const dotGit = path.join(root, '.git');
+  if (!isFile(dotGit)) return exists(dotGit) ? dotGit : null;
+  const m = /^gitdir:\s*(.+?)\s*$/m.exec(readText(dotGit) ?? '');
+  return m ? path.resolve(root, m[1]) : null;
+}
+
+function realpath(p: string): string {
+  const resolved = path.resolve(p);
+  const rest: string[] = [];
+  let cur = resolved;
+  for (;;) {
+    try {
+      return path.join(fs.realpathSync.native(cur), ...rest);
+    } catch {
+      const parent = path.dirname(cur);
+      if (parent === cur) return resolved;
+      rest.unshift(path.basename(cur));
+      cur = parent;
+    }
+  }
+}
+
+function gitRoot(dir: string): string | null {
+  let cur = realpath(dir);
+  for (;;) {
+    if (exists(path.join(cur, '.git'))) return cur;
+    const parent = path.dirname(cur);
+    if (parent === cur) return null;
+    cur = parent;
+  }
+}
+
+function gitBranch(root: string): string | null {
+  const dir = gitDir(root);
+  const head = dir ? readText(path.join(dir, 'HEAD'))?.trim() : undefined;
+  if (!head) return null;
+  const ref = /^ref:\s*refs\/heads\/(.+)$/.exec(head);
+  if (ref) return ref[1];
+  return /^[0-9a-f]{7,64}$/i.test(head) ? head.slice(0, 7) : null;
+}
+
+/** The real file system, read synchronously (a few `stat`s per call). */
+export const nodeWorkspaceProbe: WorkspaceProbe = { realpath, gitRoot, gitBranch };
