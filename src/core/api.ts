@@ -24,8 +24,17 @@ export interface PeersService {
   register(intro: PeerIntroData, sessionHash: string): Peer;
   /** Same peer again after a reconnect. Throws `unauthorized` if the hash does not match. */
   resume(peerId: string, sessionHash: string): Peer;
-  /** The connection dropped; the grace period starts (locks kept until it ends). */
+  /**
+   * The connection dropped; the grace period starts (locks kept until it ends). Pending lock
+   * waits of the peer are rejected (`unavailable`): their answer could not be delivered.
+   */
   disconnected(peerId: string): void;
+  /**
+   * For a broker taking over an existing store (start-up, fail-over): no live peer is
+   * connected to it yet, so each gets a fresh grace period, ended by `resume` or by `sweep`.
+   * Returns how many peers were marked.
+   */
+  markAllDisconnected(): number;
   /** Left on purpose: gone now, its locks released now. Emits peer_left. */
   leave(peerId: string): void;
   /** Records activity (requests) for away detection; cheap, not journaled every time. */
@@ -95,7 +104,7 @@ export interface Mesh {
   counts(): MeshCounts;
   /** Expires locks and state, ends grace periods of vanished peers, prunes by retention. */
   sweep(): void;
-  /** Called after every appended event (inside the transaction: defer side effects). */
+  /** Called with every appended event once its transaction has committed (never for rolled-back ones). */
   onEvent(listener: (event: MeshEvent) => void): () => void;
   /** Called with each stored message (one per recipient). */
   onMessage(listener: (message: Message) => void): () => void;

@@ -1,0 +1,115 @@
+/**
+ * The event log: append-only (appends go through {@link MeshContext.emit}), read by cursor,
+ * long-polled with `wait`, pruned by age. Sequence numbers come from an AUTOINCREMENT key, so
+ * they never repeat, even after every event has been pruned.
+ */
+import { BrokerError } from '../protocol/errors';
+import { limits } from '../protocol/limits';
+import type { EventType, MeshEvent } from '../protocol/entities';
+import type { EventsService } from './api';
+import type { MeshContext } from './context';
+
+interface EventRow {
+  seq: number; type: string; peer: string | null; at: number; data: string;
+}
+
+interface EventWaiter {
+  since: number;
+  types: ReadonlySet<EventType> | undefined;
+  limit: number;
+  timer: unknown;
+  resolve: (r: { events: MeshEvent[]; cursor: number }) => void;
+  reject: (e: Error) => void;
+}
+
+export class Events implements EventsService {
+  private readonly waiters = new Set<EventWaiter>();
+  private disposed = false;
+
+  constructor(private readonly ctx: MeshContext) {
+    // Committed events only: the context calls listeners after the transaction commits.
+    ctx.eventListeners.add((event) => this.wakeFor(event));
+  }
+
+  read(since: number, types: readonly EventType[] | undefined, limit: number): { events: MeshEvent[]; cursor: number } {
+    const n = clampLimit(limit);
+    const params: Array<string | number> = [Math.max(0, Math.floor(since))];
+    let where = 'seq > ?';
+    if (types && types.length > 0) {
+      where += ` AND type IN (${types.map(() => '?').join(', ')})`;
+      params.push(...types);
+    }
+    params.push(n);
+    const rows = this.ctx.db.all<EventRow>(`SELECT * FROM events WHERE ${where} ORDER BY seq LIMIT ?`, params);
+    const events = rows.map(toEvent);
+    // A short page means every event up to lastSeq was looked at, so the cursor may skip the
+    // ones the type filter left out; a full page stops at the last event returned.
+    const cursor = events.length === n ? events[events.length - 1].seq : this.lastSeq();
+    return { events, cursor };
+  }
+
+  wait(since: number, types: readonly EventType[] | undefined, limit: number, waitMs: number): Promise<{ events: MeshEvent[]; cursor: number }> {
+    let first: { events: MeshEvent[]; cursor: number };
+    try {
+      first = this.read(since, types, limit);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (first.events.length > 0 || waitMs <= 0) return Promise.resolve(first);
+    if (this.disposed) return Promise.reject(new BrokerError('unavailable', 'PeerMesh is shutting down'));
+    return new Promise((resolve, reject) => {
+      const waiter: EventWaiter = {
+        since, limit, resolve, reject,
+        types: types && types.length > 0 ? new Set(types) : undefined,
+        timer: undefined,
+      };
+      waiter.timer = this.ctx.timers.setTimeout(() => {
+        this.waiters.delete(waiter);
+        resolve(this.read(since, types, limit));
+      }, Math.min(waitMs, limits.waitMs));
+      this.waiters.add(waiter);
+    });
+  }
+
+  lastSeq(): number {
+    return this.ctx.db.get<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'events'")?.seq ?? 0;
+  }
+
+  count(): number {
+    return this.ctx.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM events')?.n ?? 0;
+  }
+
+  /** Deletes events older than `before`; inside a transaction. Journals nothing when there are none. */
+  prune(before: number): number {
+    if (!this.ctx.db.get('SELECT 1 AS x FROM events WHERE at < ? LIMIT 1', [before])) return 0;
+    return this.ctx.db.run('DELETE FROM events WHERE at < ?', [before]).changes;
+  }
+
+  /** Ends every pending long-poll with `unavailable`. */
+  dispose(): void {
+    this.disposed = true;
+    for (const w of this.waiters) {
+      this.ctx.timers.clearTimeout(w.timer);
+      w.reject(new BrokerError('unavailable', 'PeerMesh is shutting down'));
+    }
+    this.waiters.clear();
+  }
+
+  private wakeFor(event: MeshEvent): void {
+    for (const w of [...this.waiters]) {
+      if (event.seq <= w.since || (w.types && !w.types.has(event.type))) continue;
+      this.waiters.delete(w);
+      this.ctx.timers.clearTimeout(w.timer);
+      // Read rather than hand over `event`: other events of the same commit come along.
+      w.resolve(this.read(w.since, w.types && [...w.types], w.limit));
+    }
+  }
+}
+
+function clampLimit(limit: number): number {
+  return Number.isFinite(limit) ? Math.min(Math.max(1, Math.floor(limit)), limits.page) : 100;
+}
+
+function toEvent(row: EventRow): MeshEvent {
+  return { seq: row.seq, type: row.type as EventType, peer: row.peer, at: row.at, data: JSON.parse(row.data) as Record<string, unknown> };
+}

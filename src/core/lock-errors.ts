@@ -1,0 +1,53 @@
+/**
+ * The words of lock failures. Each names who is in the way, why, and for how long, so an
+ * agent can decide to wait, ask that peer, or work elsewhere; `data` carries the same facts.
+ */
+import { BrokerError } from '../protocol/errors';
+import type { Lock, LockConflictData } from '../protocol/entities';
+import type { LockWaiter } from './lock-queue';
+import { describeTarget, formatDuration, type NormalizedTarget } from './paths';
+
+/** What stands in the way of a request: a held lock, or an earlier queued request. */
+export type Blocker =
+  | { lock: Lock; more: number }
+  | { queued: LockWaiter; holderName: string };
+
+function quoted(reason: string): string {
+  return reason ? ` ("${reason}")` : '';
+}
+
+function conflictData(blocker: Blocker, now: number): LockConflictData & { queued?: true } {
+  if ('lock' in blocker) {
+    const l = blocker.lock;
+    return { holder: l.holder, holderName: l.holderName, reason: l.reason, expiresInMs: Math.max(0, l.expiresAt - now), lock: l };
+  }
+  // The target a queued peer waits for, shaped as a lock (id 0: not held yet).
+  const w = blocker.queued;
+  const lock: Lock = {
+    id: 0, path: w.target.path, root: w.target.root, relPath: w.target.relPath,
+    startLine: w.target.startLine, endLine: w.target.endLine, holder: w.holder, holderName: blocker.holderName,
+    reason: w.reason, createdAt: w.startedAt, expiresAt: w.deadline,
+  };
+  return { holder: w.holder, holderName: blocker.holderName, reason: w.reason, expiresInMs: Math.max(0, w.deadline - now), lock, queued: true };
+}
+
+function describeBlocker(blocker: Blocker, now: number): string {
+  if ('lock' in blocker) {
+    const l = blocker.lock;
+    const more = blocker.more > 0 ? ` (and ${blocker.more} more lock${blocker.more === 1 ? '' : 's'})` : '';
+    return `${describeTarget(l)} is locked by ${l.holderName}${quoted(l.reason)} for another ${formatDuration(l.expiresAt - now)}${more}`;
+  }
+  const w = blocker.queued;
+  return `${describeTarget(w.target)} is claimed next by ${blocker.holderName}${quoted(w.reason)}, queued earlier ` +
+    `(waiting up to ${formatDuration(w.deadline - now)} more; locks are granted first come, first served)`;
+}
+
+export function conflictError(blocker: Blocker, now: number): BrokerError {
+  return new BrokerError('lockConflict', describeBlocker(blocker, now), conflictData(blocker, now));
+}
+
+export function timeoutError(target: NormalizedTarget, waitedMs: number, blocker: Blocker | undefined, now: number): BrokerError {
+  const head = `timed out after ${formatDuration(waitedMs)} waiting for ${describeTarget(target)}`;
+  if (!blocker) return new BrokerError('timeout', head, { waitedMs });
+  return new BrokerError('timeout', `${head}: ${describeBlocker(blocker, now)}`, { ...conflictData(blocker, now), waitedMs });
+}

@@ -1,0 +1,334 @@
+/**
+ * Advisory locks on files and line ranges.
+ *
+ * - A whole-file lock conflicts with every lock on that file; ranges (inclusive, 1-based)
+ *   conflict when they share a line. A holder never conflicts with itself: re-acquiring the
+ *   exact same target renews it, an overlapping other range of its own is a new lock.
+ * - A lock whose `expires_at` has passed is free at once for every read and acquire; the
+ *   sweep (or the next acquire on that file) deletes it with a `lock_expired` event.
+ * - Waiting requests queue in strict FIFO order (see lock-queue.ts). They are retried after
+ *   every release, expiry, departure and dequeue, and time out at their deadline.
+ */
+import path from 'node:path';
+import { BrokerError } from '../protocol/errors';
+import { limits } from '../protocol/limits';
+import type { Lock } from '../protocol/entities';
+import type { LockTarget } from '../protocol/methods';
+import type { LocksService } from './api';
+import type { MeshContext } from './context';
+import { conflictError, timeoutError, type Blocker } from './lock-errors';
+import { LockQueue, type LockWaiter } from './lock-queue';
+import { describeTarget, normalizeTarget, sameSpan, type NormalizedTarget } from './paths';
+import type { GoneReason, Peers } from './peers';
+
+interface LockRow {
+  id: number; path: string; root: string | null; rel_path: string; start_line: number | null;
+  end_line: number | null; holder: string; holder_name: string; reason: string; created_at: number; expires_at: number;
+}
+
+type Attempt = { lock: Lock; renewed: boolean } | { blocker: Blocker };
+
+const conflictSql = `SELECT * FROM locks WHERE path = ? AND holder != ? AND expires_at > ?
+  AND (start_line IS NULL OR ? IS NULL OR (start_line <= ? AND end_line >= ?))
+  ORDER BY COALESCE(start_line, 0), id`;
+
+export class Locks implements LocksService {
+  private readonly queue = new LockQueue();
+  private pumping = false;
+  private pumpAgain = false;
+  private disposed = false;
+
+  constructor(
+    private readonly ctx: MeshContext,
+    private readonly peers: Peers,
+  ) {
+    peers.onGone((peerId, reason) => this.releaseAllOf(peerId, reason));
+    // A wait belongs to a request on the dropped connection: its answer could not be delivered.
+    peers.onDisconnect((peerId) => this.cancelWaits(peerId, new BrokerError('unavailable', 'the connection closed while waiting for a lock')));
+  }
+
+  acquire(holder: string, target: LockTarget, opts: { reason: string; ttlSeconds?: number; waitMs?: number }): Promise<{ lock: Lock; renewed: boolean }> {
+    try {
+      const peer = this.peers.requireLive(holder);
+      const norm = normalizeTarget(target, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe);
+      const reason = checkReason(opts.reason);
+      const ttlMs = this.ttlMs(opts.ttlSeconds);
+      const waitMs = opts.waitMs ?? 0;
+      if (!Number.isInteger(waitMs) || waitMs < 0 || waitMs > limits.waitMs) {
+        throw new BrokerError('invalidInput', `waitMs must be between 0 and ${limits.waitMs}`);
+      }
+      const now = this.ctx.clock.now();
+      const attempt = this.ctx.tx(() => this.attempt(holder, norm, reason, ttlMs, now));
+      if ('lock' in attempt) return Promise.resolve(attempt);
+      if (waitMs === 0) throw conflictError(attempt.blocker, now);
+      if (this.disposed) throw new BrokerError('unavailable', 'PeerMesh is shutting down');
+      return new Promise((resolve, reject) => {
+        const waiter: LockWaiter = {
+          seq: this.queue.nextSeq(), holder, target: norm, reason, ttlMs, startedAt: now, deadline: now + waitMs,
+          timer: undefined, resolve, reject,
+        };
+        waiter.timer = this.ctx.timers.setTimeout(() => this.onDeadline(waiter), waitMs);
+        this.queue.add(waiter);
+      });
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  release(holder: string, which: { target?: LockTarget; lockId?: number }): Lock[] {
+    const peer = this.peers.require(holder);
+    const now = this.ctx.clock.now();
+    if (which.lockId !== undefined) {
+      return this.ctx.tx(() => {
+        const lock = this.requireHeld(holder, which.lockId as number, now);
+        this.remove(lock, 'lock_released', 'released');
+        return [lock];
+      });
+    }
+    if (!which.target) throw new BrokerError('invalidInput', 'give the target or the lockId to release');
+    const norm = normalizeTarget(which.target, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe);
+    return this.ctx.tx(() => {
+      // A whole-file target means "done with this file": it releases every lock the holder
+      // has on it. A range releases exactly that range.
+      const mine = this.liveRows('path = ? AND holder = ?', [norm.path, holder], now)
+        .map(toLock)
+        .filter((l) => norm.startLine === null || sameSpan(l, norm));
+      if (mine.length === 0) {
+        const other = this.conflicting(holder, norm, now)[0];
+        if (other) {
+          throw new BrokerError('notHolder', `${describeTarget(other)} is held by ${other.holderName}, not by you`, { holder: other.holder, holderName: other.holderName });
+        }
+        throw new BrokerError('notFound', `you hold no lock on ${describeTarget(norm)}`);
+      }
+      for (const lock of mine) this.remove(lock, 'lock_released', 'released');
+      return mine;
+    });
+  }
+
+  renew(holder: string, lockId: number, ttlSeconds?: number): Lock {
+    const ttlMs = this.ttlMs(ttlSeconds);
+    const now = this.ctx.clock.now();
+    return this.ctx.tx(() => {
+      const lock = this.requireHeld(holder, lockId, now);
+      this.ctx.db.run('UPDATE locks SET expires_at = ? WHERE id = ?', [now + ttlMs, lockId]);
+      const renewed = { ...lock, expiresAt: now + ttlMs };
+      this.ctx.emit('lock_renewed', holder, eventData(renewed));
+      return renewed;
+    });
+  }
+
+  check(caller: string, target: LockTarget): Lock[] {
+    const peer = this.peers.require(caller);
+    const norm = normalizeTarget(target, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe);
+    return this.conflicting(caller, norm, this.ctx.clock.now());
+  }
+
+  /** Live locks, by file or folder (relative to `callerCwd`) and by holder (id or live name). */
+  list(filter: { path?: string; holder?: string; callerCwd?: string | null }): Lock[] {
+    const where: string[] = [];
+    const params: Array<string | number> = [];
+    if (filter.path !== undefined) {
+      const p = normalizeTarget({ path: filter.path }, filter.callerCwd ?? null, null, this.ctx.probe).path;
+      const folder = p.endsWith(path.sep) ? p : p + path.sep;
+      where.push('(path = ? OR substr(path, 1, ?) = ?)');
+      params.push(p, [...folder].length, folder);
+    }
+    if (filter.holder !== undefined) {
+      where.push('holder = ?');
+      params.push(this.peers.find(filter.holder)?.id ?? filter.holder);
+    }
+    return this.liveRows(where.length ? where.join(' AND ') : '1 = 1', params, this.ctx.clock.now()).map(toLock);
+  }
+
+  count(now: number): number {
+    return this.ctx.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM locks WHERE expires_at > ?', [now])?.n ?? 0;
+  }
+
+  /** When the next lock expires, if any (the mesh wakes then to free it and serve waiters). */
+  nextExpiry(): number | null {
+    return this.ctx.db.get<{ t: number | null }>('SELECT MIN(expires_at) AS t FROM locks')?.t ?? null;
+  }
+
+  /** Deletes expired locks (of one file, or all) with a `lock_expired` event each; inside a transaction. */
+  expire(now: number, path?: string): number {
+    const rows = path === undefined
+      ? this.ctx.db.all<LockRow>('SELECT * FROM locks WHERE expires_at <= ? ORDER BY expires_at, id', [now])
+      : this.ctx.db.all<LockRow>('SELECT * FROM locks WHERE path = ? AND expires_at <= ? ORDER BY expires_at, id', [path, now]);
+    for (const row of rows) this.remove(toLock(row), 'lock_expired');
+    return rows.length;
+  }
+
+  /** How many requests are waiting (for status and tests). */
+  waiting(): number {
+    return this.queue.size;
+  }
+
+  /** Rejects every pending wait with `unavailable`; later waits are refused. */
+  dispose(): void {
+    this.disposed = true;
+    this.cancelWaits(undefined, new BrokerError('unavailable', 'PeerMesh is shutting down'));
+  }
+
+  /**
+   * One try at `target` inside the caller's transaction: renew the holder's own exact lock,
+   * else grant if no other peer's live lock and no earlier waiter of another peer overlaps.
+   */
+  private attempt(holder: string, target: NormalizedTarget, reason: string, ttlMs: number, now: number, self?: LockWaiter): Attempt {
+    const holderName = this.peers.requireLive(holder).name;
+    this.expire(now, target.path);
+    const own = this.ctx.db.get<LockRow>(
+      'SELECT * FROM locks WHERE path = ? AND holder = ? AND start_line IS ? AND end_line IS ?',
+      [target.path, holder, target.startLine, target.endLine],
+    );
+    if (own) {
+      const lock = { ...toLock(own), expiresAt: now + ttlMs, reason: reason || own.reason, holderName };
+      this.ctx.db.run('UPDATE locks SET expires_at = ?, reason = ?, holder_name = ? WHERE id = ?', [lock.expiresAt, lock.reason, holderName, own.id]);
+      this.ctx.emit('lock_renewed', holder, eventData(lock));
+      return { lock, renewed: true };
+    }
+    const conflicts = this.conflicting(holder, target, now);
+    if (conflicts.length > 0) return { blocker: { lock: conflicts[0], more: conflicts.length - 1 } };
+    const queued = this.queue.firstAhead(holder, target, self);
+    if (queued) return { blocker: { queued, holderName: this.peers.get(queued.holder)?.name ?? queued.holder } };
+    const { lastInsertRowid: id } = this.ctx.db.run(
+      `INSERT INTO locks (path, root, rel_path, start_line, end_line, holder, holder_name, reason, created_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [target.path, target.root, target.relPath, target.startLine, target.endLine, holder, holderName, reason, now, now + ttlMs],
+    );
+    const lock: Lock = {
+      id, path: target.path, root: target.root, relPath: target.relPath, startLine: target.startLine, endLine: target.endLine,
+      holder, holderName, reason, createdAt: now, expiresAt: now + ttlMs,
+    };
+    this.ctx.emit('lock_acquired', holder, eventData(lock));
+    return { lock, renewed: false };
+  }
+
+  private conflicting(holder: string, t: NormalizedTarget, now: number): Lock[] {
+    return this.ctx.db
+      .all<LockRow>(conflictSql, [t.path, holder, now, t.startLine, t.endLine, t.startLine])
+      .map(toLock);
+  }
+
+  private liveRows(where: string, params: Array<string | number>, now: number): LockRow[] {
+    return this.ctx.db.all<LockRow>(
+      `SELECT * FROM locks WHERE ${where} AND expires_at > ? ORDER BY path, COALESCE(start_line, 0), id`,
+      [...params, now],
+    );
+  }
+
+  private requireHeld(holder: string, lockId: number, now: number): Lock {
+    const row = this.ctx.db.get<LockRow>('SELECT * FROM locks WHERE id = ? AND expires_at > ?', [lockId, now]);
+    if (!row) throw new BrokerError('notFound', `no lock ${lockId}: it was released or has expired`);
+    const lock = toLock(row);
+    if (lock.holder !== holder) {
+      throw new BrokerError('notHolder', `lock ${lockId} on ${describeTarget(lock)} is held by ${lock.holderName}, not by you`, { holder: lock.holder, holderName: lock.holderName });
+    }
+    return lock;
+  }
+
+  /** Deletes a lock with its event, and retries the waiters once the transaction commits. */
+  private remove(lock: Lock, type: 'lock_released' | 'lock_expired', reason?: string): void {
+    this.ctx.db.run('DELETE FROM locks WHERE id = ?', [lock.id]);
+    this.ctx.emit(type, lock.holder, reason === undefined ? eventData(lock) : { ...eventData(lock), reason });
+    this.ctx.whenCommitted('locks.pump', () => this.pump());
+  }
+
+  private releaseAllOf(holder: string, reason: GoneReason): void {
+    const now = this.ctx.clock.now();
+    for (const row of this.ctx.db.all<LockRow>('SELECT * FROM locks WHERE holder = ? ORDER BY id', [holder])) {
+      if (row.expires_at <= now) this.remove(toLock(row), 'lock_expired');
+      else this.remove(toLock(row), 'lock_released', reason);
+    }
+    this.ctx.whenCommitted(`locks.cancel.${holder}`, () =>
+      this.cancelWaits(holder, new BrokerError('unavailable', `peer ${holder} left the mesh while waiting for a lock`)));
+  }
+
+  private cancelWaits(holder: string | undefined, error: BrokerError): void {
+    const taken = this.queue.takeAll(holder);
+    for (const w of taken) {
+      this.ctx.timers.clearTimeout(w.timer);
+      w.reject(error);
+    }
+    if (taken.length > 0 && !this.disposed) this.pump();
+  }
+
+  /** Grants every waiter that can go now, in arrival order. Never re-entered. */
+  private pump(): void {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        for (const w of this.queue.all()) this.tryWaiter(w);
+      } while (this.pumpAgain);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private tryWaiter(w: LockWaiter): void {
+    if (!this.queue.has(w)) return;
+    let attempt: Attempt;
+    try {
+      attempt = this.ctx.tx(() => this.attempt(w.holder, w.target, w.reason, w.ttlMs, this.ctx.clock.now(), w));
+    } catch (e) {
+      this.settle(w);
+      w.reject(e instanceof Error ? e : new Error(String(e)));
+      return;
+    }
+    if ('lock' in attempt) {
+      this.settle(w);
+      w.resolve(attempt);
+    }
+  }
+
+  private onDeadline(w: LockWaiter): void {
+    if (!this.queue.has(w)) return;
+    this.pump(); // a last chance, in case the lock freed at this very moment
+    if (!this.queue.has(w)) return;
+    this.settle(w);
+    const now = this.ctx.clock.now();
+    const lock = this.conflicting(w.holder, w.target, now);
+    const ahead = this.queue.firstAhead(w.holder, w.target, w);
+    const blocker: Blocker | undefined = lock.length > 0
+      ? { lock: lock[0], more: lock.length - 1 }
+      : ahead && { queued: ahead, holderName: this.peers.get(ahead.holder)?.name ?? ahead.holder };
+    w.reject(timeoutError(w.target, now - w.startedAt, blocker, now));
+    this.pump(); // later waiters that only queued behind this one may go now
+  }
+
+  private settle(w: LockWaiter): void {
+    this.queue.remove(w);
+    this.ctx.timers.clearTimeout(w.timer);
+  }
+
+  private ttlMs(ttlSeconds: number | undefined): number {
+    const ttl = ttlSeconds ?? this.ctx.settings.lockTtlSeconds;
+    if (!(ttl > 0) || ttl > limits.ttlSeconds) throw new BrokerError('invalidInput', `ttlSeconds must be between 1 and ${limits.ttlSeconds}`);
+    return Math.round(ttl * 1000);
+  }
+}
+
+function checkReason(reason: string | undefined): string {
+  const r = reason ?? '';
+  if (typeof r !== 'string' || r.length > limits.reason) throw new BrokerError('invalidInput', `reason must be at most ${limits.reason} characters`);
+  return r;
+}
+
+function toLock(r: LockRow): Lock {
+  return {
+    id: r.id, path: r.path, root: r.root, relPath: r.rel_path, startLine: r.start_line, endLine: r.end_line,
+    holder: r.holder, holderName: r.holder_name, reason: r.reason, createdAt: r.created_at, expiresAt: r.expires_at,
+  };
+}
+
+/** What lock events carry: where, who, until when (the UI keeps badges from these). */
+function eventData(l: Lock): Record<string, unknown> {
+  return {
+    id: l.id, path: l.path, root: l.root, relPath: l.relPath, startLine: l.startLine, endLine: l.endLine,
+    holder: l.holder, holderName: l.holderName, expiresAt: l.expiresAt,
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * `createMesh()`: the core services over one database, wired together.
+ *
+ * Durable truth lives only in the database; in memory are the waits (lock queue, event
+ * long-polls), the listeners, recent `lastSeen` times, and one wake-up timer set for the
+ * next lock expiry, state expiry or end of a grace period, at which it runs {@link sweep}.
+ * The broker should also call `sweep()` now and then (say every 30 s) for retention.
+ */
+import crypto from 'node:crypto';
+import type { Message, MeshEvent } from '../protocol/entities';
+import type { Mesh, MeshCounts } from './api';
+import type { Clock } from './clock';
+import { MeshContext, type MeshSettings } from './context';
+import { Events } from './events';
+import { Locks } from './locks';
+import { nullLogger, type Logger } from './logger';
+import { Messages } from './messages';
+import { Peers } from './peers';
+import type { SqlDb } from './sql';
+import { State } from './state';
+import { systemTimers, type Timers } from './timers';
+import { nodeWorkspaceProbe, type WorkspaceProbe } from './workspace';
+
+export interface MeshOptions {
+  clock: Clock;
+  timers?: Timers;
+  logger?: Logger;
+  workspace?: WorkspaceProbe;
+  /** Default lock TTL in seconds (600). */
+  lockTtlSeconds?: number;
+  /** How long a disconnected peer keeps its locks, in ms (15 s). */
+  graceMs?: number;
+  /** Idle time after which a connected peer shows as away, in ms (5 min). */
+  awayAfterMs?: number;
+  /** How long read messages (24 h) and events (48 h) are kept, in ms. */
+  retention?: { messagesMs?: number; eventsMs?: number };
+  /** Random hex for peer ids (`p-` + this); 8 hex digits by default. */
+  newId?: () => string;
+}
+
+export const meshDefaults = {
+  lockTtlSeconds: 600,
+  graceMs: 15_000,
+  awayAfterMs: 5 * 60_000,
+  retention: { messagesMs: 24 * 3600_000, eventsMs: 48 * 3600_000 },
+} as const satisfies MeshSettings;
+
+export class MeshCore implements Mesh {
+  readonly peers: Peers;
+  readonly messages: Messages;
+  readonly state: State;
+  readonly locks: Locks;
+  readonly events: Events;
+  private readonly ctx: MeshContext;
+  private wakeTimer: unknown;
+  private wakeAt: number | null = null;
+  private disposed = false;
+
+  constructor(db: SqlDb, opts: MeshOptions) {
+    const settings: MeshSettings = {
+      lockTtlSeconds: opts.lockTtlSeconds ?? meshDefaults.lockTtlSeconds,
+      graceMs: opts.graceMs ?? meshDefaults.graceMs,
+      awayAfterMs: opts.awayAfterMs ?? meshDefaults.awayAfterMs,
+      retention: {
+        messagesMs: opts.retention?.messagesMs ?? meshDefaults.retention.messagesMs,
+        eventsMs: opts.retention?.eventsMs ?? meshDefaults.retention.eventsMs,
+      },
+    };
+    const newId = opts.newId ?? (() => crypto.randomBytes(4).toString('hex'));
+    this.ctx = new MeshContext(db, opts.clock, opts.timers ?? systemTimers, opts.logger ?? nullLogger,
+      opts.workspace ?? nodeWorkspaceProbe, settings, newId);
+    this.events = new Events(this.ctx);
+    this.peers = new Peers(this.ctx);
+    this.state = new State(this.ctx);
+    this.messages = new Messages(this.ctx, this.peers);
+    this.locks = new Locks(this.ctx, this.peers);
+    this.ctx.onEveryCommit(() => this.scheduleWake());
+    this.scheduleWake();
+  }
+
+  counts(): MeshCounts {
+    const now = this.ctx.clock.now();
+    const peers = this.ctx.db.get<{ all: number; live: number }>(
+      "SELECT COUNT(*) AS 'all', COALESCE(SUM(status != 'gone'), 0) AS live FROM peers",
+    );
+    return {
+      peers: peers?.all ?? 0,
+      livePeers: peers?.live ?? 0,
+      messages: this.messages.count(),
+      unreadMessages: this.messages.unreadCount(),
+      stateEntries: this.state.count(now),
+      locks: this.locks.count(now),
+      events: this.events.count(),
+    };
+  }
+
+  /**
+   * In one transaction: expires locks and state, ends the grace period of peers that did not
+   * come back, and prunes old events, messages (see {@link Messages.prune}) and gone peers.
+   */
+  sweep(): void {
+    const now = this.ctx.clock.now();
+    const { messagesMs, eventsMs } = this.ctx.settings.retention;
+    const done = this.ctx.tx(() => ({
+      locks: this.locks.expire(now),
+      state: this.state.sweepExpired(now),
+      gone: this.peers.expireGrace(now).length,
+      events: this.events.prune(now - eventsMs),
+      messages: this.messages.prune(now - messagesMs),
+      peers: this.peers.prune(now - eventsMs),
+    }));
+    if (Object.values(done).some((n) => n > 0)) this.ctx.log.debug(`sweep: ${JSON.stringify(done)}`);
+  }
+
+  onEvent(listener: (event: MeshEvent) => void): () => void {
+    this.ctx.eventListeners.add(listener);
+    return () => this.ctx.eventListeners.delete(listener);
+  }
+
+  onMessage(listener: (message: Message) => void): () => void {
+    this.ctx.messageListeners.add(listener);
+    return () => this.ctx.messageListeners.delete(listener);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.ctx.timers.clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
+    this.locks.dispose();
+    this.events.dispose();
+    this.ctx.messageListeners.clear();
+    this.ctx.eventListeners.clear();
+  }
+
+  /** Sets the one wake-up timer to the next moment a lock, a state entry or a grace period ends. */
+  private scheduleWake(): void {
+    if (this.disposed) return;
+    const due = [this.locks.nextExpiry(), this.state.nextExpiry(), this.peers.nextGraceEnd()]
+      .filter((t): t is number => t !== null)
+      .reduce<number | null>((a, b) => (a === null ? b : Math.min(a, b)), null);
+    if (due === this.wakeAt) return;
+    this.ctx.timers.clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
+    this.wakeAt = due;
+    if (due === null) return;
+    this.wakeTimer = this.ctx.timers.setTimeout(() => {
+      this.wakeTimer = undefined;
+      this.wakeAt = null;
+      try {
+        this.sweep();
+      } catch (e) {
+        // The next committed write schedules the wake-up again.
+        this.ctx.log.error(e instanceof Error ? e : String(e));
+      }
+    }, Math.max(0, due - this.ctx.clock.now()));
+  }
+}
+
+/** The mesh over `db` (already migrated). A second mesh over the same data sees the same mesh. */
+export function createMesh(db: SqlDb, opts: MeshOptions): MeshCore {
+  return new MeshCore(db, opts);
+}

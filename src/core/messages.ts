@@ -1,0 +1,185 @@
+/**
+ * Messages between peers. One row per recipient; a broadcast's rows share one thread.
+ * States only move forward: queued → delivered (the recipient's inbox returned it) → read →
+ * acked. Only the recipient moves its own messages.
+ */
+import { BrokerError } from '../protocol/errors';
+import { limits } from '../protocol/limits';
+import { MessageKind, type Message, type MessageState, type Peer } from '../protocol/entities';
+import type { Recipients } from '../protocol/methods';
+import type { MessagesService } from './api';
+import type { MeshContext } from './context';
+import type { Peers } from './peers';
+
+interface MessageRow {
+  id: number; from_peer: string; from_name: string; to_peer: string; kind: string; body: string;
+  thread_id: number; reply_to: number | null; broadcast: number; state: string; created_at: number;
+  delivered_at: number | null; read_at: number | null; acked_at: number | null;
+}
+
+const unread = "state IN ('queued', 'delivered')";
+
+export class Messages implements MessagesService {
+  constructor(
+    private readonly ctx: MeshContext,
+    private readonly peers: Peers,
+  ) {}
+
+  send(from: string, to: Recipients, kind: MessageKind, body: string, replyTo?: number): Message[] {
+    const sender = this.peers.requireLive(from);
+    if (!MessageKind.safeParse(kind).success) throw new BrokerError('invalidInput', `unknown message kind "${String(kind)}"`);
+    if (typeof body !== 'string' || body.length === 0 || body.length > limits.messageBody) {
+      throw new BrokerError('invalidInput', `body must be 1 to ${limits.messageBody} characters`);
+    }
+    const { recipients, broadcast } = this.resolve(sender, to);
+    let threadId: number | null = null;
+    if (replyTo !== undefined) {
+      const parent = this.row(replyTo);
+      if (!parent || (parent.from_peer !== sender.id && parent.to_peer !== sender.id)) {
+        throw new BrokerError('notFound', `no message ${replyTo} sent by or to you to reply to`);
+      }
+      threadId = parent.thread_id;
+    }
+    if (recipients.length === 0) return [];
+    const now = this.ctx.clock.now();
+    return this.ctx.tx(() => {
+      const sent: Message[] = [];
+      for (const peer of recipients) {
+        const { lastInsertRowid: id } = this.ctx.db.run(
+          `INSERT INTO messages (from_peer, from_name, to_peer, kind, body, thread_id, reply_to, broadcast, state, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)`,
+          [sender.id, sender.name, peer.id, kind, body, threadId ?? 0, replyTo ?? null, broadcast ? 1 : 0, now],
+        );
+        if (threadId === null) {
+          // A new thread is named after its first row; the other recipients' rows join it.
+          threadId = id;
+          this.ctx.db.run('UPDATE messages SET thread_id = ? WHERE id = ?', [id, id]);
+        }
+        const message = toMessage(this.requireRow(id));
+        this.ctx.emit('message_sent', sender.id, { id, to: peer.id, kind, threadId, broadcast });
+        this.ctx.messageStored(message);
+        sent.push(message);
+      }
+      return sent;
+    });
+  }
+
+  inbox(peerId: string, unreadOnly: boolean, limit: number): { messages: Message[]; unread: number } {
+    this.peers.require(peerId);
+    const n = Math.min(Math.max(1, Math.floor(limit) || 1), limits.page);
+    const now = this.ctx.clock.now();
+    return this.ctx.tx(() => {
+      // Unread: oldest first, so nothing is skipped. Everything: the newest page, in order.
+      const rows = unreadOnly
+        ? this.ctx.db.all<MessageRow>(`SELECT * FROM messages WHERE to_peer = ? AND ${unread} ORDER BY id LIMIT ?`, [peerId, n])
+        : this.ctx.db.all<MessageRow>('SELECT * FROM messages WHERE to_peer = ? ORDER BY id DESC LIMIT ?', [peerId, n]).reverse();
+      const queued = rows.filter((r) => r.state === 'queued').map((r) => r.id);
+      if (queued.length > 0) {
+        this.ctx.db.run(
+          `UPDATE messages SET state = 'delivered', delivered_at = ? WHERE state = 'queued' AND id IN (${queued.map(() => '?').join(', ')})`,
+          [now, ...queued],
+        );
+        for (const r of rows) {
+          if (r.state === 'queued') Object.assign(r, { state: 'delivered', delivered_at: now });
+        }
+      }
+      return { messages: rows.map(toMessage), unread: this.unreadCount(peerId) };
+    });
+  }
+
+  markRead(peerId: string, ids: number[]): number {
+    return this.advance(peerId, ids, 'read');
+  }
+
+  ack(peerId: string, ids: number[]): number {
+    return this.advance(peerId, ids, 'acked');
+  }
+
+  get(id: number): Message | undefined {
+    const row = this.row(id);
+    return row && toMessage(row);
+  }
+
+  unreadCount(peerId?: string): number {
+    return peerId === undefined
+      ? this.ctx.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM messages WHERE ${unread}`)?.n ?? 0
+      : this.ctx.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM messages WHERE to_peer = ? AND ${unread}`, [peerId])?.n ?? 0;
+  }
+
+  count(): number {
+    return this.ctx.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM messages')?.n ?? 0;
+  }
+
+  /**
+   * Deletes messages created before `before` that were read or acked, or whose recipient is
+   * gone or pruned. Unread messages of a live peer are kept however old: nobody has seen
+   * them yet. Inside a transaction.
+   */
+  prune(before: number): number {
+    const where = `created_at < ? AND (state IN ('read', 'acked')
+      OR NOT EXISTS (SELECT 1 FROM peers WHERE peers.id = messages.to_peer AND peers.status != 'gone'))`;
+    // The sweep runs often: journal a DELETE only when it has something to delete.
+    if (!this.ctx.db.get(`SELECT 1 AS x FROM messages WHERE ${where} LIMIT 1`, [before])) return 0;
+    return this.ctx.db.run(`DELETE FROM messages WHERE ${where}`, [before]).changes;
+  }
+
+  private advance(peerId: string, ids: number[], to: Extract<MessageState, 'read' | 'acked'>): number {
+    this.peers.require(peerId);
+    const list = [...new Set(ids)].filter((id) => Number.isInteger(id));
+    if (list.length === 0) return 0;
+    if (list.length > limits.list) throw new BrokerError('invalidInput', `at most ${limits.list} ids at once`);
+    const now = this.ctx.clock.now();
+    const marks = list.map(() => '?').join(', ');
+    const from = to === 'read' ? unread : "state != 'acked'";
+    return this.ctx.tx(() =>
+      this.ctx.db.run(
+        `UPDATE messages SET state = ?, delivered_at = COALESCE(delivered_at, ?), read_at = COALESCE(read_at, ?),
+           acked_at = ${to === 'acked' ? '?' : 'acked_at'}
+         WHERE to_peer = ? AND ${from} AND id IN (${marks})`,
+        to === 'acked' ? [to, now, now, now, peerId, ...list] : [to, now, now, peerId, ...list],
+      ).changes,
+    );
+  }
+
+  /** The live peers a message goes to; never the sender, never a gone peer. */
+  private resolve(sender: Peer, to: Recipients): { recipients: Peer[]; broadcast: boolean } {
+    if ('broadcast' in to) {
+      const recipients = this.peers.list(sender.id, to.broadcast, false).filter((p) => p.id !== sender.id);
+      return { recipients, broadcast: true };
+    }
+    const names = 'peer' in to ? [to.peer] : to.peers;
+    if (!Array.isArray(names) || names.length === 0 || names.length > limits.list) {
+      throw new BrokerError('invalidInput', `give 1 to ${limits.list} recipients`);
+    }
+    const found = new Map<string, Peer>();
+    const missing: string[] = [];
+    for (const name of names) {
+      const peer = this.peers.find(name);
+      if (!peer) missing.push(name);
+      else if (peer.id === sender.id) throw new BrokerError('invalidInput', 'you cannot send a message to yourself');
+      else found.set(peer.id, peer);
+    }
+    if (missing.length > 0) {
+      throw new BrokerError('notFound', `no live peer ${missing.map((m) => `"${m}"`).join(', ')}: see peers/list`, { missing });
+    }
+    return { recipients: [...found.values()], broadcast: 'peers' in to && found.size > 1 };
+  }
+
+  private row(id: number): MessageRow | undefined {
+    return this.ctx.db.get<MessageRow>('SELECT * FROM messages WHERE id = ?', [id]);
+  }
+
+  private requireRow(id: number): MessageRow {
+    const row = this.row(id);
+    if (!row) throw new BrokerError('internal', `message ${id} vanished`);
+    return row;
+  }
+}
+
+function toMessage(r: MessageRow): Message {
+  return {
+    id: r.id, from: r.from_peer, fromName: r.from_name, to: r.to_peer, kind: r.kind as MessageKind, body: r.body,
+    threadId: r.thread_id, replyTo: r.reply_to, broadcast: r.broadcast === 1, state: r.state as MessageState,
+    createdAt: r.created_at, deliveredAt: r.delivered_at, readAt: r.read_at, ackedAt: r.acked_at,
+  };
+}

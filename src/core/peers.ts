@@ -1,0 +1,322 @@
+/**
+ * Peers: who is in the mesh, where they work, and whether they are still there.
+ *
+ * Status: `gone` is stored; `away` is stored when the peer says so, and otherwise computed
+ * from `lastSeen` (no activity for `awayAfterMs`), so going idle needs no write. `lastSeen` is
+ * kept in memory and written to the database at most every {@link lastSeenWriteMs} per peer.
+ */
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { BrokerError } from '../protocol/errors';
+import { limits } from '../protocol/limits';
+import type { Peer, PeerStatus, Scope } from '../protocol/entities';
+import type { PeerIntroData, PeersService } from './api';
+import type { MeshContext } from './context';
+
+/** How stale `last_seen` in the database may get while a peer is active. */
+export const lastSeenWriteMs = 30_000;
+
+interface PeerRow {
+  id: string; name: string; kind: string; pid: number | null; cwd: string | null;
+  workspace: string | null; git_root: string | null; git_branch: string | null; summary: string;
+  status: string; connected_at: number; last_seen: number; session_hash: string;
+  disconnected_at: number | null;
+}
+
+/** Why a peer became gone; the locks service releases its locks with this reason. */
+export type GoneReason = 'holder left' | 'holder gone';
+
+export class Peers implements PeersService {
+  private readonly seen = new Map<string, { at: number; written: number }>();
+  private goneHandlers: Array<(peerId: string, reason: GoneReason) => void> = [];
+  private disconnectHandlers: Array<(peerId: string) => void> = [];
+
+  constructor(private readonly ctx: MeshContext) {}
+
+  /** Called inside the transaction that makes a peer gone (to release its locks with it). */
+  onGone(handler: (peerId: string, reason: GoneReason) => void): void {
+    this.goneHandlers.push(handler);
+  }
+
+  /** Called after a peer's connection dropped (to cancel its pending waits). */
+  onDisconnect(handler: (peerId: string) => void): void {
+    this.disconnectHandlers.push(handler);
+  }
+
+  register(intro: PeerIntroData, sessionHash: string): Peer {
+    const base = checkName(intro.name);
+    if (intro.summary.length > limits.summary) throw new BrokerError('invalidInput', `summary is longer than ${limits.summary} characters`);
+    const cwd = this.normalizeDir(intro.cwd, 'cwd');
+    const workspace = this.normalizeDir(intro.workspace, 'workspace') ?? cwd;
+    const gitRoot = workspace ? this.ctx.probe.gitRoot(workspace) : null;
+    const gitBranch = gitRoot ? this.ctx.probe.gitBranch(gitRoot) : null;
+    const now = this.ctx.clock.now();
+    return this.ctx.tx(() => {
+      const id = this.freshId();
+      const name = this.uniqueName(base, id);
+      this.ctx.db.run(
+        `INSERT INTO peers (id, name, kind, pid, cwd, workspace, git_root, git_branch, summary, status,
+           connected_at, last_seen, session_hash, disconnected_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, NULL)`,
+        [id, name, intro.kind, intro.pid, cwd, workspace, gitRoot, gitBranch, intro.summary, now, now, sessionHash],
+      );
+      this.seen.set(id, { at: now, written: now });
+      this.ctx.emit('peer_joined', id, { name, kind: intro.kind, resumed: false });
+      return this.require(id);
+    });
+  }
+
+  resume(peerId: string, sessionHash: string): Peer {
+    const row = this.row(peerId);
+    if (!row) throw new BrokerError('notFound', `no peer ${peerId} in this mesh: register again`);
+    if (!sameHash(row.session_hash, sessionHash)) throw new BrokerError('unauthorized', `wrong session secret for peer ${peerId}`);
+    const gitBranch = row.git_root ? this.ctx.probe.gitBranch(row.git_root) : null;
+    const now = this.ctx.clock.now();
+    return this.ctx.tx(() => {
+      const name = row.status === 'gone' ? this.uniqueName(row.name, row.id) : row.name;
+      this.ctx.db.run(
+        `UPDATE peers SET status = 'active', disconnected_at = NULL, connected_at = ?, last_seen = ?, name = ?, git_branch = ?
+         WHERE id = ?`,
+        [now, now, name, gitBranch, peerId],
+      );
+      if (name !== row.name) this.ctx.db.run('UPDATE locks SET holder_name = ? WHERE holder = ?', [name, peerId]);
+      this.seen.set(peerId, { at: now, written: now });
+      this.ctx.emit('peer_joined', peerId, { name, kind: row.kind, resumed: true });
+      return this.require(peerId);
+    });
+  }
+
+  disconnected(peerId: string): void {
+    const row = this.row(peerId);
+    if (!row || row.status === 'gone' || row.disconnected_at !== null) return;
+    const now = this.ctx.clock.now();
+    this.ctx.tx(() => {
+      this.ctx.db.run('UPDATE peers SET disconnected_at = ?, last_seen = ? WHERE id = ?', [now, this.lastSeen(row), peerId]);
+      this.ctx.emit('peer_status', peerId, { status: this.statusOf(row, now), connected: false });
+    });
+    for (const handler of this.disconnectHandlers) handler(peerId);
+  }
+
+  /**
+   * After a broker takeover nobody is connected to this broker yet: every live peer gets a
+   * fresh grace period, ended by its `resume` or by `sweep`. Returns how many were marked.
+   */
+  markAllDisconnected(): number {
+    const now = this.ctx.clock.now();
+    return this.ctx.tx(() => {
+      const rows = this.ctx.db.all<PeerRow>("SELECT * FROM peers WHERE status != 'gone' AND disconnected_at IS NULL ORDER BY id");
+      this.ctx.db.run("UPDATE peers SET disconnected_at = ? WHERE status != 'gone' AND disconnected_at IS NULL", [now]);
+      for (const row of rows) this.ctx.emit('peer_status', row.id, { status: this.statusOf(row, now), connected: false });
+      return rows.length;
+    });
+  }
+
+  leave(peerId: string): void {
+    const row = this.requireRow(peerId);
+    if (row.status === 'gone') return;
+    this.ctx.tx(() => this.markGone(row, 'holder left'));
+  }
+
+  /** Ends the grace period of peers disconnected for longer than `graceMs`; inside a transaction. */
+  expireGrace(now: number): string[] {
+    const rows = this.ctx.db.all<PeerRow>(
+      "SELECT * FROM peers WHERE status != 'gone' AND disconnected_at IS NOT NULL AND disconnected_at <= ? ORDER BY disconnected_at, id",
+      [now - this.ctx.settings.graceMs],
+    );
+    for (const row of rows) this.markGone(row, 'holder gone');
+    return rows.map((r) => r.id);
+  }
+
+  /** When the next grace period ends, if any. */
+  nextGraceEnd(): number | null {
+    const row = this.ctx.db.get<{ t: number | null }>(
+      "SELECT MIN(disconnected_at) AS t FROM peers WHERE status != 'gone' AND disconnected_at IS NOT NULL",
+    );
+    return row?.t == null ? null : row.t + this.ctx.settings.graceMs;
+  }
+
+  /** Deletes gone peers not seen since `before`; inside a transaction. */
+  prune(before: number): number {
+    const gone = this.ctx.db.all<{ id: string }>("SELECT id FROM peers WHERE status = 'gone' AND last_seen < ?", [before]);
+    if (gone.length === 0) return 0;
+    for (const { id } of gone) this.seen.delete(id);
+    return this.ctx.db.run("DELETE FROM peers WHERE status = 'gone' AND last_seen < ?", [before]).changes;
+  }
+
+  touch(peerId: string): void {
+    const now = this.ctx.clock.now();
+    let seen = this.seen.get(peerId);
+    if (!seen) {
+      const row = this.row(peerId);
+      if (!row || row.status === 'gone') return;
+      seen = { at: row.last_seen, written: row.last_seen };
+      this.seen.set(peerId, seen);
+    }
+    seen.at = Math.max(seen.at, now);
+    if (now - seen.written < lastSeenWriteMs) return;
+    seen.written = now;
+    this.ctx.tx(() => this.ctx.db.run("UPDATE peers SET last_seen = ? WHERE id = ? AND status != 'gone'", [now, peerId]));
+  }
+
+  get(peerId: string): Peer | undefined {
+    const row = this.row(peerId);
+    return row && this.toPeer(row, this.ctx.clock.now());
+  }
+
+  require(peerId: string): Peer {
+    return this.toPeer(this.requireRow(peerId), this.ctx.clock.now());
+  }
+
+  /** Like {@link require}, but a gone peer may not act any more. */
+  requireLive(peerId: string): Peer {
+    const peer = this.require(peerId);
+    if (peer.status === 'gone') throw new BrokerError('unauthorized', `peer ${peer.name} (${peer.id}) has left the mesh: resume or register again`);
+    return peer;
+  }
+
+  find(idOrName: string): Peer | undefined {
+    const row =
+      this.ctx.db.get<PeerRow>("SELECT * FROM peers WHERE id = ? AND status != 'gone'", [idOrName]) ??
+      this.ctx.db.get<PeerRow>("SELECT * FROM peers WHERE name = ? COLLATE NOCASE AND status != 'gone' ORDER BY connected_at LIMIT 1", [idOrName]);
+    return row && this.toPeer(row, this.ctx.clock.now());
+  }
+
+  list(callerId: string, scope: Scope, includeGone: boolean): Peer[] {
+    const caller = this.require(callerId);
+    const now = this.ctx.clock.now();
+    const rows = this.ctx.db.all<PeerRow>(
+      includeGone ? 'SELECT * FROM peers ORDER BY name COLLATE NOCASE, id' : "SELECT * FROM peers WHERE status != 'gone' ORDER BY name COLLATE NOCASE, id",
+    );
+    return rows.map((r) => this.toPeer(r, now)).filter((p) => p.id === caller.id || inScope(caller, p, scope));
+  }
+
+  update(peerId: string, change: { summary?: string; status?: Exclude<PeerStatus, 'gone'>; name?: string }): Peer {
+    const before = this.require(peerId);
+    if (before.status === 'gone') throw new BrokerError('unauthorized', `peer ${before.name} has left the mesh`);
+    if (change.summary !== undefined && change.summary.length > limits.summary) {
+      throw new BrokerError('invalidInput', `summary is longer than ${limits.summary} characters`);
+    }
+    if (change.status !== undefined && change.status !== 'active' && change.status !== 'away') {
+      throw new BrokerError('invalidInput', 'status must be active or away');
+    }
+    const base = change.name === undefined ? undefined : checkName(change.name);
+    const now = this.ctx.clock.now();
+    return this.ctx.tx(() => {
+      const row = this.requireRow(peerId);
+      if (change.summary !== undefined && change.summary !== row.summary) {
+        this.ctx.db.run('UPDATE peers SET summary = ? WHERE id = ?', [change.summary, peerId]);
+        this.ctx.emit('summary_changed', peerId, { summary: change.summary });
+      }
+      if (change.status !== undefined) {
+        // Saying "active" is activity: it ends an idle away at once.
+        this.seen.set(peerId, { at: now, written: now });
+        this.ctx.db.run('UPDATE peers SET status = ?, last_seen = ? WHERE id = ?', [change.status, now, peerId]);
+        if (change.status !== before.status) this.ctx.emit('peer_status', peerId, { status: change.status });
+      }
+      if (base !== undefined && base !== row.name) {
+        const name = this.uniqueName(base, peerId);
+        this.ctx.db.run('UPDATE peers SET name = ? WHERE id = ?', [name, peerId]);
+        this.ctx.db.run('UPDATE locks SET holder_name = ? WHERE holder = ?', [name, peerId]);
+        this.ctx.emit('peer_status', peerId, { status: this.statusOf(this.requireRow(peerId), now), name, previousName: row.name });
+      }
+      return this.require(peerId);
+    });
+  }
+
+  private markGone(row: PeerRow, reason: GoneReason): void {
+    const now = this.ctx.clock.now();
+    this.ctx.db.run(
+      "UPDATE peers SET status = 'gone', disconnected_at = COALESCE(disconnected_at, ?), last_seen = ? WHERE id = ?",
+      [now, this.lastSeen(row), row.id],
+    );
+    this.seen.delete(row.id);
+    this.ctx.emit('peer_left', row.id, { name: row.name, reason: reason === 'holder left' ? 'left' : 'timeout' });
+    for (const handler of this.goneHandlers) handler(row.id, reason);
+  }
+
+  private row(peerId: string): PeerRow | undefined {
+    return this.ctx.db.get<PeerRow>('SELECT * FROM peers WHERE id = ?', [peerId]);
+  }
+
+  private requireRow(peerId: string): PeerRow {
+    const row = this.row(peerId);
+    if (!row) throw new BrokerError('notFound', `no peer with id ${peerId}`);
+    return row;
+  }
+
+  private lastSeen(row: PeerRow): number {
+    return Math.max(row.last_seen, this.seen.get(row.id)?.at ?? 0);
+  }
+
+  private statusOf(row: PeerRow, now: number): PeerStatus {
+    if (row.status === 'gone' || row.status === 'away') return row.status;
+    return now - this.lastSeen(row) >= this.ctx.settings.awayAfterMs ? 'away' : 'active';
+  }
+
+  private toPeer(row: PeerRow, now: number): Peer {
+    return {
+      id: row.id, name: row.name, kind: row.kind as Peer['kind'], pid: row.pid, cwd: row.cwd,
+      workspace: row.workspace, gitRoot: row.git_root, gitBranch: row.git_branch, summary: row.summary,
+      status: this.statusOf(row, now), connectedAt: row.connected_at, lastSeen: this.lastSeen(row),
+    };
+  }
+
+  private freshId(): string {
+    for (let i = 0; i < 100; i++) {
+      const id = `p-${this.ctx.newId()}`;
+      if (!this.row(id)) return id;
+    }
+    throw new BrokerError('internal', 'could not find a free peer id');
+  }
+
+  /** `base`, or `base-2`, `base-3`… : the first name no other live peer has (case-insensitively). */
+  private uniqueName(base: string, selfId: string): string {
+    const taken = new Set(
+      this.ctx.db
+        .all<{ name: string }>("SELECT name FROM peers WHERE status != 'gone' AND id != ?", [selfId])
+        .map((r) => r.name.toLowerCase()),
+    );
+    if (!taken.has(base.toLowerCase())) return base;
+    for (let n = 2; ; n++) {
+      const suffix = `-${n}`;
+      const name = base.slice(0, limits.name - suffix.length) + suffix;
+      if (!taken.has(name.toLowerCase())) return name;
+    }
+  }
+
+  private normalizeDir(dir: string | null, field: string): string | null {
+    if (dir === null || dir === '') return null;
+    if (dir.length > limits.path || !path.isAbsolute(dir)) throw new BrokerError('invalidInput', `${field} must be an absolute path`);
+    return this.ctx.probe.realpath(dir);
+  }
+}
+
+function checkName(name: string): string {
+  const trimmed = typeof name === 'string' ? name.trim() : '';
+  if (trimmed.length === 0 || trimmed.length > limits.name) {
+    throw new BrokerError('invalidInput', `name must be 1 to ${limits.name} characters`);
+  }
+  return trimmed;
+}
+
+function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && crypto.timingSafeEqual(x, y);
+}
+
+function samePath(a: string, b: string): boolean {
+  return process.platform === 'win32' || process.platform === 'darwin' ? a.toLowerCase() === b.toLowerCase() : a === b;
+}
+
+/** Whether `other` is in `caller`'s scope (a peer with no workspace or repo shares none). */
+export function inScope(caller: Peer, other: Peer, scope: Scope): boolean {
+  switch (scope) {
+    case 'machine':
+      return true;
+    case 'workspace':
+      return caller.workspace !== null && other.workspace !== null && samePath(caller.workspace, other.workspace);
+    case 'repo':
+      return caller.gitRoot !== null && other.gitRoot !== null && samePath(caller.gitRoot, other.gitRoot);
+  }
+}

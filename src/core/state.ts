@@ -1,0 +1,127 @@
+/**
+ * Shared state: namespace + key → JSON value, versioned for compare-and-set, with optional
+ * TTL. An expired entry is invisible at once (every read filters on `expires_at`) and is
+ * deleted by the sweep, which emits `state_deleted` with `expired: true`.
+ */
+import { BrokerError } from '../protocol/errors';
+import { limits } from '../protocol/limits';
+import type { StateEntry } from '../protocol/entities';
+import type { StateService } from './api';
+import type { MeshContext } from './context';
+
+interface StateRow {
+  namespace: string; key: string; value: string; version: number; author: string;
+  updated_at: number; expires_at: number | null;
+}
+
+const live = '(expires_at IS NULL OR expires_at > ?)';
+
+export class State implements StateService {
+  constructor(private readonly ctx: MeshContext) {}
+
+  get(namespace: string, key: string): StateEntry | undefined {
+    const row = this.liveRow(namespace, key, this.ctx.clock.now());
+    return row && toEntry(row);
+  }
+
+  set(author: string, namespace: string, key: string, value: unknown, opts: { ifVersion?: number; ttlSeconds?: number } = {}): StateEntry {
+    checkKeys(namespace, key);
+    const json = value === undefined ? undefined : JSON.stringify(value);
+    if (json === undefined) throw new BrokerError('invalidInput', 'value must be JSON (not undefined)');
+    if (json.length > limits.stateValue) throw new BrokerError('invalidInput', `value must be JSON of at most ${limits.stateValue} characters`);
+    const { ifVersion, ttlSeconds } = opts;
+    if (ifVersion !== undefined && (!Number.isInteger(ifVersion) || ifVersion < 0)) {
+      throw new BrokerError('invalidInput', 'ifVersion must be a whole number from 0');
+    }
+    if (ttlSeconds !== undefined && (!(ttlSeconds > 0) || ttlSeconds > limits.ttlSeconds)) {
+      throw new BrokerError('invalidInput', `ttlSeconds must be between 1 and ${limits.ttlSeconds}`);
+    }
+    const now = this.ctx.clock.now();
+    return this.ctx.tx(() => {
+      const current = this.liveRow(namespace, key, now);
+      checkVersion(namespace, key, current?.version ?? 0, ifVersion);
+      const version = (current?.version ?? 0) + 1;
+      // Each write sets the TTL afresh: a write without one makes the entry permanent.
+      const expiresAt = ttlSeconds === undefined ? null : now + Math.round(ttlSeconds * 1000);
+      this.ctx.db.run(
+        `INSERT INTO state (namespace, key, value, version, author, updated_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, version = excluded.version,
+           author = excluded.author, updated_at = excluded.updated_at, expires_at = excluded.expires_at`,
+        [namespace, key, json, version, author, now, expiresAt],
+      );
+      this.ctx.emit('state_changed', author, { namespace, key, version });
+      return { namespace, key, value: JSON.parse(json) as unknown, version, author, updatedAt: now, expiresAt };
+    });
+  }
+
+  delete(author: string, namespace: string, key: string, ifVersion?: number): boolean {
+    checkKeys(namespace, key);
+    const now = this.ctx.clock.now();
+    return this.ctx.tx(() => {
+      const current = this.liveRow(namespace, key, now);
+      if (ifVersion !== undefined) checkVersion(namespace, key, current?.version ?? 0, ifVersion);
+      // An expired row is already invisible; clear it away quietly along with the live one.
+      this.ctx.db.run('DELETE FROM state WHERE namespace = ? AND key = ?', [namespace, key]);
+      if (!current) return false;
+      this.ctx.emit('state_deleted', author, { namespace, key, version: current.version });
+      return true;
+    });
+  }
+
+  list(namespace: string, prefix: string, limit: number): StateEntry[] {
+    const n = Math.min(Math.max(1, Math.floor(limit) || 1), limits.page);
+    // A prefix test by substr, not LIKE: `%` and `_` in keys are ordinary characters here.
+    // `key >= prefix` lets SQLite walk the primary key from the first candidate.
+    const rows = this.ctx.db.all<StateRow>(
+      `SELECT * FROM state WHERE namespace = ? AND key >= ? AND substr(key, 1, ?) = ? AND ${live} ORDER BY key LIMIT ?`,
+      [namespace, prefix, [...prefix].length, prefix, this.ctx.clock.now(), n],
+    );
+    return rows.map(toEntry);
+  }
+
+  count(now: number): number {
+    return this.ctx.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM state WHERE ${live}`, [now])?.n ?? 0;
+  }
+
+  /** Deletes expired entries with a `state_deleted` event each; inside a transaction. */
+  sweepExpired(now: number): number {
+    const rows = this.ctx.db.all<StateRow>(
+      'SELECT * FROM state WHERE expires_at IS NOT NULL AND expires_at <= ? ORDER BY namespace, key', [now],
+    );
+    for (const row of rows) {
+      this.ctx.db.run('DELETE FROM state WHERE namespace = ? AND key = ?', [row.namespace, row.key]);
+      this.ctx.emit('state_deleted', null, { namespace: row.namespace, key: row.key, version: row.version, expired: true });
+    }
+    return rows.length;
+  }
+
+  nextExpiry(): number | null {
+    return this.ctx.db.get<{ t: number | null }>('SELECT MIN(expires_at) AS t FROM state WHERE expires_at IS NOT NULL')?.t ?? null;
+  }
+
+  private liveRow(namespace: string, key: string, now: number): StateRow | undefined {
+    return this.ctx.db.get<StateRow>(`SELECT * FROM state WHERE namespace = ? AND key = ? AND ${live}`, [namespace, key, now]);
+  }
+}
+
+function checkKeys(namespace: string, key: string): void {
+  for (const [field, v] of [['namespace', namespace], ['key', key]] as const) {
+    if (typeof v !== 'string' || v.length === 0 || v.length > limits.key) {
+      throw new BrokerError('invalidInput', `${field} must be 1 to ${limits.key} characters`);
+    }
+  }
+}
+
+function checkVersion(namespace: string, key: string, currentVersion: number, ifVersion: number | undefined): void {
+  if (ifVersion === undefined || ifVersion === currentVersion) return;
+  const now = currentVersion === 0 ? 'it does not exist' : `it is at version ${currentVersion}`;
+  const wanted = ifVersion === 0 ? 'expected it not to exist' : `expected version ${ifVersion}`;
+  throw new BrokerError('versionMismatch', `${namespace}/${key}: ${wanted}, but ${now}`, { currentVersion });
+}
+
+function toEntry(row: StateRow): StateEntry {
+  return {
+    namespace: row.namespace, key: row.key, value: JSON.parse(row.value) as unknown, version: row.version,
+    author: row.author, updatedAt: row.updated_at, expiresAt: row.expires_at,
+  };
+}
