@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { ManualClock } from '../../../src/core/clock';
+import { MeshContext } from '../../../src/core/context';
+import { Events } from '../../../src/core/events';
+import { nullLogger } from '../../../src/core/logger';
+import { meshDefaults } from '../../../src/core/mesh';
+import { nodeWorkspaceProbe } from '../../../src/core/workspace';
+import { BrokerError } from '../../../src/protocol/errors';
+import type { MeshEvent } from '../../../src/protocol/entities';
+import { FakeTimers, flush, harness, join, openDb, type Harness } from './helpers';
+
+describe('core/events', () => {
+  let h: Harness;
+
+  beforeEach(async () => {
+    h = await harness();
+  });
+
+  afterEach(() => h.mesh.dispose());
+
+  function fill(): void {
+    h.mesh.state.set('p-a', 'ns', 'a', 1); // 1 state_changed
+    join(h.mesh, 'x'); // 2 peer_joined
+    h.mesh.state.set('p-a', 'ns', 'a', 2); // 3 state_changed
+    h.mesh.state.delete('p-a', 'ns', 'a'); // 4 state_deleted
+  }
+
+  it('reads by cursor, type and limit; seq is monotonic', () => {
+    fill();
+    const all = h.mesh.events.read(0, undefined, 100);
+    assert.deepEqual(all.events.map((e) => e.seq), [1, 2, 3, 4]);
+    assert.equal(all.cursor, 4);
+    assert.deepEqual(h.mesh.events.read(2, undefined, 100).events.map((e) => e.seq), [3, 4]);
+    const page = h.mesh.events.read(0, undefined, 2);
+    assert.deepEqual([page.events.map((e) => e.seq), page.cursor], [[1, 2], 2]);
+    const typed = h.mesh.events.read(0, ['state_changed'], 1);
+    assert.deepEqual([typed.events.map((e) => e.seq), typed.cursor], [[1], 1], 'a full page stops at its last event');
+    const rest = h.mesh.events.read(1, ['state_changed'], 10);
+    assert.deepEqual([rest.events.map((e) => e.seq), rest.cursor], [[3], 4], 'a short page skips to lastSeq');
+    const none = h.mesh.events.read(0, ['lock_acquired'], 10);
+    assert.deepEqual([none.events, none.cursor], [[], 4]);
+    assert.equal(h.mesh.events.lastSeq(), 4);
+  });
+
+  it('wait resolves as soon as a matching event commits, and ignores others', async () => {
+    const since = h.mesh.events.lastSeq();
+    const box: { got?: { events: MeshEvent[]; cursor: number } } = {};
+    void h.mesh.events.wait(since, ['peer_joined'], 10, 60_000).then((r) => (box.got = r));
+    h.mesh.state.set('p-a', 'ns', 'k', 1);
+    await flush();
+    assert.equal(box.got === undefined, true, "still waiting");
+    join(h.mesh, 'x');
+    await flush();
+    assert.deepEqual(box.got?.events.map((e) => e.type), ['peer_joined']);
+    assert.equal(box.got?.cursor, 2);
+  });
+
+  it('wait returns at once when there is something, and empty at the deadline', async () => {
+    fill();
+    assert.equal((await h.mesh.events.wait(0, undefined, 10, 60_000)).events.length, 4);
+    const box: { got?: { events: MeshEvent[]; cursor: number } } = {};
+    void h.mesh.events.wait(4, undefined, 10, 5_000).then((r) => (box.got = r));
+    await h.timers.advance(4_999);
+    assert.equal(box.got === undefined, true, "still waiting");
+    await h.timers.advance(1);
+    assert.deepEqual(box.got, { events: [], cursor: 4 });
+  });
+
+  it('dispose rejects pending waits with unavailable', async () => {
+    let error: unknown;
+    void h.mesh.events.wait(0, undefined, 10, 60_000).catch((e: unknown) => (error = e));
+    h.mesh.dispose();
+    await flush();
+    assert.ok(BrokerError.is(error, 'unavailable'));
+  });
+
+  it('listeners and waiters hear of an event only after its transaction commits, never of a rolled-back one', async () => {
+    const clock = new ManualClock();
+    const db = await openDb();
+    const ctx = new MeshContext(db, clock, new FakeTimers(clock), nullLogger, nodeWorkspaceProbe, meshDefaults, () => 'id');
+    const events = new Events(ctx);
+    const log: string[] = [];
+    db.onCommit = () => log.push('commit');
+    ctx.eventListeners.add((e) => log.push(`event ${e.seq}`));
+    const box: { waited?: { events: MeshEvent[] } } = {};
+    void events.wait(0, undefined, 10, 60_000).then((r) => (box.waited = r));
+    assert.throws(() => ctx.tx(() => {
+      ctx.emit('peer_joined', 'p-1', {});
+      throw new Error('boom');
+    }), /boom/);
+    await flush();
+    assert.deepEqual(log, []);
+    assert.equal(box.waited === undefined, true, "not woken");
+    assert.equal(events.read(0, undefined, 10).events.length, 0);
+    ctx.tx(() => {
+      ctx.emit('peer_joined', 'p-1', {});
+      ctx.emit('peer_left', 'p-1', {});
+    });
+    await flush();
+    // The rolled-back insert used seq 1 (AUTOINCREMENT is rolled back too).
+    assert.deepEqual(log, ['commit', 'event 1', 'event 2']);
+    assert.deepEqual(box.waited?.events.map((e) => e.type), ['peer_joined', 'peer_left']);
+    assert.throws(() => ctx.emit('peer_joined', null, {}), /outside a transaction/);
+  });
+
+  it('onEvent listeners get every committed event; unsubscribe stops them; a throwing one is contained', () => {
+    const seen: string[] = [];
+    const off = h.mesh.onEvent((e) => seen.push(e.type));
+    h.mesh.onEvent(() => {
+      throw new Error('bad listener');
+    });
+    const x = join(h.mesh, 'x');
+    off();
+    h.mesh.peers.leave(x.id);
+    assert.deepEqual(seen, ['peer_joined']);
+  });
+
+  it('retention prunes old events; seq keeps counting', () => {
+    fill();
+    h.clock.advance(48 * 3600_000 + 1);
+    h.mesh.sweep();
+    assert.equal(h.mesh.counts().events, 0);
+    assert.equal(h.mesh.events.lastSeq(), 4);
+    assert.deepEqual(h.mesh.events.read(0, undefined, 10), { events: [], cursor: 4 });
+    h.mesh.state.set('p-a', 'ns', 'k', 1);
+    assert.equal(h.mesh.events.read(4, undefined, 10).events[0].seq, 5);
+  });
+});
