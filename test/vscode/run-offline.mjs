@@ -25,6 +25,7 @@ import {
   chromiumArgs, chromiumPath, ensureVsCodeServer, freePort, installVsix, startVsCodeServer, workbenchUrl,
 } from '../../scripts/vscode-server.mjs';
 import { findActivation, formatActivation } from './activation-log.mjs';
+import { failedRun, printRuns, seconds } from './report.mjs';
 import { listZip } from './zip-list.mjs';
 
 const repo = path.resolve(import.meta.dirname, '../..');
@@ -53,15 +54,6 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 const log = (line = '') => console.log(line);
-const seconds = (ms) => `${(ms / 1000).toFixed(1)}s`;
-
-/** One test line as mocha's spec reporter prints it. */
-function printTest(test, failureIndex) {
-  const time = test.durationMs >= 1 ? ` (${Math.round(test.durationMs)}ms)` : '';
-  if (test.state === 'passed') log(`    ✔ ${test.title}${time}`);
-  else if (test.state === 'pending') log(`    - ${test.title}`);
-  else log(`    ${failureIndex}) ✗ ${test.title}${time}`);
-}
 
 /**
  * One run: start the server, open the workbench, wait for the suite, look, screenshot, stop.
@@ -308,27 +300,15 @@ async function main() {
       if (vsix === 'package') vsix = packageVsix();
       runs.push(await runOnce({ name: step.name, vsix }));
     } catch (error) {
-      runs.push({ name: step.name, elapsedMs: 0, tests: [{ title: `run (${step.name})`, state: 'failed', durationMs: 0, error: { message: error.message, stack: error.stack } }] });
+      runs.push(failedRun(step.name, `run (${step.name})`, error));
     }
   }
 
-  const all = runs.flatMap((r) => r.tests);
-  let failureIndex = 0;
-  for (const run of runs) {
-    log(`\n  ${run.name}: ${run.tests.length} tests in ${seconds(run.elapsedMs)}`);
-    for (const test of run.tests) printTest(test, test.state === 'failed' ? ++failureIndex : 0);
+  if (plan.some((step) => step.vsix === 'package')) {
+    // Packaging left the minified production build in dist/; put the development build back.
+    spawnSync(process.execPath, ['esbuild.mjs', '--tests'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
   }
-  const passing = all.filter((t) => t.state === 'passed').length;
-  const failing = all.filter((t) => t.state === 'failed');
-  const pending = all.filter((t) => t.state === 'pending').length;
-  log(`\n  ${passing} passing (${seconds(Date.now() - started)})`);
-  if (failing.length > 0) log(`  ${failing.length} failing`);
-  if (pending > 0) log(`  ${pending} pending`);
-  failing.forEach((test, i) => {
-    log(`\n  ${i + 1}) ${test.title}:`);
-    log(`     ${(test.error?.stack ?? test.error?.message ?? 'failed').split('\n').join('\n     ')}`);
-  });
-  return failing.length === 0 && passing > 0 ? 0 : 1;
+  return printRuns(runs, started);
 }
 
 let exitCode = 1;
