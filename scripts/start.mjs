@@ -17,6 +17,11 @@ const { values: options } = parseArgs({
   options: { port: { type: 'string' }, server: { type: 'boolean', default: false } },
 });
 
+// Until the server runs, Ctrl-C just exits (which also ends a first-time install in progress).
+const exitOnSignal = () => process.exit(130);
+process.once('SIGINT', exitOnSignal);
+process.once('SIGTERM', exitOnSignal);
+
 const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repo, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
@@ -49,6 +54,8 @@ if (!options.server && onPath('code')) {
     await server.stop();
     process.exit(0);
   };
+  process.off('SIGINT', exitOnSignal);
+  process.off('SIGTERM', exitOnSignal);
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 

@@ -7,7 +7,7 @@
 // overrides the root). An install goes into a temporary sibling folder that is renamed into
 // place only when it is complete and checked, so a half install is never used.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -75,6 +75,7 @@ function readJson(file) {
 
 async function ensureNpmPackage({ dir, spec, env = process.env, isComplete, hint }) {
   if (isComplete(dir)) return;
+  removeAbandonedInstalls(dir);
   const partial = `${dir}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
@@ -87,15 +88,23 @@ async function ensureNpmPackage({ dir, spec, env = process.env, isComplete, hint
     say(`[vscode-server]   … still installing ${spec}: ${Math.round((Date.now() - started) / 1000)} s, ${du} MB so far`);
   }, 15_000);
   let output = '';
+  // npm runs install scripts (node-gyp, make, g++) that outlive a plain kill of npm, so npm gets
+  // a process group of its own, and the whole group ends if this process exits mid-install
+  // (the launchers turn Ctrl-C into process.exit, which runs this hook).
+  const child = spawn('npm', ['install', '--prefix', partial, spec, '--no-audit', '--no-fund', '--loglevel=error'], {
+    env, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+  });
+  const killInstall = () => killGroup(child.pid, 'SIGKILL');
+  process.on('exit', killInstall);
   const code = await new Promise((resolve) => {
-    const child = spawn('npm', ['install', '--prefix', partial, spec, '--no-audit', '--no-fund', '--loglevel=error'], {
-      env, stdio: ['ignore', 'pipe', 'pipe'],
-    });
     child.stdout.on('data', (chunk) => { output += chunk; });
     child.stderr.on('data', (chunk) => { output += chunk; });
     child.on('error', (error) => { output += String(error); resolve(-1); });
     child.on('close', resolve);
-  }).finally(() => clearInterval(heartbeat));
+  }).finally(() => {
+    clearInterval(heartbeat);
+    process.off('exit', killInstall);
+  });
 
   if (code !== 0 || !isComplete(partial)) {
     rmSync(partial, { recursive: true, force: true });
@@ -109,6 +118,28 @@ async function ensureNpmPackage({ dir, spec, env = process.env, isComplete, hint
     if (!isComplete(dir)) throw error;
   }
   say(`[vscode-server] installed ${spec} in ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
+/** Removes `<dir>.partial-<pid>` folders left by installs whose process is gone (e.g. Ctrl-C). */
+function removeAbandonedInstalls(dir) {
+  const parent = path.dirname(dir);
+  if (!existsSync(parent)) return;
+  for (const name of readdirSync(parent)) {
+    const match = /\.partial-(\d+)$/.exec(name);
+    if (!match || !name.startsWith(`${path.basename(dir)}.partial-`)) continue;
+    if (isAlive(Number(match[1]))) continue;
+    say(`[vscode-server] removing an abandoned install: ${path.join(parent, name)}`);
+    rmSync(path.join(parent, name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
 }
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */
