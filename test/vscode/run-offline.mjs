@@ -43,14 +43,39 @@ const { values: options } = parseArgs({
 });
 const timeoutMs = Number(options.timeout) * 1000;
 
-// Everything to undo, last first; run on success, failure and Ctrl-C alike.
+// Everything to undo, last first; run on success, failure and Ctrl-C alike. Unwinding is
+// serialized (a signal can arrive while a run is unwinding) and each step has a time limit.
 const cleanups = [];
+let unwinding = Promise.resolve();
+let interrupted = false;
 const cleanUp = () => unwindTo(0);
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
+    interrupted = true;
     console.error(`\n${signal}: stopping the VS Code server and the browser`);
     void cleanUp().finally(() => process.exit(130));
   });
+}
+
+/** Runs the cleanups pushed since `mark`, last first. */
+function unwindTo(mark) {
+  unwinding = unwinding.then(async () => {
+    while (cleanups.length > mark) {
+      const step = cleanups.pop();
+      let timer;
+      try {
+        await Promise.race([
+          step(),
+          new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('timed out after 15 s')), 15_000); }),
+        ]);
+      } catch (error) {
+        console.error(`cleanup: ${error.message}`);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  });
+  return unwinding;
 }
 
 const log = (line = '') => console.log(line);
@@ -66,17 +91,6 @@ async function runOnce({ name, vsix }) {
     return await runSteps({ name, vsix, mark });
   } finally {
     await unwindTo(mark);
-  }
-}
-
-/** Runs this run's cleanups down to `mark`: the ones pushed since. */
-async function unwindTo(mark) {
-  while (cleanups.length > mark) {
-    try {
-      await cleanups.pop()();
-    } catch (error) {
-      console.error(`cleanup: ${error.message}`);
-    }
   }
 }
 
@@ -143,6 +157,8 @@ async function runSteps({ name, vsix, mark }) {
 
   const context = await chromium.launchPersistentContext(dirs.browserProfile, {
     executablePath: chromiumPath, headless: true, args: chromiumArgs, viewport: { width: 1400, height: 900 },
+    // This launcher handles the signals itself and closes the browser in its cleanup.
+    handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
   });
   cleanups.push(() => context.close());
   const page = context.pages()[0] ?? (await context.newPage());
@@ -233,7 +249,7 @@ function writeUserSettings(serverDataDir) {
 }
 
 async function waitForResult(file, server, deadline) {
-  while (Date.now() < deadline && !server.exited) {
+  while (Date.now() < deadline && !server.exited && !interrupted) {
     if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
