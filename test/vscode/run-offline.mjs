@@ -167,12 +167,14 @@ async function runSteps({ name, vsix, mark }) {
   page.on('pageerror', (error) => consoleLines.push(`pageerror: ${error.message}`));
   await page.goto(workbenchUrl({ port, folder: dirs.workspace, extensionDevelopmentPath, extensionTestsPath: suiteIndex }));
 
-  const result = await waitForResult(resultFile, server, Date.now() + timeoutMs);
+  const result = await waitForResult(resultFile, server, serverLog, Date.now() + timeoutMs);
   mkdirSync(artifacts, { recursive: true });
   if (!result) {
     await page.screenshot({ path: path.join(artifacts, `workbench-${name}-timeout.png`) }).catch(() => undefined);
     const exthostLog = logsUnder(dirs.serverData).find((f) => f.endsWith('remoteexthost.log'));
-    const reason = server.exited ? 'the VS Code server exited' : `no result after ${seconds(timeoutMs)}`;
+    const reason = server.exited ? 'the VS Code server exited'
+      : /Extension Host Process exited/.test(tail(serverLog, 200)) ? 'the extension host ended without writing results (see the browser console below)'
+        : `no result after ${seconds(timeoutMs)}`;
     tests.push({ title: `suite (${name}) produced results`, state: 'failed', durationMs: Date.now() - started, error: {
       message: `${reason}\n--- browser console (last 30) ---\n${consoleLines.slice(-30).join('\n')}\n`
         + `--- server log (last 30) ---\n${tail(serverLog, 30)}\n--- extension host log (last 30) ---\n${exthostLog ? tail(exthostLog, 30) : '(none)'}`,
@@ -248,12 +250,22 @@ function writeUserSettings(serverDataDir) {
   }, null, 2));
 }
 
-async function waitForResult(file, server, deadline) {
+/**
+ * The suite's results, or undefined when they will not come: timeout, Ctrl-C, the server gone,
+ * or the extension host ended without writing them (a suite that crashed).
+ */
+async function waitForResult(file, server, serverLog, deadline) {
+  const read = () => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined);
   while (Date.now() < deadline && !server.exited && !interrupted) {
-    if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+    const result = read();
+    if (result) return result;
+    if (/Extension Host Process exited/.test(tail(serverLog, 200))) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      return read();
+    }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+  return read();
 }
 
 /** The frame of the dashboard webview (an iframe inside an iframe) once it has rendered. */
