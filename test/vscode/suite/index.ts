@@ -15,6 +15,7 @@ import { mocha } from './mocha';
 import './extension.test';
 import './views.test';
 import './commands.test';
+import './errorWrapper.test';
 
 import Mocha from 'mocha';
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
@@ -72,7 +73,7 @@ export function run(): Promise<void> {
 
 async function finish(tests: TestResult[], started: number): Promise<void> {
   // Leave the workbench showing PeerMesh (and its log) for the launcher's look and screenshot.
-  for (const command of ['workbench.action.closeAuxiliaryBar', 'workbench.view.extension.peermesh', 'peermesh.showLog']) {
+  for (const command of ['notifications.clearAll', 'workbench.action.closeAuxiliaryBar', 'workbench.view.extension.peermesh', 'peermesh.showLog']) {
     await Promise.resolve(vscode.commands.executeCommand(command)).catch(() => undefined);
   }
   const result: SuiteResult = {
