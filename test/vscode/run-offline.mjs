@@ -26,6 +26,7 @@ import {
 } from '../../scripts/vscode-server.mjs';
 import { findActivation, formatActivation } from './activation-log.mjs';
 import { failedRun, printRuns, seconds } from './report.mjs';
+import { workbenchChecks } from './workbench-checks.mjs';
 import { listZip } from './zip-list.mjs';
 
 const repo = path.resolve(import.meta.dirname, '../..');
@@ -164,6 +165,11 @@ async function runSteps({ name, vsix, mark }) {
   const page = context.pages()[0] ?? (await context.newPage());
   const consoleLines = [];
   page.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
+  // The extension host's console reaches the workbench's: echo the suite's own greeting line.
+  page.on('console', (message) => {
+    const said = /\[peermesh-suite\] (.*)$/.exec(message.text())?.[1];
+    if (said && !/^(passed|failed|pending) /.test(said)) log(`  suite says: ${said}`);
+  });
   page.on('pageerror', (error) => consoleLines.push(`pageerror: ${error.message}`));
   await page.goto(workbenchUrl({ port, folder: dirs.workspace, extensionDevelopmentPath, extensionTestsPath: suiteIndex }));
 
@@ -180,35 +186,11 @@ async function runSteps({ name, vsix, mark }) {
         + `--- server log (last 30) ---\n${tail(serverLog, 30)}\n--- extension host log (last 30) ---\n${exthostLog ? tail(exthostLog, 30) : '(none)'}`,
     } });
   } else {
-    log(`  suite finished in ${seconds(result.durationMs)}: ${result.appName} ${result.vscodeVersion}, ${extensionId} from ${result.extensionPath}`);
+    log(`  suite finished in ${seconds(result.durationMs)}: vscode.version ${result.vscodeVersion} (${result.appName}), ${extensionId} from ${result.extensionPath}`);
     tests.push(...result.tests.map((t) => ({ ...t, title: `${t.title} [${name}]` })));
 
     // The suite is holding the extension host open; look at the workbench as a person would.
-    await check('shows the PeerMesh status-bar item', async () => {
-      await page.locator('.statusbar-item', { hasText: 'PeerMesh' }).first().waitFor({ state: 'visible', timeout: 10_000 });
-    });
-    const container = page.locator('[id="workbench.view.extension.peermesh"]');
-    await check('shows the PeerMesh container with its four views', async () => {
-      await container.waitFor({ state: 'visible', timeout: 10_000 });
-      for (const view of ['Peers', 'Locks', 'Debates', 'Dashboard']) {
-        await container.locator('.pane-header', { hasText: view }).first().waitFor({ state: 'visible', timeout: 5000 });
-      }
-    });
-    await check('shows the empty Peers view\'s message', async () => {
-      await container.getByText('No peers yet.').first().waitFor({ state: 'visible', timeout: 5000 });
-    });
-    await check('dashboard webview rendered the host\'s snapshot', async () => {
-      const text = await dashboardText(page, 15_000);
-      if (!/Peers \(0\)/.test(text) || !/PeerMesh \d+\.\d+\.\d+/.test(text)) throw new Error(`dashboard shows: ${JSON.stringify(text)}`);
-    });
-    await check('dashboard webview runs under a strict nonce CSP', async () => {
-      const frame = await dashboardFrame(page, 5000);
-      const csp = await frame.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
-      if (!csp || !/default-src 'none'/.test(csp) || !/script-src 'nonce-[^']+'(;|$)/.test(csp)) throw new Error(`CSP: ${csp}`);
-      // VS Code injects its acquireVsCodeApi script itself (id _vscodeApiScript); ours must carry the nonce.
-      const unsigned = await frame.locator('script:not([nonce]):not(#_vscodeApiScript)').count();
-      if (unsigned > 0) throw new Error(`${unsigned} script(s) without a nonce`);
-    });
+    for (const [title, fn] of workbenchChecks(page)) await check(title, fn);
     const screenshot = path.join(artifacts, name === 'dev' ? 'workbench.png' : `workbench-${name}.png`);
     await page.screenshot({ path: screenshot });
     log(`  screenshot: ${path.relative(repo, screenshot)}`);
@@ -266,22 +248,6 @@ async function waitForResult(file, server, serverLog, deadline) {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return read();
-}
-
-/** The frame of the dashboard webview (an iframe inside an iframe) once it has rendered. */
-async function dashboardFrame(page, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const frame of page.frames()) {
-      if (await frame.locator('#app[data-version]').count().catch(() => 0)) return frame;
-    }
-    if (Date.now() > deadline) throw new Error('no dashboard webview frame with a rendered snapshot');
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-async function dashboardText(page, timeoutMs) {
-  return (await dashboardFrame(page, timeoutMs)).locator('#app').innerText();
 }
 
 function logsUnder(serverDataDir) {

@@ -45,7 +45,7 @@ export interface SuiteResult {
 const { EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } = Mocha.Runner.constants;
 
 export function run(): Promise<void> {
-  console.log(`[peermesh-suite] ${vscode.env.appName} ${vscode.version}, mode ${process.env.PEERMESH_TEST_MODE ?? 'unset'}`);
+  console.log(`[peermesh-suite] vscode.version ${vscode.version} (${vscode.env.appName}), mode ${process.env.PEERMESH_TEST_MODE ?? 'unset'}`);
   const started = Date.now();
   const tests: TestResult[] = [];
   const record = (test: Mocha.Runnable, state: TestResult['state'], error?: Error): void => {
