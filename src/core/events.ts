@@ -33,14 +33,13 @@ export class Events implements EventsService {
 
   read(since: number, types: readonly EventType[] | undefined, limit: number): { events: MeshEvent[]; cursor: number } {
     const n = clampLimit(limit);
-    const params: Array<string | number> = [Math.max(0, Math.floor(since))];
-    let where = 'seq > ?';
-    if (types && types.length > 0) {
-      where += ` AND type IN (${types.map(() => '?').join(', ')})`;
-      params.push(...types);
-    }
-    params.push(n);
-    const rows = this.ctx.db.all<EventRow>(`SELECT * FROM events WHERE ${where} ORDER BY seq LIMIT ?`, params);
+    const from = Math.max(0, Math.floor(since));
+    const rows = types && types.length > 0
+      ? this.ctx.db.all<EventRow>(
+        'SELECT * FROM events WHERE seq > ? AND type IN (SELECT value FROM json_each(?)) ORDER BY seq LIMIT ?',
+        [from, JSON.stringify(types), n],
+      )
+      : this.ctx.db.all<EventRow>('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?', [from, n]);
     const events = rows.map(toEvent);
     // A short page means every event up to lastSeq was looked at, so the cursor may skip the
     // ones the type filter left out; a full page stops at the last event returned.

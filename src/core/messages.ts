@@ -73,11 +73,14 @@ export class Messages implements MessagesService {
       const rows = unreadOnly
         ? this.ctx.db.all<MessageRow>(`SELECT * FROM messages WHERE to_peer = ? AND ${unread} ORDER BY id LIMIT ?`, [peerId, n])
         : this.ctx.db.all<MessageRow>('SELECT * FROM messages WHERE to_peer = ? ORDER BY id DESC LIMIT ?', [peerId, n]).reverse();
-      const queued = rows.filter((r) => r.state === 'queued').map((r) => r.id);
-      if (queued.length > 0) {
+      if (rows.some((r) => r.state === 'queued')) {
+        // The page is contiguous in id order (unread: every unread one up to the last; all:
+        // every one from the first), so an id bound selects exactly its queued rows, with one
+        // statement text whatever the page (sql.js keeps every distinct statement prepared).
+        const bound = unreadOnly ? 'id <= ?' : 'id >= ?';
         this.ctx.db.run(
-          `UPDATE messages SET state = 'delivered', delivered_at = ? WHERE state = 'queued' AND id IN (${queued.map(() => '?').join(', ')})`,
-          [now, ...queued],
+          `UPDATE messages SET state = 'delivered', delivered_at = ? WHERE to_peer = ? AND state = 'queued' AND ${bound}`,
+          [now, peerId, unreadOnly ? rows[rows.length - 1].id : rows[0].id],
         );
         for (const r of rows) {
           if (r.state === 'queued') Object.assign(r, { state: 'delivered', delivered_at: now });
@@ -129,14 +132,14 @@ export class Messages implements MessagesService {
     if (list.length === 0) return 0;
     if (list.length > limits.list) throw new BrokerError('invalidInput', `at most ${limits.list} ids at once`);
     const now = this.ctx.clock.now();
-    const marks = list.map(() => '?').join(', ');
     const from = to === 'read' ? unread : "state != 'acked'";
+    const ackedAt = to === 'acked' ? now : null;
     return this.ctx.tx(() =>
       this.ctx.db.run(
         `UPDATE messages SET state = ?, delivered_at = COALESCE(delivered_at, ?), read_at = COALESCE(read_at, ?),
-           acked_at = ${to === 'acked' ? '?' : 'acked_at'}
-         WHERE to_peer = ? AND ${from} AND id IN (${marks})`,
-        to === 'acked' ? [to, now, now, now, peerId, ...list] : [to, now, now, peerId, ...list],
+           acked_at = COALESCE(?, acked_at)
+         WHERE to_peer = ? AND ${from} AND id IN (SELECT value FROM json_each(?))`,
+        [to, now, now, ackedAt, peerId, JSON.stringify(list)],
       ).changes,
     );
   }

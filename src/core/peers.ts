@@ -45,7 +45,8 @@ export class Peers implements PeersService {
 
   register(intro: PeerIntroData, sessionHash: string): Peer {
     const base = checkName(intro.name);
-    if (intro.summary.length > limits.summary) throw new BrokerError('invalidInput', `summary is longer than ${limits.summary} characters`);
+    const summary = intro.summary ?? '';
+    if (summary.length > limits.summary) throw new BrokerError('invalidInput', `summary is longer than ${limits.summary} characters`);
     const cwd = this.normalizeDir(intro.cwd, 'cwd');
     const workspace = this.normalizeDir(intro.workspace, 'workspace') ?? cwd;
     const gitRoot = workspace ? this.ctx.probe.gitRoot(workspace) : null;
@@ -58,7 +59,7 @@ export class Peers implements PeersService {
         `INSERT INTO peers (id, name, kind, pid, cwd, workspace, git_root, git_branch, summary, status,
            connected_at, last_seen, session_hash, disconnected_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, NULL)`,
-        [id, name, intro.kind, intro.pid, cwd, workspace, gitRoot, gitBranch, intro.summary, now, now, sessionHash],
+        [id, name, intro.kind, intro.pid ?? null, cwd, workspace, gitRoot, gitBranch, summary, now, now, sessionHash],
       );
       this.seen.set(id, { at: now, written: now });
       this.ctx.emit('peer_joined', id, { name, kind: intro.kind, resumed: false });
@@ -135,12 +136,13 @@ export class Peers implements PeersService {
     return row?.t == null ? null : row.t + this.ctx.settings.graceMs;
   }
 
-  /** Deletes gone peers not seen since `before`; inside a transaction. */
+  /** Deletes peers gone (disconnected) since before `before`; inside a transaction. */
   prune(before: number): number {
-    const gone = this.ctx.db.all<{ id: string }>("SELECT id FROM peers WHERE status = 'gone' AND last_seen < ?", [before]);
+    const where = "status = 'gone' AND disconnected_at < ?";
+    const gone = this.ctx.db.all<{ id: string }>(`SELECT id FROM peers WHERE ${where}`, [before]);
     if (gone.length === 0) return 0;
     for (const { id } of gone) this.seen.delete(id);
-    return this.ctx.db.run("DELETE FROM peers WHERE status = 'gone' AND last_seen < ?", [before]).changes;
+    return this.ctx.db.run(`DELETE FROM peers WHERE ${where}`, [before]).changes;
   }
 
   touch(peerId: string): void {

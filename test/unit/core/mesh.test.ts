@@ -149,7 +149,7 @@ describe('core/mesh', () => {
       h.mesh.dispose();
     });
 
-    it('prunes gone peers after eventsMs', async () => {
+    it('prunes peers gone for longer than eventsMs', async () => {
       const h = await harness({ retention: { messagesMs: 1000, eventsMs: 10_000 } });
       const a = join(h.mesh, 'a').id;
       const b = join(h.mesh, 'b').id;
@@ -158,6 +158,11 @@ describe('core/mesh', () => {
       h.mesh.sweep();
       assert.equal(h.mesh.peers.get(b), undefined);
       assert.equal(h.mesh.peers.get(a)?.status, 'active');
+      // Counted from when it went, not from its last activity: an idle peer that leaves stays a while.
+      h.clock.advance(60_000);
+      h.mesh.peers.leave(a);
+      h.mesh.sweep();
+      assert.equal(h.mesh.peers.get(a)?.status, 'gone');
       h.mesh.dispose();
     });
   });
