@@ -2,6 +2,7 @@
  * Shared fixtures for the core unit tests: a real migrated sql.js database, a hand-moved
  * clock with timers that follow it, real temporary folders and git repos.
  */
+import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +14,7 @@ import type { Timers } from '../../../src/core/timers';
 import { migrate } from '../../../src/store/schema';
 import { SqlJsDb } from '../../../src/store/sqljs';
 import type { Peer } from '../../../src/protocol/entities';
+import { BrokerError } from '../../../src/protocol/errors';
 
 export async function openDb(bytes?: Uint8Array): Promise<SqlJsDb> {
   const db = await SqlJsDb.open(bytes);
@@ -124,6 +126,28 @@ export function writeFile(file: string, text = ''): string {
 after(() => {
   for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
 });
+
+/** Runs `fn`, expecting a BrokerError with `reason`; returns it. */
+export function throwsReason(fn: () => unknown, reason: BrokerError['reason']): BrokerError {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(BrokerError.is(e, reason), `expected ${reason}, got ${String(e)}`);
+    return e;
+  }
+  assert.fail(`expected ${reason}, but it succeeded`);
+}
+
+/** Awaits `p`, expecting a BrokerError with `reason`; returns it. */
+export async function rejectsReason(p: Promise<unknown>, reason: BrokerError['reason']): Promise<BrokerError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(BrokerError.is(e, reason), `expected ${reason}, got ${String(e)}`);
+    return e;
+  }
+  assert.fail(`expected ${reason}, but it succeeded`);
+}
 
 /** Every row of every table, for comparing two databases. */
 export function dump(db: SqlJsDb): Record<string, unknown[]> {

@@ -1,29 +1,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BrokerError } from '../../../src/protocol/errors';
 import type { LockConflictData } from '../../../src/protocol/entities';
-import { gitRepo, harness, join, sha256, writeFile, type Harness } from './helpers';
-
-async function rejects(p: Promise<unknown>, reason: BrokerError['reason']): Promise<BrokerError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(BrokerError.is(e, reason), `expected ${reason}, got ${String(e)}`);
-    return e;
-  }
-  assert.fail(`expected ${reason}, but it succeeded`);
-}
-
-function throwsReason(fn: () => unknown, reason: BrokerError['reason']): BrokerError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(BrokerError.is(e, reason), `expected ${reason}, got ${String(e)}`);
-    return e;
-  }
-  assert.fail(`expected ${reason}, but it succeeded`);
-}
+import { gitRepo, harness, join, rejectsReason, sha256, throwsReason, writeFile, type Harness } from './helpers';
 
 describe('core/locks', () => {
   let h: Harness;
@@ -61,7 +40,7 @@ describe('core/locks', () => {
         const check = h.mesh.locks.check(b, { path: 'src/a.ts', ...lines(wanted) });
         assert.equal(check.length, conflicts ? 1 : 0);
         const attempt = h.mesh.locks.acquire(b, { path: 'src/a.ts', ...lines(wanted) }, { reason: 'wanted' });
-        if (conflicts) await rejects(attempt, 'lockConflict');
+        if (conflicts) await rejectsReason(attempt, 'lockConflict');
         else assert.equal((await attempt).renewed, false);
       });
     }
@@ -85,7 +64,7 @@ describe('core/locks', () => {
   it('names holder, reason, range and time left in a conflict', async () => {
     const { lock } = await h.mesh.locks.acquire(a, { path: 'src/a.ts', startLine: 10, endLine: 20 }, { reason: 'refactoring parser' });
     h.clock.advance(48_000);
-    const e = await rejects(h.mesh.locks.acquire(b, { path: 'src/a.ts', startLine: 1, endLine: 12 }, { reason: '' }), 'lockConflict');
+    const e = await rejectsReason(h.mesh.locks.acquire(b, { path: 'src/a.ts', startLine: 1, endLine: 12 }, { reason: '' }), 'lockConflict');
     assert.equal(e.message, 'src/a.ts:10-20 is locked by claude-1 ("refactoring parser") for another 9m 12s');
     const data = e.data as LockConflictData;
     assert.deepEqual(data, { holder: a, holderName: 'claude-1', reason: 'refactoring parser', expiresInMs: 552_000, lock });
@@ -131,11 +110,11 @@ describe('core/locks', () => {
 
   it('rejects a relative path from a peer without a cwd, and bad line ranges', async () => {
     const nowhere = join(h.mesh, 'nowhere').id;
-    await rejects(h.mesh.locks.acquire(nowhere, { path: 'a.ts' }, { reason: '' }), 'invalidInput');
-    await rejects(h.mesh.locks.acquire(a, { path: 'src/a.ts', startLine: 5, endLine: 4 }, { reason: '' }), 'invalidInput');
-    await rejects(h.mesh.locks.acquire(a, { path: 'src/a.ts', startLine: 5 }, { reason: '' }), 'invalidInput');
-    await rejects(h.mesh.locks.acquire(a, { path: 'src/a.ts', startLine: 0, endLine: 4 }, { reason: '' }), 'invalidInput');
-    await rejects(h.mesh.locks.acquire(a, { path: 'src/a.ts' }, { reason: '', ttlSeconds: 0 }), 'invalidInput');
+    await rejectsReason(h.mesh.locks.acquire(nowhere, { path: 'a.ts' }, { reason: '' }), 'invalidInput');
+    await rejectsReason(h.mesh.locks.acquire(a, { path: 'src/a.ts', startLine: 5, endLine: 4 }, { reason: '' }), 'invalidInput');
+    await rejectsReason(h.mesh.locks.acquire(a, { path: 'src/a.ts', startLine: 5 }, { reason: '' }), 'invalidInput');
+    await rejectsReason(h.mesh.locks.acquire(a, { path: 'src/a.ts', startLine: 0, endLine: 4 }, { reason: '' }), 'invalidInput');
+    await rejectsReason(h.mesh.locks.acquire(a, { path: 'src/a.ts' }, { reason: '', ttlSeconds: 0 }), 'invalidInput');
   });
 
   describe('re-entrancy and renew', () => {
@@ -277,7 +256,7 @@ describe('core/locks', () => {
       assert.deepEqual(h.mesh.locks.list({}), []);
       const events = h.mesh.events.read(0, ['peer_left', 'lock_released'], 10).events;
       assert.deepEqual(events.map((e) => [e.type, e.data.reason]), [['peer_left', 'left'], ['lock_released', 'holder left']]);
-      await rejects(h.mesh.locks.acquire(a, { path: 'src/a.ts' }, { reason: '' }), 'unauthorized');
+      await rejectsReason(h.mesh.locks.acquire(a, { path: 'src/a.ts' }, { reason: '' }), 'unauthorized');
     });
 
     it('a disconnected holder keeps its locks for the grace period, then sweep releases them', async () => {

@@ -1,19 +1,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BrokerError } from '../../../src/protocol/errors';
 import type { Message } from '../../../src/protocol/entities';
-import { gitRepo, harness, join, type Harness } from './helpers';
-
-function throwsReason(fn: () => unknown, reason: BrokerError['reason']): BrokerError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(BrokerError.is(e, reason), `expected ${reason}, got ${String(e)}`);
-    return e;
-  }
-  assert.fail(`expected ${reason}, but it succeeded`);
-}
+import { gitRepo, harness, join, throwsReason, type Harness } from './helpers';
 
 describe('core/messages', () => {
   let h: Harness;

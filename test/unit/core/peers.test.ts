@@ -2,19 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { lastSeenWriteMs } from '../../../src/core/peers';
-import { BrokerError } from '../../../src/protocol/errors';
 import type { Batch } from '../../../src/store/sqljs';
-import { gitRepo, harness, intro, join, sha256, tempDir, type Harness } from './helpers';
-
-function throwsReason(fn: () => unknown, reason: BrokerError['reason']): BrokerError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(BrokerError.is(e, reason), `expected ${reason}, got ${String(e)}`);
-    return e;
-  }
-  assert.fail(`expected ${reason}, but it succeeded`);
-}
+import { gitRepo, harness, intro, join, sha256, tempDir, throwsReason, type Harness } from './helpers';
 
 describe('core/peers', () => {
   let h: Harness;

@@ -1,16 +1,5 @@
 import assert from 'node:assert/strict';
-import { BrokerError } from '../../../src/protocol/errors';
-import { harness, type Harness } from './helpers';
-
-function throwsReason(fn: () => unknown, reason: BrokerError['reason']): BrokerError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(BrokerError.is(e, reason), `expected ${reason}, got ${String(e)}`);
-    return e;
-  }
-  assert.fail(`expected ${reason}, but it succeeded`);
-}
+import { harness, throwsReason, type Harness } from './helpers';
 
 describe('core/state', () => {
   let h: Harness;
