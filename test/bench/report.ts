@@ -1,0 +1,80 @@
+/** The bench's table: figure | PeerMesh | floor | note. */
+import os from 'node:os';
+import type { FailoverFigures, ReplayFigures } from './failover';
+import type { FloorFigures } from './floor';
+import type { RssFigures, WriteAckFigures } from './store';
+import type { LockFigures, MessageFigures } from './traffic';
+import { ms, pct, rate, type PhaseStats } from './util';
+
+export interface Figures {
+  floor?: FloorFigures; messages?: MessageFigures; locks?: LockFigures; writes?: WriteAckFigures;
+  failover?: FailoverFigures; replay?: ReplayFigures; rss?: RssFigures;
+}
+
+export type Row = [figure: string, peermesh: string, floor: string, note: string];
+
+/** CPU use and background snapshots during a phase. */
+function load(s: PhaseStats | undefined): string {
+  if (!s) return '';
+  const snaps = s.snapshots.length ? `; ${s.snapshots.length} snapshot${s.snapshots.length > 1 ? 's' : ''} (max ${Math.max(...s.snapshots.map((x) => x.ms))} ms)` : '';
+  return `CPU broker ${Math.round(s.brokerCpu)}%, clients ${Math.round(s.benchCpu)}%${snaps}`;
+}
+
+const mb = (bytes: number) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(0)} MB` : `${(bytes / 1024).toFixed(0)} KB`);
+const join = (...parts: Array<string | false | undefined>) => parts.filter(Boolean).join('; ');
+
+export function rows(f: Figures): Row[] {
+  const { floor: fl, messages: m, locks: l, writes: w, failover: fo, replay: rp, rss: r } = f;
+  const out: Row[] = [];
+  if (m || fl) {
+    out.push(['1. message send → push, 1 sender, 2 peers', m ? pct(m.pair) : '', fl ? pct(fl.relay['1']) : '', join('floor: ws relay A → server → B', load(m?.stats.pair))]);
+    out.push(['   1 sender, 50 peers connected', m ? pct(m.pairAmong50) : '', fl ? pct(fl.relay['1']) : '', join('49 idle', load(m?.stats.pairAmong50))]);
+    out.push(['   10 peers in a ring, all sending', m ? pct(m.ring10) : '', fl ? pct(fl.relay['10']) : '', join('1 in flight each', load(m?.stats.ring10))]);
+    out.push(['   50 peers in a ring, all sending', m ? pct(m.ring50) : '', fl ? pct(fl.relay['50']) : '', join(m && `send ack ${pct(m.ackRing50)}`, load(m?.stats.ring50))]);
+  }
+  if (l || fl) {
+    const durable = fl && `with fsync ${rate(1000 / (2 * fl.syncRt.p50))}/s`;
+    out.push(['2. lock acquire+release pairs/s, 1 client', l ? `${rate(l.single.pairsPerSec)}/s` : '', fl ? `${rate(fl.rtPerSec1 / 2)}/s` : '',
+      join(l && `pair ${pct(l.single.pair)}`, 'floor: ws RT/s ÷ 2', durable, load(l?.single.stats))]);
+    out.push([`   ${l?.clients ?? 50} clients, ${l?.files ?? 5} files, queued (waitMs)`, l ? `${rate(l.queued.pairsPerSec)}/s` : '', fl ? `${rate(fl.rtPerSec50 / 2)}/s` : '',
+      join(l && `${l.queued.timeouts} timeouts`, 'floor: 50 ws clients', load(l?.queued.stats))]);
+    out.push([`   ${l?.clients ?? 50} clients, ${l?.files ?? 5} files, fail fast + retry`, l ? `${rate(l.retry.pairsPerSec)}/s` : '', fl ? `${rate(fl.rtPerSec50 / 2)}/s` : '',
+      join(l && `${rate(l.retry.conflictsPerSec)} conflicts/s`, load(l?.retry.stats))]);
+  }
+  if (w || fl) {
+    const syncFloor = fl ? pct(fl.syncRt) : '';
+    out.push([`3. state/set ack, ${w ? mb(w.small.dbBytes) : '~100 KB'} db`, w ? pct(w.small.ack) : '', syncFloor,
+      join('floor: ws RT + append + fdatasync', fl && `bare RT ${pct(fl.rt)}`, w && `max ${ms(w.small.ack.max)} ms`, load(w?.small.stats))]);
+    out.push([`   ${w ? mb(w.large.dbBytes) : '~50 MB'} db (alternating with the above)`, w ? pct(w.large.ack) : '', syncFloor,
+      join(w && `max ${ms(w.large.ack.max)} ms`, w && `store loaded in ${ms(w.large.storeOpenMs)} ms`, load(w?.large.stats))]);
+    const s = w?.large.stall;
+    out.push(['   same, while the db is snapshotted', s ? pct(s.during) : '', syncFloor,
+      s ? join(`max ${ms(s.during.max)} ms over ${s.during.n} writes`, s.snapshot ? `snapshot of ${mb(s.snapshot.bytes)} took ${s.snapshot.ms} ms` : 'no snapshot seen') : '']);
+    out.push(['   fdatasync of a small append alone', '', fl ? pct(fl.fdatasync) : '', `${os.tmpdir()}, same file system as the store`]);
+  }
+  if (fo || fl) {
+    out.push([`4. fail-over after SIGKILL, ${fo?.peers ?? 5} peer procs`, fo ? `${ms(fo.summary.p50)} / ${ms(fo.summary.max)} ms` : '', fl ? `${ms(fl.reconnect.p50)} / ${ms(fl.reconnect.max)} ms` : '',
+      join('p50 / max', fo && `rounds [${fo.rounds.join(', ')}]`, fo && `loss noticed ≤ ${ms(Math.max(...fo.noticed))} ms`, fo && `new broker's own peer back at [${fo.hosted.join(', ')}]`,
+        fo && `${fo.failedWrites} writes cut off`, fo && fo.hostAnomalies > 0 && `${fo.hostAnomalies} rounds without exactly one host`, 'floor: notice close + connect + RT to a standby ws server')]);
+  }
+  if (rp) {
+    out.push([`   store open after SIGKILL, ${mb(rp.dbBytes)} db + journal`, `${ms(rp.storeOpenMs)} ms`, '',
+      join(`${rp.replayed} journal entries replayed`, `new broker process serving after ${ms(rp.startMs)} ms`,
+        `after a ${rp.cleanStop ? 'clean stop' : 'stop that needed SIGKILL'}: ${ms(rp.cleanOpenMs)} ms, ${rp.cleanReplayed} replayed`)]);
+  }
+  if (r || fl || m) {
+    out.push([`5. broker RSS, ${r?.peers ?? 100} peers, ${r ? `${Math.round(r.events / 1000)}k` : '100k'} events`, r ? `${Math.round(r.connectedMb)} MB` : '', fl ? `${Math.round(fl.rss.connectedMb)} MB` : '',
+      join(r && `peak ${Math.round(r.hwmMb)} MB`, r && `db ${mb(r.dbBytes)}`, 'floor: idle ws server, 100 sockets')]);
+    out.push(['   broker RSS, 0 peers, same store', r ? `${Math.round(r.idleMb)} MB` : '', fl ? `${Math.round(fl.rss.idleMb)} MB` : '',
+      join(r && `store loaded in ${ms(r.storeOpenMs)} ms`, 'floor: ws server, no sockets')]);
+    out.push(['   broker RSS, 0 peers, empty store', m ? `${Math.round(m.freshRssMb)} MB` : '', fl ? `${Math.round(fl.rss.idleMb)} MB` : '', '']);
+  }
+  return out;
+}
+
+export function table(rs: Row[]): string {
+  const head: Row = ['figure', 'PeerMesh', 'floor', 'note'];
+  const widths = [0, 1, 2].map((i) => Math.max(...[head, ...rs].map((r) => r[i].length)));
+  const line = (r: Row) => r.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c)).join(' | ');
+  return [line(head), widths.map((n) => '-'.repeat(n)).join('-|-') + '-|-----', ...rs.map(line)].join('\n');
+}
