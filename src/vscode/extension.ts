@@ -1,16 +1,21 @@
 /**
  * PeerMesh's entry point, read as a table of contents: build each part in order, hand it to
  * `context.subscriptions` (which disposes it on deactivation), return. Activation runs on
- * `onStartupFinished` and must stay cheap: no broker, no sockets, no disk work here yet.
+ * `onStartupFinished` and must stay cheap: joining the mesh (and perhaps hosting the broker,
+ * with its disk and socket work) starts on the next tick, in the background.
  */
 import * as vscode from 'vscode';
 import type { Logger } from '../core/logger';
+import type { Lock, Peer } from '../protocol/entities';
 import type { DashboardPeer } from '../protocol/webview';
 import { registerCommand } from './commands';
 import { Config } from './config';
 import { DashboardViewProvider } from './dashboard/dashboardView';
 import { commandIds } from './ids';
+import { MeshConnection } from './mesh/meshConnection';
+import { MeshLists } from './mesh/meshLists';
 import { MeshStatusBar } from './statusBar';
+import type { ListModel } from './trees/listTree';
 import { DebatesTree } from './trees/debatesTree';
 import { LocksTree } from './trees/locksTree';
 import { PeersTree } from './trees/peersTree';
@@ -21,7 +26,15 @@ const moduleEvaluatedAt = performance.now();
 export interface PeerMeshExtensionApi {
   readonly statusBarItem: vscode.StatusBarItem;
   readonly log: vscode.LogOutputChannel;
+  /** This window's peer client and its state. */
+  readonly mesh: MeshConnection;
+  /** What the Peers and Locks trees show. */
+  readonly peers: ListModel<Peer>;
+  readonly locks: ListModel<Lock>;
 }
+
+/** The window's mesh membership, kept for `deactivate()`, which must await leaving. */
+let mesh: MeshConnection | undefined;
 
 export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi {
   const started = performance.now();
@@ -37,11 +50,13 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
   const version = String(context.extension.packageJSON.version);
 
   const config = own(new Config(log));
-  const statusBar = own(new MeshStatusBar(version));
+  mesh = own(new MeshConnection(config, log));
 
   const peers = own(new PeersTree());
-  own(new LocksTree());
+  const locks = own(new LocksTree());
   own(new DebatesTree());
+  own(new MeshLists(mesh, peers, locks, config, log));
+  const statusBar = own(new MeshStatusBar(version, mesh, peers.model));
 
   const dashboard = own(new DashboardViewProvider(
     context.extensionUri,
@@ -52,15 +67,19 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
 
   own(registerCommand(commandIds.showLog, showLog, { log, showLog }));
 
+  mesh.start();
+
   const activatedIn = (performance.now() - started).toFixed(1);
   const sinceModule = (started - moduleEvaluatedAt).toFixed(1);
   log.info(`[activation] PeerMesh ${version} activated in ${activatedIn} ms (bundle loaded ${sinceModule} ms before); `
     + `${vscode.env.appName} ${vscode.version}, home ${config.resolvedHome()}, scope ${config.get('scope')}`);
-  return { statusBarItem: statusBar.item, log: channel };
+  return { statusBarItem: statusBar.item, log: channel, mesh, peers: peers.model, locks: locks.model };
 }
 
-export function deactivate(): void {
-  // Everything is owned by context.subscriptions, which VS Code disposes after this returns.
+/** Leaves the mesh and stops a broker hosted here (awaiting its store snapshot); VS Code waits for it. */
+export async function deactivate(): Promise<void> {
+  await mesh?.close();
+  mesh = undefined;
 }
 
 function toDashboardPeer({ id, name, kind, status, summary }: DashboardPeer): DashboardPeer {

@@ -1,14 +1,18 @@
 // What a person would see in the workbench once the suite has run (the suite keeps the
-// extension host alive meanwhile): the status-bar item, the PeerMesh container with its views,
-// the empty-state message, and the dashboard webview rendering the host's snapshot under a
-// strict CSP. Each check is [title, async () => void], throwing on failure.
+// extension host alive meanwhile): the status-bar item with the peer count, the PeerMesh
+// container with its views, the window's own peer in the Peers view, and the dashboard webview
+// rendering the host's snapshot (with that peer) under a strict CSP. Each check is
+// [title, async () => void], throwing on failure.
+
+/** The window's own peer: `vscode:<folder name>`; the launcher opens a folder named `workspace`. */
+const windowPeer = 'vscode:workspace';
 
 /** @param {import('playwright-core').Page} page */
 export function workbenchChecks(page) {
   const container = page.locator('[id="workbench.view.extension.peermesh"]');
   return [
-    ['shows the PeerMesh status-bar item', async () => {
-      await page.locator('.statusbar-item', { hasText: 'PeerMesh' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    ['shows the PeerMesh status-bar item with the peer count', async () => {
+      await page.locator('.statusbar-item', { hasText: /PeerMesh \d+/ }).first().waitFor({ state: 'visible', timeout: 10_000 });
     }],
     ['shows the PeerMesh container with its four views', async () => {
       await container.waitFor({ state: 'visible', timeout: 10_000 });
@@ -16,12 +20,22 @@ export function workbenchChecks(page) {
         await container.locator('.pane-header', { hasText: view }).first().waitFor({ state: 'visible', timeout: 5000 });
       }
     }],
-    ['shows the empty Peers view\'s message', async () => {
-      await container.getByText('No peers yet.').first().waitFor({ state: 'visible', timeout: 5000 });
+    ['shows the window\'s own peer in the Peers view', async () => {
+      const peers = container.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Peers' }) }).first();
+      await peers.locator('.monaco-list-row', { hasText: windowPeer }).first().waitFor({ state: 'visible', timeout: 10_000 });
     }],
-    ['dashboard webview rendered the host\'s snapshot', async () => {
-      const text = await (await dashboardFrame(page, 15_000)).locator('#app').innerText();
-      if (!/Peers \(0\)/.test(text) || !/PeerMesh \d+\.\d+\.\d+/.test(text)) throw new Error(`dashboard shows: ${JSON.stringify(text)}`);
+    ['dashboard webview rendered the host\'s snapshot, with the window\'s peer', async () => {
+      const frame = await dashboardFrame(page, 15_000);
+      const deadline = Date.now() + 10_000;
+      let text = '';
+      while (Date.now() < deadline) {
+        text = await frame.locator('#app').innerText();
+        if (/Peers \([1-9]\d*\)/.test(text) && text.includes(windowPeer)) break;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      if (!/Peers \([1-9]\d*\)/.test(text) || !text.includes(windowPeer) || !/PeerMesh \d+\.\d+\.\d+/.test(text)) {
+        throw new Error(`dashboard shows: ${JSON.stringify(text)}`);
+      }
     }],
     ['dashboard webview runs under a strict nonce CSP', async () => {
       const frame = await dashboardFrame(page, 5000);

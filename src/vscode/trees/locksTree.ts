@@ -5,25 +5,42 @@ import { Disposable } from '../dispose';
 import { viewIds } from '../ids';
 import { ListModel, ListTreeProvider, showMessageWhenEmpty, type TreeNode } from './listTree';
 
+/** How often the "time left" of the shown locks is redrawn. */
+const redrawEveryMs = 30_000;
+
 export class LockNode implements TreeNode {
-  constructor(readonly lock: Lock) {}
+  constructor(readonly lock: Lock, private readonly now = Date.now()) {}
+
+  /** `src/a.ts:10-20`, or just the path for a whole-file lock. */
+  get label(): string {
+    const { lock } = this;
+    return lock.startLine === null ? lock.relPath : `${lock.relPath}:${lock.startLine}-${lock.endLine ?? lock.startLine}`;
+  }
 
   toTreeItem(): vscode.TreeItem {
     const { lock } = this;
-    const range = lock.startLine === null ? '' : `:${lock.startLine}-${lock.endLine ?? lock.startLine}`;
-    const item = new vscode.TreeItem(`${lock.relPath}${range}`, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
     item.id = String(lock.id);
-    item.description = lock.holderName;
+    const left = formatTimeLeft(lock.expiresAt - this.now);
+    item.description = [lock.holderName, left, lock.reason].filter(Boolean).join(' · ');
     item.iconPath = new vscode.ThemeIcon('lock');
     item.resourceUri = vscode.Uri.file(lock.path);
     item.contextValue = 'lock';
-    const minutesLeft = Math.max(0, Math.round((lock.expiresAt - Date.now()) / 60_000));
     item.tooltip = new vscode.MarkdownString(
-      `**${lock.relPath}**${range} held by **${lock.holderName}**\n\n${lock.reason || '(no reason given)'}\n\nExpires in ${minutesLeft} min`,
+      `**${this.label}** held by **${lock.holderName}**\n\n${lock.reason || '(no reason given)'}\n\n${left}`,
     );
     item.command = { command: 'vscode.open', title: 'Open', arguments: [item.resourceUri] };
     return item;
   }
+}
+
+/** "9 min left", "40 s left", "expiring". */
+export function formatTimeLeft(ms: number): string {
+  if (ms <= 0) return 'expiring';
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds} s left`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min left`;
+  return `${Math.round(seconds / 3600)} h left`;
 }
 
 export class LocksTree extends Disposable {
@@ -38,5 +55,10 @@ export class LocksTree extends Disposable {
     super();
     this.register(showMessageWhenEmpty(this.view, this.model,
       'No locks. Files and lines that peers claim before editing appear here.'));
+    // Time left goes stale while nothing changes: redraw the visible list now and then.
+    const timer = setInterval(() => {
+      if (this.view.visible && this.model.items.length > 0) this.model.replace(this.model.items);
+    }, redrawEveryMs);
+    this.register({ dispose: () => clearInterval(timer) });
   }
 }

@@ -12,22 +12,26 @@ const statusIcons: Record<PeerStatus, vscode.ThemeIcon> = {
 };
 
 export class PeerNode implements TreeNode {
-  constructor(readonly peer: Peer) {}
+  /** @param self whether this peer is this very window */
+  constructor(readonly peer: Peer, readonly self = false) {}
 
   toTreeItem(): vscode.TreeItem {
     const { peer } = this;
     const item = new vscode.TreeItem(peer.name, vscode.TreeItemCollapsibleState.None);
     item.id = peer.id;
-    item.description = peer.summary || peer.kind;
+    // This window's own row says so instead of its kind, which is plain from the name.
+    const who = this.self ? 'this window' : peer.kind;
+    item.description = peer.summary ? `${peer.summary} · ${who}` : who;
     item.iconPath = statusIcons[peer.status];
-    item.contextValue = `peer.${peer.status}`;
+    item.contextValue = this.self ? 'peer.self' : `peer.${peer.status}`;
     item.tooltip = new vscode.MarkdownString(
       [
-        `**${peer.name}** (${peer.kind}), ${peer.status}`,
+        `**${peer.name}** (${peer.kind}${this.self ? ', this window' : ''}), ${peer.status}`,
         peer.summary && `\n\n${peer.summary}`,
         peer.workspace && `\n\nWorkspace: \`${peer.workspace}\``,
         peer.gitBranch && ` on \`${peer.gitBranch}\``,
-        `\n\nLast seen ${formatAge(peer.lastSeen)}`,
+        peer.pid !== null && `\n\npid ${peer.pid}`,
+        `\n\nJoined ${formatAge(peer.connectedAt)}, last seen ${formatAge(peer.lastSeen)}`,
       ].filter(Boolean).join(''),
     );
     return item;
@@ -36,9 +40,11 @@ export class PeerNode implements TreeNode {
 
 export class PeersTree extends Disposable {
   readonly model = this.register(new ListModel<Peer>());
+  /** Id of this window's own peer, marked in the list; set once the window has joined. */
+  selfId: string | undefined;
   readonly view = this.register(
     vscode.window.createTreeView(viewIds.peers, {
-      treeDataProvider: new ListTreeProvider(this.model, (peer) => new PeerNode(peer)),
+      treeDataProvider: new ListTreeProvider(this.model, (peer) => new PeerNode(peer, peer.id === this.selfId)),
     }),
   );
 

@@ -14,6 +14,7 @@
 import { mocha } from './mocha';
 import './extension.test';
 import './views.test';
+import './mesh.test';
 import './commands.test';
 import './errorWrapper.test';
 
