@@ -12,6 +12,8 @@ import { registerCommand } from './commands';
 import { Config } from './config';
 import { DashboardViewProvider } from './dashboard/dashboardView';
 import { commandIds } from './ids';
+import { registerAgentSetupCommands } from './mcp/agentSetup';
+import { PeerMeshMcpProvider, registerMcpProvider } from './mcp/mcpProvider';
 import { MeshConnection } from './mesh/meshConnection';
 import { MeshLists } from './mesh/meshLists';
 import { MeshStatusBar } from './statusBar';
@@ -31,6 +33,8 @@ export interface PeerMeshExtensionApi {
   /** What the Peers and Locks trees show. */
   readonly peers: ListModel<Peer>;
   readonly locks: ListModel<Lock>;
+  /** The MCP server definition provider, and whether VS Code accepted its registration. */
+  readonly mcp: { readonly provider: PeerMeshMcpProvider; readonly registered: boolean };
 }
 
 /** The window's mesh membership, kept for `deactivate()`, which must await leaving. */
@@ -65,7 +69,12 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
   ));
   peers.model.onDidChange(() => dashboard.refresh(), undefined, context.subscriptions);
 
+  const mcpProvider = own(new PeerMeshMcpProvider(context.extensionPath, version, mesh, config, log));
+  const mcpRegistration = registerMcpProvider(mcpProvider, log);
+  if (mcpRegistration) own(mcpRegistration);
+
   own(registerCommand(commandIds.showLog, showLog, { log, showLog }));
+  for (const command of registerAgentSetupCommands({ extensionPath: context.extensionPath, mesh, log, showLog })) own(command);
 
   mesh.start();
 
@@ -73,7 +82,10 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
   const sinceModule = (started - moduleEvaluatedAt).toFixed(1);
   log.info(`[activation] PeerMesh ${version} activated in ${activatedIn} ms (bundle loaded ${sinceModule} ms before); `
     + `${vscode.env.appName} ${vscode.version}, home ${config.resolvedHome()}, scope ${config.get('scope')}`);
-  return { statusBarItem: statusBar.item, log: channel, mesh, peers: peers.model, locks: locks.model };
+  return {
+    statusBarItem: statusBar.item, log: channel, mesh, peers: peers.model, locks: locks.model,
+    mcp: { provider: mcpProvider, registered: mcpRegistration !== undefined },
+  };
 }
 
 /** Leaves the mesh and stops a broker hosted here (awaiting its store snapshot); VS Code waits for it. */

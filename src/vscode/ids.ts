@@ -19,8 +19,13 @@ export type ViewId = (typeof viewIds)[keyof typeof viewIds];
 
 export const commandIds = {
   showLog: 'peermesh.showLog',
+  setupAgents: 'peermesh.setupAgents',
+  copyMcpConfig: 'peermesh.copyMcpConfig',
 } as const;
 export type CommandId = (typeof commandIds)[keyof typeof commandIds];
+
+/** Id of the MCP server definition provider (`contributes.mcpServerDefinitionProviders`). */
+export const mcpProviderId = 'peermesh';
 
 /** Id of the status-bar item (shown as "PeerMesh" in the status bar's context menu). */
 export const statusBarItemId = 'peermesh.status';

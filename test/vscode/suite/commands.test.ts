@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import * as vscode from 'vscode';
-import { activatedExtension, manifest, waitFor } from './helpers';
+import { activatedExtension, joinedMesh, manifest, meshHomeDir, waitFor } from './helpers';
 
 describe('PeerMesh commands', () => {
   it('registers every command the manifest declares', async () => {
@@ -21,5 +24,41 @@ describe('PeerMesh commands', () => {
         .map((doc) => doc.getText())
         .find((t) => t.includes('[activation] PeerMesh')), 15_000);
     assert.match(text, /activated in \d+(\.\d+)? ms/);
+  });
+
+  it('peermesh.copyMcpConfig puts a peermesh mcp server entry on the clipboard', async function () {
+    const extension = await activatedExtension();
+    await joinedMesh();
+    const copied = await vscode.commands.executeCommand<string>('peermesh.copyMcpConfig');
+    const entry = JSON.parse(copied).mcpServers.peermesh;
+    assert.equal(entry.command, process.execPath);
+    assert.deepEqual(entry.args, [path.join(extension.extensionPath, 'dist', 'cli.js'), 'mcp']);
+    assert.equal(entry.env.PEERMESH_HOME, meshHomeDir());
+    assert.equal(entry.env.ELECTRON_RUN_AS_NODE, '1');
+    assert.equal(await vscode.env.clipboard.readText(), copied);
+  });
+
+  it('peermesh.setupAgents runs `peermesh setup` for the chosen agent and reports what it did', async function () {
+    this.timeout(60_000);
+    const extension = await activatedExtension();
+    await joinedMesh();
+    // The CLI edits the agent's config under HOME: point it at a temporary one for this test.
+    const fakeHome = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'peermesh-fake-home-')));
+    const realHome = process.env.HOME;
+    process.env.HOME = fakeHome;
+    try {
+      const report = await vscode.commands.executeCommand<string>('peermesh.setupAgents', 'cursor');
+      assert.match(report, /Cursor/);
+      const config = JSON.parse(readFileSync(path.join(fakeHome, '.cursor', 'mcp.json'), 'utf8'));
+      const entry = config.mcpServers.peermesh;
+      assert.deepEqual(entry.args, [realpathSync(path.join(extension.extensionPath, 'dist', 'cli.js')), 'mcp']);
+      assert.equal(entry.env?.PEERMESH_HOME, meshHomeDir());
+      const again = await vscode.commands.executeCommand<string>('peermesh.setupAgents', 'cursor');
+      assert.match(again, /already/, 'a second run changes nothing');
+    } finally {
+      process.env.HOME = realHome;
+      rmSync(fakeHome, { recursive: true, force: true });
+      await vscode.commands.executeCommand('notifications.clearAll');
+    }
   });
 });

@@ -71,6 +71,7 @@ export function manifest(extension: vscode.Extension<unknown>): {
   contributes: {
     commands: { command: string }[];
     views: Record<string, { id: string }[]>;
+    mcpServerDefinitionProviders?: { id: string; label: string }[];
   };
 } {
   return extension.packageJSON;

@@ -15,6 +15,7 @@ import { mocha } from './mocha';
 import './extension.test';
 import './views.test';
 import './mesh.test';
+import './mcp.test';
 import './commands.test';
 import './errorWrapper.test';
 

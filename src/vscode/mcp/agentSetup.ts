@@ -1,0 +1,111 @@
+/**
+ * Commands that bring agents outside this window into the mesh: "Set Up MCP for Other Agents…"
+ * runs `peermesh setup <client…>` (the CLI edits each client's MCP config, idempotently), and
+ * "Copy MCP Config" puts a `peermesh mcp` server entry on the clipboard for any other client.
+ * Both use the CLI shipped in this extension, run by the editor's runtime (cliCommand.ts).
+ */
+import { execFile } from 'node:child_process';
+import * as vscode from 'vscode';
+import type { Logger } from '../../core/logger';
+import { registerCommand } from '../commands';
+import { commandIds } from '../ids';
+import type { MeshConnection } from '../mesh/meshConnection';
+import { cliCommand, type CliCommand } from './cliCommand';
+
+/**
+ * The clients `peermesh setup` knows (`clientIds` in src/cli/clients.ts; the CLI rejects any
+ * other id with a clear error, which the command shows).
+ */
+type ClientId = 'claude-code' | 'cursor' | 'codex' | 'windsurf' | 'vscode' | 'cline';
+
+interface AgentClient extends vscode.QuickPickItem {
+  id: ClientId;
+}
+
+/** In the order people are likely to want them. */
+const agentClients: readonly AgentClient[] = [
+  { id: 'claude-code', label: 'Claude Code', description: 'claude-code', detail: 'User-level MCP server in ~/.claude.json' },
+  { id: 'cursor', label: 'Cursor', description: 'cursor', detail: '~/.cursor/mcp.json' },
+  { id: 'codex', label: 'Codex', description: 'codex', detail: '~/.codex/config.toml' },
+  { id: 'windsurf', label: 'Windsurf', description: 'windsurf', detail: '~/.codeium/windsurf/mcp_config.json' },
+  { id: 'vscode', label: 'VS Code', description: 'vscode', detail: 'User mcp.json; not needed here: this extension already offers PeerMesh to agent mode' },
+  { id: 'cline', label: 'Cline', description: 'cline', detail: 'Cline\'s MCP settings' },
+];
+
+/** Longest a `peermesh setup` run may take. */
+const setupTimeoutMs = 60_000;
+
+export interface AgentSetupContext {
+  readonly extensionPath: string;
+  readonly mesh: MeshConnection;
+  readonly log: Logger;
+  showLog(): void;
+}
+
+export function registerAgentSetupCommands(context: AgentSetupContext): vscode.Disposable[] {
+  return [
+    registerCommand(commandIds.setupAgents, (clients?: unknown) => setupAgents(context, clients), context),
+    registerCommand(commandIds.copyMcpConfig, () => copyMcpConfig(context), context),
+  ];
+}
+
+/**
+ * Asks which clients to set up (or takes their ids as the argument, for keybindings and tests),
+ * runs `peermesh setup` for them and shows what it did. Returns the CLI's report.
+ */
+async function setupAgents(context: AgentSetupContext, given?: unknown): Promise<string | undefined> {
+  const ids = givenClients(given) ?? (await vscode.window.showQuickPick(agentClients, {
+    title: 'PeerMesh: Set Up MCP for Other Agents',
+    placeHolder: 'Add the PeerMesh MCP server (peermesh mcp) to these agents\' configs',
+    canPickMany: true,
+    ignoreFocusOut: true,
+  }))?.map((client) => client.id);
+  if (!ids || ids.length === 0) return undefined;
+
+  const command = cliCommand(context.extensionPath, context.mesh.homeDir, ['setup', ...ids]);
+  context.log.info(`[setup] ${[command.command, ...command.args].join(' ')}`);
+  const report = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `PeerMesh: setting up ${ids.join(', ')}…` },
+    () => run(command),
+  );
+  context.log.info(`[setup] ${report.trim()}`);
+  const lines = report.trim().split('\n').filter(Boolean);
+  void vscode.window.showInformationMessage(`PeerMesh: ${lines.join(' ')}`, 'Show Log').then((choice) => {
+    if (choice) context.showLog();
+  });
+  return report;
+}
+
+function givenClients(given: unknown): ClientId[] | undefined {
+  const list = typeof given === 'string' ? [given] : Array.isArray(given) ? given : undefined;
+  if (!list) return undefined;
+  const known = list.filter((id): id is ClientId => agentClients.some((client) => client.id === id));
+  if (known.length !== list.length) throw new Error(`unknown agent client in ${JSON.stringify(given)}; known: ${agentClients.map((c) => c.id).join(', ')}`);
+  return known;
+}
+
+/** Runs the CLI; resolves with its stdout, rejects with its own words on failure. */
+function run({ command, args, env }: CliCommand): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { env: { ...process.env, ...env }, timeout: setupTimeoutMs, windowsHide: true }, (error, stdout, stderr) => {
+      if (!error) {
+        resolve(stdout);
+        return;
+      }
+      const said = stderr.trim().split('\n').filter(Boolean).at(-1);
+      reject(new Error(said ? `peermesh setup: ${said.replace(/^peermesh:\s*/, '')}` : `peermesh setup failed: ${error.message}`));
+    });
+  });
+}
+
+/** Puts an `mcpServers.peermesh` entry on the clipboard. Returns the copied text. */
+async function copyMcpConfig(context: AgentSetupContext): Promise<string> {
+  const { command, args, env } = cliCommand(context.extensionPath, context.mesh.homeDir, ['mcp']);
+  const text = JSON.stringify({ mcpServers: { peermesh: { command, args, env } } }, null, 2);
+  await vscode.env.clipboard.writeText(text);
+  context.log.info(`[setup] copied the MCP config to the clipboard:\n${text}`);
+  void vscode.window.showInformationMessage(
+    'PeerMesh: MCP config copied. Paste it into your agent\'s MCP settings (the "mcpServers" of its JSON config).',
+  );
+  return text;
+}
