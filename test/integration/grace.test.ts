@@ -8,11 +8,10 @@ describe('grace period: a killed peer\'s locks', function () {
   it('are kept through the grace period, then released long before their TTL', async () => {
     const t = tempHome();
     const broker = spawnCli(['serve', '--json', '--grace', '2'], t.env);
+    // The peer may host a broker itself, so it starts only once this one has won.
+    await broker.waitFor((o) => o.running === false);
     const peer = spawnPeer('doomed', t.env);
-    const obs = await (async () => {
-      await broker.waitFor((o) => o.running === false);
-      return observer(t.home);
-    })();
+    const obs = await observer(t.home);
     try {
       await peer.waitFor((o) => o.ev === 'ready');
       peer.send({ cmd: 'lock', path: `${t.dir}/held.ts` });
@@ -43,7 +42,7 @@ describe('grace period: a killed peer\'s locks', function () {
       await obs.close();
       broker.kill('SIGTERM');
       peer.kill();
-      await broker.exited;
+      await Promise.all([broker.exited, peer.exited]);
       t.cleanup();
     }
   });
