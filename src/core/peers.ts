@@ -13,6 +13,9 @@ import type { Peer, PeerStatus, Scope } from '../protocol/entities';
 import type { PeerIntroData, PeersService } from './api';
 import type { MeshContext } from './context';
 
+/** Peers whose grace period is running: disconnected, not gone, not the person's terminal. */
+const graceApplies = "status != 'gone' AND disconnected_at IS NOT NULL AND kind != 'cli'";
+
 /** How stale `last_seen` in the database may get while a peer is active. */
 export const lastSeenWriteMs = 30_000;
 
@@ -118,10 +121,15 @@ export class Peers implements PeersService {
     this.ctx.tx(() => this.markGone(row, 'holder left'));
   }
 
-  /** Ends the grace period of peers disconnected for longer than `graceMs`; inside a transaction. */
+  /**
+   * Ends the grace period of peers disconnected for longer than `graceMs`; inside a transaction.
+   * The person's terminal (kind `cli`) has no grace period: each `peermesh` command connects
+   * and disconnects, and a claim made with `peermesh lock` must outlive the command, so its
+   * locks end only by TTL or `peermesh unlock`.
+   */
   expireGrace(now: number): string[] {
     const rows = this.ctx.db.all<PeerRow>(
-      "SELECT * FROM peers WHERE status != 'gone' AND disconnected_at IS NOT NULL AND disconnected_at <= ? ORDER BY disconnected_at, id",
+      `SELECT * FROM peers WHERE ${graceApplies} AND disconnected_at <= ? ORDER BY disconnected_at, id`,
       [now - this.ctx.settings.graceMs],
     );
     for (const row of rows) this.markGone(row, 'holder gone');
@@ -131,7 +139,7 @@ export class Peers implements PeersService {
   /** When the next grace period ends, if any. */
   nextGraceEnd(): number | null {
     const row = this.ctx.db.get<{ t: number | null }>(
-      "SELECT MIN(disconnected_at) AS t FROM peers WHERE status != 'gone' AND disconnected_at IS NOT NULL",
+      `SELECT MIN(disconnected_at) AS t FROM peers WHERE ${graceApplies}`,
     );
     return row?.t == null ? null : row.t + this.ctx.settings.graceMs;
   }

@@ -291,6 +291,16 @@ describe('core/locks', () => {
       assert.equal(h.mesh.peers.get(a)?.status, 'gone');
     });
 
+    it('the person\'s terminal (kind cli) has no grace period: its claims last until their TTL', async () => {
+      const cli = join(h.mesh, 'me-cli', repo, { kind: 'cli' }).id;
+      await h.mesh.locks.acquire(cli, { path: 'src/a.ts' }, { reason: 'mine', ttlSeconds: 120 });
+      h.mesh.peers.disconnected(cli);
+      await h.timers.advance(60_000);
+      assert.equal(h.mesh.locks.list({}).length, 1, 'kept after the command disconnected');
+      await h.timers.advance(60_000);
+      assert.deepEqual(h.mesh.locks.list({}), [], 'expired at its TTL');
+    });
+
     it('renaming a holder renames its locks', async () => {
       await h.mesh.locks.acquire(a, { path: 'src/a.ts' }, { reason: '' });
       h.mesh.peers.update(a, { name: 'parser-bot' });
