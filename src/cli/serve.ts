@@ -43,8 +43,6 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
       if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') return serve(ctx, opts); // lost a race: report the winner
       throw e;
     }
-    const info = broker.info;
-    process.stdout.write((json ? JSON.stringify({ running: false, ...info }) : `PeerMesh broker pid ${info.pid} serving 127.0.0.1:${info.port} for ${ctx.home.dir}`) + '\n');
     let stopping = false;
     const stop = async (why: string) => {
       if (stopping) return;
@@ -53,8 +51,11 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
       await broker.close();
       process.exit(0);
     };
+    // Installed before announcing, so a stop right after the announcement is still clean.
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
+    const info = broker.info;
+    process.stdout.write((json ? JSON.stringify({ running: false, ...info }) : `PeerMesh broker pid ${info.pid} serving 127.0.0.1:${info.port} for ${ctx.home.dir}`) + '\n');
     return new Promise(() => undefined); // serve until stopped
   }
   throw new Error(`every candidate port for ${ctx.home.dir} is taken by other programs (${candidatePorts(ctx.home, ctx.port).join(', ')}); set --port`);

@@ -105,7 +105,10 @@ export class MeshContext {
     this.afterCommit.clear();
     for (const event of events) this.notify(this.eventListeners, event);
     for (const message of messages) this.notify(this.messageListeners, message);
-    for (const hook of [...hooks, ...this.commitHooks]) this.guard(hook);
+    for (const hook of hooks) this.guard(hook);
+    // Every change appends an event, so a transaction without one changed nothing the
+    // every-commit hooks (the wake-up timer) care about: skip them on read-only attempts.
+    if (events.length > 0) for (const hook of this.commitHooks) this.guard(hook);
   }
 
   private notify<T>(listeners: Set<(v: T) => void>, value: T): void {

@@ -35,7 +35,8 @@ const conflictSql = `SELECT * FROM locks WHERE path = ? AND holder != ? AND expi
 export class Locks implements LocksService {
   private readonly queue = new LockQueue();
   private pumping = false;
-  private pumpAgain = false;
+  /** Paths whose waiters must be retried: a lock there went away, or the queue changed. */
+  private dirty: Set<string> | 'all' = new Set();
   private disposed = false;
 
   constructor(
@@ -230,7 +231,8 @@ export class Locks implements LocksService {
   private remove(lock: Lock, type: 'lock_released' | 'lock_expired', reason?: string): void {
     this.ctx.db.run('DELETE FROM locks WHERE id = ?', [lock.id]);
     this.ctx.emit(type, lock.holder, reason === undefined ? eventData(lock) : { ...eventData(lock), reason });
-    this.ctx.whenCommitted('locks.pump', () => this.pump());
+    const path = lock.path;
+    this.ctx.whenCommitted(`locks.pump.${path}`, () => this.pump(path));
   }
 
   private releaseAllOf(holder: string, reason: GoneReason): void {
@@ -252,18 +254,21 @@ export class Locks implements LocksService {
     if (taken.length > 0 && !this.disposed) this.pump();
   }
 
-  /** Grants every waiter that can go now, in arrival order. Never re-entered. */
-  private pump(): void {
-    if (this.pumping) {
-      this.pumpAgain = true;
-      return;
-    }
+  /**
+   * Grants every waiter that can go now, in arrival order: those on `path`, or all of them.
+   * Waiters elsewhere cannot have been unblocked, so they are not retried. Never re-entered.
+   */
+  private pump(path?: string): void {
+    if (path === undefined) this.dirty = 'all';
+    else if (this.dirty !== 'all') this.dirty.add(path);
+    if (this.pumping) return;
     this.pumping = true;
     try {
-      do {
-        this.pumpAgain = false;
-        for (const w of this.queue.all()) this.tryWaiter(w);
-      } while (this.pumpAgain);
+      while (this.dirty === 'all' || this.dirty.size > 0) {
+        const dirty = this.dirty;
+        this.dirty = new Set();
+        for (const w of this.queue.all()) if (dirty === 'all' || dirty.has(w.target.path)) this.tryWaiter(w);
+      }
     } finally {
       this.pumping = false;
     }
@@ -287,7 +292,7 @@ export class Locks implements LocksService {
 
   private onDeadline(w: LockWaiter): void {
     if (!this.queue.has(w)) return;
-    this.pump(); // a last chance, in case the lock freed at this very moment
+    this.pump(w.target.path); // a last chance, in case the lock freed at this very moment
     if (!this.queue.has(w)) return;
     this.settle(w);
     const now = this.ctx.clock.now();
@@ -297,7 +302,7 @@ export class Locks implements LocksService {
       ? { lock: lock[0], more: lock.length - 1 }
       : ahead && { queued: ahead, holderName: this.peers.get(ahead.holder)?.name ?? ahead.holder };
     w.reject(timeoutError(w.target, now - w.startedAt, blocker, now));
-    this.pump(); // later waiters that only queued behind this one may go now
+    this.pump(w.target.path); // later waiters that only queued behind this one may go now
   }
 
   private settle(w: LockWaiter): void {

@@ -70,11 +70,11 @@ export class Journal {
         parsed = JSON.parse(line) as { s: number; b: Batch };
         if (typeof parsed.s !== 'number' || !Array.isArray(parsed.b)) throw new Error('not a journal entry');
       } catch (e) {
-        log.error(`journal: unreadable line at byte ${Buffer.byteLength(text.slice(0, offset))}; ignoring it and everything after it (${(e as Error).message})`);
+        log.error(`journal: unreadable line at byte ${validBytes}; ignoring it and everything after it (${(e as Error).message})`);
         break;
       }
       offset = nl + 1;
-      validBytes = Buffer.byteLength(text.slice(0, offset));
+      validBytes += Buffer.byteLength(line) + 1;
       if (parsed.s <= afterSeq) continue; // already in the snapshot
       if (parsed.s !== lastSeq + 1) {
         log.error(`journal: sequence jumps from ${lastSeq} to ${parsed.s}; stopping replay there`);

@@ -52,7 +52,10 @@ export class DurableStore {
       this.maybeSnapshot();
     };
     this.snapshotTimer = setInterval(() => {
-      if (this.journal.entriesSinceSnapshot() > 0) void this.snapshot();
+      // A quiet small journal is folded in on a timer; a large database only when the journal
+      // is worth the stall (export() blocks for a time proportional to the database).
+      const entries = this.journal.entriesSinceSnapshot();
+      if (entries > 0 && (this.lastSnapshotBytes < 4 * 1024 * 1024 || entries >= 1000)) void this.snapshot();
     }, this.opts.snapshotEveryMs);
     this.snapshotTimer.unref();
   }
