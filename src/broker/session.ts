@@ -11,7 +11,7 @@ import type { Logger } from '../core/logger';
 import { BrokerError, meshErrorCode } from '../protocol/errors';
 import type { EventType, MeshEvent, Message } from '../protocol/entities';
 import {
-  describeZodError, isRequestMethod, protocolVersion, requests, type BrokerInfo, type ParsedParams,
+  describeZodError, isRequestMethod, preAuthMethods, protocolVersion, requests, type BrokerInfo, type ParsedParams,
   type RequestMethod, type Status,
 } from '../protocol/methods';
 import { wsConnection } from '../protocol/transport';
@@ -88,6 +88,7 @@ export class Session {
   }
 
   private async dispatch(method: RequestMethod, params: unknown): Promise<unknown> {
+    if (!preAuthMethods.has(method) && !this.peerId) throw new BrokerError('unauthorized', `${method}: register or resume first`);
     switch (method) {
       case 'mesh/hello':
         return this.hello(params as ParsedParams<'mesh/hello'>);
@@ -96,10 +97,10 @@ export class Session {
       case 'mesh/resume':
         return this.resume(params as ParsedParams<'mesh/resume'>);
       default: {
-        if (!this.peerId) throw new BrokerError('unauthorized', `${method}: register or resume first`);
-        this.host.mesh.peers.touch(this.peerId);
+        const peerId = this.peerId!;
+        this.host.mesh.peers.touch(peerId);
         const handler = handlers[method] as (ctx: CallContext, p: unknown) => unknown;
-        return handler(this.context(this.peerId), params);
+        return handler(this.context(peerId), params);
       }
     }
   }

@@ -111,6 +111,19 @@ describe('peermesh CLI', function () {
     assert.ok(tail.length >= 1);
   });
 
+  it('events --follow prints new events as they happen', async () => {
+    const since = JSON.parse((await cli('status', '--json')).stdout).lastEventSeq;
+    const follow = spawnCli(['events', '--follow', '--json', '--since', String(since)], t.env);
+    try {
+      await cli('state', 'set', 'live/key', '"v"');
+      const seen = await follow.waitFor((e) => e.type === 'state_changed' && (e.data as { key?: string }).key === 'key', 15_000, 'the followed event');
+      assert.ok((seen.seq as number) > since);
+    } finally {
+      follow.kill('SIGTERM');
+      await follow.exited;
+    }
+  });
+
   it('bad input exits non-zero with one line', async () => {
     for (const args of [['lock'], ['lock', 'x', '--ttl', 'soon'], ['nonsense'], ['state', 'get', 'nokey'], ['peers', '--bogus']]) {
       const r = await cli(...args);

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { BrokerError, errorReasons } from '../../../src/protocol/errors';
+import { limits } from '../../../src/protocol/limits';
+import { LockTarget, describeZodError, isRequestMethod, notifications, preAuthMethods, requests } from '../../../src/protocol/methods';
+
+describe('protocol: request schemas', () => {
+  it('every request has a params and a result schema; handshake methods are the only pre-auth ones', () => {
+    for (const [method, spec] of Object.entries(requests)) {
+      assert.ok(spec.params && spec.result, method);
+      assert.ok(isRequestMethod(method));
+    }
+    assert.deepEqual([...preAuthMethods].sort(), ['mesh/hello', 'mesh/register', 'mesh/resume']);
+    assert.equal(isRequestMethod('toString'), false, 'prototype names are not methods');
+    assert.ok(notifications['push/message'] && notifications['push/event']);
+  });
+
+  it('applies defaults so handlers see complete params', () => {
+    const p = requests['locks/acquire'].params.parse({ target: { path: '/a.ts' } });
+    assert.equal(p.reason, '');
+    assert.equal(p.waitMs, 0);
+    const inbox = requests['messages/inbox'].params.parse({});
+    assert.deepEqual(inbox, { unreadOnly: true, limit: 50 });
+  });
+
+  it('a line range needs both ends, in order', () => {
+    assert.ok(LockTarget.safeParse({ path: 'a', startLine: 3, endLine: 9 }).success);
+    assert.ok(LockTarget.safeParse({ path: 'a' }).success);
+    assert.match(describeZodError(LockTarget.safeParse({ path: 'a', startLine: 3 }).error!), /both startLine and endLine/);
+    assert.match(describeZodError(LockTarget.safeParse({ path: 'a', startLine: 9, endLine: 3 }).error!), /must not be after/);
+    assert.equal(LockTarget.safeParse({ path: 'a', startLine: 0, endLine: 3 }).success, false);
+  });
+
+  it('enforces the size limits on every free-text field', () => {
+    const over = (n: number) => 'x'.repeat(n + 1);
+    const cases: Array<[string, unknown]> = [
+      ['messages/send', { to: { peer: 'p' }, body: over(limits.messageBody) }],
+      ['peers/update', { summary: over(limits.summary) }],
+      ['locks/acquire', { target: { path: over(limits.path) } }],
+      ['locks/acquire', { target: { path: 'a' }, reason: over(limits.reason) }],
+      ['state/set', { namespace: over(limits.key), key: 'k', value: 1 }],
+      ['state/set', { namespace: 'n', key: 'k', value: over(limits.stateValue) }],
+      ['locks/acquire', { target: { path: 'a' }, ttlSeconds: limits.ttlSeconds + 1 }],
+      ['events/read', { waitMs: limits.waitMs + 1 }],
+      ['messages/send', { to: { peers: Array(limits.list + 1).fill('p') }, body: 'hi' }],
+      ['mesh/register', { proof: 'p', intro: { name: over(limits.name), kind: 'cursor' } }],
+    ];
+    for (const [method, params] of cases) {
+      const r = requests[method as keyof typeof requests].params.safeParse(params);
+      assert.equal(r.success, false, `${method} accepted ${JSON.stringify(params).slice(0, 80)}…`);
+    }
+  });
+
+  it('state values must be JSON-representable', () => {
+    assert.equal(requests['state/set'].params.safeParse({ namespace: 'n', key: 'k' }).success, false, 'no value');
+    assert.ok(requests['state/set'].params.safeParse({ namespace: 'n', key: 'k', value: { a: [1, null, 'x'] } }).success);
+  });
+});
+
+describe('protocol: errors', () => {
+  it('round-trips a typed reason through the wire form', () => {
+    const e = new BrokerError('lockConflict', 'src/a.ts is locked by claude-1', { holder: 'p-1' });
+    const back = BrokerError.fromWire(e.message, e.toData());
+    assert.ok(BrokerError.is(back, 'lockConflict'));
+    assert.equal(back.data?.holder, 'p-1');
+    assert.equal(BrokerError.is(back, 'notFound'), false);
+  });
+
+  it('an unknown reason from the wire becomes internal, never a crash', () => {
+    assert.equal(BrokerError.fromWire('x', { reason: 'martian' }).reason, 'internal');
+    assert.equal(BrokerError.fromWire('x', undefined).reason, 'internal');
+    assert.ok(errorReasons.includes('badFrame'));
+  });
+});
