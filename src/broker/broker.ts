@@ -164,8 +164,13 @@ export class Broker implements SessionHost {
     this.closing ??= (async () => {
       for (const t of this.timers) clearInterval(t);
       for (const s of this.sessions) s.close(1001, 'broker shutting down');
-      await new Promise<void>((resolve) => this.server.close(() => resolve()));
-      this.server.closeAllConnections?.();
+      const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
+      // Peers get a moment to answer the close frame; whoever has not is cut off, so a silent
+      // peer cannot hold the shutdown for the WebSocket close timeout.
+      await Promise.race([stopped, new Promise((r) => setTimeout(r, 500).unref())]);
+      for (const s of this.sessions) s.terminate();
+      this.server.closeAllConnections();
+      await stopped;
       this.mesh.dispose();
       await this.store.close();
       const current = await readBrokerFile(this.opts.home);

@@ -69,6 +69,10 @@ export class Session {
     this.ws.close(code, reason);
   }
 
+  terminate(): void {
+    this.ws.terminate();
+  }
+
   private async handle(method: string, raw: unknown): Promise<unknown> {
     try {
       if (!isRequestMethod(method)) {
