@@ -26,6 +26,12 @@ export interface PeerClientOptions {
   logger?: Logger;
   /** May this process host the broker when none answers? (False for one-shot CLI commands.) */
   canHost: boolean;
+  /**
+   * May this process host the replacement when the broker it was connected to goes away, even
+   * though `canHost` is false? (The MCP bridge: it starts a detached broker at first, but takes
+   * over itself on fail-over, which is faster than starting a process.)
+   */
+  hostOnFailover?: boolean;
   /** Settings for a broker this process ends up hosting. */
   brokerOptions?: Omit<BrokerOptions, 'home' | 'port' | 'logger'>;
   /** When no broker answers and this process may not host: start one elsewhere. Called once. */
@@ -88,7 +94,7 @@ export class PeerClient {
     }
     await client.establish(opts.identity !== undefined);
     // A peer that may have to take over the broker loads the database engine now, not then.
-    if (opts.canHost && !client.hostedBroker) void loadSqlJs();
+    if ((opts.canHost || opts.hostOnFailover) && !client.hostedBroker) void loadSqlJs();
     return client;
   }
 
@@ -158,7 +164,8 @@ export class PeerClient {
   }
 
   /** Finds or becomes the broker, then registers (first time) or resumes. */
-  private async establish(resume: boolean): Promise<void> {
+  private async establish(resume: boolean, failover = false): Promise<void> {
+    const mayHost = this.opts.canHost || (failover && this.opts.hostOnFailover === true);
     const deadline = Date.now() + (this.opts.connectTimeoutMs ?? 15_000);
     const ports = candidatePorts(this.opts.home, this.opts.port);
     const foreign: string[] = [];
@@ -177,7 +184,7 @@ export class PeerClient {
           continue;
         }
         if (outcome.kind === 'refused') {
-          if (this.opts.canHost) {
+          if (mayHost) {
             if (await this.tryHost(port)) break; // connect to ourselves on the next pass
           } else if (this.opts.startBroker && !this.startedBroker) {
             this.startedBroker = true;
@@ -258,7 +265,7 @@ export class PeerClient {
       for (;;) {
         await sleep(Math.random() * 100);
         try {
-          await this.establish(true);
+          await this.establish(true, true);
           return;
         } catch (e) {
           if (this.closed) return;
