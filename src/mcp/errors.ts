@@ -1,0 +1,31 @@
+/**
+ * Tool failures as the model should read them: what went wrong and what to do next. Branches
+ * on the broker's typed `reason`, never on message text.
+ */
+import { BrokerError } from '../protocol/errors';
+
+export function toolErrorText(e: unknown): string {
+  if (!BrokerError.is(e)) return `PeerMesh error: ${e instanceof Error ? e.message : String(e)}`;
+  const data = e.data ?? {};
+  switch (e.reason) {
+    case 'lockConflict': {
+      const holder = typeof data.holderName === 'string' ? data.holderName : 'its holder';
+      return `${e.message}. Do not edit it. Either wait (mesh_lock acquire with waitSeconds), ask ${holder} with mesh_send, or work on something else.`;
+    }
+    case 'timeout':
+      return `${e.message}. Ask the holder with mesh_send, or work on something else and try later.`;
+    case 'versionMismatch':
+      return `${e.message}. Someone else wrote it first: read it again (mesh_state get), then retry with its version as ifVersion.`;
+    case 'notHolder':
+      return `${e.message}. Only the holder can release or renew it.`;
+    case 'unavailable':
+      return `${e.message}. PeerMesh reconnects by itself; retry in a few seconds. If it persists, run \`peermesh doctor\`.`;
+    case 'unauthorized':
+      return `${e.message}. Restart this MCP server (it rejoins the mesh).`;
+    case 'notFound':
+    case 'invalidInput':
+    case 'badFrame':
+    case 'internal':
+      return e.message;
+  }
+}

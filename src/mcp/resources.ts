@@ -1,0 +1,107 @@
+/**
+ * Push that reaches the agent without polling: resources `mesh://inbox`, `mesh://peers` and
+ * `mesh://locks` with `resources/subscribe` and `notifications/resources/updated`, and a
+ * logging notification for every new message. Broker pushes drive both (see MeshSession);
+ * bursts are folded into one update per resource.
+ */
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { ErrorCode, McpError, SubscribeRequestSchema, UnsubscribeRequestSchema, type LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
+import type { Message } from '../protocol/entities';
+import type { MeshResource } from './session';
+import type { ToolContext } from './tool';
+import { lockView, messageView, peerView } from './views';
+
+export const resourceUris: Record<MeshResource, string> = {
+  inbox: 'mesh://inbox',
+  peers: 'mesh://peers',
+  locks: 'mesh://locks',
+};
+
+/** How long changes to one resource are gathered before subscribers are told. */
+const settleMs = 100;
+
+const json = (uri: URL, value: unknown) => ({ contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(value) }] });
+
+export function registerResources(server: McpServer, ctx: ToolContext): { dispose(): void } {
+  const { session } = ctx;
+  server.registerResource('inbox', resourceUris.inbox, {
+    title: 'Unread messages',
+    description: 'Messages to you not yet read (mesh_inbox reads and handles them).',
+    mimeType: 'application/json',
+  }, async (uri) => {
+    const client = await session.client();
+    const { messages, unread } = await client.request('messages/inbox', { unreadOnly: true, limit: 50 });
+    session.rememberMessages(messages);
+    if (messages.length === unread) session.syncUnread(messages);
+    const now = Date.now();
+    return json(uri, { unread, messages: messages.map((m) => messageView(m, now)) });
+  });
+  server.registerResource('peers', resourceUris.peers, {
+    title: 'Peers',
+    description: 'The live peers of the mesh and what each works on.',
+    mimeType: 'application/json',
+  }, async (uri) => {
+    const client = await session.client();
+    const { peers } = await client.request('peers/list', { scope: 'machine', includeGone: false });
+    session.rememberPeers(peers);
+    return json(uri, { peers: peers.map((p) => peerView(p, client.peer.id)) });
+  });
+  server.registerResource('locks', resourceUris.locks, {
+    title: 'Locks',
+    description: 'Every file and line-range lock held in the mesh.',
+    mimeType: 'application/json',
+  }, async (uri) => {
+    const client = await session.client();
+    const { locks } = await client.request('locks/list', {});
+    return json(uri, { locks: locks.map((l) => lockView(l, ctx.cwd, client.peer.id)) });
+  });
+
+  const known = new Set(Object.values(resourceUris));
+  const subscribed = new Set<string>();
+  const check = (uri: string) => {
+    if (!known.has(uri)) throw new McpError(ErrorCode.InvalidParams, `unknown resource ${uri}; subscribe to ${[...known].join(', ')}`);
+    return uri;
+  };
+  server.server.setRequestHandler(SubscribeRequestSchema, async (req) => {
+    subscribed.add(check(req.params.uri));
+    // Updates flow once this session is in the mesh: answer when it is, so none is missed.
+    await session.client().catch((e: Error) => ctx.log.warn(`[mcp] subscribed to ${req.params.uri} before joining the mesh: ${e.message}`));
+    return {};
+  });
+  server.server.setRequestHandler(UnsubscribeRequestSchema, (req) => {
+    subscribed.delete(check(req.params.uri));
+    return {};
+  });
+
+  const timers = new Map<string, NodeJS.Timeout>();
+  const offChange = session.onChange((r) => {
+    const uri = resourceUris[r];
+    if (!subscribed.has(uri) || timers.has(uri)) return;
+    timers.set(uri, setTimeout(() => {
+      timers.delete(uri);
+      if (server.isConnected()) server.server.sendResourceUpdated({ uri }).catch((e: Error) => ctx.log.debug(`[mcp] resource update not sent: ${e.message}`));
+    }, settleMs));
+  });
+  const offMessage = session.onNewMessage((m) => {
+    if (!server.isConnected()) return;
+    server.sendLoggingMessage({ level: messageLevel(m), logger: 'peermesh', data: announce(m) })
+      .catch((e: Error) => ctx.log.debug(`[mcp] message notification not sent: ${e.message}`));
+  });
+  return {
+    dispose() {
+      offChange();
+      offMessage();
+      for (const t of timers.values()) clearTimeout(t);
+      timers.clear();
+    },
+  };
+}
+
+function messageLevel(m: Message): LoggingLevel {
+  return m.kind === 'alert' ? 'warning' : m.kind === 'request' || m.kind === 'status_check' ? 'notice' : 'info';
+}
+
+function announce(m: Message): string {
+  const body = m.body.length > 200 ? m.body.slice(0, 199) + '…' : m.body;
+  return `PeerMesh: ${m.kind === 'text' ? 'message' : m.kind.replace('_', ' ')} #${m.id} from ${m.fromName}: ${body} (mesh_inbox to read and answer)`;
+}

@@ -1,0 +1,72 @@
+/**
+ * The PeerMesh MCP server factory, used by the stdio bridge (`peermesh mcp`) and by anything
+ * else that holds a peer client. It turns one peer of the mesh into MCP tools, resources and
+ * notifications for one agent session.
+ */
+import { fileURLToPath } from 'node:url';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { nullLogger, type Logger } from '../core/logger';
+import { version } from '../core/version';
+import { registerResources } from './resources';
+import { MeshSession, type AgentInfo, type ClientSource } from './session';
+import { registerMeshTool, type ToolContext } from './tool';
+import { eventsTool } from './tools/events';
+import { lockTool } from './tools/locks';
+import { inboxTool, sendTool } from './tools/messages';
+import { peersTool, statusTool, summaryTool, whoamiTool } from './tools/peers';
+import { stateTool } from './tools/state';
+
+export interface McpServerOptions {
+  /** The agent's working directory; relative paths in tool calls are resolved against it. */
+  cwd: string;
+  logger?: Logger;
+}
+
+/** The etiquette, sent once as the server's `instructions`. */
+export const instructions = [
+  'PeerMesh connects you with the other coding agents on this machine. Etiquette:',
+  '1. Start: mesh_summary with what you are working on; mesh_peers to see who else is here. Update the summary when your task changes.',
+  '2. Before editing a file: mesh_lock acquire (whole file or a line range, with a reason). If another agent holds it, do not edit it: wait, ask them with mesh_send, or work elsewhere.',
+  '3. Release your locks (mesh_lock release) as soon as you are done with them.',
+  '4. Every mesh tool result ends with a "pending:" line. When it lists messages, call mesh_inbox and answer them: claim requests you take on, ack them when done.',
+  '5. Record shared decisions with mesh_state; keep messages short.',
+].join('\n');
+
+export function createMcpServer(client: ClientSource, opts: McpServerOptions): McpServer {
+  const log = opts.logger ?? nullLogger;
+  const server = new McpServer(
+    { name: 'peermesh', title: 'PeerMesh', version },
+    { instructions, capabilities: { resources: { subscribe: true, listChanged: false }, logging: {} } },
+  );
+  const agent = async (): Promise<AgentInfo> => ({ clientInfo: server.server.getClientVersion(), roots: await clientRoots(server, log) });
+  const ctx: ToolContext = { session: new MeshSession(client, agent, log), cwd: opts.cwd, log };
+  const tools = [whoamiTool, peersTool, summaryTool, sendTool, inboxTool, stateTool, lockTool, eventsTool, statusTool]
+    .map((tool) => registerMeshTool(server, ctx, tool as Parameters<typeof registerMeshTool>[2]));
+  // The SDK's own listing repeats `$schema`, integer bounds and size limits in every schema;
+  // ours says the same in about a third fewer tokens, which every agent pays on every turn.
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));
+  const resources = registerResources(server, ctx);
+  // Join the mesh as soon as the agent has said who it is, so pushes flow before any tool call.
+  server.server.oninitialized = () => {
+    ctx.session.client().catch((e: Error) => log.warn(`[mcp] not connected to the mesh yet: ${e.message}`));
+  };
+  const onclose = server.server.onclose;
+  server.server.onclose = () => {
+    resources.dispose();
+    onclose?.();
+  };
+  return server;
+}
+
+/** The client's file roots (its open workspace folders), if it shares them; [] otherwise. */
+async function clientRoots(server: McpServer, log: Logger): Promise<string[]> {
+  if (!server.server.getClientCapabilities()?.roots) return [];
+  try {
+    const { roots } = await server.server.listRoots(undefined, { timeout: 2000 });
+    return roots.filter((r) => r.uri.startsWith('file:')).map((r) => fileURLToPath(r.uri));
+  } catch (e) {
+    log.debug(`[mcp] the client did not list its roots: ${(e as Error).message}`);
+    return [];
+  }
+}

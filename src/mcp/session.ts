@@ -1,0 +1,240 @@
+/**
+ * What one MCP session keeps track of between tool calls: the peer client (connected lazily),
+ * the unread messages behind the "pending" note, peer names for rendering, and the event
+ * cursor. Broker pushes (`push/message`, `push/event`) drive it; after a fail-over it catches
+ * up from the event log, so nothing that happened during the switch is missed.
+ */
+import type { Logger } from '../core/logger';
+import type { ConnectionState } from '../client/peer';
+import type { MeshEvent, Message, MessageKind, Peer } from '../protocol/entities';
+import type { RequestMethod, RequestParams, RequestResult } from '../protocol/methods';
+
+/** The part of a {@link PeerClient} the MCP server uses (a PeerClient is one). */
+export interface MeshClient {
+  readonly peer: Peer;
+  readonly connectionState: ConnectionState;
+  /** Set when this process hosts the broker. */
+  readonly hostedBroker?: unknown;
+  request<M extends RequestMethod>(method: M, params: RequestParams<M>): Promise<RequestResult<M>>;
+  onMessage(listener: (message: Message) => void): () => void;
+  onEvent(listener: (event: MeshEvent) => void): () => void;
+  onStateChange(listener: (state: ConnectionState) => void): () => void;
+}
+
+/** What the MCP handshake told about the agent: who it is, and its workspace folders. */
+export interface AgentInfo {
+  /** The MCP client's `clientInfo`, e.g. `{ name: 'claude-code', version: '2.0.1' }`. */
+  clientInfo?: { name: string; version?: string; title?: string };
+  /** Absolute paths of the client's file roots, if it shares them. */
+  roots: string[];
+}
+
+/**
+ * A connected client, or a function that connects one. The server calls it once the MCP
+ * handshake is done, so the peer can be named after the agent.
+ */
+export type ClientSource = MeshClient | ((agent: AgentInfo) => Promise<MeshClient>);
+
+/** The resources whose changes are pushed to subscribers. */
+export type MeshResource = 'inbox' | 'peers' | 'locks';
+
+const peerEvents = new Set<MeshEvent['type']>(['peer_joined', 'peer_left', 'peer_status', 'summary_changed']);
+const lockEvents = new Set<MeshEvent['type']>(['lock_acquired', 'lock_released', 'lock_expired']);
+/** How many handled message ids are remembered (so a late event does not count them again). */
+const handledMemory = 500;
+
+export class MeshSession {
+  private connecting: Promise<MeshClient> | undefined;
+  private current: MeshClient | undefined;
+  /** Unread messages to this peer, by id. */
+  private readonly unread = new Map<number, MessageKind>();
+  private readonly handled = new Set<number>();
+  private readonly names = new Map<string, string>();
+  private readonly recent = new Map<number, Message>();
+  private lastSeq = 0;
+  private readonly changeListeners = new Set<(r: MeshResource) => void>();
+  private readonly messageListeners = new Set<(m: Message) => void>();
+  /** Where `mesh_events` goes on when called without `since`. */
+  eventsCursor: number | undefined;
+
+  constructor(
+    private readonly source: ClientSource,
+    private readonly agent: () => Promise<AgentInfo>,
+    private readonly log: Logger,
+  ) {}
+
+  /** The connected client; connects on first use, and tries again after a failed attempt. */
+  client(): Promise<MeshClient> {
+    const source = this.source;
+    this.connecting ??= (typeof source === 'function' ? this.agent().then(source) : Promise.resolve(source)).then(
+      async (c) => {
+        await this.attach(c);
+        return c;
+      },
+      (e: unknown) => {
+        this.connecting = undefined;
+        throw e;
+      },
+    );
+    return this.connecting;
+  }
+
+  /** The client if it is connected already (never waits). */
+  get connected(): MeshClient | undefined {
+    return this.current;
+  }
+
+  onChange(listener: (r: MeshResource) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  onNewMessage(listener: (m: Message) => void): () => void {
+    this.messageListeners.add(listener);
+    return () => this.messageListeners.delete(listener);
+  }
+
+  /**
+   * Starts watching for the next message to this peer: `arrived` resolves true when one comes
+   * within `ms`, false when the time is up or `cancel` is called. Start it before looking, so
+   * a message that lands in between is not missed.
+   */
+  watchForMessage(ms: number): { arrived: Promise<boolean>; cancel(): void } {
+    let finish: (v: boolean) => void = () => undefined;
+    const arrived = new Promise<boolean>((resolve) => (finish = resolve));
+    const timer = setTimeout(() => done(false), ms);
+    const off = this.onNewMessage(() => done(true));
+    const done = (v: boolean) => {
+      clearTimeout(timer);
+      off();
+      finish(v);
+    };
+    return { arrived, cancel: () => done(false) };
+  }
+
+  peerName(id: string): string {
+    return this.names.get(id) ?? id;
+  }
+
+  rememberPeers(peers: readonly Peer[]): void {
+    for (const p of peers) this.names.set(p.id, p.name);
+  }
+
+  /** A message seen by this session (pushed or listed), if still remembered. */
+  message(id: number): Message | undefined {
+    return this.recent.get(id);
+  }
+
+  rememberMessages(messages: readonly Message[]): void {
+    for (const m of messages) this.remember(m);
+  }
+
+  get unreadCount(): number {
+    return this.unread.size;
+  }
+
+  /** Messages the agent has now seen, read, claimed or acked: no longer pending. */
+  markHandled(ids: readonly number[]): void {
+    for (const id of ids) {
+      this.unread.delete(id);
+      this.handled.add(id);
+    }
+    for (const id of this.handled) {
+      if (this.handled.size <= handledMemory) break;
+      this.handled.delete(id);
+    }
+  }
+
+  /** The broker's full list of unread messages replaces what this session counted. */
+  syncUnread(messages: readonly Message[]): void {
+    this.unread.clear();
+    for (const m of messages) if (m.state === 'queued' || m.state === 'delivered') this.unread.set(m.id, m.kind);
+  }
+
+  /**
+   * The one-line note on every tool result: what waits for this agent. Only unread messages
+   * exist today; deltas and debates awaiting a turn will join this line.
+   */
+  pendingNote(): string {
+    if (this.unread.size === 0) return 'pending: none';
+    const byKind = new Map<MessageKind, number>();
+    for (const kind of this.unread.values()) byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
+    const notable = (['request', 'alert', 'status_check'] as const)
+      .filter((k) => byKind.has(k))
+      .map((k) => `${byKind.get(k)} ${k.replace('_', ' ')}${byKind.get(k) === 1 ? '' : 's'}`);
+    const n = this.unread.size;
+    return `pending: ${n} unread message${n === 1 ? '' : 's'}${notable.length ? ` (${notable.join(', ')})` : ''} → mesh_inbox`;
+  }
+
+  private async attach(c: MeshClient): Promise<void> {
+    this.current = c;
+    this.names.set(c.peer.id, c.peer.name);
+    c.onMessage((m) => this.onMessage(m));
+    c.onEvent((e) => this.onEvent(e));
+    let lost = false;
+    c.onStateChange((s) => {
+      if (s === 'reconnecting') lost = true;
+      if (s === 'connected' && lost) {
+        lost = false;
+        void this.catchUp(c);
+      }
+    });
+    try {
+      const [status, { peers }] = await Promise.all([c.request('status/get', {}), c.request('peers/list', { scope: 'machine', includeGone: true })]);
+      this.lastSeq = Math.max(this.lastSeq, status.lastEventSeq);
+      this.rememberPeers(peers);
+    } catch (e) {
+      this.log.warn(`could not read the mesh state after joining: ${(e as Error).message}`);
+    }
+  }
+
+  /** After a reconnect or fail-over: replay the events this session missed. */
+  private async catchUp(c: MeshClient): Promise<void> {
+    try {
+      for (let page = 0; page < 10; page++) {
+        const { events, cursor } = await c.request('events/read', { since: this.lastSeq, limit: 500 });
+        for (const e of events) this.onEvent(e);
+        if (events.length < 500 || cursor <= this.lastSeq) break;
+      }
+    } catch (e) {
+      this.log.warn(`could not catch up on mesh events after reconnecting: ${(e as Error).message}`);
+    }
+    for (const r of ['inbox', 'peers', 'locks'] as const) this.changed(r);
+  }
+
+  private remember(m: Message): void {
+    this.recent.delete(m.id);
+    this.recent.set(m.id, m);
+    if (this.recent.size > 200) this.recent.delete(this.recent.keys().next().value as number);
+  }
+
+  private onMessage(m: Message): void {
+    const me = this.current?.peer.id;
+    if (m.to !== me) return;
+    this.remember(m);
+    this.names.set(m.from, m.fromName);
+    if (!this.handled.has(m.id) && (m.state === 'queued' || m.state === 'delivered')) this.unread.set(m.id, m.kind);
+    for (const l of this.messageListeners) l(m);
+    this.changed('inbox');
+  }
+
+  private onEvent(e: MeshEvent): void {
+    if (e.seq <= this.lastSeq) return;
+    this.lastSeq = e.seq;
+    const name = e.data.name;
+    if (e.peer && typeof name === 'string') this.names.set(e.peer, name);
+    if (peerEvents.has(e.type)) this.changed('peers');
+    else if (lockEvents.has(e.type)) this.changed('locks');
+    else if (e.type === 'message_sent' && e.data.to === this.current?.peer.id) {
+      const id = e.data.id;
+      if (typeof id === 'number' && !this.handled.has(id) && !this.unread.has(id)) {
+        this.unread.set(id, (e.data.kind as MessageKind | undefined) ?? 'text');
+        this.changed('inbox');
+      }
+    }
+  }
+
+  private changed(r: MeshResource): void {
+    for (const l of this.changeListeners) l(r);
+  }
+}

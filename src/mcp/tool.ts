@@ -1,0 +1,120 @@
+/**
+ * One way to define a mesh tool: zod input and output shapes, and a `run` that returns a short
+ * text and the structured data. Every result, success or failure, ends with the session's
+ * "pending" note, so an agent whose client ignores notifications still sees news on its next
+ * call.
+ */
+import path from 'node:path';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { Logger } from '../core/logger';
+import { BrokerError } from '../protocol/errors';
+import { toolErrorText } from './errors';
+import type { MeshClient, MeshSession } from './session';
+
+/** What every tool may use. */
+export interface ToolContext {
+  session: MeshSession;
+  /** The agent's working directory: relative paths are resolved against it. */
+  cwd: string;
+  log: Logger;
+}
+
+export interface ToolOutput<O extends z.ZodRawShape> {
+  /** A few lines for the model. */
+  text: string;
+  data: z.output<z.ZodObject<O>>;
+}
+
+export interface MeshTool<I extends z.ZodRawShape, O extends z.ZodRawShape> {
+  /** snake_case, `mesh_*`. */
+  name: string;
+  title: string;
+  /** When to use it, in a sentence or three. */
+  description: string;
+  input: I;
+  output: O;
+  /** Reads only: clients may run it without asking. */
+  readOnly?: boolean;
+  run(args: z.output<z.ZodObject<I>>, client: MeshClient, ctx: ToolContext): Promise<ToolOutput<O>>;
+}
+
+/** The `pending` line every output carries. */
+const pendingField = { pending: z.string() };
+
+/**
+ * Registers the tool and returns its `tools/list` entry in compact form (see
+ * {@link compactSchema}).
+ */
+export function registerMeshTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
+  server: McpServer,
+  ctx: ToolContext,
+  tool: MeshTool<I, O>,
+): Tool {
+  const handler = async (args: z.output<z.ZodObject<I>>): Promise<CallToolResult> => {
+    try {
+      const client = await ctx.session.client();
+      const out = await tool.run(args, client, ctx);
+      const pending = ctx.session.pendingNote();
+      return {
+        content: [{ type: 'text', text: `${out.text}\n${pending}` }],
+        structuredContent: { ...(out.data as Record<string, unknown>), pending },
+      };
+    } catch (e) {
+      if (!BrokerError.is(e)) ctx.log.error(`[mcp] ${tool.name} failed: ${(e as Error).stack ?? String(e)}`);
+      return { content: [{ type: 'text', text: `${toolErrorText(e)}\n${ctx.session.pendingNote()}` }], isError: true };
+    }
+  };
+  const config = {
+    title: tool.title,
+    description: tool.description,
+    inputSchema: tool.input,
+    outputSchema: { ...tool.output, ...pendingField },
+    ...(tool.readOnly && { annotations: { readOnlyHint: true } }),
+  };
+  server.registerTool(tool.name, config, handler as never); // the SDK's callback type is generic over zod 3 and 4; `args` is the parsed input
+  return {
+    name: tool.name,
+    title: config.title,
+    description: config.description,
+    inputSchema: compactSchema(z.toJSONSchema(z.object(config.inputSchema), { io: 'input', target: 'draft-7' })) as Tool['inputSchema'],
+    outputSchema: compactSchema(z.toJSONSchema(z.object(config.outputSchema), { io: 'output', target: 'draft-7' })) as Tool['outputSchema'],
+    ...(config.annotations && { annotations: config.annotations }),
+  };
+}
+
+/** Keywords that only repeat limits the server enforces anyway. */
+const droppedKeys = new Set(['$schema', 'minLength', 'maxLength', 'maxItems', 'additionalProperties', 'propertyNames']);
+const safeInt = Number.MAX_SAFE_INTEGER;
+
+/**
+ * A JSON schema without what costs the model tokens and tells it nothing: `$schema`, size
+ * limits (enforced by the server), `additionalProperties: false`, and the ±2^53 bounds zod
+ * puts on every integer. Agents pay for `tools/list` on every turn.
+ */
+export function compactSchema(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(compactSchema);
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) {
+    if (droppedKeys.has(k) && !(k === 'additionalProperties' && typeof v === 'object')) continue;
+    if ((k === 'minimum' || k === 'maximum') && Math.abs(v as number) === safeInt) continue;
+    out[k] = k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, compactSchema(s)])) : compactSchema(v);
+  }
+  return out;
+}
+
+/** An absolute path for the broker: relative ones are taken from the agent's working directory. */
+export function resolvePath(ctx: ToolContext, p: string): string {
+  return path.resolve(ctx.cwd, p);
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Lets TypeScript infer a tool's input and output types from its shapes. */
+export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(tool: MeshTool<I, O>): MeshTool<I, O> {
+  return tool;
+}

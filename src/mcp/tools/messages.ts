@@ -1,0 +1,160 @@
+/**
+ * Talking to other peers: mesh_send, mesh_inbox.
+ *
+ * Inbox actions: `read` returns unread messages and marks them read (the agent has now seen
+ * them). `claim` takes on requests: it records the claim atomically in shared state
+ * (`peermesh.claims` / `thread-<id>`, compare-and-set on "must not exist"), so of several
+ * agents that got the same broadcast request exactly one wins, then tells the sender. `ack`
+ * marks messages done, optionally answering them in the same call.
+ */
+import { z } from 'zod';
+import { BrokerError } from '../../protocol/errors';
+import { MessageKind, Scope, type Message } from '../../protocol/entities';
+import { limits } from '../../protocol/limits';
+import type { Recipients } from '../../protocol/methods';
+import type { MeshClient } from '../session';
+import { defineTool, plural, type ToolContext } from '../tool';
+import { MessageView, messageLine, messageView } from '../views';
+
+export const claimsNamespace = 'peermesh.claims';
+const claimTtlSeconds = limits.ttlSeconds;
+
+function recipients(to: string, scope: Scope | undefined): Recipients {
+  if (to.trim().toLowerCase() === 'all') return { broadcast: scope ?? 'machine' };
+  const names = to.split(',').map((n) => n.trim()).filter(Boolean);
+  if (names.length === 0) throw new BrokerError('invalidInput', 'name at least one recipient in "to"');
+  return names.length === 1 ? { peer: names[0] } : { peers: names };
+}
+
+/** A message of this peer's inbox, from memory or from the broker. */
+async function findMessage(client: MeshClient, ctx: ToolContext, id: number): Promise<Message> {
+  const known = ctx.session.message(id);
+  if (known) return known;
+  const { messages } = await client.request('messages/inbox', { unreadOnly: false, limit: 500 });
+  ctx.session.rememberMessages(messages);
+  const found = messages.find((m) => m.id === id);
+  if (!found) throw new BrokerError('notFound', `message #${id} is not in your inbox (mesh_inbox with all=true lists it)`);
+  return found;
+}
+
+async function reply(client: MeshClient, to: Message, body: string): Promise<void> {
+  await client.request('messages/send', { to: { peer: to.from }, kind: 'reply', body, replyTo: to.id });
+}
+
+/** mesh_send: a message to one peer, several, or everyone in a scope; or a reply. */
+export const sendTool = defineTool({
+  name: 'mesh_send',
+  title: 'Send a message to peers',
+  description: 'Message other agents: ask before touching their area, announce a change that affects them, answer a question. kind=request asks for action (they can claim it). Keep it short.',
+  input: {
+    to: z.string().max(limits.name * 4).optional().describe('Peer name or id; several separated by commas; "all" to broadcast. Optional with replyTo (answers the sender)'),
+    body: z.string().min(1).max(limits.messageBody).describe('The message'),
+    kind: MessageKind.optional().describe('text (default), request, reply, alert, status_check, dismiss'),
+    replyTo: z.number().int().optional().describe('Id of the message you are answering'),
+    scope: Scope.optional().describe('For "all": machine (default), workspace or repo'),
+  },
+  output: { sent: z.number(), ids: z.array(z.number()), to: z.array(z.string()) },
+  async run(args, client, ctx) {
+    let to: Recipients;
+    if (args.to) to = recipients(args.to, args.scope);
+    else if (args.replyTo !== undefined) to = { peer: (await findMessage(client, ctx, args.replyTo)).from };
+    else throw new BrokerError('invalidInput', 'say whom to send to ("to"), or give replyTo to answer a message');
+    const kind = args.kind ?? (args.replyTo !== undefined ? 'reply' : 'text');
+    const { messages } = await client.request('messages/send', { to, kind, body: args.body, replyTo: args.replyTo });
+    const names = messages.map((m) => ctx.session.peerName(m.to));
+    const text = messages.length === 0 ? 'Nobody received it: no other live peer in that scope.' : `Sent #${messages[0].id} to ${names.join(', ')}.`;
+    return { text, data: { sent: messages.length, ids: messages.map((m) => m.id), to: names } };
+  },
+});
+
+const InboxMessage = MessageView.extend({ claimedBy: z.string().optional() });
+
+/** mesh_inbox: read unread messages, claim requests, ack what is done. */
+export const inboxTool = defineTool({
+  name: 'mesh_inbox',
+  title: 'Read and handle messages',
+  description: 'Your messages from other agents. read when the pending line shows unread ones; claim a request you will do (others then see it is taken); ack when done or answered (reply= answers in the same call).',
+  input: {
+    action: z.enum(['read', 'claim', 'ack']).optional().describe('read (default), claim or ack'),
+    ids: z.array(z.number().int()).max(limits.list).optional().describe('Message ids, for claim and ack'),
+    reply: z.string().max(limits.messageBody).optional().describe('claim/ack: answer sent to each sender'),
+    all: z.boolean().optional().describe('read: recent messages, read ones too'),
+    limit: z.number().int().min(1).max(100).optional().describe('read: at most this many (default 20)'),
+    waitSeconds: z.number().int().min(0).max(300).optional().describe('read: if nothing is unread, wait this long for a message'),
+  },
+  output: { messages: z.array(InboxMessage).optional(), unread: z.number(), updated: z.number().optional() },
+  async run(args, client, ctx) {
+    const action = args.action ?? 'read';
+    if (action === 'read') return read(args, client, ctx);
+    const ids = args.ids ?? [];
+    if (ids.length === 0) throw new BrokerError('invalidInput', `${action} needs the message ids`);
+    const messages = await Promise.all(ids.map((id) => findMessage(client, ctx, id)));
+    if (action === 'claim') {
+      for (const m of messages) await claim(client, ctx, m);
+      const { updated } = await client.request('messages/markRead', { ids });
+      ctx.session.markHandled(ids);
+      for (const m of messages) await reply(client, m, args.reply ?? `${client.peer.name} claimed this and is on it.`);
+      return { text: `Claimed ${ids.map((id) => '#' + id).join(', ')}; told ${[...new Set(messages.map((m) => m.fromName))].join(', ')}. ack them when done.`, data: { unread: ctx.session.unreadCount, updated } };
+    }
+    const { updated } = await client.request('messages/ack', { ids });
+    ctx.session.markHandled(ids);
+    if (args.reply) for (const m of messages) await reply(client, m, args.reply);
+    return { text: `Acked ${plural(updated, 'message')}${args.reply ? ' and replied' : ''}.`, data: { unread: ctx.session.unreadCount, updated } };
+  },
+});
+
+async function read(
+  args: { all?: boolean; limit?: number; waitSeconds?: number },
+  client: MeshClient,
+  ctx: ToolContext,
+) {
+  const limit = args.limit ?? 20;
+  const watch = !args.all && args.waitSeconds ? ctx.session.watchForMessage(args.waitSeconds * 1000) : undefined;
+  let r = await client.request('messages/inbox', { unreadOnly: !args.all, limit });
+  if (watch && r.messages.length === 0 && (await watch.arrived)) r = await client.request('messages/inbox', { unreadOnly: true, limit });
+  watch?.cancel();
+  ctx.session.rememberMessages(r.messages);
+  const fresh = r.messages.filter((m) => m.state === 'queued' || m.state === 'delivered').map((m) => m.id);
+  if (fresh.length > 0) await client.request('messages/markRead', { ids: fresh });
+  ctx.session.markHandled(fresh);
+  const remaining = Math.max(0, r.unread - fresh.length);
+  if (remaining === 0) ctx.session.syncUnread([]);
+  const now = Date.now();
+  const views = await Promise.all(r.messages.map(async (m): Promise<z.infer<typeof InboxMessage>> => {
+    const v = messageView(m, now, args.all);
+    const by = m.kind === 'request' ? await claimedBy(client, ctx, m) : undefined;
+    return by ? { ...v, claimedBy: by } : v;
+  }));
+  const lines = views.map((v) => messageLine(v) + (v.claimedBy ? ` [claimed by ${v.claimedBy}]` : ''));
+  if (remaining > 0) lines.push(`${remaining} more unread: read again.`);
+  const text = views.length === 0 ? (args.all ? 'No messages.' : 'No unread messages.') : lines.join('\n');
+  return { text, data: { messages: views, unread: remaining } };
+}
+
+const claimKey = (m: Message) => ({ namespace: claimsNamespace, key: `thread-${m.threadId}` });
+
+/** Who claimed the thread of `m` (peer id), if anyone. */
+async function claimant(client: MeshClient, m: Message): Promise<string | undefined> {
+  const { entry } = await client.request('state/get', claimKey(m));
+  const by = (entry?.value as { by?: unknown } | undefined)?.by;
+  return typeof by === 'string' ? by : undefined;
+}
+
+async function claimedBy(client: MeshClient, ctx: ToolContext, m: Message): Promise<string | undefined> {
+  const by = await claimant(client, m);
+  return by === undefined ? undefined : by === client.peer.id ? 'you' : ctx.session.peerName(by);
+}
+
+/** Records the claim; exactly one claimant of a thread wins (re-claiming your own is fine). */
+async function claim(client: MeshClient, ctx: ToolContext, m: Message): Promise<void> {
+  if (m.kind !== 'request') throw new BrokerError('invalidInput', `#${m.id} is a ${m.kind}, not a request: use ack (with reply=) instead`);
+  try {
+    await client.request('state/set', { ...claimKey(m), value: { by: client.peer.id, message: m.id }, ifVersion: 0, ttlSeconds: claimTtlSeconds });
+  } catch (e) {
+    if (!BrokerError.is(e, 'versionMismatch')) throw e;
+    const by = await claimant(client, m);
+    if (by !== undefined && by !== client.peer.id) {
+      throw new BrokerError('invalidInput', `#${m.id} is already claimed by ${ctx.session.peerName(by)}: leave it to them (ack it to clear it from your inbox)`);
+    }
+  }
+}

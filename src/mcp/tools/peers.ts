@@ -1,0 +1,88 @@
+/** Who is in the mesh: mesh_whoami, mesh_peers, mesh_summary, mesh_status. */
+import { z } from 'zod';
+import { Scope } from '../../protocol/entities';
+import { limits } from '../../protocol/limits';
+import { defineTool } from '../tool';
+import { PeerView, peerLine, peerView, shortDuration } from '../views';
+
+/** mesh_whoami: this agent's own peer record. */
+export const whoamiTool = defineTool({
+  name: 'mesh_whoami',
+  title: 'Who am I in the mesh',
+  description: 'Your own peer: id, name (others address you by it), kind, folder, branch, summary. Use once at the start, or when unsure how others see you.',
+  input: {},
+  output: {
+    id: z.string(), name: z.string(), kind: z.string(), status: z.string(), summary: z.string(),
+    cwd: z.string().nullable(), gitRoot: z.string().nullable(), branch: z.string().nullable(),
+  },
+  readOnly: true,
+  async run(_args, client) {
+    const { peer: p } = await client.request('peers/whoami', {});
+    const data = { id: p.id, name: p.name, kind: p.kind, status: p.status, summary: p.summary, cwd: p.cwd, gitRoot: p.gitRoot, branch: p.gitBranch };
+    const where = p.gitRoot ? `${p.gitRoot}${p.gitBranch ? ` (${p.gitBranch})` : ''}` : (p.cwd ?? 'no folder');
+    return { text: `You are ${p.name} (${p.id}, ${p.kind}) in ${where}. Summary: ${p.summary || '(none: set one with mesh_summary)'}`, data };
+  },
+});
+
+/** mesh_peers: the peers in a scope, with what each works on. */
+export const peersTool = defineTool({
+  name: 'mesh_peers',
+  title: 'List peers',
+  description: 'The other agents (and people) in the mesh, with what each works on. Use before starting work that may overlap, and to find whom to message.',
+  input: {
+    scope: Scope.optional().describe('machine (default): everyone; workspace: same folder; repo: same git repository'),
+    includeGone: z.boolean().optional().describe('Also list peers that left (default false)'),
+  },
+  output: { peers: z.array(PeerView) },
+  readOnly: true,
+  async run(args, client, ctx) {
+    const { peers } = await client.request('peers/list', { scope: args.scope ?? 'machine', includeGone: args.includeGone ?? false });
+    ctx.session.rememberPeers(peers);
+    const views = peers.map((p) => peerView(p, client.peer.id));
+    const others = views.filter((v) => !v.me).length;
+    const text = others === 0 ? 'No other peers in this scope.' : views.map(peerLine).join('\n');
+    return { text, data: { peers: views } };
+  },
+});
+
+/** mesh_summary: set "what I am working on" (and active/away). */
+export const summaryTool = defineTool({
+  name: 'mesh_summary',
+  title: 'Set what I am working on',
+  description: 'Tell the other agents what you are working on. Set it when you start a task and whenever it changes; clear it with "" when done.',
+  input: {
+    summary: z.string().max(limits.summary).describe('What you are working on now, one line (e.g. "refactoring auth middleware in src/auth")'),
+    status: z.enum(['active', 'away']).optional().describe('away: tell others you are idle or waiting for the person'),
+  },
+  output: { name: z.string(), summary: z.string(), status: z.string() },
+  async run(args, client) {
+    const { peer } = await client.request('peers/update', { summary: args.summary, ...(args.status && { status: args.status }) });
+    return { text: `Summary set${peer.summary ? `: ${peer.summary}` : ' to none'} (${peer.status}).`, data: { name: peer.name, summary: peer.summary, status: peer.status } };
+  },
+});
+
+/** mesh_status: the broker's pid, port, version, uptime and counts. */
+export const statusTool = defineTool({
+  name: 'mesh_status',
+  title: 'PeerMesh broker status',
+  description: 'Health of the mesh: broker pid, port, version, uptime and counts. Use when mesh tools fail or behave oddly.',
+  input: {},
+  output: {
+    version: z.string(), pid: z.number(), port: z.number(), uptimeSec: z.number(), hostedHere: z.boolean(),
+    connection: z.string(), counts: z.record(z.string(), z.number()),
+  },
+  readOnly: true,
+  async run(_args, client) {
+    const s = await client.request('status/get', {});
+    const uptimeSec = Math.round(s.uptimeMs / 1000);
+    const c = s.counts;
+    const data = {
+      version: s.version, pid: s.pid, port: s.port, uptimeSec, hostedHere: client.hostedBroker !== undefined,
+      connection: client.connectionState,
+      counts: { livePeers: c.livePeers, peers: c.peers, locks: c.locks, messages: c.messages, unread: c.unreadMessages, state: c.stateEntries, events: c.events },
+    };
+    const text = `PeerMesh ${s.version}: broker pid ${s.pid} on 127.0.0.1:${s.port}${data.hostedHere ? ' (in this process)' : ''}, up ${shortDuration(uptimeSec)}; ` +
+      `${c.livePeers} live peers, ${c.locks} locks, ${c.messages} messages (${c.unreadMessages} unread), ${c.stateEntries} state entries.`;
+    return { text, data };
+  },
+});

@@ -1,0 +1,154 @@
+/**
+ * What the model sees of mesh records: small objects with empty fields left out, and one-line
+ * text renderings. Agents pay for every token, so ids, names and relative paths stand in for
+ * full records; the full ones stay a `peermesh … --json` away.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import type { Lock, MeshEvent, Message, Peer, StateEntry } from '../protocol/entities';
+
+/** Seconds from now until `at` (epoch ms), never negative. */
+export const secondsUntil = (at: number, now = Date.now()) => Math.max(0, Math.ceil((at - now) / 1000));
+
+/** `45s`, `9m`, `2h 5m`: durations as an agent reads them. */
+export function shortDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds}s`;
+  const m = Math.floor(seconds / 60);
+  if (m < 60) return `${m}m`;
+  return `${Math.floor(m / 60)}h ${m % 60}m`;
+}
+
+export const PeerView = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  status: z.string(),
+  summary: z.string().optional(),
+  repo: z.string().optional(),
+  branch: z.string().optional(),
+  me: z.boolean().optional(),
+});
+export type PeerView = z.infer<typeof PeerView>;
+
+export function peerView(p: Peer, selfId: string): PeerView {
+  return {
+    id: p.id, name: p.name, kind: p.kind, status: p.status,
+    ...(p.summary && { summary: p.summary }),
+    ...(p.gitRoot && { repo: path.basename(p.gitRoot) }),
+    ...(p.gitBranch && { branch: p.gitBranch }),
+    ...(p.id === selfId && { me: true }),
+  };
+}
+
+export function peerLine(p: PeerView): string {
+  const where = p.repo ? ` ${p.repo}${p.branch ? '@' + p.branch : ''}` : '';
+  return `${p.name}${p.me ? ' (you)' : ''} [${p.kind}, ${p.status}]${where}${p.summary ? ': ' + p.summary : ''}`;
+}
+
+export const LockView = z.object({
+  id: z.number(),
+  target: z.string(),
+  holder: z.string(),
+  reason: z.string().optional(),
+  expiresInSec: z.number(),
+  mine: z.boolean().optional(),
+});
+export type LockView = z.infer<typeof LockView>;
+
+/** A lock's file as the agent would name it: relative to its cwd when inside it, else absolute. */
+export function displayPath(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : file;
+}
+
+export function lockView(l: Lock, cwd: string, selfId: string, now = Date.now()): LockView {
+  const file = displayPath(l.path, cwd);
+  const lines = l.startLine === null ? '' : l.startLine === l.endLine ? `:${l.startLine}` : `:${l.startLine}-${l.endLine}`;
+  return {
+    id: l.id, target: file + lines, holder: l.holderName,
+    ...(l.reason && { reason: l.reason }),
+    expiresInSec: secondsUntil(l.expiresAt, now),
+    ...(l.holder === selfId && { mine: true }),
+  };
+}
+
+export function lockLine(l: LockView): string {
+  const who = l.mine ? 'you' : l.holder;
+  return `#${l.id} ${l.target} by ${who}${l.reason ? ` ("${l.reason}")` : ''}, ${shortDuration(l.expiresInSec)} left`;
+}
+
+export const MessageView = z.object({
+  id: z.number(),
+  from: z.string(),
+  kind: z.string(),
+  body: z.string(),
+  replyTo: z.number().optional(),
+  broadcast: z.boolean().optional(),
+  state: z.string().optional(),
+  ageSec: z.number(),
+});
+export type MessageView = z.infer<typeof MessageView>;
+
+export function messageView(m: Message, now = Date.now(), withState = false): MessageView {
+  return {
+    id: m.id, from: m.fromName, kind: m.kind, body: m.body,
+    ...(m.replyTo !== null && { replyTo: m.replyTo }),
+    ...(m.broadcast && { broadcast: true }),
+    ...(withState && { state: m.state }),
+    ageSec: Math.max(0, Math.round((now - m.createdAt) / 1000)),
+  };
+}
+
+export function messageLine(m: MessageView): string {
+  const tags = [m.kind !== 'text' && m.kind, m.broadcast && 'broadcast', m.replyTo !== undefined && `re #${m.replyTo}`, m.state]
+    .filter(Boolean).join(', ');
+  return `#${m.id} from ${m.from}${tags ? ` (${tags})` : ''}, ${shortDuration(m.ageSec)} ago: ${m.body}`;
+}
+
+export const StateView = z.object({
+  key: z.string(),
+  value: z.unknown(),
+  version: z.number(),
+  author: z.string(),
+  expiresInSec: z.number().optional(),
+});
+export type StateView = z.infer<typeof StateView>;
+
+export function stateView(e: StateEntry, authorName: (id: string) => string, now = Date.now()): StateView {
+  return {
+    key: e.key, value: e.value, version: e.version, author: authorName(e.author),
+    ...(e.expiresAt !== null && { expiresInSec: secondsUntil(e.expiresAt, now) }),
+  };
+}
+
+/** A JSON value cut to `max` characters for a text line. */
+export function clip(value: unknown, max = 200): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > max ? text.slice(0, max - 1) + '…' : text;
+}
+
+export const EventView = z.object({
+  seq: z.number(),
+  type: z.string(),
+  peer: z.string().optional(),
+  data: z.record(z.string(), z.unknown()),
+});
+export type EventView = z.infer<typeof EventView>;
+
+/** Keys of event payloads that only repeat what the rest says, in a longer form. */
+const noisyEventKeys = new Set(['root', 'path', 'holder', 'holderName', 'threadId', 'expiresAt']);
+
+export function eventView(e: MeshEvent, peerName: (id: string) => string): EventView {
+  const peer = e.peer ? peerName(e.peer) : undefined;
+  const data: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(e.data)) {
+    if (noisyEventKeys.has(k) || v === null || v === undefined || v === false || (k === 'name' && v === peer)) continue;
+    data[k] = k === 'to' && typeof v === 'string' ? peerName(v) : v;
+  }
+  return { seq: e.seq, type: e.type, ...(peer && { peer }), data };
+}
+
+export function eventLine(e: EventView): string {
+  const parts = Object.entries(e.data).map(([k, v]) => `${k}=${clip(v, 60)}`);
+  return `${e.seq} ${e.type}${e.peer ? ' ' + e.peer : ''}${parts.length ? ' ' + parts.join(' ') : ''}`;
+}
