@@ -8,6 +8,7 @@ import type { Logger } from '../core/logger';
 import { version } from '../core/version';
 import { BrokerError } from '../protocol/errors';
 import { commands, type Flags } from './commands';
+import { mcp } from './mcp';
 import { serve } from './serve';
 
 const usage: Record<string, string> = {
@@ -21,6 +22,7 @@ const usage: Record<string, string> = {
   unlock: 'peermesh unlock <path>[:START-END]\n  Release your claim.',
   locks: 'peermesh locks [path] [--json]\n  List the claims in the mesh.',
   events: 'peermesh events [--since N] [--follow] [--json]\n  Print mesh events; --follow keeps printing new ones.',
+  mcp: 'peermesh mcp [--name NAME]\n  The MCP server (stdio) an agent runs: joins the mesh as one peer named after the agent, until stdin closes.',
 };
 
 function help(): string {
@@ -67,6 +69,7 @@ async function main(argv: string[]): Promise<void> {
       'if-version': { type: 'string' },
       'lock-ttl': { type: 'string' },
       grace: { type: 'string' },
+      name: { type: 'string' },
     },
   });
   const [name, ...args] = positionals;
@@ -88,6 +91,7 @@ async function main(argv: string[]): Promise<void> {
       json: Boolean(values.json),
     });
   }
+  if (name === 'mcp') return mcp(ctx, { name: values.name });
   await commands[name](ctx, args, { ...values, json: Boolean(values.json) } as Flags);
 }
 
