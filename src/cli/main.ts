@@ -8,8 +8,10 @@ import type { Logger } from '../core/logger';
 import { version } from '../core/version';
 import { BrokerError } from '../protocol/errors';
 import { commands, type Flags } from './commands';
+import { doctor } from './doctor';
 import { mcp } from './mcp';
 import { serve } from './serve';
+import { setup } from './setup';
 
 const usage: Record<string, string> = {
   serve: 'peermesh serve [--port N] [--idle-exit SECONDS] [--lock-ttl SECONDS] [--grace SECONDS] [--json]\n  Run the broker for this mesh home here (if one already answers, say where and exit 0).',
@@ -23,6 +25,8 @@ const usage: Record<string, string> = {
   locks: 'peermesh locks [path] [--json]\n  List the claims in the mesh.',
   events: 'peermesh events [--since N] [--follow] [--json]\n  Print mesh events; --follow keeps printing new ones.',
   mcp: 'peermesh mcp [--name NAME]\n  The MCP server (stdio) an agent runs: joins the mesh as one peer named after the agent, until stdin closes.',
+  setup: 'peermesh setup <claude-code|cursor|codex|windsurf|vscode|cline|all…> [--print]\n  Add peermesh mcp to a client\'s MCP config (idempotent); --print only shows the entry.',
+  doctor: 'peermesh doctor\n  Check the mesh home, the broker, the port and each client\'s MCP config; say how to fix what is wrong.',
 };
 
 function help(): string {
@@ -70,6 +74,7 @@ async function main(argv: string[]): Promise<void> {
       'lock-ttl': { type: 'string' },
       grace: { type: 'string' },
       name: { type: 'string' },
+      print: { type: 'boolean' },
     },
   });
   const [name, ...args] = positionals;
@@ -92,6 +97,8 @@ async function main(argv: string[]): Promise<void> {
     });
   }
   if (name === 'mcp') return mcp(ctx, { name: values.name });
+  if (name === 'setup') return setup(ctx, args, { print: values.print });
+  if (name === 'doctor') return doctor(ctx);
   await commands[name](ctx, args, { ...values, json: Boolean(values.json) } as Flags);
 }
 

@@ -1,0 +1,143 @@
+/**
+ * `peermesh doctor`: checks what can stop agents from meeting, one line each (✔ fine,
+ * ✘ wrong, ! worth knowing, · not set up) with how to fix it; exits 1 if anything is wrong.
+ * It only looks: it never registers a peer or changes a file.
+ */
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { candidatePorts, readBrokerFile } from '../broker/home';
+import { connectTo } from '../client/connect';
+import { version } from '../core/version';
+import { clientIds, clientTargets, isInstalled, readEntry, realOr, type ClientTarget } from './clients';
+import { duration } from './format';
+import type { CliContext } from './session';
+
+type Mark = '✔' | '✘' | '!' | '·';
+interface Line {
+  mark: Mark;
+  text: string;
+  fix?: string;
+}
+
+const tilde = (p: string) => {
+  const home = os.homedir();
+  return p.startsWith(home + path.sep) ? '~' + p.slice(home.length) : p;
+};
+
+async function modeOf(p: string): Promise<number | undefined> {
+  try {
+    return (await fs.stat(p)).mode & 0o777;
+  } catch {
+    return undefined;
+  }
+}
+
+const octal = (m: number) => '0' + m.toString(8).padStart(3, '0');
+
+async function checkFiles(ctx: CliContext): Promise<Line[]> {
+  const lines: Line[] = [];
+  const homeMode = await modeOf(ctx.home.dir);
+  if (homeMode === undefined) lines.push({ mark: '✘', text: `mesh home ${ctx.home.dir} is missing`, fix: `mkdir -m 700 ${ctx.home.dir}` });
+  else if (homeMode & 0o077) lines.push({ mark: '✘', text: `mesh home ${ctx.home.dir} is open to other users (${octal(homeMode)})`, fix: `chmod 700 ${ctx.home.dir}` });
+  else lines.push({ mark: '✔', text: `mesh home ${ctx.home.dir} (${octal(homeMode)})` });
+  const secretMode = await modeOf(ctx.home.secretFile);
+  if (secretMode === undefined) lines.push({ mark: '·', text: 'no broker secret yet (created on first use)' });
+  else if (secretMode & 0o077) lines.push({ mark: '✘', text: `broker secret ${ctx.home.secretFile} is readable by others (${octal(secretMode)})`, fix: `chmod 600 ${ctx.home.secretFile}` });
+  else lines.push({ mark: '✔', text: `broker secret (${octal(secretMode)})` });
+  return lines;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function checkBroker(ctx: CliContext): Promise<Line[]> {
+  let secret: string;
+  try {
+    secret = (await fs.readFile(ctx.home.secretFile, 'utf8')).trim();
+  } catch {
+    return [{ mark: '·', text: 'no broker has run for this home yet (peermesh mcp starts one on demand)' }];
+  }
+  const lines: Line[] = [];
+  for (const port of candidatePorts(ctx.home, ctx.port)) {
+    const outcome = await connectTo(port, secret, 3000).catch((e: Error) => ({ kind: 'foreign' as const, why: e.message }));
+    if (outcome.kind === 'connected') {
+      outcome.conn.dispose();
+      outcome.ws.close();
+      const b = outcome.hello.broker;
+      lines.push({ mark: '✔', text: `broker pid ${b.pid} answers on 127.0.0.1:${b.port}, version ${b.version}, up ${duration(Date.now() - b.startedAt)}` });
+      if (b.version !== version) lines.push({ mark: '!', text: `the broker runs PeerMesh ${b.version}, this CLI is ${version}`, fix: 'it is replaced once its peers have left (or stop pid ' + b.pid + ')' });
+      return lines;
+    }
+    if (outcome.kind === 'foreign') {
+      lines.push({ mark: '!', text: `port ${port} is taken by another program (${outcome.why}); PeerMesh moves on to the next port`, fix: `free port ${port}, or pin a port with --port / the peermesh.port setting` });
+      continue;
+    }
+    if (outcome.kind === 'busy') {
+      lines.push({ mark: '!', text: `the broker on port ${port} is starting or stopping (${outcome.why}); run doctor again in a moment` });
+      return lines;
+    }
+    // Refused: nothing listens where the broker would be.
+    const last = await readBrokerFile(ctx.home);
+    if (last && pidAlive(last.pid) && last.port === port) {
+      lines.push({ mark: '✘', text: `broker.json names pid ${last.pid} on port ${port}, which runs but does not answer`, fix: `kill ${last.pid} (a new broker starts on demand)` });
+    } else {
+      lines.push({ mark: '✔', text: 'no broker running now (peermesh mcp starts one on demand)' });
+    }
+    return lines;
+  }
+  lines.push({ mark: '✘', text: `every candidate port (${candidatePorts(ctx.home, ctx.port).join(', ')}) is taken by other programs`, fix: 'pin a free port with --port / the peermesh.port setting' });
+  return lines;
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ ok: boolean; out: string }> {
+  return new Promise((resolve) => {
+    execFile(command, args, { env, timeout: 10_000, encoding: 'utf8' }, (err, stdout, stderr) => {
+      resolve({ ok: !err, out: (err ? stderr || err.message : stdout).trim().split('\n')[0] ?? '' });
+    });
+  });
+}
+
+async function checkClient(ctx: CliContext, target: ClientTarget): Promise<Line> {
+  const fix = `peermesh setup ${target.id}`;
+  let entry: Awaited<ReturnType<typeof readEntry>>;
+  try {
+    entry = await readEntry(target);
+  } catch (e) {
+    return { mark: '✘', text: `${target.label}: ${(e as Error).message}` };
+  }
+  if (!entry) {
+    return isInstalled(target)
+      ? { mark: '·', text: `${target.label}: installed, but PeerMesh is not set up in ${tilde(target.file)}`, fix }
+      : { mark: '·', text: `${target.label}: not installed` };
+  }
+  if (!entry.command || !entry.args?.includes('mcp')) return { mark: '✘', text: `${target.label}: the peermesh entry in ${tilde(target.file)} does not run \`peermesh mcp\``, fix };
+  // Which mesh the client joins: its PEERMESH_HOME, else the default home.
+  const theirs = realOr(entry.env?.PEERMESH_HOME ?? path.join(os.homedir(), '.peermesh'));
+  if (theirs !== ctx.home.dir) return { mark: '✘', text: `${target.label}: joins the mesh in ${theirs}, not this one (${ctx.home.dir})`, fix };
+  const probe = await run(entry.command, [...entry.args.slice(0, entry.args.lastIndexOf('mcp')), '--version'], { ...process.env, ...entry.env });
+  if (!probe.ok) return { mark: '✘', text: `${target.label}: \`${entry.command}\` does not start: ${probe.out}`, fix };
+  const note = probe.out === version ? '' : ` (this CLI is ${version})`;
+  return { mark: probe.out === version ? '✔' : '!', text: `${target.label}: ${tilde(target.file)} runs peermesh ${probe.out}${note}`, ...(note && { fix }) };
+}
+
+export async function doctor(ctx: CliContext): Promise<void> {
+  const targets = clientTargets();
+  const lines = [
+    ...(await checkFiles(ctx)),
+    ...(await checkBroker(ctx)),
+    ...(await Promise.all(clientIds.map((id) => checkClient(ctx, targets[id])))),
+  ];
+  const out = lines.map((l) => `${l.mark} ${l.text}${l.fix ? `\n    fix: ${l.fix}` : ''}`);
+  const wrong = lines.filter((l) => l.mark === '✘').length;
+  out.push(wrong === 0 ? 'PeerMesh looks healthy.' : `${wrong} problem${wrong === 1 ? '' : 's'} found.`);
+  process.stdout.write(out.join('\n') + '\n');
+  if (wrong > 0) process.exitCode = 1;
+}
