@@ -15,7 +15,9 @@ export function toolErrorText(e: unknown): string {
     case 'timeout':
       return `${e.message}. Ask the holder with mesh_send, or work on something else and try later.`;
     case 'versionMismatch':
-      return `${e.message}. Someone else wrote it first: read it again (mesh_state get), then retry with its version as ifVersion.`;
+      return data.currentVersion === 0
+        ? `${e.message}. Create it with ifVersion 0, or check the namespace and key.`
+        : `${e.message}. Someone else wrote it first: read it again (mesh_state get), then retry with its version as ifVersion.`;
     case 'notHolder':
       return `${e.message}. Only the holder can release or renew it.`;
     case 'unavailable':

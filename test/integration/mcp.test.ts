@@ -133,6 +133,10 @@ describe('peermesh mcp: agents meet through real MCP clients', function () {
     assert.match(stale.text, /mesh_state get/);
     const now = await claude.ok('mesh_state', { action: 'get', key: 'api/port' });
     assert.deepEqual(now.data.entry, { key: 'api/port', value: 3001, version: 2, author: 'cursor' });
+    const missing = await claude.call('mesh_state', { action: 'set', key: 'api/host', value: 'x', ifVersion: 3 });
+    assert.equal(missing.isError, true);
+    assert.match(missing.text, /does not exist/);
+    assert.match(missing.text, /ifVersion 0/);
   });
 
   it('when the agent closes the pipe, the bridge exits at once and its peer is gone', async () => {
