@@ -124,15 +124,16 @@ function peermeshOnPath(env: NodeJS.ProcessEnv): string | undefined {
  * (editors started from a dock or menu often have a PATH without node or peermesh).
  * PEERMESH_HOME is passed only when it is not the default home.
  */
-export function serverCommand(home: MeshHome, target: Pick<ClientTarget, 'terminal'>, env: NodeJS.ProcessEnv = process.env): ServerCommand {
+/**
+ * The command a client's config runs: `peermesh mcp` when this very CLI is on PATH (terminal
+ * clients), else the mesh home's launcher (launcher.ts), which survives updates.
+ */
+export function serverCommand(home: MeshHome, target: Pick<ClientTarget, 'terminal'>, launcher: string, env: NodeJS.ProcessEnv = process.env): ServerCommand {
   const cli = realpathSync(process.argv[1]);
   const isDefault = realOr(path.join(os.homedir(), '.peermesh')) === home.dir;
   const serverEnv: Record<string, string> = isDefault ? {} : { PEERMESH_HOME: home.dir };
   if (target.terminal && peermeshOnPath(env) === cli) return { command: 'peermesh', args: ['mcp'], env: serverEnv };
-  // Run by an editor's own runtime (the VS Code extension runs the CLI with Electron as node):
-  // the client must start that runtime as node too.
-  if (process.versions.electron !== undefined) serverEnv.ELECTRON_RUN_AS_NODE = '1';
-  return { command: process.execPath, args: [cli, 'mcp'], env: serverEnv };
+  return { command: launcher, args: ['mcp'], env: serverEnv };
 }
 
 /** Where in the file our entry lives, and how it looks for this client. */

@@ -6,6 +6,7 @@
 import os from 'node:os';
 import { BrokerError } from '../protocol/errors';
 import { clientIds, clientTargets, isClientId, isInstalled, readConfigText, serverCommand, snippet, withEntry, writeConfig, type ClientId } from './clients';
+import { writeLauncher } from './launcher';
 import type { CliContext } from './session';
 
 export interface SetupFlags {
@@ -32,9 +33,11 @@ export async function setup(ctx: CliContext, args: string[], flags: SetupFlags):
     throw new BrokerError('invalidInput', `usage: peermesh setup <client…> [--print], client one of ${clientIds.join(', ')}, or all`);
   }
   const out: string[] = [];
+  // Our own file in the mesh home, written even for --print, so the printed command works.
+  const launcher = await writeLauncher(ctx.home);
   for (const id of wanted) {
     const target = targets[id];
-    const cmd = serverCommand(ctx.home, target);
+    const cmd = serverCommand(ctx.home, target, launcher);
     if (flags.print) {
       out.push(`# ${target.label}: ${tilde(target.file)} (${target.hint})`, snippet(id, cmd), '');
       continue;

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { parse } from 'jsonc-parser/lib/esm/main.js';
 import { candidatePorts } from '../../src/broker/home';
 import { clientTargets, type ClientId } from '../../src/cli/clients';
+import { refreshLauncher } from '../../src/cli/launcher';
 import { readTable } from '../../src/cli/toml';
 import { cliPath, runCli, spawnCli, tempHome } from './harness';
 
@@ -61,7 +63,9 @@ describe('peermesh setup: MCP client configs', function () {
 
     const first = await runCli(['setup', ...all], u.env);
     assert.equal(first.code, 0, first.stderr);
-    const want = { command: process.execPath, args: [cli, 'mcp'], env: { PEERMESH_HOME: u.mesh.home.dir } };
+    const launcher = path.join(u.mesh.home.dir, 'bin', 'peermesh');
+    const want = { command: launcher, args: ['mcp'], env: { PEERMESH_HOME: u.mesh.home.dir } };
+    assert.ok(readFileSync(launcher, 'utf8').includes(cli), 'the launcher runs this CLI');
 
     const claude = u.json('claude-code');
     assert.deepEqual(claude.mcpServers.peermesh, { type: 'stdio', ...want });
@@ -100,7 +104,7 @@ describe('peermesh setup: MCP client configs', function () {
   it('--print shows the entry and writes nothing; unknown clients are refused', async () => {
     const printed = await runCli(['setup', 'codex', '--print'], u.env);
     assert.equal(printed.code, 0, printed.stderr);
-    assert.match(printed.stdout, /\[mcp_servers\.peermesh\]\ncommand = ".*"\nargs = \[".*cli\.js", "mcp"\]/);
+    assert.match(printed.stdout, /\[mcp_servers\.peermesh\]\ncommand = ".*\/bin\/peermesh"\nargs = \["mcp"\]/);
     assert.throws(() => u.read('codex'));
     const bad = await runCli(['setup', 'emacs'], u.env);
     assert.equal(bad.code, 2);
@@ -113,6 +117,32 @@ describe('peermesh setup: MCP client configs', function () {
     assert.equal(r.code, 0, r.stderr);
     assert.ok(u.json('cursor').mcpServers.peermesh);
     assert.throws(() => u.read('windsurf'), 'no config for a client that is not installed');
+  });
+
+  it('configs survive an update: they run the mesh home\'s launcher, which follows the CLI', async () => {
+    assert.equal((await runCli(['setup', 'cursor'], u.env)).code, 0);
+    const before = u.read('cursor');
+    // An update: the CLI now lives elsewhere (a new extension folder), and refreshes the launcher.
+    const moved = mkdtempSync(path.join(os.tmpdir(), 'pm-ext-v2-'));
+    try {
+      mkdirSync(path.join(moved, 'dist'));
+      for (const f of ['cli.js', 'sql-wasm.wasm']) writeFileSync(path.join(moved, 'dist', f), readFileSync(path.join(path.dirname(cli), f)));
+      const newCli = path.join(moved, 'dist', 'cli.js');
+      assert.equal(await refreshLauncher(u.mesh.home, { execPath: process.execPath, cli: newCli, electron: false }), true);
+      assert.equal(u.read('cursor'), before, 'the client config is untouched');
+      const launcher = (u.json('cursor').mcpServers.peermesh as { command: string }).command;
+      assert.ok(readFileSync(launcher, 'utf8').includes(newCli));
+      const version = await new Promise<string>((resolve, reject) => execFile(launcher, ['--version'], { env: u.env }, (e, out) => (e ? reject(e) : resolve(out.trim()))));
+      assert.match(version, /^\d+\.\d+\.\d+$/);
+    } finally {
+      rmSync(moved, { recursive: true, force: true });
+    }
+    const fresh = tempHome();
+    try {
+      assert.equal(await refreshLauncher(fresh.home, { execPath: process.execPath, cli, electron: false }), false, 'no launcher is created where setup never ran');
+    } finally {
+      fresh.cleanup();
+    }
   });
 
   it('the command it writes starts a working bridge', async () => {
@@ -165,7 +195,7 @@ describe('peermesh doctor', function () {
       const cursor = u.json('cursor');
       (cursor.mcpServers.peermesh as { command: string }).command = '/nonexistent/node';
       writeFileSync(u.file('cursor'), JSON.stringify(cursor));
-      writeFileSync(u.file('codex'), u.read('codex').replace(u.mesh.home.dir, path.join(u.home, 'other-mesh')));
+      writeFileSync(u.file('codex'), u.read('codex').replace(`PEERMESH_HOME = "${u.mesh.home.dir}"`, `PEERMESH_HOME = "${path.join(u.home, 'other-mesh')}"`));
       const bad = await runCli(['doctor'], u.env);
       assert.equal(bad.code, 1);
       assert.match(bad.stdout, /^✘ broker secret .* is readable by others \(0644\)\n {4}fix: chmod 600 /m);

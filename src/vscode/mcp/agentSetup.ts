@@ -5,7 +5,10 @@
  * Both use the CLI shipped in this extension, run by the editor's runtime (cliCommand.ts).
  */
 import { execFile } from 'node:child_process';
+import path from 'node:path';
 import * as vscode from 'vscode';
+import { resolveHome } from '../../broker/home';
+import { refreshLauncher, writeLauncher, type CliRuntime } from '../../cli/launcher';
 import type { Logger } from '../../core/logger';
 import { registerCommand } from '../commands';
 import { commandIds } from '../ids';
@@ -46,7 +49,25 @@ export function registerAgentSetupCommands(context: AgentSetupContext): vscode.D
   return [
     registerCommand(commandIds.setupAgents, (clients?: unknown) => setupAgents(context, clients), context),
     registerCommand(commandIds.copyMcpConfig, () => copyMcpConfig(context), context),
+    // Agents set up earlier run the mesh home's launcher: point it at this (maybe updated) copy.
+    context.mesh.onDidChangeBroker(() => void refreshAgentLauncher(context)),
   ];
+}
+
+/** This extension's CLI, run by the editor's runtime. */
+function extensionRuntime(context: AgentSetupContext): CliRuntime {
+  return { execPath: process.execPath, cli: path.join(context.extensionPath, 'dist', 'cli.js'), electron: process.versions.electron !== undefined };
+}
+
+async function refreshAgentLauncher(context: AgentSetupContext): Promise<void> {
+  const runtime = extensionRuntime(context);
+  try {
+    if (await refreshLauncher(resolveHome({ PEERMESH_HOME: context.mesh.homeDir }), runtime)) {
+      context.log.info(`[setup] agents' launcher now runs ${runtime.cli}`);
+    }
+  } catch (e) {
+    context.log.warn(`[setup] could not update the agents' launcher: ${(e as Error).message}`);
+  }
 }
 
 /**
@@ -98,10 +119,14 @@ function run({ command, args, env }: CliCommand): Promise<string> {
   });
 }
 
-/** Puts an `mcpServers.peermesh` entry on the clipboard. Returns the copied text. */
+/**
+ * Puts an `mcpServers.peermesh` entry on the clipboard, running the mesh home's launcher (so
+ * the pasted config survives extension updates). Returns the copied text.
+ */
 async function copyMcpConfig(context: AgentSetupContext): Promise<string> {
-  const { command, args, env } = cliCommand(context.extensionPath, context.mesh.homeDir, ['mcp']);
-  const text = JSON.stringify({ mcpServers: { peermesh: { command, args, env } } }, null, 2);
+  const command = await writeLauncher(resolveHome({ PEERMESH_HOME: context.mesh.homeDir }), extensionRuntime(context));
+  const entry = { command, args: ['mcp'], env: { PEERMESH_HOME: context.mesh.homeDir } };
+  const text = JSON.stringify({ mcpServers: { peermesh: entry } }, null, 2);
   await vscode.env.clipboard.writeText(text);
   context.log.info(`[setup] copied the MCP config to the clipboard:\n${text}`);
   void vscode.window.showInformationMessage(

@@ -31,10 +31,11 @@ describe('PeerMesh commands', () => {
     await joinedMesh();
     const copied = await vscode.commands.executeCommand<string>('peermesh.copyMcpConfig');
     const entry = JSON.parse(copied).mcpServers.peermesh;
-    assert.equal(entry.command, process.execPath);
-    assert.deepEqual(entry.args, [path.join(extension.extensionPath, 'dist', 'cli.js'), 'mcp']);
+    // The mesh home's launcher, which runs this extension's CLI: configs survive updates.
+    assert.equal(entry.command, path.join(meshHomeDir(), 'bin', 'peermesh'));
+    assert.deepEqual(entry.args, ['mcp']);
     assert.equal(entry.env.PEERMESH_HOME, meshHomeDir());
-    assert.equal(entry.env.ELECTRON_RUN_AS_NODE, '1');
+    assert.ok(readFileSync(entry.command, 'utf8').includes(path.join(extension.extensionPath, 'dist', 'cli.js')));
     assert.equal(await vscode.env.clipboard.readText(), copied);
   });
 
@@ -51,7 +52,9 @@ describe('PeerMesh commands', () => {
       assert.match(report, /Cursor/);
       const config = JSON.parse(readFileSync(path.join(fakeHome, '.cursor', 'mcp.json'), 'utf8'));
       const entry = config.mcpServers.peermesh;
-      assert.deepEqual(entry.args, [realpathSync(path.join(extension.extensionPath, 'dist', 'cli.js')), 'mcp']);
+      assert.equal(entry.command, path.join(meshHomeDir(), 'bin', 'peermesh'));
+      assert.deepEqual(entry.args, ['mcp']);
+      assert.ok(readFileSync(entry.command, 'utf8').includes(realpathSync(path.join(extension.extensionPath, 'dist', 'cli.js'))));
       assert.equal(entry.env?.PEERMESH_HOME, meshHomeDir());
       const again = await vscode.commands.executeCommand<string>('peermesh.setupAgents', 'cursor');
       assert.match(again, /already/, 'a second run changes nothing');
