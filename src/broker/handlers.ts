@@ -9,6 +9,8 @@ import type { ParsedParams, RequestMethod, RequestResult, Status } from '../prot
 /** What a handler may know about the caller and the broker. */
 export interface CallContext {
   peerId: string;
+  /** Aborted when the caller cancels the request. */
+  signal: AbortSignal;
   mesh: Mesh;
   status(): Status;
   subscribe(events: ParsedParams<'mesh/subscribe'>['events']): void;
@@ -44,7 +46,7 @@ export const handlers: { [M in Exclude<RequestMethod, SessionMethod>]: Handler<M
   'state/delete': (ctx, p) => ({ deleted: ctx.mesh.state.delete(ctx.peerId, p.namespace, p.key, p.ifVersion) }),
   'state/list': (ctx, p) => ({ entries: ctx.mesh.state.list(p.namespace, p.prefix, p.limit) }),
 
-  'locks/acquire': (ctx, p) => ctx.mesh.locks.acquire(ctx.peerId, p.target, { reason: p.reason, ttlSeconds: p.ttlSeconds, waitMs: p.waitMs }),
+  'locks/acquire': (ctx, p) => ctx.mesh.locks.acquire(ctx.peerId, p.target, { reason: p.reason, ttlSeconds: p.ttlSeconds, waitMs: p.waitMs, signal: ctx.signal }),
   'locks/release': (ctx, p) => ({ released: ctx.mesh.locks.release(ctx.peerId, p) }),
   'locks/renew': (ctx, p) => ({ lock: ctx.mesh.locks.renew(ctx.peerId, p.lockId, p.ttlSeconds) }),
   'locks/check': (ctx, p) => ({ conflicts: ctx.mesh.locks.check(ctx.peerId, p.target) }),

@@ -44,7 +44,11 @@ export class Session {
       this.badFrames++;
       host.log.debug(`rejected a frame from ${this.peerId ?? 'an unregistered session'}: ${why}`);
     });
-    this.conn.onRequest((method, params) => this.handle(method, params));
+    this.conn.onRequest((method, params, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      return this.handle(method, params, abort.signal);
+    });
     this.conn.onClose(() => {
       this.conn.dispose();
       host.closed(this);
@@ -73,14 +77,14 @@ export class Session {
     this.ws.terminate();
   }
 
-  private async handle(method: string, raw: unknown): Promise<unknown> {
+  private async handle(method: string, raw: unknown, signal: AbortSignal): Promise<unknown> {
     try {
       if (!isRequestMethod(method)) {
         throw new ResponseError(ErrorCodes.MethodNotFound, `unknown method "${method.slice(0, 100)}"`, { reason: 'invalidInput' });
       }
       const parsed = requests[method].params.safeParse(raw ?? {});
       if (!parsed.success) throw new BrokerError('invalidInput', `${method}: ${describeZodError(parsed.error)}`);
-      const result = await this.dispatch(method, parsed.data);
+      const result = await this.dispatch(method, parsed.data, signal);
       await this.host.durable();
       return result;
     } catch (e) {
@@ -91,7 +95,7 @@ export class Session {
     }
   }
 
-  private async dispatch(method: RequestMethod, params: unknown): Promise<unknown> {
+  private async dispatch(method: RequestMethod, params: unknown, signal: AbortSignal): Promise<unknown> {
     if (!preAuthMethods.has(method) && !this.peerId) throw new BrokerError('unauthorized', `${method}: register or resume first`);
     switch (method) {
       case 'mesh/hello':
@@ -104,7 +108,7 @@ export class Session {
         const peerId = this.peerId!;
         this.host.mesh.peers.touch(peerId);
         const handler = handlers[method] as (ctx: CallContext, p: unknown) => unknown;
-        return handler(this.context(peerId), params);
+        return handler(this.context(peerId, signal), params);
       }
     }
   }
@@ -140,9 +144,10 @@ export class Session {
     return { peer };
   }
 
-  private context(peerId: string): CallContext {
+  private context(peerId: string, signal: AbortSignal): CallContext {
     return {
       peerId,
+      signal,
       mesh: this.host.mesh,
       status: () => this.host.status(),
       subscribe: (events) => {

@@ -4,7 +4,7 @@
  * goes away, the client races to take over after a short random delay and resumes its peer
  * identity (same id, locks, inbox) on whichever broker wins.
  */
-import { ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
+import { CancellationTokenSource, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
 import type WebSocket from 'ws';
 import { Broker, type BrokerOptions } from '../broker/broker';
 import { candidatePorts, proof, readSecret, type MeshHome } from '../broker/home';
@@ -126,13 +126,18 @@ export class PeerClient {
    * Sends a request, waiting out a fail-over if one is under way. A request cut off by a
    * fail-over is sent again if it is safe to repeat; otherwise it fails with `unavailable`.
    */
-  async request<M extends RequestMethod>(method: M, params: RequestParams<M>): Promise<RequestResult<M>> {
+  async request<M extends RequestMethod>(method: M, params: RequestParams<M>, signal?: AbortSignal): Promise<RequestResult<M>> {
     for (let attempt = 0; ; attempt++) {
       await this.ready;
       if (this.closed) throw new BrokerError('unavailable', 'the PeerMesh client is closed');
       const conn = this.conn!;
+      // Cancelling sends `$/cancelRequest`; the broker answers `cancelled` if it was still waiting.
+      const cancel = new CancellationTokenSource();
+      const onAbort = () => cancel.cancel();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal?.aborted) cancel.cancel();
       try {
-        const raw = await conn.sendRequest(method, params);
+        const raw = await conn.sendRequest(method, params, cancel.token);
         return requests[method].result.parse(raw) as RequestResult<M>;
       } catch (e) {
         if (e instanceof ResponseError && e.data && typeof e.data === 'object' && 'reason' in e.data) {
@@ -142,6 +147,9 @@ export class PeerClient {
         if (lost && retryable.has(method) && attempt < 3) continue;
         if (lost) throw new BrokerError('unavailable', `${method}: the broker went away during the request; it may or may not have been applied`);
         throw e instanceof ResponseError ? new BrokerError('invalidInput', e.message) : e;
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+        cancel.dispose();
       }
     }
   }

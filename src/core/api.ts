@@ -72,9 +72,9 @@ export interface LocksService {
    * Claims `target` for `holder`. Re-acquiring the same target renews it (`renewed: true`).
    * Without `waitMs` (or 0) a conflict throws `lockConflict` at once, naming holder, reason and
    * time left; with it, the request queues FIFO until it can be granted or the wait ends
-   * (then `timeout`, still naming the holder).
+   * (then `timeout`, still naming the holder) or `signal` aborts (then `cancelled`).
    */
-  acquire(holder: string, target: LockTarget, opts: { reason: string; ttlSeconds?: number; waitMs?: number }): Promise<{ lock: Lock; renewed: boolean }>;
+  acquire(holder: string, target: LockTarget, opts: { reason: string; ttlSeconds?: number; waitMs?: number; signal?: AbortSignal }): Promise<{ lock: Lock; renewed: boolean }>;
   /** Releases the holder's lock(s) on exactly that target, or the lock with that id. */
   release(holder: string, which: { target?: LockTarget; lockId?: number }): Lock[];
   renew(holder: string, lockId: number, ttlSeconds?: number): Lock;

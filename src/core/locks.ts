@@ -48,7 +48,7 @@ export class Locks implements LocksService {
     peers.onDisconnect((peerId) => this.cancelWaits(peerId, new BrokerError('unavailable', 'the connection closed while waiting for a lock')));
   }
 
-  acquire(holder: string, target: LockTarget, opts: { reason: string; ttlSeconds?: number; waitMs?: number }): Promise<{ lock: Lock; renewed: boolean }> {
+  acquire(holder: string, target: LockTarget, opts: { reason: string; ttlSeconds?: number; waitMs?: number; signal?: AbortSignal }): Promise<{ lock: Lock; renewed: boolean }> {
     try {
       const peer = this.peers.requireLive(holder);
       const norm = normalizeTarget(target, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe);
@@ -70,6 +70,9 @@ export class Locks implements LocksService {
         };
         waiter.timer = this.ctx.timers.setTimeout(() => this.onDeadline(waiter), waitMs);
         this.queue.add(waiter);
+        // A caller that gives up must not be granted a lock it no longer waits for.
+        opts.signal?.addEventListener('abort', () => this.onCancel(waiter), { once: true });
+        if (opts.signal?.aborted) this.onCancel(waiter);
       });
     } catch (e) {
       return Promise.reject(e);
@@ -302,6 +305,13 @@ export class Locks implements LocksService {
       ? { lock: lock[0], more: lock.length - 1 }
       : ahead && { queued: ahead, holderName: this.peers.get(ahead.holder)?.name ?? ahead.holder };
     w.reject(timeoutError(w.target, now - w.startedAt, blocker, now));
+    this.pump(w.target.path); // later waiters that only queued behind this one may go now
+  }
+
+  private onCancel(w: LockWaiter): void {
+    if (!this.queue.has(w)) return;
+    this.settle(w);
+    w.reject(new BrokerError('cancelled', `stopped waiting for ${w.target.relPath}: the request was cancelled`));
     this.pump(w.target.path); // later waiters that only queued behind this one may go now
   }
 

@@ -12,6 +12,8 @@ export function toolErrorText(e: unknown): string {
       const holder = typeof data.holderName === 'string' ? data.holderName : 'its holder';
       return `${e.message}. Do not edit it. Either wait (mesh_lock acquire with waitSeconds), ask ${holder} with mesh_send, or work on something else.`;
     }
+    case 'cancelled':
+      return e.message;
     case 'timeout':
       return `${e.message}. Ask the holder with mesh_send, or work on something else and try later.`;
     case 'versionMismatch':

@@ -15,7 +15,7 @@ export interface MeshClient {
   readonly connectionState: ConnectionState;
   /** Set when this process hosts the broker. */
   readonly hostedBroker?: unknown;
-  request<M extends RequestMethod>(method: M, params: RequestParams<M>): Promise<RequestResult<M>>;
+  request<M extends RequestMethod>(method: M, params: RequestParams<M>, signal?: AbortSignal): Promise<RequestResult<M>>;
   onMessage(listener: (message: Message) => void): () => void;
   onEvent(listener: (event: MeshEvent) => void): () => void;
   onStateChange(listener: (state: ConnectionState) => void): () => void;

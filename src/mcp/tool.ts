@@ -37,7 +37,8 @@ export interface MeshTool<I extends z.ZodRawShape, O extends z.ZodRawShape> {
   output: O;
   /** Reads only: clients may run it without asking. */
   readOnly?: boolean;
-  run(args: z.output<z.ZodObject<I>>, client: MeshClient, ctx: ToolContext): Promise<ToolOutput<O>>;
+  /** `signal` aborts when the agent cancels the call. */
+  run(args: z.output<z.ZodObject<I>>, client: MeshClient, ctx: ToolContext, signal?: AbortSignal): Promise<ToolOutput<O>>;
 }
 
 /** The `pending` line every output carries. */
@@ -52,10 +53,10 @@ export function registerMeshTool<I extends z.ZodRawShape, O extends z.ZodRawShap
   ctx: ToolContext,
   tool: MeshTool<I, O>,
 ): Tool {
-  const handler = async (args: z.output<z.ZodObject<I>>): Promise<CallToolResult> => {
+  const handler = async (args: z.output<z.ZodObject<I>>, extra?: { signal?: AbortSignal }): Promise<CallToolResult> => {
     try {
       const client = await ctx.session.client();
-      const out = await tool.run(args, client, ctx);
+      const out = await tool.run(args, client, ctx, extra?.signal);
       const pending = ctx.session.pendingNote();
       return {
         content: [{ type: 'text', text: `${out.text}\n${pending}` }],

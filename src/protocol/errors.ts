@@ -19,6 +19,8 @@ export const errorReasons = [
   'notFound',
   /** A wait (lock queue, long-poll) ended without success. */
   'timeout',
+  /** The caller cancelled the request (JSON-RPC `$/cancelRequest`) before it was granted. */
+  'cancelled',
   /** The broker is shutting down or not reachable. */
   'unavailable',
   /** Something that should not happen; logged by the broker. */

@@ -122,6 +122,24 @@ describe('peermesh mcp: agents meet through real MCP clients', function () {
     await cursor.ok('mesh_lock', { action: 'acquire', path: 'mcp/server.ts', startLine: 1, endLine: 40, reason: 'now free' });
   });
 
+  it('an agent that cancels a waiting lock call is never granted that lock', async () => {
+    const [claude, cursor] = await Promise.all([start('claude-code'), start('cursor-vscode')]);
+    await claude.ok('mesh_lock', { action: 'acquire', path: 'README.md', reason: 'docs' });
+    const abort = new AbortController();
+    const waiting = cursor.client.callTool(
+      { name: 'mesh_lock', arguments: { action: 'acquire', path: 'README.md', waitSeconds: 60 } },
+      undefined, { signal: abort.signal },
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    abort.abort();
+    await assert.rejects(waiting, /abort|cancel/i);
+    await claude.ok('mesh_lock', { action: 'release' });
+    await new Promise((r) => setTimeout(r, 300));
+    const held = (await cursor.ok('mesh_lock', { action: 'list', holder: 'me' })).data.locks as unknown[];
+    assert.deepEqual(held, [], 'the cancelled wait did not turn into a lock');
+    await cursor.ok('mesh_lock', { action: 'acquire', path: 'README.md', reason: 'free now' });
+  });
+
   it('state compare-and-set rejects a stale version', async () => {
     const [claude, cursor] = await Promise.all([start('claude-code'), start('cursor-vscode')]);
     const v1 = await claude.ok('mesh_state', { action: 'set', key: 'api/port', value: 3000, ifVersion: 0 });

@@ -50,14 +50,14 @@ export const lockTool = defineTool({
   output: {
     lock: LockView.optional(), locks: z.array(LockView).optional(), free: z.boolean().optional(), released: z.number().optional(),
   },
-  async run(args, client, ctx) {
+  async run(args, client, ctx, signal) {
     const view = (l: Lock) => lockView(l, ctx.cwd, client.peer.id);
     switch (args.action) {
       case 'acquire': {
         const t = target(ctx, args, 'acquire');
         const { lock, renewed } = await client.request('locks/acquire', {
           target: t, reason: args.reason ?? '', ttlSeconds: args.ttlSeconds, waitMs: (args.waitSeconds ?? 0) * 1000,
-        });
+        }, signal);
         const v = view(lock);
         return { text: `${renewed ? 'Renewed' : 'Locked'} ${v.target} (#${v.id}) for ${shortDuration(v.expiresInSec)}. Release it when done.`, data: { lock: v } };
       }

@@ -131,6 +131,28 @@ describe('core/locks: waiting', () => {
     granted(second);
   });
 
+  it('a cancelled wait is never granted, and unblocks the waiters queued behind it', async () => {
+    await h.mesh.locks.acquire(a, range(1, 10), { reason: '' });
+    const abort = new AbortController();
+    const first = track(h.mesh.locks.acquire(b, range(1, 20), { reason: '', waitMs: 60_000, signal: abort.signal }));
+    const second = track(h.mesh.locks.acquire(c, range(15, 20), { reason: '', waitMs: 60_000 }));
+    await flush();
+    assert.equal(second.outcome, undefined, 'queued behind the first waiter');
+    abort.abort();
+    await flush();
+    failed(first, 'cancelled');
+    granted(second);
+    h.mesh.locks.release(a, { target: range(1, 10) });
+    await flush();
+    assert.deepEqual(h.mesh.locks.list({ holder: b }), [], 'the cancelled peer got nothing');
+    const already = new AbortController();
+    already.abort();
+    const late = track(h.mesh.locks.acquire(b, range(15, 20), { reason: '', waitMs: 60_000, signal: already.signal }));
+    await flush();
+    failed(late, 'cancelled');
+    assert.equal(h.mesh.locks.waiting(), 0);
+  });
+
   it('is woken when the blocking lock expires, by the wake-up timer', async () => {
     await h.mesh.locks.acquire(a, file, { reason: '', ttlSeconds: 20 });
     const wait = track(h.mesh.locks.acquire(b, file, { reason: '', waitMs: 60_000 }));
