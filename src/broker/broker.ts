@@ -14,7 +14,7 @@ import type { Mesh } from '../core/api';
 import { systemClock } from '../core/clock';
 import { nullLogger, type Logger } from '../core/logger';
 import { createMesh } from '../core/mesh';
-import { nodeWorkspaceProbe } from '../core/workspace';
+import { cachingProbe, nodeWorkspaceProbe } from '../core/workspace';
 import { version } from '../core/version';
 import type { MeshEvent, Message } from '../protocol/entities';
 import { limits } from '../protocol/limits';
@@ -99,7 +99,7 @@ export class Broker implements SessionHost {
       const mesh = createMesh(store.db, {
         clock: systemClock,
         logger: log,
-        workspace: nodeWorkspaceProbe,
+        workspace: cachingProbe(nodeWorkspaceProbe, systemClock),
         lockTtlSeconds: opts.lockTtlSeconds,
         graceMs: opts.graceMs,
         retention: opts.retention,

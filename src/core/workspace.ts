@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Clock } from './clock';
 
 export interface WorkspaceProbe {
   /** The folder holding `.git` (a folder, or a file in a worktree) at or above `dir`; null outside a repo. */
@@ -88,3 +89,24 @@ function gitBranch(root: string): string | null {
 
 /** The real file system, read synchronously (a few `stat`s per call). */
 export const nodeWorkspaceProbe: WorkspaceProbe = { realpath, gitRoot, gitBranch };
+
+/**
+ * Remembers the probe's answers for `ttlMs`: every lock request resolves a real path and a
+ * git root, and walking the file system each time was a tenth of the broker's CPU per request.
+ * A symlink or `.git` created meanwhile is seen once the entry expires.
+ */
+export function cachingProbe(probe: WorkspaceProbe, clock: Clock, ttlMs = 2000, maxEntries = 2000): WorkspaceProbe {
+  const memo = <T>(fn: (key: string) => T): ((key: string) => T) => {
+    const cache = new Map<string, { value: T; until: number }>();
+    return (key) => {
+      const now = clock.now();
+      const hit = cache.get(key);
+      if (hit && hit.until > now) return hit.value;
+      const value = fn(key);
+      if (cache.size >= maxEntries) cache.clear();
+      cache.set(key, { value, until: now + ttlMs });
+      return value;
+    };
+  };
+  return { realpath: memo(probe.realpath), gitRoot: memo(probe.gitRoot), gitBranch: memo(probe.gitBranch) };
+}

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describeTarget, formatDuration, normalizeTarget, spansOverlap } from '../../../src/core/paths';
-import { nodeWorkspaceProbe as probe, type WorkspaceProbe } from '../../../src/core/workspace';
+import { ManualClock } from '../../../src/core/clock';
+import { cachingProbe, nodeWorkspaceProbe as probe, type WorkspaceProbe } from '../../../src/core/workspace';
 import { BrokerError } from '../../../src/protocol/errors';
 import { gitRepo, tempDir, writeFile } from './helpers';
 
@@ -43,6 +44,41 @@ describe('core/workspace: nodeWorkspaceProbe', () => {
     fs.mkdirSync(path.join(wt, 'src'));
     assert.equal(probe.gitRoot(path.join(wt, 'src')), wt);
     assert.equal(probe.gitBranch(wt), 'wt-branch');
+  });
+});
+
+describe('core/workspace: cachingProbe', () => {
+  it('answers from memory for ttlMs, then asks the file system again', () => {
+    const clock = new ManualClock();
+    const repo = gitRepo();
+    let calls = 0;
+    const counting: WorkspaceProbe = {
+      realpath: (p) => (calls++, probe.realpath(p)),
+      gitRoot: (d) => (calls++, probe.gitRoot(d)),
+      gitBranch: (r) => (calls++, probe.gitBranch(r)),
+    };
+    const cached = cachingProbe(counting, clock, 2000);
+    const dir = path.join(repo, 'src');
+    fs.mkdirSync(dir);
+    assert.equal(cached.gitRoot(dir), fs.realpathSync(repo));
+    assert.equal(cached.gitRoot(dir), fs.realpathSync(repo));
+    assert.equal(calls, 1, 'the second answer came from memory');
+    fs.rmSync(path.join(repo, '.git'), { recursive: true });
+    assert.equal(cached.gitRoot(dir), fs.realpathSync(repo), 'still remembered within the ttl');
+    clock.advance(2000);
+    assert.notEqual(cached.gitRoot(dir), fs.realpathSync(repo), 'asked again after the ttl');
+    assert.equal(calls, 2);
+  });
+
+  it('stays bounded', () => {
+    const clock = new ManualClock();
+    let calls = 0;
+    const cached = cachingProbe({ realpath: (p) => (calls++, p), gitRoot: () => null, gitBranch: () => null }, clock, 60_000, 10);
+    for (let i = 0; i < 25; i++) cached.realpath(`/f${i}`);
+    cached.realpath('/f24');
+    assert.equal(calls, 25, 'the most recent entry is remembered');
+    cached.realpath('/f0');
+    assert.equal(calls, 26, 'old entries were dropped');
   });
 });
 
