@@ -7,7 +7,7 @@
 export type SqlValue = string | number | null | Uint8Array;
 
 export interface SqlDb {
-  /** Runs a mutating statement; returns the rows changed and the last insert rowid. */
+  /** Runs a mutating statement; returns the rows changed and, for an INSERT, its rowid (else 0). */
   run(sql: string, params?: readonly SqlValue[]): { changes: number; lastInsertRowid: number };
   /** First row of a query, or undefined. Column names are the object keys. */
   get<T = Record<string, SqlValue>>(sql: string, params?: readonly SqlValue[]): T | undefined;

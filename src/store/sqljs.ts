@@ -13,6 +13,7 @@ import type { SqlDb, SqlValue } from '../core/sql';
 export type Batch = Array<[sql: string, params: SqlValue[]]>;
 
 let sqlJs: Promise<SqlJsStatic> | undefined;
+const isInsert = /^\s*(INSERT|REPLACE)\b/i;
 
 /**
  * Loads the sql.js wasm once per process. The bundles ship `sql-wasm.wasm` beside themselves;
@@ -50,7 +51,8 @@ export class SqlJsDb implements SqlDb {
       const changes = this.db.getRowsModified();
       // A statement that changed nothing has no effect to replay (idle sweeps stay out of the journal).
       if (changes > 0) this.batch.push([sql, [...params]]);
-      const lastInsertRowid = Number(this.get<{ id: number }>('SELECT last_insert_rowid() AS id')?.id ?? 0);
+      // Only an INSERT sets it; asking costs a statement, so the others do not.
+      const lastInsertRowid = isInsert.test(sql) ? Number(this.get<{ id: number }>('SELECT last_insert_rowid() AS id')?.id ?? 0) : 0;
       return { changes, lastInsertRowid };
     });
   }
