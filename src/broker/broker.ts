@@ -35,6 +35,8 @@ export interface BrokerOptions {
   onIdle?: () => void;
   /** How often expiry, grace periods and retention are applied. */
   sweepEveryMs?: number;
+  /** Called when the broker has stopped, for whatever reason (asked to, or its journal failed). */
+  onClosed?: () => void;
 }
 
 /** Bytes a WebSocket frame may have before the socket is closed outright (1009). */
@@ -43,7 +45,8 @@ const hardFrameLimit = 8 * limits.frameBytes;
 export class Broker implements SessionHost {
   readonly info: BrokerInfo;
   private readonly sessions = new Set<Session>();
-  private readonly byPeer = new Map<string, Session>();
+  /** Live sessions of each peer: usually one; a peer may connect more than once (a CLI in two terminals). */
+  private readonly byPeer = new Map<string, Set<Session>>();
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: hardFrameLimit });
   private readonly timers: NodeJS.Timeout[] = [];
   private idleSince = Date.now();
@@ -87,15 +90,21 @@ export class Broker implements SessionHost {
     });
     await listenExclusive(server, opts.port);
     let broker: Broker | undefined;
-    const pendingUpgrades: Array<() => void> = [];
+    const pendingUpgrades: Array<{ socket: net.Socket; accept: () => void }> = [];
     server.on('upgrade', (req, socket, head) => {
       const accept = () => broker!.upgrade(req, socket as net.Socket, head);
       if (broker) accept();
-      else pendingUpgrades.push(accept);
+      else pendingUpgrades.push({ socket: socket as net.Socket, accept });
     });
+    let store: DurableStore | undefined;
     try {
       const secret = await readSecret(opts.home);
-      const store = await DurableStore.open({ dir: opts.home.storeDir, logger: log });
+      store = await DurableStore.open({
+        dir: opts.home.storeDir,
+        logger: log,
+        // Nothing can be acknowledged any more: stop, so a peer takes over from the disk.
+        onFailure: () => void broker?.close(),
+      });
       const mesh = createMesh(store.db, {
         clock: systemClock,
         logger: log,
@@ -110,11 +119,13 @@ export class Broker implements SessionHost {
       await store.durable();
       await writeBrokerFile(opts.home, broker.info);
       log.info(`broker ${broker.info.instanceId.slice(0, 8)} listening on 127.0.0.1:${opts.port} (pid ${process.pid}, home ${opts.home.dir})`);
-      for (const accept of pendingUpgrades.splice(0)) accept();
+      for (const { accept } of pendingUpgrades.splice(0)) accept();
       return broker;
     } catch (e) {
+      if (broker) await broker.close().catch(() => undefined);
+      else await store?.close().catch(() => undefined);
+      for (const { socket } of pendingUpgrades.splice(0)) socket.destroy();
       server.close();
-      for (const s of server.listeners('upgrade')) server.off('upgrade', s as () => void);
       throw e;
     }
   }
@@ -137,19 +148,19 @@ export class Broker implements SessionHost {
   }
 
   bind(session: Session, peerId: string): void {
-    const previous = this.byPeer.get(peerId);
-    if (previous && previous !== session) {
-      this.byPeer.delete(peerId);
-      previous.close(4000, 'superseded by a newer session of the same peer');
-    }
-    this.byPeer.set(peerId, session);
+    let sessions = this.byPeer.get(peerId);
+    if (!sessions) this.byPeer.set(peerId, (sessions = new Set()));
+    sessions.add(session);
   }
 
   closed(session: Session): void {
     this.sessions.delete(session);
     if (this.sessions.size === 0) this.idleSince = Date.now();
     const peerId = session.peerId;
-    if (!peerId || this.byPeer.get(peerId) !== session) return;
+    const sessions = peerId ? this.byPeer.get(peerId) : undefined;
+    if (!peerId || !sessions?.delete(session)) return;
+    // The peer is disconnected (its grace period starts) when its last session ends.
+    if (sessions.size > 0) return;
     this.byPeer.delete(peerId);
     if (this.closing || session.hasLeft) return;
     try {
@@ -164,18 +175,25 @@ export class Broker implements SessionHost {
     this.closing ??= (async () => {
       for (const t of this.timers) clearInterval(t);
       for (const s of this.sessions) s.close(1001, 'broker shutting down');
-      const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
       // Peers get a moment to answer the close frame; whoever has not is cut off, so a silent
       // peer cannot hold the shutdown for the WebSocket close timeout.
-      await Promise.race([stopped, new Promise((r) => setTimeout(r, 500).unref())]);
+      for (let waited = 0; this.sessions.size > 0 && waited < 500; waited += 20) await new Promise((r) => setTimeout(r, 20));
       for (const s of this.sessions) s.terminate();
-      this.server.closeAllConnections();
-      await stopped;
       this.mesh.dispose();
-      await this.store.close();
-      const current = await readBrokerFile(this.opts.home);
-      if (current?.instanceId === this.info.instanceId) await fs.rm(this.opts.home.brokerFile, { force: true });
-      this.log.info('broker stopped');
+      try {
+        // The port stays bound (new upgrades get "closing") until the last snapshot is written,
+        // so the broker that takes over never reads a store this one is still writing.
+        await this.store.close();
+        const current = await readBrokerFile(this.opts.home);
+        if (current?.instanceId === this.info.instanceId) await fs.rm(this.opts.home.brokerFile, { force: true });
+      } finally {
+        await new Promise<void>((resolve) => {
+          this.server.close(() => resolve());
+          this.server.closeAllConnections();
+        });
+        this.log.info('broker stopped');
+        this.opts.onClosed?.();
+      }
     })();
     return this.closing;
   }
@@ -221,8 +239,8 @@ export class Broker implements SessionHost {
 
   private deliver(batch: Array<{ event?: MeshEvent; message?: Message }>): void {
     for (const item of batch) {
-      if (item.message) this.byPeer.get(item.message.to)?.pushMessage(item.message);
-      if (item.event) for (const s of this.byPeer.values()) s.pushEvent(item.event);
+      if (item.message) for (const s of this.byPeer.get(item.message.to) ?? []) s.pushMessage(item.message);
+      if (item.event) for (const s of this.sessions) s.pushEvent(item.event);
     }
   }
 }

@@ -61,9 +61,12 @@ export function candidatePorts(home: MeshHome, override?: number): number[] {
   return Array.from({ length: candidateCount }, (_, i) => portBase + ((first - portBase + i) % portSpan));
 }
 
-/** Proof that the sender knows the secret, bound to the other side's nonce and role. */
-export function proof(secret: string, role: 'broker' | 'peer', nonce: string): string {
-  return createHmac('sha256', secret).update(`${role}:${nonce}`).digest('hex');
+/**
+ * Proof that the sender knows the secret, bound to its role, the other side's nonce and the
+ * port the peer dialled: a program on another port relaying the handshake cannot reuse it.
+ */
+export function proof(secret: string, role: 'broker' | 'peer', port: number, nonce: string): string {
+  return createHmac('sha256', secret).update(`${role}:${port}:${nonce}`).digest('hex');
 }
 
 export function proofMatches(expected: string, given: string): boolean {

@@ -31,6 +31,9 @@ export interface SessionHost {
   closed(session: Session): void;
 }
 
+/** How long a new connection may take to register or resume. */
+const registerWithinMs = 10_000;
+
 export class Session {
   peerId: string | undefined;
   private readonly nonce = newNonce();
@@ -38,6 +41,7 @@ export class Session {
   private left = false;
   private readonly conn: MessageConnection;
   badFrames = 0;
+  private readonly registerTimer: NodeJS.Timeout;
 
   constructor(private readonly ws: WebSocket, private readonly host: SessionHost) {
     this.conn = wsConnection(ws, (why) => {
@@ -50,10 +54,16 @@ export class Session {
       return this.handle(method, params, abort.signal);
     });
     this.conn.onClose(() => {
+      clearTimeout(this.registerTimer);
       this.conn.dispose();
       host.closed(this);
     });
     this.conn.listen();
+    // A connection that never registers holds a socket for nothing: it gets a few seconds.
+    this.registerTimer = setTimeout(() => {
+      if (!this.peerId) this.close(4001, `register or resume within ${registerWithinMs / 1000} s`);
+    }, registerWithinMs);
+    this.registerTimer.unref();
   }
 
   /** True if the session ended on purpose (`mesh/leave`), so no grace period applies. */
@@ -117,11 +127,11 @@ export class Session {
     if (p.protocol !== protocolVersion) {
       throw new BrokerError('invalidInput', `this broker speaks protocol ${protocolVersion}, the peer ${p.protocol}; update PeerMesh`);
     }
-    return { proof: proof(this.host.secret, 'broker', p.nonce), nonce: this.nonce, broker: this.host.info };
+    return { proof: proof(this.host.secret, 'broker', this.host.info.port, p.nonce), nonce: this.nonce, broker: this.host.info };
   }
 
   private checkProof(given: string): void {
-    if (!proofMatches(proof(this.host.secret, 'peer', this.nonce), given)) {
+    if (!proofMatches(proof(this.host.secret, 'peer', this.host.info.port, this.nonce), given)) {
       throw new BrokerError('unauthorized', 'wrong broker secret proof: this peer does not share the mesh home\'s secret');
     }
     if (this.peerId) throw new BrokerError('invalidInput', 'this session is already registered');

@@ -1,7 +1,7 @@
 /** `peermesh serve`: run a broker in this process, or report the one that already runs. */
 import { Broker } from '../broker/broker';
 import { candidatePorts, readSecret } from '../broker/home';
-import { connectTo } from '../client/connect';
+import { lostElection, scanPorts } from '../client/connect';
 import type { CliContext } from './session';
 
 export interface ServeOptions {
@@ -12,51 +12,72 @@ export interface ServeOptions {
 }
 
 export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> {
-  const { idleExitSeconds, json } = opts;
   const secret = await readSecret(ctx.home);
-  for (const port of candidatePorts(ctx.home, ctx.port)) {
-    const outcome = await connectTo(port, secret, 5000);
-    if (outcome.kind === 'connected') {
-      const b = outcome.hello.broker;
-      outcome.conn.dispose();
-      outcome.ws.close();
+  const ports = candidatePorts(ctx.home, ctx.port);
+  const warned = new Set<string>();
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const scan = await scanPorts(ports, secret, 5000);
+    if (scan.connected) {
+      const b = scan.connected.hello.broker;
+      scan.connected.conn.dispose();
+      scan.connected.ws.close();
       const text = `a PeerMesh broker already runs for ${ctx.home.dir}: pid ${b.pid} on 127.0.0.1:${b.port}`;
-      process.stdout.write((json ? JSON.stringify({ running: true, ...b }) : text) + '\n');
+      process.stdout.write((opts.json ? JSON.stringify({ running: true, ...b }) : text) + '\n');
       return;
     }
-    if (outcome.kind === 'foreign') {
-      ctx.log.warn(`${outcome.why}; trying the next port`);
-      continue;
+    for (const why of scan.foreign.filter((w) => !warned.has(w))) {
+      warned.add(why);
+      ctx.log.warn(`${why}; trying the next port`);
     }
-    let broker: Broker;
+    if (!scan.busy && scan.free !== undefined) {
+      try {
+        return await run(ctx, opts, scan.free);
+      } catch (e) {
+        if (!lostElection(e)) throw e; // else another process won: report it on the next look
+      }
+    }
+    if (Date.now() > deadline) {
+      throw new Error(scan.free === undefined
+        ? `every candidate port for ${ctx.home.dir} is taken by other programs (${ports.join(', ')}); set --port`
+        : `a PeerMesh broker for ${ctx.home.dir} is starting or stopping and did not answer in time; try again`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Hosts the broker on `port` until stopped; rejects if another process wins it. */
+async function run(ctx: CliContext, opts: ServeOptions, port: number): Promise<never> {
+  let stopping = false;
+  const broker = await Broker.start({
+    home: ctx.home,
+    port,
+    logger: ctx.log,
+    idleExitMs: opts.idleExitSeconds ? opts.idleExitSeconds * 1000 : undefined,
+    lockTtlSeconds: opts.lockTtlSeconds,
+    graceMs: opts.graceSeconds === undefined ? undefined : opts.graceSeconds * 1000,
+    onIdle: () => void stop('idle'),
+    // Stopped by itself (its journal could not be written): exit, so a peer takes over.
+    onClosed: () => {
+      if (!stopping) process.exit(1);
+    },
+  });
+  const stop = async (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    ctx.log.info(`stopping (${why})`);
     try {
-      broker = await Broker.start({
-        home: ctx.home,
-        port,
-        logger: ctx.log,
-        idleExitMs: idleExitSeconds ? idleExitSeconds * 1000 : undefined,
-        lockTtlSeconds: opts.lockTtlSeconds,
-        graceMs: opts.graceSeconds === undefined ? undefined : opts.graceSeconds * 1000,
-        onIdle: () => void stop('idle'),
-      });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') return serve(ctx, opts); // lost a race: report the winner
-      throw e;
-    }
-    let stopping = false;
-    const stop = async (why: string) => {
-      if (stopping) return;
-      stopping = true;
-      ctx.log.info(`stopping (${why})`);
       await broker.close();
       process.exit(0);
-    };
-    // Installed before announcing, so a stop right after the announcement is still clean.
-    process.on('SIGINT', () => void stop('SIGINT'));
-    process.on('SIGTERM', () => void stop('SIGTERM'));
-    const info = broker.info;
-    process.stdout.write((json ? JSON.stringify({ running: false, ...info }) : `PeerMesh broker pid ${info.pid} serving 127.0.0.1:${info.port} for ${ctx.home.dir}`) + '\n');
-    return new Promise(() => undefined); // serve until stopped
-  }
-  throw new Error(`every candidate port for ${ctx.home.dir} is taken by other programs (${candidatePorts(ctx.home, ctx.port).join(', ')}); set --port`);
+    } catch (e) {
+      ctx.log.error(`could not stop cleanly: ${(e as Error).message}`);
+      process.exit(1);
+    }
+  };
+  // Installed before announcing, so a stop right after the announcement is still clean.
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  const info = broker.info;
+  process.stdout.write((opts.json ? JSON.stringify({ running: false, ...info }) : `PeerMesh broker pid ${info.pid} serving 127.0.0.1:${info.port} for ${ctx.home.dir}`) + '\n');
+  return new Promise<never>(() => undefined); // serve until stopped
 }

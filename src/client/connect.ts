@@ -3,7 +3,7 @@
  * proved it knows this home's secret, so a foreign program on the port is told apart from a
  * PeerMesh broker, and one mesh never talks to another.
  */
-import type { MessageConnection } from 'vscode-jsonrpc/node';
+import { ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
 import WebSocket from 'ws';
 import { newNonce, proof, proofMatches } from '../broker/home';
 import { BrokerError } from '../protocol/errors';
@@ -42,14 +42,18 @@ export async function connectTo(port: number, secret: string, timeoutMs: number)
   try {
     const raw = await withTimeout(conn.sendRequest('mesh/hello', { protocol: protocolVersion, nonce }), timeoutMs, `port ${port} did not answer the PeerMesh handshake`);
     const hello = requests['mesh/hello'].result.parse(raw);
-    if (!proofMatches(proof(secret, 'broker', nonce), hello.proof)) {
+    if (!proofMatches(proof(secret, 'broker', port, nonce), hello.proof)) {
       throw new Error(`port ${port} is a PeerMesh broker of another mesh home (its secret differs)`);
     }
     return { kind: 'connected', ws, conn, hello };
   } catch (e) {
     conn.dispose();
     ws.terminate();
-    if (BrokerError.is(e)) throw e;
+    // A typed refusal comes only from a PeerMesh broker (say, of another protocol version):
+    // hosting a second broker beside it would be wrong, so stop with its reason.
+    if (e instanceof ResponseError && typeof (e.data as { reason?: unknown } | undefined)?.reason === 'string') {
+      throw BrokerError.fromWire(`the PeerMesh broker on port ${port} refused the handshake: ${e.message}`, e.data);
+    }
     return { kind: 'foreign', why: (e as Error).message };
   }
 }
@@ -68,4 +72,38 @@ export function withTimeout<T>(p: Promise<T>, ms: number, message: string): Prom
       },
     );
   });
+}
+
+/** What one look at every candidate port found. */
+export interface PortScan {
+  /** A verified broker of this home, connected. */
+  connected?: Extract<ConnectOutcome, { kind: 'connected' }> & { port: number };
+  /** The first port nothing listens on, if any. */
+  free?: number;
+  /** A broker is starting or stopping on some port: wait for it, bind nothing. */
+  busy: boolean;
+  /** Why each foreign port was passed over. */
+  foreign: string[];
+}
+
+/**
+ * Tries the candidate ports in order and stops at the first broker of this home. Every port is
+ * looked at before any is called free: this home's broker may sit on a later port (an earlier
+ * one was taken by another program when it started), and binding the free one would make two.
+ */
+export async function scanPorts(ports: readonly number[], secret: string, timeoutMs: number): Promise<PortScan> {
+  const scan: PortScan = { busy: false, foreign: [] };
+  for (const port of ports) {
+    const outcome = await connectTo(port, secret, timeoutMs);
+    if (outcome.kind === 'connected') return { ...scan, connected: { ...outcome, port } };
+    if (outcome.kind === 'foreign') scan.foreign.push(outcome.why);
+    else if (outcome.kind === 'busy') scan.busy = true;
+    else scan.free ??= port;
+  }
+  return scan;
+}
+
+/** Whether `Broker.start` failed because another process won: the port, or the store. */
+export function lostElection(e: unknown): boolean {
+  return (e as NodeJS.ErrnoException).code === 'EADDRINUSE' || BrokerError.is(e, 'unavailable');
 }

@@ -16,7 +16,7 @@ import {
   type RequestResult,
 } from '../protocol/methods';
 import { loadSqlJs } from '../store/sqljs';
-import { connectTo } from './connect';
+import { lostElection, scanPorts } from './connect';
 
 export interface PeerClientOptions {
   home: MeshHome;
@@ -52,10 +52,13 @@ export interface PeerIdentity {
 
 export type ConnectionState = 'connected' | 'reconnecting' | 'closed';
 
-/** Methods that may safely be sent again after a fail-over interrupted them. */
+/**
+ * Methods that may safely be sent again after a fail-over interrupted them. Not release or
+ * delete: repeating one that had succeeded would report `notFound` for a success.
+ */
 const retryable = new Set<RequestMethod>([
   'peers/list', 'peers/whoami', 'peers/update', 'messages/inbox', 'messages/markRead', 'messages/ack',
-  'state/get', 'state/list', 'state/delete', 'locks/acquire', 'locks/release', 'locks/renew',
+  'state/get', 'state/list', 'locks/acquire', 'locks/renew',
   'locks/check', 'locks/list', 'events/read', 'status/get', 'mesh/subscribe',
 ]);
 
@@ -178,28 +181,21 @@ export class PeerClient {
     const ports = candidatePorts(this.opts.home, this.opts.port);
     const foreign: string[] = [];
     for (let round = 0; !this.closed; round++) {
-      for (const port of ports) {
-        const outcome = await connectTo(port, this.secret, 10_000);
-        if (outcome.kind === 'connected') {
-          await this.adopt(outcome.ws, outcome.conn, outcome.hello.nonce, outcome.hello.broker, resume);
-          return;
+      const { connected, free, busy, foreign: passed } = await scanPorts(ports, this.secret, 10_000);
+      if (connected) {
+        await this.adopt(connected.port, connected.ws, connected.conn, connected.hello.nonce, connected.hello.broker, resume);
+        return;
+      }
+      for (const why of passed.filter((w) => !foreign.includes(w))) {
+        foreign.push(why);
+        this.log.warn(`${why}; trying the next port`);
+      }
+      if (!busy && free !== undefined) {
+        if (mayHost) await this.tryHost(free); // on success, the next round connects to it
+        else if (this.opts.startBroker && !this.startedBroker) {
+          this.startedBroker = true;
+          await this.opts.startBroker();
         }
-        if (outcome.kind === 'foreign') {
-          if (!foreign.includes(outcome.why)) {
-            foreign.push(outcome.why);
-            this.log.warn(`${outcome.why}; trying the next port`);
-          }
-          continue;
-        }
-        if (outcome.kind === 'refused') {
-          if (mayHost) {
-            if (await this.tryHost(port)) break; // connect to ourselves on the next pass
-          } else if (this.opts.startBroker && !this.startedBroker) {
-            this.startedBroker = true;
-            await this.opts.startBroker();
-          }
-        }
-        break; // busy, or lost the race to bind, or waiting for a started broker: retry this port
       }
       if (Date.now() > deadline) {
         const detail = foreign.length ? ` (${foreign.join('; ')})` : '';
@@ -210,20 +206,30 @@ export class PeerClient {
   }
 
   private async tryHost(port: number): Promise<boolean> {
+    let broker: Broker;
     try {
-      this.hostedBroker = await Broker.start({ ...this.opts.brokerOptions, home: this.opts.home, port, logger: this.log });
-      return true;
+      broker = await Broker.start({ ...this.opts.brokerOptions, home: this.opts.home, port, logger: this.log });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') return false; // someone else won
+      // Another process won the port, or still holds the store (finishing its shutdown).
+      if (lostElection(e)) {
+        this.log.debug(`not hosting: ${(e as Error).message}`);
+        return false;
+      }
       throw e;
     }
+    if (this.closed) {
+      await broker.close(); // closed while the broker was starting: nobody would own it
+      return false;
+    }
+    this.hostedBroker = broker;
+    return true;
   }
 
-  private async adopt(ws: WebSocket, conn: MessageConnection, brokerNonce: string, broker: BrokerInfo, resume: boolean): Promise<void> {
-    const peerProof = proof(this.secret, 'peer', brokerNonce);
-    this.conn = conn;
-    this.ws = ws;
-    this.broker = broker;
+  private async adopt(port: number, ws: WebSocket, conn: MessageConnection, brokerNonce: string, broker: BrokerInfo, resume: boolean): Promise<void> {
+    const peerProof = proof(this.secret, 'peer', port, brokerNonce);
+    // A connection that drops during the handshake fails it (pending requests are rejected);
+    // only an established one triggers a fail-over.
+    const handshakeClose = conn.onClose(() => conn.dispose());
     conn.onNotification('push/message', (p: unknown) => {
       const parsed = notifications['push/message'].safeParse(p);
       if (parsed.success) for (const l of this.listeners.message) l(parsed.data.message);
@@ -232,7 +238,6 @@ export class PeerClient {
       const parsed = notifications['push/event'].safeParse(p);
       if (parsed.success) for (const l of this.listeners.event) l(parsed.data.event);
     });
-    conn.onClose(() => this.lost(conn));
     try {
       let resumed = false;
       if (resume) {
@@ -254,18 +259,25 @@ export class PeerClient {
       }
       if (this.opts.subscribeEvents) await conn.sendRequest('mesh/subscribe', { events: true });
     } catch (e) {
+      handshakeClose.dispose();
       conn.dispose();
       ws.close();
       if (e instanceof ResponseError) throw BrokerError.fromWire(e.message, e.data);
       throw e;
     }
+    handshakeClose.dispose();
+    this.conn = conn;
+    this.ws = ws;
+    this.broker = broker;
+    conn.onClose(() => this.lost(conn));
     this.setState('connected');
+    if (ws.readyState !== ws.OPEN) this.lost(conn); // closed in the instant between
     this.log.info(`${resume ? 'resumed' : 'joined'} as ${this.peer.name} (${this.peer.id}) on broker pid ${broker.pid} port ${broker.port}`);
   }
 
   /** The broker connection closed: race for the broker after a short random delay, then resume. */
   private lost(conn: MessageConnection): void {
-    if (conn !== this.conn || this.closed) return;
+    if (conn !== this.conn || this.closed || this.state !== 'connected') return;
     conn.dispose();
     this.setState('reconnecting');
     this.log.warn('lost the broker; electing a new one');

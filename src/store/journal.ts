@@ -7,6 +7,7 @@
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { Logger } from '../core/logger';
+import { atomicWrite } from './files';
 import type { Batch } from './sqljs';
 
 interface Waiter { seq: number; resolve: () => void; reject: (e: Error) => void }
@@ -19,6 +20,7 @@ export class Journal {
   /** Highest sequence number known to be on disk. */
   private flushedSeq: number;
   private pending: string[] = [];
+  private pendingBytes = 0;
   private pendingLastSeq = 0;
   /** Lines written since the last snapshot, kept to rewrite the journal after one. */
   private tail: Array<{ seq: number; line: string }> = [];
@@ -29,6 +31,11 @@ export class Journal {
   private bytes: number;
   /** Group flushes done (each is one write + one fdatasync). */
   flushes = 0;
+  /**
+   * Called once if a write fails. From then on nothing is acknowledged: the owner must stop
+   * serving, so another process takes over from what is on disk.
+   */
+  onFailure: ((e: Error) => void) | undefined;
 
   private constructor(
     private readonly file: string,
@@ -73,17 +80,18 @@ export class Journal {
         log.error(`journal: unreadable line at byte ${validBytes}; ignoring it and everything after it (${(e as Error).message})`);
         break;
       }
-      offset = nl + 1;
-      validBytes += Buffer.byteLength(line) + 1;
-      if (parsed.s <= afterSeq) continue; // already in the snapshot
-      if (parsed.s !== lastSeq + 1) {
+      if (parsed.s > afterSeq && parsed.s !== lastSeq + 1) {
+        // Cut here: lines written after a gap would be skipped by every later replay too.
         log.error(`journal: sequence jumps from ${lastSeq} to ${parsed.s}; stopping replay there`);
         break;
       }
+      offset = nl + 1;
+      validBytes += Buffer.byteLength(line) + 1;
+      if (parsed.s <= afterSeq) continue; // already in the snapshot
       entries.push({ seq: parsed.s, batch: parsed.b });
       lastSeq = parsed.s;
     }
-    const fh = await fs.open(file, 'a+');
+    const fh = await fs.open(file, 'a+', 0o600);
     // Cut a torn tail so new lines start on a line boundary.
     if (validBytes < Buffer.byteLength(text)) {
       await fh.truncate(validBytes);
@@ -99,6 +107,7 @@ export class Journal {
     const seq = ++this.seq;
     const line = JSON.stringify({ s: seq, b: batch }) + '\n';
     this.pending.push(line);
+    this.pendingBytes += Buffer.byteLength(line);
     this.pendingLastSeq = seq;
     this.tail.push({ seq, line });
     if (!this.flushScheduled) {
@@ -114,7 +123,7 @@ export class Journal {
   }
 
   sizeBytes(): number {
-    return this.bytes + this.pending.reduce((n, l) => n + Buffer.byteLength(l), 0);
+    return this.bytes + this.pendingBytes;
   }
 
   /** Entries appended since the last {@link rotate}. */
@@ -140,14 +149,9 @@ export class Journal {
       // Pending lines are not written yet; they will be appended to the new file.
       const pendingFrom = this.pending.length ? this.pendingLastSeq - this.pending.length + 1 : Infinity;
       const keep = this.tail.filter((t) => t.seq < pendingFrom).map((t) => t.line).join('');
-      const tmp = `${this.file}.tmp`;
-      await fs.writeFile(tmp, keep);
-      const tfh = await fs.open(tmp, 'r+');
-      await tfh.datasync();
-      await tfh.close();
-      await fs.rename(tmp, this.file);
+      await atomicWrite(this.file, keep);
       await this.fh.close();
-      this.fh = await fs.open(this.file, 'a+');
+      this.fh = await fs.open(this.file, 'a+', 0o600);
       this.bytes = Buffer.byteLength(keep);
     });
   }
@@ -175,6 +179,7 @@ export class Journal {
     const data = this.pending.join('');
     const upTo = this.pendingLastSeq;
     this.pending = [];
+    this.pendingBytes = 0;
     try {
       await this.fh.write(data);
       await this.fh.datasync();
@@ -183,6 +188,7 @@ export class Journal {
       this.failed = new Error(`journal write failed: ${(e as Error).message}`);
       this.log.error(this.failed);
       for (const w of this.waiters.splice(0)) w.reject(this.failed);
+      this.onFailure?.(this.failed);
       return;
     }
     this.bytes += Buffer.byteLength(data);

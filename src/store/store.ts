@@ -10,7 +10,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { nullLogger, type Logger } from '../core/logger';
+import { atomicWrite } from './files';
 import { Journal } from './journal';
+import { StoreLock } from './lock';
 import { migrate } from './schema';
 import { SqlJsDb } from './sqljs';
 
@@ -26,6 +28,11 @@ export interface StoreOptions {
    * of snapshots stays proportional to the writes that pay for them, however large the db.
    */
   snapshotJournalRatio?: number;
+  /**
+   * Called once if the journal cannot be written: nothing will be acknowledged any more, so
+   * the owner should stop serving and let another process take over from the disk.
+   */
+  onFailure?: (e: Error) => void;
 }
 
 const snapshotName = 'mesh.db';
@@ -42,9 +49,10 @@ export class DurableStore {
     readonly db: SqlJsDb,
     private readonly journal: Journal,
     private readonly dir: string,
-    private readonly opts: Required<Omit<StoreOptions, 'logger' | 'dir'>>,
+    private readonly opts: Required<Omit<StoreOptions, 'logger' | 'dir' | 'onFailure'>>,
     private readonly log: Logger,
     snapshotBytes: number,
+    private readonly lock: StoreLock,
   ) {
     this.lastSnapshotBytes = snapshotBytes;
     db.onCommit = (batch) => {
@@ -55,7 +63,7 @@ export class DurableStore {
       // A quiet small journal is folded in on a timer; a large database only when the journal
       // is worth the stall (export() blocks for a time proportional to the database).
       const entries = this.journal.entriesSinceSnapshot();
-      if (entries > 0 && (this.lastSnapshotBytes < 4 * 1024 * 1024 || entries >= 1000)) void this.snapshot();
+      if (entries > 0 && (this.lastSnapshotBytes < 4 * 1024 * 1024 || entries >= 1000)) this.snapshotInBackground();
     }, this.opts.snapshotEveryMs);
     this.snapshotTimer.unref();
   }
@@ -68,6 +76,16 @@ export class DurableStore {
       snapshotJournalRatio: options.snapshotJournalRatio ?? 0.5,
     };
     await fs.mkdir(options.dir, { recursive: true, mode: 0o700 });
+    const lock = await StoreLock.acquire(options.dir);
+    try {
+      return await DurableStore.load(options, opts, log, lock);
+    } catch (e) {
+      await lock.release();
+      throw e;
+    }
+  }
+
+  private static async load(options: StoreOptions, opts: Required<Omit<StoreOptions, 'logger' | 'dir' | 'onFailure'>>, log: Logger, lock: StoreLock): Promise<DurableStore> {
     const snapshotFile = path.join(options.dir, snapshotName);
     let bytes: Uint8Array | undefined;
     try {
@@ -83,13 +101,14 @@ export class DurableStore {
     const { journal, entries } = await Journal.open(path.join(options.dir, journalName), snapshotSeq, log);
     for (const entry of entries) db.apply(entry.batch);
     const migrated = fresh ? 0 : migrate(db);
-    const store = new DurableStore(db, journal, options.dir, opts, log, bytes?.length ?? 0);
+    const store = new DurableStore(db, journal, options.dir, opts, log, bytes?.length ?? 0, lock);
+    journal.onFailure = options.onFailure;
     log.info(`store: opened ${snapshotFile} (${bytes?.length ?? 0} bytes, ${entries.length} journal entries replayed, ${migrated} migrations) in ${Date.now() - started} ms`);
     // A new file, or a new schema, gets a snapshot at once so the journal always applies
     // on top of mesh.db exactly as it was when the journal lines were written. A replayed
     // journal is still valid as it is: fold it in the background, not on the fail-over path.
     if (fresh || migrated > 0) await store.snapshot();
-    else if (entries.length > 0) setImmediate(() => void store.snapshot());
+    else if (entries.length > 0) setImmediate(() => store.snapshotInBackground());
     return store;
   }
 
@@ -125,6 +144,12 @@ export class DurableStore {
     await this.writeSnapshot();
     await this.journal.close();
     this.db.close();
+    await this.lock.release();
+  }
+
+  /** A snapshot nobody waits for: a failure is logged (the journal still holds everything). */
+  private snapshotInBackground(): void {
+    this.snapshot().catch((e: Error) => this.log.error(`store: background snapshot failed: ${e.message}`));
   }
 
   private maybeSnapshot(): void {
@@ -134,7 +159,7 @@ export class DurableStore {
     const big = journalBytes > Math.max(1024 * 1024, this.lastSnapshotBytes * this.opts.snapshotJournalRatio);
     if (writes >= this.opts.snapshotEveryWrites || big) {
       // After the current turn, so the request that triggered it is not delayed by it.
-      setImmediate(() => void this.snapshot());
+      setImmediate(() => this.snapshotInBackground());
     }
   }
 
@@ -144,31 +169,10 @@ export class DurableStore {
     // Recorded outside the journal: it describes the snapshot itself.
     this.db.exec(`INSERT OR REPLACE INTO meta(key, value) VALUES ('journal_seq', '${seq}')`);
     const bytes = this.db.export();
-    const file = path.join(this.dir, snapshotName);
-    const tmp = `${file}.tmp`;
-    const fh = await fs.open(tmp, 'w', 0o600);
-    try {
-      await fh.write(bytes);
-      await fh.datasync();
-    } finally {
-      await fh.close();
-    }
-    await fs.rename(tmp, file);
-    await syncDir(this.dir);
+    await atomicWrite(path.join(this.dir, snapshotName), bytes);
     this.lastSnapshotBytes = bytes.length;
     this.snapshots++;
     await this.journal.rotate(seq);
     this.log.debug(`store: snapshot of ${bytes.length} bytes at journal seq ${seq} in ${Date.now() - started} ms`);
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const fh = await fs.open(dir, 'r');
-  try {
-    await fh.sync();
-  } catch {
-    // Some file systems refuse fsync on directories; the rename is still atomic.
-  } finally {
-    await fh.close();
   }
 }

@@ -49,6 +49,31 @@ describe('election: one broker per mesh home', function () {
     }
   });
 
+  it('once the foreign program leaves the first port, a new candidate still finds the broker on the second', async () => {
+    const t = tempHome();
+    const [first] = candidatePorts(t.home);
+    const foreign = http.createServer((_q, s) => s.end('not peermesh'));
+    await new Promise<void>((r) => foreign.listen(first, '127.0.0.1', r));
+    const a = spawnCli(['serve', '--json'], t.env);
+    let b: ReturnType<typeof spawnCli> | undefined;
+    try {
+      const infoA = await a.waitFor((o) => 'running' in o);
+      assert.notEqual(infoA.port, first);
+      await new Promise<void>((r) => foreign.close(() => r()));
+      b = spawnCli(['serve', '--json'], t.env);
+      const infoB = await b.waitFor((o) => 'running' in o);
+      assert.equal(infoB.running, true, 'no second broker on the freed first port');
+      assert.equal(infoB.pid, a.pid);
+      assert.equal(await b.exited, 0);
+    } finally {
+      a.kill('SIGTERM');
+      b?.kill('SIGTERM');
+      await Promise.all([a.exited, b?.exited]);
+      foreign.close();
+      t.cleanup();
+    }
+  });
+
   it('a foreign program on the derived port is reported and the next candidate port is used', async () => {
     const t = tempHome();
     const [first] = candidatePorts(t.home);

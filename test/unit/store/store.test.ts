@@ -8,6 +8,8 @@ import { DurableStore } from '../../../src/store/store';
 async function crashCopy(dir: string): Promise<string> {
   const copy = await fs.mkdtemp(path.join(os.tmpdir(), 'pm-crash-'));
   for (const f of await fs.readdir(dir)) {
+    // A crashed writer's LOCK names a dead pid and is taken over; this writer still lives.
+    if (f === 'LOCK') continue;
     // A background snapshot may rename its temp file away while we copy: skip what vanished.
     await fs.copyFile(path.join(dir, f), path.join(copy, f)).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== 'ENOENT') throw e;
@@ -97,16 +99,16 @@ describe('store: journal + snapshots', () => {
     assert.deepEqual(eventNumbers(reopened), Array.from({ length: 12 }, (_, i) => i + 1));
   });
 
-  it('snapshots after N writes and trims the journal', async () => {
+  it('snapshots after N writes by itself and trims the journal', async () => {
     const store = await openStore(dir, { snapshotEveryWrites: 20 });
     const snapsBefore = store.stats().snapshots;
     for (let i = 1; i <= 25; i++) {
       addEvent(store, i);
       await store.durable();
     }
-    await new Promise((r) => setTimeout(r, 50));
-    await store.snapshot();
-    assert.ok(store.stats().snapshots > snapsBefore);
+    for (let i = 0; i < 100 && store.stats().snapshots === snapsBefore; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(store.stats().snapshots > snapsBefore, 'no snapshot after 25 writes with snapshotEveryWrites 20');
+    await new Promise((r) => setTimeout(r, 50)); // let the journal trim finish
     const journalLines = (await fs.readFile(path.join(dir, 'journal.jsonl'), 'utf8')).split('\n').filter(Boolean);
     assert.ok(journalLines.length < 25, `journal still holds ${journalLines.length} lines`);
     const reopened = await openStore(await crashCopy(dir));
@@ -124,6 +126,35 @@ describe('store: journal + snapshots', () => {
     assert.deepEqual(eventNumbers(store), [1]);
     const reopened = await openStore(await crashCopy(dir));
     assert.deepEqual(eventNumbers(reopened), [1]);
+  });
+
+  it('refuses a second writer while the first lives, and takes over a dead one\'s lock', async () => {
+    const store = await openStore(dir);
+    await assert.rejects(DurableStore.open({ dir }), /in use by process|already open in this process/);
+    addEvent(store, 1);
+    await store.close();
+    // what a kill -9 leaves: a LOCK naming a process that no longer exists
+    await fs.writeFile(path.join(dir, 'LOCK'), '2147483646\n');
+    const next = await openStore(dir);
+    assert.deepEqual(eventNumbers(next), [1]);
+  });
+
+  it('a sequence gap ends the journal there, and later writes survive the next restart', async () => {
+    const store = await openStore(dir);
+    addEvent(store, 1);
+    await store.durable();
+    const copy = await crashCopy(dir);
+    const journal = path.join(copy, 'journal.jsonl');
+    const lines = (await fs.readFile(journal, 'utf8')).split('\n').filter(Boolean);
+    const last = JSON.parse(lines[lines.length - 1]) as { s: number; b: unknown };
+    // a line from a lost flush: its sequence number skips one
+    await fs.appendFile(journal, JSON.stringify({ s: last.s + 2, b: last.b }) + '\n');
+    const reopened = await openStore(copy);
+    assert.deepEqual(eventNumbers(reopened), [1]);
+    addEvent(reopened, 2);
+    await reopened.durable();
+    const again = await openStore(await crashCopy(copy));
+    assert.deepEqual(eventNumbers(again), [1, 2], 'the write after the gap was not skipped');
   });
 
   it('writes the snapshot with mode 0600 and closes cleanly', async () => {
