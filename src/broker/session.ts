@@ -44,9 +44,11 @@ export class Session {
   private readonly registerTimer: NodeJS.Timeout;
 
   constructor(private readonly ws: WebSocket, private readonly host: SessionHost) {
-    this.conn = wsConnection(ws, (why) => {
-      this.badFrames++;
-      host.log.debug(`rejected a frame from ${this.peerId ?? 'an unregistered session'}: ${why}`);
+    this.conn = wsConnection(ws, {
+      onBadFrame: (why) => {
+        this.badFrames++;
+        host.log.debug(`rejected a frame from ${this.peerId ?? 'an unregistered session'}: ${why}`);
+      },
     });
     this.conn.onRequest((method, params, token) => {
       const abort = new AbortController();

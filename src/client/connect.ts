@@ -10,6 +10,9 @@ import { BrokerError } from '../protocol/errors';
 import { protocolVersion, requests, type RequestResult } from '../protocol/methods';
 import { wsConnection } from '../protocol/transport';
 
+/** Largest answer a peer accepts from the broker. */
+const answerBytes = 64 * 1024 * 1024;
+
 export type ConnectOutcome =
   | { kind: 'connected'; ws: WebSocket; conn: MessageConnection; hello: RequestResult<'mesh/hello'> }
   /** Nothing listens on the port: it is free to bind. */
@@ -20,7 +23,7 @@ export type ConnectOutcome =
   | { kind: 'foreign'; why: string };
 
 export async function connectTo(port: number, secret: string, timeoutMs: number): Promise<ConnectOutcome> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { handshakeTimeout: timeoutMs, maxPayload: 64 * 1024 * 1024 });
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { handshakeTimeout: timeoutMs, maxPayload: answerBytes });
   const opened = await new Promise<ConnectOutcome | undefined>((resolve) => {
     ws.once('open', () => resolve(undefined));
     ws.once('unexpected-response', (_req, res) => {
@@ -36,7 +39,7 @@ export async function connectTo(port: number, secret: string, timeoutMs: number)
   });
   if (opened) return opened;
 
-  const conn = wsConnection(ws);
+  const conn = wsConnection(ws, { maxFrameBytes: answerBytes });
   conn.listen();
   const nonce = newNonce();
   try {

@@ -64,6 +64,9 @@ const retryable = new Set<RequestMethod>([
 
 type Listener<T> = (value: T) => void;
 
+/** How long an answer may take beyond any wait the request asked for. */
+const answerWithinMs = 30_000;
+
 export class PeerClient {
   peer!: Peer;
   broker!: BrokerInfo;
@@ -139,8 +142,17 @@ export class PeerClient {
       const onAbort = () => cancel.cancel();
       signal?.addEventListener('abort', onAbort, { once: true });
       if (signal?.aborted) cancel.cancel();
+      // An answer that never comes must not hang the caller: allow any wait it asked for, plus slack.
+      const waitMs = (params as { waitMs?: number }).waitMs ?? 0;
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          cancel.cancel();
+          reject(new BrokerError('unavailable', `${method}: the broker did not answer within ${Math.round((waitMs + answerWithinMs) / 1000)} s`));
+        }, waitMs + answerWithinMs);
+      });
       try {
-        const raw = await conn.sendRequest(method, params, cancel.token);
+        const raw = await Promise.race([conn.sendRequest(method, params, cancel.token), timedOut]);
         return requests[method].result.parse(raw) as RequestResult<M>;
       } catch (e) {
         if (e instanceof ResponseError && e.data && typeof e.data === 'object' && 'reason' in e.data) {
@@ -151,6 +163,7 @@ export class PeerClient {
         if (lost) throw new BrokerError('unavailable', `${method}: the broker went away during the request; it may or may not have been applied`);
         throw e instanceof ResponseError ? new BrokerError('invalidInput', e.message) : e;
       } finally {
+        clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         cancel.dispose();
       }

@@ -14,7 +14,11 @@ import { limits } from './limits';
 export const frameErrors = { parse: -32700, invalidRequest: -32600 } as const;
 
 class WsReader extends AbstractMessageReader {
-  constructor(private readonly ws: WebSocket, private readonly onBadFrame: (id: number | string | null, code: number, message: string) => void) {
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly maxFrameBytes: number,
+    private readonly onBadFrame: (id: number | string | null, code: number, message: string) => void,
+  ) {
     super();
     ws.on('close', () => this.fireClose());
     ws.on('error', (e) => this.fireError(e));
@@ -23,8 +27,8 @@ class WsReader extends AbstractMessageReader {
   listen(callback: DataCallback): Disposable {
     const onMessage = (data: WebSocket.RawData, isBinary: boolean) => {
       const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer | ArrayBuffer).byteLength;
-      if (size > limits.frameBytes) {
-        this.onBadFrame(null, frameErrors.invalidRequest, `frame of ${size} bytes is larger than the ${limits.frameBytes}-byte limit`);
+      if (size > this.maxFrameBytes) {
+        this.onBadFrame(null, frameErrors.invalidRequest, `frame of ${size} bytes is larger than the ${this.maxFrameBytes}-byte limit`);
         return;
       }
       if (isBinary) {
@@ -87,9 +91,14 @@ function envelopeProblem(msg: unknown): string | undefined {
   return 'frame is neither a request, a notification nor a response';
 }
 
-/** A vscode-jsonrpc connection over `ws`; bad frames are answered with a JSON-RPC error. */
-export function wsConnection(ws: WebSocket, onBadFrame?: (message: string) => void): MessageConnection {
-  const reader = new WsReader(ws, (id, code, message) => {
+/**
+ * A vscode-jsonrpc connection over `ws`; bad frames are answered with a JSON-RPC error. The
+ * broker reads with the request limit; a peer reads answers, which may be larger (a page of
+ * big state values), up to what its socket accepts.
+ */
+export function wsConnection(ws: WebSocket, opts: { maxFrameBytes?: number; onBadFrame?: (message: string) => void } = {}): MessageConnection {
+  const onBadFrame = opts.onBadFrame;
+  const reader = new WsReader(ws, opts.maxFrameBytes ?? limits.frameBytes, (id, code, message) => {
     onBadFrame?.(message);
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ jsonrpc: '2.0', id, error: { code, message, data: { reason: 'badFrame' } } }));
   });

@@ -4,6 +4,7 @@
  * `contributes.configuration`. Free of `vscode` imports so it is testable in plain Node.
  */
 import type { Scope } from '../protocol/entities';
+import { limits } from '../protocol/limits';
 
 /** Section of every setting: `peermesh.<key>`. */
 export const configSection = 'peermesh';
@@ -32,7 +33,8 @@ export const settingSpecs = {
   port: { key: 'port', default: 0, parse: integer(0, 65535) },
   /** Mesh home; '' = `PEERMESH_HOME`, else `~/.peermesh`. */
   home: { key: 'home', default: '', parse: text },
-  lockTtlSeconds: { key: 'lockTtlSeconds', default: 600, parse: integer(1, 7 * 24 * 3600) },
+  // The broker refuses longer TTLs (limits.ttlSeconds), so a longer default would break every lock.
+  lockTtlSeconds: { key: 'lockTtlSeconds', default: 600, parse: integer(1, limits.ttlSeconds) },
   lockGraceSeconds: { key: 'lockGraceSeconds', default: 15, parse: integer(0, 24 * 3600) },
   messagesRetentionHours: { key: 'retention.messagesHours', default: 24, parse: positive },
   eventsRetentionHours: { key: 'retention.eventsHours', default: 48, parse: positive },

@@ -67,6 +67,25 @@ describe('hostile input: malformed, oversized and unauthenticated frames', funct
     }
   });
 
+  it('an answer larger than the 1 MiB request limit still reaches the peer', async () => {
+    const t = tempHome();
+    const broker = spawnCli(['serve', '--json'], t.env);
+    await broker.waitFor((o) => o.running === false);
+    const peer = await observer(t.home, 'reader');
+    try {
+      const big = 'v'.repeat(250_000);
+      for (let i = 0; i < 6; i++) await peer.request('state/set', { namespace: 'big', key: `k${i}`, value: big });
+      const { entries } = await peer.request('state/list', { namespace: 'big' });
+      assert.equal(entries.length, 6, 'about 1.5 MB in one answer');
+      assert.ok(entries.every((e) => e.value === big));
+    } finally {
+      await peer.close();
+      broker.kill('SIGTERM');
+      await broker.exited;
+      t.cleanup();
+    }
+  });
+
   it('refuses WebSocket upgrades from web pages (Origin) and foreign Host names', async () => {
     const t = tempHome();
     const broker = spawnCli(['serve', '--json'], t.env);

@@ -1,3 +1,4 @@
+import { limits } from '../../src/protocol/limits';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -111,6 +112,23 @@ describe('manifest ↔ settings', () => {
       assert.equal(declared.type, typeof spec.default, `${spec.key} type`);
       assert.equal(spec.parse(spec.default), spec.default, `${spec.key}: the default is a valid value`);
     }
+  });
+
+  it('bounds numbers as the code does: the manifest\'s limits are the parser\'s, and a lock TTL fits the broker', () => {
+    for (const spec of Object.values(settingSpecs)) {
+      const declared = properties[`${configSection}.${spec.key}`] as { minimum?: number; maximum?: number };
+      const parse = spec.parse as (v: unknown) => unknown;
+      if (declared.minimum !== undefined) {
+        assert.equal(parse(declared.minimum), declared.minimum, `${spec.key}: minimum accepted`);
+        assert.equal(parse(declared.minimum - 1), undefined, `${spec.key}: below minimum refused`);
+      }
+      if (declared.maximum !== undefined) {
+        assert.equal(parse(declared.maximum), declared.maximum, `${spec.key}: maximum accepted`);
+        assert.equal(parse(declared.maximum + 1), undefined, `${spec.key}: above maximum refused`);
+      }
+    }
+    const ttl = properties[`${configSection}.lockTtlSeconds`] as { maximum?: number };
+    assert.equal(ttl.maximum, limits.ttlSeconds, 'the broker refuses longer lock TTLs');
   });
 
   it('offers the scopes the code accepts', () => {
