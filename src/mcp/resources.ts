@@ -30,9 +30,10 @@ export function registerResources(server: McpServer, ctx: ToolContext): { dispos
     mimeType: 'application/json',
   }, async (uri) => {
     const client = await session.client();
+    const counted = session.unreadIds();
     const { messages, unread } = await client.request('messages/inbox', { unreadOnly: true, limit: 50 });
     session.rememberMessages(messages);
-    if (messages.length === unread) session.syncUnread(messages);
+    if (messages.length === unread) session.syncUnread(messages, counted);
     const now = Date.now();
     return json(uri, { unread, messages: messages.map((m) => messageView(m, now)) });
   });

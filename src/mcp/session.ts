@@ -2,7 +2,7 @@
  * What one MCP session keeps track of between tool calls: the peer client (connected lazily),
  * the unread messages behind the "pending" note, peer names for rendering, and the event
  * cursor. Broker pushes (`push/message`, `push/event`) drive it; after a fail-over it catches
- * up from the event log, so nothing that happened during the switch is missed.
+ * up from the event log since the last event it saw before the loss.
  */
 import type { Logger } from '../core/logger';
 import type { ConnectionState } from '../client/peer';
@@ -145,9 +145,18 @@ export class MeshSession {
     }
   }
 
-  /** The broker's full list of unread messages replaces what this session counted. */
-  syncUnread(messages: readonly Message[]): void {
-    this.unread.clear();
+  /** The unread ids counted now: take this before asking the broker, for {@link syncUnread}. */
+  unreadIds(): ReadonlySet<number> {
+    return new Set(this.unread.keys());
+  }
+
+  /**
+   * The broker's full list of unread messages replaces what this session counted when it asked
+   * (`countedBefore`); a message pushed while the answer was on its way is kept.
+   */
+  syncUnread(messages: readonly Message[], countedBefore: ReadonlySet<number>): void {
+    const listed = new Set(messages.map((m) => m.id));
+    for (const id of countedBefore) if (!listed.has(id)) this.unread.delete(id);
     for (const m of messages) if (m.state === 'queued' || m.state === 'delivered') this.unread.set(m.id, m.kind);
   }
 
@@ -172,11 +181,15 @@ export class MeshSession {
     c.onMessage((m) => this.onMessage(m));
     c.onEvent((e) => this.onEvent(e));
     let lost = false;
+    let lostAfter = 0;
     c.onStateChange((s) => {
-      if (s === 'reconnecting') lost = true;
+      if (s === 'reconnecting' && !lost) {
+        lost = true;
+        lostAfter = this.lastSeq;
+      }
       if (s === 'connected' && lost) {
         lost = false;
-        void this.catchUp(c);
+        void this.catchUp(c, lostAfter);
       }
     });
     try {
@@ -188,13 +201,19 @@ export class MeshSession {
     }
   }
 
-  /** After a reconnect or fail-over: replay the events this session missed. */
-  private async catchUp(c: MeshClient): Promise<void> {
+  /**
+   * After a reconnect or fail-over: replay the events since the last one seen before the loss.
+   * Pushes from the new broker may already have moved `lastSeq` past events this read returns,
+   * so each is applied regardless (applying is idempotent).
+   */
+  private async catchUp(c: MeshClient, since: number): Promise<void> {
     try {
       for (let page = 0; page < 10; page++) {
-        const { events, cursor } = await c.request('events/read', { since: this.lastSeq, limit: 500 });
-        for (const e of events) this.onEvent(e);
-        if (events.length < 500 || cursor <= this.lastSeq) break;
+        const { events, cursor } = await c.request('events/read', { since, limit: 500 });
+        for (const e of events) this.apply(e);
+        this.lastSeq = Math.max(this.lastSeq, cursor);
+        if (events.length < 500 || cursor <= since) break;
+        since = cursor;
       }
     } catch (e) {
       this.log.warn(`could not catch up on mesh events after reconnecting: ${(e as Error).message}`);
@@ -221,6 +240,11 @@ export class MeshSession {
   private onEvent(e: MeshEvent): void {
     if (e.seq <= this.lastSeq) return;
     this.lastSeq = e.seq;
+    this.apply(e);
+  }
+
+  /** What an event means for this session; safe to apply twice. */
+  private apply(e: MeshEvent): void {
     const name = e.data.name;
     if (e.peer && typeof name === 'string') this.names.set(e.peer, name);
     if (peerEvents.has(e.type)) this.changed('peers');

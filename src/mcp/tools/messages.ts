@@ -110,15 +110,20 @@ async function read(
 ) {
   const limit = args.limit ?? 20;
   const watch = !args.all && args.waitSeconds ? ctx.session.watchForMessage(args.waitSeconds * 1000) : undefined;
+  let counted = ctx.session.unreadIds();
   let r = await client.request('messages/inbox', { unreadOnly: !args.all, limit });
-  if (watch && r.messages.length === 0 && (await watch.arrived)) r = await client.request('messages/inbox', { unreadOnly: true, limit });
+  if (watch && r.messages.length === 0 && (await watch.arrived)) {
+    counted = ctx.session.unreadIds();
+    r = await client.request('messages/inbox', { unreadOnly: true, limit });
+  }
   watch?.cancel();
   ctx.session.rememberMessages(r.messages);
   const fresh = r.messages.filter((m) => m.state === 'queued' || m.state === 'delivered').map((m) => m.id);
   if (fresh.length > 0) await client.request('messages/markRead', { ids: fresh });
   ctx.session.markHandled(fresh);
   const remaining = Math.max(0, r.unread - fresh.length);
-  if (remaining === 0) ctx.session.syncUnread([]);
+  // Everything unread when we asked was on this page: forget what we counted then, and only that.
+  if (remaining === 0) ctx.session.syncUnread([], counted);
   const now = Date.now();
   const views = await Promise.all(r.messages.map(async (m): Promise<z.infer<typeof InboxMessage>> => {
     const v = messageView(m, now, args.all);

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import type { ConnectionState } from '../../../src/client/peer';
+import { nullLogger } from '../../../src/core/logger';
+import { MeshSession, type MeshClient } from '../../../src/mcp/session';
+import type { MeshEvent, Message, Peer } from '../../../src/protocol/entities';
+
+const me = { id: 'p-me', name: 'me' } as Peer;
+
+/** A client whose answers and pushes the test scripts by hand. */
+class ScriptedClient implements MeshClient {
+  readonly peer = me;
+  connectionState: ConnectionState = 'connected';
+  events: MeshEvent[] = [];
+  /** Runs while a request is "on the wire", before its answer is returned. */
+  duringNextRequest: (() => void) | undefined;
+  private readonly on = { message: new Set<(m: Message) => void>(), event: new Set<(e: MeshEvent) => void>(), state: new Set<(s: ConnectionState) => void>() };
+
+  async request(method: string, params: Record<string, unknown>): Promise<never> {
+    const during = this.duringNextRequest;
+    this.duringNextRequest = undefined;
+    during?.();
+    const answer = (() => {
+      switch (method) {
+        case 'status/get': return { lastEventSeq: 10 };
+        case 'peers/list': return { peers: [] };
+        case 'events/read': {
+          const events = this.events.filter((e) => e.seq > (params.since as number));
+          return { events, cursor: events.length ? events[events.length - 1].seq : (params.since as number) };
+        }
+        case 'messages/inbox': return { messages: [], unread: 0 };
+        default: throw new Error(`unexpected ${method}`);
+      }
+    })();
+    return answer as never;
+  }
+
+  onMessage(l: (m: Message) => void) { this.on.message.add(l); return () => this.on.message.delete(l); }
+  onEvent(l: (e: MeshEvent) => void) { this.on.event.add(l); return () => this.on.event.delete(l); }
+  onStateChange(l: (s: ConnectionState) => void) { this.on.state.add(l); return () => this.on.state.delete(l); }
+  push(e: MeshEvent) { for (const l of this.on.event) l(e); }
+  pushMessage(m: Message) { for (const l of this.on.message) l(m); }
+  state(s: ConnectionState) { for (const l of this.on.state) l(s); }
+}
+
+const sent = (seq: number, id: number): MeshEvent => ({ seq, type: 'message_sent', peer: 'p-other', at: 0, data: { id, to: me.id, kind: 'text' } });
+const joined = (seq: number): MeshEvent => ({ seq, type: 'peer_joined', peer: 'p-x', at: 0, data: { name: 'x' } });
+const message = (id: number): Message => ({
+  id, from: 'p-other', fromName: 'other', to: me.id, kind: 'text', body: 'hi', threadId: id, replyTo: null,
+  broadcast: false, state: 'queued', createdAt: 0, deliveredAt: null, readAt: null, ackedAt: null,
+});
+const settle = () => new Promise((r) => setImmediate(r));
+
+describe('mcp/session', () => {
+  it('after a fail-over, catches up from the last event seen before the loss, even when pushes ran ahead', async () => {
+    const client = new ScriptedClient();
+    const session = new MeshSession(client, async () => ({ roots: [] }), nullLogger);
+    await session.client();
+    client.state('reconnecting');
+    // While away: a message to us (seq 11), then peers resuming on the new broker (12, 13).
+    client.events = [sent(11, 7), joined(12), joined(13)];
+    // The new broker's push of seq 13 arrives before the catch-up answer.
+    client.push(joined(13));
+    client.state('connected');
+    await settle();
+    assert.match(session.pendingNote(), /1 unread message/);
+  });
+
+  it('reading the inbox keeps a message pushed while the answer was on its way', async () => {
+    const client = new ScriptedClient();
+    const session = new MeshSession(client, async () => ({ roots: [] }), nullLogger);
+    await session.client();
+    client.pushMessage(message(1));
+    const counted = session.unreadIds();
+    client.duringNextRequest = () => client.pushMessage(message(2));
+    const { messages } = await (client.request as (m: string, p: object) => Promise<{ messages: Message[] }>)('messages/inbox', {});
+    session.syncUnread(messages, counted);
+    assert.equal(session.unreadCount, 1, 'message 1 was read elsewhere; message 2 is new');
+    assert.match(session.pendingNote(), /1 unread message/);
+  });
+});
