@@ -108,6 +108,7 @@ export class MeshCore implements Mesh {
       events: this.events.prune(now - eventsMs),
       messages: this.messages.prune(now - messagesMs),
       peers: this.peers.prune(now - eventsMs),
+      tombstones: this.state.prune(now - eventsMs),
     }));
     if (Object.values(done).some((n) => n > 0)) this.ctx.log.debug(`sweep: ${JSON.stringify(done)}`);
   }

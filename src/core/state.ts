@@ -1,7 +1,10 @@
 /**
  * Shared state: namespace + key → JSON value, versioned for compare-and-set, with optional
  * TTL. An expired entry is invisible at once (every read filters on `expires_at`) and is
- * deleted by the sweep, which emits `state_deleted` with `expired: true`.
+ * turned into a tombstone by the sweep, which emits `state_deleted` with `expired: true`.
+ * Deleted and expired entries stay as tombstones for the event retention period, so a key's
+ * version never goes back: a recreated entry continues from the old version, and a
+ * compare-and-set holding the old entry's version fails instead of overwriting the new one.
  */
 import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
@@ -11,10 +14,10 @@ import type { MeshContext } from './context';
 
 interface StateRow {
   namespace: string; key: string; value: string; version: number; author: string;
-  updated_at: number; expires_at: number | null;
+  updated_at: number; expires_at: number | null; deleted_at: number | null;
 }
 
-const live = '(expires_at IS NULL OR expires_at > ?)';
+const live = '(deleted_at IS NULL AND (expires_at IS NULL OR expires_at > ?))';
 
 export class State implements StateService {
   constructor(private readonly ctx: MeshContext) {}
@@ -40,13 +43,13 @@ export class State implements StateService {
     return this.ctx.tx(() => {
       const current = this.liveRow(namespace, key, now);
       checkVersion(namespace, key, current?.version ?? 0, ifVersion);
-      const version = (current?.version ?? 0) + 1;
+      const version = (this.anyRow(namespace, key)?.version ?? 0) + 1;
       // Each write sets the TTL afresh: a write without one makes the entry permanent.
       const expiresAt = ttlSeconds === undefined ? null : now + Math.round(ttlSeconds * 1000);
       this.ctx.db.run(
         `INSERT INTO state (namespace, key, value, version, author, updated_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, version = excluded.version,
-           author = excluded.author, updated_at = excluded.updated_at, expires_at = excluded.expires_at`,
+           author = excluded.author, updated_at = excluded.updated_at, expires_at = excluded.expires_at, deleted_at = NULL`,
         [namespace, key, json, version, author, now, expiresAt],
       );
       this.ctx.emit('state_changed', author, { namespace, key, version });
@@ -60,9 +63,8 @@ export class State implements StateService {
     return this.ctx.tx(() => {
       const current = this.liveRow(namespace, key, now);
       if (ifVersion !== undefined) checkVersion(namespace, key, current?.version ?? 0, ifVersion);
-      // An expired row is already invisible; clear it away quietly along with the live one.
-      this.ctx.db.run('DELETE FROM state WHERE namespace = ? AND key = ?', [namespace, key]);
       if (!current) return false;
+      this.bury(namespace, key, now);
       this.ctx.emit('state_deleted', author, { namespace, key, version: current.version });
       return true;
     });
@@ -86,17 +88,35 @@ export class State implements StateService {
   /** Deletes expired entries with a `state_deleted` event each; inside a transaction. */
   sweepExpired(now: number): number {
     const rows = this.ctx.db.all<StateRow>(
-      'SELECT * FROM state WHERE expires_at IS NOT NULL AND expires_at <= ? ORDER BY namespace, key', [now],
+      'SELECT * FROM state WHERE deleted_at IS NULL AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY namespace, key', [now],
     );
     for (const row of rows) {
-      this.ctx.db.run('DELETE FROM state WHERE namespace = ? AND key = ?', [row.namespace, row.key]);
+      this.bury(row.namespace, row.key, row.expires_at ?? now);
       this.ctx.emit('state_deleted', null, { namespace: row.namespace, key: row.key, version: row.version, expired: true });
     }
     return rows.length;
   }
 
   nextExpiry(): number | null {
-    return this.ctx.db.get<{ t: number | null }>('SELECT MIN(expires_at) AS t FROM state WHERE expires_at IS NOT NULL')?.t ?? null;
+    return this.ctx.db.get<{ t: number | null }>('SELECT MIN(expires_at) AS t FROM state WHERE deleted_at IS NULL AND expires_at IS NOT NULL')?.t ?? null;
+  }
+
+  /** Forgets tombstones older than `before`; inside a transaction. */
+  prune(before: number): number {
+    if (!this.ctx.db.get('SELECT 1 AS x FROM state WHERE deleted_at < ? LIMIT 1', [before])) return 0;
+    return this.ctx.db.run('DELETE FROM state WHERE deleted_at < ?', [before]).changes;
+  }
+
+  /** Keeps the key's version, drops its value. */
+  private bury(namespace: string, key: string, at: number): void {
+    this.ctx.db.run(
+      "UPDATE state SET value = 'null', expires_at = NULL, deleted_at = ? WHERE namespace = ? AND key = ?",
+      [at, namespace, key],
+    );
+  }
+
+  private anyRow(namespace: string, key: string): StateRow | undefined {
+    return this.ctx.db.get<StateRow>('SELECT * FROM state WHERE namespace = ? AND key = ?', [namespace, key]);
   }
 
   private liveRow(namespace: string, key: string, now: number): StateRow | undefined {

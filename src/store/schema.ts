@@ -90,6 +90,12 @@ export const migrations: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // 2: deleted or expired state entries stay as tombstones (deleted_at set) for a while, so a
+  // key's version keeps rising when it is recreated: compare-and-set never mistakes a new
+  // entry for the old one.
+  `
+  ALTER TABLE state ADD COLUMN deleted_at INTEGER;
+  `,
 ];
 
 /** Applies the migrations the database has not seen yet; returns how many ran. */

@@ -48,11 +48,23 @@ describe('core/state', () => {
     assert.equal(h.mesh.state.delete('p-b', 'ns', 'k'), false);
     const [deleted] = h.mesh.events.read(0, ['state_deleted'], 10).events;
     assert.deepEqual([deleted.peer, deleted.data], ['p-b', { namespace: 'ns', key: 'k', version: 2 }]);
-    // Recreated after a delete, it starts again at version 1.
-    assert.equal(h.mesh.state.set('p-a', 'ns', 'k', 3, { ifVersion: 0 }).version, 1);
+    // Recreated after a delete, it continues from the old version: a CAS made against the
+    // deleted entry (version 2) cannot overwrite the new one.
+    assert.equal(h.mesh.state.set('p-a', 'ns', 'k', 3, { ifVersion: 0 }).version, 3);
+    throwsReason(() => h.mesh.state.set('p-c', 'ns', 'k', 'stale', { ifVersion: 2 }), 'versionMismatch');
+    assert.equal(h.mesh.state.get('ns', 'k')?.value, 3);
   });
 
-  it('TTL: invisible at once when expired, deleted by sweep with state_deleted {expired}', () => {
+  it('no ABA: a key deleted and recreated at the same moment does not satisfy a CAS on the old version', () => {
+    assert.equal(h.mesh.state.set('p-a', 'ns', 'k', 'first').version, 1);
+    h.mesh.state.delete('p-b', 'ns', 'k');
+    assert.equal(h.mesh.state.set('p-b', 'ns', 'k', 'second').version, 2);
+    throwsReason(() => h.mesh.state.set('p-a', 'ns', 'k', 'mine', { ifVersion: 1 }), 'versionMismatch');
+    assert.equal(h.mesh.state.get('ns', 'k')?.value, 'second');
+    assert.equal(h.mesh.state.list('ns', '', 10).length, 1, 'tombstones are not listed');
+  });
+
+  it('TTL: invisible at once when expired, buried by sweep with state_deleted {expired}', () => {
     h.mesh.state.set('p-a', 'ns', 'short', 'x', { ttlSeconds: 10 });
     h.mesh.state.set('p-a', 'ns', 'long', 'y');
     assert.equal(h.mesh.state.get('ns', 'short')?.expiresAt, h.clock.now() + 10_000);
@@ -60,15 +72,20 @@ describe('core/state', () => {
     assert.equal(h.mesh.state.get('ns', 'short'), undefined);
     assert.deepEqual(h.mesh.state.list('ns', '', 10).map((e) => e.key), ['long']);
     assert.equal(h.mesh.counts().stateEntries, 1);
-    // A create-only write succeeds over an expired entry, as a new entry.
+    // A create-only write succeeds over an expired entry, continuing its version.
     const again = h.mesh.state.set('p-b', 'ns', 'short', 'z', { ifVersion: 0, ttlSeconds: 10 });
-    assert.equal(again.version, 1);
+    assert.equal(again.version, 2);
     h.clock.advance(10_000);
-    assert.equal(h.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM state')?.n, 2);
+    const live = () => h.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM state WHERE deleted_at IS NULL')?.n;
+    assert.equal(live(), 2);
+    h.mesh.sweep();
+    assert.equal(live(), 1, 'the expired entry is buried');
+    const [expired] = h.mesh.events.read(0, ['state_deleted'], 10).events;
+    assert.deepEqual(expired.data, { namespace: 'ns', key: 'short', version: 2, expired: true });
+    // Tombstones are forgotten after the event retention period (48 h by default).
+    h.clock.advance(48 * 3600_000 + 1);
     h.mesh.sweep();
     assert.equal(h.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM state')?.n, 1);
-    const [expired] = h.mesh.events.read(0, ['state_deleted'], 10).events;
-    assert.deepEqual(expired.data, { namespace: 'ns', key: 'short', version: 1, expired: true });
   });
 
   it('a write without a TTL makes an entry permanent again', () => {
