@@ -1,5 +1,6 @@
 /** The Locks view: files and line ranges that peers have claimed before editing. */
 import * as vscode from 'vscode';
+import { describeTarget } from '../../core/paths';
 import type { Lock } from '../../protocol/entities';
 import { Disposable } from '../dispose';
 import { viewIds } from '../ids';
@@ -11,10 +12,9 @@ const redrawEveryMs = 30_000;
 export class LockNode implements TreeNode {
   constructor(readonly lock: Lock, private readonly now = Date.now()) {}
 
-  /** `src/a.ts:10-20`, or just the path for a whole-file lock. */
+  /** `src/a.ts:10-20`, `src/a.ts:7`, or just the path for a whole-file lock. */
   get label(): string {
-    const { lock } = this;
-    return lock.startLine === null ? lock.relPath : `${lock.relPath}:${lock.startLine}-${lock.endLine ?? lock.startLine}`;
+    return describeTarget(this.lock);
   }
 
   toTreeItem(): vscode.TreeItem {
@@ -26,9 +26,11 @@ export class LockNode implements TreeNode {
     item.iconPath = new vscode.ThemeIcon('lock');
     item.resourceUri = vscode.Uri.file(lock.path);
     item.contextValue = 'lock';
-    item.tooltip = new vscode.MarkdownString(
-      `**${this.label}** held by **${lock.holderName}**\n\n${lock.reason || '(no reason given)'}\n\n${left}`,
-    );
+    // The holder's name and reason come from another peer: text, never Markdown.
+    const tip = new vscode.MarkdownString();
+    tip.appendMarkdown('**').appendText(this.label).appendMarkdown('** held by **').appendText(lock.holderName).appendMarkdown('**\n\n');
+    tip.appendText(lock.reason || '(no reason given)').appendMarkdown('\n\n').appendText(left);
+    item.tooltip = tip;
     item.command = { command: 'vscode.open', title: 'Open', arguments: [item.resourceUri] };
     return item;
   }

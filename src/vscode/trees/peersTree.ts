@@ -24,16 +24,16 @@ export class PeerNode implements TreeNode {
     item.description = peer.summary ? `${peer.summary} · ${who}` : who;
     item.iconPath = statusIcons[peer.status];
     item.contextValue = this.self ? 'peer.self' : `peer.${peer.status}`;
-    item.tooltip = new vscode.MarkdownString(
-      [
-        `**${peer.name}** (${peer.kind}${this.self ? ', this window' : ''}), ${peer.status}`,
-        peer.summary && `\n\n${peer.summary}`,
-        peer.workspace && `\n\nWorkspace: \`${peer.workspace}\``,
-        peer.gitBranch && ` on \`${peer.gitBranch}\``,
-        peer.pid !== null && `\n\npid ${peer.pid}`,
-        `\n\nJoined ${formatAge(peer.connectedAt)}, last seen ${formatAge(peer.lastSeen)}`,
-      ].filter(Boolean).join(''),
-    );
+    // Names, summaries and paths come from other peers: appended as text, never as Markdown,
+    // so nobody can put links, images or fake formatting into this window.
+    const tip = new vscode.MarkdownString();
+    tip.appendMarkdown('**').appendText(peer.name).appendMarkdown('**');
+    tip.appendText(` (${peer.kind}${this.self ? ', this window' : ''}), ${peer.status}`);
+    if (peer.summary) tip.appendMarkdown('\n\n').appendText(peer.summary);
+    if (peer.workspace) tip.appendMarkdown('\n\n').appendText(`Workspace: ${peer.workspace}${peer.gitBranch ? ` on ${peer.gitBranch}` : ''}`);
+    if (peer.pid !== null) tip.appendMarkdown('\n\n').appendText(`pid ${peer.pid}`);
+    tip.appendMarkdown('\n\n').appendText(`Joined ${formatAge(peer.connectedAt)}, last seen ${formatAge(peer.lastSeen)}`);
+    item.tooltip = tip;
     return item;
   }
 }

@@ -67,7 +67,8 @@ describe('PeerMesh in the mesh', () => {
     const selfItem = new PeerNode(api.peers.items.find((p) => p.id === self)!, true).toTreeItem();
     assert.equal(selfItem.label, windowPeerName());
     assert.equal(selfItem.description, 'this window');
-    assert.match((selfItem.tooltip as vscode.MarkdownString).value, /\(vscode-window, this window\), active/);
+    // Peer-supplied text is escaped Markdown: compare what it reads as.
+    assert.match(readsAs(selfItem.tooltip as vscode.MarkdownString), /\(vscode-window, this window\), active/);
   });
 
   it('drops a peer that leaves from the Peers tree', async () => {
@@ -95,4 +96,26 @@ describe('PeerMesh in the mesh', () => {
     await other.request('locks/release', { lockId: lock.id });
     await waitFor('the lock to leave the Locks tree (pushed lock_released)', () => (api.locks.items.some((l) => l.id === lock.id) ? undefined : true));
   });
+
+  it('shows what other peers write as text, never as Markdown (no links or images in tooltips)', async () => {
+    const api = await joinedMesh();
+    const file = path.join(workspaceFolder(), 'README.md');
+    const reason = 'see [docs](https://example.invalid/x) ![](https://example.invalid/t.png) **urgent**';
+    const { lock } = await other.request('locks/acquire', { target: { path: file, startLine: 5, endLine: 5 }, reason });
+    try {
+      const shown = await waitFor('the lock in the Locks tree', () => api.locks.items.find((l) => l.id === lock.id));
+      const item = new LockNode(shown).toTreeItem();
+      assert.equal(item.label, 'README.md:5');
+      const tip = (item.tooltip as vscode.MarkdownString).value;
+      assert.ok(!tip.includes('[docs](') && !tip.includes('![]('), `unescaped Markdown in: ${tip}`);
+      assert.ok(readsAs(item.tooltip as vscode.MarkdownString).includes(reason), `the reason reads as written: ${tip}`);
+    } finally {
+      await other.request('locks/release', { lockId: lock.id });
+    }
+  });
 });
+
+/** What escaped Markdown text reads as: `&nbsp;` as spaces, `\x` as `x`. */
+function readsAs(md: vscode.MarkdownString): string {
+  return md.value.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
+}
