@@ -78,7 +78,8 @@ describe('peermesh mcp: agents meet through real MCP clients', function () {
 
     // Claiming tells the sender, whose next call shows the answer as pending.
     await cursor.ok('mesh_inbox', { action: 'claim', ids: [messages[0].id] });
-    await claude.waitFor('logs', () => true).catch(() => undefined);
+    // The reply is pushed to the sender: wait for its log notification, then look.
+    await claude.waitFor('logs', (l) => l.includes('cursor'));
     const claudeNext = await claude.ok('mesh_peers');
     assert.match(claudeNext.text, /pending: 1 unread message → mesh_inbox/);
     const reply = (await claude.ok('mesh_inbox')).data.messages as Array<{ kind: string; replyTo?: number; from: string }>;
