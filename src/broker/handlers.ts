@@ -36,6 +36,12 @@ export const handlers: { [M in Exclude<RequestMethod, SessionMethod>]: Handler<M
 
   'messages/send': (ctx, p) => ({ messages: ctx.mesh.messages.send(ctx.peerId, p.to, p.kind, p.body, p.replyTo) }),
   'messages/inbox': (ctx, p) => ctx.mesh.messages.inbox(ctx.peerId, p.unreadOnly, p.limit),
+  'messages/get': (ctx, p) => ({
+    messages: p.ids.flatMap((id) => {
+      const m = ctx.mesh.messages.get(id);
+      return m && (m.to === ctx.peerId || m.from === ctx.peerId) ? [m] : [];
+    }),
+  }),
   'messages/markRead': (ctx, p) => ({ updated: ctx.mesh.messages.markRead(ctx.peerId, p.ids) }),
   'messages/ack': (ctx, p) => ({ updated: ctx.mesh.messages.ack(ctx.peerId, p.ids) }),
 

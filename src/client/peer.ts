@@ -57,7 +57,7 @@ export type ConnectionState = 'connected' | 'reconnecting' | 'closed';
  * delete: repeating one that had succeeded would report `notFound` for a success.
  */
 const retryable = new Set<RequestMethod>([
-  'peers/list', 'peers/whoami', 'peers/update', 'messages/inbox', 'messages/markRead', 'messages/ack',
+  'peers/list', 'peers/whoami', 'peers/update', 'messages/inbox', 'messages/get', 'messages/markRead', 'messages/ack',
   'state/get', 'state/list', 'locks/acquire', 'locks/renew',
   'locks/check', 'locks/list', 'events/read', 'status/get', 'mesh/subscribe',
 ]);

@@ -132,6 +132,8 @@ export const requests = {
     }),
     result: z.object({ messages: z.array(Message), unread: z.number().int() }),
   },
+  /** Messages by id that the caller sent or received; changes no state (unlike `messages/inbox`). */
+  'messages/get': { params: z.object({ ids }), result: z.object({ messages: z.array(Message) }) },
   'messages/markRead': { params: z.object({ ids }), result: z.object({ updated: z.number().int() }) },
   'messages/ack': { params: z.object({ ids }), result: z.object({ updated: z.number().int() }) },
 

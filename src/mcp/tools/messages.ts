@@ -26,14 +26,14 @@ function recipients(to: string, scope: Scope | undefined): Recipients {
   return names.length === 1 ? { peer: names[0] } : { peers: names };
 }
 
-/** A message of this peer's inbox, from memory or from the broker. */
+/** A message this peer sent or received, from memory or from the broker (which changes nothing). */
 async function findMessage(client: MeshClient, ctx: ToolContext, id: number): Promise<Message> {
   const known = ctx.session.message(id);
   if (known) return known;
-  const { messages } = await client.request('messages/inbox', { unreadOnly: false, limit: 500 });
+  const { messages } = await client.request('messages/get', { ids: [id] });
   ctx.session.rememberMessages(messages);
-  const found = messages.find((m) => m.id === id);
-  if (!found) throw new BrokerError('notFound', `message #${id} is not in your inbox (mesh_inbox with all=true lists it)`);
+  const found = messages[0];
+  if (!found) throw new BrokerError('notFound', `message #${id} is not one you sent or received (mesh_inbox with all=true lists yours)`);
   return found;
 }
 
