@@ -151,9 +151,11 @@ export class MeshCore implements Mesh {
       try {
         this.sweep();
       } catch (e) {
-        // The next committed write schedules the wake-up again.
         this.ctx.log.error(e instanceof Error ? e : String(e));
       }
+      // Always set the next one: a sweep that found nothing due yet (a timer firing a moment
+      // early) commits no event, so no commit hook would.
+      this.scheduleWake();
     }, Math.max(0, due - this.ctx.clock.now()));
   }
 }

@@ -39,7 +39,7 @@ export type ClientSource = MeshClient | ((agent: AgentInfo) => Promise<MeshClien
 export type MeshResource = 'inbox' | 'peers' | 'locks';
 
 const peerEvents = new Set<MeshEvent['type']>(['peer_joined', 'peer_left', 'peer_status', 'summary_changed']);
-const lockEvents = new Set<MeshEvent['type']>(['lock_acquired', 'lock_released', 'lock_expired']);
+const lockEvents = new Set<MeshEvent['type']>(['lock_acquired', 'lock_released', 'lock_expired', 'lock_renewed']);
 /** How many handled message ids are remembered (so a late event does not count them again). */
 const handledMemory = 500;
 
