@@ -8,7 +8,6 @@ import type { Lock } from '../protocol/entities';
 import { spansOverlap, type NormalizedTarget } from './paths';
 
 export interface LockWaiter {
-  readonly seq: number;
   readonly holder: string;
   readonly target: NormalizedTarget;
   readonly reason: string;
@@ -22,11 +21,6 @@ export interface LockWaiter {
 
 export class LockQueue {
   private waiters: LockWaiter[] = [];
-  private seq = 0;
-
-  nextSeq(): number {
-    return ++this.seq;
-  }
 
   add(waiter: LockWaiter): void {
     this.waiters.push(waiter);

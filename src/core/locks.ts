@@ -65,7 +65,7 @@ export class Locks implements LocksService {
       if (this.disposed) throw new BrokerError('unavailable', 'PeerMesh is shutting down');
       return new Promise((resolve, reject) => {
         const waiter: LockWaiter = {
-          seq: this.queue.nextSeq(), holder, target: norm, reason, ttlMs, startedAt: now, deadline: now + waitMs,
+          holder, target: norm, reason, ttlMs, startedAt: now, deadline: now + waitMs,
           timer: undefined, resolve, reject,
         };
         waiter.timer = this.ctx.timers.setTimeout(() => this.onDeadline(waiter), waitMs);
