@@ -8,6 +8,7 @@ import { promises as fs, realpathSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BrokerInfo } from '../protocol/methods';
+import { atomicWrite } from '../store/files';
 
 export interface MeshHome {
   /** Real path of the home folder. */
@@ -83,10 +84,9 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** Announces the broker (a convenience for tools: peers always verify by connecting). */
 export async function writeBrokerFile(home: MeshHome, info: BrokerInfo): Promise<void> {
-  const tmp = `${home.brokerFile}.${process.pid}.tmp`;
-  await fs.writeFile(tmp, JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });
-  await fs.rename(tmp, home.brokerFile);
+  await atomicWrite(home.brokerFile, JSON.stringify(info, null, 2) + '\n', { durable: false });
 }
 
 /** The last broker that announced itself, or undefined. It may be dead: always verify by connecting. */

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { applyEdits, modify, parse, printParseErrorCode, type ParseError } from 'jsonc-parser/lib/esm/main.js';
 import type { MeshHome } from '../broker/home';
+import { atomicWrite } from '../store/files';
 import { readTable, upsertTable } from './toml';
 
 export const clientIds = ['claude-code', 'cursor', 'codex', 'windsurf', 'vscode', 'cline'] as const;
@@ -241,13 +242,15 @@ export async function readEntry(target: ClientTarget): Promise<{ command?: strin
   };
 }
 
-/** Writes `text` to `file` atomically, creating folders, keeping the file's mode if it exists. */
+/**
+ * Writes `text` to `file` atomically, creating folders, keeping the file's mode if it exists;
+ * a config kept as a symlink (dotfiles) is written where it points, and stays a symlink.
+ */
 export async function writeConfig(file: string, text: string): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
-  const mode = await fs.stat(file).then((s) => s.mode & 0o777, () => 0o600);
-  const tmp = `${file}.${process.pid}.peermesh-tmp`;
-  await fs.writeFile(tmp, text, { mode });
-  await fs.rename(tmp, file);
+  const target = await fs.realpath(file).catch(() => file);
+  const mode = await fs.stat(target).then((s) => s.mode & 0o777, () => 0o600);
+  await atomicWrite(target, text, { mode });
 }
 
 export { readText as readConfigText };

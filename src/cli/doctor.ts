@@ -10,6 +10,7 @@ import path from 'node:path';
 import { candidatePorts, readBrokerFile } from '../broker/home';
 import { connectTo } from '../client/connect';
 import { version } from '../core/version';
+import { isAlive } from '../store/lock';
 import { clientIds, clientTargets, isInstalled, readEntry, realOr, type ClientTarget } from './clients';
 import { duration } from './format';
 import type { CliContext } from './session';
@@ -49,15 +50,6 @@ async function checkFiles(ctx: CliContext): Promise<Line[]> {
   return lines;
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 async function checkBroker(ctx: CliContext): Promise<Line[]> {
   let secret: string;
   try {
@@ -86,7 +78,7 @@ async function checkBroker(ctx: CliContext): Promise<Line[]> {
     }
     // Refused: nothing listens where the broker would be.
     const last = await readBrokerFile(ctx.home);
-    if (last && pidAlive(last.pid) && last.port === port) {
+    if (last && isAlive(last.pid) && last.port === port) {
       lines.push({ mark: '✘', text: `broker.json names pid ${last.pid} on port ${port}, which runs but does not answer`, fix: `kill ${last.pid} (a new broker starts on demand)` });
     } else {
       lines.push({ mark: '✔', text: 'no broker running now (peermesh mcp starts one on demand)' });

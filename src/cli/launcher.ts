@@ -7,6 +7,7 @@
 import { realpathSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { MeshHome } from '../broker/home';
+import { atomicWrite } from '../store/files';
 
 /** How to run a PeerMesh CLI: this runtime, that script. */
 export interface CliRuntime {
@@ -42,9 +43,7 @@ export async function writeLauncher(home: MeshHome, rt: CliRuntime = currentRunt
   const current = await fs.readFile(file, 'utf8').catch(() => undefined);
   if (current !== text) {
     await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, text, { mode: 0o755 });
-    await fs.rename(tmp, file);
+    await atomicWrite(file, text, { mode: 0o755 });
   }
   return file;
 }

@@ -4,7 +4,7 @@
  * nothing, and the written command really starts a working bridge.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import http from 'node:http';
 import os from 'node:os';
@@ -109,6 +109,22 @@ describe('peermesh setup: MCP client configs', function () {
     const bad = await runCli(['setup', 'emacs'], u.env);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /unknown client "emacs"/);
+  });
+
+  it('a config kept as a symlink (dotfiles) is written where it points and stays a symlink', async () => {
+    const dotfiles = mkdtempSync(path.join(os.tmpdir(), 'pm-dotfiles-'));
+    try {
+      const real = path.join(dotfiles, 'cursor-mcp.json');
+      writeFileSync(real, '{ "mcpServers": { "other": { "command": "o" } } }\n');
+      mkdirSync(path.dirname(u.file('cursor')), { recursive: true });
+      symlinkSync(real, u.file('cursor'));
+      assert.equal((await runCli(['setup', 'cursor'], u.env)).code, 0);
+      assert.ok(lstatSync(u.file('cursor')).isSymbolicLink(), 'still a symlink');
+      const written = parse(readFileSync(real, 'utf8')) as { mcpServers: Record<string, unknown> };
+      assert.deepEqual(Object.keys(written.mcpServers).sort(), ['other', 'peermesh']);
+    } finally {
+      rmSync(dotfiles, { recursive: true, force: true });
+    }
   });
 
   it('setup all only touches the clients that are installed', async () => {
