@@ -58,6 +58,12 @@ export const lockTool = defineTool({
         const { lock, renewed } = await client.request('locks/acquire', {
           target: t, reason: args.reason ?? '', ttlSeconds: args.ttlSeconds, waitMs: (args.waitSeconds ?? 0) * 1000,
         }, signal);
+        // Granted just before the cancellation reached the broker: the agent will never see this
+        // answer, so it must not keep a lock it does not know it holds.
+        if (signal?.aborted && !renewed) {
+          await client.request('locks/release', { lockId: lock.id });
+          throw new BrokerError('cancelled', `the call was cancelled; ${lock.relPath} was released again`);
+        }
         const v = view(lock);
         return { text: `${renewed ? 'Renewed' : 'Locked'} ${v.target} (#${v.id}) for ${shortDuration(v.expiresInSec)}. Release it when done.`, data: { lock: v } };
       }
