@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { PeerClient } from '../client/peer';
 import { BrokerError } from '../protocol/errors';
 import type { MeshEvent, Message } from '../protocol/entities';
-import { duration, lockTarget, parseTarget, table } from './format';
+import { describeTarget } from '../core/paths';
+import { duration, parseTarget, table } from './format';
 import { cliClient, type CliContext } from './session';
 
 export interface Flags {
@@ -149,7 +150,7 @@ export const commands: Record<string, Command> = {
       waitMs: flags.wait === undefined ? 0 : Number(flags.wait) * 1000,
     }));
     if (flags.json) return printJson(lock);
-    print(`${renewed ? 'renewed' : 'locked'} ${lockTarget(lock)} (#${lock.id}) for ${duration(lock.expiresAt - Date.now())}`);
+    print(`${renewed ? 'renewed' : 'locked'} ${describeTarget(lock)} (#${lock.id}) for ${duration(lock.expiresAt - Date.now())}`);
   },
 
   async unlock(ctx, args, flags) {
@@ -157,7 +158,7 @@ export const commands: Record<string, Command> = {
     const { released } = await withClient(ctx, (c) => c.request('locks/release', { target: absoluteTarget(args[0]) }));
     if (flags.json) return printJson(released);
     if (released.length === 0) throw new BrokerError('notFound', `you hold no lock on ${args[0]}`);
-    print(`unlocked ${released.map(lockTarget).join(', ')}`);
+    print(`unlocked ${released.map(describeTarget).join(', ')}`);
   },
 
   async locks(ctx, args, flags) {
@@ -165,7 +166,7 @@ export const commands: Record<string, Command> = {
     if (flags.json) return printJson(locks);
     if (locks.length === 0) return print('no locks');
     print(table(['ID', 'TARGET', 'HOLDER', 'LEFT', 'REASON'], locks.map((l) => [
-      String(l.id), lockTarget(l), l.holderName, duration(l.expiresAt - Date.now()), l.reason || '-',
+      String(l.id), describeTarget(l), l.holderName, duration(l.expiresAt - Date.now()), l.reason || '-',
     ])));
   },
 

@@ -1,5 +1,4 @@
-/** Terminal output helpers: aligned tables, durations, lock targets. */
-import type { Lock } from '../protocol/entities';
+/** Terminal output helpers: aligned tables, durations, parsing lock targets. */
 
 export function table(headers: string[], rows: string[][]): string {
   if (rows.length === 0) return '';
@@ -17,9 +16,6 @@ export function duration(ms: number): string {
   return h < 48 ? `${h}h ${m % 60}m` : `${Math.floor(h / 24)}d ${h % 24}h`;
 }
 
-export function lockTarget(lock: Pick<Lock, 'relPath' | 'startLine' | 'endLine'>): string {
-  return lock.startLine === null ? lock.relPath : `${lock.relPath}:${lock.startLine}-${lock.endLine}`;
-}
 
 /** Parses `path`, `path:12` or `path:12-40` into a lock target. */
 export function parseTarget(spec: string): { path: string; startLine?: number; endLine?: number } {

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { describeTarget } from '../core/paths';
 import type { Lock, MeshEvent, Message, Peer, StateEntry } from '../protocol/entities';
 
 /** Seconds from now until `at` (epoch ms), never negative. */
@@ -62,10 +63,8 @@ export function displayPath(file: string, cwd: string): string {
 }
 
 export function lockView(l: Lock, cwd: string, selfId: string, now = Date.now()): LockView {
-  const file = displayPath(l.path, cwd);
-  const lines = l.startLine === null ? '' : l.startLine === l.endLine ? `:${l.startLine}` : `:${l.startLine}-${l.endLine}`;
   return {
-    id: l.id, target: file + lines, holder: l.holderName,
+    id: l.id, target: describeTarget({ ...l, relPath: displayPath(l.path, cwd) }), holder: l.holderName,
     ...(l.reason && { reason: l.reason }),
     expiresInSec: secondsUntil(l.expiresAt, now),
     ...(l.holder === selfId && { mine: true }),
