@@ -2,8 +2,9 @@
  * The MCP clients `peermesh setup` and `peermesh doctor` know: where each keeps its MCP server
  * list, in which shape, and how to read and write our `peermesh` entry without disturbing the
  * rest of the file. JSON files are edited with jsonc-parser (minimal edits that keep comments
- * and formatting); Codex's TOML with the small editor in toml.ts. HOME (and XDG_CONFIG_HOME,
- * APPDATA, CODEX_HOME) are honoured, so tests can point everything at a temporary folder.
+ * and formatting); Codex's TOML with toml.ts (smol-toml reads and verifies the file; only our
+ * table's text is edited). HOME (and XDG_CONFIG_HOME, APPDATA, CODEX_HOME) are honoured, so
+ * tests can point everything at a temporary folder.
  */
 import { promises as fs, realpathSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -191,13 +192,20 @@ function indentOf(text: string): { insertSpaces: boolean; tabSize: number } {
   return m[1].startsWith('\t') ? { insertSpaces: false, tabSize: 1 } : { insertSpaces: true, tabSize: m[1].length };
 }
 
+/** Our table in Codex's config.toml. */
+const codexTable = ['mcp_servers', serverName];
+
 /** The new text of the client's config with our entry in it (unchanged text if it already was). */
 export function withEntry(id: ClientId, file: string, text: string | undefined, cmd: ServerCommand): string {
   if (id === 'codex') {
-    const existing = readTable(text ?? '', ['mcp_servers', serverName]);
+    const existing = readTable(text ?? '', codexTable, file);
     const merged = mergeEntry(existing, { command: cmd.command, args: cmd.args, ...(Object.keys(cmd.env).length > 0 && { env: cmd.env }) });
     const env = isRecord(merged.env) ? (merged.env as Record<string, string>) : undefined;
-    return upsertTable(text ?? '', ['mcp_servers', serverName], { command: cmd.command, args: cmd.args, ...(env && { env }) }, ['command', 'args', 'env']);
+    return upsertTable(text ?? '', codexTable, { command: cmd.command, args: cmd.args, ...(env && { env }) }, {
+      file,
+      owned: ['command', 'args', 'env'],
+      fallback: 'add the entry by hand (peermesh setup codex --print)',
+    });
   }
   const source = text?.trim() ? text : '{}\n';
   const root = parseJson(file, source);
@@ -223,7 +231,7 @@ export async function readEntry(target: ClientTarget): Promise<{ command?: strin
   const text = await readText(target.file);
   if (text === undefined) return undefined;
   if (target.id === 'codex') {
-    const t = readTable(text, ['mcp_servers', serverName]);
+    const t = readTable(text, codexTable, target.file);
     if (!t) return undefined;
     return {
       command: typeof t.command === 'string' ? t.command : undefined,

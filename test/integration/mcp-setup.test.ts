@@ -111,6 +111,22 @@ describe('peermesh setup: MCP client configs', function () {
     assert.match(bad.stderr, /unknown client "emacs"/);
   });
 
+  it('keeps Codex hooks (arrays of tables) after our table, and refuses a config.toml that is not valid TOML untouched', async () => {
+    const hooks = '\n[[hooks.PreToolUse]]\nmatcher = "Bash"\ncommand = "~/.codex/hooks/check.sh"\n';
+    u.seed('codex', `model = "o3"\n\n[mcp_servers.peermesh]\ncommand = "stale"\n${hooks}`);
+    const ok = await runCli(['setup', 'codex'], u.env);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.ok(u.read('codex').endsWith(hooks), u.read('codex'));
+    assert.match(u.read('codex'), /^model = "o3"\n\n\[mcp_servers\.peermesh\]\ncommand = ".*\/bin\/peermesh"\n/);
+
+    const broken = 'model = "o3"\n[mcp_servers.docs]\ncommand = "docs-mcp\n';
+    u.seed('codex', broken);
+    const bad = await runCli(['setup', 'codex'], u.env);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /^peermesh: .*\/\.codex\/config\.toml is not valid TOML \(line 3: .*\)/m);
+    assert.equal(u.read('codex'), broken, 'nothing written');
+  });
+
   it('a config kept as a symlink (dotfiles) is written where it points and stays a symlink', async () => {
     const dotfiles = mkdtempSync(path.join(os.tmpdir(), 'pm-dotfiles-'));
     try {
