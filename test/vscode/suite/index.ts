@@ -13,7 +13,6 @@
 // Order matters: ./mocha installs the BDD globals the test files use when they are evaluated.
 import { mocha } from './mocha';
 import './extension.test';
-import './views.test';
 import './mesh.test';
 import './mcp.test';
 import './commands.test';

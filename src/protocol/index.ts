@@ -1,4 +1,0 @@
-export * from './limits';
-export * from './errors';
-export * from './entities';
-export * from './methods';
