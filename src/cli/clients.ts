@@ -121,14 +121,10 @@ function peermeshOnPath(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 /**
- * The command for a client's config: `peermesh mcp` when the client starts from a terminal and
- * the `peermesh` on PATH is this very CLI; else this node and this cli.js by absolute path
- * (editors started from a dock or menu often have a PATH without node or peermesh).
- * PEERMESH_HOME is passed only when it is not the default home.
- */
-/**
- * The command a client's config runs: `peermesh mcp` when this very CLI is on PATH (terminal
- * clients), else the mesh home's launcher (launcher.ts), which survives updates.
+ * The command a client's config runs: `peermesh mcp` when the client starts from a terminal and
+ * the `peermesh` on PATH is this very CLI; else the mesh home's launcher (launcher.ts), which
+ * survives updates (editors started from a dock or menu often have a PATH without node or
+ * peermesh). PEERMESH_HOME is passed only when it is not the default home.
  */
 export function serverCommand(home: MeshHome, target: Pick<ClientTarget, 'terminal'>, launcher: string, env: NodeJS.ProcessEnv = process.env): ServerCommand {
   const cli = realpathSync(process.argv[1]);
