@@ -3,7 +3,8 @@
  *
  * Starting one is the election: `Broker.start` first binds the port exclusively (the kernel
  * lets exactly one process win), and only the winner opens the store. A loser gets
- * EADDRINUSE and connects as a peer instead (see src/client/election.ts).
+ * EADDRINUSE and connects as a peer instead (`scanPorts` and `lostElection` in
+ * src/client/connect.ts).
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -17,6 +18,7 @@ import { createMesh } from '../core/mesh';
 import { cachingProbe, nodeWorkspaceProbe } from '../core/workspace';
 import { version } from '../core/version';
 import type { MeshEvent, Message } from '../protocol/entities';
+import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
 import type { BrokerInfo, Status } from '../protocol/methods';
 import { DurableStore } from '../store/store';
@@ -53,6 +55,8 @@ export class Broker implements SessionHost {
   private outbox: Array<{ event?: MeshEvent; message?: Message }> = [];
   private pushScheduled = false;
   private closing: Promise<void> | undefined;
+  /** Set once Broker.start has resolved: from then on its owner hears of the stop through `onClosed`. */
+  private announced = false;
 
   private constructor(
     private readonly server: http.Server,
@@ -116,10 +120,14 @@ export class Broker implements SessionHost {
       // Peers of the previous broker have no connection here yet: their grace period starts now.
       mesh.peers.markAllDisconnected();
       broker = new Broker(server, mesh, store, secret, log, opts);
-      await store.durable();
+      // A full disk does not stop the broker: it serves reads and saves changes once it can.
+      await store.durable().catch((e: unknown) => {
+        if (!BrokerError.is(e, 'diskFull')) throw e;
+      });
       await writeBrokerFile(opts.home, broker.info);
       log.info(`broker ${broker.info.instanceId.slice(0, 8)} listening on 127.0.0.1:${opts.port} (pid ${process.pid}, home ${opts.home.dir})`);
       for (const { accept } of pendingUpgrades.splice(0)) accept();
+      broker.announced = true;
       return broker;
     } catch (e) {
       if (broker) await broker.close().catch(() => undefined);
@@ -130,8 +138,12 @@ export class Broker implements SessionHost {
     }
   }
 
-  durable(): Promise<void> {
-    return this.store.durable();
+  durable(since?: number): Promise<void> {
+    return this.store.durable(since);
+  }
+
+  journalSeq(): number {
+    return this.store.stats().journalSeq;
   }
 
   status(): Status {
@@ -180,22 +192,29 @@ export class Broker implements SessionHost {
       for (let waited = 0; this.sessions.size > 0 && waited < 500; waited += 20) await new Promise((r) => setTimeout(r, 20));
       for (const s of this.sessions) s.terminate();
       this.mesh.dispose();
-      try {
-        // The port stays bound (new upgrades get "closing") until the last snapshot is written,
-        // so the broker that takes over never reads a store this one is still writing.
-        await this.store.close();
-        const current = await readBrokerFile(this.opts.home);
-        if (current?.instanceId === this.info.instanceId) await fs.rm(this.opts.home.brokerFile, { force: true });
-      } finally {
-        await new Promise<void>((resolve) => {
-          this.server.close(() => resolve());
-          this.server.closeAllConnections();
-        });
-        this.log.info('broker stopped');
-        this.opts.onClosed?.();
-      }
+      let failure: unknown;
+      // The port stays bound (new upgrades get "closing") until the last snapshot is written,
+      // so the broker that takes over never reads a store this one is still writing. The store
+      // lets go of its files and LOCK even when that snapshot fails (a full disk): then the
+      // failure is thrown, after broker.json is gone and the port is free.
+      await this.store.close().catch((e: unknown) => (failure = e));
+      await this.forgetBrokerFile().catch((e: unknown) => (failure ??= e));
+      await new Promise<void>((resolve) => {
+        this.server.close(() => resolve());
+        this.server.closeAllConnections();
+      });
+      this.log.info('broker stopped');
+      // A broker that never started is reported by Broker.start's rejection instead.
+      if (this.announced) this.opts.onClosed?.();
+      if (failure) throw failure;
     })();
     return this.closing;
+  }
+
+  /** Removes broker.json if it still announces this broker. */
+  private async forgetBrokerFile(): Promise<void> {
+    const current = await readBrokerFile(this.opts.home);
+    if (current?.instanceId === this.info.instanceId) await fs.rm(this.opts.home.brokerFile, { force: true });
   }
 
   private upgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
@@ -217,7 +236,9 @@ export class Broker implements SessionHost {
     try {
       this.mesh.sweep();
     } catch (e) {
-      this.log.error(e as Error);
+      // The journal already said, once, that the disk is full.
+      if (BrokerError.is(e, 'diskFull')) this.log.debug(`sweep postponed: ${e.message}`);
+      else this.log.error(e as Error);
     }
   }
 
@@ -230,7 +251,8 @@ export class Broker implements SessionHost {
       this.pushScheduled = false;
       const batch = this.outbox;
       this.outbox = [];
-      this.store.durable().then(
+      // written(), not durable(): on a full disk the pushes wait until their changes are saved.
+      this.store.written().then(
         () => this.deliver(batch),
         (e: Error) => this.log.error(`not pushing ${batch.length} updates: ${e.message}`),
       );

@@ -7,8 +7,10 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import { promises as fs, realpathSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { z } from 'zod';
 import { BrokerInfo } from '../protocol/methods';
 import { atomicWrite } from '../store/files';
+import { selfIdentity } from '../store/owner';
 
 export interface MeshHome {
   /** Real path of the home folder. */
@@ -84,15 +86,20 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** broker.json: the broker's info, and its process start time to tell it from a later process with its pid. */
+export const BrokerFile = BrokerInfo.extend({ processStart: z.string().optional() });
+export type BrokerFile = z.infer<typeof BrokerFile>;
+
 /** Announces the broker (a convenience for tools: peers always verify by connecting). */
 export async function writeBrokerFile(home: MeshHome, info: BrokerInfo): Promise<void> {
-  await atomicWrite(home.brokerFile, JSON.stringify(info, null, 2) + '\n', { durable: false });
+  const file: BrokerFile = { ...info, processStart: selfIdentity().start };
+  await atomicWrite(home.brokerFile, JSON.stringify(file, null, 2) + '\n', { durable: false });
 }
 
 /** The last broker that announced itself, or undefined. It may be dead: always verify by connecting. */
-export async function readBrokerFile(home: MeshHome): Promise<BrokerInfo | undefined> {
+export async function readBrokerFile(home: MeshHome): Promise<BrokerFile | undefined> {
   try {
-    const parsed = BrokerInfo.safeParse(JSON.parse(await fs.readFile(home.brokerFile, 'utf8')));
+    const parsed = BrokerFile.safeParse(JSON.parse(await fs.readFile(home.brokerFile, 'utf8')));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;

@@ -24,9 +24,15 @@ export interface SessionHost {
   readonly secret: string;
   readonly info: BrokerInfo;
   readonly log: Logger;
-  durable(): Promise<void>;
+  /**
+   * Resolves when every change so far is on disk. On a full disk: rejects (`diskFull`) if a
+   * change was journaled after `since` (a journal sequence number), else resolves at once.
+   */
+  durable(since?: number): Promise<void>;
+  /** The journal's last sequence number, to pass to {@link durable} as `since`. */
+  journalSeq(): number;
   status(): Status;
-  /** A session now speaks for `peerId`; any older session of that peer is closed. */
+  /** A session now speaks for `peerId`, beside any other live session of that peer (two terminals on one CLI identity). */
   bind(session: Session, peerId: string): void;
   closed(session: Session): void;
 }
@@ -96,8 +102,9 @@ export class Session {
       }
       const parsed = requests[method].params.safeParse(raw ?? {});
       if (!parsed.success) throw new BrokerError('invalidInput', `${method}: ${describeZodError(parsed.error)}`);
+      const since = this.host.journalSeq();
       const result = await this.dispatch(method, parsed.data, signal);
-      await this.host.durable();
+      await this.host.durable(since);
       return result;
     } catch (e) {
       if (e instanceof ResponseError) throw e;
@@ -118,7 +125,12 @@ export class Session {
         return this.resume(params as ParsedParams<'mesh/resume'>);
       default: {
         const peerId = this.peerId!;
-        this.host.mesh.peers.touch(peerId);
+        try {
+          this.host.mesh.peers.touch(peerId);
+        } catch (e) {
+          // Recording "last seen" is a convenience: a full disk must not fail a read over it.
+          if (!BrokerError.is(e, 'diskFull')) throw e;
+        }
         const handler = handlers[method] as (ctx: CallContext, p: unknown) => unknown;
         return handler(this.context(peerId, signal), params);
       }

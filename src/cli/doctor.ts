@@ -4,13 +4,16 @@
  * It only looks: it never registers a peer or changes a file.
  */
 import { execFile } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { candidatePorts, readBrokerFile } from '../broker/home';
 import { connectTo } from '../client/connect';
 import { version } from '../core/version';
-import { isAlive } from '../store/lock';
+import { StoreLock } from '../store/lock';
+import { describeOwner, ownerState } from '../store/owner';
+import { journalLossFix, quarantineCopies, scanJournal } from '../store/journal-scan';
+import { readSnapshot } from '../store/store';
 import { clientIds, clientTargets, isInstalled, readEntry, realOr, type ClientTarget } from './clients';
 import { duration } from './format';
 import type { CliContext } from './session';
@@ -76,16 +79,68 @@ async function checkBroker(ctx: CliContext): Promise<Line[]> {
       lines.push({ mark: '!', text: `the broker on port ${port} is starting or stopping (${outcome.why}); run doctor again in a moment` });
       return lines;
     }
-    // Refused: nothing listens where the broker would be.
+    // Refused: nothing listens where the broker would be. A pid in broker.json or the store
+    // LOCK is advised killed only if it is still the process that wrote it (not a reused pid).
     const last = await readBrokerFile(ctx.home);
-    if (last && isAlive(last.pid) && last.port === port) {
+    const lastOwner = last && { pid: last.pid, start: last.processStart };
+    const lastState = lastOwner && ownerState(lastOwner, last.startedAt);
+    const lock = await StoreLock.inspect(ctx.home.storeDir);
+    if (lastOwner && lastState === 'live' && last.port === port) {
       lines.push({ mark: '✘', text: `broker.json names pid ${last.pid} on port ${port}, which runs but does not answer`, fix: `kill ${last.pid} (a new broker starts on demand)` });
+    } else if (lock?.state === 'live') {
+      lines.push({ mark: '✘', text: `the store is locked by pid ${lock.owner.pid}, which runs but serves no broker`, fix: `kill ${lock.owner.pid} (a new broker starts on demand)` });
     } else {
       lines.push({ mark: '✔', text: 'no broker running now (peermesh mcp starts one on demand)' });
     }
+    if (lastOwner && lastState === 'reused') lines.push({ mark: '!', text: `broker.json is left over from ${describeOwner(lastOwner, lastState)}; the next broker replaces it` });
+    if (lock?.state === 'reused') lines.push({ mark: '!', text: `store/LOCK is left over from ${describeOwner(lock.owner, lock.state)}; the next broker takes it over` });
     return lines;
   }
   lines.push({ mark: '✘', text: `every candidate port (${candidatePorts(ctx.home, ctx.port).join(', ')}) is taken by other programs`, fix: 'pin a free port with --port / the peermesh.port setting' });
+  return lines;
+}
+
+/**
+ * The broker's files: a snapshot that does not read, a damaged journal, copies the broker kept
+ * when it found damage. Reads only; the broker itself repairs what it can at its next start.
+ */
+async function checkStore(ctx: CliContext): Promise<Line[]> {
+  const dir = ctx.home.storeDir;
+  const snapshotFile = path.join(dir, 'mesh.db');
+  const previousFile = path.join(dir, 'mesh.db.prev');
+  const journalFile = path.join(dir, 'journal.jsonl');
+  if (!existsSync(dir)) return [{ mark: '·', text: 'no store yet (the first broker creates it)' }];
+  const lines: Line[] = [];
+  const current = await readSnapshot(snapshotFile);
+  const previous = current instanceof Error ? await readSnapshot(previousFile) : undefined;
+  for (const s of [current, previous]) if (s && !(s instanceof Error)) s.db.close();
+  if (current instanceof Error) {
+    if (previous && !(previous instanceof Error)) {
+      lines.push({ mark: '!', text: `the snapshot ${snapshotFile} is unreadable (${current.message}); the broker starts from ${previousFile} and the journal instead, and moves it aside` });
+    } else {
+      lines.push({
+        mark: '✘',
+        text: `the snapshot ${snapshotFile} is unreadable (${current.message}) and so is ${previousFile} (${previous ? previous.message : 'missing'}): the broker will not start`,
+        fix: `restore ${snapshotFile} from a backup; or start over, losing the mesh's messages, state and plan: mv ${dir} ${dir}.broken`,
+      });
+    }
+  }
+  const text = await fs.readFile(journalFile, 'utf8').catch(() => '');
+  const scan = scanJournal(text);
+  if (scan.lostFromSeq !== undefined) {
+    const kept = (await quarantineCopies(journalFile)).pop() ?? `${journalFile}.bak (make it first: cp ${journalFile} ${journalFile}.bak)`;
+    const { problem, fix } = journalLossFix(journalFile, scan, kept);
+    lines.push({ mark: '✘', text: `${problem}: the broker will not start`, fix });
+  } else if (scan.damage.length > 0) {
+    lines.push({ mark: '!', text: `the journal ${journalFile} has ${scan.damage.length} damaged line(s) between intact entries; the broker replays every entry and rewrites it at its next start` });
+  }
+  for (const copy of [...(await quarantineCopies(journalFile)), ...(await quarantineCopies(snapshotFile))]) {
+    lines.push({ mark: '!', text: `${copy} is a damaged file the broker kept aside (its log says why)`, fix: `once nothing in it is needed any more: rm ${copy}` });
+  }
+  if (lines.length === 0) {
+    const seq = current && !(current instanceof Error) ? `, journal seq ${current.seq}` : '';
+    lines.push({ mark: '✔', text: `store reads back whole (snapshot${seq}, ${scan.entries.length} journal entries)` });
+  }
   return lines;
 }
 
@@ -125,6 +180,7 @@ export async function doctor(ctx: CliContext): Promise<void> {
   const lines = [
     ...(await checkFiles(ctx)),
     ...(await checkBroker(ctx)),
+    ...(await checkStore(ctx)),
     ...(await Promise.all(clientIds.map((id) => checkClient(ctx, targets[id])))),
   ];
   const out = lines.map((l) => `${l.mark} ${l.text}${l.fix ? `\n    fix: ${l.fix}` : ''}`);

@@ -2,6 +2,7 @@
 import { Broker } from '../broker/broker';
 import { candidatePorts, readSecret } from '../broker/home';
 import { lostElection, scanPorts } from '../client/connect';
+import { BrokerError } from '../protocol/errors';
 import type { CliContext } from './session';
 
 export interface ServeOptions {
@@ -16,6 +17,8 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
   const ports = candidatePorts(ctx.home, ctx.port);
   const warned = new Set<string>();
   const deadline = Date.now() + 15_000;
+  /** Why the last start lost, if the store refused it: the real reason when nothing answers. */
+  let refused: Error | undefined;
   for (;;) {
     const scan = await scanPorts(ports, secret, 5000);
     if (scan.connected) {
@@ -35,12 +38,15 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
         return await run(ctx, opts, scan.free);
       } catch (e) {
         if (!lostElection(e)) throw e; // else another process won: report it on the next look
+        if (BrokerError.is(e, 'unavailable')) refused = e as Error;
       }
     }
     if (Date.now() > deadline) {
       throw new Error(scan.free === undefined
         ? `every candidate port for ${ctx.home.dir} is taken by other programs (${ports.join(', ')}); set --port`
-        : `a PeerMesh broker for ${ctx.home.dir} is starting or stopping and did not answer in time; try again`);
+        : refused
+          ? `no PeerMesh broker answers for ${ctx.home.dir}, and none can start: ${refused.message}`
+          : `a PeerMesh broker for ${ctx.home.dir} is starting or stopping and did not answer in time; try again`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -62,21 +68,28 @@ async function run(ctx: CliContext, opts: ServeOptions, port: number): Promise<n
       if (!stopping) process.exit(1);
     },
   });
-  const stop = async (why: string) => {
+  // Every way out goes through broker.close, which lets go of the store's files, its LOCK and
+  // broker.json even when it fails; only a SIGKILL leaves them (to be taken over as stale).
+  const stop = async (why: string, code = 0) => {
     if (stopping) return;
     stopping = true;
     ctx.log.info(`stopping (${why})`);
+    // A stop that hangs (after an uncaught exception the state may be anything) still ends.
+    setTimeout(() => process.exit(code || 1), 10_000).unref();
     try {
       await broker.close();
-      process.exit(0);
+      process.exit(code);
     } catch (e) {
       ctx.log.error(`could not stop cleanly: ${(e as Error).message}`);
       process.exit(1);
     }
   };
   // Installed before announcing, so a stop right after the announcement is still clean.
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));
+  process.on('uncaughtException', (e) => {
+    ctx.log.error(e);
+    void stop('uncaught exception', 1);
+  });
   const info = broker.info;
   process.stdout.write((opts.json ? JSON.stringify({ running: false, ...info }) : `PeerMesh broker pid ${info.pid} serving 127.0.0.1:${info.port} for ${ctx.home.dir}`) + '\n');
   return new Promise<never>(() => undefined); // serve until stopped

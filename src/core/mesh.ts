@@ -8,6 +8,7 @@
  */
 import crypto from 'node:crypto';
 import type { Message, MeshEvent } from '../protocol/entities';
+import { BrokerError } from '../protocol/errors';
 import type { Mesh, MeshCounts } from './api';
 import type { Clock } from './clock';
 import { MeshContext, type MeshSettings } from './context';
@@ -134,8 +135,11 @@ export class MeshCore implements Mesh {
     this.ctx.eventListeners.clear();
   }
 
-  /** Sets the one wake-up timer to the next moment a lock, a state entry or a grace period ends. */
-  private scheduleWake(): void {
+  /**
+   * Sets the one wake-up timer to the next moment a lock, a state entry or a grace period ends,
+   * but not sooner than `notBeforeMs` from now.
+   */
+  private scheduleWake(notBeforeMs = 0): void {
     if (this.disposed) return;
     const due = [this.locks.nextExpiry(), this.state.nextExpiry(), this.peers.nextGraceEnd()]
       .filter((t): t is number => t !== null)
@@ -148,15 +152,20 @@ export class MeshCore implements Mesh {
     this.wakeTimer = this.ctx.timers.setTimeout(() => {
       this.wakeTimer = undefined;
       this.wakeAt = null;
+      let failed = false;
       try {
         this.sweep();
       } catch (e) {
-        this.ctx.log.error(e instanceof Error ? e : String(e));
+        failed = true;
+        // A full disk is reported where it happens (the journal); a postponed sweep is routine.
+        if (BrokerError.is(e, 'diskFull')) this.ctx.log.debug(`sweep postponed: ${e.message}`);
+        else this.ctx.log.error(e instanceof Error ? e : String(e));
       }
       // Always set the next one: a sweep that found nothing due yet (a timer firing a moment
-      // early) commits no event, so no commit hook would.
-      this.scheduleWake();
-    }, Math.max(0, due - this.ctx.clock.now()));
+      // early) commits no event, so no commit hook would. A sweep that failed (the disk is
+      // full, say) leaves the same work due: try again in a second, not at once.
+      this.scheduleWake(failed ? 1000 : 0);
+    }, Math.max(notBeforeMs, due - this.ctx.clock.now()));
   }
 }
 

@@ -24,6 +24,12 @@ export function toolErrorText(e: unknown): string {
       return `${e.message}. Only the holder can release or renew it.`;
     case 'unavailable':
       return `${e.message}. PeerMesh reconnects by itself; retry in a few seconds. If it persists, run \`peermesh doctor\`.`;
+    case 'diskFull':
+      return data.applied === true
+        ? `${e.message}. Do not repeat this change; other changes fail until space is freed, but reading works.`
+        : `${e.message}. Reading works; retry this change after space is freed (ask the person to free disk space).`;
+    case 'storeCorrupt':
+      return `${e.message}. Tell the person: \`peermesh doctor\` shows what to do.`;
     case 'unauthorized':
       return `${e.message}. Restart this MCP server (it rejoins the mesh).`;
     case 'notFound':

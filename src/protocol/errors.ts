@@ -23,6 +23,19 @@ export const errorReasons = [
   'cancelled',
   /** The broker is shutting down or not reachable. */
   'unavailable',
+  /**
+   * The disk holding the mesh home is full, so the broker cannot save changes; it keeps serving
+   * reads and accepts changes again by itself once space is freed. `data.applied` is false when
+   * nothing was changed (retry later), true when the change was already made in memory: it is
+   * visible to others and is saved by itself once space returns (lost only if the broker stops
+   * before that). `data.dir` is the folder that needs space.
+   */
+  'diskFull',
+  /**
+   * The broker's files on disk are damaged and it refused to start rather than drop
+   * acknowledged writes; the message names the kept copy and the fix (`peermesh doctor` too).
+   */
+  'storeCorrupt',
   /** Something that should not happen; logged by the broker. */
   'internal',
 ] as const;

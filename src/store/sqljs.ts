@@ -32,6 +32,13 @@ export function loadSqlJs(): Promise<SqlJsStatic> {
 export class SqlJsDb implements SqlDb {
   /** Called with each committed batch, synchronously, before `transaction` returns. */
   onCommit: ((batch: Batch) => void) | undefined;
+  /**
+   * Asked when a statement changed rows: the error to refuse the change with (the disk is
+   * full), or undefined. A refused statement throws, so its transaction rolls back and memory
+   * keeps only what can be saved; statements that change nothing (reads, idle sweeps) pass.
+   */
+  writeGuard: (() => Error | undefined) | undefined;
+  private refused: Error | undefined;
   private depth = 0;
   private batch: Batch = [];
   private readonly statements = new Map<string, Statement>();
@@ -50,7 +57,12 @@ export class SqlJsDb implements SqlDb {
       this.prepare(sql).run(params as SqlValue[]);
       const changes = this.db.getRowsModified();
       // A statement that changed nothing has no effect to replay (idle sweeps stay out of the journal).
-      if (changes > 0) this.batch.push([sql, [...params]]);
+      if (changes > 0) {
+        const refusal = this.writeGuard?.();
+        // Remembered too, so a caller that catches it cannot commit the rest of the transaction.
+        if (refusal) throw (this.refused = refusal);
+        this.batch.push([sql, [...params]]);
+      }
       // Only an INSERT sets it; asking costs a statement, so the others do not.
       const lastInsertRowid = isInsert.test(sql) ? Number(this.get<{ id: number }>('SELECT last_insert_rowid() AS id')?.id ?? 0) : 0;
       return { changes, lastInsertRowid };
@@ -84,8 +96,10 @@ export class SqlJsDb implements SqlDb {
     this.db.exec('BEGIN');
     this.depth = 1;
     this.batch = [];
+    this.refused = undefined;
     try {
       const result = fn();
+      if (this.refused) throw this.refused;
       this.db.exec('COMMIT');
       this.depth = 0;
       const batch = this.batch;
@@ -95,6 +109,7 @@ export class SqlJsDb implements SqlDb {
     } catch (e) {
       this.depth = 0;
       this.batch = [];
+      this.refused = undefined;
       this.db.exec('ROLLBACK');
       throw e;
     }

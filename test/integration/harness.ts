@@ -19,9 +19,15 @@ export function tempHome(): { dir: string; home: MeshHome; env: NodeJS.ProcessEn
 }
 
 export async function buildFixtures(): Promise<void> {
+  await buildFixture('peer');
+}
+
+/** Bundles test/integration/fixtures/<name>.ts; returns the path of the script. */
+export async function buildFixture(name: string): Promise<string> {
+  const outfile = path.join(repo, 'out', 'test', 'fixtures', `${name}.js`);
   await esbuild.build({
-    entryPoints: [path.join(__dirname, 'fixtures', 'peer.ts')],
-    outfile: fixturePath,
+    entryPoints: [path.join(__dirname, 'fixtures', `${name}.ts`)],
+    outfile,
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -29,6 +35,7 @@ export async function buildFixtures(): Promise<void> {
     external: ['bufferutil', 'utf-8-validate'],
     logLevel: 'warning',
   });
+  return outfile;
 }
 
 /** A child process whose stdout is read as JSON lines (or text lines). */

@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { BrokerError } from '../../../src/protocol/errors';
+import { encodeLine, quarantineCopies } from '../../../src/store/journal-scan';
+import type { Batch } from '../../../src/store/sqljs';
 import { DurableStore } from '../../../src/store/store';
 
 /** A copy of the store's files as they are on disk now: what a crash right now would leave. */
@@ -99,20 +102,21 @@ describe('store: journal + snapshots', () => {
     assert.deepEqual(eventNumbers(reopened), Array.from({ length: 12 }, (_, i) => i + 1));
   });
 
-  it('snapshots after N writes by itself and trims the journal', async () => {
+  it('snapshots after N writes by itself and trims the journal (keeping what the previous snapshot needs)', async () => {
     const store = await openStore(dir, { snapshotEveryWrites: 20 });
     const snapsBefore = store.stats().snapshots;
-    for (let i = 1; i <= 25; i++) {
+    for (let i = 1; i <= 45; i++) {
       addEvent(store, i);
       await store.durable();
+      // wait for the snapshot each 20 writes start, so there are two
+      for (let w = 0; w < 100 && i % 20 === 0 && store.stats().snapshots === snapsBefore + i / 20 - 1; w++) await new Promise((r) => setTimeout(r, 10));
     }
-    for (let i = 0; i < 100 && store.stats().snapshots === snapsBefore; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.ok(store.stats().snapshots > snapsBefore, 'no snapshot after 25 writes with snapshotEveryWrites 20');
+    assert.ok(store.stats().snapshots >= snapsBefore + 2, 'not two snapshots after 45 writes with snapshotEveryWrites 20');
     await new Promise((r) => setTimeout(r, 50)); // let the journal trim finish
     const journalLines = (await fs.readFile(path.join(dir, 'journal.jsonl'), 'utf8')).split('\n').filter(Boolean);
-    assert.ok(journalLines.length < 25, `journal still holds ${journalLines.length} lines`);
+    assert.ok(journalLines.length < 45, `journal still holds ${journalLines.length} lines`);
     const reopened = await openStore(await crashCopy(dir));
-    assert.equal(eventNumbers(reopened).length, 25);
+    assert.equal(eventNumbers(reopened).length, 45);
   });
 
   it('a rolled-back transaction is neither applied nor journaled', async () => {
@@ -139,16 +143,23 @@ describe('store: journal + snapshots', () => {
     assert.deepEqual(eventNumbers(next), [1]);
   });
 
-  it('a sequence gap ends the journal there, and later writes survive the next restart', async () => {
+  it('a sequence gap refuses to start naming the kept copy; after the stated fix, later writes survive the next restart', async () => {
     const store = await openStore(dir);
     addEvent(store, 1);
     await store.durable();
     const copy = await crashCopy(dir);
     const journal = path.join(copy, 'journal.jsonl');
     const lines = (await fs.readFile(journal, 'utf8')).split('\n').filter(Boolean);
-    const last = JSON.parse(lines[lines.length - 1]) as { s: number; b: unknown };
-    // a line from a lost flush: its sequence number skips one
-    await fs.appendFile(journal, JSON.stringify({ s: last.s + 2, b: last.b }) + '\n');
+    const last = JSON.parse(lines[lines.length - 1]) as { s: number; b: Batch };
+    // a line after a lost one: its sequence number skips one
+    await fs.appendFile(journal, encodeLine(last.s + 2, last.b));
+    const refused = await openStore(copy).then(() => undefined, (e: unknown) => e);
+    assert.ok(BrokerError.is(refused, 'storeCorrupt'), `expected storeCorrupt, got ${String(refused)}`);
+    const [kept] = await quarantineCopies(journal);
+    assert.ok(kept && refused.message.includes(kept), refused.message);
+    const fix = /truncate -s (\d+) /.exec(refused.message);
+    assert.ok(fix, refused.message);
+    await fs.truncate(journal, Number(fix[1]));
     const reopened = await openStore(copy);
     assert.deepEqual(eventNumbers(reopened), [1]);
     addEvent(reopened, 2);
