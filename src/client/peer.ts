@@ -52,16 +52,6 @@ export interface PeerIdentity {
 
 export type ConnectionState = 'connected' | 'reconnecting' | 'closed';
 
-/**
- * Methods that may safely be sent again after a fail-over interrupted them. Not release or
- * delete: repeating one that had succeeded would report `notFound` for a success.
- */
-const retryable = new Set<RequestMethod>([
-  'peers/list', 'peers/whoami', 'peers/update', 'messages/inbox', 'messages/get', 'messages/markRead', 'messages/ack',
-  'state/get', 'state/list', 'locks/acquire', 'locks/renew',
-  'locks/check', 'locks/list', 'events/read', 'status/get', 'mesh/subscribe',
-]);
-
 type Listener<T> = (value: T) => void;
 
 /** How long an answer may take beyond any wait the request asked for. */
@@ -130,7 +120,8 @@ export class PeerClient {
 
   /**
    * Sends a request, waiting out a fail-over if one is under way. A request cut off by a
-   * fail-over is sent again if it is safe to repeat; otherwise it fails with `unavailable`.
+   * fail-over is sent again if its spec says `retry: 'safe'`; otherwise it fails with
+   * `unavailable`.
    */
   async request<M extends RequestMethod>(method: M, params: RequestParams<M>, signal?: AbortSignal): Promise<RequestResult<M>> {
     for (let attempt = 0; ; attempt++) {
@@ -159,7 +150,7 @@ export class PeerClient {
           throw BrokerError.fromWire(e.message, e.data);
         }
         const lost = conn !== this.conn || this.state !== 'connected';
-        if (lost && retryable.has(method) && attempt < 3) continue;
+        if (lost && requests[method].retry === 'safe' && attempt < 3) continue;
         if (lost) throw new BrokerError('unavailable', `${method}: the broker went away during the request; it may or may not have been applied`);
         throw e instanceof ResponseError ? new BrokerError('invalidInput', e.message) : e;
       } finally {

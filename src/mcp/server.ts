@@ -11,11 +11,7 @@ import { version } from '../core/version';
 import { registerResources } from './resources';
 import { MeshSession, type AgentInfo, type ClientSource } from './session';
 import { registerMeshTool, type ToolContext } from './tool';
-import { eventsTool } from './tools/events';
-import { lockTool } from './tools/locks';
-import { inboxTool, sendTool } from './tools/messages';
-import { peersTool, statusTool, summaryTool, whoamiTool } from './tools/peers';
-import { stateTool } from './tools/state';
+import { meshTools } from './tools';
 
 export interface McpServerOptions {
   /** The agent's working directory; relative paths in tool calls are resolved against it. */
@@ -41,8 +37,7 @@ export function createMcpServer(client: ClientSource, opts: McpServerOptions): M
   );
   const agent = async (): Promise<AgentInfo> => ({ clientInfo: server.server.getClientVersion(), roots: await clientRoots(server, log) });
   const ctx: ToolContext = { session: new MeshSession(client, agent, log), cwd: opts.cwd, log };
-  const tools = [whoamiTool, peersTool, summaryTool, sendTool, inboxTool, stateTool, lockTool, eventsTool, statusTool]
-    .map((tool) => registerMeshTool(server, ctx, tool as Parameters<typeof registerMeshTool>[2]));
+  const tools = meshTools.map((tool) => registerMeshTool(server, ctx, tool));
   // The SDK's own listing repeats `$schema`, integer bounds and size limits in every schema;
   // ours says the same in about a third fewer tokens, which every agent pays on every turn.
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));

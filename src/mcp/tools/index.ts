@@ -1,0 +1,19 @@
+/**
+ * Every mesh tool, in the order `tools/list` shows them: the catalogue the MCP server
+ * registers. A tool module's export that is missing here fails the unit test
+ * (test/unit/mcp/tools.test.ts).
+ */
+import type { z } from 'zod';
+import type { MeshTool } from '../tool';
+import { eventsTool } from './events';
+import { lockTool } from './locks';
+import { inboxTool, sendTool } from './messages';
+import { peersTool, statusTool, summaryTool, whoamiTool } from './peers';
+import { stateTool } from './state';
+
+/** A tool of any input and output shape. */
+export type AnyMeshTool = MeshTool<z.ZodRawShape, z.ZodRawShape>;
+
+export const meshTools: readonly AnyMeshTool[] = [
+  whoamiTool, peersTool, summaryTool, sendTool, inboxTool, stateTool, lockTool, eventsTool, statusTool,
+];

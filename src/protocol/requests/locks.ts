@@ -1,0 +1,75 @@
+/**
+ * File and line-range locks: a peer claims what it is about to edit so others keep out. A lock
+ * expires after its TTL unless renewed, and outlives a dropped connection for a grace period.
+ */
+import { z } from 'zod';
+import { LineInput, Lock, PathInput, TtlInput, WaitInput } from '../entities';
+import { limits } from '../limits';
+import { defineRequests } from './spec';
+
+/** A file, or a line range of it. */
+export const LockTarget = z.object({
+  path: PathInput,
+  startLine: LineInput.optional(),
+  endLine: LineInput.optional(),
+}).refine((t) => (t.startLine === undefined) === (t.endLine === undefined), {
+  message: 'give both startLine and endLine, or neither',
+}).refine((t) => t.startLine === undefined || t.endLine === undefined || t.startLine <= t.endLine, {
+  message: 'startLine must not be after endLine',
+});
+export type LockTarget = z.infer<typeof LockTarget>;
+
+export const locksRequests = defineRequests('locks', {
+  /**
+   * Claims `target` for the caller; re-acquiring one's own target renews it (`renewed: true`),
+   * which is also why a repeat is safe. Fails `lockConflict` (`data` names holder, reason, time
+   * left) at once, or after queueing FIFO for `waitMs`: `timeout`, or `cancelled` when the caller
+   * cancels. Emits `lock_acquired` / `lock_renewed`.
+   */
+  'locks/acquire': {
+    params: z.object({
+      target: LockTarget,
+      reason: z.string().max(limits.reason).default(''),
+      ttlSeconds: TtlInput.optional(),
+      /** Wait up to this long, queued FIFO, for the lock to free. 0 = fail at once. */
+      waitMs: WaitInput.default(0),
+    }),
+    result: z.object({ lock: Lock, renewed: z.boolean() }),
+    retry: 'safe',
+  },
+  /**
+   * Releases the caller's lock by id, or its locks on `target` (a whole-file target releases
+   * every range it holds in the file). Fails `notFound` when the caller holds none there,
+   * `notHolder` when another peer does. Emits `lock_released`. Not retried: a repeat of a
+   * release that worked would report `notFound`.
+   */
+  'locks/release': {
+    params: z.object({ target: LockTarget.optional(), lockId: z.number().int().optional() }),
+    result: z.object({ released: z.array(Lock) }),
+    retry: 'never',
+  },
+  /**
+   * Extends the caller's lock by `ttlSeconds` (or the default) from now. Fails `notFound` once
+   * it was released or expired, `notHolder` when it is another peer's. Emits `lock_renewed`.
+   */
+  'locks/renew': {
+    params: z.object({ lockId: z.number().int(), ttlSeconds: TtlInput.optional() }),
+    result: z.object({ lock: Lock }),
+    retry: 'safe',
+  },
+  /** Locks that would conflict with acquiring `target` (the caller's own are left out). */
+  'locks/check': {
+    params: z.object({ target: LockTarget }),
+    result: z.object({ conflicts: z.array(Lock) }),
+    retry: 'safe',
+  },
+  /**
+   * Live locks of every peer, optionally under `path` (a file or folder, relative to the
+   * caller's cwd) or held by `holder` (peer id or name).
+   */
+  'locks/list': {
+    params: z.object({ path: PathInput.optional(), holder: z.string().max(64).optional() }),
+    result: z.object({ locks: z.array(Lock) }),
+    retry: 'safe',
+  },
+});

@@ -1,0 +1,60 @@
+/**
+ * Messages between peers. One message per recipient; its state only moves forward (queued →
+ * delivered → read → acked), and only its recipient moves it.
+ */
+import { z } from 'zod';
+import { Message, MessageKind, Scope } from '../entities';
+import { limits } from '../limits';
+import { PeerNameInput, defineRequests } from './spec';
+
+/** Recipients: one peer (id or name), a list, or everyone in a scope. */
+export const Recipients = z.union([
+  z.object({ peer: PeerNameInput }),
+  z.object({ peers: z.array(PeerNameInput).min(1).max(limits.list) }),
+  z.object({ broadcast: Scope }),
+]);
+export type Recipients = z.infer<typeof Recipients>;
+
+const ids = z.array(z.number().int()).min(1).max(limits.list);
+
+export const messagesRequests = defineRequests('messages', {
+  /**
+   * Sends `body` to live peers, one stored message each (never to the sender), pushed to them
+   * as `push/message`. Fails `notFound` for an unknown or gone recipient or `replyTo`,
+   * `invalidInput` for a message to oneself. Not retried: a repeat would deliver it twice.
+   */
+  'messages/send': {
+    params: z.object({
+      to: Recipients, kind: MessageKind.default('text'),
+      body: z.string().min(1).max(limits.messageBody),
+      replyTo: z.number().int().optional(),
+    }),
+    result: z.object({ messages: z.array(Message) }),
+    retry: 'never',
+  },
+  /**
+   * The caller's messages in order (the oldest unread ones, or the newest `limit` of all) and
+   * how many are unread; returning them marks queued ones delivered. A repeat returns the same
+   * messages, so it is safe.
+   */
+  'messages/inbox': {
+    params: z.object({
+      unreadOnly: z.boolean().default(true),
+      limit: z.number().int().min(1).max(limits.page).default(50),
+    }),
+    result: z.object({ messages: z.array(Message), unread: z.number().int() }),
+    retry: 'safe',
+  },
+  /**
+   * Messages by id that the caller sent or received (others' are left out, not an error);
+   * changes no state (unlike `messages/inbox`).
+   */
+  'messages/get': { params: z.object({ ids }), result: z.object({ messages: z.array(Message) }), retry: 'safe' },
+  /**
+   * Marks the caller's own unread messages read; returns how many changed (a repeat counts 0,
+   * which callers take as "already done").
+   */
+  'messages/markRead': { params: z.object({ ids }), result: z.object({ updated: z.number().int() }), retry: 'safe' },
+  /** Marks the caller's own messages acked (answered or done); returns how many changed. */
+  'messages/ack': { params: z.object({ ids }), result: z.object({ updated: z.number().int() }), retry: 'safe' },
+});
