@@ -5,7 +5,7 @@
  * its event(s) in that same transaction. Failures throw {@link BrokerError} with a reason.
  */
 import type {
-  Lock, Message, MeshEvent, Peer, Scope, StateEntry, EventType, MessageKind, PeerStatus,
+  Lock, Message, MeshEvent, MeshEventOf, Peer, Scope, StateEntry, EventType, MessageKind, PeerStatus,
 } from '../protocol/entities';
 import type { LockTarget, Recipients } from '../protocol/methods';
 
@@ -84,9 +84,10 @@ export interface LocksService {
 }
 
 export interface EventsService {
-  read(since: number, types: readonly EventType[] | undefined, limit: number): { events: MeshEvent[]; cursor: number };
+  /** Events after `since`, of the given `types` only (all when none are given), typed by them. */
+  read<T extends EventType = EventType>(since: number, types: readonly T[] | undefined, limit: number): { events: Array<MeshEventOf<T>>; cursor: number };
   /** Like read, but if nothing is newer than `since`, waits up to `waitMs` for it. */
-  wait(since: number, types: readonly EventType[] | undefined, limit: number, waitMs: number): Promise<{ events: MeshEvent[]; cursor: number }>;
+  wait<T extends EventType = EventType>(since: number, types: readonly T[] | undefined, limit: number, waitMs: number): Promise<{ events: Array<MeshEventOf<T>>; cursor: number }>;
   lastSeq(): number;
 }
 

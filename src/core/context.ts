@@ -2,7 +2,7 @@
  * What every service shares: the database, the clock, settings, and the transaction helper
  * that appends events and tells listeners about them only once the transaction commits.
  */
-import type { EventType, Message, MeshEvent } from '../protocol/entities';
+import type { EventData, EventType, Message, MeshEvent } from '../protocol/entities';
 import type { Clock } from './clock';
 import type { Logger } from './logger';
 import type { SqlDb } from './sql';
@@ -18,6 +18,13 @@ export interface MeshSettings {
   awayAfterMs: number;
   retention: { messagesMs: number; eventsMs: number };
 }
+
+/**
+ * The arguments of {@link MeshContext.emit}: an event type, the peer that caused it, and that
+ * type's payload. A union of one tuple per type, so a `type` that could be either of two
+ * types does not pass with one type's payload.
+ */
+export type EmitArgs = { [T in EventType]: [type: T, peer: string | null, data: EventData<T>] }[EventType];
 
 export class MeshContext {
   private depth = 0;
@@ -61,15 +68,16 @@ export class MeshContext {
     return result;
   }
 
-  /** Appends an event; must be called inside {@link tx}. */
-  emit(type: EventType, peer: string | null, data: Record<string, unknown>): MeshEvent {
+  /** Appends an event; must be called inside {@link tx}. `data` must be the payload of `type`. */
+  emit(...[type, peer, data]: EmitArgs): MeshEvent {
     this.assertInTx();
     const at = this.clock.now();
     const { lastInsertRowid } = this.db.run(
       'INSERT INTO events (type, peer, at, data) VALUES (?, ?, ?, ?)',
       [type, peer, at, JSON.stringify(data)],
     );
-    const event: MeshEvent = { seq: lastInsertRowid, type, peer, at, data };
+    // The arguments were checked together; TypeScript cannot see that through the destructuring.
+    const event = { seq: lastInsertRowid, type, peer, at, data } as MeshEvent;
     this.pendingEvents.push(event);
     return event;
   }

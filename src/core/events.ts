@@ -1,11 +1,12 @@
 /**
- * The event log: append-only (appends go through {@link MeshContext.emit}), read by cursor,
- * long-polled with `wait`, pruned by age. Sequence numbers come from an AUTOINCREMENT key, so
- * they never repeat, even after every event has been pruned.
+ * The event log: append-only (appends go through {@link MeshContext.emit}, which takes only
+ * the payload of its event type), read by cursor, long-polled with `wait`, pruned by age.
+ * Sequence numbers come from an AUTOINCREMENT key, so they never repeat, even after every
+ * event has been pruned.
  */
 import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
-import type { EventType, MeshEvent } from '../protocol/entities';
+import type { EventType, MeshEvent, MeshEventOf } from '../protocol/entities';
 import type { EventsService } from './api';
 import type { MeshContext } from './context';
 
@@ -31,7 +32,7 @@ export class Events implements EventsService {
     ctx.eventListeners.add((event) => this.wakeFor(event));
   }
 
-  read(since: number, types: readonly EventType[] | undefined, limit: number): { events: MeshEvent[]; cursor: number } {
+  read<T extends EventType = EventType>(since: number, types: readonly T[] | undefined, limit: number): { events: Array<MeshEventOf<T>>; cursor: number } {
     const n = clampLimit(limit);
     const from = Math.max(0, Math.floor(since));
     const rows = types && types.length > 0
@@ -40,15 +41,16 @@ export class Events implements EventsService {
         [from, JSON.stringify(types), n],
       )
       : this.ctx.db.all<EventRow>('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?', [from, n]);
-    const events = rows.map(toEvent);
+    // The query kept only the asked-for types.
+    const events = rows.map(toEvent) as Array<MeshEventOf<T>>;
     // A short page means every event up to lastSeq was looked at, so the cursor may skip the
     // ones the type filter left out; a full page stops at the last event returned.
     const cursor = events.length === n ? events[events.length - 1].seq : this.lastSeq();
     return { events, cursor };
   }
 
-  wait(since: number, types: readonly EventType[] | undefined, limit: number, waitMs: number): Promise<{ events: MeshEvent[]; cursor: number }> {
-    let first: { events: MeshEvent[]; cursor: number };
+  wait<T extends EventType = EventType>(since: number, types: readonly T[] | undefined, limit: number, waitMs: number): Promise<{ events: Array<MeshEventOf<T>>; cursor: number }> {
+    let first: { events: Array<MeshEventOf<T>>; cursor: number };
     try {
       first = this.read(since, types, limit);
     } catch (e) {
@@ -58,7 +60,9 @@ export class Events implements EventsService {
     if (this.disposed) return Promise.reject(new BrokerError('unavailable', 'PeerMesh is shutting down'));
     return new Promise((resolve, reject) => {
       const waiter: EventWaiter = {
-        since, limit, resolve, reject,
+        since, limit, reject,
+        // wakeFor reads with this wait's own types, so the events are of type T.
+        resolve: (r) => resolve(r as { events: Array<MeshEventOf<T>>; cursor: number }),
         types: types && types.length > 0 ? new Set(types) : undefined,
         timer: undefined,
       };
@@ -109,6 +113,7 @@ function clampLimit(limit: number): number {
   return Number.isFinite(limit) ? Math.min(Math.max(1, Math.floor(limit)), limits.page) : 100;
 }
 
+/** The log holds only what {@link MeshContext.emit} wrote, so each row is a typed event. */
 function toEvent(row: EventRow): MeshEvent {
-  return { seq: row.seq, type: row.type as EventType, peer: row.peer, at: row.at, data: JSON.parse(row.data) as Record<string, unknown> };
+  return { seq: row.seq, type: row.type, peer: row.peer, at: row.at, data: JSON.parse(row.data) as unknown } as MeshEvent;
 }

@@ -12,7 +12,7 @@
 import path from 'node:path';
 import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
-import type { Lock } from '../protocol/entities';
+import type { EventData, Lock, LockReleaseReason } from '../protocol/entities';
 import type { LockTarget } from '../protocol/methods';
 import type { LocksService } from './api';
 import type { MeshContext } from './context';
@@ -85,7 +85,7 @@ export class Locks implements LocksService {
     if (which.lockId !== undefined) {
       return this.ctx.tx(() => {
         const lock = this.requireHeld(holder, which.lockId as number, now);
-        this.remove(lock, 'lock_released', 'released');
+        this.remove(lock, 'released');
         return [lock];
       });
     }
@@ -104,7 +104,7 @@ export class Locks implements LocksService {
         }
         throw new BrokerError('notFound', `you hold no lock on ${describeTarget(norm)}`);
       }
-      for (const lock of mine) this.remove(lock, 'lock_released', 'released');
+      for (const lock of mine) this.remove(lock, 'released');
       return mine;
     });
   }
@@ -158,7 +158,7 @@ export class Locks implements LocksService {
     const rows = path === undefined
       ? this.ctx.db.all<LockRow>('SELECT * FROM locks WHERE expires_at <= ? ORDER BY expires_at, id', [now])
       : this.ctx.db.all<LockRow>('SELECT * FROM locks WHERE path = ? AND expires_at <= ? ORDER BY expires_at, id', [path, now]);
-    for (const row of rows) this.remove(toLock(row), 'lock_expired');
+    for (const row of rows) this.remove(toLock(row), 'expired');
     return rows.length;
   }
 
@@ -231,9 +231,10 @@ export class Locks implements LocksService {
   }
 
   /** Deletes a lock with its event, and retries the waiters once the transaction commits. */
-  private remove(lock: Lock, type: 'lock_released' | 'lock_expired', reason?: string): void {
+  private remove(lock: Lock, why: LockReleaseReason | 'expired'): void {
     this.ctx.db.run('DELETE FROM locks WHERE id = ?', [lock.id]);
-    this.ctx.emit(type, lock.holder, reason === undefined ? eventData(lock) : { ...eventData(lock), reason });
+    if (why === 'expired') this.ctx.emit('lock_expired', lock.holder, eventData(lock));
+    else this.ctx.emit('lock_released', lock.holder, { ...eventData(lock), reason: why });
     const path = lock.path;
     this.ctx.whenCommitted(`locks.pump.${path}`, () => this.pump(path));
   }
@@ -241,8 +242,8 @@ export class Locks implements LocksService {
   private releaseAllOf(holder: string, reason: GoneReason): void {
     const now = this.ctx.clock.now();
     for (const row of this.ctx.db.all<LockRow>('SELECT * FROM locks WHERE holder = ? ORDER BY id', [holder])) {
-      if (row.expires_at <= now) this.remove(toLock(row), 'lock_expired');
-      else this.remove(toLock(row), 'lock_released', reason);
+      if (row.expires_at <= now) this.remove(toLock(row), 'expired');
+      else this.remove(toLock(row), reason);
     }
     this.ctx.whenCommitted(`locks.cancel.${holder}`, () =>
       this.cancelWaits(holder, new BrokerError('unavailable', `peer ${holder} left the mesh while waiting for a lock`)));
@@ -341,7 +342,7 @@ function toLock(r: LockRow): Lock {
 }
 
 /** What lock events carry: where, who, until when (the UI keeps badges from these). */
-function eventData(l: Lock): Record<string, unknown> {
+function eventData(l: Lock): EventData<'lock_acquired'> {
   return {
     id: l.id, path: l.path, root: l.root, relPath: l.relPath, startLine: l.startLine, endLine: l.endLine,
     holder: l.holder, holderName: l.holderName, expiresAt: l.expiresAt,

@@ -85,7 +85,7 @@ export class Peers implements PeersService {
       );
       if (name !== row.name) this.ctx.db.run('UPDATE locks SET holder_name = ? WHERE holder = ?', [name, peerId]);
       this.seen.set(peerId, { at: now, written: now });
-      this.ctx.emit('peer_joined', peerId, { name, kind: row.kind, resumed: true });
+      this.ctx.emit('peer_joined', peerId, { name, kind: row.kind as Peer['kind'], resumed: true });
       return this.require(peerId);
     });
   }

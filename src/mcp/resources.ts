@@ -7,11 +7,12 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError, SubscribeRequestSchema, UnsubscribeRequestSchema, type LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
 import type { Message } from '../protocol/entities';
-import type { MeshResource } from './session';
+import type { MeshTopic } from '../protocol/topics';
 import type { ToolContext } from './tool';
 import { lockView, messageView, peerView } from './views';
 
-export const resourceUris: Record<MeshResource, string> = {
+/** The resource of each topic: an event of a topic (see `eventTopics`) updates its resource. */
+export const resourceUris: Record<MeshTopic, string> = {
   inbox: 'mesh://inbox',
   peers: 'mesh://peers',
   locks: 'mesh://locks',

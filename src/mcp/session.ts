@@ -6,8 +6,9 @@
  */
 import type { Logger } from '../core/logger';
 import type { ConnectionState } from '../client/peer';
-import type { MeshEvent, Message, MessageKind, Peer } from '../protocol/entities';
+import type { EventData, MeshEvent, Message, MessageKind, Peer } from '../protocol/entities';
 import type { RequestMethod, RequestParams, RequestResult } from '../protocol/methods';
+import { eventTopics, meshTopics, type MeshTopic } from '../protocol/topics';
 
 /** The part of a {@link PeerClient} the MCP server uses (a PeerClient is one). */
 export interface MeshClient {
@@ -35,11 +36,6 @@ export interface AgentInfo {
  */
 export type ClientSource = MeshClient | ((agent: AgentInfo) => Promise<MeshClient>);
 
-/** The resources whose changes are pushed to subscribers. */
-export type MeshResource = 'inbox' | 'peers' | 'locks';
-
-const peerEvents = new Set<MeshEvent['type']>(['peer_joined', 'peer_left', 'peer_status', 'summary_changed']);
-const lockEvents = new Set<MeshEvent['type']>(['lock_acquired', 'lock_released', 'lock_expired', 'lock_renewed']);
 /** How many handled message ids are remembered (so a late event does not count them again). */
 const handledMemory = 500;
 
@@ -52,7 +48,7 @@ export class MeshSession {
   private readonly names = new Map<string, string>();
   private readonly recent = new Map<number, Message>();
   private lastSeq = 0;
-  private readonly changeListeners = new Set<(r: MeshResource) => void>();
+  private readonly changeListeners = new Set<(r: MeshTopic) => void>();
   private readonly messageListeners = new Set<(m: Message) => void>();
   /** Where `mesh_events` goes on when called without `since`. */
   eventsCursor: number | undefined;
@@ -84,7 +80,7 @@ export class MeshSession {
     return this.current;
   }
 
-  onChange(listener: (r: MeshResource) => void): () => void {
+  onChange(listener: (r: MeshTopic) => void): () => void {
     this.changeListeners.add(listener);
     return () => this.changeListeners.delete(listener);
   }
@@ -218,7 +214,7 @@ export class MeshSession {
     } catch (e) {
       this.log.warn(`could not catch up on mesh events after reconnecting: ${(e as Error).message}`);
     }
-    for (const r of ['inbox', 'peers', 'locks'] as const) this.changed(r);
+    for (const r of meshTopics) this.changed(r);
   }
 
   private remember(m: Message): void {
@@ -245,20 +241,21 @@ export class MeshSession {
 
   /** What an event means for this session; safe to apply twice. */
   private apply(e: MeshEvent): void {
-    const name = e.data.name;
-    if (e.peer && typeof name === 'string') this.names.set(e.peer, name);
-    if (peerEvents.has(e.type)) this.changed('peers');
-    else if (lockEvents.has(e.type)) this.changed('locks');
-    else if (e.type === 'message_sent' && e.data.to === this.current?.peer.id) {
-      const id = e.data.id;
-      if (typeof id === 'number' && !this.handled.has(id) && !this.unread.has(id)) {
-        this.unread.set(id, (e.data.kind as MessageKind | undefined) ?? 'text');
-        this.changed('inbox');
-      }
-    }
+    // Peer events carry the peer's name (a rename, its new one).
+    if (e.peer && 'name' in e.data && e.data.name !== undefined) this.names.set(e.peer, e.data.name);
+    // Every message is announced to all; only a new one to this peer changes its inbox.
+    if (e.type === 'message_sent' && !this.countUnread(e.data)) return;
+    for (const topic of eventTopics[e.type]) this.changed(topic);
   }
 
-  private changed(r: MeshResource): void {
+  /** Counts a sent message as unread if it is to this peer and not known yet; true if it was. */
+  private countUnread(m: EventData<'message_sent'>): boolean {
+    if (m.to !== this.current?.peer.id || this.handled.has(m.id) || this.unread.has(m.id)) return false;
+    this.unread.set(m.id, m.kind);
+    return true;
+  }
+
+  private changed(r: MeshTopic): void {
     for (const l of this.changeListeners) l(r);
   }
 }

@@ -111,17 +111,125 @@ export const eventTypes = [
 export const EventType = z.enum(eventTypes);
 export type EventType = z.infer<typeof EventType>;
 
-export const MeshEvent = z.object({
+// Event payloads: small (ids, paths, keys; never message bodies), one schema per event type.
+
+/** `peer_joined`: a peer registered, or resumed its session after a reconnect or fail-over. */
+export const PeerJoinedData = z.object({
+  /** The peer's display name now (a resumed peer may get a new one if its old one was taken). */
+  name: z.string(),
+  kind: PeerKind,
+  /** True when an existing peer resumed its session rather than registered anew. */
+  resumed: z.boolean(),
+});
+
+/** `peer_left`: a peer left the mesh, or its grace period ran out; its claims went with it. */
+export const PeerLeftData = z.object({
+  /** The name it had. */
+  name: z.string(),
+  /** left: it said goodbye; timeout: it stayed disconnected past the grace period. */
+  reason: z.enum(['left', 'timeout']),
+});
+
+/** `peer_status`: a peer's status changed, its connection dropped, or it was renamed. */
+export const PeerStatusData = z.object({
+  /** Its status now. */
+  status: PeerStatus,
+  /** False when the peer's connection dropped (it keeps its claims during the grace period). */
+  connected: z.boolean().optional(),
+  /** On a rename: the new display name, and the one it had before. */
+  name: z.string().optional(),
+  previousName: z.string().optional(),
+});
+
+/** `summary_changed`: a peer said what it is working on now. */
+export const SummaryChangedData = z.object({
+  /** The new summary. */
+  summary: z.string(),
+});
+
+/** `message_sent`: one per recipient (a broadcast makes several). The body is not included. */
+export const MessageSentData = z.object({
+  /** Message id. */
+  id: z.number().int(),
+  /** Recipient peer id. */
+  to: z.string(),
+  kind: MessageKind,
+  /** Id of the first message of the thread. */
+  threadId: z.number().int(),
+  /** True when this is one of the copies of a broadcast. */
+  broadcast: z.boolean(),
+});
+
+/** `state_changed`: an entry was written. The value is not included: read it with `state/get`. */
+export const StateChangedData = z.object({
+  namespace: z.string(),
+  key: z.string(),
+  /** The entry's version after the write. */
+  version: z.number().int(),
+});
+
+/** `state_deleted`: an entry was deleted, or its TTL ran out (then the event has no peer). */
+export const StateDeletedData = z.object({
+  namespace: z.string(),
+  key: z.string(),
+  /** The version the entry had when it went. */
+  version: z.number().int(),
+  /** True when its TTL ran out rather than someone deleting it. */
+  expired: z.boolean().optional(),
+});
+
+/** `lock_acquired`, `lock_renewed`, `lock_expired`: the lock as it is (or was) held. */
+export const LockEventData = Lock.pick({
+  id: true, path: true, root: true, relPath: true, startLine: true, endLine: true,
+  holder: true, holderName: true, expiresAt: true,
+});
+
+/** Why a lock was released: by its holder, or because the holder left or its grace ran out. */
+export const LockReleaseReason = z.enum(['released', 'holder left', 'holder gone']);
+export type LockReleaseReason = z.infer<typeof LockReleaseReason>;
+
+/** `lock_released`: the lock as it was held, and why it was released. */
+export const LockReleasedData = LockEventData.extend({
+  reason: LockReleaseReason,
+});
+
+const eventFields = {
   /** Monotonic sequence number; read with `since`. */
   seq: z.number().int(),
-  type: EventType,
   /** Peer that caused it, if any. */
   peer: z.string().nullable(),
+  /** Epoch milliseconds. */
   at: z.number(),
-  /** Small type-specific payload (ids, paths, keys; never message bodies). */
-  data: z.record(z.string(), z.unknown()),
-});
+};
+
+/** One entry of the event log: its type, and that type's payload in `data`. */
+function eventOf<T extends EventType, D extends z.ZodType>(type: T, data: D) {
+  return z.object({ ...eventFields, type: z.literal(type), data });
+}
+
+/**
+ * An entry of the event log, discriminated by `type`: `event.type === 'lock_acquired'` makes
+ * `event.data` a {@link LockEventData}. On the wire it is a plain object
+ * `{ seq, type, peer, at, data }`.
+ */
+export const MeshEvent = z.discriminatedUnion('type', [
+  eventOf('peer_joined', PeerJoinedData),
+  eventOf('peer_left', PeerLeftData),
+  eventOf('peer_status', PeerStatusData),
+  eventOf('summary_changed', SummaryChangedData),
+  eventOf('message_sent', MessageSentData),
+  eventOf('state_changed', StateChangedData),
+  eventOf('state_deleted', StateDeletedData),
+  eventOf('lock_acquired', LockEventData),
+  eventOf('lock_released', LockReleasedData),
+  eventOf('lock_expired', LockEventData),
+  eventOf('lock_renewed', LockEventData),
+]);
 export type MeshEvent = z.infer<typeof MeshEvent>;
+/** The event of type `T`, e.g. `MeshEventOf<'message_sent'>`. */
+export type MeshEventOf<T extends EventType> = Extract<MeshEvent, { type: T }>;
+/** The payload of an event of type `T`. */
+export type EventData<T extends EventType> = MeshEventOf<T>['data'];
 
 /** Sent with a `lockConflict` error: who holds it, why, and for how long. */
 export const LockConflictData = z.object({

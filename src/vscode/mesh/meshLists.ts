@@ -5,26 +5,20 @@
  * setting its summary), so refreshes are debounced and a list is fetched once per burst.
  */
 import type { Logger } from '../../core/logger';
-import type { EventType, MeshEvent, Scope } from '../../protocol/entities';
+import type { MeshEvent, Scope } from '../../protocol/entities';
+import { eventTopics, type MeshTopic } from '../../protocol/topics';
 import type { Config } from '../config';
 import { Disposable } from '../dispose';
 import type { LocksTree } from '../trees/locksTree';
 import type { PeersTree } from '../trees/peersTree';
 import type { MeshConnection } from './meshConnection';
 
-type ListName = 'peers' | 'locks';
+/** The topics these lists show; events of other topics (the inbox) do not refresh them. */
+type ListName = Extract<MeshTopic, 'peers' | 'locks'>;
 
-/** Which list each event type touches. */
-const listsByEvent: Partial<Record<EventType, ListName>> = {
-  peer_joined: 'peers',
-  peer_left: 'peers',
-  peer_status: 'peers',
-  summary_changed: 'peers',
-  lock_acquired: 'locks',
-  lock_released: 'locks',
-  lock_expired: 'locks',
-  lock_renewed: 'locks',
-};
+function isList(topic: MeshTopic): topic is ListName {
+  return topic === 'peers' || topic === 'locks';
+}
 
 /** How long to wait for the rest of a burst of events before fetching. */
 const debounceMs = 150;
@@ -55,8 +49,8 @@ export class MeshLists extends Disposable {
   }
 
   private onEvent(event: MeshEvent): void {
-    const list = listsByEvent[event.type];
-    if (list) this.schedule([list]);
+    const lists = eventTopics[event.type].filter(isList);
+    if (lists.length > 0) this.schedule(lists);
   }
 
   private schedule(lists: ListName[], delayMs = debounceMs): void {

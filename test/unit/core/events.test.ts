@@ -6,8 +6,10 @@ import { nullLogger } from '../../../src/core/logger';
 import { meshDefaults } from '../../../src/core/mesh';
 import { nodeWorkspaceProbe } from '../../../src/core/workspace';
 import { BrokerError } from '../../../src/protocol/errors';
-import type { MeshEvent } from '../../../src/protocol/entities';
+import type { LockReleaseReason, MeshEvent } from '../../../src/protocol/entities';
 import { FakeTimers, flush, harness, join, openDb, type Harness } from './helpers';
+
+const joined = { name: 'one', kind: 'cli', resumed: false } as const;
 
 describe('core/events', () => {
   let h: Harness;
@@ -85,7 +87,7 @@ describe('core/events', () => {
     const box: { waited?: { events: MeshEvent[] } } = {};
     void events.wait(0, undefined, 10, 60_000).then((r) => (box.waited = r));
     assert.throws(() => ctx.tx(() => {
-      ctx.emit('peer_joined', 'p-1', {});
+      ctx.emit('peer_joined', 'p-1', joined);
       throw new Error('boom');
     }), /boom/);
     await flush();
@@ -93,14 +95,49 @@ describe('core/events', () => {
     assert.equal(box.waited === undefined, true, "not woken");
     assert.equal(events.read(0, undefined, 10).events.length, 0);
     ctx.tx(() => {
-      ctx.emit('peer_joined', 'p-1', {});
-      ctx.emit('peer_left', 'p-1', {});
+      ctx.emit('peer_joined', 'p-1', joined);
+      ctx.emit('peer_left', 'p-1', { name: 'one', reason: 'left' });
     });
     await flush();
     // The rolled-back insert used seq 1 (AUTOINCREMENT is rolled back too).
     assert.deepEqual(log, ['commit', 'event 1', 'event 2']);
     assert.deepEqual(box.waited?.events.map((e) => e.type), ['peer_joined', 'peer_left']);
-    assert.throws(() => ctx.emit('peer_joined', null, {}), /outside a transaction/);
+    assert.throws(() => ctx.emit('peer_joined', null, joined), /outside a transaction/);
+  });
+
+  it('emit takes only the payload of its event type, and read hands back typed payloads', async () => {
+    const clock = new ManualClock();
+    const ctx = new MeshContext(await openDb(), clock, new FakeTimers(clock), nullLogger, nodeWorkspaceProbe, meshDefaults, () => 'id');
+    const events = new Events(ctx);
+    const lock = { id: 1, path: '/r/a.ts', root: '/r', relPath: 'a.ts', startLine: null, endLine: null, holder: 'p-1', holderName: 'one', expiresAt: 9 };
+    const either = 'lock_expired' as 'lock_released' | 'lock_expired';
+    // Each mistake is rejected by the compiler (tsc fails on an unused @ts-expect-error) and,
+    // run here, only rolled back.
+    assert.throws(() => ctx.tx(() => {
+      // @ts-expect-error another type's payload
+      ctx.emit('lock_acquired', 'p-1', { summary: 'x' });
+      // @ts-expect-error a field missing (broadcast)
+      ctx.emit('message_sent', 'p-1', { id: 1, to: 'p-2', kind: 'text', threadId: 1 });
+      // @ts-expect-error a field of the wrong type
+      ctx.emit('state_changed', 'p-1', { namespace: 'ns', key: 'k', version: '2' });
+      // @ts-expect-error a value outside its enum
+      ctx.emit('peer_left', 'p-1', { name: 'one', reason: 'bored' });
+      // @ts-expect-error a type that may be either of two, with one's payload
+      ctx.emit(either, 'p-1', { ...lock, reason: 'released' });
+      // @ts-expect-error a key no payload has
+      ctx.emit('summary_changed', 'p-1', { summary: 's', body: 'the message text' });
+      throw new Error('rollback');
+    }), /rollback/);
+    ctx.tx(() => {
+      ctx.emit('lock_acquired', 'p-1', lock);
+      ctx.emit('lock_released', 'p-1', { ...lock, reason: 'holder gone' });
+    });
+    const [released] = events.read(0, ['lock_released'], 10).events;
+    const reason: LockReleaseReason = released.data.reason;
+    assert.equal(reason, 'holder gone');
+    const [any] = events.read(0, undefined, 1).events;
+    // Without a type filter the payload is known once the type is checked.
+    assert.equal(any.type === 'lock_acquired' ? any.data.relPath : undefined, 'a.ts');
   });
 
   it('onEvent listeners get every committed event; unsubscribe stops them; a throwing one is contained', () => {

@@ -3,6 +3,7 @@ import type { ConnectionState } from '../../../src/client/peer';
 import { nullLogger } from '../../../src/core/logger';
 import { MeshSession, type MeshClient } from '../../../src/mcp/session';
 import type { MeshEvent, Message, Peer } from '../../../src/protocol/entities';
+import type { MeshTopic } from '../../../src/protocol/topics';
 
 const me = { id: 'p-me', name: 'me' } as Peer;
 
@@ -42,8 +43,10 @@ class ScriptedClient implements MeshClient {
   state(s: ConnectionState) { for (const l of this.on.state) l(s); }
 }
 
-const sent = (seq: number, id: number): MeshEvent => ({ seq, type: 'message_sent', peer: 'p-other', at: 0, data: { id, to: me.id, kind: 'text' } });
-const joined = (seq: number): MeshEvent => ({ seq, type: 'peer_joined', peer: 'p-x', at: 0, data: { name: 'x' } });
+const sent = (seq: number, id: number, to = me.id): MeshEvent => ({
+  seq, type: 'message_sent', peer: 'p-other', at: 0, data: { id, to, kind: 'text', threadId: id, broadcast: false },
+});
+const joined = (seq: number): MeshEvent => ({ seq, type: 'peer_joined', peer: 'p-x', at: 0, data: { name: 'x', kind: 'cursor', resumed: false } });
 const message = (id: number): Message => ({
   id, from: 'p-other', fromName: 'other', to: me.id, kind: 'text', body: 'hi', threadId: id, replyTo: null,
   broadcast: false, state: 'queued', createdAt: 0, deliveredAt: null, readAt: null, ackedAt: null,
@@ -63,6 +66,26 @@ describe('mcp/session', () => {
     client.state('connected');
     await settle();
     assert.match(session.pendingNote(), /1 unread message/);
+  });
+
+  it('reads typed payloads: names from peer events, unread counts from messages to it, changes by the topic map', async () => {
+    const client = new ScriptedClient();
+    const session = new MeshSession(client, async () => ({ roots: [] }), nullLogger);
+    await session.client();
+    const changes: MeshTopic[] = [];
+    session.onChange((t) => changes.push(t));
+    const lock = { id: 1, path: '/r/a.ts', root: '/r', relPath: 'a.ts', startLine: 1, endLine: 9, holder: 'p-x', holderName: 'x2', expiresAt: 9 };
+    client.push(joined(11));
+    client.push({ seq: 12, type: 'peer_status', peer: 'p-x', at: 0, data: { status: 'active', name: 'x2', previousName: 'x' } });
+    client.push(sent(13, 5, 'p-someone-else'));
+    client.push(sent(14, 6));
+    client.push(sent(15, 6)); // the same message again (say, replayed after a fail-over)
+    client.push({ seq: 16, type: 'lock_acquired', peer: 'p-x', at: 0, data: lock });
+    client.push({ seq: 17, type: 'state_changed', peer: 'p-x', at: 0, data: { namespace: 'ns', key: 'k', version: 1 } });
+    client.push({ seq: 18, type: 'lock_released', peer: 'p-x', at: 0, data: { ...lock, reason: 'released' } });
+    assert.deepEqual(changes, ['peers', 'peers', 'inbox', 'locks', 'locks']);
+    assert.equal(session.peerName('p-x'), 'x2', 'renamed');
+    assert.equal(session.pendingNote(), 'pending: 1 unread message → mesh_inbox');
   });
 
   it('reading the inbox keeps a message pushed while the answer was on its way', async () => {

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { MeshEvent, eventTypes, type EventType } from '../../../src/protocol/entities';
+import { eventTopics, meshTopics } from '../../../src/protocol/topics';
+import { gitRepo, harness, join, sha256, writeFile } from '../core/helpers';
+
+/** True only when A and B are the same type. */
+type Equal<A, B> = (<X>() => X extends A ? 1 : 2) extends (<X>() => X extends B ? 1 : 2) ? true : false;
+
+describe('protocol: events', () => {
+  it('the event union has one member per event type', () => {
+    const sameTypes: Equal<MeshEvent['type'], EventType> = true;
+    assert.ok(sameTypes);
+    assert.deepEqual(MeshEvent.options.map((o) => o.shape.type.value).sort(), [...eventTypes].sort());
+  });
+
+  it('the topic map places every event type, and only known topics', () => {
+    // The map's type names every event type: one left out, or one unknown, does not compile.
+    // @ts-expect-error peer_left and the others are missing
+    const partial: typeof eventTopics = { peer_joined: ['peers'] };
+    assert.ok(partial);
+    assert.deepEqual(Object.keys(eventTopics).sort(), [...eventTypes].sort());
+    for (const [type, topics] of Object.entries(eventTopics)) {
+      for (const topic of topics) assert.ok(meshTopics.includes(topic), `${type} → ${topic}`);
+    }
+    for (const topic of meshTopics) {
+      assert.ok(eventTypes.some((t) => eventTopics[t].includes(topic)), `no event changes ${topic}`);
+    }
+  });
+
+  it("a rename reaches the locks views: the holder's name changes and the event has the locks topic", async () => {
+    const h = await harness();
+    try {
+      const repo = gitRepo();
+      writeFile(path.join(repo, 'src', 'a.ts'));
+      const a = join(h.mesh, 'alice', repo).id;
+      await h.mesh.locks.acquire(a, { path: 'src/a.ts' }, { reason: 'r' });
+      const since = h.mesh.events.lastSeq();
+      h.mesh.peers.update(a, { name: 'alice-renamed' });
+      const { events } = h.mesh.events.read(since);
+      assert.ok(events.some((e) => eventTopics[e.type].includes('locks')), events.map((e) => e.type).join(', '));
+      assert.deepEqual(h.mesh.locks.list({}).map((l) => l.holderName), ['alice-renamed']);
+    } finally {
+      h.mesh.dispose();
+    }
+  });
+
+  it('every event the core emits matches its schema, and crosses the wire unchanged', async () => {
+    const h = await harness();
+    try {
+      const repo = gitRepo();
+      writeFile(path.join(repo, 'src', 'a.ts'));
+      const a = join(h.mesh, 'alice', repo).id;
+      const b = join(h.mesh, 'bob', repo).id;
+      const c = join(h.mesh, 'carol', repo).id;
+      h.mesh.peers.update(a, { summary: 'typing events', status: 'away', name: 'alice-2' });
+      h.mesh.messages.send(a, { peers: [b, c] }, 'request', 'look?');
+      h.mesh.state.set(a, 'ns', 'k', 1);
+      h.mesh.state.delete(a, 'ns', 'k');
+      h.mesh.state.set(a, 'ns', 'brief', 1, { ttlSeconds: 1 });
+      const { lock } = await h.mesh.locks.acquire(a, { path: 'src/a.ts', startLine: 1, endLine: 5 }, { reason: 'r' });
+      await h.mesh.locks.acquire(a, { path: 'src/a.ts', startLine: 1, endLine: 5 }, { reason: 'r' });
+      h.mesh.locks.release(a, { lockId: lock.id });
+      await h.mesh.locks.acquire(a, { path: 'src/a.ts' }, { reason: 'short', ttlSeconds: 1 });
+      await h.mesh.locks.acquire(b, { path: 'src/b.ts' }, { reason: 'kept' });
+      h.clock.advance(2_000);
+      h.mesh.sweep();
+      h.mesh.peers.disconnected(b);
+      h.mesh.peers.resume(b, sha256('secret-bob'));
+      h.mesh.peers.leave(b);
+      const { events } = h.mesh.events.read(0, undefined, 500);
+      assert.deepEqual([...new Set(events.map((e) => e.type))].sort(), [...eventTypes].sort(), 'the scenario covers every type');
+      for (const e of events) {
+        const wire: unknown = JSON.parse(JSON.stringify(e));
+        assert.deepEqual(MeshEvent.parse(wire), wire, `#${e.seq} ${e.type}`);
+      }
+    } finally {
+      h.mesh.dispose();
+    }
+  });
+});
