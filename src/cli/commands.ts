@@ -1,18 +1,22 @@
-/** The `peermesh` commands that talk to a running mesh. */
+/**
+ * The `peermesh` commands, one entry each: what it takes, what it says in `--help`, what it
+ * does. `program.ts` builds the command line from this table; the commands that talk to a
+ * running mesh are written out here, the larger ones live in their own files.
+ */
 import path from 'node:path';
 import type { PeerClient } from '../client/peer';
-import { BrokerError } from '../protocol/errors';
-import type { MeshEvent, Message } from '../protocol/entities';
 import { describeTarget } from '../core/paths';
+import { MessageKind, Scope, type MeshEvent, type Message } from '../protocol/entities';
+import { BrokerError } from '../protocol/errors';
+import { limits } from '../protocol/limits';
+import { clientIds } from './clients';
+import { argument, defineCommand, option, type TableEntry } from './command-spec';
+import { doctor } from './doctor';
 import { duration, parseTarget, table } from './format';
+import { mcp } from './mcp';
+import { serve } from './serve';
 import { cliClient, type CliContext } from './session';
-
-export interface Flags {
-  json: boolean;
-  [flag: string]: string | boolean | undefined;
-}
-
-type Command = (ctx: CliContext, args: string[], flags: Flags) => Promise<void>;
+import { setup } from './setup';
 
 const print = (text: string) => {
   if (text) process.stdout.write(text + '\n');
@@ -29,13 +33,16 @@ async function withClient<T>(ctx: CliContext, fn: (c: PeerClient) => Promise<T>,
   }
 }
 
-function need(args: string[], count: number, usage: string): void {
-  if (args.length < count) throw new BrokerError('invalidInput', `usage: ${usage}`);
-}
-
 function absoluteTarget(spec: string) {
   const t = parseTarget(spec);
   return { ...t, path: path.resolve(process.cwd(), t.path) };
+}
+
+/** `namespace/key` → its parts; a key without a namespace is refused. */
+function stateKey(spec: string): { namespace: string; key: string } {
+  const i = spec.indexOf('/');
+  if (i <= 0) throw new BrokerError('invalidInput', 'name a key as <namespace>/<key>');
+  return { namespace: spec.slice(0, i), key: spec.slice(i + 1) };
 }
 
 function formatMessage(m: Message): string {
@@ -47,138 +54,267 @@ function formatEvent(e: MeshEvent): string {
   return `${e.seq}\t${new Date(e.at).toISOString()}\t${e.type}\t${e.peer ?? '-'}\t${JSON.stringify(e.data)}`;
 }
 
-export const commands: Record<string, Command> = {
-  async status(ctx, _args, flags) {
-    const status = await withClient(ctx, (c) => c.request('status/get', {}), true).catch((e: Error) => {
-      throw new BrokerError('unavailable', `no PeerMesh broker is running for ${ctx.home.dir} (${e.message})`);
-    });
-    if (flags.json) return printJson(status);
-    const c = status.counts;
-    print([
-      `PeerMesh ${status.version}: broker pid ${status.pid} on 127.0.0.1:${status.port}, up ${duration(status.uptimeMs)}`,
-      `home     ${status.home}`,
-      `peers    ${c.livePeers} live / ${c.peers} known, ${c.sessions} sessions`,
-      `locks    ${c.locks}`,
-      `messages ${c.messages} (${c.unreadMessages} unread)`,
-      `state    ${c.stateEntries} entries`,
-      `events   ${c.events} (last #${status.lastEventSeq})`,
-      `store    ${status.storeBytes} bytes + journal ${status.journalBytes} bytes`,
-    ].join('\n'));
-  },
+const json = option.flag('--json', 'print JSON');
+const scope = option.oneOf('--scope <scope>', 'which peers', Scope.options, 'machine');
+const ttl = option.integer('--ttl <seconds>', 'expire after this long', { min: 1, max: limits.ttlSeconds });
+const target = argument.required('a file, or lines of it: path:START-END (path:12 is one line)');
+const stateKeyArgument = argument.required('the key, as <namespace>/<key>');
 
-  async peers(ctx, _args, flags) {
-    const scope = (flags.scope as 'machine' | 'workspace' | 'repo' | undefined) ?? 'machine';
-    const { peers } = await withClient(ctx, (c) => c.request('peers/list', { scope, includeGone: Boolean(flags.all) }));
-    if (flags.json) return printJson(peers);
-    if (peers.length === 0) return print('no peers');
-    print(table(['ID', 'NAME', 'KIND', 'STATUS', 'SEEN', 'WORKING ON'], peers.map((p) => [
-      p.id, p.name, p.kind, p.status, `${duration(Date.now() - p.lastSeen)} ago`, p.summary || '-',
-    ])));
-  },
-
-  async send(ctx, args, flags) {
-    need(args, 2, 'peermesh send <peer|all> <text…>');
-    const [to, ...words] = args;
-    const recipients = to === 'all' ? { broadcast: (flags.scope as 'machine' | 'workspace' | 'repo' | undefined) ?? 'machine' } : { peer: to };
-    const kind = (flags.kind as Message['kind'] | undefined) ?? 'text';
-    const { messages } = await withClient(ctx, (c) => c.request('messages/send', { to: recipients, kind, body: words.join(' ') }));
-    if (flags.json) return printJson(messages);
-    print(`sent to ${messages.length} peer${messages.length === 1 ? '' : 's'}`);
-  },
-
-  async inbox(ctx, _args, flags) {
-    const result = await withClient(ctx, (c) => c.request('messages/inbox', { unreadOnly: !flags.all, limit: 100 }));
-    if (flags.json) return printJson(result);
-    if (result.messages.length === 0) return print('no messages');
-    print(result.messages.map(formatMessage).join('\n'));
-  },
-
-  async state(ctx, args, flags) {
-    const [op, spec, ...rest] = args;
-    const split = (s: string | undefined) => {
-      const i = s?.indexOf('/') ?? -1;
-      if (!s || i <= 0) throw new BrokerError('invalidInput', 'name a key as <namespace>/<key>');
-      return { namespace: s.slice(0, i), key: s.slice(i + 1) };
-    };
-    await withClient(ctx, async (c) => {
-      switch (op) {
-        case 'get': {
-          const { entry } = await c.request('state/get', split(spec));
-          if (!entry) throw new BrokerError('notFound', `${spec} is not set`);
-          return flags.json ? printJson(entry) : print(JSON.stringify(entry.value));
+const state: TableEntry = {
+  name: 'state',
+  description: 'Read and write shared state: small JSON values under <namespace>/<key>.',
+  subcommands: [
+    defineCommand({
+      name: 'get',
+      description: 'Print the value of a key (exits 1 if it is not set).',
+      arguments: { key: stateKeyArgument },
+      options: { json },
+      examples: ['peermesh state get plan/phase'],
+      run: (ctx, { key }, opts) => withClient(ctx, async (c) => {
+        const { entry } = await c.request('state/get', stateKey(key));
+        if (!entry) throw new BrokerError('notFound', `${key} is not set`);
+        return opts.json ? printJson(entry) : print(JSON.stringify(entry.value));
+      }),
+    }),
+    defineCommand({
+      name: 'set',
+      description: 'Set a key to a JSON value (or, if the words are not JSON, to them as text).',
+      arguments: { key: stateKeyArgument, value: argument.variadic('the value: JSON, or text') },
+      options: {
+        ifVersion: option.integer('--if-version <n>', 'only if the key is at this version (0: only if it is not set)', { min: 0 }),
+        ttl,
+        json,
+      },
+      examples: ['peermesh state set plan/phase \'{"n":2}\' --if-version 1', 'peermesh state set review/owner alice --ttl 3600'],
+      run: (ctx, { key, value: words }, opts) => withClient(ctx, async (c) => {
+        const raw = words.join(' ');
+        let value: unknown;
+        try {
+          value = JSON.parse(raw);
+        } catch {
+          value = raw;
         }
-        case 'set': {
-          need(rest, 1, 'peermesh state set <namespace>/<key> <json|text> [--if-version N] [--ttl S]');
-          const raw = rest.join(' ');
-          let value: unknown;
-          try {
-            value = JSON.parse(raw);
-          } catch {
-            value = raw;
-          }
-          const { entry } = await c.request('state/set', {
-            ...split(spec), value,
-            ifVersion: flags['if-version'] === undefined ? undefined : Number(flags['if-version']),
-            ttlSeconds: flags.ttl === undefined ? undefined : Number(flags.ttl),
-          });
-          return flags.json ? printJson(entry) : print(`${spec} = ${JSON.stringify(entry.value)} (version ${entry.version})`);
-        }
-        case 'del': {
-          const { deleted } = await c.request('state/delete', split(spec));
-          if (!deleted) throw new BrokerError('notFound', `${spec} is not set`);
-          return print(`deleted ${spec}`);
-        }
-        case 'list': {
-          if (!spec) throw new BrokerError('invalidInput', 'usage: peermesh state list <namespace>[/<prefix>]');
-          const [namespace, prefix = ''] = spec.split(/\/(.*)/s);
-          const { entries } = await c.request('state/list', { namespace, prefix, limit: 1000 });
-          if (flags.json) return printJson(entries);
-          return print(entries.map((e) => `${e.key}\tv${e.version}\t${JSON.stringify(e.value)}`).join('\n') || 'no entries');
-        }
-        default:
-          throw new BrokerError('invalidInput', 'usage: peermesh state get|set|del|list <namespace>/<key> …');
-      }
-    });
-  },
-
-  async lock(ctx, args, flags) {
-    need(args, 1, 'peermesh lock <path>[:START-END] [--ttl S] [--reason R] [--wait S]');
-    const { lock, renewed } = await withClient(ctx, (c) => c.request('locks/acquire', {
-      target: absoluteTarget(args[0]),
-      reason: typeof flags.reason === 'string' ? flags.reason : '',
-      ttlSeconds: flags.ttl === undefined ? undefined : Number(flags.ttl),
-      waitMs: flags.wait === undefined ? 0 : Number(flags.wait) * 1000,
-    }));
-    if (flags.json) return printJson(lock);
-    print(`${renewed ? 'renewed' : 'locked'} ${describeTarget(lock)} (#${lock.id}) for ${duration(lock.expiresAt - Date.now())}`);
-  },
-
-  async unlock(ctx, args, flags) {
-    need(args, 1, 'peermesh unlock <path>[:START-END]');
-    const { released } = await withClient(ctx, (c) => c.request('locks/release', { target: absoluteTarget(args[0]) }));
-    if (flags.json) return printJson(released);
-    if (released.length === 0) throw new BrokerError('notFound', `you hold no lock on ${args[0]}`);
-    print(`unlocked ${released.map(describeTarget).join(', ')}`);
-  },
-
-  async locks(ctx, args, flags) {
-    const { locks } = await withClient(ctx, (c) => c.request('locks/list', args[0] ? { path: path.resolve(args[0]) } : {}));
-    if (flags.json) return printJson(locks);
-    if (locks.length === 0) return print('no locks');
-    print(table(['ID', 'TARGET', 'HOLDER', 'LEFT', 'REASON'], locks.map((l) => [
-      String(l.id), describeTarget(l), l.holderName, duration(l.expiresAt - Date.now()), l.reason || '-',
-    ])));
-  },
-
-  async events(ctx, _args, flags) {
-    let since = flags.since === undefined ? 0 : Number(flags.since);
-    await withClient(ctx, async (c) => {
-      for (;;) {
-        const { events, cursor } = await c.request('events/read', { since, limit: 500, waitMs: flags.follow ? 30_000 : 0 });
-        for (const e of events) print(flags.json ? JSON.stringify(e) : formatEvent(e));
-        since = cursor;
-        if (!flags.follow) return;
-      }
-    });
-  },
+        const { entry } = await c.request('state/set', { ...stateKey(key), value, ifVersion: opts.ifVersion, ttlSeconds: opts.ttl });
+        return opts.json ? printJson(entry) : print(`${key} = ${JSON.stringify(entry.value)} (version ${entry.version})`);
+      }),
+    }),
+    defineCommand({
+      name: 'del',
+      description: 'Delete a key (exits 1 if it is not set).',
+      arguments: { key: stateKeyArgument },
+      options: {},
+      run: (ctx, { key }) => withClient(ctx, async (c) => {
+        const { deleted } = await c.request('state/delete', stateKey(key));
+        if (!deleted) throw new BrokerError('notFound', `${key} is not set`);
+        print(`deleted ${key}`);
+      }),
+    }),
+    defineCommand({
+      name: 'list',
+      description: 'List the keys of a namespace, with their versions and values.',
+      arguments: { prefix: argument.required('<namespace>, or <namespace>/<key prefix>') },
+      options: { json },
+      examples: ['peermesh state list plan'],
+      run: (ctx, { prefix: spec }, opts) => withClient(ctx, async (c) => {
+        const [namespace, prefix = ''] = spec.split(/\/(.*)/s);
+        const { entries } = await c.request('state/list', { namespace, prefix, limit: 1000 });
+        if (opts.json) return printJson(entries);
+        print(entries.map((e) => `${e.key}\tv${e.version}\t${JSON.stringify(e.value)}`).join('\n') || 'no entries');
+      }),
+    }),
+  ],
 };
+
+export const commandTable: readonly TableEntry[] = [
+  defineCommand({
+    name: 'serve',
+    description: 'Run the broker for this mesh home here (if one already answers, say where and exit 0).',
+    arguments: {},
+    options: {
+      idleExit: option.integer('--idle-exit <seconds>', 'stop after this long without peers; 0 never stops', { min: 0, max: 86_400 }),
+      lockTtl: option.integer('--lock-ttl <seconds>', 'how long a lock lasts unless renewed (default 600)', { min: 1, max: limits.ttlSeconds }),
+      grace: option.integer('--grace <seconds>', 'how long a disconnected peer keeps its locks (default 15)', { min: 0, max: 86_400 }),
+      json,
+    },
+    logLevel: 'info',
+    examples: ['peermesh serve', 'peermesh serve --idle-exit 60 --json'],
+    run: (ctx, _args, opts) => serve(ctx, {
+      idleExitSeconds: opts.idleExit || undefined,
+      lockTtlSeconds: opts.lockTtl,
+      graceSeconds: opts.grace,
+      json: opts.json,
+    }),
+  }),
+
+  defineCommand({
+    name: 'status',
+    description: 'Show the running broker: pid, port, uptime, counts, store size (does not start one).',
+    arguments: {},
+    options: { json },
+    async run(ctx, _args, opts) {
+      const status = await withClient(ctx, (c) => c.request('status/get', {}), true).catch((e: Error) => {
+        throw new BrokerError('unavailable', `no PeerMesh broker is running for ${ctx.home.dir} (${e.message})`);
+      });
+      if (opts.json) return printJson(status);
+      const c = status.counts;
+      print([
+        `PeerMesh ${status.version}: broker pid ${status.pid} on 127.0.0.1:${status.port}, up ${duration(status.uptimeMs)}`,
+        `home     ${status.home}`,
+        `peers    ${c.livePeers} live / ${c.peers} known, ${c.sessions} sessions`,
+        `locks    ${c.locks}`,
+        `messages ${c.messages} (${c.unreadMessages} unread)`,
+        `state    ${c.stateEntries} entries`,
+        `events   ${c.events} (last #${status.lastEventSeq})`,
+        `store    ${status.storeBytes} bytes + journal ${status.journalBytes} bytes`,
+      ].join('\n'));
+    },
+  }),
+
+  defineCommand({
+    name: 'peers',
+    description: 'List the peers in the mesh.',
+    arguments: {},
+    options: { scope, all: option.flag('--all', 'include peers that left'), json },
+    async run(ctx, _args, opts) {
+      const { peers } = await withClient(ctx, (c) => c.request('peers/list', { scope: opts.scope, includeGone: opts.all }));
+      if (opts.json) return printJson(peers);
+      if (peers.length === 0) return print('no peers');
+      print(table(['ID', 'NAME', 'KIND', 'STATUS', 'SEEN', 'WORKING ON'], peers.map((p) => [
+        p.id, p.name, p.kind, p.status, `${duration(Date.now() - p.lastSeen)} ago`, p.summary || '-',
+      ])));
+    },
+  }),
+
+  defineCommand({
+    name: 'send',
+    description: 'Send a message to one peer (id or name) or to all.',
+    arguments: { peer: argument.required('a peer id or name, or all'), text: argument.variadic('the message') },
+    options: {
+      kind: option.oneOf('--kind <kind>', 'what the message is', MessageKind.options, 'text'),
+      scope: option.oneOf('--scope <scope>', 'which peers `all` reaches', Scope.options, 'machine'),
+      json,
+    },
+    examples: ['peermesh send claude-code "please rebase on main"', 'peermesh send all --kind alert "main is broken"'],
+    async run(ctx, { peer, text }, opts) {
+      const to = peer === 'all' ? { broadcast: opts.scope } : { peer };
+      const { messages } = await withClient(ctx, (c) => c.request('messages/send', { to, kind: opts.kind, body: text.join(' ') }));
+      if (opts.json) return printJson(messages);
+      print(`sent to ${messages.length} peer${messages.length === 1 ? '' : 's'}`);
+    },
+  }),
+
+  defineCommand({
+    name: 'inbox',
+    description: 'Show the messages sent to you at this terminal.',
+    arguments: {},
+    options: { all: option.flag('--all', 'include messages already read'), json },
+    async run(ctx, _args, opts) {
+      const result = await withClient(ctx, (c) => c.request('messages/inbox', { unreadOnly: !opts.all, limit: 100 }));
+      if (opts.json) return printJson(result);
+      if (result.messages.length === 0) return print('no messages');
+      print(result.messages.map(formatMessage).join('\n'));
+    },
+  }),
+
+  state,
+
+  defineCommand({
+    name: 'lock',
+    description: 'Claim a file or a line range (claiming it again renews it).',
+    arguments: { target },
+    options: {
+      ttl,
+      reason: option.text('--reason <text>', 'why, shown to whoever else wants it'),
+      wait: option.integer('--wait <seconds>', 'if it is held, wait this long for it', { min: 0, max: limits.waitMs / 1000 }),
+      json,
+    },
+    examples: ['peermesh lock src/parser.ts:40-80 --reason "rewriting the tokenizer"', 'peermesh lock README.md --ttl 300 --wait 30'],
+    async run(ctx, args, opts) {
+      const { lock, renewed } = await withClient(ctx, (c) => c.request('locks/acquire', {
+        target: absoluteTarget(args.target),
+        reason: opts.reason ?? '',
+        ttlSeconds: opts.ttl,
+        waitMs: (opts.wait ?? 0) * 1000,
+      }));
+      if (opts.json) return printJson(lock);
+      print(`${renewed ? 'renewed' : 'locked'} ${describeTarget(lock)} (#${lock.id}) for ${duration(lock.expiresAt - Date.now())}`);
+    },
+  }),
+
+  defineCommand({
+    name: 'unlock',
+    description: 'Release your claim on a file or a line range.',
+    arguments: { target },
+    options: { json },
+    async run(ctx, args, opts) {
+      const { released } = await withClient(ctx, (c) => c.request('locks/release', { target: absoluteTarget(args.target) }));
+      if (opts.json) return printJson(released);
+      if (released.length === 0) throw new BrokerError('notFound', `you hold no lock on ${args.target}`);
+      print(`unlocked ${released.map(describeTarget).join(', ')}`);
+    },
+  }),
+
+  defineCommand({
+    name: 'locks',
+    description: 'List the claims in the mesh.',
+    arguments: { path: argument.optional('only claims on this file') },
+    options: { json },
+    async run(ctx, args, opts) {
+      const { locks } = await withClient(ctx, (c) => c.request('locks/list', args.path ? { path: path.resolve(args.path) } : {}));
+      if (opts.json) return printJson(locks);
+      if (locks.length === 0) return print('no locks');
+      print(table(['ID', 'TARGET', 'HOLDER', 'LEFT', 'REASON'], locks.map((l) => [
+        String(l.id), describeTarget(l), l.holderName, duration(l.expiresAt - Date.now()), l.reason || '-',
+      ])));
+    },
+  }),
+
+  defineCommand({
+    name: 'events',
+    description: 'Print mesh events (sequence, time, type, peer, data).',
+    arguments: {},
+    options: {
+      since: option.integer('--since <seq>', 'only events after this sequence number', { min: 0 }),
+      follow: option.flag('-f, --follow', 'keep printing new events'),
+      json,
+    },
+    examples: ['peermesh events --follow --json'],
+    async run(ctx, _args, opts) {
+      let since = opts.since ?? 0;
+      await withClient(ctx, async (c) => {
+        for (;;) {
+          const { events, cursor } = await c.request('events/read', { since, limit: 500, waitMs: opts.follow ? 30_000 : 0 });
+          for (const e of events) print(opts.json ? JSON.stringify(e) : formatEvent(e));
+          since = cursor;
+          if (!opts.follow) return;
+        }
+      });
+    },
+  }),
+
+  defineCommand({
+    name: 'mcp',
+    description: 'The MCP server (stdio) an agent runs: joins the mesh as one peer named after the agent, until stdin closes.',
+    arguments: {},
+    options: { name: option.text('--name <name>', 'peer name instead of the agent\'s (also PEERMESH_NAME)') },
+    run: (ctx, _args, opts) => mcp(ctx, { name: opts.name }),
+  }),
+
+  defineCommand({
+    name: 'setup',
+    description: 'Add `peermesh mcp` to agents\' MCP configs (idempotent; keeps the rest of each file).',
+    arguments: { clients: argument.variadic(`${clientIds.join(', ')}, or all (those installed)`) },
+    options: { print: option.flag('--print', 'only show each entry and where it goes') },
+    usesBroker: false,
+    examples: ['peermesh setup claude-code cursor', 'peermesh setup all', 'peermesh setup codex --print'],
+    run: (ctx, args, opts) => setup(ctx, args.clients, { print: opts.print }),
+  }),
+
+  defineCommand({
+    name: 'doctor',
+    description: 'Check the mesh home, the broker, the port and each agent\'s MCP config; say how to fix what is wrong.',
+    arguments: {},
+    options: {},
+    run: (ctx) => doctor(ctx),
+  }),
+];

@@ -19,12 +19,40 @@ describe('peermesh CLI', function () {
     t.cleanup();
   });
 
-  it('every command has --help', async () => {
-    for (const name of ['serve', 'status', 'peers', 'send', 'inbox', 'state', 'lock', 'unlock', 'locks', 'events']) {
-      const r = await cli(name, '--help');
+  it('every command has --help, listing its own options and no other command\'s', async () => {
+    const own: Record<string, string[]> = {
+      serve: ['--idle-exit', '--lock-ttl', '--grace', '--json', '--port'],
+      status: ['--json', '--port'],
+      peers: ['--scope', '--all', '--json', '--port'],
+      send: ['--kind', '--scope', '--json', '--port'],
+      inbox: ['--all', '--json', '--port'],
+      'state get': ['--json', '--port'],
+      'state set': ['--if-version', '--ttl', '--json', '--port'],
+      'state del': ['--port'],
+      'state list': ['--json', '--port'],
+      lock: ['--ttl', '--reason', '--wait', '--json', '--port'],
+      unlock: ['--json', '--port'],
+      locks: ['--json', '--port'],
+      events: ['--since', '--follow', '--json', '--port'],
+      mcp: ['--name', '--port'],
+      setup: ['--print'],
+      doctor: ['--port'],
+    };
+    await Promise.all(Object.entries(own).map(async ([name, options]) => {
+      const r = await cli(...name.split(' '), '--help');
       assert.equal(r.code, 0, `${name} --help: ${r.stderr}`);
-      assert.match(r.stdout, new RegExp(`^peermesh ${name}`));
+      assert.match(r.stdout, new RegExp(`^Usage: peermesh ${name} `));
+      const listed = r.stdout.split(/\n\n/).find((s) => s.startsWith('Options:'))?.match(/--[a-z-]+/g) ?? [];
+      assert.deepEqual(listed.sort(), [...options, '--help'].sort(), `${name} --help lists its own options`);
+    }));
+    const top = await cli('--help');
+    assert.equal(top.code, 0);
+    for (const name of ['serve', 'status', 'peers', 'send', 'inbox', 'state', 'lock', 'unlock', 'locks', 'events', 'mcp', 'setup', 'doctor']) {
+      assert.match(top.stdout, new RegExp(`^  ${name} `, 'm'), `peermesh --help lists ${name}`);
     }
+    assert.match(top.stdout, /PEERMESH_HOME/);
+    assert.equal((await cli()).stdout, top.stdout, 'bare peermesh shows the help');
+    assert.match((await cli('state', 'set', '--help')).stdout, /Examples:\n {2}\$ peermesh state set /);
   });
 
   it('serve reports the running broker and exits 0', async () => {
@@ -125,12 +153,36 @@ describe('peermesh CLI', function () {
   });
 
   it('bad input exits non-zero with one line', async () => {
-    for (const args of [['lock'], ['lock', 'x', '--ttl', 'soon'], ['nonsense'], ['state', 'get', 'nokey'], ['peers', '--bogus']]) {
+    for (const args of [['lock'], ['lock', 'x', '--ttl', 'soon'], ['nonsense'], ['state', 'get', 'nokey'], ['peers', '--bogus'], ['state']]) {
       const r = await cli(...args);
       assert.notEqual(r.code, 0, args.join(' '));
       assert.equal(r.stderr.trim().split('\n').length, 1, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, /^peermesh: /);
     }
+  });
+
+  it('a mistake on the command line (unknown option or command, bad number, missing argument) exits 2 with one line', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['peers', '--bogus'], /^peermesh: unknown option '--bogus'; run peermesh peers --help$/],
+      [['lock', 'x', '--tll', '5'], /^peermesh: unknown option '--tll' \(Did you mean --ttl\?\); run peermesh lock --help$/],
+      [['doctor', '--json'], /^peermesh: unknown option '--json'/],
+      [['nonsense'], /^peermesh: unknown command 'nonsense'; run peermesh --help$/],
+      [['state', 'fetch', 'a/b'], /^peermesh: unknown command 'fetch'; run peermesh state --help$/],
+      [['lock', 'x', '--ttl', 'soon'], /^peermesh: --ttl takes a whole number from 1 to 86400, not "soon"$/],
+      [['lock', 'x', '--ttl', '0'], /^peermesh: --ttl takes a whole number from 1 to 86400, not "0"$/],
+      [['lock', 'x', '--wait', '-1'], /^peermesh: --wait takes a whole number from 0 to 600, not "-1"$/],
+      [['events', '--since', '1.5'], /^peermesh: --since takes a whole number of 0 or more, not "1.5"$/],
+      [['serve', '--port', '70000'], /^peermesh: --port takes a whole number from 0 to 65535, not "70000"$/],
+      [['peers', '--scope', 'galaxy'], /^peermesh: option '--scope <scope>' argument 'galaxy' is invalid/],
+      [['send', 'someone'], /^peermesh: missing required argument 'text'; run peermesh send --help$/],
+      [['state'], /^peermesh: missing command: one of get, set, del, list; run peermesh state --help$/],
+    ];
+    await Promise.all(cases.map(async ([args, pattern]) => {
+      const r = await cli(...args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stdout, '', args.join(' '));
+      assert.match(r.stderr.trimEnd(), pattern);
+    }));
   });
 
   it('status without a broker says so and exits 1 (it does not start one)', async () => {

@@ -1,0 +1,112 @@
+/**
+ * The command table is the whole `peermesh` command line: every entry is complete, names and
+ * flags do not collide, the program builds from it, and a command's `run` gets typed values
+ * (validated) from what commander parsed. The real commands are run end to end in
+ * test/integration/cli.test.ts.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Option } from 'commander';
+import { argument, defineCommand, isGroup, option, type CommandEntry } from '../../../src/cli/command-spec';
+import { commandTable } from '../../../src/cli/commands';
+import { buildProgram } from '../../../src/cli/program';
+import { BrokerError } from '../../../src/protocol/errors';
+
+const leaves: Array<{ path: string; entry: CommandEntry }> = commandTable.flatMap((e) =>
+  isGroup(e) ? e.subcommands.map((s) => ({ path: `${e.name} ${s.name}`, entry: s })) : [{ path: e.name, entry: e }]);
+
+const duplicates = (names: string[]) => names.filter((n, i) => names.indexOf(n) !== i);
+
+describe('peermesh command table', () => {
+  it('names are unique, at the top and inside each group', () => {
+    assert.deepEqual(duplicates(commandTable.map((e) => e.name)), []);
+    for (const group of commandTable.filter(isGroup)) {
+      assert.ok(group.subcommands.length > 0, `${group.name} has subcommands`);
+      assert.deepEqual(duplicates(group.subcommands.map((s) => s.name)), [], group.name);
+    }
+  });
+
+  it('every command has a description, a run, described arguments and options', () => {
+    for (const e of commandTable) assert.match(e.description, /^[A-Z].*\.$/, `${e.name}: a sentence`);
+    for (const { path: name, entry } of leaves) {
+      assert.match(entry.description, /^[A-Z].*\.$/, `${name}: a sentence`);
+      assert.equal(typeof entry.run, 'function', name);
+      for (const [key, spec] of [...Object.entries(entry.arguments), ...Object.entries(entry.options)]) {
+        assert.ok(spec.description.trim(), `${name} ${key}: described`);
+      }
+      const variadic = Object.values(entry.arguments).findIndex((a) => a.kind === 'variadic');
+      assert.ok(variadic === -1 || variadic === Object.keys(entry.arguments).length - 1, `${name}: only the last argument takes many words`);
+      for (const example of entry.examples) assert.ok(`${example} `.startsWith(`peermesh ${name} `), `${name}: example "${example}"`);
+    }
+  });
+
+  it('every option is stored under its key, and no flag is declared twice in a command', () => {
+    for (const { path: name, entry } of leaves) {
+      const flags = Object.values(entry.options).flatMap((o) => o.flags.split(/[ ,]+/).filter((f) => f.startsWith('-')));
+      assert.deepEqual(duplicates([...flags, '-h', '--help', ...(entry.usesBroker ? ['--port'] : [])]), [], name);
+      for (const [key, spec] of Object.entries(entry.options)) assert.equal(new Option(spec.flags).attributeName(), key, `${name} ${spec.flags}`);
+    }
+    assert.doesNotThrow(() => buildProgram(commandTable));
+  });
+
+  it('only setup works without a broker (and so without --port)', () => {
+    assert.deepEqual(leaves.filter((l) => !l.entry.usesBroker).map((l) => l.path), ['setup']);
+  });
+});
+
+describe('peermesh program', () => {
+  let home: string;
+  const saved = process.env.PEERMESH_HOME;
+  before(() => {
+    home = mkdtempSync(path.join(os.tmpdir(), 'pm-cli-'));
+    process.env.PEERMESH_HOME = home;
+  });
+  after(() => {
+    if (saved === undefined) delete process.env.PEERMESH_HOME;
+    else process.env.PEERMESH_HOME = saved;
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  let seen: unknown[] = [];
+  const probe = defineCommand({
+    name: 'probe',
+    description: 'Records what it was given.',
+    arguments: { first: argument.required('first'), rest: argument.variadic('the rest') },
+    options: {
+      ttl: option.integer('--ttl <seconds>', 'a number', { min: 1, max: 100 }),
+      scope: option.oneOf('--scope <scope>', 'a choice', ['machine', 'repo'] as const, 'machine'),
+      reason: option.text('--reason <text>', 'some text'),
+      follow: option.flag('-f, --follow', 'a switch'),
+    },
+    async run(ctx, args, opts) {
+      seen = [ctx.port, args, opts];
+    },
+  });
+  const parse = (...argv: string[]) => buildProgram([probe]).parseAsync(argv, { from: 'user' });
+  const refusal = async (argv: string[], pattern: RegExp) => {
+    const e: unknown = await parse(...argv).then(() => undefined, (err: unknown) => err);
+    assert.ok(BrokerError.is(e, 'invalidInput'), `${argv.join(' ')}: ${String(e)}`);
+    assert.match(e.message, pattern);
+    assert.doesNotMatch(e.message, /\n/);
+  };
+
+  it('gives run typed arguments and options, with defaults', async () => {
+    await parse('probe', 'a', 'b', 'c', '--ttl', '7', '-f', '--port', '4100');
+    assert.deepEqual(seen, [4100, { first: 'a', rest: ['b', 'c'] }, { ttl: 7, scope: 'machine', reason: undefined, follow: true }]);
+    await parse('probe', 'a', 'b', '--scope', 'repo', '--reason', 'why', '--port', '0');
+    assert.deepEqual(seen, [undefined, { first: 'a', rest: ['b'] }, { ttl: undefined, scope: 'repo', reason: 'why', follow: false }]);
+  });
+
+  it('refuses bad numbers, unknown options and commands, and missing arguments as invalid input, in one line', async () => {
+    await refusal(['probe', 'a', 'b', '--ttl', 'soon'], /^--ttl takes a whole number from 1 to 100, not "soon"$/);
+    await refusal(['probe', 'a', 'b', '--ttl', '101'], /^--ttl takes a whole number/);
+    await refusal(['probe', 'a', 'b', '--ttl', '1.5'], /^--ttl takes a whole number/);
+    await refusal(['probe', 'a', 'b', '--port', '70000'], /^--port takes a whole number from 0 to 65535/);
+    await refusal(['probe', 'a', 'b', '--scope', 'galaxy'], /Allowed choices are machine, repo; run peermesh probe --help$/);
+    await refusal(['probe', 'a', 'b', '--bogus'], /^unknown option '--bogus'; run peermesh probe --help$/);
+    await refusal(['probe', 'a'], /^missing required argument 'rest'/);
+    await refusal(['nonsense'], /^unknown command 'nonsense'; run peermesh --help$/);
+  });
+});
