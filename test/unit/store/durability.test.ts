@@ -1,34 +1,11 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { BrokerError } from '../../../src/protocol/errors';
 import { quarantineCopies } from '../../../src/store/journal-scan';
 import { DurableStore, type StoreOptions } from '../../../src/store/store';
-
-const tempDirs: string[] = [];
-
-/** A copy of the store's files as they are on disk now: what a crash right now would leave. */
-async function crashCopy(dir: string): Promise<string> {
-  const copy = await fs.mkdtemp(path.join(os.tmpdir(), 'pm-crash-'));
-  tempDirs.push(copy);
-  for (const f of await fs.readdir(dir)) {
-    if (f === 'LOCK') continue;
-    await fs.copyFile(path.join(dir, f), path.join(copy, f)).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'ENOENT') throw e;
-    });
-  }
-  return copy;
-}
-
-function addEvent(store: DurableStore, n: number): void {
-  store.db.run('INSERT INTO events(type, peer, at, data) VALUES (?, ?, ?, ?)', ['state_changed', 'p-1', n, JSON.stringify({ n, note: 'some text' })]);
-}
-
-function eventNumbers(store: DurableStore): number[] {
-  return store.db.all<{ at: number }>('SELECT at FROM events ORDER BY seq').map((r) => r.at);
-}
+import { addEvent, crashCopy, eventNumbers, removeTempDirs, tempDir } from './helpers';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
@@ -79,12 +56,11 @@ describe('store: full disk and damaged files', () => {
   };
 
   beforeEach(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pm-store-'));
-    tempDirs.push(dir);
+    dir = await tempDir();
   });
   afterEach(async () => {
     for (const s of open.splice(0)) await s.close().catch(() => undefined);
-    for (const d of tempDirs.splice(0)) await fs.rm(d, { recursive: true, force: true });
+    await removeTempDirs();
   });
 
   it('a short write on a full disk is not acknowledged, leaves no partial line, refuses changes but not reads, and resumes by itself', async () => {

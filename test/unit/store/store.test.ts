@@ -1,33 +1,11 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { BrokerError } from '../../../src/protocol/errors';
 import { encodeLine, quarantineCopies } from '../../../src/store/journal-scan';
 import type { Batch } from '../../../src/store/sqljs';
 import { DurableStore } from '../../../src/store/store';
-
-/** A copy of the store's files as they are on disk now: what a crash right now would leave. */
-async function crashCopy(dir: string): Promise<string> {
-  const copy = await fs.mkdtemp(path.join(os.tmpdir(), 'pm-crash-'));
-  for (const f of await fs.readdir(dir)) {
-    // A crashed writer's LOCK names a dead pid and is taken over; this writer still lives.
-    if (f === 'LOCK') continue;
-    // A background snapshot may rename its temp file away while we copy: skip what vanished.
-    await fs.copyFile(path.join(dir, f), path.join(copy, f)).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'ENOENT') throw e;
-    });
-  }
-  return copy;
-}
-
-function addEvent(store: DurableStore, n: number): void {
-  store.db.run('INSERT INTO events(type, peer, at, data) VALUES (?, ?, ?, ?)', ['state_changed', 'p-1', n, JSON.stringify({ n })]);
-}
-
-function eventNumbers(store: DurableStore): number[] {
-  return store.db.all<{ at: number }>('SELECT at FROM events ORDER BY seq').map((r) => r.at);
-}
+import { addEvent, crashCopy, eventNumbers, removeTempDirs, tempDir } from './helpers';
 
 describe('store: journal + snapshots', () => {
   let dir: string;
@@ -39,10 +17,11 @@ describe('store: journal + snapshots', () => {
   };
 
   beforeEach(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pm-store-'));
+    dir = await tempDir();
   });
   afterEach(async () => {
     for (const s of open.splice(0)) await s.close().catch(() => undefined);
+    await removeTempDirs();
   });
 
   it('keeps every acknowledged write across a crash (no close, no snapshot)', async () => {
