@@ -83,7 +83,8 @@ describe('mcp/session', () => {
     client.push({ seq: 16, type: 'lock_acquired', peer: 'p-x', at: 0, data: lock });
     client.push({ seq: 17, type: 'state_changed', peer: 'p-x', at: 0, data: { namespace: 'ns', key: 'k', version: 1 } });
     client.push({ seq: 18, type: 'lock_released', peer: 'p-x', at: 0, data: { ...lock, reason: 'released' } });
-    assert.deepEqual(changes, ['peers', 'peers', 'inbox', 'locks', 'locks']);
+    // The rename (peer_status) changes the peers and the locks (holder names) views.
+    assert.deepEqual(changes, ['peers', 'peers', 'locks', 'inbox', 'locks', 'locks']);
     assert.equal(session.peerName('p-x'), 'x2', 'renamed');
     assert.equal(session.pendingNote(), 'pending: 1 unread message → mesh_inbox');
   });

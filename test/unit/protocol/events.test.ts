@@ -37,7 +37,7 @@ describe('protocol: events', () => {
       await h.mesh.locks.acquire(a, { path: 'src/a.ts' }, { reason: 'r' });
       const since = h.mesh.events.lastSeq();
       h.mesh.peers.update(a, { name: 'alice-renamed' });
-      const { events } = h.mesh.events.read(since);
+      const { events } = h.mesh.events.read(since, undefined, 100);
       assert.ok(events.some((e) => eventTopics[e.type].includes('locks')), events.map((e) => e.type).join(', '));
       assert.deepEqual(h.mesh.locks.list({}).map((l) => l.holderName), ['alice-renamed']);
     } finally {
