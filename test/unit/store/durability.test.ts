@@ -4,8 +4,7 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { BrokerError } from '../../../src/protocol/errors';
 import { quarantineCopies } from '../../../src/store/journal-scan';
-import { DurableStore, type StoreOptions } from '../../../src/store/store';
-import { addEvent, crashCopy, eventNumbers, removeTempDirs, tempDir } from './helpers';
+import { addEvent, crashCopy, eventNumbers, storeFixture } from './helpers';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
@@ -48,20 +47,7 @@ function limitedDisk() {
 
 describe('store: full disk and damaged files', () => {
   let dir: string;
-  const open: DurableStore[] = [];
-  const openStore = async (d: string, opts: Partial<StoreOptions> = {}) => {
-    const s = await DurableStore.open({ dir: d, ...opts });
-    open.push(s);
-    return s;
-  };
-
-  beforeEach(async () => {
-    dir = await tempDir();
-  });
-  afterEach(async () => {
-    for (const s of open.splice(0)) await s.close().catch(() => undefined);
-    await removeTempDirs();
-  });
+  const openStore = storeFixture((d) => (dir = d));
 
   it('a short write on a full disk is not acknowledged, leaves no partial line, refuses changes but not reads, and resumes by itself', async () => {
     const { disk, openFile } = limitedDisk();

@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { DurableStore } from '../../../src/store/store';
+import { DurableStore, type StoreOptions } from '../../../src/store/store';
 
 const tempDirs: string[] = [];
 
@@ -40,4 +40,22 @@ export function addEvent(store: DurableStore, n: number): void {
 /** The numbers of the events in the store, in order. */
 export function eventNumbers(store: DurableStore): number[] {
   return store.db.all<{ at: number }>('SELECT at FROM events ORDER BY seq').map((r) => r.at);
+}
+
+/**
+ * Per test: a new folder (handed to `onDir`), and an `openStore` whose stores are closed and
+ * folders removed after the test. Call it inside a `describe`.
+ */
+export function storeFixture(onDir: (dir: string) => void) {
+  const open: DurableStore[] = [];
+  beforeEach(async () => onDir(await tempDir()));
+  afterEach(async () => {
+    for (const store of open.splice(0)) await store.close().catch(() => undefined);
+    await removeTempDirs();
+  });
+  return async (dir: string, opts: Partial<StoreOptions> = {}): Promise<DurableStore> => {
+    const store = await DurableStore.open({ dir, ...opts });
+    open.push(store);
+    return store;
+  };
 }

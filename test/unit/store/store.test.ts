@@ -5,24 +5,11 @@ import { BrokerError } from '../../../src/protocol/errors';
 import { encodeLine, quarantineCopies } from '../../../src/store/journal-scan';
 import type { Batch } from '../../../src/store/sqljs';
 import { DurableStore } from '../../../src/store/store';
-import { addEvent, crashCopy, eventNumbers, removeTempDirs, tempDir } from './helpers';
+import { addEvent, crashCopy, eventNumbers, storeFixture } from './helpers';
 
 describe('store: journal + snapshots', () => {
   let dir: string;
-  const open: DurableStore[] = [];
-  const openStore = async (d: string, opts: Partial<Parameters<typeof DurableStore.open>[0]> = {}) => {
-    const s = await DurableStore.open({ dir: d, ...opts });
-    open.push(s);
-    return s;
-  };
-
-  beforeEach(async () => {
-    dir = await tempDir();
-  });
-  afterEach(async () => {
-    for (const s of open.splice(0)) await s.close().catch(() => undefined);
-    await removeTempDirs();
-  });
+  const openStore = storeFixture((d) => (dir = d));
 
   it('keeps every acknowledged write across a crash (no close, no snapshot)', async () => {
     const store = await openStore(dir);
