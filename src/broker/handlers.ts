@@ -9,7 +9,7 @@ import type { ParsedParams, RequestMethod, RequestResult, Status } from '../prot
 /** What a handler may know about the caller and the broker. */
 export interface CallContext {
   peerId: string;
-  /** Aborted when the caller cancels the request. */
+  /** Aborted when the caller cancels the request or its connection closes. */
   signal: AbortSignal;
   mesh: Mesh;
   status(): Status;
@@ -43,6 +43,7 @@ export const handlers: { [M in Exclude<RequestMethod, SessionMethod>]: Handler<M
     }),
   }),
   'messages/markRead': (ctx, p) => ({ updated: ctx.mesh.messages.markRead(ctx.peerId, p.ids) }),
+  'messages/claim': (ctx, p) => ctx.mesh.messages.claim(ctx.peerId, p.ids),
   'messages/ack': (ctx, p) => ({ updated: ctx.mesh.messages.ack(ctx.peerId, p.ids) }),
 
   'state/get': (ctx, p) => ({ entry: ctx.mesh.state.get(p.namespace, p.key) ?? null }),
@@ -54,13 +55,14 @@ export const handlers: { [M in Exclude<RequestMethod, SessionMethod>]: Handler<M
 
   'locks/acquire': (ctx, p) => ctx.mesh.locks.acquire(ctx.peerId, p.target, { reason: p.reason, ttlSeconds: p.ttlSeconds, waitMs: p.waitMs, signal: ctx.signal }),
   'locks/release': (ctx, p) => ({ released: ctx.mesh.locks.release(ctx.peerId, p) }),
-  'locks/renew': (ctx, p) => ({ lock: ctx.mesh.locks.renew(ctx.peerId, p.lockId, p.ttlSeconds) }),
+  'locks/releaseAll': (ctx, p) => ({ released: ctx.mesh.locks.releaseAll(ctx.peerId, p) }),
+  'locks/renew': (ctx, p) => ({ locks: ctx.mesh.locks.renew(ctx.peerId, { lockId: p.lockId, target: p.target }, p.ttlSeconds) }),
   'locks/check': (ctx, p) => ({ conflicts: ctx.mesh.locks.check(ctx.peerId, p.target) }),
   'locks/list': (ctx, p) => ({
     locks: ctx.mesh.locks.list({ path: p.path, holder: p.holder, callerCwd: ctx.mesh.peers.get(ctx.peerId)?.cwd ?? null }),
   }),
 
-  'events/read': (ctx, p) => ctx.mesh.events.wait(p.since, p.types, p.limit, p.waitMs),
+  'events/read': (ctx, p) => ctx.mesh.events.wait(p.since, p.types, p.limit, p.waitMs, ctx.signal),
 
   'status/get': (ctx) => ctx.status(),
 };

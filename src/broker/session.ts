@@ -48,6 +48,8 @@ export class Session {
   private readonly conn: MessageConnection;
   badFrames = 0;
   private readonly registerTimer: NodeJS.Timeout;
+  /** One per request being handled: aborted when it is cancelled or the connection closes. */
+  private readonly inFlight = new Set<AbortController>();
 
   constructor(private readonly ws: WebSocket, private readonly host: SessionHost) {
     this.conn = wsConnection(ws, {
@@ -56,13 +58,21 @@ export class Session {
         host.log.debug(`rejected a frame from ${this.peerId ?? 'an unregistered session'}: ${why}`);
       },
     });
-    this.conn.onRequest((method, params, token) => {
+    this.conn.onRequest(async (method, params, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
-      return this.handle(method, params, abort.signal);
+      this.inFlight.add(abort);
+      try {
+        return await this.handle(method, params, abort.signal);
+      } finally {
+        this.inFlight.delete(abort);
+      }
     });
     this.conn.onClose(() => {
       clearTimeout(this.registerTimer);
+      // Nobody is left to answer: waits (long-polls, lock queues) end now, not at their deadline.
+      for (const abort of this.inFlight) abort.abort();
+      this.inFlight.clear();
       this.conn.dispose();
       host.closed(this);
     });

@@ -9,6 +9,7 @@ import { describeTarget } from '../core/paths';
 import { MessageKind, Scope, type MeshEvent, type Message } from '../protocol/entities';
 import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
+import { describeCounts } from '../protocol/requests/status';
 import { clientIds } from './clients';
 import { argument, defineCommand, option, type TableEntry } from './command-spec';
 import { doctor } from './doctor';
@@ -156,15 +157,10 @@ export const commandTable: readonly TableEntry[] = [
         throw new BrokerError('unavailable', `no PeerMesh broker is running for ${ctx.home.dir} (${e.message})`);
       });
       if (opts.json) return printJson(status);
-      const c = status.counts;
       print([
         `PeerMesh ${status.version}: broker pid ${status.pid} on 127.0.0.1:${status.port}, up ${duration(status.uptimeMs)}`,
         `home     ${status.home}`,
-        `peers    ${c.livePeers} live / ${c.peers} known, ${c.sessions} sessions`,
-        `locks    ${c.locks}`,
-        `messages ${c.messages} (${c.unreadMessages} unread)`,
-        `state    ${c.stateEntries} entries`,
-        `events   ${c.events} (last #${status.lastEventSeq})`,
+        `counts   ${describeCounts(status.counts)} (last event #${status.lastEventSeq})`,
         `store    ${status.storeBytes} bytes + journal ${status.journalBytes} bytes`,
       ].join('\n'));
     },

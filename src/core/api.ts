@@ -8,6 +8,7 @@ import type {
   Lock, Message, MeshEvent, MeshEventOf, Peer, Scope, StateEntry, EventType, MessageKind, PeerStatus,
 } from '../protocol/entities';
 import type { LockTarget, Recipients } from '../protocol/methods';
+import type { StatusCounts } from '../protocol/requests/status';
 
 /** Registration data after validation (defaults applied). */
 export interface PeerIntroData {
@@ -55,6 +56,11 @@ export interface MessagesService {
   /** The peer's messages; queued ones returned here become delivered. */
   inbox(peerId: string, unreadOnly: boolean, limit: number): { messages: Message[]; unread: number };
   markRead(peerId: string, ids: number[]): number;
+  /**
+   * Claims the threads of requests sent to `peerId` and marks them read, all or none: throws
+   * `alreadyClaimed` naming the ids another peer claimed (and by whom), claiming nothing.
+   */
+  claim(peerId: string, ids: number[]): { messages: Message[]; updated: number };
   ack(peerId: string, ids: number[]): number;
   get(id: number): Message | undefined;
 }
@@ -77,7 +83,18 @@ export interface LocksService {
   acquire(holder: string, target: LockTarget, opts: { reason: string; ttlSeconds?: number; waitMs?: number; signal?: AbortSignal }): Promise<{ lock: Lock; renewed: boolean }>;
   /** Releases the holder's lock(s) on exactly that target, or the lock with that id. */
   release(holder: string, which: { target?: LockTarget; lockId?: number }): Lock[];
-  renew(holder: string, lockId: number, ttlSeconds?: number): Lock;
+  /**
+   * Releases every lock of the holder, or those on the file or under the folder `path`, in one
+   * transaction (a `lock_released` event each); none held is not an error.
+   */
+  releaseAll(holder: string, filter?: { path?: string }): Lock[];
+  /**
+   * Extends the holder's lock `lockId`, or its locks on `target` (a range: exactly it; a file:
+   * all in it; a folder: all under it), or with neither every lock it holds, by `ttlSeconds`
+   * from now, in one transaction (a `lock_renewed` event each). Throws `notFound` (`notHolder`
+   * when another peer holds it) if that matches no lock of the holder.
+   */
+  renew(holder: string, which: { lockId?: number; target?: LockTarget }, ttlSeconds?: number): Lock[];
   /** Locks of other peers that conflict with `target`. */
   check(caller: string, target: LockTarget): Lock[];
   list(filter: { path?: string; holder?: string; callerCwd?: string | null }): Lock[];
@@ -86,15 +103,16 @@ export interface LocksService {
 export interface EventsService {
   /** Events after `since`, of the given `types` only (all when none are given), typed by them. */
   read<T extends EventType = EventType>(since: number, types: readonly T[] | undefined, limit: number): { events: Array<MeshEventOf<T>>; cursor: number };
-  /** Like read, but if nothing is newer than `since`, waits up to `waitMs` for it. */
-  wait<T extends EventType = EventType>(since: number, types: readonly T[] | undefined, limit: number, waitMs: number): Promise<{ events: Array<MeshEventOf<T>>; cursor: number }>;
+  /**
+   * Like read, but if nothing is newer than `since`, waits up to `waitMs` for it; `signal`
+   * aborting ends the wait at once with `cancelled`.
+   */
+  wait<T extends EventType = EventType>(since: number, types: readonly T[] | undefined, limit: number, waitMs: number, signal?: AbortSignal): Promise<{ events: Array<MeshEventOf<T>>; cursor: number }>;
   lastSeq(): number;
 }
 
-export interface MeshCounts {
-  peers: number; livePeers: number; messages: number; unreadMessages: number;
-  stateEntries: number; locks: number; events: number;
-}
+/** The core's share of the status counts (declared in `protocol/requests/status.ts`); sessions are the broker's. */
+export type MeshCounts = Omit<StatusCounts, 'sessions'>;
 
 export interface Mesh {
   readonly peers: PeersService;

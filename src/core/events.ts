@@ -7,8 +7,9 @@
 import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
 import type { EventType, MeshEvent, MeshEventOf } from '../protocol/entities';
-import type { EventsService } from './api';
+import type { EventsService, MeshCounts } from './api';
 import type { MeshContext } from './context';
+import type { MeshService } from './service';
 
 interface EventRow {
   seq: number; type: string; peer: string | null; at: number; data: string;
@@ -19,11 +20,13 @@ interface EventWaiter {
   types: ReadonlySet<EventType> | undefined;
   limit: number;
   timer: unknown;
+  /** Stops listening to the caller's abort signal. */
+  unlisten: () => void;
   resolve: (r: { events: MeshEvent[]; cursor: number }) => void;
   reject: (e: Error) => void;
 }
 
-export class Events implements EventsService {
+export class Events implements EventsService, MeshService {
   private readonly waiters = new Set<EventWaiter>();
   private disposed = false;
 
@@ -49,7 +52,7 @@ export class Events implements EventsService {
     return { events, cursor };
   }
 
-  wait<T extends EventType = EventType>(since: number, types: readonly T[] | undefined, limit: number, waitMs: number): Promise<{ events: Array<MeshEventOf<T>>; cursor: number }> {
+  wait<T extends EventType = EventType>(since: number, types: readonly T[] | undefined, limit: number, waitMs: number, signal?: AbortSignal): Promise<{ events: Array<MeshEventOf<T>>; cursor: number }> {
     let first: { events: Array<MeshEventOf<T>>; cursor: number };
     try {
       first = this.read(since, types, limit);
@@ -58,6 +61,7 @@ export class Events implements EventsService {
     }
     if (first.events.length > 0 || waitMs <= 0) return Promise.resolve(first);
     if (this.disposed) return Promise.reject(new BrokerError('unavailable', 'PeerMesh is shutting down'));
+    if (signal?.aborted) return Promise.reject(cancelledError());
     return new Promise((resolve, reject) => {
       const waiter: EventWaiter = {
         since, limit, reject,
@@ -65,21 +69,36 @@ export class Events implements EventsService {
         resolve: (r) => resolve(r as { events: Array<MeshEventOf<T>>; cursor: number }),
         types: types && types.length > 0 ? new Set(types) : undefined,
         timer: undefined,
+        unlisten: () => signal?.removeEventListener('abort', onAbort),
+      };
+      // A caller that gave up (cancelled, or its connection closed) leaves no waiter behind.
+      const onAbort = () => {
+        if (this.settle(waiter)) reject(cancelledError());
       };
       waiter.timer = this.ctx.timers.setTimeout(() => {
-        this.waiters.delete(waiter);
-        resolve(this.read(since, types, limit));
+        if (this.settle(waiter)) resolve(this.read(since, types, limit));
       }, Math.min(waitMs, limits.waitMs));
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.waiters.add(waiter);
     });
+  }
+
+  /** How many long-polls are waiting (for tests). */
+  waiting(): number {
+    return this.waiters.size;
   }
 
   lastSeq(): number {
     return this.ctx.db.get<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'events'")?.seq ?? 0;
   }
 
-  count(): number {
-    return this.ctx.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM events')?.n ?? 0;
+  counts(): Pick<MeshCounts, 'events'> {
+    return { events: this.ctx.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM events')?.n ?? 0 };
+  }
+
+  /** Prunes events older than the event retention (the mesh's sweep). */
+  sweep(now: number): { events: number } {
+    return { events: this.prune(now - this.ctx.settings.retention.eventsMs) };
   }
 
   /** Deletes events older than `before`; inside a transaction. Journals nothing when there are none. */
@@ -91,22 +110,32 @@ export class Events implements EventsService {
   /** Ends every pending long-poll with `unavailable`. */
   dispose(): void {
     this.disposed = true;
-    for (const w of this.waiters) {
-      this.ctx.timers.clearTimeout(w.timer);
+    for (const w of [...this.waiters]) {
+      this.settle(w);
       w.reject(new BrokerError('unavailable', 'PeerMesh is shutting down'));
     }
-    this.waiters.clear();
   }
 
   private wakeFor(event: MeshEvent): void {
     for (const w of [...this.waiters]) {
       if (event.seq <= w.since || (w.types && !w.types.has(event.type))) continue;
-      this.waiters.delete(w);
-      this.ctx.timers.clearTimeout(w.timer);
+      this.settle(w);
       // Read rather than hand over `event`: other events of the same commit come along.
       w.resolve(this.read(w.since, w.types && [...w.types], w.limit));
     }
   }
+
+  /** Takes `w` out of the waiters with its timer and abort listener; false if it was gone already. */
+  private settle(w: EventWaiter): boolean {
+    if (!this.waiters.delete(w)) return false;
+    this.ctx.timers.clearTimeout(w.timer);
+    w.unlisten();
+    return true;
+  }
+}
+
+function cancelledError(): BrokerError {
+  return new BrokerError('cancelled', 'stopped waiting for events: the request was cancelled');
 }
 
 function clampLimit(limit: number): number {

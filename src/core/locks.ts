@@ -14,12 +14,13 @@ import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
 import type { EventData, Lock, LockReleaseReason } from '../protocol/entities';
 import type { LockTarget } from '../protocol/methods';
-import type { LocksService } from './api';
+import type { LocksService, MeshCounts } from './api';
 import type { MeshContext } from './context';
 import { conflictError, timeoutError, type Blocker } from './lock-errors';
 import { LockQueue, type LockWaiter } from './lock-queue';
 import { describeTarget, normalizeTarget, sameSpan, type NormalizedTarget } from './paths';
 import type { GoneReason, Peers } from './peers';
+import type { MeshService } from './service';
 
 interface LockRow {
   id: number; path: string; root: string | null; rel_path: string; start_line: number | null;
@@ -32,7 +33,7 @@ const conflictSql = `SELECT * FROM locks WHERE path = ? AND holder != ? AND expi
   AND (start_line IS NULL OR ? IS NULL OR (start_line <= ? AND end_line >= ?))
   ORDER BY COALESCE(start_line, 0), id`;
 
-export class Locks implements LocksService {
+export class Locks implements LocksService, MeshService {
   private readonly queue = new LockQueue();
   private pumping = false;
   /** Paths whose waiters must be retried: a lock there went away, or the queue changed. */
@@ -97,27 +98,53 @@ export class Locks implements LocksService {
       const mine = this.liveRows('path = ? AND holder = ?', [norm.path, holder], now)
         .map(toLock)
         .filter((l) => norm.startLine === null || sameSpan(l, norm));
-      if (mine.length === 0) {
-        const other = this.conflicting(holder, norm, now)[0];
-        if (other) {
-          throw new BrokerError('notHolder', `${describeTarget(other)} is held by ${other.holderName}, not by you`, { holder: other.holder, holderName: other.holderName });
-        }
-        throw new BrokerError('notFound', `you hold no lock on ${describeTarget(norm)}`);
-      }
+      if (mine.length === 0) this.throwNotHeld(holder, norm, now);
       for (const lock of mine) this.remove(lock, 'released');
       return mine;
     });
   }
 
-  renew(holder: string, lockId: number, ttlSeconds?: number): Lock {
-    const ttlMs = this.ttlMs(ttlSeconds);
+  releaseAll(holder: string, filter: { path?: string } = {}): Lock[] {
+    const peer = this.peers.require(holder);
+    const under = filter.path === undefined ? undefined : this.underPath(filter.path, peer.cwd ?? peer.workspace);
     const now = this.ctx.clock.now();
     return this.ctx.tx(() => {
-      const lock = this.requireHeld(holder, lockId, now);
-      this.ctx.db.run('UPDATE locks SET expires_at = ? WHERE id = ?', [now + ttlMs, lockId]);
-      const renewed = { ...lock, expiresAt: now + ttlMs };
-      this.ctx.emit('lock_renewed', holder, eventData(renewed));
-      return renewed;
+      const mine = this.liveRows(under ? `holder = ? AND ${under.where}` : 'holder = ?', [holder, ...(under?.params ?? [])], now).map(toLock);
+      for (const lock of mine) this.remove(lock, 'released');
+      return mine;
+    });
+  }
+
+  renew(holder: string, which: { lockId?: number; target?: LockTarget }, ttlSeconds?: number): Lock[] {
+    const peer = this.peers.require(holder);
+    const ttlMs = this.ttlMs(ttlSeconds);
+    const now = this.ctx.clock.now();
+    const { lockId, target } = which;
+    if (lockId !== undefined && target !== undefined) throw new BrokerError('invalidInput', 'give the lockId or the target to renew, not both');
+    const base = peer.cwd ?? peer.workspace;
+    return this.ctx.tx(() => {
+      let mine: Lock[];
+      if (lockId !== undefined) mine = [this.requireHeld(holder, lockId, now)];
+      else if (target === undefined) {
+        mine = this.liveRows('holder = ?', [holder], now).map(toLock);
+        if (mine.length === 0) throw new BrokerError('notFound', 'you hold no locks to renew');
+      } else if (target.startLine !== undefined || target.endLine !== undefined) {
+        // A range renews exactly that range, like release.
+        const norm = normalizeTarget(target, base, peer.workspace, this.ctx.probe);
+        mine = this.liveRows('path = ? AND holder = ?', [norm.path, holder], now).map(toLock).filter((l) => sameSpan(l, norm));
+        if (mine.length === 0) this.throwNotHeld(holder, norm, now);
+      } else {
+        // A file renews every lock the holder has in it; a folder, every one under it.
+        const under = this.underPath(target.path, base);
+        mine = this.liveRows(`holder = ? AND ${under.where}`, [holder, ...under.params], now).map(toLock);
+        if (mine.length === 0) this.throwNotHeld(holder, normalizeTarget(target, base, peer.workspace, this.ctx.probe), now);
+      }
+      return mine.map((lock) => {
+        this.ctx.db.run('UPDATE locks SET expires_at = ? WHERE id = ?', [now + ttlMs, lock.id]);
+        const renewed = { ...lock, expiresAt: now + ttlMs };
+        this.ctx.emit('lock_renewed', holder, eventData(renewed));
+        return renewed;
+      });
     });
   }
 
@@ -132,10 +159,9 @@ export class Locks implements LocksService {
     const where: string[] = [];
     const params: Array<string | number> = [];
     if (filter.path !== undefined) {
-      const p = normalizeTarget({ path: filter.path }, filter.callerCwd ?? null, null, this.ctx.probe).path;
-      const folder = p.endsWith(path.sep) ? p : p + path.sep;
-      where.push('(path = ? OR substr(path, 1, ?) = ?)');
-      params.push(p, [...folder].length, folder);
+      const under = this.underPath(filter.path, filter.callerCwd ?? null);
+      where.push(under.where);
+      params.push(...under.params);
     }
     if (filter.holder !== undefined) {
       where.push('holder = ?');
@@ -144,8 +170,13 @@ export class Locks implements LocksService {
     return this.liveRows(where.length ? where.join(' AND ') : '1 = 1', params, this.ctx.clock.now()).map(toLock);
   }
 
-  count(now: number): number {
-    return this.ctx.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM locks WHERE expires_at > ?', [now])?.n ?? 0;
+  counts(now: number): Pick<MeshCounts, 'locks'> {
+    return { locks: this.ctx.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM locks WHERE expires_at > ?', [now])?.n ?? 0 };
+  }
+
+  /** Frees the expired locks (the mesh's sweep); the waiters are served once it commits. */
+  sweep(now: number): { locks: number } {
+    return { locks: this.expire(now) };
   }
 
   /** When the next lock expires, if any (the mesh wakes then to free it and serve waiters). */
@@ -218,6 +249,22 @@ export class Locks implements LocksService {
       `SELECT * FROM locks WHERE ${where} AND expires_at > ? ORDER BY path, COALESCE(start_line, 0), id`,
       [...params, now],
     );
+  }
+
+  /** SQL that keeps locks on the file `p`, or under the folder `p` (relative to `base`). */
+  private underPath(p: string, base: string | null): { where: string; params: Array<string | number> } {
+    const file = normalizeTarget({ path: p }, base, null, this.ctx.probe).path;
+    const folder = file.endsWith(path.sep) ? file : file + path.sep;
+    return { where: '(path = ? OR substr(path, 1, ?) = ?)', params: [file, [...folder].length, folder] };
+  }
+
+  /** The caller holds nothing on `t`: `notHolder` naming who does, else `notFound`. */
+  private throwNotHeld(holder: string, t: NormalizedTarget, now: number): never {
+    const other = this.conflicting(holder, t, now)[0];
+    if (other) {
+      throw new BrokerError('notHolder', `${describeTarget(other)} is held by ${other.holderName}, not by you`, { holder: other.holder, holderName: other.holderName });
+    }
+    throw new BrokerError('notFound', `you hold no lock on ${describeTarget(t)}`);
   }
 
   private requireHeld(holder: string, lockId: number, now: number): Lock {

@@ -5,6 +5,9 @@
  * long-polls), the listeners, recent `lastSeen` times, and one wake-up timer set for the
  * next lock expiry, state expiry or end of a grace period, at which it runs {@link sweep}.
  * The broker should also call `sweep()` now and then (say every 30 s) for retention.
+ *
+ * The mesh names each service once, in its list of {@link MeshService}s: sweep, wake-ups,
+ * counts and dispose loop over that list.
  */
 import crypto from 'node:crypto';
 import type { Message, MeshEvent } from '../protocol/entities';
@@ -17,6 +20,7 @@ import { Locks } from './locks';
 import { nullLogger, type Logger } from './logger';
 import { Messages } from './messages';
 import { Peers } from './peers';
+import type { MeshService } from './service';
 import type { SqlDb } from './sql';
 import { State } from './state';
 import { systemTimers, type Timers } from './timers';
@@ -53,6 +57,7 @@ export class MeshCore implements Mesh {
   readonly locks: Locks;
   readonly events: Events;
   private readonly ctx: MeshContext;
+  private readonly services: MeshService[];
   private wakeTimer: unknown;
   private wakeAt: number | null = null;
   private disposed = false;
@@ -73,44 +78,38 @@ export class MeshCore implements Mesh {
     this.events = new Events(this.ctx);
     this.peers = new Peers(this.ctx);
     this.state = new State(this.ctx);
-    this.messages = new Messages(this.ctx, this.peers);
+    this.messages = new Messages(this.ctx, this.peers, this.state);
     this.locks = new Locks(this.ctx, this.peers);
+    // The order is the sweep's: a timed-out peer's expired locks are reported (lock_expired)
+    // before it leaves (peer_left); retention after.
+    this.services = [this.locks, this.state, this.peers, this.events, this.messages];
     this.ctx.onEveryCommit(() => this.scheduleWake());
     this.scheduleWake();
   }
 
+  /**
+   * Adds a service after the mesh's own: it is swept, woken for, counted and disposed with
+   * them. (The built-in services are listed in the constructor.)
+   */
+  addService(service: MeshService): void {
+    this.services.push(service);
+    this.scheduleWake();
+  }
+
+  /** Each count comes from the one service that keeps it (mesh.test checks they are all there). */
   counts(): MeshCounts {
     const now = this.ctx.clock.now();
-    const peers = this.ctx.db.get<{ all: number; live: number }>(
-      "SELECT COUNT(*) AS 'all', COALESCE(SUM(status != 'gone'), 0) AS live FROM peers",
-    );
-    return {
-      peers: peers?.all ?? 0,
-      livePeers: peers?.live ?? 0,
-      messages: this.messages.count(),
-      unreadMessages: this.messages.unreadCount(),
-      stateEntries: this.state.count(now),
-      locks: this.locks.count(now),
-      events: this.events.count(),
-    };
+    return Object.assign({}, ...this.services.map((s) => s.counts(now))) as MeshCounts;
   }
 
   /**
-   * In one transaction: expires locks and state, ends the grace period of peers that did not
-   * come back, and prunes old events, messages (see {@link Messages.prune}) and gone peers.
+   * In one transaction, each service in turn: expires locks and state, ends the grace period
+   * of peers that did not come back, and prunes old events, messages (see
+   * {@link Messages.prune}) and gone peers.
    */
   sweep(): void {
     const now = this.ctx.clock.now();
-    const { messagesMs, eventsMs } = this.ctx.settings.retention;
-    const done = this.ctx.tx(() => ({
-      locks: this.locks.expire(now),
-      state: this.state.sweepExpired(now),
-      gone: this.peers.expireGrace(now).length,
-      events: this.events.prune(now - eventsMs),
-      messages: this.messages.prune(now - messagesMs),
-      peers: this.peers.prune(now - eventsMs),
-      tombstones: this.state.prune(now - eventsMs),
-    }));
+    const done: Record<string, number> = this.ctx.tx(() => Object.assign({}, ...this.services.map((s) => s.sweep(now))));
     if (Object.values(done).some((n) => n > 0)) this.ctx.log.debug(`sweep: ${JSON.stringify(done)}`);
   }
 
@@ -129,19 +128,18 @@ export class MeshCore implements Mesh {
     this.disposed = true;
     this.ctx.timers.clearTimeout(this.wakeTimer);
     this.wakeTimer = undefined;
-    this.locks.dispose();
-    this.events.dispose();
+    for (const service of this.services) service.dispose?.();
     this.ctx.messageListeners.clear();
     this.ctx.eventListeners.clear();
   }
 
   /**
-   * Sets the one wake-up timer to the next moment a lock, a state entry or a grace period ends,
-   * but not sooner than `notBeforeMs` from now.
+   * Sets the one wake-up timer to the next moment something of a service falls due (a lock, a
+   * state entry, a grace period ends), but not sooner than `notBeforeMs` from now.
    */
   private scheduleWake(notBeforeMs = 0): void {
     if (this.disposed) return;
-    const due = [this.locks.nextExpiry(), this.state.nextExpiry(), this.peers.nextGraceEnd()]
+    const due = this.services.map((s) => s.nextExpiry?.() ?? null)
       .filter((t): t is number => t !== null)
       .reduce<number | null>((a, b) => (a === null ? b : Math.min(a, b)), null);
     if (due === this.wakeAt) return;

@@ -2,14 +2,20 @@
  * Messages between peers. One row per recipient; a broadcast's rows share one thread.
  * States only move forward: queued → delivered (the recipient's inbox returned it) → read →
  * acked. Only the recipient moves its own messages.
+ *
+ * A request is claimed by thread, in shared state (`peermesh.claims` / `thread-<id>`), so of
+ * several peers that got the same broadcast request exactly one takes it on.
  */
 import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
 import { MessageKind, type Message, type MessageState, type Peer } from '../protocol/entities';
 import type { Recipients } from '../protocol/methods';
-import type { MessagesService } from './api';
+import { claimsNamespace } from '../protocol/requests/messages';
+import type { MeshCounts, MessagesService } from './api';
 import type { MeshContext } from './context';
 import type { Peers } from './peers';
+import type { MeshService } from './service';
+import type { State } from './state';
 
 interface MessageRow {
   id: number; from_peer: string; from_name: string; to_peer: string; kind: string; body: string;
@@ -19,10 +25,11 @@ interface MessageRow {
 
 const unread = "state IN ('queued', 'delivered')";
 
-export class Messages implements MessagesService {
+export class Messages implements MessagesService, MeshService {
   constructor(
     private readonly ctx: MeshContext,
     private readonly peers: Peers,
+    private readonly state: State,
   ) {}
 
   send(from: string, to: Recipients, kind: MessageKind, body: string, replyTo?: number): Message[] {
@@ -98,6 +105,47 @@ export class Messages implements MessagesService {
     return this.advance(peerId, ids, 'acked');
   }
 
+  claim(peerId: string, ids: number[]): { messages: Message[]; updated: number } {
+    const claimer = this.peers.requireLive(peerId);
+    const list = [...new Set(ids)];
+    if (list.length === 0 || list.length > limits.list || !list.every((id) => Number.isInteger(id))) {
+      throw new BrokerError('invalidInput', `give 1 to ${limits.list} message ids`);
+    }
+    return this.ctx.tx(() => {
+      const rows = list.map((id) => this.row(id));
+      const missing = list.filter((_, i) => rows[i]?.to_peer !== peerId);
+      if (missing.length > 0) {
+        throw new BrokerError('notFound', `${hashIds(missing)} ${missing.length === 1 ? 'is' : 'are'} not a message to you (mesh_inbox with all=true lists yours)`, { missing });
+      }
+      const mine = rows as MessageRow[];
+      const notRequests = mine.filter((r) => r.kind !== 'request');
+      if (notRequests.length > 0) {
+        throw new BrokerError('invalidInput', `${hashIds(notRequests.map((r) => r.id))} ${notRequests.length === 1 ? 'is' : 'are'} not a request: ack instead (with a reply)`);
+      }
+      const claimed = mine.flatMap((r) => {
+        const by = this.claimant(r.thread_id);
+        return by === undefined || by === peerId ? [] : [{ id: r.id, by, byName: this.peers.get(by)?.name ?? by }];
+      });
+      if (claimed.length > 0) {
+        const who = claimed.map((c) => `#${c.id} is already claimed by ${c.byName}`).join('; ');
+        throw new BrokerError('alreadyClaimed', who, { claimed });
+      }
+      // One claim per thread; re-claiming one's own renews it.
+      const threads = new Map(mine.map((r) => [r.thread_id, r.id]));
+      for (const [threadId, id] of threads) {
+        this.state.set(claimer.id, claimsNamespace, claimKey(threadId), { by: claimer.id, message: id }, { ttlSeconds: limits.ttlSeconds });
+      }
+      const updated = this.markRead(peerId, list);
+      return { messages: list.map((id) => toMessage(this.requireRow(id))), updated };
+    });
+  }
+
+  /** The peer id that claimed thread `threadId`, if any. */
+  claimant(threadId: number): string | undefined {
+    const by = (this.state.get(claimsNamespace, claimKey(threadId))?.value as { by?: unknown } | undefined)?.by;
+    return typeof by === 'string' ? by : undefined;
+  }
+
   get(id: number): Message | undefined {
     const row = this.row(id);
     return row && toMessage(row);
@@ -109,8 +157,13 @@ export class Messages implements MessagesService {
       : this.ctx.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM messages WHERE to_peer = ? AND ${unread}`, [peerId])?.n ?? 0;
   }
 
-  count(): number {
-    return this.ctx.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM messages')?.n ?? 0;
+  counts(): Pick<MeshCounts, 'messages' | 'unreadMessages'> {
+    return { messages: this.ctx.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM messages')?.n ?? 0, unreadMessages: this.unreadCount() };
+  }
+
+  /** Prunes messages older than the message retention (the mesh's sweep; see {@link prune}). */
+  sweep(now: number): { messages: number } {
+    return { messages: this.prune(now - this.ctx.settings.retention.messagesMs) };
   }
 
   /**
@@ -177,6 +230,15 @@ export class Messages implements MessagesService {
     if (!row) throw new BrokerError('internal', `message ${id} vanished`);
     return row;
   }
+}
+
+function claimKey(threadId: number): string {
+  return `thread-${threadId}`;
+}
+
+/** `#3` or `#3, #5`. */
+function hashIds(ids: readonly number[]): string {
+  return ids.map((id) => `#${id}`).join(', ');
 }
 
 function toMessage(r: MessageRow): Message {

@@ -10,8 +10,9 @@ import path from 'node:path';
 import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
 import type { Peer, PeerStatus, Scope } from '../protocol/entities';
-import type { PeerIntroData, PeersService } from './api';
+import type { MeshCounts, PeerIntroData, PeersService } from './api';
 import type { MeshContext } from './context';
+import type { MeshService } from './service';
 
 /** Peers whose grace period is running: disconnected, not gone, not the person's terminal. */
 const graceApplies = "status != 'gone' AND disconnected_at IS NOT NULL AND kind != 'cli'";
@@ -29,7 +30,7 @@ interface PeerRow {
 /** Why a peer became gone; the locks service releases its locks with this reason. */
 export type GoneReason = 'holder left' | 'holder gone';
 
-export class Peers implements PeersService {
+export class Peers implements PeersService, MeshService {
   private readonly seen = new Map<string, { at: number; written: number }>();
   private goneHandlers: Array<(peerId: string, reason: GoneReason) => void> = [];
   private disconnectHandlers: Array<(peerId: string) => void> = [];
@@ -137,11 +138,23 @@ export class Peers implements PeersService {
   }
 
   /** When the next grace period ends, if any. */
-  nextGraceEnd(): number | null {
+  nextExpiry(): number | null {
     const row = this.ctx.db.get<{ t: number | null }>(
       `SELECT MIN(disconnected_at) AS t FROM peers WHERE ${graceApplies}`,
     );
     return row?.t == null ? null : row.t + this.ctx.settings.graceMs;
+  }
+
+  /** The mesh's sweep: ends grace periods that are over; forgets peers gone past the event retention. */
+  sweep(now: number): { gone: number; peers: number } {
+    return { gone: this.expireGrace(now).length, peers: this.prune(now - this.ctx.settings.retention.eventsMs) };
+  }
+
+  counts(): Pick<MeshCounts, 'peers' | 'livePeers'> {
+    const row = this.ctx.db.get<{ all: number; live: number }>(
+      "SELECT COUNT(*) AS 'all', COALESCE(SUM(status != 'gone'), 0) AS live FROM peers",
+    );
+    return { peers: row?.all ?? 0, livePeers: row?.live ?? 0 };
   }
 
   /** Deletes peers gone (disconnected) since before `before`; inside a transaction. */

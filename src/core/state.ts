@@ -9,8 +9,9 @@
 import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
 import type { StateEntry } from '../protocol/entities';
-import type { StateService } from './api';
+import type { MeshCounts, StateService } from './api';
 import type { MeshContext } from './context';
+import type { MeshService } from './service';
 
 interface StateRow {
   namespace: string; key: string; value: string; version: number; author: string;
@@ -19,7 +20,7 @@ interface StateRow {
 
 const live = '(deleted_at IS NULL AND (expires_at IS NULL OR expires_at > ?))';
 
-export class State implements StateService {
+export class State implements StateService, MeshService {
   constructor(private readonly ctx: MeshContext) {}
 
   get(namespace: string, key: string): StateEntry | undefined {
@@ -81,8 +82,13 @@ export class State implements StateService {
     return rows.map(toEntry);
   }
 
-  count(now: number): number {
-    return this.ctx.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM state WHERE ${live}`, [now])?.n ?? 0;
+  counts(now: number): Pick<MeshCounts, 'stateEntries'> {
+    return { stateEntries: this.ctx.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM state WHERE ${live}`, [now])?.n ?? 0 };
+  }
+
+  /** The mesh's sweep: expired entries become tombstones; tombstones past the event retention go. */
+  sweep(now: number): { state: number; tombstones: number } {
+    return { state: this.sweepExpired(now), tombstones: this.prune(now - this.ctx.settings.retention.eventsMs) };
   }
 
   /** Deletes expired entries with a `state_deleted` event each; inside a transaction. */

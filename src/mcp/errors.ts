@@ -20,6 +20,8 @@ export function toolErrorText(e: unknown): string {
       return data.currentVersion === 0
         ? `${e.message}. Create it with ifVersion 0, or check the namespace and key.`
         : `${e.message}. Someone else wrote it first: read it again (mesh_state get), then retry with its version as ifVersion.`;
+    case 'alreadyClaimed':
+      return `${e.message}. Nothing was claimed: leave those to them (ack them to clear them from your inbox) and claim the others again.`;
     case 'notHolder':
       return `${e.message}. Only the holder can release or renew it.`;
     case 'unavailable':

@@ -92,19 +92,24 @@ export class MeshSession {
 
   /**
    * Starts watching for the next message to this peer: `arrived` resolves true when one comes
-   * within `ms`, false when the time is up or `cancel` is called. Start it before looking, so
-   * a message that lands in between is not missed.
+   * within `ms`, false when the time is up, `signal` aborts (the call was cancelled, or the
+   * agent went away) or `cancel` is called. Start it before looking, so a message that lands
+   * in between is not missed.
    */
-  watchForMessage(ms: number): { arrived: Promise<boolean>; cancel(): void } {
+  watchForMessage(ms: number, signal?: AbortSignal): { arrived: Promise<boolean>; cancel(): void } {
     let finish: (v: boolean) => void = () => undefined;
     const arrived = new Promise<boolean>((resolve) => (finish = resolve));
     const timer = setTimeout(() => done(false), ms);
     const off = this.onNewMessage(() => done(true));
+    const onAbort = () => done(false);
     const done = (v: boolean) => {
       clearTimeout(timer);
       off();
+      signal?.removeEventListener('abort', onAbort);
       finish(v);
     };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) done(false);
     return { arrived, cancel: () => done(false) };
   }
 

@@ -13,6 +13,11 @@ export const errorReasons = [
   'lockConflict',
   /** The caller asked to release or renew a lock it does not hold. */
   'notHolder',
+  /**
+   * Some of the messages to claim are claimed by another peer already, so none was claimed:
+   * `data.claimed` lists `{ id, by, byName }` for each of them.
+   */
+  'alreadyClaimed',
   /** Compare-and-set failed: `data` has `{ currentVersion }`. */
   'versionMismatch',
   /** The peer, message, key or lock does not exist. */

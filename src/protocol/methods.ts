@@ -27,8 +27,11 @@ export { PeerIntro } from './requests/mesh';
 export { LockTarget } from './requests/locks';
 export { Recipients } from './requests/messages';
 
-/** Protocol version; a broker refuses peers that speak another one. */
-export const protocolVersion = 1;
+/**
+ * Protocol version; a broker refuses peers that speak another one. 2: typed events,
+ * `messages/claim`, `locks/releaseAll`, and `locks/renew` by target answering `{ locks }`.
+ */
+export const protocolVersion = 2;
 
 /** Every request a peer may send, by JSON-RPC method name. */
 export const requests = {

@@ -100,6 +100,35 @@ describe('peermesh mcp: agents meet through real MCP clients', function () {
     assert.match(seen[0].claimedBy ?? '', /cursor|codex/);
   });
 
+  it('a claim of several requests is all or nothing: one taken by another agent, none claimed', async () => {
+    const [lead, a, b] = await Promise.all([start('claude-code'), start('cursor-vscode'), start('codex-mcp-client')]);
+    await lead.ok('mesh_send', { to: 'all', body: 'someone please update the changelog', kind: 'request' });
+    await lead.ok('mesh_send', { to: 'cursor', body: 'and bump the version', kind: 'request' });
+    await sleep(300);
+    const [shared, own] = ((await a.ok('mesh_inbox')).data.messages as Array<{ id: number }>).map((m) => m.id);
+    const [sharedB] = ((await b.ok('mesh_inbox')).data.messages as Array<{ id: number }>).map((m) => m.id);
+    await b.ok('mesh_inbox', { action: 'claim', ids: [sharedB] });
+    const lost = await a.call('mesh_inbox', { action: 'claim', ids: [own, shared] });
+    assert.equal(lost.isError, true);
+    assert.match(lost.text, new RegExp(`#${shared} is already claimed by codex.*Nothing was claimed`));
+    const seen = (await a.ok('mesh_inbox', { all: true })).data.messages as Array<{ id: number; claimedBy?: string }>;
+    assert.equal(seen.find((m) => m.id === own)?.claimedBy, undefined, 'the free request was not claimed either');
+    await a.ok('mesh_inbox', { action: 'claim', ids: [own] });
+  });
+
+  it('an agent that cancels a waiting mesh_inbox read stops waiting: a later message stays unread for it', async () => {
+    const [claude, cursor] = await Promise.all([start('claude-code'), start('cursor-vscode')]);
+    const abort = new AbortController();
+    const waiting = cursor.client.callTool({ name: 'mesh_inbox', arguments: { waitSeconds: 60 } }, undefined, { signal: abort.signal });
+    await sleep(300);
+    abort.abort();
+    await assert.rejects(waiting, /abort|cancel/i);
+    await claude.ok('mesh_send', { to: 'cursor', body: 'after you gave up' });
+    await sleep(500);
+    const read = (await cursor.ok('mesh_inbox')).data.messages as Array<{ body: string }>;
+    assert.deepEqual(read.map((m) => m.body), ['after you gave up'], 'the abandoned wait did not read it away');
+  });
+
   it('a lock conflict names the holder, the reason and the time left; relative paths mean the agent\'s cwd', async () => {
     const sub = path.join(repo, 'src');
     const [claude, cursor] = await Promise.all([start('claude-code', repo), start('cursor-vscode', sub)]);

@@ -8,7 +8,6 @@ import { BrokerError } from '../../protocol/errors';
 import type { Lock } from '../../protocol/entities';
 import { limits } from '../../protocol/limits';
 import type { LockTarget } from '../../protocol/methods';
-import type { MeshClient } from '../session';
 import { defineTool, plural, resolvePath, type ToolContext } from '../tool';
 import { LockView, lockLine, lockView, shortDuration } from '../views';
 
@@ -27,10 +26,6 @@ function target(ctx: ToolContext, args: TargetArgs, action: string): LockTarget 
   return { path: resolvePath(ctx, args.path) };
 }
 
-async function mine(client: MeshClient): Promise<Lock[]> {
-  return (await client.request('locks/list', { holder: client.peer.id })).locks;
-}
-
 /** mesh_lock: acquire, release, renew, check and list file and line-range locks. */
 export const lockTool = defineTool({
   name: 'mesh_lock',
@@ -38,7 +33,7 @@ export const lockTool = defineTool({
   description: 'Advisory locks so agents do not edit the same code at once. Before editing a file: acquire it (whole file or a line range) with a reason; if another agent holds it, do not edit it. Release as soon as you are done.',
   input: {
     action: z.enum(['acquire', 'release', 'renew', 'check', 'list']).describe('acquire (re-acquire renews), release, renew, check (who blocks it), list'),
-    path: z.string().min(1).max(limits.path).optional().describe('File, absolute or relative to your cwd (list: a file or folder filter)'),
+    path: z.string().min(1).max(limits.path).optional().describe('File, absolute or relative to your cwd (release, renew, list: a file or a folder)'),
     startLine: z.number().int().min(1).optional().describe('First line of a range (omit for the whole file)'),
     endLine: z.number().int().min(1).optional().describe('Last line of the range (inclusive)'),
     reason: z.string().max(limits.reason).optional().describe('acquire: what you are doing, shown to others'),
@@ -70,22 +65,17 @@ export const lockTool = defineTool({
       case 'release': {
         let released: Lock[];
         if (args.lockId !== undefined) released = (await client.request('locks/release', { lockId: args.lockId })).released;
-        else if (args.path) released = (await client.request('locks/release', { target: target(ctx, args, 'release') })).released;
-        else {
-          // Done with everything: release every lock this peer holds.
-          released = [];
-          for (const l of await mine(client)) released.push(...(await client.request('locks/release', { lockId: l.id })).released);
-        }
-        const text = released.length === 0 ? 'You held no locks.' : `Released ${released.map((l) => view(l).target).join(', ')}.`;
+        else if (args.startLine !== undefined || args.endLine !== undefined) released = (await client.request('locks/release', { target: target(ctx, args, 'release') })).released;
+        // Done with a file, a folder or everything: one request, all or nothing.
+        else released = (await client.request('locks/releaseAll', args.path ? { path: resolvePath(ctx, args.path) } : {})).released;
+        const text = released.length > 0 ? `Released ${released.map((l) => view(l).target).join(', ')}.`
+          : args.path ? `You held no locks on ${args.path}.` : 'You held no locks.';
         return { text, data: { released: released.length } };
       }
       case 'renew': {
-        const ids = args.lockId !== undefined ? [args.lockId]
-          : args.path ? (await client.request('locks/list', { path: resolvePath(ctx, args.path), holder: client.peer.id })).locks.map((l) => l.id)
-            : (await mine(client)).map((l) => l.id);
-        if (ids.length === 0) throw new BrokerError('notFound', args.path ? `you hold no lock on ${args.path}` : 'you hold no locks to renew');
-        const locks = await Promise.all(ids.map(async (lockId) => view((await client.request('locks/renew', { lockId, ttlSeconds: args.ttlSeconds })).lock)));
-        return { text: `Renewed ${locks.map((l) => `${l.target} (${shortDuration(l.expiresInSec)})`).join(', ')}.`, data: { locks } };
+        const which = args.lockId !== undefined ? { lockId: args.lockId } : args.path ? { target: target(ctx, args, 'renew') } : {};
+        const renewed = (await client.request('locks/renew', { ...which, ttlSeconds: args.ttlSeconds })).locks.map(view);
+        return { text: `Renewed ${renewed.map((l) => `${l.target} (${shortDuration(l.expiresInSec)})`).join(', ')}.`, data: { locks: renewed } };
       }
       case 'check': {
         const t = target(ctx, args, 'check');

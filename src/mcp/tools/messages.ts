@@ -2,9 +2,8 @@
  * Talking to other peers: mesh_send, mesh_inbox.
  *
  * Inbox actions: `read` returns unread messages and marks them read (the agent has now seen
- * them). `claim` takes on requests: it records the claim atomically in shared state
- * (`peermesh.claims` / `thread-<id>`, compare-and-set on "must not exist"), so of several
- * agents that got the same broadcast request exactly one wins, then tells the sender. `ack`
+ * them). `claim` takes on requests with one `messages/claim`, all or none (of several agents
+ * that got the same broadcast request exactly one wins), then tells the senders. `ack`
  * marks messages done, optionally answering them in the same call.
  */
 import { z } from 'zod';
@@ -12,12 +11,10 @@ import { BrokerError } from '../../protocol/errors';
 import { MessageKind, Scope, type Message } from '../../protocol/entities';
 import { limits } from '../../protocol/limits';
 import type { Recipients } from '../../protocol/methods';
+import { claimsNamespace } from '../../protocol/requests/messages';
 import type { MeshClient } from '../session';
 import { defineTool, plural, type ToolContext } from '../tool';
 import { MessageView, messageLine, messageView } from '../views';
-
-export const claimsNamespace = 'peermesh.claims';
-const claimTtlSeconds = limits.ttlSeconds;
 
 function recipients(to: string, scope: Scope | undefined): Recipients {
   if (to.trim().toLowerCase() === 'all') return { broadcast: scope ?? 'machine' };
@@ -83,19 +80,19 @@ export const inboxTool = defineTool({
     waitSeconds: z.number().int().min(0).max(300).optional().describe('read: if nothing is unread, wait this long for a message'),
   },
   output: { messages: z.array(InboxMessage).optional(), unread: z.number(), updated: z.number().optional() },
-  async run(args, client, ctx) {
+  async run(args, client, ctx, signal) {
     const action = args.action ?? 'read';
-    if (action === 'read') return read(args, client, ctx);
+    if (action === 'read') return read(args, client, ctx, signal);
     const ids = args.ids ?? [];
     if (ids.length === 0) throw new BrokerError('invalidInput', `${action} needs the message ids`);
-    const messages = await Promise.all(ids.map((id) => findMessage(client, ctx, id)));
     if (action === 'claim') {
-      for (const m of messages) await claim(client, ctx, m);
-      const { updated } = await client.request('messages/markRead', { ids });
+      const { messages, updated } = await client.request('messages/claim', { ids });
+      ctx.session.rememberMessages(messages);
       ctx.session.markHandled(ids);
       for (const m of messages) await reply(client, m, args.reply ?? `${client.peer.name} claimed this and is on it.`);
       return { text: `Claimed ${ids.map((id) => '#' + id).join(', ')}; told ${[...new Set(messages.map((m) => m.fromName))].join(', ')}. ack them when done.`, data: { unread: ctx.session.unreadCount, updated } };
     }
+    const messages = await Promise.all(ids.map((id) => findMessage(client, ctx, id)));
     const { updated } = await client.request('messages/ack', { ids });
     ctx.session.markHandled(ids);
     if (args.reply) for (const m of messages) await reply(client, m, args.reply);
@@ -107,9 +104,10 @@ async function read(
   args: { all?: boolean; limit?: number; waitSeconds?: number },
   client: MeshClient,
   ctx: ToolContext,
+  signal: AbortSignal | undefined,
 ) {
   const limit = args.limit ?? 20;
-  const watch = !args.all && args.waitSeconds ? ctx.session.watchForMessage(args.waitSeconds * 1000) : undefined;
+  const watch = !args.all && args.waitSeconds ? ctx.session.watchForMessage(args.waitSeconds * 1000, signal) : undefined;
   let counted = ctx.session.unreadIds();
   let r = await client.request('messages/inbox', { unreadOnly: !args.all, limit });
   if (watch && r.messages.length === 0 && (await watch.arrived)) {
@@ -117,6 +115,8 @@ async function read(
     r = await client.request('messages/inbox', { unreadOnly: true, limit });
   }
   watch?.cancel();
+  // The agent gave up waiting (or went away): it will not see this answer, so mark nothing read.
+  if (signal?.aborted && r.messages.length === 0) throw new BrokerError('cancelled', 'stopped waiting for messages: the call was cancelled');
   ctx.session.rememberMessages(r.messages);
   const fresh = r.messages.filter((m) => m.state === 'queued' || m.state === 'delivered').map((m) => m.id);
   if (fresh.length > 0) await client.request('messages/markRead', { ids: fresh });
@@ -148,18 +148,4 @@ async function claimant(client: MeshClient, m: Message): Promise<string | undefi
 async function claimedBy(client: MeshClient, ctx: ToolContext, m: Message): Promise<string | undefined> {
   const by = await claimant(client, m);
   return by === undefined ? undefined : by === client.peer.id ? 'you' : ctx.session.peerName(by);
-}
-
-/** Records the claim; exactly one claimant of a thread wins (re-claiming your own is fine). */
-async function claim(client: MeshClient, ctx: ToolContext, m: Message): Promise<void> {
-  if (m.kind !== 'request') throw new BrokerError('invalidInput', `#${m.id} is a ${m.kind}, not a request: use ack (with reply=) instead`);
-  try {
-    await client.request('state/set', { ...claimKey(m), value: { by: client.peer.id, message: m.id }, ifVersion: 0, ttlSeconds: claimTtlSeconds });
-  } catch (e) {
-    if (!BrokerError.is(e, 'versionMismatch')) throw e;
-    const by = await claimant(client, m);
-    if (by !== undefined && by !== client.peer.id) {
-      throw new BrokerError('invalidInput', `#${m.id} is already claimed by ${ctx.session.peerName(by)}: leave it to them (ack it to clear it from your inbox)`);
-    }
-  }
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { Scope } from '../../protocol/entities';
 import { limits } from '../../protocol/limits';
+import { describeCounts, StatusCounts } from '../../protocol/requests/status';
 import { defineTool } from '../tool';
 import { PeerView, peerLine, peerView, shortDuration } from '../views';
 
@@ -69,20 +70,18 @@ export const statusTool = defineTool({
   input: {},
   output: {
     version: z.string(), pid: z.number(), port: z.number(), uptimeSec: z.number(), hostedHere: z.boolean(),
-    connection: z.string(), counts: z.record(z.string(), z.number()),
+    connection: z.string(), counts: StatusCounts,
   },
   readOnly: true,
   async run(_args, client) {
     const s = await client.request('status/get', {});
     const uptimeSec = Math.round(s.uptimeMs / 1000);
-    const c = s.counts;
     const data = {
       version: s.version, pid: s.pid, port: s.port, uptimeSec, hostedHere: client.hostedBroker !== undefined,
-      connection: client.connectionState,
-      counts: { livePeers: c.livePeers, peers: c.peers, locks: c.locks, messages: c.messages, unread: c.unreadMessages, state: c.stateEntries, events: c.events },
+      connection: client.connectionState, counts: s.counts,
     };
     const text = `PeerMesh ${s.version}: broker pid ${s.pid} on 127.0.0.1:${s.port}${data.hostedHere ? ' (in this process)' : ''}, up ${shortDuration(uptimeSec)}; ` +
-      `${c.livePeers} live peers, ${c.locks} locks, ${c.messages} messages (${c.unreadMessages} unread), ${c.stateEntries} state entries.`;
+      `${describeCounts(s.counts)}.`;
     return { text, data };
   },
 });

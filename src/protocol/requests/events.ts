@@ -7,8 +7,8 @@ import { defineRequests } from './spec';
 export const eventsRequests = defineRequests('events', {
   /**
    * Events after `since` (optionally of the listed types), oldest first, and the `cursor` to
-   * pass as the next `since`. Any registered peer. Fails `unavailable` if the broker shuts down
-   * during a long-poll.
+   * pass as the next `since`. Any registered peer. A long-poll fails `cancelled` at once when
+   * the caller cancels it (or its connection closes), `unavailable` if the broker shuts down.
    */
   'events/read': {
     params: z.object({

@@ -49,12 +49,30 @@ export const locksRequests = defineRequests('locks', {
     retry: 'never',
   },
   /**
-   * Extends the caller's lock by `ttlSeconds` (or the default) from now. Fails `notFound` once
-   * it was released or expired, `notHolder` when it is another peer's. Emits `lock_renewed`.
+   * Releases, in one transaction, every lock the caller holds, or only those on the file or
+   * under the folder `path` (relative to the caller's cwd). Holding none is not an error
+   * (`released` is empty). Emits `lock_released` per lock. Not retried: a repeat of one that
+   * worked would report nothing released.
+   */
+  'locks/releaseAll': {
+    params: z.object({ path: PathInput.optional() }),
+    result: z.object({ released: z.array(Lock) }),
+    retry: 'never',
+  },
+  /**
+   * Extends by `ttlSeconds` (or the default) from now, in one transaction: the caller's lock
+   * `lockId`, or its locks on `target` (a range: exactly that range; a file: every lock in it;
+   * a folder: every lock under it), or with neither every lock it holds. Fails `notFound` when
+   * that matches none of its live locks, `notHolder` when another peer holds it. Emits
+   * `lock_renewed` per lock.
    */
   'locks/renew': {
-    params: z.object({ lockId: z.number().int(), ttlSeconds: TtlInput.optional() }),
-    result: z.object({ lock: Lock }),
+    params: z.object({
+      lockId: z.number().int().optional(),
+      target: LockTarget.optional(),
+      ttlSeconds: TtlInput.optional(),
+    }).refine((p) => p.lockId === undefined || p.target === undefined, { message: 'give lockId or target, not both' }),
+    result: z.object({ locks: z.array(Lock) }),
     retry: 'safe',
   },
   /** Locks that would conflict with acquiring `target` (the caller's own are left out). */

@@ -17,6 +17,12 @@ export type Recipients = z.infer<typeof Recipients>;
 
 const ids = z.array(z.number().int()).min(1).max(limits.list);
 
+/**
+ * Where claims of requests live in shared state: key `thread-<threadId>`, value
+ * `{ by: <peer id>, message: <id> }`, with a TTL. Written only by `messages/claim`.
+ */
+export const claimsNamespace = 'peermesh.claims';
+
 export const messagesRequests = defineRequests('messages', {
   /**
    * Sends `body` to live peers, one stored message each (never to the sender), pushed to them
@@ -55,6 +61,20 @@ export const messagesRequests = defineRequests('messages', {
    * which callers take as "already done").
    */
   'messages/markRead': { params: z.object({ ids }), result: z.object({ updated: z.number().int() }), retry: 'safe' },
+  /**
+   * Takes on requests sent to the caller, all or none, in one transaction: each message's
+   * thread is claimed for the caller (re-claiming its own renews the claim) and the messages
+   * are marked read. Returns them and how many were newly read. Fails `alreadyClaimed` (nothing
+   * claimed; `data.claimed` lists `{ id, by, byName }`) when another peer claimed any of them,
+   * `notFound` for an id that is not a message to the caller, `invalidInput` for one that is
+   * not a request. Emits `state_changed` per thread claimed. Safe to repeat: the claims are the
+   * caller's already.
+   */
+  'messages/claim': {
+    params: z.object({ ids }),
+    result: z.object({ messages: z.array(Message), updated: z.number().int() }),
+    retry: 'safe',
+  },
   /** Marks the caller's own messages acked (answered or done); returns how many changed. */
   'messages/ack': { params: z.object({ ids }), result: z.object({ updated: z.number().int() }), retry: 'safe' },
 });

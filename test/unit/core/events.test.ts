@@ -68,6 +68,25 @@ describe('core/events', () => {
     assert.deepEqual(box.got, { events: [], cursor: 4 });
   });
 
+  it('a wait whose signal aborts ends at once with cancelled and leaves no waiter behind', async () => {
+    const abort = new AbortController();
+    let error: unknown;
+    void h.mesh.events.wait(0, undefined, 10, 60_000, abort.signal).catch((e: unknown) => (error = e));
+    await flush();
+    assert.equal(h.mesh.events.waiting(), 1);
+    abort.abort();
+    await flush();
+    assert.ok(BrokerError.is(error, 'cancelled'), String(error));
+    assert.equal(h.mesh.events.waiting(), 0);
+    assert.equal(h.timers.size, 0, 'its deadline timer is gone too');
+    join(h.mesh, 'x'); // a later event finds nobody to wake
+    const already = new AbortController();
+    already.abort();
+    assert.equal((await h.mesh.events.wait(0, undefined, 10, 60_000, already.signal)).events.length, 1, 'events ready: returned');
+    await assert.rejects(h.mesh.events.wait(1, undefined, 10, 60_000, already.signal), (e) => BrokerError.is(e, 'cancelled'));
+    assert.equal(h.mesh.events.waiting(), 0);
+  });
+
   it('dispose rejects pending waits with unavailable', async () => {
     let error: unknown;
     void h.mesh.events.wait(0, undefined, 10, 60_000).catch((e: unknown) => (error = e));

@@ -138,12 +138,91 @@ describe('core/locks', () => {
     it('renew(lockId) is for the holder only, and not for an expired lock', async () => {
       const { lock } = await h.mesh.locks.acquire(a, { path: 'src/a.ts' }, { reason: '', ttlSeconds: 60 });
       h.clock.advance(50_000);
-      const renewed = h.mesh.locks.renew(a, lock.id, 120);
+      const [renewed] = h.mesh.locks.renew(a, { lockId: lock.id }, 120);
       assert.equal(renewed.expiresAt, h.clock.now() + 120_000);
-      const e = throwsReason(() => h.mesh.locks.renew(b, lock.id), 'notHolder');
+      const e = throwsReason(() => h.mesh.locks.renew(b, { lockId: lock.id }), 'notHolder');
       assert.match(e.message, /held by claude-1/);
       h.clock.advance(120_000);
-      throwsReason(() => h.mesh.locks.renew(a, lock.id), 'notFound');
+      throwsReason(() => h.mesh.locks.renew(a, { lockId: lock.id }), 'notFound');
+    });
+
+    describe('by path, in one transaction', () => {
+      const held = async (who: string, p: string, lines?: [number, number]) =>
+        (await h.mesh.locks.acquire(who, { path: p, ...(lines && { startLine: lines[0], endLine: lines[1] }) }, { reason: '', ttlSeconds: 60 })).lock;
+
+      beforeEach(async () => {
+        writeFile(path.join(repo, 'src', 'b.ts'));
+        writeFile(path.join(repo, 'lib', 'c.ts'));
+        await held(a, 'src/a.ts', [1, 10]);
+        await held(a, 'src/a.ts', [20, 30]);
+        await held(a, 'src/b.ts');
+        await held(a, 'lib/c.ts');
+        await held(b, 'src/a.ts', [40, 50]);
+      });
+
+      const targets = (locks: Array<{ relPath: string; startLine: number | null; endLine: number | null }>) =>
+        locks.map((l) => (l.startLine === null ? l.relPath : `${l.relPath}:${l.startLine}-${l.endLine}`)).sort();
+      const events = (type: 'lock_released' | 'lock_renewed', since: number) =>
+        h.mesh.events.read(since, [type], 100).events.map((e) => [e.peer, e.data.relPath]);
+
+      it('releaseAll under a folder releases every lock of the caller there, and nobody else\'s, with an event each', () => {
+        const since = h.mesh.events.lastSeq();
+        const released = h.mesh.locks.releaseAll(a, { path: 'src' });
+        assert.deepEqual(targets(released), ['src/a.ts:1-10', 'src/a.ts:20-30', 'src/b.ts']);
+        assert.deepEqual(targets(h.mesh.locks.list({})), ['lib/c.ts', 'src/a.ts:40-50']);
+        assert.deepEqual(events('lock_released', since), [[a, 'src/a.ts'], [a, 'src/a.ts'], [a, 'src/b.ts']]);
+      });
+
+      it('releaseAll of a file, of everything, and of nothing held (not an error)', () => {
+        assert.deepEqual(targets(h.mesh.locks.releaseAll(a, { path: path.join(repo, 'src/a.ts') })), ['src/a.ts:1-10', 'src/a.ts:20-30']);
+        assert.deepEqual(targets(h.mesh.locks.releaseAll(a)), ['lib/c.ts', 'src/b.ts']);
+        assert.deepEqual(h.mesh.locks.releaseAll(a), []);
+        assert.deepEqual(targets(h.mesh.locks.list({})), ['src/a.ts:40-50']);
+      });
+
+      it('releaseAll is all or nothing: a failure midway leaves every lock in place', () => {
+        const before = h.mesh.locks.list({});
+        const since = h.mesh.events.lastSeq();
+        const run = h.db.run.bind(h.db);
+        let deletes = 0;
+        h.db.run = (sql, params) => {
+          if (sql.startsWith('DELETE FROM locks') && ++deletes === 2) throw new Error('disk trouble');
+          return run(sql, params);
+        };
+        try {
+          assert.throws(() => h.mesh.locks.releaseAll(a), /disk trouble/);
+        } finally {
+          h.db.run = run;
+        }
+        assert.deepEqual(h.mesh.locks.list({}), before);
+        assert.equal(h.mesh.events.lastSeq(), since, 'no event of the rolled-back release');
+      });
+
+      it('renew by a folder or file renews every lock of the caller there, with an event each', () => {
+        h.clock.advance(30_000);
+        const since = h.mesh.events.lastSeq();
+        const renewed = h.mesh.locks.renew(a, { target: { path: 'src' } }, 600);
+        assert.deepEqual(targets(renewed), ['src/a.ts:1-10', 'src/a.ts:20-30', 'src/b.ts']);
+        for (const l of renewed) assert.equal(l.expiresAt, h.clock.now() + 600_000);
+        assert.deepEqual(events('lock_renewed', since), [[a, 'src/a.ts'], [a, 'src/a.ts'], [a, 'src/b.ts']]);
+        const others = h.mesh.locks.list({}).filter((l) => !renewed.some((r) => r.id === l.id));
+        assert.ok(others.every((l) => l.expiresAt === h.clock.now() + 30_000), 'the rest keep their expiry');
+        assert.deepEqual(targets(h.mesh.locks.renew(a, { target: { path: 'src/b.ts' } })), ['src/b.ts']);
+      });
+
+      it('renew by a range renews exactly that range; with nothing given, every lock of the caller', () => {
+        assert.deepEqual(targets(h.mesh.locks.renew(a, { target: { path: 'src/a.ts', startLine: 20, endLine: 30 } })), ['src/a.ts:20-30']);
+        assert.deepEqual(targets(h.mesh.locks.renew(a, {})), ['lib/c.ts', 'src/a.ts:1-10', 'src/a.ts:20-30', 'src/b.ts']);
+      });
+
+      it('renew by path fails notHolder for another peer\'s lock, notFound where the caller holds none', () => {
+        const e = throwsReason(() => h.mesh.locks.renew(a, { target: { path: 'src/a.ts', startLine: 40, endLine: 50 } }), 'notHolder');
+        assert.match(e.message, /held by cursor-1/);
+        throwsReason(() => h.mesh.locks.renew(b, { target: { path: 'lib' } }), 'notFound');
+        throwsReason(() => h.mesh.locks.renew(a, { lockId: 1, target: { path: 'src' } }), 'invalidInput');
+        h.mesh.locks.releaseAll(b);
+        throwsReason(() => h.mesh.locks.renew(b, {}), 'notFound');
+      });
     });
   });
 

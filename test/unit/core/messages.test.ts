@@ -110,4 +110,47 @@ describe('core/messages', () => {
     assert.deepEqual(h.mesh.messages.inbox(b, false, 2).messages.map((m) => m.id), sent.slice(2));
     assert.equal(h.mesh.counts().unreadMessages, 4);
   });
+
+  describe('claim', () => {
+    const claimOf = (m: Message) => h.mesh.state.get('peermesh.claims', `thread-${m.threadId}`)?.value;
+
+    it('claims the thread of each request for the caller and marks them read, in one go', () => {
+      const [r1] = h.mesh.messages.send(a, { peer: 'bob' }, 'request', 'review #1?');
+      const [r2] = h.mesh.messages.send(c, { peer: 'bob' }, 'request', 'review #2?');
+      const since = h.mesh.events.lastSeq();
+      const { messages, updated } = h.mesh.messages.claim(b, [r1.id, r2.id]);
+      assert.deepEqual(messages.map((m) => [m.id, m.state]), [[r1.id, 'read'], [r2.id, 'read']]);
+      assert.equal(updated, 2);
+      assert.deepEqual([claimOf(r1), claimOf(r2)], [{ by: b, message: r1.id }, { by: b, message: r2.id }]);
+      assert.deepEqual(h.mesh.events.read(since, ['state_changed'], 10).events.map((e) => [e.peer, e.data.key]), [[b, `thread-${r1.id}`], [b, `thread-${r2.id}`]]);
+      assert.equal(h.mesh.messages.claim(b, [r1.id]).updated, 0, 're-claiming one\'s own is fine');
+    });
+
+    it('is all or nothing: when one id of a broadcast request is claimed by another peer, nothing is claimed', () => {
+      const broadcast = h.mesh.messages.send(a, { broadcast: 'machine' }, 'request', 'who fixes the build?');
+      const toBob = broadcast.find((m) => m.to === b)!;
+      const toCarol = broadcast.find((m) => m.to === c)!;
+      const [other] = h.mesh.messages.send(a, { peer: 'bob' }, 'request', 'and the docs?');
+      h.mesh.messages.claim(c, [toCarol.id]);
+      const since = h.mesh.events.lastSeq();
+      const e = throwsReason(() => h.mesh.messages.claim(b, [other.id, toBob.id]), 'alreadyClaimed');
+      assert.deepEqual(e.data, { claimed: [{ id: toBob.id, by: c, byName: 'carol' }] });
+      assert.match(e.message, new RegExp(`#${toBob.id} is already claimed by carol`));
+      assert.equal(claimOf(other), undefined, 'the free one was not claimed either');
+      assert.deepEqual([h.mesh.messages.get(other.id)?.state, h.mesh.messages.get(toBob.id)?.state], ['queued', 'queued'], 'nor marked read');
+      assert.equal(h.mesh.events.lastSeq(), since, 'no event');
+    });
+
+    it('only the recipient claims, only requests, only real ids', () => {
+      const [req] = h.mesh.messages.send(a, { peer: 'bob' }, 'request', 'do it');
+      const [text] = h.mesh.messages.send(a, { peer: 'bob' }, 'text', 'fyi');
+      const notMine = throwsReason(() => h.mesh.messages.claim(c, [req.id]), 'notFound');
+      assert.deepEqual(notMine.data, { missing: [req.id] });
+      throwsReason(() => h.mesh.messages.claim(b, [req.id, 9999]), 'notFound');
+      const e = throwsReason(() => h.mesh.messages.claim(b, [req.id, text.id]), 'invalidInput');
+      assert.match(e.message, new RegExp(`#${text.id} is not a request`));
+      throwsReason(() => h.mesh.messages.claim(b, []), 'invalidInput');
+      assert.equal(claimOf(req), undefined);
+    });
+  });
 });
