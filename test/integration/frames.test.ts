@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { observer, spawnCli, tempHome } from './harness';
+import { withBroker } from './with-broker';
 
 /** Opens a raw WebSocket and collects every JSON frame the broker sends back. */
 async function rawSocket(port: number): Promise<{ ws: WebSocket; replies: Array<Record<string, unknown>> }> {
@@ -17,93 +17,64 @@ async function rawSocket(port: number): Promise<{ ws: WebSocket; replies: Array<
 describe('hostile input: malformed, oversized and unauthenticated frames', function () {
   this.timeout(120_000);
 
-  it('answers each of 1,000 bad frames with an error while well-behaved peers lose nothing', async () => {
-    const t = tempHome();
-    const broker = spawnCli(['serve', '--json'], t.env);
-    const info = await broker.waitFor((o) => o.running === false);
-    const port = info.port as number;
-    const good = await observer(t.home, 'good');
-    try {
-      const { ws, replies } = await rawSocket(port);
-      const big = 'x'.repeat(1024 * 1024 + 10);
-      const frames: string[] = [];
-      for (let i = 0; i < 1000; i++) {
-        switch (i % 8) {
-          case 0: frames.push('{not json'); break;
-          case 1: frames.push(JSON.stringify([1, 2, 3])); break;
-          case 2: frames.push(JSON.stringify({ hello: 'world' })); break;
-          case 3: frames.push(JSON.stringify({ jsonrpc: '2.0', id: i, method: 'state/set', params: { namespace: 'x', key: 'y', value: 1 } })); break; // not registered
-          case 4: frames.push(JSON.stringify({ jsonrpc: '2.0', id: i, method: 'no/such/method', params: {} })); break;
-          case 5: frames.push(JSON.stringify({ jsonrpc: '2.0', id: i, method: 'mesh/register', params: { proof: 'forged', intro: { name: 'evil', kind: 'unknown' } } })); break;
-          case 6: frames.push(JSON.stringify({ jsonrpc: '2.0', id: i, method: 'mesh/hello', params: { protocol: 'one', nonce: 5 } })); break;
-          case 7: frames.push(i % 64 === 7 ? big : JSON.stringify({ jsonrpc: '2.0', id: i, method: 'mesh/register', params: { proof: 'p', intro: { name: 'n'.repeat(5000), kind: 'robot' } } })); break;
-        }
+  it('answers each of 1,000 bad frames with an error while well-behaved peers lose nothing', () => withBroker(async (mesh) => {
+    const good = await mesh.observer('good');
+    const { ws, replies } = await rawSocket(mesh.port);
+    mesh.defer(() => ws.terminate());
+    const big = 'x'.repeat(1024 * 1024 + 10);
+    const frames: string[] = [];
+    for (let i = 0; i < 1000; i++) {
+      switch (i % 8) {
+        case 0: frames.push('{not json'); break;
+        case 1: frames.push(JSON.stringify([1, 2, 3])); break;
+        case 2: frames.push(JSON.stringify({ hello: 'world' })); break;
+        case 3: frames.push(JSON.stringify({ jsonrpc: '2.0', id: i, method: 'state/set', params: { namespace: 'x', key: 'y', value: 1 } })); break; // not registered
+        case 4: frames.push(JSON.stringify({ jsonrpc: '2.0', id: i, method: 'no/such/method', params: {} })); break;
+        case 5: frames.push(JSON.stringify({ jsonrpc: '2.0', id: i, method: 'mesh/register', params: { proof: 'forged', intro: { name: 'evil', kind: 'unknown' } } })); break;
+        case 6: frames.push(JSON.stringify({ jsonrpc: '2.0', id: i, method: 'mesh/hello', params: { protocol: 'one', nonce: 5 } })); break;
+        case 7: frames.push(i % 64 === 7 ? big : JSON.stringify({ jsonrpc: '2.0', id: i, method: 'mesh/register', params: { proof: 'p', intro: { name: 'n'.repeat(5000), kind: 'robot' } } })); break;
       }
-      // Interleave: the good peer keeps writing while the garbage flows.
-      const writes: Array<Promise<unknown>> = [];
-      for (const [i, f] of frames.entries()) {
-        ws.send(f);
-        if (i % 20 === 0) writes.push(good.request('state/set', { namespace: 'good', key: `k${i}`, value: i }));
-      }
-      await Promise.all(writes);
-      const deadline = Date.now() + 30_000;
-      while (replies.length < 1000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      assert.equal(replies.length, 1000, `got ${replies.length} replies to 1000 bad frames`);
-      assert.ok(replies.every((r) => r.error && typeof (r.error as { message: unknown }).message === 'string'), 'every reply is an error with a message');
-      const reasons = new Set(replies.map((r) => ((r.error as { data?: { reason?: string } }).data?.reason)));
-      for (const reason of ['badFrame', 'unauthorized', 'invalidInput']) assert.ok(reasons.has(reason), `no ${reason} among ${[...reasons].join(', ')}`);
-      assert.equal(ws.readyState, WebSocket.OPEN, 'the bad session itself is still open');
-      ws.close();
-
-      const { entries } = await good.request('state/list', { namespace: 'good', limit: 1000 });
-      assert.equal(entries.length, writes.length, 'every good write is there');
-      const status = await good.request('status/get', {});
-      assert.equal(status.pid, info.pid, 'same broker throughout');
-    } finally {
-      await good.close();
-      broker.kill('SIGTERM');
-      await broker.exited;
-      t.cleanup();
     }
-  });
-
-  it('an answer larger than the 1 MiB request limit still reaches the peer', async () => {
-    const t = tempHome();
-    const broker = spawnCli(['serve', '--json'], t.env);
-    await broker.waitFor((o) => o.running === false);
-    const peer = await observer(t.home, 'reader');
-    try {
-      const big = 'v'.repeat(250_000);
-      for (let i = 0; i < 6; i++) await peer.request('state/set', { namespace: 'big', key: `k${i}`, value: big });
-      const { entries } = await peer.request('state/list', { namespace: 'big' });
-      assert.equal(entries.length, 6, 'about 1.5 MB in one answer');
-      assert.ok(entries.every((e) => e.value === big));
-    } finally {
-      await peer.close();
-      broker.kill('SIGTERM');
-      await broker.exited;
-      t.cleanup();
+    // Interleave: the good peer keeps writing while the garbage flows.
+    const writes: Array<Promise<unknown>> = [];
+    for (const [i, f] of frames.entries()) {
+      ws.send(f);
+      if (i % 20 === 0) writes.push(good.request('state/set', { namespace: 'good', key: `k${i}`, value: i }));
     }
-  });
+    await Promise.all(writes);
+    const deadline = Date.now() + 30_000;
+    while (replies.length < 1000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(replies.length, 1000, `got ${replies.length} replies to 1000 bad frames`);
+    assert.ok(replies.every((r) => r.error && typeof (r.error as { message: unknown }).message === 'string'), 'every reply is an error with a message');
+    const reasons = new Set(replies.map((r) => ((r.error as { data?: { reason?: string } }).data?.reason)));
+    for (const reason of ['badFrame', 'unauthorized', 'invalidInput']) assert.ok(reasons.has(reason), `no ${reason} among ${[...reasons].join(', ')}`);
+    assert.equal(ws.readyState, WebSocket.OPEN, 'the bad session itself is still open');
+    ws.close();
 
-  it('refuses WebSocket upgrades from web pages (Origin) and foreign Host names', async () => {
-    const t = tempHome();
-    const broker = spawnCli(['serve', '--json'], t.env);
-    const info = await broker.waitFor((o) => o.running === false);
-    try {
-      for (const headers of [{ Origin: 'https://evil.example' }, { Host: `evil.example:${info.port}` }]) {
-        const ws = new WebSocket(`ws://127.0.0.1:${info.port}/`, { headers });
-        const status = await new Promise<number>((resolve) => {
-          ws.once('unexpected-response', (_q, res) => resolve(res.statusCode ?? 0));
-          ws.once('open', () => resolve(101));
-          ws.once('error', () => resolve(-1));
-        });
-        assert.equal(status, 403, JSON.stringify(headers));
-      }
-    } finally {
-      broker.kill('SIGTERM');
-      await broker.exited;
-      t.cleanup();
+    const { entries } = await good.request('state/list', { namespace: 'good', limit: 1000 });
+    assert.equal(entries.length, writes.length, 'every good write is there');
+    const status = await good.request('status/get', {});
+    assert.equal(status.pid, mesh.pid, 'same broker throughout');
+  }));
+
+  it('an answer larger than the 1 MiB request limit still reaches the peer', () => withBroker(async (mesh) => {
+    const peer = await mesh.observer('reader');
+    const big = 'v'.repeat(250_000);
+    for (let i = 0; i < 6; i++) await peer.request('state/set', { namespace: 'big', key: `k${i}`, value: big });
+    const { entries } = await peer.request('state/list', { namespace: 'big' });
+    assert.equal(entries.length, 6, 'about 1.5 MB in one answer');
+    assert.ok(entries.every((e) => e.value === big));
+  }));
+
+  it('refuses WebSocket upgrades from web pages (Origin) and foreign Host names', () => withBroker(async (mesh) => {
+    for (const headers of [{ Origin: 'https://evil.example' }, { Host: `evil.example:${mesh.port}` }]) {
+      const ws = new WebSocket(`ws://127.0.0.1:${mesh.port}/`, { headers });
+      const status = await new Promise<number>((resolve) => {
+        ws.once('unexpected-response', (_q, res) => resolve(res.statusCode ?? 0));
+        ws.once('open', () => resolve(101));
+        ws.once('error', () => resolve(-1));
+      });
+      assert.equal(status, 403, JSON.stringify(headers));
     }
-  });
+  }));
 });

@@ -1,0 +1,252 @@
+/**
+ * Every mesh tool through a real MCP `Client`, in one process: a real broker on a temporary
+ * mesh home, two peers, and an MCP server for each, linked to its client by the SDK's
+ * in-memory transport. The client checks each `structuredContent` against the `outputSchema`
+ * the server lists (it validates once `tools/list` has been read). The process-level tests of
+ * `peermesh mcp` are in test/integration/mcp.test.ts.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import type { JsonSchemaType, JsonSchemaValidator, jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation';
+import { Broker } from '../../../src/broker/broker';
+import { candidatePorts, resolveHome, type MeshHome } from '../../../src/broker/home';
+import { PeerClient } from '../../../src/client/peer';
+import type { PeerKind } from '../../../src/protocol/entities';
+import { createMcpServer } from '../../../src/mcp/server';
+import { meshTools } from '../../../src/mcp/tools';
+
+interface ToolResult {
+  text: string;
+  data: Record<string, unknown>;
+  isError: boolean;
+}
+
+/** The client's own validator, counting its checks: proof that a result was held to its outputSchema. */
+class CountingValidator implements jsonSchemaValidator {
+  checks = 0;
+  private readonly ajv = new AjvJsonSchemaValidator();
+
+  getValidator<T>(schema: JsonSchemaType): JsonSchemaValidator<T> {
+    const validate = this.ajv.getValidator<T>(schema);
+    return (input) => {
+      this.checks++;
+      return validate(input);
+    };
+  }
+}
+
+/** One agent: a peer of the mesh, its MCP server, and the MCP client talking to it in memory. */
+class Agent {
+  private constructor(readonly peer: PeerClient, readonly client: Client, private readonly validator: CountingValidator) {}
+
+  static async join(home: MeshHome, cwd: string, name: string, kind: PeerKind): Promise<Agent> {
+    const peer = await PeerClient.connect({ home, canHost: false, subscribeEvents: true, connectTimeoutMs: 5000, intro: { name, kind, cwd } });
+    const server = createMcpServer(peer, { cwd });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const validator = new CountingValidator();
+    const client = new Client({ name: `${name}-agent`, version: '1.0.0' }, { jsonSchemaValidator: validator });
+    await server.connect(serverSide);
+    await client.connect(clientSide);
+    // Once it has read the list, the client checks every result against the listed outputSchema.
+    await client.listTools();
+    return new Agent(peer, client, validator);
+  }
+
+  async call(name: string, args: Record<string, unknown> = {}): Promise<ToolResult> {
+    const checked = this.validator.checks;
+    const r = (await this.client.callTool({ name, arguments: args })) as CallToolResult;
+    if (!r.isError) assert.equal(this.validator.checks, checked + 1, `${name}: the client did not check the result against its outputSchema`);
+    const text = r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
+    return { text, data: (r.structuredContent ?? {}) as Record<string, unknown>, isError: r.isError === true };
+  }
+
+  /** Like `call`, but fails the test on a tool error. */
+  async ok(name: string, args: Record<string, unknown> = {}): Promise<ToolResult> {
+    const r = await this.call(name, args);
+    if (r.isError) throw new Error(`${name} ${JSON.stringify(args)} failed: ${r.text}`);
+    return r;
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+    await this.peer.close();
+  }
+}
+
+/** Polls `probe` until it returns something, for pushes that arrive on their own time. */
+async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 2000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const hit = await probe();
+    if (hit !== undefined) return hit;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('mcp tools over the in-memory transport', function () {
+  let dir: string;
+  let broker: Broker;
+  let port: number;
+  let alice: Agent;
+  let bob: Agent;
+
+  before(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'pm-mcp-'));
+    const home = resolveHome({ PEERMESH_HOME: dir });
+    port = candidatePorts(home)[0];
+    broker = await Broker.start({ home, port });
+    alice = await Agent.join(home, dir, 'alice', 'claude-code');
+    bob = await Agent.join(home, dir, 'bob', 'cursor');
+  });
+
+  after(async () => {
+    for (const a of [alice, bob]) await a?.close().catch(() => undefined);
+    await broker?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists every tool of the catalogue, each with an output schema that has the pending line', async () => {
+    const { tools } = await alice.client.listTools();
+    assert.deepEqual(tools.map((t) => t.name), meshTools.map((t) => t.name));
+    for (const t of tools) {
+      assert.ok(t.outputSchema?.properties?.pending, `${t.name} has no pending field in its outputSchema`);
+      assert.ok(t.outputSchema.required?.includes('pending'), t.name);
+    }
+  });
+
+  it('mesh_whoami, mesh_summary and mesh_peers: each sees the other with what it works on', async () => {
+    const me = await alice.ok('mesh_whoami');
+    assert.equal(me.data.name, 'alice');
+    assert.equal(me.data.kind, 'claude-code');
+    assert.equal(me.data.cwd, dir);
+    assert.equal(me.data.id, alice.peer.peer.id);
+    assert.equal(me.data.pending, 'pending: none');
+
+    const set = await alice.ok('mesh_summary', { summary: 'writing tests' });
+    assert.deepEqual(set.data, { name: 'alice', summary: 'writing tests', status: 'active', pending: 'pending: none' });
+
+    const { data } = await bob.ok('mesh_peers');
+    const peers = data.peers as Array<{ name: string; kind: string; summary?: string; me?: boolean }>;
+    assert.deepEqual(peers.map((p) => [p.name, p.kind, p.summary, p.me === true]).sort(), [
+      ['alice', 'claude-code', 'writing tests', false], ['bob', 'cursor', undefined, true],
+    ]);
+  });
+
+  it('mesh_send reaches the other agent: its pending note counts it, mesh_inbox reads it, ack answers it', async () => {
+    const sent = await alice.ok('mesh_send', { to: 'bob', body: 'please review the parser', kind: 'request' });
+    assert.deepEqual(sent.data.to, ['bob']);
+    assert.equal(sent.data.sent, 1);
+    const [id] = sent.data.ids as number[];
+
+    // The push alone moves bob's pending note: no inbox call in between.
+    const note = await until(async () => {
+      const r = await bob.ok('mesh_whoami');
+      return r.data.pending === 'pending: none' ? undefined : r.data.pending;
+    }, 'the message to reach bob');
+    assert.equal(note, 'pending: 1 unread message (1 request) → mesh_inbox');
+
+    const read = await bob.ok('mesh_inbox');
+    assert.deepEqual((read.data.messages as Array<{ id: number; from: string; kind: string; body: string }>).map((m) => [m.id, m.from, m.kind, m.body]),
+      [[id, 'alice', 'request', 'please review the parser']]);
+    assert.equal(read.data.unread, 0);
+    assert.equal(read.data.pending, 'pending: none');
+    assert.equal((await bob.ok('mesh_inbox')).text, 'No unread messages.\npending: none');
+
+    const acked = await bob.ok('mesh_inbox', { action: 'ack', ids: [id], reply: 'done, looks good' });
+    assert.equal(acked.data.updated, 1);
+    const reply = await until(async () => {
+      const r = await alice.ok('mesh_inbox');
+      return (r.data.messages as unknown[]).length ? r : undefined;
+    }, 'the reply to reach alice');
+    assert.deepEqual((reply.data.messages as Array<{ from: string; kind: string; replyTo?: number; body: string }>).map((m) => [m.from, m.kind, m.replyTo, m.body]),
+      [['bob', 'reply', id, 'done, looks good']]);
+  });
+
+  it('mesh_state: set, get by the other, and a stale compare-and-set fails with what to do', async () => {
+    const v1 = await alice.ok('mesh_state', { action: 'set', key: 'api/port', value: 3000, ifVersion: 0 });
+    assert.deepEqual(v1.data.entry, { key: 'api/port', value: 3000, version: 1, author: 'you' });
+    const got = await bob.ok('mesh_state', { action: 'get', key: 'api/port' });
+    assert.deepEqual(got.data.entry, { key: 'api/port', value: 3000, version: 1, author: 'alice' });
+    await bob.ok('mesh_state', { action: 'set', key: 'api/port', value: 3001, ifVersion: 1 });
+
+    const stale = await alice.call('mesh_state', { action: 'set', key: 'api/port', value: 3002, ifVersion: 1 });
+    assert.equal(stale.isError, true);
+    assert.match(stale.text, /read it again \(mesh_state get\), then retry with its version as ifVersion/);
+    assert.match(stale.text, /\npending: none$/, 'errors carry the pending line too');
+    assert.deepEqual(stale.data, {}, 'no structuredContent on an error');
+
+    const listed = await alice.ok('mesh_state', { action: 'list', key: 'api/' });
+    assert.deepEqual((listed.data.entries as Array<{ value: unknown; version: number; author: string }>).map((e) => [e.value, e.version, e.author]), [[3001, 2, 'bob']]);
+    assert.deepEqual((await bob.ok('mesh_state', { action: 'get', key: 'nothing/here' })).data.entry, null);
+  });
+
+  it('mesh_lock: a conflict names the holder and the reason; after release the other gets it', async () => {
+    const got = await alice.ok('mesh_lock', { action: 'acquire', path: 'src/parser.ts', startLine: 10, endLine: 40, reason: 'refactoring' });
+    assert.equal((got.data.lock as { target: string }).target, 'src/parser.ts:10-40', 'relative to the agent\'s cwd');
+    assert.equal((got.data.lock as { mine?: boolean }).mine, true);
+
+    const conflict = await bob.call('mesh_lock', { action: 'acquire', path: path.join(dir, 'src/parser.ts'), reason: 'rename' });
+    assert.equal(conflict.isError, true);
+    assert.match(conflict.text, /locked by alice \("refactoring"\) for another/);
+    assert.match(conflict.text, /Do not edit it\. .*ask alice with mesh_send/);
+
+    const check = await bob.ok('mesh_lock', { action: 'check', path: 'src/parser.ts' });
+    assert.equal(check.data.free, false);
+    assert.deepEqual((check.data.locks as Array<{ holder: string; reason?: string }>).map((l) => [l.holder, l.reason]), [['alice', 'refactoring']]);
+    assert.equal((await bob.ok('mesh_lock', { action: 'check', path: 'src/parser.ts', startLine: 41 })).data.free, true);
+
+    const released = await alice.ok('mesh_lock', { action: 'release' });
+    assert.equal(released.data.released, 1);
+    const now = await bob.ok('mesh_lock', { action: 'acquire', path: 'src/parser.ts', reason: 'rename' });
+    assert.equal((now.data.lock as { holder: string }).holder, 'bob');
+    const listed = await alice.ok('mesh_lock', { action: 'list' });
+    assert.deepEqual((listed.data.locks as Array<{ target: string; holder: string; mine?: boolean }>).map((l) => [l.target, l.holder, l.mine]), [['src/parser.ts', 'bob', undefined]]);
+    assert.equal((await bob.ok('mesh_lock', { action: 'release', path: 'src/parser.ts' })).data.released, 1);
+  });
+
+  it('mesh_events: the log from the start, filtered by type, and going on from the cursor', async () => {
+    const joined = await alice.ok('mesh_events', { since: 0, types: ['peer_joined'] });
+    assert.deepEqual((joined.data.events as Array<{ type: string; peer?: string }>).map((e) => [e.type, e.peer]), [['peer_joined', 'alice'], ['peer_joined', 'bob']]);
+
+    const first = await bob.ok('mesh_events', { since: 0 });
+    const cursor = first.data.cursor as number;
+    assert.ok(cursor > 0);
+    await alice.ok('mesh_state', { action: 'set', key: 'events/probe', value: true });
+    const next = await bob.ok('mesh_events', { types: ['state_changed'] });
+    const events = next.data.events as Array<{ seq: number; type: string; peer?: string; data: Record<string, unknown> }>;
+    assert.deepEqual(events.map((e) => [e.type, e.peer, e.data.key]), [['state_changed', 'alice', 'events/probe']], 'only what came after the last call');
+    assert.ok(events[0].seq > cursor);
+    assert.equal((await bob.ok('mesh_events')).text, `No new events (cursor ${next.data.cursor as number}).\npending: none`);
+  });
+
+  it('mesh_status: this broker, seen from a peer that does not host it', async () => {
+    const { data } = await bob.ok('mesh_status');
+    assert.equal(data.pid, process.pid);
+    assert.equal(data.port, port);
+    assert.equal(data.hostedHere, false);
+    assert.equal(data.connection, 'connected');
+    assert.equal((data.counts as Record<string, number>).livePeers, 2);
+  });
+
+  it('bad calls come back as tool errors that say what to do', async () => {
+    const noKey = await alice.call('mesh_state', { action: 'set', value: 1 });
+    assert.equal(noKey.isError, true);
+    assert.match(noKey.text, /^set needs a key\npending: none$/);
+    const noRecipient = await alice.call('mesh_send', { body: 'to whom?' });
+    assert.equal(noRecipient.isError, true);
+    assert.match(noRecipient.text, /say whom to send to \("to"\), or give replyTo/);
+    const unknown = await bob.call('mesh_inbox', { action: 'claim', ids: [999_999] });
+    assert.equal(unknown.isError, true);
+    assert.match(unknown.text, /#999999 .*\(mesh_inbox with all=true lists yours\)/);
+    const badInput = await alice.call('mesh_lock', { action: 'steal', path: 'x' });
+    assert.equal(badInput.isError, true, 'input that fails the schema is a tool error, not a protocol error');
+    assert.match(badInput.text, /action/);
+  });
+});
