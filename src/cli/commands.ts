@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { PeerClient } from '../client/peer';
+import { formatDuration } from '../core/duration';
 import { describeTarget } from '../core/paths';
 import { MessageKind, Scope, type MeshEvent, type Message } from '../protocol/entities';
 import { BrokerError } from '../protocol/errors';
@@ -13,7 +14,7 @@ import { describeCounts } from '../protocol/requests/status';
 import { clientIds } from './clients';
 import { argument, defineCommand, option, type TableEntry } from './command-spec';
 import { doctor } from './doctor';
-import { duration, parseTarget, table } from './format';
+import { parseTarget, table } from './format';
 import { mcp } from './mcp';
 import { serve } from './serve';
 import { cliClient, type CliContext } from './session';
@@ -158,7 +159,7 @@ export const commandTable: readonly TableEntry[] = [
       });
       if (opts.json) return printJson(status);
       print([
-        `PeerMesh ${status.version}: broker pid ${status.pid} on 127.0.0.1:${status.port}, up ${duration(status.uptimeMs)}`,
+        `PeerMesh ${status.version}: broker pid ${status.pid} on 127.0.0.1:${status.port}, up ${formatDuration(status.uptimeMs, { rounding: 'nearest' })}`,
         `home     ${status.home}`,
         `counts   ${describeCounts(status.counts)} (last event #${status.lastEventSeq})`,
         `store    ${status.storeBytes} bytes + journal ${status.journalBytes} bytes`,
@@ -176,7 +177,7 @@ export const commandTable: readonly TableEntry[] = [
       if (opts.json) return printJson(peers);
       if (peers.length === 0) return print('no peers');
       print(table(['ID', 'NAME', 'KIND', 'STATUS', 'SEEN', 'WORKING ON'], peers.map((p) => [
-        p.id, p.name, p.kind, p.status, `${duration(Date.now() - p.lastSeen)} ago`, p.summary || '-',
+        p.id, p.name, p.kind, p.status, `${formatDuration(Date.now() - p.lastSeen, { rounding: 'nearest' })} ago`, p.summary || '-',
       ])));
     },
   }),
@@ -233,7 +234,7 @@ export const commandTable: readonly TableEntry[] = [
         waitMs: (opts.wait ?? 0) * 1000,
       }));
       if (opts.json) return printJson(lock);
-      print(`${renewed ? 'renewed' : 'locked'} ${describeTarget(lock)} (#${lock.id}) for ${duration(lock.expiresAt - Date.now())}`);
+      print(`${renewed ? 'renewed' : 'locked'} ${describeTarget(lock)} (#${lock.id}) for ${formatDuration(lock.expiresAt - Date.now(), { rounding: 'up' })}`);
     },
   }),
 
@@ -260,7 +261,7 @@ export const commandTable: readonly TableEntry[] = [
       if (opts.json) return printJson(locks);
       if (locks.length === 0) return print('no locks');
       print(table(['ID', 'TARGET', 'HOLDER', 'LEFT', 'REASON'], locks.map((l) => [
-        String(l.id), describeTarget(l), l.holderName, duration(l.expiresAt - Date.now()), l.reason || '-',
+        String(l.id), describeTarget(l), l.holderName, formatDuration(l.expiresAt - Date.now(), { rounding: 'up' }), l.reason || '-',
       ])));
     },
   }),

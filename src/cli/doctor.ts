@@ -9,13 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { candidatePorts, readBrokerFile } from '../broker/home';
 import { connectTo } from '../client/connect';
+import { formatDuration } from '../core/duration';
 import { version } from '../core/version';
 import { StoreLock } from '../store/lock';
 import { describeOwner, ownerState } from '../store/owner';
 import { journalLossFix, quarantineCopies, scanJournal } from '../store/journal-scan';
 import { readSnapshot } from '../store/store';
 import { clientIds, clientTargets, isInstalled, readEntry, realOr, type ClientTarget } from './clients';
-import { duration } from './format';
 import type { CliContext } from './session';
 
 type Mark = '✔' | '✘' | '!' | '·';
@@ -67,7 +67,7 @@ async function checkBroker(ctx: CliContext): Promise<Line[]> {
       outcome.conn.dispose();
       outcome.ws.close();
       const b = outcome.hello.broker;
-      lines.push({ mark: '✔', text: `broker pid ${b.pid} answers on 127.0.0.1:${b.port}, version ${b.version}, up ${duration(Date.now() - b.startedAt)}` });
+      lines.push({ mark: '✔', text: `broker pid ${b.pid} answers on 127.0.0.1:${b.port}, version ${b.version}, up ${formatDuration(Date.now() - b.startedAt, { rounding: 'nearest' })}` });
       if (b.version !== version) lines.push({ mark: '!', text: `the broker runs PeerMesh ${b.version}, this CLI is ${version}`, fix: 'it is replaced once its peers have left (or stop pid ' + b.pid + ')' });
       return lines;
     }

@@ -5,7 +5,8 @@
 import { BrokerError } from '../protocol/errors';
 import type { Lock, LockConflictData } from '../protocol/entities';
 import type { LockWaiter } from './lock-queue';
-import { describeTarget, formatDuration, type NormalizedTarget } from './paths';
+import { formatDuration } from './duration';
+import { describeTarget, type NormalizedTarget } from './paths';
 
 /** What stands in the way of a request: a held lock, or an earlier queued request. */
 export type Blocker =
@@ -35,11 +36,11 @@ function describeBlocker(blocker: Blocker, now: number): string {
   if ('lock' in blocker) {
     const l = blocker.lock;
     const more = blocker.more > 0 ? ` (and ${blocker.more} more lock${blocker.more === 1 ? '' : 's'})` : '';
-    return `${describeTarget(l)} is locked by ${l.holderName}${quoted(l.reason)} for another ${formatDuration(l.expiresAt - now)}${more}`;
+    return `${describeTarget(l)} is locked by ${l.holderName}${quoted(l.reason)} for another ${formatDuration(l.expiresAt - now, { rounding: 'up' })}${more}`;
   }
   const w = blocker.queued;
   return `${describeTarget(w.target)} is claimed next by ${blocker.holderName}${quoted(w.reason)}, queued earlier ` +
-    `(waiting up to ${formatDuration(w.deadline - now)} more; locks are granted first come, first served)`;
+    `(waiting up to ${formatDuration(w.deadline - now, { rounding: 'up' })} more; locks are granted first come, first served)`;
 }
 
 export function conflictError(blocker: Blocker, now: number): BrokerError {
@@ -47,7 +48,7 @@ export function conflictError(blocker: Blocker, now: number): BrokerError {
 }
 
 export function timeoutError(target: NormalizedTarget, waitedMs: number, blocker: Blocker | undefined, now: number): BrokerError {
-  const head = `timed out after ${formatDuration(waitedMs)} waiting for ${describeTarget(target)}`;
+  const head = `timed out after ${formatDuration(waitedMs, { rounding: 'nearest' })} waiting for ${describeTarget(target)}`;
   if (!blocker) return new BrokerError('timeout', head, { waitedMs });
   return new BrokerError('timeout', `${head}: ${describeBlocker(blocker, now)}`, { ...conflictData(blocker, now), waitedMs });
 }

@@ -84,13 +84,3 @@ export function describeTarget(t: { relPath: string } & Span): string {
   return t.startLine === t.endLine ? `${t.relPath}:${t.startLine}` : `${t.relPath}:${t.startLine}-${t.endLine}`;
 }
 
-/** `9m 12s`, `45s`, `2h 5m` (rounded up to the second, so a live lock never reads `0s`). */
-export function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.ceil(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  if (h > 0) return `${h}h ${m}m`;
-  if (m > 0) return `${m}m ${s}s`;
-  return `${s}s`;
-}

@@ -5,19 +5,12 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { formatDuration } from '../core/duration';
 import { describeTarget } from '../core/paths';
 import type { Lock, MeshEvent, Message, Peer, StateEntry } from '../protocol/entities';
 
 /** Seconds from now until `at` (epoch ms), never negative. */
 export const secondsUntil = (at: number, now = Date.now()) => Math.max(0, Math.ceil((at - now) / 1000));
-
-/** `45s`, `9m`, `2h 5m`: durations as an agent reads them. */
-export function shortDuration(seconds: number): string {
-  if (seconds < 60) return `${seconds}s`;
-  const m = Math.floor(seconds / 60);
-  if (m < 60) return `${m}m`;
-  return `${Math.floor(m / 60)}h ${m % 60}m`;
-}
 
 export const PeerView = z.object({
   id: z.string(),
@@ -73,7 +66,7 @@ export function lockView(l: Lock, cwd: string, selfId: string, now = Date.now())
 
 export function lockLine(l: LockView): string {
   const who = l.mine ? 'you' : l.holder;
-  return `#${l.id} ${l.target} by ${who}${l.reason ? ` ("${l.reason}")` : ''}, ${shortDuration(l.expiresInSec)} left`;
+  return `#${l.id} ${l.target} by ${who}${l.reason ? ` ("${l.reason}")` : ''}, ${formatDuration(l.expiresInSec * 1000, { rounding: 'up' })} left`;
 }
 
 export const MessageView = z.object({
@@ -101,7 +94,7 @@ export function messageView(m: Message, now = Date.now(), withState = false): Me
 export function messageLine(m: MessageView): string {
   const tags = [m.kind !== 'text' && m.kind, m.broadcast && 'broadcast', m.replyTo !== undefined && `re #${m.replyTo}`, m.state]
     .filter(Boolean).join(', ');
-  return `#${m.id} from ${m.from}${tags ? ` (${tags})` : ''}, ${shortDuration(m.ageSec)} ago: ${m.body}`;
+  return `#${m.id} from ${m.from}${tags ? ` (${tags})` : ''}, ${formatDuration(m.ageSec * 1000, { rounding: 'nearest' })} ago: ${m.body}`;
 }
 
 export const StateView = z.object({

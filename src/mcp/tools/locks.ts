@@ -9,7 +9,8 @@ import type { Lock } from '../../protocol/entities';
 import { limits } from '../../protocol/limits';
 import type { LockTarget } from '../../protocol/methods';
 import { defineTool, plural, resolvePath, type ToolContext } from '../tool';
-import { LockView, lockLine, lockView, shortDuration } from '../views';
+import { formatDuration } from '../../core/duration';
+import { LockView, lockLine, lockView } from '../views';
 
 interface TargetArgs {
   path?: string;
@@ -60,7 +61,7 @@ export const lockTool = defineTool({
           throw new BrokerError('cancelled', `the call was cancelled; ${lock.relPath} was released again`);
         }
         const v = view(lock);
-        return { text: `${renewed ? 'Renewed' : 'Locked'} ${v.target} (#${v.id}) for ${shortDuration(v.expiresInSec)}. Release it when done.`, data: { lock: v } };
+        return { text: `${renewed ? 'Renewed' : 'Locked'} ${v.target} (#${v.id}) for ${formatDuration(v.expiresInSec * 1000, { rounding: 'up' })}. Release it when done.`, data: { lock: v } };
       }
       case 'release': {
         let released: Lock[];
@@ -75,7 +76,7 @@ export const lockTool = defineTool({
       case 'renew': {
         const which = args.lockId !== undefined ? { lockId: args.lockId } : args.path ? { target: target(ctx, args, 'renew') } : {};
         const renewed = (await client.request('locks/renew', { ...which, ttlSeconds: args.ttlSeconds })).locks.map(view);
-        return { text: `Renewed ${renewed.map((l) => `${l.target} (${shortDuration(l.expiresInSec)})`).join(', ')}.`, data: { locks: renewed } };
+        return { text: `Renewed ${renewed.map((l) => `${l.target} (${formatDuration(l.expiresInSec * 1000, { rounding: 'up' })})`).join(', ')}.`, data: { locks: renewed } };
       }
       case 'check': {
         const t = target(ctx, args, 'check');

@@ -4,7 +4,8 @@ import { Scope } from '../../protocol/entities';
 import { limits } from '../../protocol/limits';
 import { describeCounts, StatusCounts } from '../../protocol/requests/status';
 import { defineTool } from '../tool';
-import { PeerView, peerLine, peerView, shortDuration } from '../views';
+import { formatDuration } from '../../core/duration';
+import { PeerView, peerLine, peerView } from '../views';
 
 /** mesh_whoami: this agent's own peer record. */
 export const whoamiTool = defineTool({
@@ -80,7 +81,7 @@ export const statusTool = defineTool({
       version: s.version, pid: s.pid, port: s.port, uptimeSec, hostedHere: client.hostedBroker !== undefined,
       connection: client.connectionState, counts: s.counts,
     };
-    const text = `PeerMesh ${s.version}: broker pid ${s.pid} on 127.0.0.1:${s.port}${data.hostedHere ? ' (in this process)' : ''}, up ${shortDuration(uptimeSec)}; ` +
+    const text = `PeerMesh ${s.version}: broker pid ${s.pid} on 127.0.0.1:${s.port}${data.hostedHere ? ' (in this process)' : ''}, up ${formatDuration(uptimeSec * 1000, { rounding: 'nearest' })}; ` +
       `${describeCounts(s.counts)}.`;
     return { text, data };
   },

@@ -4,6 +4,7 @@
  * draw themselves. The trees are flat lists today; a node with children can return them.
  */
 import * as vscode from 'vscode';
+import { formatDuration } from '../../core/duration';
 import { Disposable } from '../dispose';
 
 /** One row of a tree. */
@@ -57,10 +58,7 @@ export function showMessageWhenEmpty(view: vscode.TreeView<unknown>, model: List
   return model.onDidChange(update);
 }
 
-/** "3 min ago"-style age for tooltips and descriptions. */
+/** "3m ago"-style age for tooltips and descriptions. */
 export function formatAge(epochMs: number, now = Date.now()): string {
-  const seconds = Math.max(0, Math.round((now - epochMs) / 1000));
-  if (seconds < 60) return `${seconds} s ago`;
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
-  return `${Math.round(seconds / 3600)} h ago`;
+  return `${formatDuration(now - epochMs, { rounding: 'nearest', units: 1 })} ago`;
 }

@@ -1,5 +1,6 @@
 /** The Locks view: files and line ranges that peers have claimed before editing. */
 import * as vscode from 'vscode';
+import { formatDuration } from '../../core/duration';
 import { describeTarget } from '../../core/paths';
 import type { Lock } from '../../protocol/entities';
 import { Disposable } from '../dispose';
@@ -36,13 +37,9 @@ export class LockNode implements TreeNode {
   }
 }
 
-/** "9 min left", "40 s left", "expiring". */
+/** "9m left", "40s left", "expiring". */
 export function formatTimeLeft(ms: number): string {
-  if (ms <= 0) return 'expiring';
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds} s left`;
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min left`;
-  return `${Math.round(seconds / 3600)} h left`;
+  return ms <= 0 ? 'expiring' : `${formatDuration(ms, { rounding: 'up', units: 1 })} left`;
 }
 
 export class LocksTree extends Disposable {

@@ -90,7 +90,7 @@ describe('PeerMesh in the mesh', () => {
 
     const item = new LockNode(shown).toTreeItem();
     assert.equal(item.label, 'README.md:1-3');
-    assert.match(String(item.description), /^suite-agent · (10|9) min left · rewording the intro$/);
+    assert.match(String(item.description), /^suite-agent · (10|9)m left · rewording the intro$/);
     assert.equal(item.resourceUri?.fsPath, file);
 
     await other.request('locks/release', { lockId: lock.id });
