@@ -23,7 +23,7 @@ import { limits } from '../protocol/limits';
 import type { BrokerInfo, Status } from '../protocol/methods';
 import { DurableStore } from '../store/store';
 import { readBrokerFile, readSecret, writeBrokerFile, type MeshHome } from './home';
-import { Session, type SessionHost } from './session';
+import { Session, type SessionHost } from './peer-connection';
 
 export interface BrokerOptions {
   home: MeshHome;

@@ -1,7 +1,7 @@
 /**
  * One handler per request method, from validated params to result. The table's type maps
  * every {@link RequestMethod}, so a method added to the protocol without a handler here does
- * not compile. Handshake methods live in session.ts; they are listed here only to say so.
+ * not compile. Handshake methods live in peer-connection.ts; they are listed here only to say so.
  */
 import type { Mesh } from '../core/api';
 import type { ParsedParams, RequestMethod, RequestResult, Status } from '../protocol/methods';

@@ -7,7 +7,7 @@
  * command's `run` receives typed objects and never casts a bag of flags.
  */
 import { BrokerError } from '../protocol/errors';
-import type { CliContext } from './session';
+import type { CliContext } from './terminal-peer';
 
 /** One option of one command. */
 export interface OptionSpec<T> {

@@ -17,7 +17,7 @@ import { doctor } from './doctor';
 import { parseTarget, table } from './format';
 import { mcp } from './mcp';
 import { serve } from './serve';
-import { cliClient, type CliContext } from './session';
+import { cliClient, type CliContext } from './terminal-peer';
 import { setup } from './setup';
 
 const print = (text: string) => {

@@ -16,7 +16,7 @@ import { describeOwner, ownerState } from '../store/owner';
 import { journalLossFix, quarantineCopies, scanJournal } from '../store/journal-scan';
 import { readSnapshot } from '../store/store';
 import { clientIds, clientTargets, isInstalled, readEntry, realOr, type ClientTarget } from './clients';
-import type { CliContext } from './session';
+import type { CliContext } from './terminal-peer';
 
 type Mark = '✔' | '✘' | '!' | '·';
 interface Line {

@@ -12,8 +12,8 @@ import { PeerClient } from '../client/peer';
 import { taggedLogger } from '../core/logger';
 import { identifyAgent } from '../mcp/detect';
 import { createMcpServer } from '../mcp/server';
-import type { AgentInfo } from '../mcp/session';
-import { startDetachedBroker, type CliContext } from './session';
+import type { AgentInfo } from '../mcp/mesh-session';
+import { startDetachedBroker, type CliContext } from './terminal-peer';
 
 export interface McpOptions {
   /** Peer name to use instead of the agent's kind (also PEERMESH_NAME). */

@@ -9,7 +9,7 @@ import type { Logger } from '../core/logger';
 import { version } from '../core/version';
 import { BrokerError } from '../protocol/errors';
 import { isGroup, option, type ArgumentSpec, type CommandEntry, type OptionSpec, type TableEntry } from './command-spec';
-import type { CliContext } from './session';
+import type { CliContext } from './terminal-peer';
 
 /** Every command that reaches a broker takes `--port`; 0 (or none) derives it from the mesh home. */
 export const portOption = option.integer('--port <port>', "the broker's loopback port; 0 derives it from the mesh home", { min: 0, max: 65535 });

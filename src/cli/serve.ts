@@ -3,7 +3,7 @@ import { Broker } from '../broker/broker';
 import { candidatePorts, readSecret } from '../broker/home';
 import { lostElection, scanPorts } from '../client/connect';
 import { BrokerError } from '../protocol/errors';
-import type { CliContext } from './session';
+import type { CliContext } from './terminal-peer';
 
 export interface ServeOptions {
   idleExitSeconds?: number;

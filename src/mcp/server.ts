@@ -9,7 +9,7 @@ import { ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { nullLogger, type Logger } from '../core/logger';
 import { version } from '../core/version';
 import { registerResources } from './resources';
-import { MeshSession, type AgentInfo, type ClientSource } from './session';
+import { MeshSession, type AgentInfo, type ClientSource } from './mesh-session';
 import { registerMeshTool, type ToolContext } from './tool';
 import { meshTools } from './tools';
 

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { Logger } from '../core/logger';
 import { BrokerError } from '../protocol/errors';
 import { toolErrorText } from './errors';
-import type { MeshClient, MeshSession } from './session';
+import type { MeshClient, MeshSession } from './mesh-session';
 
 /** What every tool may use. */
 export interface ToolContext {

@@ -12,7 +12,7 @@ import { MessageKind, Scope, type Message } from '../../protocol/entities';
 import { limits } from '../../protocol/limits';
 import type { Recipients } from '../../protocol/methods';
 import { claimsNamespace } from '../../protocol/requests/messages';
-import type { MeshClient } from '../session';
+import type { MeshClient } from '../mesh-session';
 import { defineTool, plural, type ToolContext } from '../tool';
 import { MessageView, messageLine, messageView } from '../views';
 

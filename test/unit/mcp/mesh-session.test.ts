@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ConnectionState } from '../../../src/client/peer';
 import { nullLogger } from '../../../src/core/logger';
-import { MeshSession, type MeshClient } from '../../../src/mcp/session';
+import { MeshSession, type MeshClient } from '../../../src/mcp/mesh-session';
 import type { MeshEvent, Message, Peer } from '../../../src/protocol/entities';
 import type { MeshTopic } from '../../../src/protocol/topics';
 
@@ -53,7 +53,7 @@ const message = (id: number): Message => ({
 });
 const settle = () => new Promise((r) => setImmediate(r));
 
-describe('mcp/session', () => {
+describe('mcp/mesh-session', () => {
   it('after a fail-over, catches up from the last event seen before the loss, even when pushes ran ahead', async () => {
     const client = new ScriptedClient();
     const session = new MeshSession(client, async () => ({ roots: [] }), nullLogger);
