@@ -1,12 +1,41 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-// Only src/vscode may import `vscode` as a value (STYLE.md §1); type-only imports are fine.
-const noVscode = {
-  '@typescript-eslint/no-restricted-imports': ['error', {
-    paths: [{ name: 'vscode', message: 'Only src/vscode/ may import vscode. Use `import type` or move this to an adapter.', allowTypeImports: true }],
-  }],
+/**
+ * The layers of src/ and what each may import (STYLE.md §1, DESIGN.md §2): only layers listed
+ * here, so imports run one way. `home` is the mesh home (paths, secret, broker.json, atomic
+ * files, the launcher); a client may host a broker on fail-over; the CLI and the extension sit
+ * on top. test/unit/lint-boundary.test.ts proves the rule bites.
+ */
+const layers = {
+  protocol: [],
+  home: ['protocol'],
+  core: ['protocol'],
+  store: ['protocol', 'core', 'home'],
+  broker: ['protocol', 'core', 'home', 'store'],
+  client: ['protocol', 'core', 'home', 'store', 'broker'],
+  mcp: ['protocol', 'core', 'client'],
+  cli: ['protocol', 'core', 'home', 'store', 'broker', 'client', 'mcp'],
+  vscode: ['protocol', 'core', 'home', 'store', 'broker', 'client', 'mcp'],
 };
+
+// Only src/vscode may import `vscode` as a value (STYLE.md §1); type-only imports are fine.
+const noVscode = { name: 'vscode', message: 'Only src/vscode/ may import vscode. Use `import type` or move this to an adapter.', allowTypeImports: true };
+
+const layerRules = Object.entries(layers).map(([layer, allowed]) => ({
+  files: [`src/${layer}/**/*.ts`],
+  rules: {
+    '@typescript-eslint/no-restricted-imports': ['error', {
+      paths: layer === 'vscode' ? [] : [noVscode],
+      patterns: Object.keys(layers)
+        .filter((other) => other !== layer && !allowed.includes(other))
+        .map((other) => ({
+          regex: `^(\\.\\./)+${other}/`,
+          message: `src/${layer} may import only from ${allowed.length ? allowed.join(', ') : 'no other layer'} (layers run one way; see eslint.config.mjs).`,
+        })),
+    }],
+  },
+}));
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.test-artifacts/**', '.vscode-test/**'] },
@@ -19,10 +48,7 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
-  {
-    files: ['src/{core,store,protocol,broker,client,mcp,cli}/**/*.ts'],
-    rules: noVscode,
-  },
+  ...layerRules,
   {
     // The CLI and the scripts talk to a terminal.
     files: ['src/cli/**/*.ts', 'scripts/**', 'test/**', 'esbuild.mjs'],

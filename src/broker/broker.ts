@@ -22,7 +22,7 @@ import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
 import type { BrokerInfo, Status } from '../protocol/methods';
 import { DurableStore } from '../store/store';
-import { readBrokerFile, readSecret, writeBrokerFile, type MeshHome } from './home';
+import { readBrokerFile, readSecret, writeBrokerFile, type MeshHome } from '../home/home';
 import { Session, type SessionHost } from './peer-connection';
 
 export interface BrokerOptions {

@@ -16,7 +16,7 @@ import {
 } from '../protocol/methods';
 import { wsConnection } from '../protocol/transport';
 import { handlers, type CallContext } from './handlers';
-import { newNonce, proof, proofMatches, sha256 } from './home';
+import { newNonce, proof, proofMatches, sha256 } from '../protocol/handshake';
 
 /** What a session needs from the broker that owns it. */
 export interface SessionHost {

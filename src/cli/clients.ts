@@ -10,8 +10,8 @@ import { promises as fs, realpathSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { applyEdits, modify, parse, printParseErrorCode, type ParseError } from 'jsonc-parser/lib/esm/main.js';
-import type { MeshHome } from '../broker/home';
-import { atomicWrite } from '../store/files';
+import type { MeshHome } from '../home/home';
+import { atomicWrite } from '../home/files';
 import { readTable, upsertTable } from './toml';
 
 export const clientIds = ['claude-code', 'cursor', 'codex', 'windsurf', 'vscode', 'cline'] as const;

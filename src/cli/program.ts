@@ -4,7 +4,7 @@
  * the command line becomes one `invalidInput` error, so it prints as one line and exits 2.
  */
 import { Command, Option, type CommanderError } from 'commander';
-import { resolveHome } from '../broker/home';
+import { resolveHome } from '../home/home';
 import type { Logger } from '../core/logger';
 import { version } from '../core/version';
 import { BrokerError } from '../protocol/errors';

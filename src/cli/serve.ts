@@ -1,6 +1,6 @@
 /** `peermesh serve`: run a broker in this process, or report the one that already runs. */
 import { Broker } from '../broker/broker';
-import { candidatePorts, readSecret } from '../broker/home';
+import { candidatePorts, readSecret } from '../home/home';
 import { lostElection, scanPorts } from '../client/connect';
 import { BrokerError } from '../protocol/errors';
 import type { CliContext } from './terminal-peer';

@@ -6,7 +6,7 @@
 import os from 'node:os';
 import { BrokerError } from '../protocol/errors';
 import { clientIds, clientTargets, isClientId, isInstalled, readConfigText, serverCommand, snippet, withEntry, writeConfig, type ClientId } from './clients';
-import { writeLauncher } from './launcher';
+import { writeLauncher } from '../home/launcher';
 import type { CliContext } from './terminal-peer';
 
 export interface SetupFlags {

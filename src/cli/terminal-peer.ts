@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { openSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { MeshHome } from '../broker/home';
+import type { MeshHome } from '../home/home';
 import type { Logger } from '../core/logger';
 import { PeerClient, type PeerIdentity } from '../client/peer';
 

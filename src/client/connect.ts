@@ -5,7 +5,7 @@
  */
 import { ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
 import WebSocket from 'ws';
-import { newNonce, proof, proofMatches } from '../broker/home';
+import { newNonce, proof, proofMatches } from '../protocol/handshake';
 import { BrokerError } from '../protocol/errors';
 import { protocolVersion, requests, type RequestResult } from '../protocol/methods';
 import { wsConnection } from '../protocol/transport';

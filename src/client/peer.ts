@@ -7,7 +7,8 @@
 import { CancellationTokenSource, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
 import type WebSocket from 'ws';
 import { Broker, type BrokerOptions } from '../broker/broker';
-import { candidatePorts, proof, readSecret, type MeshHome } from '../broker/home';
+import { candidatePorts, readSecret, type MeshHome } from '../home/home';
+import { proof } from '../protocol/handshake';
 import { nullLogger, type Logger } from '../core/logger';
 import { BrokerError } from '../protocol/errors';
 import type { MeshEvent, Message, Peer } from '../protocol/entities';

@@ -13,7 +13,7 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../core/logger';
 import { BrokerError } from '../protocol/errors';
-import { atomicWrite } from './files';
+import { atomicWrite } from '../home/files';
 import { encodeLine, journalLossFix, quarantine, scanJournal, type JournalEntry } from './journal-scan';
 import type { Batch } from './sqljs';
 

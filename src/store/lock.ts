@@ -27,7 +27,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { BrokerError } from '../protocol/errors';
-import { ownerState, selfIdentity, type OwnerState, type ProcessIdentity } from './owner';
+import { ownerState, selfIdentity, type OwnerState, type ProcessIdentity } from '../home/owner';
 
 /** A LOCK (or take-over marker) as read from disk. */
 interface Seen {

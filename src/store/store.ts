@@ -21,7 +21,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { nullLogger, type Logger } from '../core/logger';
 import { BrokerError } from '../protocol/errors';
-import { atomicWrite, syncDir } from './files';
+import { atomicWrite, syncDir } from '../home/files';
 import { Journal, type JournalOptions } from './journal';
 import { StoreLock } from './lock';
 import { migrate } from './schema';

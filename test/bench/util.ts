@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import readline from 'node:readline';
-import { resolveHome, type MeshHome } from '../../src/broker/home';
+import { resolveHome, type MeshHome } from '../../src/home/home';
 import { PeerClient } from '../../src/client/peer';
 import { cliPath, Proc } from '../integration/harness';
 

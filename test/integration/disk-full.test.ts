@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { promises as fs, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { resolveHome } from '../../src/broker/home';
+import { resolveHome } from '../../src/home/home';
 import type { PeerClient } from '../../src/client/peer';
 import { BrokerError } from '../../src/protocol/errors';
 import { observer, sleep, spawnCli, type Proc } from './harness';

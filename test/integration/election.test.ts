@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { candidatePorts } from '../../src/broker/home';
+import { candidatePorts } from '../../src/home/home';
 import { runCli, spawnCli, tempHome, type Proc } from './harness';
 
 describe('election: one broker per mesh home', function () {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import * as esbuild from 'esbuild';
-import { resolveHome, type MeshHome } from '../../src/broker/home';
+import { resolveHome, type MeshHome } from '../../src/home/home';
 import { PeerClient } from '../../src/client/peer';
 
 export const repo = path.resolve(__dirname, '../..');

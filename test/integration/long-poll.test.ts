@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { Broker } from '../../src/broker/broker';
-import { candidatePorts } from '../../src/broker/home';
+import { candidatePorts } from '../../src/home/home';
 import type { Events } from '../../src/core/events';
 import { BrokerError } from '../../src/protocol/errors';
 import { observer, sleep, tempHome } from './harness';

@@ -12,9 +12,9 @@ import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { parse } from 'jsonc-parser/lib/esm/main.js';
-import { candidatePorts } from '../../src/broker/home';
+import { candidatePorts } from '../../src/home/home';
 import { clientTargets, type ClientId } from '../../src/cli/clients';
-import { refreshLauncher } from '../../src/cli/launcher';
+import { refreshLauncher } from '../../src/home/launcher';
 import { readTable } from '../../src/cli/toml';
 import { cliPath, runCli, spawnCli, tempHome } from './harness';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { Broker } from '../../src/broker/broker';
-import { candidatePorts } from '../../src/broker/home';
+import { candidatePorts } from '../../src/home/home';
 import { tempHome } from './harness';
 
 describe('broker shutdown', function () {

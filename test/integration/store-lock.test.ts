@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { candidatePorts, readSecret } from '../../src/broker/home';
+import { candidatePorts, readSecret } from '../../src/home/home';
 import { buildFixture, Proc, runCli, spawnCli, tempHome } from './harness';
 
 /** Above any pid_max: no process has it. */

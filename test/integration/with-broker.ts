@@ -13,7 +13,7 @@
  * `withInProcessBroker` hosts the broker in the test process, for tests that reach into it.
  */
 import { Broker, type BrokerOptions } from '../../src/broker/broker';
-import { candidatePorts, type MeshHome } from '../../src/broker/home';
+import { candidatePorts, type MeshHome } from '../../src/home/home';
 import type { PeerClient } from '../../src/client/peer';
 import { observer, runCli, spawnCli, spawnPeer, tempHome, type Proc } from './harness';
 

@@ -7,8 +7,8 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { resolveHome } from '../../broker/home';
-import { refreshLauncher, writeLauncher, type CliRuntime } from '../../cli/launcher';
+import { resolveHome } from '../../home/home';
+import { refreshLauncher, writeLauncher, type CliRuntime } from '../../home/launcher';
 import type { Logger } from '../../core/logger';
 import { registerCommand } from '../commands';
 import { commandIds } from '../ids';

@@ -6,7 +6,7 @@
  * mesh and stops a hosted broker (its store snapshot included); `deactivate()` awaits it.
  */
 import * as vscode from 'vscode';
-import { resolveHome, type MeshHome } from '../../broker/home';
+import { resolveHome, type MeshHome } from '../../home/home';
 import { PeerClient, type ConnectionState, type PeerClientOptions } from '../../client/peer';
 import { taggedLogger, type Logger } from '../../core/logger';
 import type { MeshEvent } from '../../protocol/entities';

@@ -15,7 +15,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { JsonSchemaType, JsonSchemaValidator, jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation';
 import { Broker } from '../../../src/broker/broker';
-import { candidatePorts, resolveHome, type MeshHome } from '../../../src/broker/home';
+import { candidatePorts, resolveHome, type MeshHome } from '../../../src/home/home';
 import { PeerClient } from '../../../src/client/peer';
 import type { PeerKind } from '../../../src/protocol/entities';
 import { createMcpServer } from '../../../src/mcp/server';

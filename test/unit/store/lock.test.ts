@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { StoreLock } from '../../../src/store/lock';
-import { ownerState, selfIdentity } from '../../../src/store/owner';
+import { ownerState, selfIdentity } from '../../../src/home/owner';
 import { DurableStore } from '../../../src/store/store';
 
 describe('store: LOCK', () => {

@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { resolveHome } from '../../../src/broker/home';
+import { resolveHome } from '../../../src/home/home';
 import { PeerClient } from '../../../src/client/peer';
 import type { PeerMeshExtensionApi } from '../../../src/vscode/extension';
 

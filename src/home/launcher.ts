@@ -6,8 +6,8 @@
  */
 import { realpathSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { MeshHome } from '../broker/home';
-import { atomicWrite } from '../store/files';
+import type { MeshHome } from './home';
+import { atomicWrite } from './files';
 
 /** How to run a PeerMesh CLI: this runtime, that script. */
 export interface CliRuntime {

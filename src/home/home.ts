@@ -3,14 +3,14 @@
  * the store and logs. Two homes are two meshes: the broker port is derived from the home's
  * real path, so they never meet.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs, realpathSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { BrokerInfo } from '../protocol/methods';
-import { atomicWrite } from '../store/files';
-import { selfIdentity } from '../store/owner';
+import { atomicWrite } from './files';
+import { selfIdentity } from './owner';
 
 export interface MeshHome {
   /** Real path of the home folder. */
@@ -62,28 +62,6 @@ export function candidatePorts(home: MeshHome, override?: number): number[] {
   const hash = createHash('sha256').update(home.dir).digest().readUInt32BE(0);
   const first = portBase + (hash % portSpan);
   return Array.from({ length: candidateCount }, (_, i) => portBase + ((first - portBase + i) % portSpan));
-}
-
-/**
- * Proof that the sender knows the secret, bound to its role, the other side's nonce and the
- * port the peer dialled: a program on another port relaying the handshake cannot reuse it.
- */
-export function proof(secret: string, role: 'broker' | 'peer', port: number, nonce: string): string {
-  return createHmac('sha256', secret).update(`${role}:${port}:${nonce}`).digest('hex');
-}
-
-export function proofMatches(expected: string, given: string): boolean {
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-export function newNonce(): string {
-  return randomBytes(16).toString('hex');
-}
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 /** broker.json: the broker's info, and its process start time to tell it from a later process with its pid. */
