@@ -58,7 +58,7 @@ type Tuning = Required<Omit<StoreOptions, 'logger' | 'dir' | 'onFailure' | 'jour
 export interface LoadedSnapshot { db: SqlJsDb; seq: number; bytes: number }
 
 /**
- * Opens a snapshot and proves it readable (SQLite's quick_check and its journal_seq):
+ * Opens a snapshot and proves it readable (SQLite's quick_check and a valid journal_seq):
  * undefined if the file does not exist, an Error saying why if it is unreadable.
  */
 export async function readSnapshot(file: string): Promise<LoadedSnapshot | Error | undefined> {
@@ -74,8 +74,11 @@ export async function readSnapshot(file: string): Promise<LoadedSnapshot | Error
     db = await SqlJsDb.open(bytes);
     const check = db.get<{ quick_check: string }>('PRAGMA quick_check(1)')?.quick_check;
     if (check !== 'ok') throw new Error(`quick_check: ${check ?? 'no answer'}`);
-    const seq = Number(db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'journal_seq'")?.value ?? NaN);
-    if (!Number.isInteger(seq) || seq < 0) throw new Error('no journal_seq in its meta table');
+    // A database made outside the broker (a tool, a bench) has no journal_seq: it holds no
+    // journal entry, as before. One that is there must be a sequence number.
+    const recorded = db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'journal_seq'")?.value;
+    const seq = recorded === undefined ? 0 : Number(recorded);
+    if (!Number.isInteger(seq) || seq < 0) throw new Error(`its journal_seq is ${JSON.stringify(recorded)}`);
     return { db, seq, bytes: bytes.length };
   } catch (e) {
     db?.close();

@@ -3,7 +3,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { BrokerError } from '../../../src/protocol/errors';
 import { encodeLine, quarantineCopies } from '../../../src/store/journal-scan';
-import type { Batch } from '../../../src/store/sqljs';
+import { migrate } from '../../../src/store/schema';
+import { SqlJsDb, type Batch } from '../../../src/store/sqljs';
 import { DurableStore } from '../../../src/store/store';
 import { addEvent, crashCopy, eventNumbers, storeFixture } from './helpers';
 
@@ -132,6 +133,17 @@ describe('store: journal + snapshots', () => {
     await reopened.durable();
     const again = await openStore(await crashCopy(copy));
     assert.deepEqual(eventNumbers(again), [1, 2], 'the write after the gap was not skipped');
+  });
+
+  it('opens a mesh.db made outside the broker (no journal_seq) as a store with no journal yet', async () => {
+    const made = await SqlJsDb.open();
+    migrate(made);
+    made.run("DELETE FROM meta WHERE key = 'journal_seq'");
+    made.run('INSERT INTO events(type, peer, at, data) VALUES (?, ?, ?, ?)', ['state_changed', 'p-1', 7, '{}']);
+    await fs.writeFile(path.join(dir, 'mesh.db'), made.export());
+    made.close();
+    const store = await openStore(dir);
+    assert.deepEqual(eventNumbers(store), [7]);
   });
 
   it('writes the snapshot with mode 0600 and closes cleanly', async () => {
