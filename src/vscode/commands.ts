@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { Logger } from '../core/logger';
-import type { CommandId } from './ids';
+import type { CommandId, InternalCommandId } from './ids';
 
 /** What a command needs to report a failure. */
 export interface CommandContext {
@@ -14,7 +14,7 @@ export interface CommandContext {
 }
 
 export function registerCommand(
-  id: CommandId,
+  id: CommandId | InternalCommandId,
   handler: (...args: unknown[]) => unknown,
   context: CommandContext,
 ): vscode.Disposable {

@@ -11,7 +11,9 @@ import type { DashboardPeer } from '../protocol/webview';
 import { registerCommand } from './commands';
 import { Config } from './config';
 import { DashboardViewProvider } from './dashboard/dashboardView';
-import { commandIds } from './ids';
+import { LockFileBadges } from './decorations/lockBadges';
+import { LockDecorations } from './decorations/lockDecorations';
+import { commandIds, internalCommandIds } from './ids';
 import { registerAgentSetupCommands } from './mcp/agentSetup';
 import { PeerMeshMcpProvider, registerMcpProvider } from './mcp/mcpProvider';
 import { MeshConnection } from './mesh/meshConnection';
@@ -33,6 +35,8 @@ export interface PeerMeshExtensionApi {
   /** What the Peers and Locks trees show. */
   readonly peers: ListModel<Peer>;
   readonly locks: ListModel<Lock>;
+  /** The explorer badges of files other peers hold locks in. */
+  readonly explorerBadges: vscode.FileDecorationProvider;
   /** The MCP server definition provider, and whether VS Code accepted its registration. */
   readonly mcp: { readonly provider: PeerMeshMcpProvider; readonly registered: boolean };
 }
@@ -54,13 +58,17 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
   const version = String(context.extension.packageJSON.version);
 
   const config = own(new Config(log));
-  mesh = own(new MeshConnection(config, log));
+  const connection = own(new MeshConnection(config, log));
+  mesh = connection;
+  const selfId = (): string | undefined => connection.client?.peer.id;
 
   const peers = own(new PeersTree());
   const locks = own(new LocksTree());
   own(new DebatesTree());
-  own(new MeshLists(mesh, peers, locks, config, log));
-  const statusBar = own(new MeshStatusBar(version, mesh, peers.model));
+  own(new MeshLists(connection, peers, locks, config, log));
+  const statusBar = own(new MeshStatusBar(version, connection, peers.model));
+  const decorations = own(new LockDecorations(context.extensionUri, locks.model, peers.model, selfId));
+  const explorerBadges = own(new LockFileBadges(locks.model, selfId));
 
   const dashboard = own(new DashboardViewProvider(
     context.extensionUri,
@@ -69,21 +77,22 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
   ));
   peers.model.onDidChange(() => dashboard.refresh(), undefined, context.subscriptions);
 
-  const mcpProvider = own(new PeerMeshMcpProvider(context.extensionPath, version, mesh, config, log));
+  const mcpProvider = own(new PeerMeshMcpProvider(context.extensionPath, version, connection, config, log));
   const mcpRegistration = registerMcpProvider(mcpProvider, log);
   if (mcpRegistration) own(mcpRegistration);
 
   own(registerCommand(commandIds.showLog, showLog, { log, showLog }));
-  for (const command of registerAgentSetupCommands({ extensionPath: context.extensionPath, mesh, log, showLog })) own(command);
+  for (const command of registerAgentSetupCommands({ extensionPath: context.extensionPath, mesh: connection, log, showLog })) own(command);
+  own(registerCommand(internalCommandIds.testDecorations, () => decorations.snapshot(), { log, showLog }));
 
-  mesh.start();
+  connection.start();
 
   const activatedIn = (performance.now() - started).toFixed(1);
   const sinceModule = (started - moduleEvaluatedAt).toFixed(1);
   log.info(`[activation] PeerMesh ${version} activated in ${activatedIn} ms (bundle loaded ${sinceModule} ms before); `
     + `${vscode.env.appName} ${vscode.version}, home ${config.resolvedHome()}, scope ${config.get('scope')}`);
   return {
-    statusBarItem: statusBar.item, log: channel, mesh, peers: peers.model, locks: locks.model,
+    statusBarItem: statusBar.item, log: channel, mesh: connection, peers: peers.model, locks: locks.model, explorerBadges,
     mcp: { provider: mcpProvider, registered: mcpRegistration !== undefined },
   };
 }

@@ -24,6 +24,33 @@ export const commandIds = {
 } as const;
 export type CommandId = (typeof commandIds)[keyof typeof commandIds];
 
+/**
+ * Commands registered in code but deliberately not declared in the manifest, so they never
+ * reach the palette: queries for the tests inside VS Code. Their ids start with `peermesh._`.
+ */
+export const internalCommandIds = {
+  /** Per visible editor, the lock ranges drawn in it (see decorations/lockDecorations.ts). */
+  testDecorations: 'peermesh._test.decorations',
+} as const;
+export type InternalCommandId = (typeof internalCommandIds)[keyof typeof internalCommandIds];
+
+/** The `*.focus` command VS Code generates for a view: reveals it. */
+export function focusViewCommand(view: ViewId): string {
+  return `${view}.focus`;
+}
+
+/** Theme colors the extension contributes (`contributes.colors`) and draws with. */
+export const colorIds = {
+  /** Background of lines another peer holds. */
+  lockedByOtherBackground: 'peermesh.lockedByOther.background',
+  /** Overview-ruler mark of lines another peer holds. */
+  lockedByOtherRuler: 'peermesh.lockedByOther.overviewRuler',
+  /** Explorer badge and label of a file another peer holds a claim in. */
+  lockedByOtherForeground: 'peermesh.lockedByOther.foreground',
+  /** Overview-ruler mark of lines this window holds (quieter). */
+  lockedBySelfRuler: 'peermesh.lockedBySelf.overviewRuler',
+} as const;
+
 /** Id of the MCP server definition provider (`contributes.mcpServerDefinitionProviders`). */
 export const mcpProviderId = 'peermesh';
 

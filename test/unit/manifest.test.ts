@@ -2,7 +2,7 @@ import { limits } from '../../src/protocol/limits';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { commandIds, viewContainerId, viewIds } from '../../src/vscode/ids';
+import { colorIds, commandIds, internalCommandIds, viewContainerId, viewIds } from '../../src/vscode/ids';
 import { configSection, scopes, settingSpecs } from '../../src/vscode/settings';
 
 // The manifest (package.json `contributes`) and the code must agree (STYLE.md §13): every
@@ -36,8 +36,8 @@ type Registration = { call: string; id: string; file: string };
  * itself) are not registrations of a particular id.
  */
 function registrations(): Registration[] {
-  const ids: Record<string, Record<string, string>> = { commandIds, viewIds };
-  const pattern = /\b(registerCommand|createTreeView|registerTreeDataProvider|registerWebviewViewProvider)\(\s*(?:(commandIds|viewIds)\.(\w+)|'([^']+)'|"([^"]+)")/g;
+  const ids: Record<string, Record<string, string>> = { commandIds, internalCommandIds, viewIds };
+  const pattern = /\b(registerCommand|createTreeView|registerTreeDataProvider|registerWebviewViewProvider)\(\s*(?:(commandIds|internalCommandIds|viewIds)\.(\w+)|'([^']+)'|"([^"]+)")/g;
   const found: Registration[] = [];
   for (const { file, text } of vscodeSources()) {
     for (const m of text.matchAll(pattern)) {
@@ -57,8 +57,15 @@ describe('manifest ↔ code', () => {
     assert.deepEqual(sorted(manifestCommands), sorted(Object.values(commandIds)));
   });
 
-  it('registers every declared command once, and nothing undeclared', () => {
-    assert.deepEqual(sorted(registeredAs(['registerCommand'])), sorted(manifestCommands));
+  it('registers every declared command once, and nothing undeclared but the internal ones', () => {
+    assert.deepEqual(sorted(registeredAs(['registerCommand'])), sorted([...manifestCommands, ...Object.values(internalCommandIds)]));
+  });
+
+  it('keeps internal commands out of the manifest, named peermesh._…', () => {
+    for (const id of Object.values(internalCommandIds)) {
+      assert.match(id, /^peermesh\._/);
+      assert.ok(!manifestCommands.includes(id), `${id} is declared`);
+    }
   });
 
   it('gives every command a title and the PeerMesh category', () => {
@@ -93,6 +100,31 @@ describe('manifest ↔ code', () => {
 
   it('activates on startup only', () => {
     assert.deepEqual(pkg.activationEvents, ['onStartupFinished']);
+  });
+});
+
+describe('manifest ↔ colors', () => {
+  interface ManifestColor { id: string; description: string; defaults: Record<string, string | null> }
+  const colors: ManifestColor[] = contributes.colors ?? [];
+
+  it('declares exactly the colors of ids.ts', () => {
+    assert.deepEqual(sorted(colors.map((c) => c.id)), sorted(Object.values(colorIds)));
+  });
+
+  it('gives every color a description and light, dark and both high-contrast defaults', () => {
+    for (const color of colors) {
+      assert.ok(color.description, `${color.id} description`);
+      for (const theme of ['light', 'dark', 'highContrast', 'highContrastLight']) assert.ok(theme in color.defaults, `${color.id} ${theme}`);
+    }
+  });
+
+  it('uses in code only declared colors of its own, each through ids.ts', () => {
+    const declared = new Set(colors.map((c) => c.id));
+    for (const { file, text } of vscodeSources()) {
+      for (const m of text.matchAll(/ThemeColor\(\s*'(peermesh\.[^']+)'/g)) assert.ok(declared.has(m[1]), `${file}: ${m[1]} is not declared`);
+    }
+    const used = vscodeSources().flatMap(({ text }) => [...text.matchAll(/colorIds\.(\w+)/g)].map((m) => m[1]));
+    assert.deepEqual(sorted(Object.keys(colorIds).filter((key) => !used.includes(key))), [], 'declared but never drawn with');
   });
 });
 
@@ -145,6 +177,17 @@ describe('manifest ↔ files', () => {
 
   it('names icons that exist', () => {
     for (const file of new Set(referenced)) assert.ok(existsSync(path.join(root, file)), file);
+  });
+
+  it('ships the media files the code draws with (gutter icons)', () => {
+    const kept = readFileSync(path.join(root, '.vscodeignore'), 'utf8').split('\n').map((line) => line.trim());
+    const drawn = vscodeSources().flatMap(({ text }) => [...text.matchAll(/'media', `([^`$]*)\$\{theme\}([^`]*)`/g)]
+      .flatMap((m) => ['light', 'dark'].map((theme) => `media/${m[1]}${theme}${m[2]}`)));
+    assert.ok(drawn.length > 0, 'found the gutter icons in the code');
+    for (const file of drawn) {
+      assert.ok(existsSync(path.join(root, file)), `${file} exists`);
+      assert.ok(kept.includes(`!${file}`), `${file} ships`);
+    }
   });
 
   it('ships them: .vscodeignore lets every referenced file and the bundles into the .vsix', () => {

@@ -1,0 +1,29 @@
+/**
+ * The hover on lines a peer holds. Names and reasons are other peers' words: appended as text,
+ * never as Markdown (as the trees do), so nobody can put links or images into this window. The
+ * only trusted command is the one the hover itself links to.
+ */
+import * as vscode from 'vscode';
+import { describeTarget } from '../../core/paths';
+import type { Lock, Peer } from '../../protocol/entities';
+import { focusViewCommand, viewIds } from '../ids';
+import { formatTimeLeft } from '../trees/locksTree';
+
+const showLocks = focusViewCommand(viewIds.locks);
+
+/** @param holder the holding peer when the window knows it (for its kind) */
+export function lockHover(lock: Lock, holder: Peer | undefined, self: boolean, now = Date.now()): vscode.MarkdownString {
+  const md = new vscode.MarkdownString('', true);
+  md.isTrusted = { enabledCommands: [showLocks] };
+  md.appendMarkdown('$(lock) **').appendText(describeTarget(lock)).appendMarkdown('** ');
+  if (self) {
+    md.appendText('locked by this window');
+  } else {
+    md.appendText('locked by ').appendMarkdown('**').appendText(lock.holderName).appendMarkdown('**');
+    if (holder) md.appendText(` (${holder.kind})`);
+  }
+  md.appendMarkdown('\n\n').appendText(lock.reason || '(no reason given)');
+  md.appendMarkdown('\n\n').appendText(formatTimeLeft(lock.expiresAt - now));
+  md.appendMarkdown(`\n\n[Show in Locks](command:${showLocks} "Reveal the PeerMesh Locks view")`);
+  return md;
+}
