@@ -25,6 +25,7 @@ import {
   chromiumArgs, chromiumPath, ensureVsCodeServer, freePort, installVsix, startVsCodeServer, workbenchUrl,
 } from '../../scripts/vscode-server.mjs';
 import { findActivation, formatActivation } from './activation-log.mjs';
+import { lockScreenshotChecks, writeLockedFile } from './lock-screenshots.mjs';
 import { failedRun, printRuns, seconds } from './report.mjs';
 import { workbenchChecks } from './workbench-checks.mjs';
 import { listZip } from './zip-list.mjs';
@@ -120,6 +121,7 @@ async function runSteps({ name, vsix, mark }) {
   };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dirs.workspace, 'README.md'), '# A workspace for the PeerMesh tests\n');
+  writeLockedFile(dirs.workspace);
   writeUserSettings(dirs.serverData);
   const resultFile = path.join(tmp, 'result.json');
   const releaseFile = path.join(tmp, 'release');
@@ -194,6 +196,11 @@ async function runSteps({ name, vsix, mark }) {
     const screenshot = path.join(artifacts, name === 'dev' ? 'workbench.png' : `workbench-${name}.png`);
     await page.screenshot({ path: screenshot });
     log(`  screenshot: ${path.relative(repo, screenshot)}`);
+    // Then another process's lock in the editor, in each theme (screenshots editor-lock-*.png).
+    const setTheme = (theme) => writeUserSettings(dirs.serverData, { 'workbench.colorTheme': theme });
+    const lockContext = { repo, name, workspace: dirs.workspace, home: dirs.home, artifacts, nodeBin, setTheme };
+    for (const [title, fn] of lockScreenshotChecks(page, lockContext)) await check(title, fn);
+    log(`  screenshots: ${path.relative(repo, artifacts)}/editor-lock-{dark,light,hc}${name === 'dev' ? '' : `-${name}`}.png`);
     writeFileSync(releaseFile, 'done\n');
   }
 
@@ -215,7 +222,7 @@ async function runSteps({ name, vsix, mark }) {
 }
 
 /** Quiet, offline-friendly user settings, so the workbench shows PeerMesh and nothing else. */
-function writeUserSettings(serverDataDir) {
+function writeUserSettings(serverDataDir, extra = {}) {
   const userDir = path.join(serverDataDir, 'data', 'User');
   mkdirSync(userDir, { recursive: true });
   writeFileSync(path.join(userDir, 'settings.json'), JSON.stringify({
@@ -229,6 +236,7 @@ function writeUserSettings(serverDataDir) {
     'telemetry.telemetryLevel': 'off',
     'chat.disableAIFeatures': true,
     'git.enabled': false,
+    ...extra,
   }, null, 2));
 }
 

@@ -17,6 +17,7 @@ import './mesh.test';
 import './mcp.test';
 import './commands.test';
 import './errorWrapper.test';
+import './decorations.test';
 
 import Mocha from 'mocha';
 import { existsSync, renameSync, writeFileSync } from 'node:fs';

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { PeerClient } from '../../../src/client/peer';
+import type { EditorDecorations } from '../../../src/vscode/decorations/lockDecorations';
+import { joinedMesh, otherPeer, waitFor, workspaceFolder } from './helpers';
+
+/** What the extension draws in the visible editors, from its internal query (not scraped). */
+async function drawn(file: string): Promise<EditorDecorations | undefined> {
+  const all = await vscode.commands.executeCommand<EditorDecorations[]>('peermesh._test.decorations');
+  return all?.find((editor) => editor.path === file);
+}
+
+describe('Locks in the editor and the explorer', () => {
+  let other: PeerClient;
+  let file: string;
+
+  before(async () => {
+    await joinedMesh();
+    other = await otherPeer('badge-agent');
+    file = path.join(workspaceFolder(), 'decorated.ts');
+    writeFileSync(file, Array.from({ length: 10 }, (_, i) => `export const line${i + 1} = ${i + 1};`).join('\n') + '\n');
+    await vscode.window.showTextDocument(vscode.Uri.file(file));
+  });
+  after(async () => {
+    await other?.close();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('badges exactly lines 3–5 another peer locks, and the file in the explorer; both clear on release', async () => {
+    const api = await joinedMesh();
+    const uri = vscode.Uri.file(file);
+    assert.equal(await waitFor('the editor in the query', () => drawn(file).then((d) => d && true)), true);
+    assert.deepEqual((await drawn(file))?.others, [], 'nothing drawn before the lock');
+
+    const { lock } = await other.request('locks/acquire', { target: { path: file, startLine: 3, endLine: 5 }, reason: 'renaming the constants' });
+    const shown = await waitFor('the lock drawn in the editor', async () => {
+      const d = await drawn(file);
+      return d && d.others.length > 0 ? d : undefined;
+    }, 5000);
+    assert.deepEqual(shown.others, [{ lockId: lock.id, holderName: 'badge-agent', startLine: 3, endLine: 5, wholeFile: false }]);
+    assert.deepEqual(shown.own, []);
+
+    const badge = await Promise.resolve(api.explorerBadges.provideFileDecoration(uri, new vscode.CancellationTokenSource().token));
+    assert.ok(badge, 'an explorer badge on the locked file');
+    assert.equal(badge.badge, 'L');
+    assert.match(String(badge.tooltip), /^Locked by badge-agent: decorated\.ts:3-5 \(renaming the constants\)$/);
+    const readme = await Promise.resolve(api.explorerBadges.provideFileDecoration(vscode.Uri.file(path.join(workspaceFolder(), 'README.md')), new vscode.CancellationTokenSource().token));
+    assert.equal(readme, undefined, 'no badge on a file nobody locks');
+
+    await other.request('locks/release', { lockId: lock.id });
+    await waitFor('the editor to clear', async () => ((await drawn(file))?.others.length === 0 ? true : undefined), 5000);
+    assert.equal(await Promise.resolve(api.explorerBadges.provideFileDecoration(uri, new vscode.CancellationTokenSource().token)), undefined, 'the badge cleared');
+  });
+
+  it('draws this window\'s own lock quietly, apart from other peers\' locks, and gives it no explorer badge', async () => {
+    const api = await joinedMesh();
+    const client = api.mesh.client!;
+    const { lock } = await client.request('locks/acquire', { target: { path: file, startLine: 7, endLine: 8 }, reason: 'mine' });
+    try {
+      const shown = await waitFor('the own lock drawn', async () => {
+        const d = await drawn(file);
+        return d && d.own.length > 0 ? d : undefined;
+      }, 5000);
+      assert.deepEqual(shown.own.map((l) => [l.startLine, l.endLine]), [[7, 8]]);
+      assert.deepEqual(shown.others, []);
+      assert.equal(await Promise.resolve(api.explorerBadges.provideFileDecoration(vscode.Uri.file(file), new vscode.CancellationTokenSource().token)), undefined);
+    } finally {
+      await client.request('locks/release', { lockId: lock.id });
+    }
+  });
+
+  it('draws a whole-file lock on the first line', async () => {
+    const { lock } = await other.request('locks/acquire', { target: { path: file }, reason: 'moving it' });
+    try {
+      const shown = await waitFor('the file lock drawn', async () => {
+        const d = await drawn(file);
+        return d && d.others.length > 0 ? d : undefined;
+      }, 5000);
+      assert.deepEqual(shown.others.map((l) => [l.startLine, l.endLine, l.wholeFile]), [[1, 1, true]]);
+    } finally {
+      await other.request('locks/release', { lockId: lock.id });
+    }
+    await waitFor('the editor to clear', async () => ((await drawn(file))?.others.length === 0 ? true : undefined), 5000);
+  });
+});
