@@ -197,8 +197,7 @@ async function runSteps({ name, vsix, mark }) {
     await page.screenshot({ path: screenshot });
     log(`  screenshot: ${path.relative(repo, screenshot)}`);
     // Then another process's lock in the editor, in each theme (screenshots editor-lock-*.png).
-    const setTheme = (theme) => writeUserSettings(dirs.serverData, { 'workbench.colorTheme': theme });
-    const lockContext = { repo, name, workspace: dirs.workspace, home: dirs.home, artifacts, nodeBin, setTheme };
+    const lockContext = { repo, name, workspace: dirs.workspace, home: dirs.home, artifacts, nodeBin };
     for (const [title, fn] of lockScreenshotChecks(page, lockContext)) await check(title, fn);
     log(`  screenshots: ${path.relative(repo, artifacts)}/editor-lock-{dark,light,hc}${name === 'dev' ? '' : `-${name}`}.png`);
     writeFileSync(releaseFile, 'done\n');
@@ -222,7 +221,7 @@ async function runSteps({ name, vsix, mark }) {
 }
 
 /** Quiet, offline-friendly user settings, so the workbench shows PeerMesh and nothing else. */
-function writeUserSettings(serverDataDir, extra = {}) {
+function writeUserSettings(serverDataDir) {
   const userDir = path.join(serverDataDir, 'data', 'User');
   mkdirSync(userDir, { recursive: true });
   writeFileSync(path.join(userDir, 'settings.json'), JSON.stringify({
@@ -236,7 +235,6 @@ function writeUserSettings(serverDataDir, extra = {}) {
     'telemetry.telemetryLevel': 'off',
     'chat.disableAIFeatures': true,
     'git.enabled': false,
-    ...extra,
   }, null, 2));
 }
 
