@@ -349,11 +349,17 @@ export class Locks implements LocksService, MeshService {
     if (!this.queue.has(w)) return;
     let attempt: Attempt | null;
     try {
-      // Checked again inside: the waiter may have ended while this waited for its turn.
-      attempt = await this.ctx.tx(async (t) => this.queue.has(w)
-        ? this.attempt(t, w.holder, w.target, w.reason, w.ttlMs, this.ctx.clock.now(), w)
-        : null);
+      attempt = await this.ctx.tx(async (t) => {
+        // Checked inside: the waiter may have ended while this waited for its turn.
+        if (!this.queue.has(w)) return null;
+        const tried = await this.attempt(t, w.holder, w.target, w.reason, w.ttlMs, this.ctx.clock.now(), w);
+        // Nobody would receive a lock granted to a waiter that ended meanwhile (a store that
+        // answers over the network lets a cancel or deadline in): roll it back.
+        if ('lock' in tried && !this.queue.has(w)) throw new WaiterGone();
+        return tried;
+      });
     } catch (e) {
+      if (e instanceof WaiterGone) return;
       if (this.queue.has(w)) {
         this.settle(w);
         w.reject(e instanceof Error ? e : new Error(String(e)));
@@ -407,6 +413,9 @@ export class Locks implements LocksService, MeshService {
     return Math.round(ttl * 1000);
   }
 }
+
+/** Rolls back a grant whose waiter ended while it was being made. */
+class WaiterGone extends Error {}
 
 function checkReason(reason: string | undefined): string {
   const r = reason ?? '';
