@@ -118,7 +118,7 @@ export class Broker implements SessionHost {
         retention: opts.retention,
       });
       // Peers of the previous broker have no connection here yet: their grace period starts now.
-      mesh.peers.markAllDisconnected();
+      await mesh.peers.markAllDisconnected();
       broker = new Broker(server, mesh, store, secret, log, opts);
       // A full disk does not stop the broker: it serves reads and saves changes once it can.
       await store.durable().catch((e: unknown) => {
@@ -146,14 +146,16 @@ export class Broker implements SessionHost {
     return this.store.stats().journalSeq;
   }
 
-  status(): Status {
+  async status(): Promise<Status> {
+    const counts = await this.mesh.counts();
+    const lastEventSeq = await this.mesh.events.lastSeq();
     const sizes = this.store.sizes();
     return {
       ...this.info,
       uptimeMs: Date.now() - this.info.startedAt,
       home: this.opts.home.dir,
-      counts: { ...this.mesh.counts(), sessions: this.sessions.size },
-      lastEventSeq: this.mesh.events.lastSeq(),
+      counts: { ...counts, sessions: this.sessions.size },
+      lastEventSeq,
       storeBytes: sizes.storeBytes,
       journalBytes: sizes.journalBytes,
     };
@@ -175,11 +177,7 @@ export class Broker implements SessionHost {
     if (sessions.size > 0) return;
     this.byPeer.delete(peerId);
     if (this.closing || session.hasLeft) return;
-    try {
-      this.mesh.peers.disconnected(peerId);
-    } catch (e) {
-      this.log.error(e as Error);
-    }
+    this.mesh.peers.disconnected(peerId).catch((e: unknown) => this.log.error(e as Error));
   }
 
   /** Stops serving: sessions are closed (peers will elect a new broker), the store is snapshotted. */
@@ -233,13 +231,11 @@ export class Broker implements SessionHost {
   }
 
   private sweep(): void {
-    try {
-      this.mesh.sweep();
-    } catch (e) {
+    this.mesh.sweep().catch((e: unknown) => {
       // The journal already said, once, that the disk is full.
       if (BrokerError.is(e, 'diskFull')) this.log.debug(`sweep postponed: ${e.message}`);
       else this.log.error(e as Error);
-    }
+    });
   }
 
   /** Pushes go out in order, and only once the journal holds what they announce. */

@@ -12,17 +12,17 @@ export interface CallContext {
   /** Aborted when the caller cancels the request or its connection closes. */
   signal: AbortSignal;
   mesh: Mesh;
-  status(): Status;
+  status(): Promise<Status>;
   subscribe(events: ParsedParams<'mesh/subscribe'>['events']): void;
-  leave(): void;
+  leave(): Promise<void>;
 }
 
 type Handler<M extends RequestMethod> = (ctx: CallContext, params: ParsedParams<M>) => RequestResult<M> | Promise<RequestResult<M>>;
 type SessionMethod = 'mesh/hello' | 'mesh/register' | 'mesh/resume';
 
 export const handlers: { [M in Exclude<RequestMethod, SessionMethod>]: Handler<M> } = {
-  'mesh/leave': (ctx) => {
-    ctx.leave();
+  'mesh/leave': async (ctx) => {
+    await ctx.leave();
     return { ok: true };
   },
   'mesh/subscribe': (ctx, p) => {
@@ -30,36 +30,38 @@ export const handlers: { [M in Exclude<RequestMethod, SessionMethod>]: Handler<M
     return { ok: true };
   },
 
-  'peers/list': (ctx, p) => ({ peers: ctx.mesh.peers.list(ctx.peerId, p.scope, p.includeGone) }),
-  'peers/whoami': (ctx) => ({ peer: ctx.mesh.peers.require(ctx.peerId) }),
-  'peers/update': (ctx, p) => ({ peer: ctx.mesh.peers.update(ctx.peerId, p) }),
+  'peers/list': async (ctx, p) => ({ peers: await ctx.mesh.peers.list(ctx.peerId, p.scope, p.includeGone) }),
+  'peers/whoami': async (ctx) => ({ peer: await ctx.mesh.peers.require(ctx.peerId) }),
+  'peers/update': async (ctx, p) => ({ peer: await ctx.mesh.peers.update(ctx.peerId, p) }),
 
-  'messages/send': (ctx, p) => ({ messages: ctx.mesh.messages.send(ctx.peerId, p.to, p.kind, p.body, p.replyTo) }),
+  'messages/send': async (ctx, p) => ({ messages: await ctx.mesh.messages.send(ctx.peerId, p.to, p.kind, p.body, p.replyTo) }),
   'messages/inbox': (ctx, p) => ctx.mesh.messages.inbox(ctx.peerId, p.unreadOnly, p.limit),
-  'messages/get': (ctx, p) => ({
-    messages: p.ids.flatMap((id) => {
-      const m = ctx.mesh.messages.get(id);
-      return m && (m.to === ctx.peerId || m.from === ctx.peerId) ? [m] : [];
-    }),
-  }),
-  'messages/markRead': (ctx, p) => ({ updated: ctx.mesh.messages.markRead(ctx.peerId, p.ids) }),
+  'messages/get': async (ctx, p) => {
+    const messages = [];
+    for (const id of p.ids) {
+      const m = await ctx.mesh.messages.get(id);
+      if (m && (m.to === ctx.peerId || m.from === ctx.peerId)) messages.push(m);
+    }
+    return { messages };
+  },
+  'messages/markRead': async (ctx, p) => ({ updated: await ctx.mesh.messages.markRead(ctx.peerId, p.ids) }),
   'messages/claim': (ctx, p) => ctx.mesh.messages.claim(ctx.peerId, p.ids),
-  'messages/ack': (ctx, p) => ({ updated: ctx.mesh.messages.ack(ctx.peerId, p.ids) }),
+  'messages/ack': async (ctx, p) => ({ updated: await ctx.mesh.messages.ack(ctx.peerId, p.ids) }),
 
-  'state/get': (ctx, p) => ({ entry: ctx.mesh.state.get(p.namespace, p.key) ?? null }),
-  'state/set': (ctx, p) => ({
-    entry: ctx.mesh.state.set(ctx.peerId, p.namespace, p.key, p.value, { ifVersion: p.ifVersion, ttlSeconds: p.ttlSeconds }),
+  'state/get': async (ctx, p) => ({ entry: (await ctx.mesh.state.get(p.namespace, p.key)) ?? null }),
+  'state/set': async (ctx, p) => ({
+    entry: await ctx.mesh.state.set(ctx.peerId, p.namespace, p.key, p.value, { ifVersion: p.ifVersion, ttlSeconds: p.ttlSeconds }),
   }),
-  'state/delete': (ctx, p) => ({ deleted: ctx.mesh.state.delete(ctx.peerId, p.namespace, p.key, p.ifVersion) }),
-  'state/list': (ctx, p) => ({ entries: ctx.mesh.state.list(p.namespace, p.prefix, p.limit) }),
+  'state/delete': async (ctx, p) => ({ deleted: await ctx.mesh.state.delete(ctx.peerId, p.namespace, p.key, p.ifVersion) }),
+  'state/list': async (ctx, p) => ({ entries: await ctx.mesh.state.list(p.namespace, p.prefix, p.limit) }),
 
   'locks/acquire': (ctx, p) => ctx.mesh.locks.acquire(ctx.peerId, p.target, { reason: p.reason, ttlSeconds: p.ttlSeconds, waitMs: p.waitMs, signal: ctx.signal }),
-  'locks/release': (ctx, p) => ({ released: ctx.mesh.locks.release(ctx.peerId, p) }),
-  'locks/releaseAll': (ctx, p) => ({ released: ctx.mesh.locks.releaseAll(ctx.peerId, p) }),
-  'locks/renew': (ctx, p) => ({ locks: ctx.mesh.locks.renew(ctx.peerId, { lockId: p.lockId, target: p.target }, p.ttlSeconds) }),
-  'locks/check': (ctx, p) => ({ conflicts: ctx.mesh.locks.check(ctx.peerId, p.target) }),
-  'locks/list': (ctx, p) => ({
-    locks: ctx.mesh.locks.list({ path: p.path, holder: p.holder, callerCwd: ctx.mesh.peers.get(ctx.peerId)?.cwd ?? null }),
+  'locks/release': async (ctx, p) => ({ released: await ctx.mesh.locks.release(ctx.peerId, p) }),
+  'locks/releaseAll': async (ctx, p) => ({ released: await ctx.mesh.locks.releaseAll(ctx.peerId, p) }),
+  'locks/renew': async (ctx, p) => ({ locks: await ctx.mesh.locks.renew(ctx.peerId, { lockId: p.lockId, target: p.target }, p.ttlSeconds) }),
+  'locks/check': async (ctx, p) => ({ conflicts: await ctx.mesh.locks.check(ctx.peerId, p.target) }),
+  'locks/list': async (ctx, p) => ({
+    locks: await ctx.mesh.locks.list({ path: p.path, holder: p.holder, callerCwd: (await ctx.mesh.peers.get(ctx.peerId))?.cwd ?? null }),
   }),
 
   'events/read': (ctx, p) => ctx.mesh.events.wait(p.since, p.types, p.limit, p.waitMs, ctx.signal),

@@ -31,7 +31,7 @@ export interface SessionHost {
   durable(since?: number): Promise<void>;
   /** The journal's last sequence number, to pass to {@link durable} as `since`. */
   journalSeq(): number;
-  status(): Status;
+  status(): Promise<Status>;
   /** A session now speaks for `peerId`, beside any other live session of that peer (two terminals on one CLI identity). */
   bind(session: Session, peerId: string): void;
   closed(session: Session): void;
@@ -45,6 +45,9 @@ export class Session {
   private readonly nonce = newNonce();
   private subscription: 'all' | ReadonlySet<EventType> | undefined;
   private left = false;
+  /** A register or resume is under way (the store answers asynchronously). */
+  private joining = false;
+  private ended = false;
   private readonly conn: MessageConnection;
   badFrames = 0;
   private readonly registerTimer: NodeJS.Timeout;
@@ -69,6 +72,7 @@ export class Session {
       }
     });
     this.conn.onClose(() => {
+      this.ended = true;
       clearTimeout(this.registerTimer);
       // Nobody is left to answer: waits (long-polls, lock queues) end now, not at their deadline.
       for (const abort of this.inFlight) abort.abort();
@@ -136,7 +140,7 @@ export class Session {
       default: {
         const peerId = this.peerId!;
         try {
-          this.host.mesh.peers.touch(peerId);
+          await this.host.mesh.peers.touch(peerId);
         } catch (e) {
           // Recording "last seen" is a convenience: a full disk must not fail a read over it.
           if (!BrokerError.is(e, 'diskFull')) throw e;
@@ -158,24 +162,35 @@ export class Session {
     if (!proofMatches(proof(this.host.secret, 'peer', this.host.info.port, this.nonce), given)) {
       throw new BrokerError('unauthorized', 'wrong broker secret proof: this peer does not share the mesh home\'s secret');
     }
-    if (this.peerId) throw new BrokerError('invalidInput', 'this session is already registered');
+    if (this.peerId || this.joining) throw new BrokerError('invalidInput', 'this session is already registered');
+  }
+
+  /** Runs a register or resume, one at a time, and binds the session to the peer it yields. */
+  private async join<R extends { peer: { id: string } }>(proofGiven: string, fn: () => Promise<R>): Promise<R> {
+    this.checkProof(proofGiven);
+    this.joining = true;
+    try {
+      const result = await fn();
+      this.host.bind(this, result.peer.id);
+      this.peerId = result.peer.id;
+      // The connection closed while the store answered: the peer is disconnected as if it had
+      // closed after joining.
+      if (this.ended) this.host.closed(this);
+      return result;
+    } finally {
+      this.joining = false;
+    }
   }
 
   private register(p: ParsedParams<'mesh/register'>) {
-    this.checkProof(p.proof);
-    const sessionSecret = randomBytes(24).toString('hex');
-    const peer = this.host.mesh.peers.register(p.intro, sha256(sessionSecret));
-    this.host.bind(this, peer.id);
-    this.peerId = peer.id;
-    return { peer, sessionSecret };
+    return this.join(p.proof, async () => {
+      const sessionSecret = randomBytes(24).toString('hex');
+      return { peer: await this.host.mesh.peers.register(p.intro, sha256(sessionSecret)), sessionSecret };
+    });
   }
 
   private resume(p: ParsedParams<'mesh/resume'>) {
-    this.checkProof(p.proof);
-    const peer = this.host.mesh.peers.resume(p.peerId, sha256(p.sessionSecret));
-    this.host.bind(this, peer.id);
-    this.peerId = peer.id;
-    return { peer };
+    return this.join(p.proof, async () => ({ peer: await this.host.mesh.peers.resume(p.peerId, sha256(p.sessionSecret)) }));
   }
 
   private context(peerId: string, signal: AbortSignal): CallContext {
@@ -189,7 +204,7 @@ export class Session {
       },
       leave: () => {
         this.left = true;
-        this.host.mesh.peers.leave(peerId);
+        return this.host.mesh.peers.leave(peerId);
       },
     };
   }

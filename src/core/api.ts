@@ -1,8 +1,8 @@
 /**
  * The core's public face: the services the broker dispatches into. `createMesh()` in
- * `mesh.ts` builds them over one {@link SqlDb}. Every method is synchronous unless it waits
- * (lock queue, event long-poll); every mutating method runs in one transaction and appends
- * its event(s) in that same transaction. Failures throw {@link BrokerError} with a reason.
+ * `mesh.ts` builds them over one `SqlStore` (sql.ts). Every method that reads or writes the
+ * store is asynchronous and runs in one transaction (its checks with it); every mutating
+ * method appends its event(s) in that same transaction. Failures reject with a {@link BrokerError} and a reason.
  */
 import type {
   Lock, Message, MeshEvent, MeshEventOf, Peer, Scope, StateEntry, EventType, MessageKind, PeerStatus,
@@ -22,55 +22,55 @@ export interface PeerIntroData {
 
 export interface PeersService {
   /** New peer with a fresh id; `sessionHash` is the sha256 of its session secret. Emits peer_joined. */
-  register(intro: PeerIntroData, sessionHash: string): Peer;
+  register(intro: PeerIntroData, sessionHash: string): Promise<Peer>;
   /** Same peer again after a reconnect. Throws `unauthorized` if the hash does not match. */
-  resume(peerId: string, sessionHash: string): Peer;
+  resume(peerId: string, sessionHash: string): Promise<Peer>;
   /**
    * The connection dropped; the grace period starts (locks kept until it ends). Pending lock
    * waits of the peer are rejected (`unavailable`): their answer could not be delivered.
    */
-  disconnected(peerId: string): void;
+  disconnected(peerId: string): Promise<void>;
   /**
    * For a broker taking over an existing store (start-up, fail-over): no live peer is
    * connected to it yet, so each gets a fresh grace period, ended by `resume` or by `sweep`.
    * Returns how many peers were marked.
    */
-  markAllDisconnected(): number;
+  markAllDisconnected(): Promise<number>;
   /** Left on purpose: gone now, its locks released now. Emits peer_left. */
-  leave(peerId: string): void;
+  leave(peerId: string): Promise<void>;
   /** Records activity (requests) for away detection; cheap, not journaled every time. */
-  touch(peerId: string): void;
-  get(peerId: string): Peer | undefined;
+  touch(peerId: string): Promise<void>;
+  get(peerId: string): Promise<Peer | undefined>;
   /** Throws `notFound` with a clear message. */
-  require(peerId: string): Peer;
+  require(peerId: string): Promise<Peer>;
   /** Finds a live peer by id or by name. */
-  find(idOrName: string): Peer | undefined;
+  find(idOrName: string): Promise<Peer | undefined>;
   /** Peers in the caller's scope: machine = all, workspace = same workspace, repo = same git root. */
-  list(callerId: string, scope: Scope, includeGone: boolean): Peer[];
-  update(peerId: string, change: { summary?: string; status?: Exclude<PeerStatus, 'gone'>; name?: string }): Peer;
+  list(callerId: string, scope: Scope, includeGone: boolean): Promise<Peer[]>;
+  update(peerId: string, change: { summary?: string; status?: Exclude<PeerStatus, 'gone'>; name?: string }): Promise<Peer>;
 }
 
 export interface MessagesService {
   /** Stores one message per recipient, stamped with the sender; emits message_sent per message. */
-  send(from: string, to: Recipients, kind: MessageKind, body: string, replyTo?: number): Message[];
+  send(from: string, to: Recipients, kind: MessageKind, body: string, replyTo?: number): Promise<Message[]>;
   /** The peer's messages; queued ones returned here become delivered. */
-  inbox(peerId: string, unreadOnly: boolean, limit: number): { messages: Message[]; unread: number };
-  markRead(peerId: string, ids: number[]): number;
+  inbox(peerId: string, unreadOnly: boolean, limit: number): Promise<{ messages: Message[]; unread: number }>;
+  markRead(peerId: string, ids: number[]): Promise<number>;
   /**
    * Claims the threads of requests sent to `peerId` and marks them read, all or none: throws
    * `alreadyClaimed` naming the ids another peer claimed (and by whom), claiming nothing.
    */
-  claim(peerId: string, ids: number[]): { messages: Message[]; updated: number };
-  ack(peerId: string, ids: number[]): number;
-  get(id: number): Message | undefined;
+  claim(peerId: string, ids: number[]): Promise<{ messages: Message[]; updated: number }>;
+  ack(peerId: string, ids: number[]): Promise<number>;
+  get(id: number): Promise<Message | undefined>;
 }
 
 export interface StateService {
-  get(namespace: string, key: string): StateEntry | undefined;
+  get(namespace: string, key: string): Promise<StateEntry | undefined>;
   /** `ifVersion`: compare-and-set (0 = must not exist); throws `versionMismatch` with `{ currentVersion }`. */
-  set(author: string, namespace: string, key: string, value: unknown, opts?: { ifVersion?: number; ttlSeconds?: number }): StateEntry;
-  delete(author: string, namespace: string, key: string, ifVersion?: number): boolean;
-  list(namespace: string, prefix: string, limit: number): StateEntry[];
+  set(author: string, namespace: string, key: string, value: unknown, opts?: { ifVersion?: number; ttlSeconds?: number }): Promise<StateEntry>;
+  delete(author: string, namespace: string, key: string, ifVersion?: number): Promise<boolean>;
+  list(namespace: string, prefix: string, limit: number): Promise<StateEntry[]>;
 }
 
 export interface LocksService {
@@ -82,33 +82,33 @@ export interface LocksService {
    */
   acquire(holder: string, target: LockTarget, opts: { reason: string; ttlSeconds?: number; waitMs?: number; signal?: AbortSignal }): Promise<{ lock: Lock; renewed: boolean }>;
   /** Releases the holder's lock(s) on exactly that target, or the lock with that id. */
-  release(holder: string, which: { target?: LockTarget; lockId?: number }): Lock[];
+  release(holder: string, which: { target?: LockTarget; lockId?: number }): Promise<Lock[]>;
   /**
    * Releases every lock of the holder, or those on the file or under the folder `path`, in one
    * transaction (a `lock_released` event each); none held is not an error.
    */
-  releaseAll(holder: string, filter?: { path?: string }): Lock[];
+  releaseAll(holder: string, filter?: { path?: string }): Promise<Lock[]>;
   /**
    * Extends the holder's lock `lockId`, or its locks on `target` (a range: exactly it; a file:
    * all in it; a folder: all under it), or with neither every lock it holds, by `ttlSeconds`
    * from now, in one transaction (a `lock_renewed` event each). Throws `notFound` (`notHolder`
    * when another peer holds it) if that matches no lock of the holder.
    */
-  renew(holder: string, which: { lockId?: number; target?: LockTarget }, ttlSeconds?: number): Lock[];
+  renew(holder: string, which: { lockId?: number; target?: LockTarget }, ttlSeconds?: number): Promise<Lock[]>;
   /** Locks of other peers that conflict with `target`. */
-  check(caller: string, target: LockTarget): Lock[];
-  list(filter: { path?: string; holder?: string; callerCwd?: string | null }): Lock[];
+  check(caller: string, target: LockTarget): Promise<Lock[]>;
+  list(filter: { path?: string; holder?: string; callerCwd?: string | null }): Promise<Lock[]>;
 }
 
 export interface EventsService {
   /** Events after `since`, of the given `types` only (all when none are given), typed by them. */
-  read<T extends EventType = EventType>(since: number, types: readonly T[] | undefined, limit: number): { events: Array<MeshEventOf<T>>; cursor: number };
+  read<T extends EventType = EventType>(since: number, types: readonly T[] | undefined, limit: number): Promise<{ events: Array<MeshEventOf<T>>; cursor: number }>;
   /**
    * Like read, but if nothing is newer than `since`, waits up to `waitMs` for it; `signal`
    * aborting ends the wait at once with `cancelled`.
    */
   wait<T extends EventType = EventType>(since: number, types: readonly T[] | undefined, limit: number, waitMs: number, signal?: AbortSignal): Promise<{ events: Array<MeshEventOf<T>>; cursor: number }>;
-  lastSeq(): number;
+  lastSeq(): Promise<number>;
 }
 
 /** The core's share of the status counts (declared in `protocol/requests/status.ts`); sessions are the broker's. */
@@ -120,9 +120,9 @@ export interface Mesh {
   readonly state: StateService;
   readonly locks: LocksService;
   readonly events: EventsService;
-  counts(): MeshCounts;
+  counts(): Promise<MeshCounts>;
   /** Expires locks and state, ends grace periods of vanished peers, prunes by retention. */
-  sweep(): void;
+  sweep(): Promise<void>;
   /** Called with every appended event once its transaction has committed (never for rolled-back ones). */
   onEvent(listener: (event: MeshEvent) => void): () => void;
   /** Called with each stored message (one per recipient). */

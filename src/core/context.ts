@@ -1,11 +1,11 @@
 /**
- * What every service shares: the database, the clock, settings, and the transaction helper
+ * What every service shares: the store, the clock, settings, and the transaction helper
  * that appends events and tells listeners about them only once the transaction commits.
  */
 import type { EventData, EventType, Message, MeshEvent } from '../protocol/entities';
 import type { Clock } from './clock';
 import type { Logger } from './logger';
-import type { SqlDb } from './sql';
+import type { SqlStore, SqlTx } from './sql';
 import type { Timers } from './timers';
 import type { WorkspaceProbe } from './workspace';
 
@@ -26,17 +26,56 @@ export interface MeshSettings {
  */
 export type EmitArgs = { [T in EventType]: [type: T, peer: string | null, data: EventData<T>] }[EventType];
 
+/**
+ * One transaction as the services see it: its statements ({@link db}) and the events,
+ * messages and hooks it queues for after the commit. Handed down to every helper that takes
+ * part in the transaction; useless once it has settled.
+ */
+export class MeshTx {
+  readonly events: MeshEvent[] = [];
+  readonly messages: Message[] = [];
+  readonly afterCommit = new Map<string, () => void>();
+
+  constructor(readonly db: SqlTx, private readonly clock: Clock) {}
+
+  /** Appends an event. `data` must be the payload of `type`. */
+  async emit(...[type, peer, data]: EmitArgs): Promise<MeshEvent> {
+    const at = this.clock.now();
+    const { lastInsertRowid } = await this.db.run(
+      'INSERT INTO events (type, peer, at, data) VALUES (?, ?, ?, ?)',
+      [type, peer, at, JSON.stringify(data)],
+    );
+    // The arguments were checked together; TypeScript cannot see that through the destructuring.
+    const event = { seq: lastInsertRowid, type, peer, at, data } as MeshEvent;
+    this.events.push(event);
+    return event;
+  }
+
+  /** Queues a stored message for the `onMessage` listeners. */
+  messageStored(message: Message): void {
+    this.messages.push(message);
+  }
+
+  /** Runs `fn` once after this transaction commits (one per `key`). */
+  whenCommitted(key: string, fn: () => void): void {
+    this.afterCommit.set(key, fn);
+  }
+}
+
+/**
+ * Runs inside every transaction that appended an event, just before it commits, and returns
+ * what to do once it has (the wake-up timer reads when the next thing falls due here, so it
+ * sees the transaction's own writes without a transaction of its own).
+ */
+export type CommitHook = (tx: SqlTx) => Promise<() => void>;
+
 export class MeshContext {
-  private depth = 0;
-  private pendingEvents: MeshEvent[] = [];
-  private pendingMessages: Message[] = [];
-  private readonly afterCommit = new Map<string, () => void>();
-  private readonly commitHooks: Array<() => void> = [];
+  private readonly commitHooks: CommitHook[] = [];
   readonly eventListeners = new Set<(event: MeshEvent) => void>();
   readonly messageListeners = new Set<(message: Message) => void>();
 
   constructor(
-    readonly db: SqlDb,
+    readonly store: SqlStore,
     readonly clock: Clock,
     readonly timers: Timers,
     readonly log: Logger,
@@ -46,77 +85,43 @@ export class MeshContext {
   ) {}
 
   /**
-   * Runs `fn` in one database transaction. Events and messages it stores are handed to
-   * listeners, and the hooks it queued run, only after the outermost transaction commits;
-   * if `fn` throws, they are dropped with the rolled-back writes.
+   * Runs `fn` in one database transaction (reads too: one rule, one transaction). Events and
+   * messages it stores are handed to listeners, and the hooks it queued run, only after it
+   * commits; if `fn` rejects, they are dropped with the rolled-back writes. Never call it from
+   * inside `fn`: pass the {@link MeshTx} down.
    */
-  tx<T>(fn: () => T): T {
-    if (this.depth > 0) return fn();
-    this.depth = 1;
-    let result: T;
-    try {
-      result = this.db.transaction(fn);
-    } catch (e) {
-      this.pendingEvents = [];
-      this.pendingMessages = [];
-      this.afterCommit.clear();
-      throw e;
-    } finally {
-      this.depth = 0;
-    }
-    this.flush();
-    return result;
+  tx<T>(fn: (tx: MeshTx) => Promise<T>): Promise<T> {
+    return this.store.transaction(async (db) => {
+      const mtx = new MeshTx(db, this.clock);
+      const value = await fn(mtx);
+      const after: Array<() => void> = [];
+      // Every change appends an event, so a transaction without one changed nothing the
+      // every-commit hooks (the wake-up timer) care about: skip them on read-only attempts.
+      if (mtx.events.length > 0) {
+        for (const hook of this.commitHooks) {
+          try {
+            after.push(await hook(db));
+          } catch (e) {
+            this.log.error(e instanceof Error ? e : String(e));
+          }
+        }
+      }
+      if (mtx.events.length > 0 || mtx.messages.length > 0 || mtx.afterCommit.size > 0) db.afterCommit(() => this.flush(mtx, after));
+      return value;
+    });
   }
 
-  /** Appends an event; must be called inside {@link tx}. `data` must be the payload of `type`. */
-  emit(...[type, peer, data]: EmitArgs): MeshEvent {
-    this.assertInTx();
-    const at = this.clock.now();
-    const { lastInsertRowid } = this.db.run(
-      'INSERT INTO events (type, peer, at, data) VALUES (?, ?, ?, ?)',
-      [type, peer, at, JSON.stringify(data)],
-    );
-    // The arguments were checked together; TypeScript cannot see that through the destructuring.
-    const event = { seq: lastInsertRowid, type, peer, at, data } as MeshEvent;
-    this.pendingEvents.push(event);
-    return event;
+  /** Adds a hook run in every transaction that appended an event; see {@link CommitHook}. */
+  onEveryCommit(hook: CommitHook): void {
+    this.commitHooks.push(hook);
   }
 
-  /** Queues a stored message for the `onMessage` listeners; must be called inside {@link tx}. */
-  messageStored(message: Message): void {
-    this.assertInTx();
-    this.pendingMessages.push(message);
-  }
-
-  /** Runs `fn` once after the current transaction commits (one per `key` per transaction). */
-  whenCommitted(key: string, fn: () => void): void {
-    this.assertInTx();
-    this.afterCommit.set(key, fn);
-  }
-
-  /** Runs `fn` after every committed transaction, once its events are delivered. */
-  onEveryCommit(fn: () => void): void {
-    this.commitHooks.push(fn);
-  }
-
-  private assertInTx(): void {
-    if (this.depth === 0) throw new Error('internal: mesh write outside a transaction');
-  }
-
-  private flush(): void {
+  private flush(tx: MeshTx, after: Array<() => void>): void {
     // Listeners may write again (a new transaction); whatever that queues is flushed by it.
-    const events = this.pendingEvents;
-    const messages = this.pendingMessages;
-    const hooks = [...this.afterCommit.values()];
-    this.pendingEvents = [];
-    this.pendingMessages = [];
-    this.afterCommit.clear();
-    for (const event of events) this.notify(this.eventListeners, event);
-    for (const message of messages) this.notify(this.messageListeners, message);
-    for (const hook of hooks) this.guard(hook);
-    // Every change appends an event, so a transaction without one changed nothing the
-    // every-commit hooks (the wake-up timer) care about: skip them on read-only attempts.
-    if (events.length > 0) for (const hook of this.commitHooks) this.guard(hook);
+    for (const event of tx.events) this.notify(this.eventListeners, event);
+    for (const message of tx.messages) this.notify(this.messageListeners, message);
+    for (const hook of tx.afterCommit.values()) this.guard(hook);
+    for (const hook of after) this.guard(hook);
   }
 
   private notify<T>(listeners: Set<(v: T) => void>, value: T): void {

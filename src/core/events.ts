@@ -8,8 +8,9 @@ import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
 import type { EventType, MeshEvent, MeshEventOf } from '../protocol/entities';
 import type { EventsService, MeshCounts } from './api';
-import type { MeshContext } from './context';
+import type { MeshContext, MeshTx } from './context';
 import type { MeshService } from './service';
+import type { SqlTx } from './sql';
 
 interface EventRow {
   seq: number; type: string; peer: string | null; at: number; data: string;
@@ -29,39 +30,46 @@ interface EventWaiter {
 export class Events implements EventsService, MeshService {
   private readonly waiters = new Set<EventWaiter>();
   private disposed = false;
+  /** How many committed events the listener has heard of (see {@link wait}). */
+  private heard = 0;
 
   constructor(private readonly ctx: MeshContext) {
     // Committed events only: the context calls listeners after the transaction commits.
     ctx.eventListeners.add((event) => this.wakeFor(event));
   }
 
-  read<T extends EventType = EventType>(since: number, types: readonly T[] | undefined, limit: number): { events: Array<MeshEventOf<T>>; cursor: number } {
+  read<T extends EventType = EventType>(since: number, types: readonly T[] | undefined, limit: number): Promise<{ events: Array<MeshEventOf<T>>; cursor: number }> {
     const n = clampLimit(limit);
     const from = Math.max(0, Math.floor(since));
-    const rows = types && types.length > 0
-      ? this.ctx.db.all<EventRow>(
-        'SELECT * FROM events WHERE seq > ? AND type IN (SELECT value FROM json_each(?)) ORDER BY seq LIMIT ?',
-        [from, JSON.stringify(types), n],
-      )
-      : this.ctx.db.all<EventRow>('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?', [from, n]);
-    // The query kept only the asked-for types.
-    const events = rows.map(toEvent) as Array<MeshEventOf<T>>;
-    // A short page means every event up to lastSeq was looked at, so the cursor may skip the
-    // ones the type filter left out; a full page stops at the last event returned.
-    const cursor = events.length === n ? events[events.length - 1].seq : this.lastSeq();
-    return { events, cursor };
+    return this.ctx.tx(async (t) => {
+      const rows = types && types.length > 0
+        ? await t.db.all<EventRow>(
+          'SELECT * FROM events WHERE seq > ? AND type IN (SELECT value FROM json_each(?)) ORDER BY seq LIMIT ?',
+          [from, JSON.stringify(types), n],
+        )
+        : await t.db.all<EventRow>('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?', [from, n]);
+      // The query kept only the asked-for types.
+      const events = rows.map(toEvent) as Array<MeshEventOf<T>>;
+      // A short page means every event up to lastSeq was looked at, so the cursor may skip the
+      // ones the type filter left out; a full page stops at the last event returned.
+      const cursor = events.length === n ? events[events.length - 1].seq : await this.lastSeqIn(t.db);
+      return { events, cursor };
+    });
   }
 
-  wait<T extends EventType = EventType>(since: number, types: readonly T[] | undefined, limit: number, waitMs: number, signal?: AbortSignal): Promise<{ events: Array<MeshEventOf<T>>; cursor: number }> {
+  async wait<T extends EventType = EventType>(since: number, types: readonly T[] | undefined, limit: number, waitMs: number, signal?: AbortSignal): Promise<{ events: Array<MeshEventOf<T>>; cursor: number }> {
+    // Events committed between the read and the waiter being added would wake no one: read
+    // again until none came in between.
+    const deadline = this.ctx.clock.now() + Math.min(waitMs, limits.waitMs);
     let first: { events: Array<MeshEventOf<T>>; cursor: number };
-    try {
-      first = this.read(since, types, limit);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    if (first.events.length > 0 || waitMs <= 0) return Promise.resolve(first);
-    if (this.disposed) return Promise.reject(new BrokerError('unavailable', 'PeerMesh is shutting down'));
-    if (signal?.aborted) return Promise.reject(cancelledError());
+    let heard: number;
+    do {
+      heard = this.heard;
+      first = await this.read(since, types, limit);
+      if (first.events.length > 0 || waitMs <= 0) return first;
+    } while (heard !== this.heard);
+    if (this.disposed) throw new BrokerError('unavailable', 'PeerMesh is shutting down');
+    if (signal?.aborted) throw cancelledError();
     return new Promise((resolve, reject) => {
       const waiter: EventWaiter = {
         since, limit, reject,
@@ -76,8 +84,8 @@ export class Events implements EventsService, MeshService {
         if (this.settle(waiter)) reject(cancelledError());
       };
       waiter.timer = this.ctx.timers.setTimeout(() => {
-        if (this.settle(waiter)) resolve(this.read(since, types, limit));
-      }, Math.min(waitMs, limits.waitMs));
+        if (this.settle(waiter)) this.read(since, types, limit).then(resolve, reject);
+      }, Math.max(0, deadline - this.ctx.clock.now()));
       signal?.addEventListener('abort', onAbort, { once: true });
       this.waiters.add(waiter);
     });
@@ -88,23 +96,27 @@ export class Events implements EventsService, MeshService {
     return this.waiters.size;
   }
 
-  lastSeq(): number {
-    return this.ctx.db.get<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'events'")?.seq ?? 0;
+  lastSeq(): Promise<number> {
+    return this.ctx.tx((t) => this.lastSeqIn(t.db));
   }
 
-  counts(): Pick<MeshCounts, 'events'> {
-    return { events: this.ctx.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM events')?.n ?? 0 };
+  private async lastSeqIn(tx: SqlTx): Promise<number> {
+    return (await tx.get<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'events'"))?.seq ?? 0;
+  }
+
+  async counts(tx: SqlTx): Promise<Pick<MeshCounts, 'events'>> {
+    return { events: (await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM events'))?.n ?? 0 };
   }
 
   /** Prunes events older than the event retention (the mesh's sweep). */
-  sweep(now: number): { events: number } {
-    return { events: this.prune(now - this.ctx.settings.retention.eventsMs) };
+  async sweep(t: MeshTx, now: number): Promise<{ events: number }> {
+    return { events: await this.prune(t, now - this.ctx.settings.retention.eventsMs) };
   }
 
   /** Deletes events older than `before`; inside a transaction. Journals nothing when there are none. */
-  prune(before: number): number {
-    if (!this.ctx.db.get('SELECT 1 AS x FROM events WHERE at < ? LIMIT 1', [before])) return 0;
-    return this.ctx.db.run('DELETE FROM events WHERE at < ?', [before]).changes;
+  async prune(t: MeshTx, before: number): Promise<number> {
+    if (!(await t.db.get('SELECT 1 AS x FROM events WHERE at < ? LIMIT 1', [before]))) return 0;
+    return (await t.db.run('DELETE FROM events WHERE at < ?', [before])).changes;
   }
 
   /** Ends every pending long-poll with `unavailable`. */
@@ -117,11 +129,12 @@ export class Events implements EventsService, MeshService {
   }
 
   private wakeFor(event: MeshEvent): void {
+    this.heard++;
     for (const w of [...this.waiters]) {
       if (event.seq <= w.since || (w.types && !w.types.has(event.type))) continue;
       this.settle(w);
       // Read rather than hand over `event`: other events of the same commit come along.
-      w.resolve(this.read(w.since, w.types && [...w.types], w.limit));
+      this.read(w.since, w.types && [...w.types], w.limit).then(w.resolve, w.reject);
     }
   }
 

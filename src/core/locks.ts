@@ -15,12 +15,13 @@ import { limits } from '../protocol/limits';
 import type { EventData, Lock, LockReleaseReason } from '../protocol/entities';
 import type { LockTarget } from '../protocol/methods';
 import type { LocksService, MeshCounts } from './api';
-import type { MeshContext } from './context';
+import type { MeshContext, MeshTx } from './context';
 import { conflictError, timeoutError, type Blocker } from './lock-errors';
 import { LockQueue, type LockWaiter } from './lock-queue';
 import { describeTarget, normalizeTarget, sameSpan, type NormalizedTarget } from './paths';
 import type { GoneReason, Peers } from './peers';
 import type { MeshService } from './service';
+import type { SqlTx } from './sql';
 
 interface LockRow {
   id: number; path: string; root: string | null; rel_path: string; start_line: number | null;
@@ -44,152 +45,168 @@ export class Locks implements LocksService, MeshService {
     private readonly ctx: MeshContext,
     private readonly peers: Peers,
   ) {
-    peers.onGone((peerId, reason) => this.releaseAllOf(peerId, reason));
+    peers.onGone((t, peerId, reason) => this.releaseAllOf(t, peerId, reason));
     // A wait belongs to a request on the dropped connection: its answer could not be delivered.
     peers.onDisconnect((peerId) => this.cancelWaits(peerId, new BrokerError('unavailable', 'the connection closed while waiting for a lock')));
   }
 
-  acquire(holder: string, target: LockTarget, opts: { reason: string; ttlSeconds?: number; waitMs?: number; signal?: AbortSignal }): Promise<{ lock: Lock; renewed: boolean }> {
+  async acquire(holder: string, target: LockTarget, opts: { reason: string; ttlSeconds?: number; waitMs?: number; signal?: AbortSignal }): Promise<{ lock: Lock; renewed: boolean }> {
+    const reason = checkReason(opts.reason);
+    const ttlMs = this.ttlMs(opts.ttlSeconds);
+    const waitMs = opts.waitMs ?? 0;
+    if (!Number.isInteger(waitMs) || waitMs < 0 || waitMs > limits.waitMs) {
+      throw new BrokerError('invalidInput', `waitMs must be between 0 and ${limits.waitMs}`);
+    }
+    const now = this.ctx.clock.now();
+    let settle!: Pick<LockWaiter, 'resolve' | 'reject'>;
+    const granted = new Promise<{ lock: Lock; renewed: boolean }>((resolve, reject) => (settle = { resolve, reject }));
+    let waiter: LockWaiter | undefined;
+    let attempt: Attempt;
     try {
-      const peer = this.peers.requireLive(holder);
-      const norm = normalizeTarget(target, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe);
-      const reason = checkReason(opts.reason);
-      const ttlMs = this.ttlMs(opts.ttlSeconds);
-      const waitMs = opts.waitMs ?? 0;
-      if (!Number.isInteger(waitMs) || waitMs < 0 || waitMs > limits.waitMs) {
-        throw new BrokerError('invalidInput', `waitMs must be between 0 and ${limits.waitMs}`);
-      }
-      const now = this.ctx.clock.now();
-      const attempt = this.ctx.tx(() => this.attempt(holder, norm, reason, ttlMs, now));
-      if ('lock' in attempt) return Promise.resolve(attempt);
-      if (waitMs === 0) throw conflictError(attempt.blocker, now);
-      if (this.disposed) throw new BrokerError('unavailable', 'PeerMesh is shutting down');
-      return new Promise((resolve, reject) => {
-        const waiter: LockWaiter = {
-          holder, target: norm, reason, ttlMs, startedAt: now, deadline: now + waitMs,
-          timer: undefined, resolve, reject,
-        };
-        waiter.timer = this.ctx.timers.setTimeout(() => this.onDeadline(waiter), waitMs);
-        this.queue.add(waiter);
-        // A caller that gives up must not be granted a lock it no longer waits for.
-        opts.signal?.addEventListener('abort', () => this.onCancel(waiter), { once: true });
-        if (opts.signal?.aborted) this.onCancel(waiter);
+      attempt = await this.ctx.tx(async (t) => {
+        const peer = await this.peers.requireLiveIn(t, holder);
+        const norm = normalizeTarget(target, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe);
+        const tried = await this.attempt(t, holder, norm, reason, ttlMs, now);
+        // Queued in the same transaction as the failed try, so the next request already
+        // finds it ahead (strict FIFO), and the release that frees the target serves it.
+        if ('blocker' in tried && waitMs > 0 && !this.disposed) {
+          waiter = { holder, target: norm, reason, ttlMs, startedAt: now, deadline: now + waitMs, timer: undefined, ...settle };
+          this.queue.add(waiter);
+        }
+        return tried;
       });
     } catch (e) {
-      return Promise.reject(e);
+      if (waiter) this.queue.remove(waiter);
+      throw e;
     }
+    if ('lock' in attempt) return attempt;
+    if (waitMs === 0) throw conflictError(attempt.blocker, now);
+    if (!waiter) throw new BrokerError('unavailable', 'PeerMesh is shutting down');
+    // Served (or ended) already, between the commit and here: nothing left to time.
+    if (!this.queue.has(waiter)) return granted;
+    const w = waiter;
+    // The deadline counts from the request, not from when the store answered the first try.
+    w.timer = this.ctx.timers.setTimeout(() => void this.onDeadline(w), Math.max(0, w.deadline - this.ctx.clock.now()));
+    // A caller that gives up must not be granted a lock it no longer waits for.
+    opts.signal?.addEventListener('abort', () => this.onCancel(w), { once: true });
+    if (opts.signal?.aborted) this.onCancel(w);
+    return granted;
   }
 
-  release(holder: string, which: { target?: LockTarget; lockId?: number }): Lock[] {
-    const peer = this.peers.require(holder);
+  release(holder: string, which: { target?: LockTarget; lockId?: number }): Promise<Lock[]> {
     const now = this.ctx.clock.now();
-    if (which.lockId !== undefined) {
-      return this.ctx.tx(() => {
-        const lock = this.requireHeld(holder, which.lockId as number, now);
-        this.remove(lock, 'released');
+    return this.ctx.tx(async (t) => {
+      const peer = await this.peers.requireIn(t, holder);
+      if (which.lockId !== undefined) {
+        const lock = await this.requireHeld(t, holder, which.lockId, now);
+        await this.remove(t, lock, 'released');
         return [lock];
-      });
-    }
-    if (!which.target) throw new BrokerError('invalidInput', 'give the target or the lockId to release');
-    const norm = normalizeTarget(which.target, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe);
-    return this.ctx.tx(() => {
+      }
+      if (!which.target) throw new BrokerError('invalidInput', 'give the target or the lockId to release');
+      const norm = normalizeTarget(which.target, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe);
       // A whole-file target means "done with this file": it releases every lock the holder
       // has on it. A range releases exactly that range.
-      const mine = this.liveRows('path = ? AND holder = ?', [norm.path, holder], now)
+      const mine = (await this.liveRows(t, 'path = ? AND holder = ?', [norm.path, holder], now))
         .map(toLock)
         .filter((l) => norm.startLine === null || sameSpan(l, norm));
-      if (mine.length === 0) this.throwNotHeld(holder, norm, now);
-      for (const lock of mine) this.remove(lock, 'released');
+      if (mine.length === 0) await this.throwNotHeld(t, holder, norm, now);
+      for (const lock of mine) await this.remove(t, lock, 'released');
       return mine;
     });
   }
 
-  releaseAll(holder: string, filter: { path?: string } = {}): Lock[] {
-    const peer = this.peers.require(holder);
-    const under = filter.path === undefined ? undefined : this.underPath(filter.path, peer.cwd ?? peer.workspace);
+  releaseAll(holder: string, filter: { path?: string } = {}): Promise<Lock[]> {
     const now = this.ctx.clock.now();
-    return this.ctx.tx(() => {
-      const mine = this.liveRows(under ? `holder = ? AND ${under.where}` : 'holder = ?', [holder, ...(under?.params ?? [])], now).map(toLock);
-      for (const lock of mine) this.remove(lock, 'released');
+    return this.ctx.tx(async (t) => {
+      const peer = await this.peers.requireIn(t, holder);
+      const under = filter.path === undefined ? undefined : this.underPath(filter.path, peer.cwd ?? peer.workspace);
+      const mine = (await this.liveRows(t, under ? `holder = ? AND ${under.where}` : 'holder = ?', [holder, ...(under?.params ?? [])], now)).map(toLock);
+      for (const lock of mine) await this.remove(t, lock, 'released');
       return mine;
     });
   }
 
-  renew(holder: string, which: { lockId?: number; target?: LockTarget }, ttlSeconds?: number): Lock[] {
-    const peer = this.peers.require(holder);
+  async renew(holder: string, which: { lockId?: number; target?: LockTarget }, ttlSeconds?: number): Promise<Lock[]> {
     const ttlMs = this.ttlMs(ttlSeconds);
     const now = this.ctx.clock.now();
     const { lockId, target } = which;
-    if (lockId !== undefined && target !== undefined) throw new BrokerError('invalidInput', 'give the lockId or the target to renew, not both');
-    const base = peer.cwd ?? peer.workspace;
-    return this.ctx.tx(() => {
+    return this.ctx.tx(async (t) => {
+      const peer = await this.peers.requireIn(t, holder);
+      if (lockId !== undefined && target !== undefined) throw new BrokerError('invalidInput', 'give the lockId or the target to renew, not both');
+      const base = peer.cwd ?? peer.workspace;
       let mine: Lock[];
-      if (lockId !== undefined) mine = [this.requireHeld(holder, lockId, now)];
+      if (lockId !== undefined) mine = [await this.requireHeld(t, holder, lockId, now)];
       else if (target === undefined) {
-        mine = this.liveRows('holder = ?', [holder], now).map(toLock);
+        mine = (await this.liveRows(t, 'holder = ?', [holder], now)).map(toLock);
         if (mine.length === 0) throw new BrokerError('notFound', 'you hold no locks to renew');
       } else if (target.startLine !== undefined || target.endLine !== undefined) {
         // A range renews exactly that range, like release.
         const norm = normalizeTarget(target, base, peer.workspace, this.ctx.probe);
-        mine = this.liveRows('path = ? AND holder = ?', [norm.path, holder], now).map(toLock).filter((l) => sameSpan(l, norm));
-        if (mine.length === 0) this.throwNotHeld(holder, norm, now);
+        mine = (await this.liveRows(t, 'path = ? AND holder = ?', [norm.path, holder], now)).map(toLock).filter((l) => sameSpan(l, norm));
+        if (mine.length === 0) await this.throwNotHeld(t, holder, norm, now);
       } else {
         // A file renews every lock the holder has in it; a folder, every one under it.
         const under = this.underPath(target.path, base);
-        mine = this.liveRows(`holder = ? AND ${under.where}`, [holder, ...under.params], now).map(toLock);
-        if (mine.length === 0) this.throwNotHeld(holder, normalizeTarget(target, base, peer.workspace, this.ctx.probe), now);
+        mine = (await this.liveRows(t, `holder = ? AND ${under.where}`, [holder, ...under.params], now)).map(toLock);
+        if (mine.length === 0) await this.throwNotHeld(t, holder, normalizeTarget(target, base, peer.workspace, this.ctx.probe), now);
       }
-      return mine.map((lock) => {
-        this.ctx.db.run('UPDATE locks SET expires_at = ? WHERE id = ?', [now + ttlMs, lock.id]);
-        const renewed = { ...lock, expiresAt: now + ttlMs };
-        this.ctx.emit('lock_renewed', holder, eventData(renewed));
-        return renewed;
-      });
+      const renewed: Lock[] = [];
+      for (const lock of mine) {
+        await t.db.run('UPDATE locks SET expires_at = ? WHERE id = ?', [now + ttlMs, lock.id]);
+        const next = { ...lock, expiresAt: now + ttlMs };
+        await t.emit('lock_renewed', holder, eventData(next));
+        renewed.push(next);
+      }
+      return renewed;
     });
   }
 
-  check(caller: string, target: LockTarget): Lock[] {
-    const peer = this.peers.require(caller);
-    const norm = normalizeTarget(target, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe);
-    return this.conflicting(caller, norm, this.ctx.clock.now());
+  check(caller: string, target: LockTarget): Promise<Lock[]> {
+    return this.ctx.tx(async (t) => {
+      const peer = await this.peers.requireIn(t, caller);
+      const norm = normalizeTarget(target, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe);
+      return this.conflicting(t, caller, norm, this.ctx.clock.now());
+    });
   }
 
   /** Live locks, by file or folder (relative to `callerCwd`) and by holder (id or live name). */
-  list(filter: { path?: string; holder?: string; callerCwd?: string | null }): Lock[] {
-    const where: string[] = [];
-    const params: Array<string | number> = [];
-    if (filter.path !== undefined) {
-      const under = this.underPath(filter.path, filter.callerCwd ?? null);
-      where.push(under.where);
-      params.push(...under.params);
-    }
-    if (filter.holder !== undefined) {
-      where.push('holder = ?');
-      params.push(this.peers.find(filter.holder)?.id ?? filter.holder);
-    }
-    return this.liveRows(where.length ? where.join(' AND ') : '1 = 1', params, this.ctx.clock.now()).map(toLock);
+  list(filter: { path?: string; holder?: string; callerCwd?: string | null }): Promise<Lock[]> {
+    return this.ctx.tx(async (t) => {
+      const where: string[] = [];
+      const params: Array<string | number> = [];
+      if (filter.path !== undefined) {
+        const under = this.underPath(filter.path, filter.callerCwd ?? null);
+        where.push(under.where);
+        params.push(...under.params);
+      }
+      if (filter.holder !== undefined) {
+        where.push('holder = ?');
+        params.push((await this.peers.findIn(t, filter.holder))?.id ?? filter.holder);
+      }
+      return (await this.liveRows(t, where.length ? where.join(' AND ') : '1 = 1', params, this.ctx.clock.now())).map(toLock);
+    });
   }
 
-  counts(now: number): Pick<MeshCounts, 'locks'> {
-    return { locks: this.ctx.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM locks WHERE expires_at > ?', [now])?.n ?? 0 };
+  async counts(tx: SqlTx, now: number): Promise<Pick<MeshCounts, 'locks'>> {
+    return { locks: (await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM locks WHERE expires_at > ?', [now]))?.n ?? 0 };
   }
 
   /** Frees the expired locks (the mesh's sweep); the waiters are served once it commits. */
-  sweep(now: number): { locks: number } {
-    return { locks: this.expire(now) };
+  async sweep(t: MeshTx, now: number): Promise<{ locks: number }> {
+    return { locks: await this.expire(t, now) };
   }
 
   /** When the next lock expires, if any (the mesh wakes then to free it and serve waiters). */
-  nextExpiry(): number | null {
-    return this.ctx.db.get<{ t: number | null }>('SELECT MIN(expires_at) AS t FROM locks')?.t ?? null;
+  async nextExpiry(tx: SqlTx): Promise<number | null> {
+    return (await tx.get<{ t: number | null }>('SELECT MIN(expires_at) AS t FROM locks'))?.t ?? null;
   }
 
   /** Deletes expired locks (of one file, or all) with a `lock_expired` event each; inside a transaction. */
-  expire(now: number, path?: string): number {
+  async expire(t: MeshTx, now: number, path?: string): Promise<number> {
     const rows = path === undefined
-      ? this.ctx.db.all<LockRow>('SELECT * FROM locks WHERE expires_at <= ? ORDER BY expires_at, id', [now])
-      : this.ctx.db.all<LockRow>('SELECT * FROM locks WHERE path = ? AND expires_at <= ? ORDER BY expires_at, id', [path, now]);
-    for (const row of rows) this.remove(toLock(row), 'expired');
+      ? await t.db.all<LockRow>('SELECT * FROM locks WHERE expires_at <= ? ORDER BY expires_at, id', [now])
+      : await t.db.all<LockRow>('SELECT * FROM locks WHERE path = ? AND expires_at <= ? ORDER BY expires_at, id', [path, now]);
+    for (const row of rows) await this.remove(t, toLock(row), 'expired');
     return rows.length;
   }
 
@@ -208,24 +225,24 @@ export class Locks implements LocksService, MeshService {
    * One try at `target` inside the caller's transaction: renew the holder's own exact lock,
    * else grant if no other peer's live lock and no earlier waiter of another peer overlaps.
    */
-  private attempt(holder: string, target: NormalizedTarget, reason: string, ttlMs: number, now: number, self?: LockWaiter): Attempt {
-    const holderName = this.peers.requireLive(holder).name;
-    this.expire(now, target.path);
-    const own = this.ctx.db.get<LockRow>(
+  private async attempt(t: MeshTx, holder: string, target: NormalizedTarget, reason: string, ttlMs: number, now: number, self?: LockWaiter): Promise<Attempt> {
+    const holderName = (await this.peers.requireLiveIn(t, holder)).name;
+    await this.expire(t, now, target.path);
+    const own = await t.db.get<LockRow>(
       'SELECT * FROM locks WHERE path = ? AND holder = ? AND start_line IS ? AND end_line IS ?',
       [target.path, holder, target.startLine, target.endLine],
     );
     if (own) {
       const lock = { ...toLock(own), expiresAt: now + ttlMs, reason: reason || own.reason, holderName };
-      this.ctx.db.run('UPDATE locks SET expires_at = ?, reason = ?, holder_name = ? WHERE id = ?', [lock.expiresAt, lock.reason, holderName, own.id]);
-      this.ctx.emit('lock_renewed', holder, eventData(lock));
+      await t.db.run('UPDATE locks SET expires_at = ?, reason = ?, holder_name = ? WHERE id = ?', [lock.expiresAt, lock.reason, holderName, own.id]);
+      await t.emit('lock_renewed', holder, eventData(lock));
       return { lock, renewed: true };
     }
-    const conflicts = this.conflicting(holder, target, now);
+    const conflicts = await this.conflicting(t, holder, target, now);
     if (conflicts.length > 0) return { blocker: { lock: conflicts[0], more: conflicts.length - 1 } };
     const queued = this.queue.firstAhead(holder, target, self);
-    if (queued) return { blocker: { queued, holderName: this.peers.get(queued.holder)?.name ?? queued.holder } };
-    const { lastInsertRowid: id } = this.ctx.db.run(
+    if (queued) return { blocker: { queued, holderName: (await this.peers.getIn(t, queued.holder))?.name ?? queued.holder } };
+    const { lastInsertRowid: id } = await t.db.run(
       `INSERT INTO locks (path, root, rel_path, start_line, end_line, holder, holder_name, reason, created_at, expires_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [target.path, target.root, target.relPath, target.startLine, target.endLine, holder, holderName, reason, now, now + ttlMs],
@@ -234,18 +251,16 @@ export class Locks implements LocksService, MeshService {
       id, path: target.path, root: target.root, relPath: target.relPath, startLine: target.startLine, endLine: target.endLine,
       holder, holderName, reason, createdAt: now, expiresAt: now + ttlMs,
     };
-    this.ctx.emit('lock_acquired', holder, eventData(lock));
+    await t.emit('lock_acquired', holder, eventData(lock));
     return { lock, renewed: false };
   }
 
-  private conflicting(holder: string, t: NormalizedTarget, now: number): Lock[] {
-    return this.ctx.db
-      .all<LockRow>(conflictSql, [t.path, holder, now, t.startLine, t.endLine, t.startLine])
-      .map(toLock);
+  private async conflicting(t: MeshTx, holder: string, target: NormalizedTarget, now: number): Promise<Lock[]> {
+    return (await t.db.all<LockRow>(conflictSql, [target.path, holder, now, target.startLine, target.endLine, target.startLine])).map(toLock);
   }
 
-  private liveRows(where: string, params: Array<string | number>, now: number): LockRow[] {
-    return this.ctx.db.all<LockRow>(
+  private liveRows(t: MeshTx, where: string, params: Array<string | number>, now: number): Promise<LockRow[]> {
+    return t.db.all<LockRow>(
       `SELECT * FROM locks WHERE ${where} AND expires_at > ? ORDER BY path, COALESCE(start_line, 0), id`,
       [...params, now],
     );
@@ -258,17 +273,17 @@ export class Locks implements LocksService, MeshService {
     return { where: '(path = ? OR substr(path, 1, ?) = ?)', params: [file, [...folder].length, folder] };
   }
 
-  /** The caller holds nothing on `t`: `notHolder` naming who does, else `notFound`. */
-  private throwNotHeld(holder: string, t: NormalizedTarget, now: number): never {
-    const other = this.conflicting(holder, t, now)[0];
+  /** The caller holds nothing on `target`: `notHolder` naming who does, else `notFound`. */
+  private async throwNotHeld(t: MeshTx, holder: string, target: NormalizedTarget, now: number): Promise<never> {
+    const other = (await this.conflicting(t, holder, target, now))[0];
     if (other) {
       throw new BrokerError('notHolder', `${describeTarget(other)} is held by ${other.holderName}, not by you`, { holder: other.holder, holderName: other.holderName });
     }
-    throw new BrokerError('notFound', `you hold no lock on ${describeTarget(t)}`);
+    throw new BrokerError('notFound', `you hold no lock on ${describeTarget(target)}`);
   }
 
-  private requireHeld(holder: string, lockId: number, now: number): Lock {
-    const row = this.ctx.db.get<LockRow>('SELECT * FROM locks WHERE id = ? AND expires_at > ?', [lockId, now]);
+  private async requireHeld(t: MeshTx, holder: string, lockId: number, now: number): Promise<Lock> {
+    const row = await t.db.get<LockRow>('SELECT * FROM locks WHERE id = ? AND expires_at > ?', [lockId, now]);
     if (!row) throw new BrokerError('notFound', `no lock ${lockId}: it was released or has expired`);
     const lock = toLock(row);
     if (lock.holder !== holder) {
@@ -278,21 +293,21 @@ export class Locks implements LocksService, MeshService {
   }
 
   /** Deletes a lock with its event, and retries the waiters once the transaction commits. */
-  private remove(lock: Lock, why: LockReleaseReason | 'expired'): void {
-    this.ctx.db.run('DELETE FROM locks WHERE id = ?', [lock.id]);
-    if (why === 'expired') this.ctx.emit('lock_expired', lock.holder, eventData(lock));
-    else this.ctx.emit('lock_released', lock.holder, { ...eventData(lock), reason: why });
+  private async remove(t: MeshTx, lock: Lock, why: LockReleaseReason | 'expired'): Promise<void> {
+    await t.db.run('DELETE FROM locks WHERE id = ?', [lock.id]);
+    if (why === 'expired') await t.emit('lock_expired', lock.holder, eventData(lock));
+    else await t.emit('lock_released', lock.holder, { ...eventData(lock), reason: why });
     const path = lock.path;
-    this.ctx.whenCommitted(`locks.pump.${path}`, () => this.pump(path));
+    t.whenCommitted(`locks.pump.${path}`, () => this.pump(path));
   }
 
-  private releaseAllOf(holder: string, reason: GoneReason): void {
+  private async releaseAllOf(t: MeshTx, holder: string, reason: GoneReason): Promise<void> {
     const now = this.ctx.clock.now();
-    for (const row of this.ctx.db.all<LockRow>('SELECT * FROM locks WHERE holder = ? ORDER BY id', [holder])) {
-      if (row.expires_at <= now) this.remove(toLock(row), 'expired');
-      else this.remove(toLock(row), reason);
+    for (const row of await t.db.all<LockRow>('SELECT * FROM locks WHERE holder = ? ORDER BY id', [holder])) {
+      if (row.expires_at <= now) await this.remove(t, toLock(row), 'expired');
+      else await this.remove(t, toLock(row), reason);
     }
-    this.ctx.whenCommitted(`locks.cancel.${holder}`, () =>
+    t.whenCommitted(`locks.cancel.${holder}`, () =>
       this.cancelWaits(holder, new BrokerError('unavailable', `peer ${holder} left the mesh while waiting for a lock`)));
   }
 
@@ -307,51 +322,75 @@ export class Locks implements LocksService, MeshService {
 
   /**
    * Grants every waiter that can go now, in arrival order: those on `path`, or all of them.
-   * Waiters elsewhere cannot have been unblocked, so they are not retried. Never re-entered.
+   * Waiters elsewhere cannot have been unblocked, so they are not retried. One pump runs at a
+   * time; a call while it runs adds its paths to the running one's next round.
    */
   private pump(path?: string): void {
     if (path === undefined) this.dirty = 'all';
     else if (this.dirty !== 'all') this.dirty.add(path);
     if (this.pumping) return;
     this.pumping = true;
+    void this.drain();
+  }
+
+  private async drain(): Promise<void> {
     try {
       while (this.dirty === 'all' || this.dirty.size > 0) {
         const dirty = this.dirty;
         this.dirty = new Set();
-        for (const w of this.queue.all()) if (dirty === 'all' || dirty.has(w.target.path)) this.tryWaiter(w);
+        for (const w of this.queue.all()) if (dirty === 'all' || dirty.has(w.target.path)) await this.tryWaiter(w);
       }
     } finally {
       this.pumping = false;
     }
   }
 
-  private tryWaiter(w: LockWaiter): void {
+  private async tryWaiter(w: LockWaiter): Promise<void> {
     if (!this.queue.has(w)) return;
-    let attempt: Attempt;
+    let attempt: Attempt | null;
     try {
-      attempt = this.ctx.tx(() => this.attempt(w.holder, w.target, w.reason, w.ttlMs, this.ctx.clock.now(), w));
+      attempt = await this.ctx.tx(async (t) => {
+        // Checked inside: the waiter may have ended while this waited for its turn.
+        if (!this.queue.has(w)) return null;
+        const tried = await this.attempt(t, w.holder, w.target, w.reason, w.ttlMs, this.ctx.clock.now(), w);
+        // Nobody would receive a lock granted to a waiter that ended meanwhile (a store that
+        // answers over the network lets a cancel or deadline in): roll it back.
+        if ('lock' in tried && !this.queue.has(w)) throw new WaiterGone();
+        return tried;
+      });
     } catch (e) {
-      this.settle(w);
-      w.reject(e instanceof Error ? e : new Error(String(e)));
+      if (e instanceof WaiterGone) return;
+      if (this.queue.has(w)) {
+        this.settle(w);
+        w.reject(e instanceof Error ? e : new Error(String(e)));
+      }
       return;
     }
-    if ('lock' in attempt) {
+    if (attempt && 'lock' in attempt) {
       this.settle(w);
       w.resolve(attempt);
     }
   }
 
-  private onDeadline(w: LockWaiter): void {
+  private async onDeadline(w: LockWaiter): Promise<void> {
     if (!this.queue.has(w)) return;
-    this.pump(w.target.path); // a last chance, in case the lock freed at this very moment
+    // A last chance, in case the lock freed at this very moment.
+    await this.tryWaiter(w);
     if (!this.queue.has(w)) return;
     this.settle(w);
     const now = this.ctx.clock.now();
-    const lock = this.conflicting(w.holder, w.target, now);
     const ahead = this.queue.firstAhead(w.holder, w.target, w);
-    const blocker: Blocker | undefined = lock.length > 0
-      ? { lock: lock[0], more: lock.length - 1 }
-      : ahead && { queued: ahead, holderName: this.peers.get(ahead.holder)?.name ?? ahead.holder };
+    let blocker: Blocker | undefined;
+    try {
+      blocker = await this.ctx.tx(async (t) => {
+        const lock = await this.conflicting(t, w.holder, w.target, now);
+        return lock.length > 0
+          ? { lock: lock[0], more: lock.length - 1 }
+          : ahead && { queued: ahead, holderName: (await this.peers.getIn(t, ahead.holder))?.name ?? ahead.holder };
+      });
+    } catch {
+      blocker = undefined;
+    }
     w.reject(timeoutError(w.target, now - w.startedAt, blocker, now));
     this.pump(w.target.path); // later waiters that only queued behind this one may go now
   }
@@ -374,6 +413,9 @@ export class Locks implements LocksService, MeshService {
     return Math.round(ttl * 1000);
   }
 }
+
+/** Rolls back a grant whose waiter ended while it was being made. */
+class WaiterGone extends Error {}
 
 function checkReason(reason: string | undefined): string {
   const r = reason ?? '';

@@ -21,7 +21,7 @@ import { nullLogger, type Logger } from './logger';
 import { Messages } from './messages';
 import { Peers } from './peers';
 import type { MeshService } from './service';
-import type { SqlDb } from './sql';
+import type { SqlStore, SqlTx } from './sql';
 import { State } from './state';
 import { systemTimers, type Timers } from './timers';
 import { nodeWorkspaceProbe, type WorkspaceProbe } from './workspace';
@@ -62,7 +62,7 @@ export class MeshCore implements Mesh {
   private wakeAt: number | null = null;
   private disposed = false;
 
-  constructor(db: SqlDb, opts: MeshOptions) {
+  constructor(db: SqlStore, opts: MeshOptions) {
     const settings: MeshSettings = {
       lockTtlSeconds: opts.lockTtlSeconds ?? meshDefaults.lockTtlSeconds,
       graceMs: opts.graceMs ?? meshDefaults.graceMs,
@@ -83,8 +83,12 @@ export class MeshCore implements Mesh {
     // The order is the sweep's: a timed-out peer's expired locks are reported (lock_expired)
     // before it leaves (peer_left); retention after.
     this.services = [this.locks, this.state, this.peers, this.events, this.messages];
-    this.ctx.onEveryCommit(() => this.scheduleWake());
-    this.scheduleWake();
+    // Read in the transaction that changed what falls due; the timer is set once it commits.
+    this.ctx.onEveryCommit(async (tx) => {
+      const due = await this.dueAt(tx);
+      return () => this.setWake(due);
+    });
+    void this.scheduleWake();
   }
 
   /**
@@ -93,13 +97,17 @@ export class MeshCore implements Mesh {
    */
   addService(service: MeshService): void {
     this.services.push(service);
-    this.scheduleWake();
+    void this.scheduleWake();
   }
 
   /** Each count comes from the one service that keeps it (mesh.test checks they are all there). */
-  counts(): MeshCounts {
+  counts(): Promise<MeshCounts> {
     const now = this.ctx.clock.now();
-    return Object.assign({}, ...this.services.map((s) => s.counts(now))) as MeshCounts;
+    return this.ctx.tx(async (t) => {
+      const counts: Partial<MeshCounts> = {};
+      for (const s of this.services) Object.assign(counts, await s.counts(t.db, now));
+      return counts as MeshCounts;
+    });
   }
 
   /**
@@ -107,9 +115,13 @@ export class MeshCore implements Mesh {
    * of peers that did not come back, and prunes old events, messages (see
    * {@link Messages.prune}) and gone peers.
    */
-  sweep(): void {
+  async sweep(): Promise<void> {
     const now = this.ctx.clock.now();
-    const done: Record<string, number> = this.ctx.tx(() => Object.assign({}, ...this.services.map((s) => s.sweep(now))));
+    const done = await this.ctx.tx(async (t) => {
+      const removed: Record<string, number> = {};
+      for (const s of this.services) Object.assign(removed, await s.sweep(t, now));
+      return removed;
+    });
     if (Object.values(done).some((n) => n > 0)) this.ctx.log.debug(`sweep: ${JSON.stringify(done)}`);
   }
 
@@ -133,41 +145,60 @@ export class MeshCore implements Mesh {
     this.ctx.eventListeners.clear();
   }
 
-  /**
-   * Sets the one wake-up timer to the next moment something of a service falls due (a lock, a
-   * state entry, a grace period ends), but not sooner than `notBeforeMs` from now.
-   */
-  private scheduleWake(notBeforeMs = 0): void {
+  /** The next moment something of a service falls due (a lock, a state entry, a grace period ends). */
+  private async dueAt(tx: SqlTx): Promise<number | null> {
+    let due: number | null = null;
+    for (const s of this.services) {
+      const t = (await s.nextExpiry?.(tx)) ?? null;
+      if (t !== null && (due === null || t < due)) due = t;
+    }
+    return due;
+  }
+
+  /** Reads when the next thing falls due, in a transaction of its own, and sets the timer for it. */
+  private async scheduleWake(notBeforeMs = 0): Promise<void> {
     if (this.disposed) return;
-    const due = this.services.map((s) => s.nextExpiry?.() ?? null)
-      .filter((t): t is number => t !== null)
-      .reduce<number | null>((a, b) => (a === null ? b : Math.min(a, b)), null);
+    try {
+      await this.ctx.tx(async (t) => {
+        const due = await this.dueAt(t.db);
+        t.whenCommitted('mesh.wake', () => this.setWake(due, notBeforeMs));
+      });
+    } catch (e) {
+      this.ctx.log.error(e instanceof Error ? e : String(e));
+    }
+  }
+
+  /** Sets the one wake-up timer to `due`, but not sooner than `notBeforeMs` from now. */
+  private setWake(due: number | null, notBeforeMs = 0): void {
+    if (this.disposed) return;
     if (due === this.wakeAt) return;
     this.ctx.timers.clearTimeout(this.wakeTimer);
     this.wakeTimer = undefined;
     this.wakeAt = due;
     if (due === null) return;
-    this.wakeTimer = this.ctx.timers.setTimeout(() => {
-      this.wakeTimer = undefined;
-      this.wakeAt = null;
-      let failed = false;
-      try {
-        this.sweep();
-      } catch (e) {
-        failed = true;
-        // A full disk is reported where it happens (the journal); a postponed sweep is routine.
-        if (BrokerError.is(e, 'diskFull')) this.ctx.log.debug(`sweep postponed: ${e.message}`);
-        else this.ctx.log.error(e instanceof Error ? e : String(e));
-      }
-      // Always set the next one: a sweep that found nothing due yet (a timer firing a moment
-      // early) commits no event, so no commit hook would. A sweep that failed (the disk is
-      // full, say) leaves the same work due: try again in a second, not at once.
-      this.scheduleWake(failed ? 1000 : 0);
-    }, Math.max(notBeforeMs, due - this.ctx.clock.now()));
+    this.wakeTimer = this.ctx.timers.setTimeout(() => void this.wake(), Math.max(notBeforeMs, due - this.ctx.clock.now()));
+  }
+
+  private async wake(): Promise<void> {
+    this.wakeTimer = undefined;
+    this.wakeAt = null;
+    let failed = false;
+    try {
+      await this.sweep();
+    } catch (e) {
+      failed = true;
+      // A full disk is reported where it happens (the journal); a postponed sweep is routine.
+      if (BrokerError.is(e, 'diskFull')) this.ctx.log.debug(`sweep postponed: ${e.message}`);
+      else this.ctx.log.error(e instanceof Error ? e : String(e));
+    }
+    // Always set the next one: a sweep that found nothing due yet (a timer firing a moment
+    // early) commits no event, so no commit hook would. A sweep that failed (the disk is
+    // full, say) leaves the same work due: try again in a second, not at once.
+    await this.scheduleWake(failed ? 1000 : 0);
   }
 }
 
 /** The mesh over `db` (already migrated). A second mesh over the same data sees the same mesh. */
-export function createMesh(db: SqlDb, opts: MeshOptions): MeshCore {
+export function createMesh(db: SqlStore, opts: MeshOptions): MeshCore {
   return new MeshCore(db, opts);
 }

@@ -11,8 +11,9 @@ import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
 import type { Peer, PeerStatus, Scope } from '../protocol/entities';
 import type { MeshCounts, PeerIntroData, PeersService } from './api';
-import type { MeshContext } from './context';
+import type { MeshContext, MeshTx } from './context';
 import type { MeshService } from './service';
+import type { SqlTx } from './sql';
 
 /** Peers whose grace period is running: disconnected, not gone, not the person's terminal. */
 const graceApplies = "status != 'gone' AND disconnected_at IS NOT NULL AND kind != 'cli'";
@@ -32,13 +33,13 @@ export type GoneReason = 'holder left' | 'holder gone';
 
 export class Peers implements PeersService, MeshService {
   private readonly seen = new Map<string, { at: number; written: number }>();
-  private goneHandlers: Array<(peerId: string, reason: GoneReason) => void> = [];
+  private goneHandlers: Array<(tx: MeshTx, peerId: string, reason: GoneReason) => Promise<void>> = [];
   private disconnectHandlers: Array<(peerId: string) => void> = [];
 
   constructor(private readonly ctx: MeshContext) {}
 
   /** Called inside the transaction that makes a peer gone (to release its locks with it). */
-  onGone(handler: (peerId: string, reason: GoneReason) => void): void {
+  onGone(handler: (tx: MeshTx, peerId: string, reason: GoneReason) => Promise<void>): void {
     this.goneHandlers.push(handler);
   }
 
@@ -47,7 +48,7 @@ export class Peers implements PeersService, MeshService {
     this.disconnectHandlers.push(handler);
   }
 
-  register(intro: PeerIntroData, sessionHash: string): Peer {
+  async register(intro: PeerIntroData, sessionHash: string): Promise<Peer> {
     const base = checkName(intro.name);
     const summary = intro.summary ?? '';
     if (summary.length > limits.summary) throw new BrokerError('invalidInput', `summary is longer than ${limits.summary} characters`);
@@ -56,70 +57,72 @@ export class Peers implements PeersService, MeshService {
     const gitRoot = workspace ? this.ctx.probe.gitRoot(workspace) : null;
     const gitBranch = gitRoot ? this.ctx.probe.gitBranch(gitRoot) : null;
     const now = this.ctx.clock.now();
-    return this.ctx.tx(() => {
-      const id = this.freshId();
-      const name = this.uniqueName(base, id);
-      this.ctx.db.run(
+    return this.ctx.tx(async (t) => {
+      const id = await this.freshId(t);
+      const name = await this.uniqueName(t, base, id);
+      await t.db.run(
         `INSERT INTO peers (id, name, kind, pid, cwd, workspace, git_root, git_branch, summary, status,
            connected_at, last_seen, session_hash, disconnected_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, NULL)`,
         [id, name, intro.kind, intro.pid ?? null, cwd, workspace, gitRoot, gitBranch, summary, now, now, sessionHash],
       );
       this.seen.set(id, { at: now, written: now });
-      this.ctx.emit('peer_joined', id, { name, kind: intro.kind, resumed: false });
-      return this.require(id);
+      await t.emit('peer_joined', id, { name, kind: intro.kind, resumed: false });
+      return this.requireIn(t, id);
     });
   }
 
-  resume(peerId: string, sessionHash: string): Peer {
-    const row = this.row(peerId);
-    if (!row) throw new BrokerError('notFound', `no peer ${peerId} in this mesh: register again`);
-    if (!sameHash(row.session_hash, sessionHash)) throw new BrokerError('unauthorized', `wrong session secret for peer ${peerId}`);
-    const gitBranch = row.git_root ? this.ctx.probe.gitBranch(row.git_root) : null;
-    const now = this.ctx.clock.now();
-    return this.ctx.tx(() => {
-      const name = row.status === 'gone' ? this.uniqueName(row.name, row.id) : row.name;
-      this.ctx.db.run(
+  resume(peerId: string, sessionHash: string): Promise<Peer> {
+    return this.ctx.tx(async (t) => {
+      const row = await this.row(t, peerId);
+      if (!row) throw new BrokerError('notFound', `no peer ${peerId} in this mesh: register again`);
+      if (!sameHash(row.session_hash, sessionHash)) throw new BrokerError('unauthorized', `wrong session secret for peer ${peerId}`);
+      const gitBranch = row.git_root ? this.ctx.probe.gitBranch(row.git_root) : null;
+      const now = this.ctx.clock.now();
+      const name = row.status === 'gone' ? await this.uniqueName(t, row.name, row.id) : row.name;
+      await t.db.run(
         `UPDATE peers SET status = 'active', disconnected_at = NULL, connected_at = ?, last_seen = ?, name = ?, git_branch = ?
          WHERE id = ?`,
         [now, now, name, gitBranch, peerId],
       );
-      if (name !== row.name) this.ctx.db.run('UPDATE locks SET holder_name = ? WHERE holder = ?', [name, peerId]);
+      if (name !== row.name) await t.db.run('UPDATE locks SET holder_name = ? WHERE holder = ?', [name, peerId]);
       this.seen.set(peerId, { at: now, written: now });
-      this.ctx.emit('peer_joined', peerId, { name, kind: row.kind as Peer['kind'], resumed: true });
-      return this.require(peerId);
+      await t.emit('peer_joined', peerId, { name, kind: row.kind as Peer['kind'], resumed: true });
+      return this.requireIn(t, peerId);
     });
   }
 
-  disconnected(peerId: string): void {
-    const row = this.row(peerId);
-    if (!row || row.status === 'gone' || row.disconnected_at !== null) return;
-    const now = this.ctx.clock.now();
-    this.ctx.tx(() => {
-      this.ctx.db.run('UPDATE peers SET disconnected_at = ?, last_seen = ? WHERE id = ?', [now, this.lastSeen(row), peerId]);
-      this.ctx.emit('peer_status', peerId, { status: this.statusOf(row, now), connected: false });
+  async disconnected(peerId: string): Promise<void> {
+    const changed = await this.ctx.tx(async (t) => {
+      const row = await this.row(t, peerId);
+      if (!row || row.status === 'gone' || row.disconnected_at !== null) return false;
+      const now = this.ctx.clock.now();
+      await t.db.run('UPDATE peers SET disconnected_at = ?, last_seen = ? WHERE id = ?', [now, this.lastSeen(row), peerId]);
+      await t.emit('peer_status', peerId, { status: this.statusOf(row, now), connected: false });
+      return true;
     });
-    for (const handler of this.disconnectHandlers) handler(peerId);
+    if (changed) for (const handler of this.disconnectHandlers) handler(peerId);
   }
 
   /**
    * After a broker takeover nobody is connected to this broker yet: every live peer gets a
    * fresh grace period, ended by its `resume` or by `sweep`. Returns how many were marked.
    */
-  markAllDisconnected(): number {
+  markAllDisconnected(): Promise<number> {
     const now = this.ctx.clock.now();
-    return this.ctx.tx(() => {
-      const rows = this.ctx.db.all<PeerRow>("SELECT * FROM peers WHERE status != 'gone' AND disconnected_at IS NULL ORDER BY id");
-      this.ctx.db.run("UPDATE peers SET disconnected_at = ? WHERE status != 'gone' AND disconnected_at IS NULL", [now]);
-      for (const row of rows) this.ctx.emit('peer_status', row.id, { status: this.statusOf(row, now), connected: false });
+    return this.ctx.tx(async (t) => {
+      const rows = await t.db.all<PeerRow>("SELECT * FROM peers WHERE status != 'gone' AND disconnected_at IS NULL ORDER BY id");
+      await t.db.run("UPDATE peers SET disconnected_at = ? WHERE status != 'gone' AND disconnected_at IS NULL", [now]);
+      for (const row of rows) await t.emit('peer_status', row.id, { status: this.statusOf(row, now), connected: false });
       return rows.length;
     });
   }
 
-  leave(peerId: string): void {
-    const row = this.requireRow(peerId);
-    if (row.status === 'gone') return;
-    this.ctx.tx(() => this.markGone(row, 'holder left'));
+  leave(peerId: string): Promise<void> {
+    return this.ctx.tx(async (t) => {
+      const row = await this.requireRow(t, peerId);
+      if (row.status !== 'gone') await this.markGone(t, row, 'holder left');
+    });
   }
 
   /**
@@ -128,94 +131,110 @@ export class Peers implements PeersService, MeshService {
    * and disconnects, and a claim made with `peermesh lock` must outlive the command, so its
    * locks end only by TTL or `peermesh unlock`.
    */
-  expireGrace(now: number): string[] {
-    const rows = this.ctx.db.all<PeerRow>(
+  async expireGrace(t: MeshTx, now: number): Promise<string[]> {
+    const rows = await t.db.all<PeerRow>(
       `SELECT * FROM peers WHERE ${graceApplies} AND disconnected_at <= ? ORDER BY disconnected_at, id`,
       [now - this.ctx.settings.graceMs],
     );
-    for (const row of rows) this.markGone(row, 'holder gone');
+    for (const row of rows) await this.markGone(t, row, 'holder gone');
     return rows.map((r) => r.id);
   }
 
   /** When the next grace period ends, if any. */
-  nextExpiry(): number | null {
-    const row = this.ctx.db.get<{ t: number | null }>(
+  async nextExpiry(tx: SqlTx): Promise<number | null> {
+    const row = await tx.get<{ t: number | null }>(
       `SELECT MIN(disconnected_at) AS t FROM peers WHERE ${graceApplies}`,
     );
     return row?.t == null ? null : row.t + this.ctx.settings.graceMs;
   }
 
   /** The mesh's sweep: ends grace periods that are over; forgets peers gone past the event retention. */
-  sweep(now: number): { gone: number; peers: number } {
-    return { gone: this.expireGrace(now).length, peers: this.prune(now - this.ctx.settings.retention.eventsMs) };
+  async sweep(t: MeshTx, now: number): Promise<{ gone: number; peers: number }> {
+    const gone = (await this.expireGrace(t, now)).length;
+    return { gone, peers: await this.prune(t, now - this.ctx.settings.retention.eventsMs) };
   }
 
-  counts(): Pick<MeshCounts, 'peers' | 'livePeers'> {
-    const row = this.ctx.db.get<{ all: number; live: number }>(
+  async counts(tx: SqlTx): Promise<Pick<MeshCounts, 'peers' | 'livePeers'>> {
+    const row = await tx.get<{ all: number; live: number }>(
       "SELECT COUNT(*) AS 'all', COALESCE(SUM(status != 'gone'), 0) AS live FROM peers",
     );
     return { peers: row?.all ?? 0, livePeers: row?.live ?? 0 };
   }
 
   /** Deletes peers gone (disconnected) since before `before`; inside a transaction. */
-  prune(before: number): number {
+  async prune(t: MeshTx, before: number): Promise<number> {
     const where = "status = 'gone' AND disconnected_at < ?";
-    const gone = this.ctx.db.all<{ id: string }>(`SELECT id FROM peers WHERE ${where}`, [before]);
+    const gone = await t.db.all<{ id: string }>(`SELECT id FROM peers WHERE ${where}`, [before]);
     if (gone.length === 0) return 0;
     for (const { id } of gone) this.seen.delete(id);
-    return this.ctx.db.run(`DELETE FROM peers WHERE ${where}`, [before]).changes;
+    return (await t.db.run(`DELETE FROM peers WHERE ${where}`, [before])).changes;
   }
 
-  touch(peerId: string): void {
+  async touch(peerId: string): Promise<void> {
     const now = this.ctx.clock.now();
     let seen = this.seen.get(peerId);
     if (!seen) {
-      const row = this.row(peerId);
+      const row = await this.ctx.tx((t) => this.row(t, peerId));
       if (!row || row.status === 'gone') return;
-      seen = { at: row.last_seen, written: row.last_seen };
+      // Another touch may have filled it in meanwhile.
+      seen = this.seen.get(peerId) ?? { at: row.last_seen, written: row.last_seen };
       this.seen.set(peerId, seen);
     }
     seen.at = Math.max(seen.at, now);
     if (now - seen.written < lastSeenWriteMs) return;
     seen.written = now;
-    this.ctx.tx(() => this.ctx.db.run("UPDATE peers SET last_seen = ? WHERE id = ? AND status != 'gone'", [now, peerId]));
+    await this.ctx.tx((t) => t.db.run("UPDATE peers SET last_seen = ? WHERE id = ? AND status != 'gone'", [now, peerId]));
   }
 
-  get(peerId: string): Peer | undefined {
-    const row = this.row(peerId);
+  get(peerId: string): Promise<Peer | undefined> {
+    return this.ctx.tx((t) => this.getIn(t, peerId));
+  }
+
+  async getIn(t: MeshTx, peerId: string): Promise<Peer | undefined> {
+    const row = await this.row(t, peerId);
     return row && this.toPeer(row, this.ctx.clock.now());
   }
 
-  require(peerId: string): Peer {
-    return this.toPeer(this.requireRow(peerId), this.ctx.clock.now());
+  require(peerId: string): Promise<Peer> {
+    return this.ctx.tx((t) => this.requireIn(t, peerId));
   }
 
-  /** Like {@link require}, but a gone peer may not act any more. */
-  requireLive(peerId: string): Peer {
-    const peer = this.require(peerId);
+  async requireIn(t: MeshTx, peerId: string): Promise<Peer> {
+    return this.toPeer(await this.requireRow(t, peerId), this.ctx.clock.now());
+  }
+
+  /** Like {@link requireIn}, but a gone peer may not act any more. */
+  async requireLiveIn(t: MeshTx, peerId: string): Promise<Peer> {
+    const peer = await this.requireIn(t, peerId);
     if (peer.status === 'gone') throw new BrokerError('unauthorized', `peer ${peer.name} (${peer.id}) has left the mesh: resume or register again`);
     return peer;
   }
 
-  find(idOrName: string): Peer | undefined {
+  find(idOrName: string): Promise<Peer | undefined> {
+    return this.ctx.tx((t) => this.findIn(t, idOrName));
+  }
+
+  async findIn(t: MeshTx, idOrName: string): Promise<Peer | undefined> {
     const row =
-      this.ctx.db.get<PeerRow>("SELECT * FROM peers WHERE id = ? AND status != 'gone'", [idOrName]) ??
-      this.ctx.db.get<PeerRow>("SELECT * FROM peers WHERE name = ? COLLATE NOCASE AND status != 'gone' ORDER BY connected_at LIMIT 1", [idOrName]);
+      (await t.db.get<PeerRow>("SELECT * FROM peers WHERE id = ? AND status != 'gone'", [idOrName])) ??
+      (await t.db.get<PeerRow>("SELECT * FROM peers WHERE name = ? COLLATE NOCASE AND status != 'gone' ORDER BY connected_at LIMIT 1", [idOrName]));
     return row && this.toPeer(row, this.ctx.clock.now());
   }
 
-  list(callerId: string, scope: Scope, includeGone: boolean): Peer[] {
-    const caller = this.require(callerId);
+  list(callerId: string, scope: Scope, includeGone: boolean): Promise<Peer[]> {
+    return this.ctx.tx((t) => this.listIn(t, callerId, scope, includeGone));
+  }
+
+  async listIn(t: MeshTx, callerId: string, scope: Scope, includeGone: boolean): Promise<Peer[]> {
+    const caller = await this.requireIn(t, callerId);
     const now = this.ctx.clock.now();
-    const rows = this.ctx.db.all<PeerRow>(
+    const rows = await t.db.all<PeerRow>(
       includeGone ? 'SELECT * FROM peers ORDER BY name COLLATE NOCASE, id' : "SELECT * FROM peers WHERE status != 'gone' ORDER BY name COLLATE NOCASE, id",
     );
     return rows.map((r) => this.toPeer(r, now)).filter((p) => p.id === caller.id || inScope(caller, p, scope));
   }
 
-  update(peerId: string, change: { summary?: string; status?: Exclude<PeerStatus, 'gone'>; name?: string }): Peer {
-    const before = this.require(peerId);
-    if (before.status === 'gone') throw new BrokerError('unauthorized', `peer ${before.name} has left the mesh`);
+  async update(peerId: string, change: { summary?: string; status?: Exclude<PeerStatus, 'gone'>; name?: string }): Promise<Peer> {
     if (change.summary !== undefined && change.summary.length > limits.summary) {
       throw new BrokerError('invalidInput', `summary is longer than ${limits.summary} characters`);
     }
@@ -224,45 +243,47 @@ export class Peers implements PeersService, MeshService {
     }
     const base = change.name === undefined ? undefined : checkName(change.name);
     const now = this.ctx.clock.now();
-    return this.ctx.tx(() => {
-      const row = this.requireRow(peerId);
+    return this.ctx.tx(async (t) => {
+      const before = await this.requireIn(t, peerId);
+      if (before.status === 'gone') throw new BrokerError('unauthorized', `peer ${before.name} has left the mesh`);
+      const row = await this.requireRow(t, peerId);
       if (change.summary !== undefined && change.summary !== row.summary) {
-        this.ctx.db.run('UPDATE peers SET summary = ? WHERE id = ?', [change.summary, peerId]);
-        this.ctx.emit('summary_changed', peerId, { summary: change.summary });
+        await t.db.run('UPDATE peers SET summary = ? WHERE id = ?', [change.summary, peerId]);
+        await t.emit('summary_changed', peerId, { summary: change.summary });
       }
       if (change.status !== undefined) {
         // Saying "active" is activity: it ends an idle away at once.
         this.seen.set(peerId, { at: now, written: now });
-        this.ctx.db.run('UPDATE peers SET status = ?, last_seen = ? WHERE id = ?', [change.status, now, peerId]);
-        if (change.status !== before.status) this.ctx.emit('peer_status', peerId, { status: change.status });
+        await t.db.run('UPDATE peers SET status = ?, last_seen = ? WHERE id = ?', [change.status, now, peerId]);
+        if (change.status !== before.status) await t.emit('peer_status', peerId, { status: change.status });
       }
       if (base !== undefined && base !== row.name) {
-        const name = this.uniqueName(base, peerId);
-        this.ctx.db.run('UPDATE peers SET name = ? WHERE id = ?', [name, peerId]);
-        this.ctx.db.run('UPDATE locks SET holder_name = ? WHERE holder = ?', [name, peerId]);
-        this.ctx.emit('peer_status', peerId, { status: this.statusOf(this.requireRow(peerId), now), name, previousName: row.name });
+        const name = await this.uniqueName(t, base, peerId);
+        await t.db.run('UPDATE peers SET name = ? WHERE id = ?', [name, peerId]);
+        await t.db.run('UPDATE locks SET holder_name = ? WHERE holder = ?', [name, peerId]);
+        await t.emit('peer_status', peerId, { status: this.statusOf(await this.requireRow(t, peerId), now), name, previousName: row.name });
       }
-      return this.require(peerId);
+      return this.requireIn(t, peerId);
     });
   }
 
-  private markGone(row: PeerRow, reason: GoneReason): void {
+  private async markGone(t: MeshTx, row: PeerRow, reason: GoneReason): Promise<void> {
     const now = this.ctx.clock.now();
-    this.ctx.db.run(
+    await t.db.run(
       "UPDATE peers SET status = 'gone', disconnected_at = COALESCE(disconnected_at, ?), last_seen = ? WHERE id = ?",
       [now, this.lastSeen(row), row.id],
     );
     this.seen.delete(row.id);
-    this.ctx.emit('peer_left', row.id, { name: row.name, reason: reason === 'holder left' ? 'left' : 'timeout' });
-    for (const handler of this.goneHandlers) handler(row.id, reason);
+    await t.emit('peer_left', row.id, { name: row.name, reason: reason === 'holder left' ? 'left' : 'timeout' });
+    for (const handler of this.goneHandlers) await handler(t, row.id, reason);
   }
 
-  private row(peerId: string): PeerRow | undefined {
-    return this.ctx.db.get<PeerRow>('SELECT * FROM peers WHERE id = ?', [peerId]);
+  private row(t: MeshTx, peerId: string): Promise<PeerRow | undefined> {
+    return t.db.get<PeerRow>('SELECT * FROM peers WHERE id = ?', [peerId]);
   }
 
-  private requireRow(peerId: string): PeerRow {
-    const row = this.row(peerId);
+  private async requireRow(t: MeshTx, peerId: string): Promise<PeerRow> {
+    const row = await this.row(t, peerId);
     if (!row) throw new BrokerError('notFound', `no peer with id ${peerId}`);
     return row;
   }
@@ -284,19 +305,18 @@ export class Peers implements PeersService, MeshService {
     };
   }
 
-  private freshId(): string {
+  private async freshId(t: MeshTx): Promise<string> {
     for (let i = 0; i < 100; i++) {
       const id = `p-${this.ctx.newId()}`;
-      if (!this.row(id)) return id;
+      if (!(await this.row(t, id))) return id;
     }
     throw new BrokerError('internal', 'could not find a free peer id');
   }
 
   /** `base`, or `base-2`, `base-3`… : the first name no other live peer has (case-insensitively). */
-  private uniqueName(base: string, selfId: string): string {
+  private async uniqueName(t: MeshTx, base: string, selfId: string): Promise<string> {
     const taken = new Set(
-      this.ctx.db
-        .all<{ name: string }>("SELECT name FROM peers WHERE status != 'gone' AND id != ?", [selfId])
+      (await t.db.all<{ name: string }>("SELECT name FROM peers WHERE status != 'gone' AND id != ?", [selfId]))
         .map((r) => r.name.toLowerCase()),
     );
     if (!taken.has(base.toLowerCase())) return base;

@@ -10,8 +10,9 @@ import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
 import type { StateEntry } from '../protocol/entities';
 import type { MeshCounts, StateService } from './api';
-import type { MeshContext } from './context';
+import type { MeshContext, MeshTx } from './context';
 import type { MeshService } from './service';
+import type { SqlTx } from './sql';
 
 interface StateRow {
   namespace: string; key: string; value: string; version: number; author: string;
@@ -23,12 +24,21 @@ const live = '(deleted_at IS NULL AND (expires_at IS NULL OR expires_at > ?))';
 export class State implements StateService, MeshService {
   constructor(private readonly ctx: MeshContext) {}
 
-  get(namespace: string, key: string): StateEntry | undefined {
-    const row = this.liveRow(namespace, key, this.ctx.clock.now());
+  get(namespace: string, key: string): Promise<StateEntry | undefined> {
+    return this.ctx.tx((t) => this.getIn(t, namespace, key));
+  }
+
+  async getIn(t: MeshTx, namespace: string, key: string): Promise<StateEntry | undefined> {
+    const row = await this.liveRow(t, namespace, key, this.ctx.clock.now());
     return row && toEntry(row);
   }
 
-  set(author: string, namespace: string, key: string, value: unknown, opts: { ifVersion?: number; ttlSeconds?: number } = {}): StateEntry {
+  async set(author: string, namespace: string, key: string, value: unknown, opts: { ifVersion?: number; ttlSeconds?: number } = {}): Promise<StateEntry> {
+    return this.ctx.tx((t) => this.setIn(t, author, namespace, key, value, opts));
+  }
+
+  /** {@link set} inside the caller's transaction. */
+  async setIn(t: MeshTx, author: string, namespace: string, key: string, value: unknown, opts: { ifVersion?: number; ttlSeconds?: number } = {}): Promise<StateEntry> {
     checkKeys(namespace, key);
     const json = value === undefined ? undefined : JSON.stringify(value);
     if (json === undefined) throw new BrokerError('invalidInput', 'value must be JSON (not undefined)');
@@ -41,92 +51,93 @@ export class State implements StateService, MeshService {
       throw new BrokerError('invalidInput', `ttlSeconds must be between 1 and ${limits.ttlSeconds}`);
     }
     const now = this.ctx.clock.now();
-    return this.ctx.tx(() => {
-      const current = this.liveRow(namespace, key, now);
-      checkVersion(namespace, key, current?.version ?? 0, ifVersion);
-      const version = (this.anyRow(namespace, key)?.version ?? 0) + 1;
-      // Each write sets the TTL afresh: a write without one makes the entry permanent.
-      const expiresAt = ttlSeconds === undefined ? null : now + Math.round(ttlSeconds * 1000);
-      this.ctx.db.run(
-        `INSERT INTO state (namespace, key, value, version, author, updated_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, version = excluded.version,
-           author = excluded.author, updated_at = excluded.updated_at, expires_at = excluded.expires_at, deleted_at = NULL`,
-        [namespace, key, json, version, author, now, expiresAt],
-      );
-      this.ctx.emit('state_changed', author, { namespace, key, version });
-      return { namespace, key, value: JSON.parse(json) as unknown, version, author, updatedAt: now, expiresAt };
-    });
+    const current = await this.liveRow(t, namespace, key, now);
+    checkVersion(namespace, key, current?.version ?? 0, ifVersion);
+    const version = ((await this.anyRow(t, namespace, key))?.version ?? 0) + 1;
+    // Each write sets the TTL afresh: a write without one makes the entry permanent.
+    const expiresAt = ttlSeconds === undefined ? null : now + Math.round(ttlSeconds * 1000);
+    await t.db.run(
+      `INSERT INTO state (namespace, key, value, version, author, updated_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, version = excluded.version,
+         author = excluded.author, updated_at = excluded.updated_at, expires_at = excluded.expires_at, deleted_at = NULL`,
+      [namespace, key, json, version, author, now, expiresAt],
+    );
+    await t.emit('state_changed', author, { namespace, key, version });
+    return { namespace, key, value: JSON.parse(json) as unknown, version, author, updatedAt: now, expiresAt };
   }
 
-  delete(author: string, namespace: string, key: string, ifVersion?: number): boolean {
+  async delete(author: string, namespace: string, key: string, ifVersion?: number): Promise<boolean> {
     checkKeys(namespace, key);
     const now = this.ctx.clock.now();
-    return this.ctx.tx(() => {
-      const current = this.liveRow(namespace, key, now);
+    return this.ctx.tx(async (t) => {
+      const current = await this.liveRow(t, namespace, key, now);
       if (ifVersion !== undefined) checkVersion(namespace, key, current?.version ?? 0, ifVersion);
       if (!current) return false;
-      this.bury(namespace, key, now);
-      this.ctx.emit('state_deleted', author, { namespace, key, version: current.version });
+      await this.bury(t, namespace, key, now);
+      await t.emit('state_deleted', author, { namespace, key, version: current.version });
       return true;
     });
   }
 
-  list(namespace: string, prefix: string, limit: number): StateEntry[] {
+  list(namespace: string, prefix: string, limit: number): Promise<StateEntry[]> {
     const n = Math.min(Math.max(1, Math.floor(limit) || 1), limits.page);
     // A prefix test by substr, not LIKE: `%` and `_` in keys are ordinary characters here.
     // `key >= prefix` lets SQLite walk the primary key from the first candidate.
-    const rows = this.ctx.db.all<StateRow>(
-      `SELECT * FROM state WHERE namespace = ? AND key >= ? AND substr(key, 1, ?) = ? AND ${live} ORDER BY key LIMIT ?`,
-      [namespace, prefix, [...prefix].length, prefix, this.ctx.clock.now(), n],
-    );
-    return rows.map(toEntry);
+    return this.ctx.tx(async (t) => {
+      const rows = await t.db.all<StateRow>(
+        `SELECT * FROM state WHERE namespace = ? AND key >= ? AND substr(key, 1, ?) = ? AND ${live} ORDER BY key LIMIT ?`,
+        [namespace, prefix, [...prefix].length, prefix, this.ctx.clock.now(), n],
+      );
+      return rows.map(toEntry);
+    });
   }
 
-  counts(now: number): Pick<MeshCounts, 'stateEntries'> {
-    return { stateEntries: this.ctx.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM state WHERE ${live}`, [now])?.n ?? 0 };
+  async counts(tx: SqlTx, now: number): Promise<Pick<MeshCounts, 'stateEntries'>> {
+    return { stateEntries: (await tx.get<{ n: number }>(`SELECT COUNT(*) AS n FROM state WHERE ${live}`, [now]))?.n ?? 0 };
   }
 
   /** The mesh's sweep: expired entries become tombstones; tombstones past the event retention go. */
-  sweep(now: number): { state: number; tombstones: number } {
-    return { state: this.sweepExpired(now), tombstones: this.prune(now - this.ctx.settings.retention.eventsMs) };
+  async sweep(t: MeshTx, now: number): Promise<{ state: number; tombstones: number }> {
+    const state = await this.sweepExpired(t, now);
+    return { state, tombstones: await this.prune(t, now - this.ctx.settings.retention.eventsMs) };
   }
 
   /** Deletes expired entries with a `state_deleted` event each; inside a transaction. */
-  sweepExpired(now: number): number {
-    const rows = this.ctx.db.all<StateRow>(
+  async sweepExpired(t: MeshTx, now: number): Promise<number> {
+    const rows = await t.db.all<StateRow>(
       'SELECT * FROM state WHERE deleted_at IS NULL AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY namespace, key', [now],
     );
     for (const row of rows) {
-      this.bury(row.namespace, row.key, row.expires_at ?? now);
-      this.ctx.emit('state_deleted', null, { namespace: row.namespace, key: row.key, version: row.version, expired: true });
+      await this.bury(t, row.namespace, row.key, row.expires_at ?? now);
+      await t.emit('state_deleted', null, { namespace: row.namespace, key: row.key, version: row.version, expired: true });
     }
     return rows.length;
   }
 
-  nextExpiry(): number | null {
-    return this.ctx.db.get<{ t: number | null }>('SELECT MIN(expires_at) AS t FROM state WHERE deleted_at IS NULL AND expires_at IS NOT NULL')?.t ?? null;
+  async nextExpiry(tx: SqlTx): Promise<number | null> {
+    return (await tx.get<{ t: number | null }>('SELECT MIN(expires_at) AS t FROM state WHERE deleted_at IS NULL AND expires_at IS NOT NULL'))?.t ?? null;
   }
 
   /** Forgets tombstones older than `before`; inside a transaction. */
-  prune(before: number): number {
-    if (!this.ctx.db.get('SELECT 1 AS x FROM state WHERE deleted_at < ? LIMIT 1', [before])) return 0;
-    return this.ctx.db.run('DELETE FROM state WHERE deleted_at < ?', [before]).changes;
+  async prune(t: MeshTx, before: number): Promise<number> {
+    if (!(await t.db.get('SELECT 1 AS x FROM state WHERE deleted_at < ? LIMIT 1', [before]))) return 0;
+    return (await t.db.run('DELETE FROM state WHERE deleted_at < ?', [before])).changes;
   }
 
   /** Keeps the key's version, drops its value. */
-  private bury(namespace: string, key: string, at: number): void {
-    this.ctx.db.run(
+  private async bury(t: MeshTx, namespace: string, key: string, at: number): Promise<void> {
+    await t.db.run(
       "UPDATE state SET value = 'null', expires_at = NULL, deleted_at = ? WHERE namespace = ? AND key = ?",
       [at, namespace, key],
     );
   }
 
-  private anyRow(namespace: string, key: string): StateRow | undefined {
-    return this.ctx.db.get<StateRow>('SELECT * FROM state WHERE namespace = ? AND key = ?', [namespace, key]);
+  private anyRow(t: MeshTx, namespace: string, key: string): Promise<StateRow | undefined> {
+    return t.db.get<StateRow>('SELECT * FROM state WHERE namespace = ? AND key = ?', [namespace, key]);
   }
 
-  private liveRow(namespace: string, key: string, now: number): StateRow | undefined {
-    return this.ctx.db.get<StateRow>(`SELECT * FROM state WHERE namespace = ? AND key = ? AND ${live}`, [namespace, key, now]);
+  private liveRow(t: MeshTx, namespace: string, key: string, now: number): Promise<StateRow | undefined> {
+    return t.db.get<StateRow>(`SELECT * FROM state WHERE namespace = ? AND key = ? AND ${live}`, [namespace, key, now]);
   }
 }
 

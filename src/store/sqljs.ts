@@ -1,5 +1,5 @@
 /**
- * sql.js behind the core's {@link SqlDb} port. Every mutating statement made inside a
+ * sql.js behind the core's {@link SqlStore} port. Every mutating statement made inside a
  * transaction is recorded with its parameters; when the outermost transaction commits, the
  * recorded batch is handed to `onCommit` (the journal). Replaying the batches on the same
  * snapshot rebuilds the same database, because services decide ids and times themselves.
@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import initSqlJs, { type Database, type SqlJsStatic, type Statement } from 'sql.js';
-import type { SqlDb, SqlValue } from '../core/sql';
+import type { SqlStore, SqlTx, SqlValue } from '../core/sql';
 
 /** One committed transaction: its statements and their parameters, in order. */
 export type Batch = Array<[sql: string, params: SqlValue[]]>;
@@ -29,8 +29,8 @@ export function loadSqlJs(): Promise<SqlJsStatic> {
   return sqlJs;
 }
 
-export class SqlJsDb implements SqlDb {
-  /** Called with each committed batch, synchronously, before `transaction` returns. */
+export class SqlJsDb implements SqlStore {
+  /** Called with each committed batch, synchronously, before `transaction` resolves. */
   onCommit: ((batch: Batch) => void) | undefined;
   /**
    * Asked when a statement changed rows: the error to refuse the change with (the disk is
@@ -39,7 +39,11 @@ export class SqlJsDb implements SqlDb {
    */
   writeGuard: (() => Error | undefined) | undefined;
   private refused: Error | undefined;
-  private depth = 0;
+  /** A transaction (or an {@link exclusive} turn) holds the database; later ones queue. */
+  private busy = false;
+  private readonly queue: Array<() => void> = [];
+  /** BEGIN is issued at the first `run`: a transaction that only reads needs none. */
+  private begun = false;
   private batch: Batch = [];
   private readonly statements = new Map<string, Statement>();
 
@@ -52,23 +56,70 @@ export class SqlJsDb implements SqlDb {
     return new SqlJsDb(new SQL.Database(bytes));
   }
 
-  run(sql: string, params: readonly SqlValue[] = []): { changes: number; lastInsertRowid: number } {
-    return this.transaction(() => {
-      this.prepare(sql).run(params as SqlValue[]);
-      const changes = this.db.getRowsModified();
-      // A statement that changed nothing has no effect to replay (idle sweeps stay out of the journal).
-      if (changes > 0) {
-        const refusal = this.writeGuard?.();
-        // Remembered too, so a caller that catches it cannot commit the rest of the transaction.
-        if (refusal) throw (this.refused = refusal);
-        this.batch.push([sql, [...params]]);
+  /**
+   * One transaction at a time, in call order. When none is running, `fn` starts at once, in
+   * the caller's tick, and since every statement resolves at once the whole transaction
+   * costs only microtasks: sql.js adds no latency for being behind an async port.
+   */
+  transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      this.batch = [];
+      this.refused = undefined;
+      this.begun = false;
+      let open = true;
+      const committed: Array<() => void> = [];
+      const live = () => {
+        if (!open) throw new Error('internal: a statement after its transaction ended');
+      };
+      const tx: SqlTx = {
+        run: (sql, params) => attempt(() => (live(), this.run(sql, params))),
+        get: <R>(sql: string, params?: readonly SqlValue[]) => attempt(() => (live(), this.get<R>(sql, params))),
+        all: <R>(sql: string, params?: readonly SqlValue[]) => attempt(() => (live(), this.all<R>(sql, params))),
+        afterCommit: (fn) => {
+          live();
+          committed.push(fn);
+        },
+      };
+      let result: T;
+      try {
+        result = await fn(tx);
+        if (this.refused) throw this.refused;
+        if (this.begun) this.db.exec('COMMIT');
+        const batch = this.batch;
+        if (batch.length > 0) this.onCommit?.(batch);
+      } catch (e) {
+        if (this.begun) this.db.exec('ROLLBACK');
+        throw e;
+      } finally {
+        open = false;
+        this.begun = false;
+        this.batch = [];
+        this.refused = undefined;
       }
-      // Only an INSERT sets it; asking costs a statement, so the others do not.
-      const lastInsertRowid = isInsert.test(sql) ? Number(this.get<{ id: number }>('SELECT last_insert_rowid() AS id')?.id ?? 0) : 0;
-      return { changes, lastInsertRowid };
+      // Still this transaction's turn: the next one starts after these.
+      for (const fn of committed) fn();
+      return result;
     });
   }
 
+  /**
+   * Runs `fn` when no transaction is running, holding off the next ones until it settles
+   * (a snapshot's export, which must not see half a transaction).
+   */
+  async exclusive<T>(fn: () => T | Promise<T>): Promise<T> {
+    if (this.busy) await new Promise<void>((resolve) => this.queue.push(resolve));
+    else this.busy = true;
+    try {
+      return await fn();
+    } finally {
+      // Hands the turn straight to the next in line, so no newcomer overtakes it.
+      const next = this.queue.shift();
+      if (next) next();
+      else this.busy = false;
+    }
+  }
+
+  /** A read outside the port, for the store itself and tests (migrations, dumps); never inside a transaction's turn. */
   get<T = Record<string, SqlValue>>(sql: string, params: readonly SqlValue[] = []): T | undefined {
     const stmt = this.prepare(sql);
     try {
@@ -79,6 +130,7 @@ export class SqlJsDb implements SqlDb {
     }
   }
 
+  /** Every row of a read; see {@link get}. */
   all<T = Record<string, SqlValue>>(sql: string, params: readonly SqlValue[] = []): T[] {
     const stmt = this.prepare(sql);
     const rows: T[] = [];
@@ -88,30 +140,6 @@ export class SqlJsDb implements SqlDb {
       return rows;
     } finally {
       stmt.reset();
-    }
-  }
-
-  transaction<T>(fn: () => T): T {
-    if (this.depth > 0) return fn();
-    this.db.exec('BEGIN');
-    this.depth = 1;
-    this.batch = [];
-    this.refused = undefined;
-    try {
-      const result = fn();
-      if (this.refused) throw this.refused;
-      this.db.exec('COMMIT');
-      this.depth = 0;
-      const batch = this.batch;
-      this.batch = [];
-      if (batch.length > 0) this.onCommit?.(batch);
-      return result;
-    } catch (e) {
-      this.depth = 0;
-      this.batch = [];
-      this.refused = undefined;
-      this.db.exec('ROLLBACK');
-      throw e;
     }
   }
 
@@ -127,6 +155,26 @@ export class SqlJsDb implements SqlDb {
     }
   }
 
+  /** A mutating statement of the running transaction, recorded for the journal. */
+  private run(sql: string, params: readonly SqlValue[] = []): { changes: number; lastInsertRowid: number } {
+    if (!this.begun) {
+      this.db.exec('BEGIN');
+      this.begun = true;
+    }
+    this.prepare(sql).run(params as SqlValue[]);
+    const changes = this.db.getRowsModified();
+    // A statement that changed nothing has no effect to replay (idle sweeps stay out of the journal).
+    if (changes > 0) {
+      const refusal = this.writeGuard?.();
+      // Remembered too, so a caller that catches it cannot commit the rest of the transaction.
+      if (refusal) throw (this.refused = refusal);
+      this.batch.push([sql, [...params]]);
+    }
+    // Only an INSERT sets it; asking costs a statement, so the others do not.
+    const lastInsertRowid = isInsert.test(sql) ? Number(this.get<{ id: number }>('SELECT last_insert_rowid() AS id')?.id ?? 0) : 0;
+    return { changes, lastInsertRowid };
+  }
+
   /** Runs DDL or other multi-statement SQL (migrations); never journaled. */
   exec(sql: string): void {
     this.db.exec(sql);
@@ -137,7 +185,7 @@ export class SqlJsDb implements SqlDb {
    * frees prepared statements and resets pragmas, so both are rebuilt here.
    */
   export(): Uint8Array {
-    if (this.depth > 0) throw new Error('cannot export inside a transaction');
+    if (this.begun) throw new Error('cannot export inside a transaction');
     this.clearStatements();
     const bytes = this.db.export();
     this.configure();
@@ -168,5 +216,14 @@ export class SqlJsDb implements SqlDb {
     // Exclusive locking: only this process opens this file, and without it every statement
     // probes sql.js's virtual file system for a hot journal (about 10x the cost of a SELECT).
     this.db.exec('PRAGMA foreign_keys = ON; PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE;');
+  }
+}
+
+/** `fn`'s result as a settled promise: a throw becomes a rejection, as from a real client. */
+function attempt<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (e) {
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
   }
 }

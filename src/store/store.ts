@@ -307,11 +307,16 @@ export class DurableStore {
   }
 
   private async writeSnapshot(): Promise<void> {
-    const seq = this.journal.lastSeq();
     const started = Date.now();
-    // Recorded outside the journal: it describes the snapshot itself.
-    this.db.exec(`INSERT OR REPLACE INTO meta(key, value) VALUES ('journal_seq', '${seq}')`);
-    const bytes = this.db.export();
+    // Between transactions, never inside one, and `seq` with it: a transaction committed while
+    // this waited for its turn is in the bytes. The meta row is recorded outside the journal:
+    // it describes the snapshot itself.
+    let seq = 0;
+    const bytes = await this.db.exclusive(() => {
+      seq = this.journal.lastSeq();
+      this.db.exec(`INSERT OR REPLACE INTO meta(key, value) VALUES ('journal_seq', '${seq}')`);
+      return this.db.export();
+    });
     const file = path.join(this.dir, snapshotName);
     const next = `${file}.new`;
     await atomicWrite(next, bytes);

@@ -7,6 +7,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { PeerClient } from '../../src/client/peer';
+import type { SqlTx } from '../../src/core/sql';
 import { migrate } from '../../src/store/schema';
 import { SqlJsDb } from '../../src/store/sqljs';
 import {
@@ -15,10 +16,10 @@ import {
 } from './util';
 
 /** Writes a database filled by `fill` as the home's snapshot; returns its size in bytes. */
-export async function prebuild(h: BenchHome, fill: (db: SqlJsDb) => void): Promise<number> {
+export async function prebuild(h: BenchHome, fill: (tx: SqlTx) => Promise<void>): Promise<number> {
   const db = await SqlJsDb.open();
   migrate(db);
-  db.transaction(() => fill(db));
+  await db.transaction(fill);
   const bytes = db.export();
   db.close();
   await fs.mkdir(h.home.storeDir, { recursive: true, mode: 0o700 });
@@ -26,10 +27,10 @@ export async function prebuild(h: BenchHome, fill: (db: SqlJsDb) => void): Promi
   return bytes.length;
 }
 
-export function fillState(db: SqlJsDb, rows: number, valueChars: number): void {
+export async function fillState(tx: SqlTx, rows: number, valueChars: number): Promise<void> {
   const value = JSON.stringify('v'.repeat(valueChars));
   for (let i = 0; i < rows; i++) {
-    db.run('INSERT INTO state (namespace, key, value, version, author, updated_at, expires_at) VALUES (?, ?, ?, 1, ?, ?, NULL)',
+    await tx.run('INSERT INTO state (namespace, key, value, version, author, updated_at, expires_at) VALUES (?, ?, ?, 1, ?, ?, NULL)',
       ['fill', `k${i}`, value, 'bench', Date.now()]);
   }
 }
@@ -146,9 +147,9 @@ export async function measureRss(quick: boolean, log: (s: string) => void): Prom
   const h = benchHome();
   log(`rss: pre-building a store with ${events / 1000}k events`);
   const t = Date.now();
-  const dbBytes = await prebuild(h, (db) => {
+  const dbBytes = await prebuild(h, async (tx) => {
     for (let i = 0; i < events; i++) {
-      db.run('INSERT INTO events (type, peer, at, data) VALUES (?, ?, ?, ?)',
+      await tx.run('INSERT INTO events (type, peer, at, data) VALUES (?, ?, ?, ?)',
         ['state_changed', `peer-${i % peers}`, t - events + i, JSON.stringify({ namespace: 'bench', key: `k${i % 1000}`, version: 1 + Math.floor(i / 1000) })]);
     }
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../../src/core/clock';
-import { MeshContext } from '../../../src/core/context';
+import { MeshContext, type MeshTx } from '../../../src/core/context';
 import { Events } from '../../../src/core/events';
 import { nullLogger } from '../../../src/core/logger';
 import { meshDefaults } from '../../../src/core/mesh';
@@ -20,45 +20,45 @@ describe('core/events', () => {
 
   afterEach(() => h.mesh.dispose());
 
-  function fill(): void {
-    h.mesh.state.set('p-a', 'ns', 'a', 1); // 1 state_changed
-    join(h.mesh, 'x'); // 2 peer_joined
-    h.mesh.state.set('p-a', 'ns', 'a', 2); // 3 state_changed
-    h.mesh.state.delete('p-a', 'ns', 'a'); // 4 state_deleted
+  async function fill(): Promise<void> {
+    await h.mesh.state.set('p-a', 'ns', 'a', 1); // 1 state_changed
+    await join(h.mesh, 'x'); // 2 peer_joined
+    await h.mesh.state.set('p-a', 'ns', 'a', 2); // 3 state_changed
+    await h.mesh.state.delete('p-a', 'ns', 'a'); // 4 state_deleted
   }
 
-  it('reads by cursor, type and limit; seq is monotonic', () => {
-    fill();
-    const all = h.mesh.events.read(0, undefined, 100);
+  it('reads by cursor, type and limit; seq is monotonic', async () => {
+    await fill();
+    const all = await h.mesh.events.read(0, undefined, 100);
     assert.deepEqual(all.events.map((e) => e.seq), [1, 2, 3, 4]);
     assert.equal(all.cursor, 4);
-    assert.deepEqual(h.mesh.events.read(2, undefined, 100).events.map((e) => e.seq), [3, 4]);
-    const page = h.mesh.events.read(0, undefined, 2);
+    assert.deepEqual((await h.mesh.events.read(2, undefined, 100)).events.map((e) => e.seq), [3, 4]);
+    const page = await h.mesh.events.read(0, undefined, 2);
     assert.deepEqual([page.events.map((e) => e.seq), page.cursor], [[1, 2], 2]);
-    const typed = h.mesh.events.read(0, ['state_changed'], 1);
+    const typed = await h.mesh.events.read(0, ['state_changed'], 1);
     assert.deepEqual([typed.events.map((e) => e.seq), typed.cursor], [[1], 1], 'a full page stops at its last event');
-    const rest = h.mesh.events.read(1, ['state_changed'], 10);
+    const rest = await h.mesh.events.read(1, ['state_changed'], 10);
     assert.deepEqual([rest.events.map((e) => e.seq), rest.cursor], [[3], 4], 'a short page skips to lastSeq');
-    const none = h.mesh.events.read(0, ['lock_acquired'], 10);
+    const none = await h.mesh.events.read(0, ['lock_acquired'], 10);
     assert.deepEqual([none.events, none.cursor], [[], 4]);
-    assert.equal(h.mesh.events.lastSeq(), 4);
+    assert.equal(await h.mesh.events.lastSeq(), 4);
   });
 
   it('wait resolves as soon as a matching event commits, and ignores others', async () => {
-    const since = h.mesh.events.lastSeq();
+    const since = await h.mesh.events.lastSeq();
     const box: { got?: { events: MeshEvent[]; cursor: number } } = {};
     void h.mesh.events.wait(since, ['peer_joined'], 10, 60_000).then((r) => (box.got = r));
-    h.mesh.state.set('p-a', 'ns', 'k', 1);
+    await h.mesh.state.set('p-a', 'ns', 'k', 1);
     await flush();
     assert.equal(box.got === undefined, true, "still waiting");
-    join(h.mesh, 'x');
+    await join(h.mesh, 'x');
     await flush();
     assert.deepEqual(box.got?.events.map((e) => e.type), ['peer_joined']);
     assert.equal(box.got?.cursor, 2);
   });
 
   it('wait returns at once when there is something, and empty at the deadline', async () => {
-    fill();
+    await fill();
     assert.equal((await h.mesh.events.wait(0, undefined, 10, 60_000)).events.length, 4);
     const box: { got?: { events: MeshEvent[]; cursor: number } } = {};
     void h.mesh.events.wait(4, undefined, 10, 5_000).then((r) => (box.got = r));
@@ -79,7 +79,7 @@ describe('core/events', () => {
     assert.ok(BrokerError.is(error, 'cancelled'), String(error));
     assert.equal(h.mesh.events.waiting(), 0);
     assert.equal(h.timers.size, 0, 'its deadline timer is gone too');
-    join(h.mesh, 'x'); // a later event finds nobody to wake
+    await join(h.mesh, 'x'); // a later event finds nobody to wake
     const already = new AbortController();
     already.abort();
     assert.equal((await h.mesh.events.wait(0, undefined, 10, 60_000, already.signal)).events.length, 1, 'events ready: returned');
@@ -105,23 +105,25 @@ describe('core/events', () => {
     ctx.eventListeners.add((e) => log.push(`event ${e.seq}`));
     const box: { waited?: { events: MeshEvent[] } } = {};
     void events.wait(0, undefined, 10, 60_000).then((r) => (box.waited = r));
-    assert.throws(() => ctx.tx(() => {
-      ctx.emit('peer_joined', 'p-1', joined);
+    await assert.rejects(ctx.tx(async (t) => {
+      await t.emit('peer_joined', 'p-1', joined);
       throw new Error('boom');
     }), /boom/);
     await flush();
     assert.deepEqual(log, []);
     assert.equal(box.waited === undefined, true, "not woken");
-    assert.equal(events.read(0, undefined, 10).events.length, 0);
-    ctx.tx(() => {
-      ctx.emit('peer_joined', 'p-1', joined);
-      ctx.emit('peer_left', 'p-1', { name: 'one', reason: 'left' });
+    assert.equal((await events.read(0, undefined, 10)).events.length, 0);
+    let ended: MeshTx | undefined;
+    await ctx.tx(async (t) => {
+      ended = t;
+      await t.emit('peer_joined', 'p-1', joined);
+      await t.emit('peer_left', 'p-1', { name: 'one', reason: 'left' });
     });
     await flush();
     // The rolled-back insert used seq 1 (AUTOINCREMENT is rolled back too).
     assert.deepEqual(log, ['commit', 'event 1', 'event 2']);
     assert.deepEqual(box.waited?.events.map((e) => e.type), ['peer_joined', 'peer_left']);
-    assert.throws(() => ctx.emit('peer_joined', null, joined), /outside a transaction/);
+    await assert.rejects(ended!.emit('peer_joined', null, joined), /after its transaction ended/);
   });
 
   it('emit takes only the payload of its event type, and read hands back typed payloads', async () => {
@@ -132,53 +134,53 @@ describe('core/events', () => {
     const either = 'lock_expired' as 'lock_released' | 'lock_expired';
     // Each mistake is rejected by the compiler (tsc fails on an unused @ts-expect-error) and,
     // run here, only rolled back.
-    assert.throws(() => ctx.tx(() => {
+    await assert.rejects(ctx.tx(async (t) => {
       // @ts-expect-error another type's payload
-      ctx.emit('lock_acquired', 'p-1', { summary: 'x' });
+      await t.emit('lock_acquired', 'p-1', { summary: 'x' });
       // @ts-expect-error a field missing (broadcast)
-      ctx.emit('message_sent', 'p-1', { id: 1, to: 'p-2', kind: 'text', threadId: 1 });
+      await t.emit('message_sent', 'p-1', { id: 1, to: 'p-2', kind: 'text', threadId: 1 });
       // @ts-expect-error a field of the wrong type
-      ctx.emit('state_changed', 'p-1', { namespace: 'ns', key: 'k', version: '2' });
+      await t.emit('state_changed', 'p-1', { namespace: 'ns', key: 'k', version: '2' });
       // @ts-expect-error a value outside its enum
-      ctx.emit('peer_left', 'p-1', { name: 'one', reason: 'bored' });
+      await t.emit('peer_left', 'p-1', { name: 'one', reason: 'bored' });
       // @ts-expect-error a type that may be either of two, with one's payload
-      ctx.emit(either, 'p-1', { ...lock, reason: 'released' });
+      await t.emit(either, 'p-1', { ...lock, reason: 'released' });
       // @ts-expect-error a key no payload has
-      ctx.emit('summary_changed', 'p-1', { summary: 's', body: 'the message text' });
+      await t.emit('summary_changed', 'p-1', { summary: 's', body: 'the message text' });
       throw new Error('rollback');
     }), /rollback/);
-    ctx.tx(() => {
-      ctx.emit('lock_acquired', 'p-1', lock);
-      ctx.emit('lock_released', 'p-1', { ...lock, reason: 'holder gone' });
+    await ctx.tx(async (t) => {
+      await t.emit('lock_acquired', 'p-1', lock);
+      await t.emit('lock_released', 'p-1', { ...lock, reason: 'holder gone' });
     });
-    const [released] = events.read(0, ['lock_released'], 10).events;
+    const [released] = (await events.read(0, ['lock_released'], 10)).events;
     const reason: LockReleaseReason = released.data.reason;
     assert.equal(reason, 'holder gone');
-    const [any] = events.read(0, undefined, 1).events;
+    const [any] = (await events.read(0, undefined, 1)).events;
     // Without a type filter the payload is known once the type is checked.
     assert.equal(any.type === 'lock_acquired' ? any.data.relPath : undefined, 'a.ts');
   });
 
-  it('onEvent listeners get every committed event; unsubscribe stops them; a throwing one is contained', () => {
+  it('onEvent listeners get every committed event; unsubscribe stops them; a throwing one is contained', async () => {
     const seen: string[] = [];
     const off = h.mesh.onEvent((e) => seen.push(e.type));
     h.mesh.onEvent(() => {
       throw new Error('bad listener');
     });
-    const x = join(h.mesh, 'x');
+    const x = await join(h.mesh, 'x');
     off();
-    h.mesh.peers.leave(x.id);
+    await h.mesh.peers.leave(x.id);
     assert.deepEqual(seen, ['peer_joined']);
   });
 
-  it('retention prunes old events; seq keeps counting', () => {
-    fill();
+  it('retention prunes old events; seq keeps counting', async () => {
+    await fill();
     h.clock.advance(48 * 3600_000 + 1);
-    h.mesh.sweep();
-    assert.equal(h.mesh.counts().events, 0);
-    assert.equal(h.mesh.events.lastSeq(), 4);
-    assert.deepEqual(h.mesh.events.read(0, undefined, 10), { events: [], cursor: 4 });
-    h.mesh.state.set('p-a', 'ns', 'k', 1);
-    assert.equal(h.mesh.events.read(4, undefined, 10).events[0].seq, 5);
+    await h.mesh.sweep();
+    assert.equal((await h.mesh.counts()).events, 0);
+    assert.equal(await h.mesh.events.lastSeq(), 4);
+    assert.deepEqual(await h.mesh.events.read(0, undefined, 10), { events: [], cursor: 4 });
+    await h.mesh.state.set('p-a', 'ns', 'k', 1);
+    assert.equal((await h.mesh.events.read(4, undefined, 10)).events[0].seq, 5);
   });
 });

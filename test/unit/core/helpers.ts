@@ -97,7 +97,7 @@ export function intro(name: string, dir: string | null = null, extra: Partial<Pe
 }
 
 /** Registers a peer with secret `secret-<name>`. */
-export function join(mesh: MeshCore, name: string, dir: string | null = null, extra: Partial<PeerIntroData> = {}): Peer {
+export function join(mesh: MeshCore, name: string, dir: string | null = null, extra: Partial<PeerIntroData> = {}): Promise<Peer> {
   return mesh.peers.register(intro(name, dir, extra), sha256(`secret-${name}`));
 }
 

@@ -37,9 +37,9 @@ describe('core/locks: waiting', () => {
   beforeEach(async () => {
     h = await harness();
     const repo = gitRepo();
-    a = join(h.mesh, 'claude-1', repo).id;
-    b = join(h.mesh, 'cursor-1', repo).id;
-    c = join(h.mesh, 'codex-1', repo).id;
+    a = (await join(h.mesh, 'claude-1', repo)).id;
+    b = (await join(h.mesh, 'cursor-1', repo)).id;
+    c = (await join(h.mesh, 'codex-1', repo)).id;
   });
 
   afterEach(() => h.mesh.dispose());
@@ -50,7 +50,7 @@ describe('core/locks: waiting', () => {
     await h.timers.advance(5_000);
     assert.equal(wait.outcome, undefined);
     assert.equal(h.mesh.locks.waiting(), 1);
-    h.mesh.locks.release(a, { lockId: held.lock.id });
+    await h.mesh.locks.release(a, { lockId: held.lock.id });
     await flush();
     const lock = granted(wait);
     assert.equal(lock.holder, b);
@@ -64,11 +64,11 @@ describe('core/locks: waiting', () => {
     const held = await h.mesh.locks.acquire(a, file, { reason: '' });
     const first = track(h.mesh.locks.acquire(c, range(1, 10), { reason: '', waitMs: 60_000 }));
     const second = track(h.mesh.locks.acquire(b, range(5, 20), { reason: '', waitMs: 60_000 }));
-    h.mesh.locks.release(a, { lockId: held.lock.id });
+    await h.mesh.locks.release(a, { lockId: held.lock.id });
     await flush();
     granted(first);
     assert.equal(second.outcome, undefined, 'the later waiter stays queued behind the lock the first one got');
-    h.mesh.locks.release(c, { target: range(1, 10) });
+    await h.mesh.locks.release(c, { target: range(1, 10) });
     await flush();
     assert.equal(granted(second).holder, b);
   });
@@ -78,7 +78,7 @@ describe('core/locks: waiting', () => {
     await h.mesh.locks.acquire(a, range(50, 60), { reason: '' });
     const blocked = track(h.mesh.locks.acquire(b, range(1, 5), { reason: '', waitMs: 60_000 }));
     const disjoint = track(h.mesh.locks.acquire(c, range(50, 50), { reason: '', waitMs: 60_000 }));
-    h.mesh.locks.release(a, { target: range(50, 60) });
+    await h.mesh.locks.release(a, { target: range(50, 60) });
     await flush();
     granted(disjoint);
     assert.equal(blocked.outcome, undefined);
@@ -97,11 +97,11 @@ describe('core/locks: waiting', () => {
     assert.equal((error.data?.lock as Lock).id, 0);
     // A fresh request that waits queues behind b instead.
     const later = track(h.mesh.locks.acquire(c, range(15, 20), { reason: '', waitMs: 60_000 }));
-    h.mesh.locks.release(a, { target: range(1, 10) });
+    await h.mesh.locks.release(a, { target: range(1, 10) });
     await flush();
     granted(queued);
     assert.equal(later.outcome, undefined);
-    h.mesh.locks.release(b, { target: range(5, 20) });
+    await h.mesh.locks.release(b, { target: range(5, 20) });
     await flush();
     granted(later);
     // Renewing what one already holds never waits in line.
@@ -126,6 +126,7 @@ describe('core/locks: waiting', () => {
     await h.mesh.locks.acquire(a, range(1, 10), { reason: '' });
     const first = track(h.mesh.locks.acquire(b, range(1, 20), { reason: '', waitMs: 10_000 }));
     const second = track(h.mesh.locks.acquire(c, range(15, 20), { reason: '', waitMs: 60_000 }));
+    await flush(); // both queued (the store answers asynchronously)
     await h.timers.advance(10_000);
     failed(first, 'timeout');
     granted(second);
@@ -142,9 +143,9 @@ describe('core/locks: waiting', () => {
     await flush();
     failed(first, 'cancelled');
     granted(second);
-    h.mesh.locks.release(a, { target: range(1, 10) });
+    await h.mesh.locks.release(a, { target: range(1, 10) });
     await flush();
-    assert.deepEqual(h.mesh.locks.list({ holder: b }), [], 'the cancelled peer got nothing');
+    assert.deepEqual(await h.mesh.locks.list({ holder: b }), [], 'the cancelled peer got nothing');
     const already = new AbortController();
     already.abort();
     const late = track(h.mesh.locks.acquire(b, range(15, 20), { reason: '', waitMs: 60_000, signal: already.signal }));
@@ -160,7 +161,7 @@ describe('core/locks: waiting', () => {
     assert.equal(wait.outcome, undefined);
     await h.timers.advance(1);
     assert.equal(granted(wait).holder, b);
-    const types = h.mesh.events.read(0, ['lock_acquired', 'lock_expired'], 10).events.map((e) => [e.type, e.peer]);
+    const types = (await h.mesh.events.read(0, ['lock_acquired', 'lock_expired'], 10)).events.map((e) => [e.type, e.peer]);
     assert.deepEqual(types, [['lock_acquired', a], ['lock_expired', a], ['lock_acquired', b]]);
   });
 
@@ -174,12 +175,12 @@ describe('core/locks: waiting', () => {
   it('is woken when the holder leaves, or its grace period ends', async () => {
     await h.mesh.locks.acquire(a, file, { reason: '' });
     const wait = track(h.mesh.locks.acquire(b, file, { reason: '', waitMs: 60_000 }));
-    h.mesh.peers.leave(a);
+    await h.mesh.peers.leave(a);
     await flush();
     granted(wait);
 
     const wait2 = track(h.mesh.locks.acquire(c, file, { reason: '', waitMs: 60_000 }));
-    h.mesh.peers.disconnected(b);
+    await h.mesh.peers.disconnected(b);
     await h.timers.advance(14_000);
     assert.equal(wait2.outcome, undefined);
     await h.timers.advance(1_000);
@@ -190,8 +191,8 @@ describe('core/locks: waiting', () => {
     await h.mesh.locks.acquire(a, file, { reason: '' });
     const left = track(h.mesh.locks.acquire(b, file, { reason: '', waitMs: 60_000 }));
     const dropped = track(h.mesh.locks.acquire(c, range(1, 2), { reason: '', waitMs: 60_000 }));
-    h.mesh.peers.leave(b);
-    h.mesh.peers.disconnected(c);
+    await h.mesh.peers.leave(b);
+    await h.mesh.peers.disconnected(c);
     await flush();
     failed(left, 'unavailable');
     failed(dropped, 'unavailable');

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import type { MeshCounts } from '../../../src/core/api';
 import type { MeshService } from '../../../src/core/service';
 import { statusCounts } from '../../../src/protocol/requests/status';
-import { harness, join } from './helpers';
+import type { SqlTx } from '../../../src/core/sql';
+import { flush, harness, join } from './helpers';
 
 describe('core/service: the mesh loops over its services', () => {
   it('runs a service added from outside: sweeps it when it falls due, counts it, disposes it', async () => {
@@ -11,14 +12,14 @@ describe('core/service: the mesh loops over its services', () => {
     const calls: string[] = [];
     let due: number | null = start + 5_000;
     const widgets: MeshService = {
-      sweep(now) {
+      sweep(_tx, now) {
         calls.push(`sweep +${now - start}`);
         due = null;
-        return { widgets: 1 };
+        return Promise.resolve({ widgets: 1 });
       },
       // A count name a real service would declare in protocol/requests/status.ts.
-      counts: (): Partial<MeshCounts> => Object.fromEntries([['widgets', 7]]),
-      nextExpiry: () => due,
+      counts: (): Promise<Partial<MeshCounts>> => Promise.resolve(Object.fromEntries([['widgets', 7]])),
+      nextExpiry: () => Promise.resolve(due),
       dispose: () => calls.push('dispose'),
     };
     h.mesh.addService(widgets);
@@ -29,11 +30,11 @@ describe('core/service: the mesh loops over its services', () => {
     assert.deepEqual(calls, ['sweep +5000'], 'its expiry woke the mesh, which swept it');
     assert.equal(h.timers.size, 0, 'nothing else is due: no timer left');
 
-    h.mesh.sweep();
+    await h.mesh.sweep();
     assert.deepEqual(calls, ['sweep +5000', 'sweep +5000'], 'a sweep of the mesh sweeps it too');
 
-    assert.equal((h.mesh.counts() as unknown as Record<string, number>).widgets, 7);
-    assert.equal(h.mesh.counts().livePeers, 0, 'next to the built-in counts');
+    assert.equal((await h.mesh.counts() as unknown as Record<string, number>).widgets, 7);
+    assert.equal((await h.mesh.counts()).livePeers, 0, 'next to the built-in counts');
 
     h.mesh.dispose();
     h.mesh.dispose();
@@ -42,26 +43,42 @@ describe('core/service: the mesh loops over its services', () => {
 
   it('sweeps an added service in the same transaction as the others', async () => {
     const h = await harness();
-    join(h.mesh, 'claude');
+    await join(h.mesh, 'claude');
     const inTx: boolean[] = [];
+    // Counts the store's transactions, and which are running.
+    const transaction = h.db.transaction.bind(h.db);
+    let started = 0;
+    let running = 0;
+    h.db.transaction = <T>(fn: (tx: SqlTx) => Promise<T>) => transaction(async (tx) => {
+      started++;
+      running++;
+      try {
+        return await fn(tx);
+      } finally {
+        running--;
+      }
+    });
     h.mesh.addService({
-      sweep: () => {
-        // A nested transaction would be a no-op; a top-level one would throw inside one.
-        assert.throws(() => h.db.run('BEGIN'), /transaction/);
+      sweep: async (t) => {
+        assert.equal(running, 1, 'called inside the sweep\'s transaction');
+        assert.ok(await t.db.get('SELECT 1 AS x'), 'and given its statements');
         inTx.push(true);
         return {};
       },
-      counts: () => ({}),
+      counts: () => Promise.resolve({}),
     });
-    h.mesh.sweep();
+    await flush();
+    started = 0;
+    await h.mesh.sweep();
     assert.deepEqual(inTx, [true]);
+    assert.equal(started, 1, 'one transaction for the whole sweep');
     h.mesh.dispose();
   });
 
   it('counts every core count declared in the protocol', async () => {
     const h = await harness();
     const declared = Object.keys(statusCounts).filter((name) => name !== 'sessions');
-    assert.deepEqual(Object.keys(h.mesh.counts()).sort(), declared.sort());
+    assert.deepEqual(Object.keys(await h.mesh.counts()).sort(), declared.sort());
     h.mesh.dispose();
   });
 });

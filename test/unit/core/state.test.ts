@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { harness, throwsReason, type Harness } from './helpers';
+import { harness, rejectsReason, type Harness } from './helpers';
 
 describe('core/state', () => {
   let h: Harness;
@@ -10,110 +10,110 @@ describe('core/state', () => {
 
   afterEach(() => h.mesh.dispose());
 
-  it('stores JSON values with version 1 on create and +1 per write, and the author', () => {
-    const first = h.mesh.state.set('p-a', 'plan', 'phase', { n: 1, tags: ['x'] });
+  it('stores JSON values with version 1 on create and +1 per write, and the author', async () => {
+    const first = await h.mesh.state.set('p-a', 'plan', 'phase', { n: 1, tags: ['x'] });
     assert.deepEqual(first, { namespace: 'plan', key: 'phase', value: { n: 1, tags: ['x'] }, version: 1, author: 'p-a', updatedAt: h.clock.now(), expiresAt: null });
     h.clock.advance(5);
-    const second = h.mesh.state.set('p-b', 'plan', 'phase', 'two');
+    const second = await h.mesh.state.set('p-b', 'plan', 'phase', 'two');
     assert.equal(second.version, 2);
-    assert.deepEqual(h.mesh.state.get('plan', 'phase'), second);
-    assert.equal(h.mesh.state.get('plan', 'nope'), undefined);
-    assert.equal(h.mesh.state.get('other', 'phase'), undefined);
-    h.mesh.state.set('p-a', 'plan', 'nothing', null);
-    assert.equal(h.mesh.state.get('plan', 'nothing')?.value, null);
+    assert.deepEqual(await h.mesh.state.get('plan', 'phase'), second);
+    assert.equal(await h.mesh.state.get('plan', 'nope'), undefined);
+    assert.equal(await h.mesh.state.get('other', 'phase'), undefined);
+    await h.mesh.state.set('p-a', 'plan', 'nothing', null);
+    assert.equal((await h.mesh.state.get('plan', 'nothing'))?.value, null);
   });
 
-  it('compare-and-set: 0 = create only; a stale version is rejected with the current one', () => {
-    h.mesh.state.set('p-a', 'ns', 'k', 'v1', { ifVersion: 0 });
-    const exists = throwsReason(() => h.mesh.state.set('p-b', 'ns', 'k', 'mine', { ifVersion: 0 }), 'versionMismatch');
+  it('compare-and-set: 0 = create only; a stale version is rejected with the current one', async () => {
+    await h.mesh.state.set('p-a', 'ns', 'k', 'v1', { ifVersion: 0 });
+    const exists = await rejectsReason(h.mesh.state.set('p-b', 'ns', 'k', 'mine', { ifVersion: 0 }), 'versionMismatch');
     assert.deepEqual(exists.data, { currentVersion: 1 });
-    h.mesh.state.set('p-a', 'ns', 'k', 'v2', { ifVersion: 1 });
-    const stale = throwsReason(() => h.mesh.state.set('p-b', 'ns', 'k', 'v2b', { ifVersion: 1 }), 'versionMismatch');
+    await h.mesh.state.set('p-a', 'ns', 'k', 'v2', { ifVersion: 1 });
+    const stale = await rejectsReason(h.mesh.state.set('p-b', 'ns', 'k', 'v2b', { ifVersion: 1 }), 'versionMismatch');
     assert.deepEqual(stale.data, { currentVersion: 2 });
     assert.match(stale.message, /expected version 1, but it is at version 2/);
-    const missing = throwsReason(() => h.mesh.state.set('p-b', 'ns', 'new', 'x', { ifVersion: 3 }), 'versionMismatch');
+    const missing = await rejectsReason(h.mesh.state.set('p-b', 'ns', 'new', 'x', { ifVersion: 3 }), 'versionMismatch');
     assert.deepEqual(missing.data, { currentVersion: 0 });
-    const ok = h.mesh.state.set('p-b', 'ns', 'k', 'v3', { ifVersion: 2 });
+    const ok = await h.mesh.state.set('p-b', 'ns', 'k', 'v3', { ifVersion: 2 });
     assert.equal(ok.version, 3);
-    assert.equal(h.mesh.state.get('ns', 'k')?.value, 'v3');
-    assert.deepEqual(h.mesh.events.read(0, ['state_changed'], 10).events.map((e) => e.data.version), [1, 2, 3]);
+    assert.equal((await h.mesh.state.get('ns', 'k'))?.value, 'v3');
+    assert.deepEqual((await h.mesh.events.read(0, ['state_changed'], 10)).events.map((e) => e.data.version), [1, 2, 3]);
   });
 
-  it('delete, optionally on a version; state_deleted carries the version', () => {
-    h.mesh.state.set('p-a', 'ns', 'k', 1);
-    h.mesh.state.set('p-a', 'ns', 'k', 2);
-    throwsReason(() => h.mesh.state.delete('p-b', 'ns', 'k', 1), 'versionMismatch');
-    assert.equal(h.mesh.state.delete('p-b', 'ns', 'k', 2), true);
-    assert.equal(h.mesh.state.get('ns', 'k'), undefined);
-    assert.equal(h.mesh.state.delete('p-b', 'ns', 'k'), false);
-    const [deleted] = h.mesh.events.read(0, ['state_deleted'], 10).events;
+  it('delete, optionally on a version; state_deleted carries the version', async () => {
+    await h.mesh.state.set('p-a', 'ns', 'k', 1);
+    await h.mesh.state.set('p-a', 'ns', 'k', 2);
+    await rejectsReason(h.mesh.state.delete('p-b', 'ns', 'k', 1), 'versionMismatch');
+    assert.equal(await h.mesh.state.delete('p-b', 'ns', 'k', 2), true);
+    assert.equal(await h.mesh.state.get('ns', 'k'), undefined);
+    assert.equal(await h.mesh.state.delete('p-b', 'ns', 'k'), false);
+    const [deleted] = (await h.mesh.events.read(0, ['state_deleted'], 10)).events;
     assert.deepEqual([deleted.peer, deleted.data], ['p-b', { namespace: 'ns', key: 'k', version: 2 }]);
     // Recreated after a delete, it continues from the old version: a CAS made against the
     // deleted entry (version 2) cannot overwrite the new one.
-    assert.equal(h.mesh.state.set('p-a', 'ns', 'k', 3, { ifVersion: 0 }).version, 3);
-    throwsReason(() => h.mesh.state.set('p-c', 'ns', 'k', 'stale', { ifVersion: 2 }), 'versionMismatch');
-    assert.equal(h.mesh.state.get('ns', 'k')?.value, 3);
+    assert.equal((await h.mesh.state.set('p-a', 'ns', 'k', 3, { ifVersion: 0 })).version, 3);
+    await rejectsReason(h.mesh.state.set('p-c', 'ns', 'k', 'stale', { ifVersion: 2 }), 'versionMismatch');
+    assert.equal((await h.mesh.state.get('ns', 'k'))?.value, 3);
   });
 
-  it('no ABA: a key deleted and recreated at the same moment does not satisfy a CAS on the old version', () => {
-    assert.equal(h.mesh.state.set('p-a', 'ns', 'k', 'first').version, 1);
-    h.mesh.state.delete('p-b', 'ns', 'k');
-    assert.equal(h.mesh.state.set('p-b', 'ns', 'k', 'second').version, 2);
-    throwsReason(() => h.mesh.state.set('p-a', 'ns', 'k', 'mine', { ifVersion: 1 }), 'versionMismatch');
-    assert.equal(h.mesh.state.get('ns', 'k')?.value, 'second');
-    assert.equal(h.mesh.state.list('ns', '', 10).length, 1, 'tombstones are not listed');
+  it('no ABA: a key deleted and recreated at the same moment does not satisfy a CAS on the old version', async () => {
+    assert.equal((await h.mesh.state.set('p-a', 'ns', 'k', 'first')).version, 1);
+    await h.mesh.state.delete('p-b', 'ns', 'k');
+    assert.equal((await h.mesh.state.set('p-b', 'ns', 'k', 'second')).version, 2);
+    await rejectsReason(h.mesh.state.set('p-a', 'ns', 'k', 'mine', { ifVersion: 1 }), 'versionMismatch');
+    assert.equal((await h.mesh.state.get('ns', 'k'))?.value, 'second');
+    assert.equal((await h.mesh.state.list('ns', '', 10)).length, 1, 'tombstones are not listed');
   });
 
-  it('TTL: invisible at once when expired, buried by sweep with state_deleted {expired}', () => {
-    h.mesh.state.set('p-a', 'ns', 'short', 'x', { ttlSeconds: 10 });
-    h.mesh.state.set('p-a', 'ns', 'long', 'y');
-    assert.equal(h.mesh.state.get('ns', 'short')?.expiresAt, h.clock.now() + 10_000);
+  it('TTL: invisible at once when expired, buried by sweep with state_deleted {expired}', async () => {
+    await h.mesh.state.set('p-a', 'ns', 'short', 'x', { ttlSeconds: 10 });
+    await h.mesh.state.set('p-a', 'ns', 'long', 'y');
+    assert.equal((await h.mesh.state.get('ns', 'short'))?.expiresAt, h.clock.now() + 10_000);
     h.clock.advance(10_000);
-    assert.equal(h.mesh.state.get('ns', 'short'), undefined);
-    assert.deepEqual(h.mesh.state.list('ns', '', 10).map((e) => e.key), ['long']);
-    assert.equal(h.mesh.counts().stateEntries, 1);
+    assert.equal(await h.mesh.state.get('ns', 'short'), undefined);
+    assert.deepEqual((await h.mesh.state.list('ns', '', 10)).map((e) => e.key), ['long']);
+    assert.equal((await h.mesh.counts()).stateEntries, 1);
     // A create-only write succeeds over an expired entry, continuing its version.
-    const again = h.mesh.state.set('p-b', 'ns', 'short', 'z', { ifVersion: 0, ttlSeconds: 10 });
+    const again = await h.mesh.state.set('p-b', 'ns', 'short', 'z', { ifVersion: 0, ttlSeconds: 10 });
     assert.equal(again.version, 2);
     h.clock.advance(10_000);
     const live = () => h.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM state WHERE deleted_at IS NULL')?.n;
     assert.equal(live(), 2);
-    h.mesh.sweep();
+    await h.mesh.sweep();
     assert.equal(live(), 1, 'the expired entry is buried');
-    const [expired] = h.mesh.events.read(0, ['state_deleted'], 10).events;
+    const [expired] = (await h.mesh.events.read(0, ['state_deleted'], 10)).events;
     assert.deepEqual(expired.data, { namespace: 'ns', key: 'short', version: 2, expired: true });
     // Tombstones are forgotten after the event retention period (48 h by default).
     h.clock.advance(48 * 3600_000 + 1);
-    h.mesh.sweep();
+    await h.mesh.sweep();
     assert.equal(h.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM state')?.n, 1);
   });
 
-  it('a write without a TTL makes an entry permanent again', () => {
-    h.mesh.state.set('p-a', 'ns', 'k', 1, { ttlSeconds: 5 });
-    h.mesh.state.set('p-a', 'ns', 'k', 2);
+  it('a write without a TTL makes an entry permanent again', async () => {
+    await h.mesh.state.set('p-a', 'ns', 'k', 1, { ttlSeconds: 5 });
+    await h.mesh.state.set('p-a', 'ns', 'k', 2);
     h.clock.advance(60_000);
-    assert.equal(h.mesh.state.get('ns', 'k')?.value, 2);
+    assert.equal((await h.mesh.state.get('ns', 'k'))?.value, 2);
   });
 
-  it('lists by prefix, where % and _ are ordinary characters', () => {
-    for (const key of ['a%b', 'a%c', 'axb', 'a_1', 'ab_1', 'b', 'é1', 'é2', 'e1']) h.mesh.state.set('p-a', 'ns', key, key);
-    h.mesh.state.set('p-a', 'other', 'a%z', 0);
-    const keys = (prefix: string, limit = 100) => h.mesh.state.list('ns', prefix, limit).map((e) => e.key);
-    assert.deepEqual(keys('a%'), ['a%b', 'a%c']);
-    assert.deepEqual(keys('a_'), ['a_1']);
-    assert.deepEqual(keys('a'), ['a%b', 'a%c', 'a_1', 'ab_1', 'axb']);
-    assert.deepEqual(keys('é'), ['é1', 'é2']);
-    assert.deepEqual(keys(''), ['a%b', 'a%c', 'a_1', 'ab_1', 'axb', 'b', 'e1', 'é1', 'é2']);
-    assert.deepEqual(keys('', 2), ['a%b', 'a%c']);
-    assert.deepEqual(keys('zz'), []);
+  it('lists by prefix, where % and _ are ordinary characters', async () => {
+    for (const key of ['a%b', 'a%c', 'axb', 'a_1', 'ab_1', 'b', 'é1', 'é2', 'e1']) await h.mesh.state.set('p-a', 'ns', key, key);
+    await h.mesh.state.set('p-a', 'other', 'a%z', 0);
+    const keys = async (prefix: string, limit = 100) => (await h.mesh.state.list('ns', prefix, limit)).map((e) => e.key);
+    assert.deepEqual(await keys('a%'), ['a%b', 'a%c']);
+    assert.deepEqual(await keys('a_'), ['a_1']);
+    assert.deepEqual(await keys('a'), ['a%b', 'a%c', 'a_1', 'ab_1', 'axb']);
+    assert.deepEqual(await keys('é'), ['é1', 'é2']);
+    assert.deepEqual(await keys(''), ['a%b', 'a%c', 'a_1', 'ab_1', 'axb', 'b', 'e1', 'é1', 'é2']);
+    assert.deepEqual(await keys('', 2), ['a%b', 'a%c']);
+    assert.deepEqual(await keys('zz'), []);
   });
 
-  it('rejects undefined and oversized values, and bad keys', () => {
-    throwsReason(() => h.mesh.state.set('p-a', 'ns', 'k', undefined), 'invalidInput');
-    throwsReason(() => h.mesh.state.set('p-a', 'ns', 'k', 'x'.repeat(256 * 1024)), 'invalidInput');
-    throwsReason(() => h.mesh.state.set('p-a', '', 'k', 1), 'invalidInput');
-    throwsReason(() => h.mesh.state.set('p-a', 'ns', 'k'.repeat(257), 1), 'invalidInput');
-    throwsReason(() => h.mesh.state.set('p-a', 'ns', 'k', 1, { ttlSeconds: 0 }), 'invalidInput');
-    assert.equal(h.mesh.counts().stateEntries, 0);
+  it('rejects undefined and oversized values, and bad keys', async () => {
+    await rejectsReason(h.mesh.state.set('p-a', 'ns', 'k', undefined), 'invalidInput');
+    await rejectsReason(h.mesh.state.set('p-a', 'ns', 'k', 'x'.repeat(256 * 1024)), 'invalidInput');
+    await rejectsReason(h.mesh.state.set('p-a', '', 'k', 1), 'invalidInput');
+    await rejectsReason(h.mesh.state.set('p-a', 'ns', 'k'.repeat(257), 1), 'invalidInput');
+    await rejectsReason(h.mesh.state.set('p-a', 'ns', 'k', 1, { ttlSeconds: 0 }), 'invalidInput');
+    assert.equal((await h.mesh.counts()).stateEntries, 0);
   });
 });

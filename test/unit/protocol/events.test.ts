@@ -8,13 +8,13 @@ import { gitRepo, harness, join, sha256, writeFile } from '../core/helpers';
 type Equal<A, B> = (<X>() => X extends A ? 1 : 2) extends (<X>() => X extends B ? 1 : 2) ? true : false;
 
 describe('protocol: events', () => {
-  it('the event union has one member per event type', () => {
+  it('the event union has one member per event type', async () => {
     const sameTypes: Equal<MeshEvent['type'], EventType> = true;
     assert.ok(sameTypes);
     assert.deepEqual(MeshEvent.options.map((o) => o.shape.type.value).sort(), [...eventTypes].sort());
   });
 
-  it('the topic map places every event type, and only known topics', () => {
+  it('the topic map places every event type, and only known topics', async () => {
     // The map's type names every event type: one left out, or one unknown, does not compile.
     // @ts-expect-error peer_left and the others are missing
     const partial: typeof eventTopics = { peer_joined: ['peers'] };
@@ -33,13 +33,13 @@ describe('protocol: events', () => {
     try {
       const repo = gitRepo();
       writeFile(path.join(repo, 'src', 'a.ts'));
-      const a = join(h.mesh, 'alice', repo).id;
+      const a = (await join(h.mesh, 'alice', repo)).id;
       await h.mesh.locks.acquire(a, { path: 'src/a.ts' }, { reason: 'r' });
-      const since = h.mesh.events.lastSeq();
-      h.mesh.peers.update(a, { name: 'alice-renamed' });
-      const { events } = h.mesh.events.read(since, undefined, 100);
+      const since = await h.mesh.events.lastSeq();
+      await h.mesh.peers.update(a, { name: 'alice-renamed' });
+      const { events } = await h.mesh.events.read(since, undefined, 100);
       assert.ok(events.some((e) => eventTopics[e.type].includes('locks')), events.map((e) => e.type).join(', '));
-      assert.deepEqual(h.mesh.locks.list({}).map((l) => l.holderName), ['alice-renamed']);
+      assert.deepEqual((await h.mesh.locks.list({})).map((l) => l.holderName), ['alice-renamed']);
     } finally {
       h.mesh.dispose();
     }
@@ -50,25 +50,25 @@ describe('protocol: events', () => {
     try {
       const repo = gitRepo();
       writeFile(path.join(repo, 'src', 'a.ts'));
-      const a = join(h.mesh, 'alice', repo).id;
-      const b = join(h.mesh, 'bob', repo).id;
-      const c = join(h.mesh, 'carol', repo).id;
-      h.mesh.peers.update(a, { summary: 'typing events', status: 'away', name: 'alice-2' });
-      h.mesh.messages.send(a, { peers: [b, c] }, 'request', 'look?');
-      h.mesh.state.set(a, 'ns', 'k', 1);
-      h.mesh.state.delete(a, 'ns', 'k');
-      h.mesh.state.set(a, 'ns', 'brief', 1, { ttlSeconds: 1 });
+      const a = (await join(h.mesh, 'alice', repo)).id;
+      const b = (await join(h.mesh, 'bob', repo)).id;
+      const c = (await join(h.mesh, 'carol', repo)).id;
+      await h.mesh.peers.update(a, { summary: 'typing events', status: 'away', name: 'alice-2' });
+      await h.mesh.messages.send(a, { peers: [b, c] }, 'request', 'look?');
+      await h.mesh.state.set(a, 'ns', 'k', 1);
+      await h.mesh.state.delete(a, 'ns', 'k');
+      await h.mesh.state.set(a, 'ns', 'brief', 1, { ttlSeconds: 1 });
       const { lock } = await h.mesh.locks.acquire(a, { path: 'src/a.ts', startLine: 1, endLine: 5 }, { reason: 'r' });
       await h.mesh.locks.acquire(a, { path: 'src/a.ts', startLine: 1, endLine: 5 }, { reason: 'r' });
-      h.mesh.locks.release(a, { lockId: lock.id });
+      await h.mesh.locks.release(a, { lockId: lock.id });
       await h.mesh.locks.acquire(a, { path: 'src/a.ts' }, { reason: 'short', ttlSeconds: 1 });
       await h.mesh.locks.acquire(b, { path: 'src/b.ts' }, { reason: 'kept' });
       h.clock.advance(2_000);
-      h.mesh.sweep();
-      h.mesh.peers.disconnected(b);
-      h.mesh.peers.resume(b, sha256('secret-bob'));
-      h.mesh.peers.leave(b);
-      const { events } = h.mesh.events.read(0, undefined, 500);
+      await h.mesh.sweep();
+      await h.mesh.peers.disconnected(b);
+      await h.mesh.peers.resume(b, sha256('secret-bob'));
+      await h.mesh.peers.leave(b);
+      const { events } = await h.mesh.events.read(0, undefined, 500);
       assert.deepEqual([...new Set(events.map((e) => e.type))].sort(), [...eventTypes].sort(), 'the scenario covers every type');
       for (const e of events) {
         const wire: unknown = JSON.parse(JSON.stringify(e));

@@ -4,7 +4,7 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { BrokerError } from '../../../src/protocol/errors';
 import { quarantineCopies } from '../../../src/store/journal-scan';
-import { addEvent, crashCopy, eventNumbers, storeFixture } from './helpers';
+import { addEvent, addEventIn, crashCopy, eventNumbers, storeFixture } from './helpers';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
@@ -52,13 +52,13 @@ describe('store: full disk and damaged files', () => {
   it('a short write on a full disk is not acknowledged, leaves no partial line, refuses changes but not reads, and resumes by itself', async () => {
     const { disk, openFile } = limitedDisk();
     const store = await openStore(dir, { journal: { openFile, retryMs: 20 } });
-    for (let i = 1; i <= 5; i++) addEvent(store, i);
+    for (let i = 1; i <= 5; i++) await addEvent(store, i);
     await store.durable();
     const journal = path.join(dir, 'journal.jsonl');
     const sizeBefore = (await fs.stat(journal)).size;
 
     disk.space = 40; // less than one line
-    addEvent(store, 6); // made in memory; its write comes up short
+    await addEvent(store, 6); // made in memory; its write comes up short
     const outcome = await store.durable().then(() => 'acknowledged', (e: unknown) => e);
     assert.ok(BrokerError.is(outcome, 'diskFull'), `the short write was ${String(outcome)}`);
     assert.equal(outcome.data?.applied, true);
@@ -66,26 +66,19 @@ describe('store: full disk and damaged files', () => {
     assert.equal((await fs.stat(journal)).size, sizeBefore, 'the partial line was not cut off');
 
     // New changes are refused before they are made; reads and changes of nothing go on.
-    const refused = (() => {
-      try {
-        addEvent(store, 7);
-        return undefined;
-      } catch (e) {
-        return e;
-      }
-    })();
+    const refused = await addEvent(store, 7).then(() => undefined, (e: unknown) => e);
     assert.ok(BrokerError.is(refused, 'diskFull') && refused.data?.applied === false, String(refused));
     assert.match(refused.message, /disk holding the mesh home is full/);
     assert.ok(refused.message.includes(dir), refused.message);
     assert.deepEqual(eventNumbers(store), range(1, 6));
-    assert.equal(store.db.run('UPDATE events SET at = at WHERE seq < 0').changes, 0);
+    assert.equal((await store.db.transaction((tx) => tx.run('UPDATE events SET at = at WHERE seq < 0'))).changes, 0);
     const since = store.stats().journalSeq;
     await store.durable(since); // a caller that changed nothing is not held back
     await assert.rejects(store.durable(), (e: unknown) => BrokerError.is(e, 'diskFull'), 'a caller that may have changed something is not told');
 
     disk.space = Infinity; // space freed: the retry writes the waiting change
     await store.written();
-    addEvent(store, 7);
+    await addEvent(store, 7);
     await store.durable();
     const reopened = await openStore(await crashCopy(dir));
     assert.deepEqual(eventNumbers(reopened), range(1, 7));
@@ -94,15 +87,15 @@ describe('store: full disk and damaged files', () => {
   it('a transaction that catches the refusal still rolls back', async () => {
     const { disk, openFile } = limitedDisk();
     const store = await openStore(dir, { journal: { openFile, retryMs: 20 } });
-    addEvent(store, 1);
+    await addEvent(store, 1);
     await store.durable();
     disk.space = 0;
-    addEvent(store, 2);
+    await addEvent(store, 2);
     await store.durable().catch(() => undefined);
-    assert.throws(() =>
-      store.db.transaction(() => {
+    await assert.rejects(
+      store.db.transaction(async (tx) => {
         try {
-          addEvent(store, 3);
+          await addEventIn(tx, 3);
         } catch {
           /* swallowed by a careless caller */
         }
@@ -117,7 +110,7 @@ describe('store: full disk and damaged files', () => {
     /** Ten acknowledged events, the broker gone: the journal file of a crash copy. */
     async function tenEvents(): Promise<{ copy: string; journal: string; lines: string[] }> {
       const store = await openStore(dir);
-      for (let i = 1; i <= 10; i++) addEvent(store, i);
+      for (let i = 1; i <= 10; i++) await addEvent(store, i);
       await store.durable();
       const copy = await crashCopy(dir);
       const journal = path.join(copy, 'journal.jsonl');
@@ -149,7 +142,7 @@ describe('store: full disk and damaged files', () => {
       const reopened = await openStore(copy);
       assert.deepEqual(eventNumbers(reopened), range(1, 10));
       assert.equal((await quarantineCopies(journal)).length, 1);
-      addEvent(reopened, 11);
+      await addEvent(reopened, 11);
       await reopened.durable();
       const again = await openStore(await crashCopy(copy));
       assert.deepEqual(eventNumbers(again), range(1, 11));
@@ -161,11 +154,11 @@ describe('store: full disk and damaged files', () => {
     async function threeSnapshots(): Promise<string> {
       const store = await openStore(dir);
       for (let round = 0; round < 3; round++) {
-        for (let i = 1; i <= 10; i++) addEvent(store, round * 10 + i);
+        for (let i = 1; i <= 10; i++) await addEvent(store, round * 10 + i);
         await store.durable();
         await store.snapshot();
       }
-      for (let i = 31; i <= 35; i++) addEvent(store, i);
+      for (let i = 31; i <= 35; i++) await addEvent(store, i);
       await store.durable();
       return crashCopy(dir);
     }
@@ -181,7 +174,7 @@ describe('store: full disk and damaged files', () => {
       const files = await fs.readdir(copy);
       assert.ok(files.some((f) => f.startsWith('mesh.db.corrupt-')), files.join(', '));
       // a good mesh.db again: a crash now loses nothing either
-      addEvent(reopened, 36);
+      await addEvent(reopened, 36);
       await reopened.durable();
       const again = await openStore(await crashCopy(copy));
       assert.deepEqual(eventNumbers(again), range(1, 36));

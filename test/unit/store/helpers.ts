@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DurableStore, type StoreOptions } from '../../../src/store/store';
+import type { SqlTx } from '../../../src/core/sql';
 
 const tempDirs: string[] = [];
 
@@ -33,8 +34,13 @@ export async function crashCopy(dir: string): Promise<string> {
 }
 
 /** Writes event number `n` (its `at`), with a little text to make lines worth damaging. */
-export function addEvent(store: DurableStore, n: number): void {
-  store.db.run('INSERT INTO events(type, peer, at, data) VALUES (?, ?, ?, ?)', ['state_changed', 'p-1', n, JSON.stringify({ n, note: 'some text' })]);
+export function addEvent(store: DurableStore, n: number): Promise<void> {
+  return store.db.transaction((tx) => addEventIn(tx, n));
+}
+
+/** {@link addEvent} inside the caller's transaction. */
+export async function addEventIn(tx: SqlTx, n: number): Promise<void> {
+  await tx.run('INSERT INTO events(type, peer, at, data) VALUES (?, ?, ?, ?)', ['state_changed', 'p-1', n, JSON.stringify({ n, note: 'some text' })]);
 }
 
 /** The numbers of the events in the store, in order. */

@@ -75,7 +75,7 @@ describe('store: LOCK', () => {
 
   it('close() lets go of the LOCK when the final snapshot fails, and still reports the failure', async () => {
     const store = await DurableStore.open({ dir });
-    store.db.run('INSERT INTO events(type, peer, at, data) VALUES (?, ?, ?, ?)', ['state_changed', 'p-1', 1, '{}']);
+    await store.db.transaction((tx) => tx.run('INSERT INTO events(type, peer, at, data) VALUES (?, ?, ?, ?)', ['state_changed', 'p-1', 1, '{}']));
     await store.durable();
     // The disk fills up: the last snapshot cannot be written.
     store.db.export = () => {

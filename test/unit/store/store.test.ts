@@ -6,7 +6,7 @@ import { encodeLine, quarantineCopies } from '../../../src/store/journal-scan';
 import { migrate } from '../../../src/store/schema';
 import { SqlJsDb, type Batch } from '../../../src/store/sqljs';
 import { DurableStore } from '../../../src/store/store';
-import { addEvent, crashCopy, eventNumbers, storeFixture } from './helpers';
+import { addEvent, addEventIn, crashCopy, eventNumbers, storeFixture } from './helpers';
 
 describe('store: journal + snapshots', () => {
   let dir: string;
@@ -14,7 +14,7 @@ describe('store: journal + snapshots', () => {
 
   it('keeps every acknowledged write across a crash (no close, no snapshot)', async () => {
     const store = await openStore(dir);
-    for (let i = 1; i <= 50; i++) addEvent(store, i);
+    for (let i = 1; i <= 50; i++) await addEvent(store, i);
     await store.durable();
     const reopened = await openStore(await crashCopy(dir));
     assert.deepEqual(eventNumbers(reopened), Array.from({ length: 50 }, (_, i) => i + 1));
@@ -23,7 +23,7 @@ describe('store: journal + snapshots', () => {
   it('group-commits: many transactions in one turn share one fsync', async () => {
     const store = await openStore(dir);
     const before = store.stats().flushes;
-    for (let i = 1; i <= 200; i++) addEvent(store, i);
+    for (let i = 1; i <= 200; i++) await addEvent(store, i);
     await store.durable();
     const flushes = store.stats().flushes - before;
     assert.ok(flushes >= 1 && flushes <= 2, `expected one or two group flushes for 200 writes, saw ${flushes}`);
@@ -31,7 +31,7 @@ describe('store: journal + snapshots', () => {
 
   it('durable() waits for the flush of the latest write', async () => {
     const store = await openStore(dir);
-    addEvent(store, 1);
+    await addEvent(store, 1);
     const journal = path.join(dir, 'journal.jsonl');
     const sizeBefore = (await fs.stat(journal)).size;
     await store.durable();
@@ -40,14 +40,14 @@ describe('store: journal + snapshots', () => {
 
   it('drops a torn last journal line and keeps everything before it', async () => {
     const store = await openStore(dir);
-    for (let i = 1; i <= 5; i++) addEvent(store, i);
+    for (let i = 1; i <= 5; i++) await addEvent(store, i);
     await store.durable();
     const copy = await crashCopy(dir);
     await fs.appendFile(path.join(copy, 'journal.jsonl'), '{"s":6,"b":[["INSERT INTO events');
     const reopened = await openStore(copy);
     assert.deepEqual(eventNumbers(reopened), [1, 2, 3, 4, 5]);
     // and it goes on writing after the cut
-    addEvent(reopened, 6);
+    await addEvent(reopened, 6);
     await reopened.durable();
     const again = await openStore(await crashCopy(copy));
     assert.deepEqual(eventNumbers(again), [1, 2, 3, 4, 5, 6]);
@@ -55,11 +55,11 @@ describe('store: journal + snapshots', () => {
 
   it('never applies a journal entry twice when a crash falls between snapshot and journal trim', async () => {
     const store = await openStore(dir);
-    for (let i = 1; i <= 10; i++) addEvent(store, i);
+    for (let i = 1; i <= 10; i++) await addEvent(store, i);
     await store.durable();
     const journalBefore = await fs.readFile(path.join(dir, 'journal.jsonl'));
     await store.snapshot(); // contains 1..10, journal trimmed
-    for (let i = 11; i <= 12; i++) addEvent(store, i);
+    for (let i = 11; i <= 12; i++) await addEvent(store, i);
     await store.durable();
     const copy = await crashCopy(dir);
     // Put back the untrimmed journal lines in front, as if the trim had not happened.
@@ -73,7 +73,7 @@ describe('store: journal + snapshots', () => {
     const store = await openStore(dir, { snapshotEveryWrites: 20 });
     const snapsBefore = store.stats().snapshots;
     for (let i = 1; i <= 45; i++) {
-      addEvent(store, i);
+      await addEvent(store, i);
       await store.durable();
       // wait for the snapshot each 20 writes start, so there are two
       for (let w = 0; w < 100 && i % 20 === 0 && store.stats().snapshots === snapsBefore + i / 20 - 1; w++) await new Promise((r) => setTimeout(r, 10));
@@ -88,9 +88,9 @@ describe('store: journal + snapshots', () => {
 
   it('a rolled-back transaction is neither applied nor journaled', async () => {
     const store = await openStore(dir);
-    addEvent(store, 1);
-    assert.throws(() => store.db.transaction(() => {
-      addEvent(store, 2);
+    await addEvent(store, 1);
+    await assert.rejects(store.db.transaction(async (tx) => {
+      await addEventIn(tx, 2);
       throw new Error('boom');
     }), /boom/);
     await store.durable();
@@ -102,7 +102,7 @@ describe('store: journal + snapshots', () => {
   it('refuses a second writer while the first lives, and takes over a dead one\'s lock', async () => {
     const store = await openStore(dir);
     await assert.rejects(DurableStore.open({ dir }), /in use by process|already open in this process/);
-    addEvent(store, 1);
+    await addEvent(store, 1);
     await store.close();
     // what a kill -9 leaves: a LOCK naming a process that no longer exists
     await fs.writeFile(path.join(dir, 'LOCK'), '2147483646\n');
@@ -112,7 +112,7 @@ describe('store: journal + snapshots', () => {
 
   it('a sequence gap refuses to start naming the kept copy; after the stated fix, later writes survive the next restart', async () => {
     const store = await openStore(dir);
-    addEvent(store, 1);
+    await addEvent(store, 1);
     await store.durable();
     const copy = await crashCopy(dir);
     const journal = path.join(copy, 'journal.jsonl');
@@ -129,7 +129,7 @@ describe('store: journal + snapshots', () => {
     await fs.truncate(journal, Number(fix[1]));
     const reopened = await openStore(copy);
     assert.deepEqual(eventNumbers(reopened), [1]);
-    addEvent(reopened, 2);
+    await addEvent(reopened, 2);
     await reopened.durable();
     const again = await openStore(await crashCopy(copy));
     assert.deepEqual(eventNumbers(again), [1, 2], 'the write after the gap was not skipped');
@@ -138,8 +138,10 @@ describe('store: journal + snapshots', () => {
   it('opens a mesh.db made outside the broker (no journal_seq) as a store with no journal yet', async () => {
     const made = await SqlJsDb.open();
     migrate(made);
-    made.run("DELETE FROM meta WHERE key = 'journal_seq'");
-    made.run('INSERT INTO events(type, peer, at, data) VALUES (?, ?, ?, ?)', ['state_changed', 'p-1', 7, '{}']);
+    await made.transaction(async (tx) => {
+      await tx.run("DELETE FROM meta WHERE key = 'journal_seq'");
+      await tx.run('INSERT INTO events(type, peer, at, data) VALUES (?, ?, ?, ?)', ['state_changed', 'p-1', 7, '{}']);
+    });
     await fs.writeFile(path.join(dir, 'mesh.db'), made.export());
     made.close();
     const store = await openStore(dir);
@@ -148,7 +150,7 @@ describe('store: journal + snapshots', () => {
 
   it('writes the snapshot with mode 0600 and closes cleanly', async () => {
     const store = await openStore(dir);
-    addEvent(store, 1);
+    await addEvent(store, 1);
     await store.close();
     const mode = (await fs.stat(path.join(dir, 'mesh.db'))).mode & 0o777;
     assert.equal(mode, 0o600);
