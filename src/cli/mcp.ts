@@ -30,13 +30,15 @@ export async function mcp(ctx: CliContext, opts: McpOptions): Promise<never> {
   const log = taggedLogger(ctx.log, 'mcp');
   const cwd = process.cwd();
   const agentPid = process.ppid;
-  let client: PeerClient | undefined;
+  /** The join, from the moment it starts: a stop waits for it, so the peer it registers leaves too. */
+  let joining: Promise<PeerClient> | undefined;
   let stopping = false;
 
-  const connect = async (agent: AgentInfo): Promise<PeerClient> => {
+  const connect = (agent: AgentInfo): Promise<PeerClient> => (joining = join(agent));
+  const join = async (agent: AgentInfo): Promise<PeerClient> => {
     const who = identifyAgent(agent.clientInfo?.name, agentPid, opts.name ?? process.env.PEERMESH_NAME);
     const workspace = agent.roots.find((r) => cwd === r || cwd.startsWith(r + path.sep)) ?? agent.roots[0] ?? cwd;
-    client = await PeerClient.connect({
+    const client = await PeerClient.connect({
       home: ctx.home,
       port: ctx.port,
       logger: ctx.log,
@@ -47,7 +49,6 @@ export async function mcp(ctx: CliContext, opts: McpOptions): Promise<never> {
       connectTimeoutMs: 30_000,
       intro: { name: who.name, kind: who.kind, pid: agentPid, cwd: isHomeOrRoot(cwd) && agent.roots[0] ? agent.roots[0] : cwd, workspace },
     });
-    if (stopping) await client.close();
     log.info(`joined as ${client.peer.name} (${client.peer.kind}, ${client.peer.id}) for ${agent.clientInfo?.name ?? 'an unnamed client'}`);
     return client;
   };
@@ -59,6 +60,7 @@ export async function mcp(ctx: CliContext, opts: McpOptions): Promise<never> {
     log.info(`leaving the mesh (${why})`);
     const forced = setTimeout(() => process.exit(0), 3000);
     forced.unref();
+    const client = await joining?.catch(() => undefined);
     await client?.close().catch(() => undefined);
     await server.close().catch(() => undefined);
     process.exit(0);
