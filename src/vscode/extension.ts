@@ -6,8 +6,10 @@
  */
 import * as vscode from 'vscode';
 import type { Logger } from '../core/logger';
-import type { Lock, Peer } from '../protocol/entities';
 import type { DashboardPeer } from '../protocol/webview';
+import type { ActionContext } from './actions/context';
+import { registerActions } from './actions';
+import { PromptSource } from './actions/prompts';
 import { registerCommand } from './commands';
 import { Config } from './config';
 import { DashboardViewProvider } from './dashboard/dashboardView';
@@ -17,12 +19,12 @@ import { commandIds, internalCommandIds } from './ids';
 import { registerAgentSetupCommands } from './mcp/agentSetup';
 import { PeerMeshMcpProvider, registerMcpProvider } from './mcp/mcpProvider';
 import { MeshConnection } from './mesh/meshConnection';
-import { MeshLists } from './mesh/meshLists';
+import { ListModel, MeshModel } from './mesh/meshModel';
 import { MeshStatusBar } from './statusBar';
-import type { ListModel } from './trees/listTree';
-import { DebatesTree } from './trees/debatesTree';
+import { createDebatesTree, type DebateSummary } from './trees/debatesTree';
 import { LocksTree } from './trees/locksTree';
-import { PeersTree } from './trees/peersTree';
+import { createPeersTree } from './trees/peersTree';
+import type { MeshTree } from './trees/tree';
 
 const moduleEvaluatedAt = performance.now();
 
@@ -32,9 +34,12 @@ export interface PeerMeshExtensionApi {
   readonly log: vscode.LogOutputChannel;
   /** This window's peer client and its state. */
   readonly mesh: MeshConnection;
-  /** What the Peers and Locks trees show. */
-  readonly peers: ListModel<Peer>;
-  readonly locks: ListModel<Lock>;
+  /** What the window knows of the mesh: peers, locks, messages to the person. */
+  readonly model: MeshModel;
+  /** The sidebar's trees, for the tests to read their rows. */
+  readonly trees: { readonly peers: MeshTree; readonly locks: MeshTree };
+  /** Where every question to the person goes; the tests put scripted answers in its place. */
+  readonly prompts: PromptSource;
   /** The explorer badges of files other peers hold locks in. */
   readonly explorerBadges: vscode.FileDecorationProvider;
   /** The MCP server definition provider, and whether VS Code accepted its registration. */
@@ -60,22 +65,24 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
   const config = own(new Config(log));
   const connection = own(new MeshConnection(config, log));
   mesh = connection;
-  const selfId = (): string | undefined => connection.client?.peer.id;
+  const model = own(new MeshModel(connection, config, log));
+  const selfId = (): string | undefined => model.selfId;
+  const prompts = new PromptSource();
+  const actions: ActionContext = { mesh: connection, model, prompts, log };
 
-  const peers = own(new PeersTree());
-  const locks = own(new LocksTree());
-  own(new DebatesTree());
-  own(new MeshLists(connection, peers, locks, config, log));
-  const statusBar = own(new MeshStatusBar(version, connection, peers.model));
-  const decorations = own(new LockDecorations(context.extensionUri, locks.model, peers.model, selfId));
-  const explorerBadges = own(new LockFileBadges(locks.model, selfId));
+  const peersTree = own(createPeersTree(model));
+  const locks = own(new LocksTree(model));
+  own(createDebatesTree(own(new ListModel<DebateSummary>())));
+  const statusBar = own(new MeshStatusBar(version, connection, model));
+  const decorations = own(new LockDecorations(context.extensionUri, model.locks, model.peers, selfId));
+  const explorerBadges = own(new LockFileBadges(model.locks, selfId));
 
   const dashboard = own(new DashboardViewProvider(
     context.extensionUri,
-    () => ({ version, peers: peers.model.items.map(toDashboardPeer) }),
+    () => ({ version, peers: model.peers.items.map(toDashboardPeer) }),
     log,
   ));
-  peers.model.onDidChange(() => dashboard.refresh(), undefined, context.subscriptions);
+  model.peers.onDidChange(() => dashboard.refresh(), undefined, context.subscriptions);
 
   const mcpProvider = own(new PeerMeshMcpProvider(context.extensionPath, version, connection, config, log));
   const mcpRegistration = registerMcpProvider(mcpProvider, log);
@@ -83,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
 
   own(registerCommand(commandIds.showLog, showLog, { log, showLog }));
   for (const command of registerAgentSetupCommands({ extensionPath: context.extensionPath, mesh: connection, log, showLog })) own(command);
+  for (const command of registerActions(actions, locks, { log, showLog })) own(command);
   own(registerCommand(internalCommandIds.testDecorations, () => decorations.snapshot(), { log, showLog }));
 
   connection.start();
@@ -92,7 +100,7 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
   log.info(`[activation] PeerMesh ${version} activated in ${activatedIn} ms (bundle loaded ${sinceModule} ms before); `
     + `${vscode.env.appName} ${vscode.version}, home ${config.resolvedHome()}, scope ${config.get('scope')}`);
   return {
-    statusBarItem: statusBar.item, log: channel, mesh: connection, peers: peers.model, locks: locks.model, explorerBadges,
+    statusBarItem: statusBar.item, log: channel, mesh: connection, model, trees: { peers: peersTree, locks: locks.tree }, prompts, explorerBadges,
     mcp: { provider: mcpProvider, registered: mcpRegistration !== undefined },
   };
 }

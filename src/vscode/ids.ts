@@ -13,6 +13,7 @@ export const viewIds = {
   peers: 'peermesh.peers',
   locks: 'peermesh.locks',
   debates: 'peermesh.debates',
+  messages: 'peermesh.messages',
   dashboard: 'peermesh.dashboard',
 } as const;
 export type ViewId = (typeof viewIds)[keyof typeof viewIds];
@@ -21,6 +22,30 @@ export const commandIds = {
   showLog: 'peermesh.showLog',
   setupAgents: 'peermesh.setupAgents',
   copyMcpConfig: 'peermesh.copyMcpConfig',
+  // Locks: the palette, the editor and explorer context menus, the keybinding.
+  lockFile: 'peermesh.lockFile',
+  lockSelection: 'peermesh.lockSelection',
+  toggleSelectionLock: 'peermesh.toggleSelectionLock',
+  unlock: 'peermesh.unlock',
+  unlockAllMine: 'peermesh.unlockAllMine',
+  // Messages and the window's own peer.
+  broadcast: 'peermesh.broadcast',
+  sendMessage: 'peermesh.sendMessage',
+  setSummary: 'peermesh.setSummary',
+  // The broker and the views.
+  showBrokerStatus: 'peermesh.showBrokerStatus',
+  restartBroker: 'peermesh.restartBroker',
+  openDashboard: 'peermesh.openDashboard',
+  showActions: 'peermesh.showActions',
+  // Tree rows' actions (hidden from the palette; they need a row).
+  releaseLock: 'peermesh.releaseLock',
+  messageHolder: 'peermesh.messageHolder',
+  forceReleaseLock: 'peermesh.forceReleaseLock',
+  showPeerLocks: 'peermesh.showPeerLocks',
+  clearLocksFilter: 'peermesh.clearLocksFilter',
+  replyToMessage: 'peermesh.replyToMessage',
+  openMessage: 'peermesh.openMessage',
+  filterMessages: 'peermesh.filterMessages',
 } as const;
 export type CommandId = (typeof commandIds)[keyof typeof commandIds];
 
@@ -31,6 +56,8 @@ export type CommandId = (typeof commandIds)[keyof typeof commandIds];
 export const internalCommandIds = {
   /** Per visible editor, the lock ranges drawn in it (see decorations/lockDecorations.ts). */
   testDecorations: 'peermesh._test.decorations',
+  /** What the save guard decided for the last guarded save (see saveGuard.ts). */
+  testSaveGuard: 'peermesh._test.saveGuard',
 } as const;
 export type InternalCommandId = (typeof internalCommandIds)[keyof typeof internalCommandIds];
 

@@ -9,6 +9,9 @@ import { limits } from '../protocol/limits';
 /** Section of every setting: `peermesh.<key>`. */
 export const configSection = 'peermesh';
 
+export const notificationLevels = ['all', 'requests', 'none'] as const;
+export type Notifications = (typeof notificationLevels)[number];
+
 export const scopes = ['machine', 'workspace', 'repo'] as const satisfies readonly Scope[];
 
 interface SettingSpec<T> {
@@ -25,6 +28,7 @@ const integer = (min: number, max: number) => (value: unknown): number | undefin
 const positive = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value.trim() : undefined);
+const flag = (value: unknown): boolean | undefined => (typeof value === 'boolean' ? value : undefined);
 const scope = (value: unknown): Scope | undefined =>
   scopes.find((s) => s === value);
 
@@ -39,6 +43,10 @@ export const settingSpecs = {
   messagesRetentionHours: { key: 'retention.messagesHours', default: 24, parse: positive },
   eventsRetentionHours: { key: 'retention.eventsHours', default: 48, parse: positive },
   scope: { key: 'scope', default: 'workspace' as Scope, parse: scope },
+  /** Warn before saving over lines another peer has claimed. */
+  saveGuard: { key: 'saveGuard.enabled', default: true, parse: flag },
+  /** Which messages to the person show a notification. */
+  notifications: { key: 'notifications', default: 'all' as Notifications, parse: (value: unknown) => notificationLevels.find((n) => n === value) },
 } satisfies Record<string, SettingSpec<unknown>>;
 
 export type SettingName = keyof typeof settingSpecs;

@@ -1,14 +1,16 @@
 /**
- * The PeerMesh status-bar item: how many peers the Peers view shows and where the broker runs
- * (`$(broadcast) PeerMesh 3`, "3 peers · broker here (pid 1234, port 41234)"), with the
- * warning colours while the window is reconnecting or cannot reach a broker. Click: the log.
+ * The PeerMesh status-bar item: how many peers are working out of those in view and where the
+ * broker runs (`$(broadcast) 2/4`, "2 of 4 peers working · broker here (pid 1234, port
+ * 41234)"), unread messages to the person, and the warning colours while the window is
+ * reconnecting or cannot reach a broker. Click: the quick pick of mesh actions.
  */
 import * as vscode from 'vscode';
 import type { BrokerInfo } from '../protocol/methods';
 import { Disposable } from './dispose';
 import { commandIds, statusBarItemId } from './ids';
 import type { MeshConnection, MeshState } from './mesh/meshConnection';
-import type { ListModel } from './trees/listTree';
+import type { MeshModel } from './mesh/meshModel';
+import { livenessOf } from './peerLook';
 
 const warning = new vscode.ThemeColor('statusBarItem.warningBackground');
 
@@ -18,32 +20,38 @@ export class MeshStatusBar extends Disposable {
   constructor(
     private readonly version: string,
     private readonly mesh: MeshConnection,
-    private readonly peers: ListModel<unknown>,
+    private readonly model: MeshModel,
   ) {
     super();
     this.item = this.register(vscode.window.createStatusBarItem(statusBarItemId, vscode.StatusBarAlignment.Left, 50));
     this.item.name = 'PeerMesh';
-    this.item.command = commandIds.showLog;
+    this.item.command = commandIds.showActions;
     mesh.onDidChangeState(this.update, this, this.subscriptions);
-    peers.onDidChange(this.update, this, this.subscriptions);
+    model.peers.onDidChange(this.update, this, this.subscriptions);
+    model.messages.onDidChange(this.update, this, this.subscriptions);
     this.update();
     this.item.show();
   }
 
   private update(): void {
     const { state, client } = this.mesh;
-    const count = this.peers.items.length;
+    const self = this.model.selfId;
+    const others = this.model.peers.items.filter((peer) => peer.id !== self);
+    const working = others.filter((peer) => livenessOf(peer) === 'working').length;
+    const unread = this.model.unreadFrom().length;
     const connected = state.kind === 'connected' || state.kind === 'reconnecting';
-    this.item.text = connected ? `$(broadcast) PeerMesh ${count}` : '$(broadcast) PeerMesh';
+    const icon = state.kind === 'failed' ? '$(warning)' : state.kind === 'reconnecting' ? '$(sync~spin)' : '$(broadcast)';
+    this.item.text = connected ? `${icon} ${working}/${others.length}${unread > 0 ? ` $(mail) ${unread}` : ''}` : `${icon} PeerMesh`;
     this.item.backgroundColor = state.kind === 'reconnecting' || state.kind === 'failed' ? warning : undefined;
-    const line = describeState(state, count, client?.broker, this.mesh.hostsBroker);
-    this.item.tooltip = new vscode.MarkdownString(`**PeerMesh** ${this.version}\n\n${line}\n\nMesh home \`${this.mesh.homeDir}\`. Click to show the log.`);
-    this.item.accessibilityInformation = { label: `PeerMesh: ${line}` };
+    const line = describeState(state, working, others.length, client?.broker, this.mesh.hostsBroker);
+    const mail = unread > 0 ? ` ${unread} unread message${unread === 1 ? '' : 's'} for you.` : '';
+    this.item.tooltip = new vscode.MarkdownString(`**PeerMesh** ${this.version}\n\n${line}${mail}\n\nMesh home \`${this.mesh.homeDir}\`. Click for mesh actions.`);
+    this.item.accessibilityInformation = { label: `PeerMesh: ${line}${mail}` };
   }
 }
 
-function describeState(state: MeshState, count: number, broker: BrokerInfo | undefined, hostedHere: boolean): string {
-  const peers = `${count} ${count === 1 ? 'peer' : 'peers'}`;
+function describeState(state: MeshState, working: number, total: number, broker: BrokerInfo | undefined, hostedHere: boolean): string {
+  const peers = total === 0 ? 'no other peers' : `${working} of ${total} ${total === 1 ? 'peer' : 'peers'} working`;
   switch (state.kind) {
     case 'connecting':
       return 'Joining the mesh…';

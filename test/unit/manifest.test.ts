@@ -37,7 +37,7 @@ type Registration = { call: string; id: string; file: string };
  */
 function registrations(): Registration[] {
   const ids: Record<string, Record<string, string>> = { commandIds, internalCommandIds, viewIds };
-  const pattern = /\b(registerCommand|createTreeView|registerTreeDataProvider|registerWebviewViewProvider)\(\s*(?:(commandIds|internalCommandIds|viewIds)\.(\w+)|'([^']+)'|"([^"]+)")/g;
+  const pattern = /\b(registerCommand|createTreeView|createTree|registerTreeDataProvider|registerWebviewViewProvider)\(\s*(?:(commandIds|internalCommandIds|viewIds)\.(\w+)|'([^']+)'|"([^"]+)")/g;
   const found: Registration[] = [];
   for (const { file, text } of vscodeSources()) {
     for (const m of text.matchAll(pattern)) {
@@ -94,7 +94,7 @@ describe('manifest ↔ code', () => {
   it('registers each tree view with a tree provider and each webview view with a webview provider, once', () => {
     const trees = manifestViews.filter((v) => v.type !== 'webview').map((v) => v.id);
     const webviews = manifestViews.filter((v) => v.type === 'webview').map((v) => v.id);
-    assert.deepEqual(sorted(registeredAs(['createTreeView', 'registerTreeDataProvider'])), sorted(trees));
+    assert.deepEqual(sorted(registeredAs(['createTreeView', 'createTree', 'registerTreeDataProvider'])), sorted(trees));
     assert.deepEqual(sorted(registeredAs(['registerWebviewViewProvider'])), sorted(webviews));
   });
 

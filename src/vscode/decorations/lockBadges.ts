@@ -8,7 +8,7 @@ import { describeTarget } from '../../core/paths';
 import type { Lock } from '../../protocol/entities';
 import { Disposable } from '../dispose';
 import { colorIds } from '../ids';
-import type { ListModel } from '../trees/listTree';
+import type { ListModel } from '../mesh/meshModel';
 import { workspaceUriFor } from './lockedPaths';
 
 /** The badge's text (at most two characters are shown). */

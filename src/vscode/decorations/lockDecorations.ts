@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { Lock, Peer } from '../../protocol/entities';
 import { Disposable } from '../dispose';
 import { colorIds } from '../ids';
-import type { ListModel } from '../trees/listTree';
+import type { ListModel } from '../mesh/meshModel';
 import { lockHover } from './lockHover';
 import { realPathOf } from './lockedPaths';
 

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { resolveHome, type MeshHome } from '../../home/home';
 import { PeerClient, type ConnectionState, type PeerClientOptions } from '../../client/peer';
 import { taggedLogger, type Logger } from '../../core/logger';
-import type { MeshEvent } from '../../protocol/entities';
+import type { MeshEvent, Message } from '../../protocol/entities';
 import type { BrokerInfo } from '../../protocol/methods';
 import type { Config } from '../config';
 import { Disposable } from '../dispose';
@@ -50,6 +50,9 @@ export class MeshConnection extends Disposable {
   private readonly eventEmitter = this.register(new vscode.EventEmitter<MeshEvent>());
   /** Every mesh event the broker pushes (the client subscribes to all of them). */
   readonly onDidReceiveEvent = this.eventEmitter.event;
+  private readonly messageEmitter = this.register(new vscode.EventEmitter<Message>());
+  /** Every message the broker pushes to this window's peer (sent to it, or broadcast). */
+  readonly onDidReceiveMessage = this.messageEmitter.event;
 
   constructor(
     private readonly config: Config,
@@ -116,6 +119,30 @@ export class MeshConnection extends Disposable {
     super.dispose();
   }
 
+  /**
+   * Stops the broker hosted in this window (its store snapshot included) and joins again, which
+   * elects a broker afresh (this window again, unless another one is quicker). Resolves once
+   * the window is back in the mesh. A broker in another process is left alone: the error says where it runs.
+   */
+  async restartBroker(): Promise<void> {
+    const client = this.current;
+    if (!client) throw new Error('this window is not in the mesh yet');
+    if (!this.hostsBroker) {
+      throw new Error(`the broker runs in another process (pid ${client.broker.pid}, port ${client.broker.port}): restart that window or \`peermesh serve\``);
+    }
+    const back = new Promise<void>((resolve) => {
+      const subscription = this.onDidChangeState((state) => {
+        if (state.kind === 'connected' || state.kind === 'failed' || state.kind === 'closed') {
+          subscription.dispose();
+          resolve();
+        }
+      });
+    });
+    this.restart('the person restarted the broker');
+    await back;
+    if (this.currentState.kind !== 'connected') throw new Error('the broker stopped, but the window could not join a new one; it keeps trying');
+  }
+
   private restart(why: string): void {
     if (this.closing) return;
     this.log.info(`rejoining: ${why}`);
@@ -161,6 +188,7 @@ export class MeshConnection extends Disposable {
   private adopt(client: PeerClient): void {
     this.current = client;
     client.onEvent((event) => this.eventEmitter.fire(event));
+    client.onMessage((message) => this.messageEmitter.fire(message));
     client.onStateChange((state) => this.onClientState(client, state));
     this.log.info(`in the mesh of ${this.homeDir}${this.hostsBroker ? ', hosting its broker' : ''}`);
     this.setState({ kind: 'connected' });

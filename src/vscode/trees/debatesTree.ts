@@ -1,8 +1,8 @@
 /** The Debates view: disagreements between agents, and the escalated ones awaiting a ruling. */
 import * as vscode from 'vscode';
-import { Disposable } from '../dispose';
 import { viewIds } from '../ids';
-import { ListModel, ListTreeProvider, showMessageWhenEmpty, type TreeNode } from './listTree';
+import type { ListModel } from '../mesh/meshModel';
+import { createTree, type MeshTree, type TreeNode } from './tree';
 
 /**
  * What the tree shows of a debate. A view model until the wire protocol defines debates;
@@ -38,17 +38,10 @@ export class DebateNode implements TreeNode {
   }
 }
 
-export class DebatesTree extends Disposable {
-  readonly model = this.register(new ListModel<DebateSummary>());
-  readonly view = this.register(
-    vscode.window.createTreeView(viewIds.debates, {
-      treeDataProvider: new ListTreeProvider(this.model, (debate) => new DebateNode(debate)),
-    }),
-  );
-
-  constructor() {
-    super();
-    this.register(showMessageWhenEmpty(this.view, this.model,
-      'No debates. When agents disagree they argue it out here; escalated debates wait for your ruling.'));
-  }
+export function createDebatesTree(debates: ListModel<DebateSummary>): MeshTree {
+  return createTree(viewIds.debates, {
+    roots: () => debates.items.map((debate) => new DebateNode(debate)),
+    changes: [debates.onDidChange],
+    emptyMessage: 'No debates. When agents disagree they argue it out here; escalated debates wait for your ruling.',
+  });
 }

@@ -1,63 +1,118 @@
-/** The Locks view: files and line ranges that peers have claimed before editing. */
+/**
+ * The Locks view: files and line ranges that peers have claimed before editing, grouped by
+ * file. A lock opens its file at its lines; its context menu releases it (this window's),
+ * messages its holder or force-releases it (another peer's). "Show Its Locks" on a peer narrows
+ * the view to that peer until the filter is cleared.
+ */
 import * as vscode from 'vscode';
 import { formatDuration } from '../../core/duration';
 import { describeTarget } from '../../core/paths';
-import type { Lock } from '../../protocol/entities';
+import type { Lock, Peer } from '../../protocol/entities';
+import { workspaceUriFor } from '../decorations/lockedPaths';
 import { Disposable } from '../dispose';
 import { viewIds } from '../ids';
-import { ListModel, ListTreeProvider, showMessageWhenEmpty, type TreeNode } from './listTree';
+import type { MeshModel } from '../mesh/meshModel';
+import { kindLabel, peerIcon, plural } from '../peerLook';
+import { createTree, SafeTooltip, type MeshTree, type TreeNode } from './tree';
 
 /** How often the "time left" of the shown locks is redrawn. */
 const redrawEveryMs = 30_000;
-
-export class LockNode implements TreeNode {
-  constructor(readonly lock: Lock, private readonly now = Date.now()) {}
-
-  /** `src/a.ts:10-20`, `src/a.ts:7`, or just the path for a whole-file lock. */
-  get label(): string {
-    return describeTarget(this.lock);
-  }
-
-  toTreeItem(): vscode.TreeItem {
-    const { lock } = this;
-    const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
-    item.id = String(lock.id);
-    const left = formatTimeLeft(lock.expiresAt - this.now);
-    item.description = [lock.holderName, left, lock.reason].filter(Boolean).join(' · ');
-    item.iconPath = new vscode.ThemeIcon('lock');
-    item.resourceUri = vscode.Uri.file(lock.path);
-    item.contextValue = 'lock';
-    // The holder's name and reason come from another peer: text, never Markdown.
-    const tip = new vscode.MarkdownString();
-    tip.appendMarkdown('**').appendText(this.label).appendMarkdown('** held by **').appendText(lock.holderName).appendMarkdown('**\n\n');
-    tip.appendText(lock.reason || '(no reason given)').appendMarkdown('\n\n').appendText(left);
-    item.tooltip = tip;
-    item.command = { command: 'vscode.open', title: 'Open', arguments: [item.resourceUri] };
-    return item;
-  }
-}
 
 /** "9m left", "40s left", "expiring". */
 export function formatTimeLeft(ms: number): string {
   return ms <= 0 ? 'expiring' : `${formatDuration(ms, { rounding: 'up', units: 1 })} left`;
 }
 
-export class LocksTree extends Disposable {
-  readonly model = this.register(new ListModel<Lock>());
-  readonly view = this.register(
-    vscode.window.createTreeView(viewIds.locks, {
-      treeDataProvider: new ListTreeProvider(this.model, (lock) => new LockNode(lock)),
-    }),
-  );
+/** "lines 3–5", "line 7", "whole file". */
+export function describeLines(lock: Pick<Lock, 'startLine' | 'endLine'>): string {
+  if (lock.startLine === null || lock.endLine === null) return 'whole file';
+  return lock.startLine === lock.endLine ? `line ${lock.startLine}` : `lines ${lock.startLine}–${lock.endLine}`;
+}
 
-  constructor() {
+/** The editor selection a lock covers, 0-based, for opening its file at it. */
+export function lockSelection(lock: Lock): vscode.Range {
+  if (lock.startLine === null || lock.endLine === null) return new vscode.Range(0, 0, 0, 0);
+  return new vscode.Range(lock.startLine - 1, 0, lock.endLine - 1, Number.MAX_SAFE_INTEGER);
+}
+
+export class LockNode implements TreeNode {
+  constructor(readonly lock: Lock, readonly mine: boolean, readonly holder: Peer | undefined, private readonly now = Date.now()) {}
+
+  toTreeItem(): vscode.TreeItem {
+    const { lock } = this;
+    const item = new vscode.TreeItem(describeLines(lock), vscode.TreeItemCollapsibleState.None);
+    item.id = `lock-${lock.id}`;
+    const left = formatTimeLeft(lock.expiresAt - this.now);
+    const who = this.mine ? 'this window' : lock.holderName;
+    const waiting = (lock as Lock & { waiting?: number }).waiting ?? 0;
+    item.description = [who, left, waiting > 0 ? `${waiting} waiting` : '', lock.reason].filter(Boolean).join(' · ');
+    item.iconPath = this.holder && !this.mine ? peerIcon(this.holder) : new vscode.ThemeIcon(this.mine ? 'lock-small' : 'lock');
+    item.contextValue = this.mine ? 'lock.own' : 'lock.other';
+    const tip = new SafeTooltip().bold(describeTarget(lock)).text(' held by ').bold(who);
+    if (this.holder && !this.mine) tip.text(` (${kindLabel(this.holder.kind)})`);
+    tip.paragraph().text(lock.reason || '(no reason given)').paragraph().text(left);
+    if (waiting > 0) tip.text(`, ${plural(waiting, 'peer')} waiting`);
+    item.tooltip = tip.md;
+    const uri = workspaceUriFor(lock.path);
+    item.command = { command: 'vscode.open', title: 'Open at the Locked Lines', arguments: [uri, { selection: lockSelection(lock), preview: true }] };
+    return item;
+  }
+}
+
+export class LockedFileNode implements TreeNode {
+  constructor(readonly path: string, readonly relPath: string, readonly locks: readonly LockNode[]) {}
+
+  toTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(vscode.Uri.file(this.path), vscode.TreeItemCollapsibleState.Expanded);
+    item.id = `file-${this.path}`;
+    item.label = this.relPath;
+    item.resourceUri = workspaceUriFor(this.path);
+    item.description = plural(this.locks.length, 'lock');
+    item.contextValue = 'lockedFile';
+    item.tooltip = this.path;
+    return item;
+  }
+
+  getChildren(): TreeNode[] {
+    return [...this.locks];
+  }
+}
+
+export class LocksTree extends Disposable {
+  private holderFilter: Peer | undefined;
+  private readonly filterEmitter = this.register(new vscode.EventEmitter<void>());
+  readonly tree: MeshTree;
+
+  constructor(private readonly model: MeshModel) {
     super();
-    this.register(showMessageWhenEmpty(this.view, this.model,
-      'No locks. Files and lines that peers claim before editing appear here.'));
-    // Time left goes stale while nothing changes: redraw the visible list now and then.
-    const timer = setInterval(() => {
-      if (this.view.visible && this.model.items.length > 0) this.model.replace(this.model.items);
-    }, redrawEveryMs);
-    this.register({ dispose: () => clearInterval(timer) });
+    this.tree = this.register(createTree(viewIds.locks, {
+      roots: () => this.roots(),
+      changes: [model.locks.onDidChange, model.peers.onDidChange, this.filterEmitter.event],
+      emptyMessage: 'No locks. Files and lines that peers claim before editing appear here.',
+      redrawEveryMs,
+    }));
+  }
+
+  /** Shows only `peer`'s locks (undefined: everyone's), and says so in the view's title. */
+  filterByHolder(peer: Peer | undefined): void {
+    this.holderFilter = peer;
+    this.tree.view.description = peer ? `held by ${peer.name}` : undefined;
+    void vscode.commands.executeCommand('setContext', 'peermesh.locksFiltered', peer !== undefined);
+    this.filterEmitter.fire();
+  }
+
+  private roots(): TreeNode[] {
+    const self = this.model.selfId;
+    const now = Date.now();
+    const byPath = new Map<string, LockNode[]>();
+    const relPaths = new Map<string, string>();
+    for (const lock of this.model.locks.items) {
+      if (this.holderFilter && lock.holder !== this.holderFilter.id) continue;
+      const node = new LockNode(lock, lock.holder === self, this.model.peer(lock.holder), now);
+      byPath.set(lock.path, [...(byPath.get(lock.path) ?? []), node]);
+      relPaths.set(lock.path, lock.relPath);
+    }
+    return [...byPath].sort(([a], [b]) => a.localeCompare(b)).map(([path, nodes]) =>
+      new LockedFileNode(path, relPaths.get(path)!, nodes.sort((a, b) => (a.lock.startLine ?? 0) - (b.lock.startLine ?? 0))));
   }
 }

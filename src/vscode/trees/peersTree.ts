@@ -1,56 +1,60 @@
-/** The Peers view: every agent and editor window in the mesh, with what it is working on. */
+/** The Peers view: every agent and editor window in the mesh, how alive it is, what it holds. */
 import * as vscode from 'vscode';
-import type { Peer, PeerStatus } from '../../protocol/entities';
-import { Disposable } from '../dispose';
+import type { Peer } from '../../protocol/entities';
 import { viewIds } from '../ids';
-import { formatAge, ListModel, ListTreeProvider, showMessageWhenEmpty, type TreeNode } from './listTree';
+import type { MeshModel } from '../mesh/meshModel';
+import { kindLabel, livenessLabel, livenessOf, peerIcon, plural } from '../peerLook';
+import { createTree, formatAge, SafeTooltip, type MeshTree, type TreeNode } from './tree';
 
-const statusIcons: Record<PeerStatus, vscode.ThemeIcon> = {
-  active: new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor('testing.iconPassed')),
-  away: new vscode.ThemeIcon('circle-outline'),
-  gone: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
-};
+/** What a peer row shows besides the peer. */
+export interface PeerFacts {
+  /** Whether this peer is this very window. */
+  readonly self: boolean;
+  readonly claims: number;
+  /** Messages from it to the person not yet read. */
+  readonly unread: number;
+}
 
 export class PeerNode implements TreeNode {
-  /** @param self whether this peer is this very window */
-  constructor(readonly peer: Peer, readonly self = false) {}
+  constructor(readonly peer: Peer, readonly facts: PeerFacts) {}
 
   toTreeItem(): vscode.TreeItem {
-    const { peer } = this;
+    const { peer, facts } = this;
+    const liveness = livenessOf(peer);
     const item = new vscode.TreeItem(peer.name, vscode.TreeItemCollapsibleState.None);
     item.id = peer.id;
-    // This window's own row says so instead of its kind, which is plain from the name.
-    const who = this.self ? 'this window' : peer.kind;
-    item.description = peer.summary ? `${peer.summary} · ${who}` : who;
-    item.iconPath = statusIcons[peer.status];
-    item.contextValue = this.self ? 'peer.self' : `peer.${peer.status}`;
-    // Names, summaries and paths come from other peers: appended as text, never as Markdown,
-    // so nobody can put links, images or fake formatting into this window.
-    const tip = new vscode.MarkdownString();
-    tip.appendMarkdown('**').appendText(peer.name).appendMarkdown('**');
-    tip.appendText(` (${peer.kind}${this.self ? ', this window' : ''}), ${peer.status}`);
-    if (peer.summary) tip.appendMarkdown('\n\n').appendText(peer.summary);
-    if (peer.workspace) tip.appendMarkdown('\n\n').appendText(`Workspace: ${peer.workspace}${peer.gitBranch ? ` on ${peer.gitBranch}` : ''}`);
-    if (peer.pid !== null) tip.appendMarkdown('\n\n').appendText(`pid ${peer.pid}`);
-    tip.appendMarkdown('\n\n').appendText(`Joined ${formatAge(peer.connectedAt)}, last seen ${formatAge(peer.lastSeen)}`);
-    item.tooltip = tip;
+    item.iconPath = peerIcon(peer);
+    item.description = [
+      facts.self ? 'this window' : livenessLabel(liveness),
+      peer.summary,
+      facts.claims > 0 ? plural(facts.claims, 'claim') : '',
+      facts.unread > 0 ? `${facts.unread} unread` : '',
+    ].filter(Boolean).join(' · ');
+    item.contextValue = facts.self ? 'peer.self' : 'peer.other';
+    item.accessibilityInformation = { label: `${peer.name}, ${kindLabel(peer.kind)}, ${livenessLabel(liveness)}${item.description ? `, ${item.description}` : ''}` };
+    const tip = new SafeTooltip().bold(peer.name).text(` · ${kindLabel(peer.kind)}${facts.self ? ', this window' : ''} · ${livenessLabel(liveness)}`);
+    if (peer.summary) tip.paragraph().text(peer.summary);
+    if (facts.claims > 0 || facts.unread > 0) {
+      tip.paragraph().text([plural(facts.claims, 'claim'), facts.unread > 0 ? `${facts.unread} unread for you` : ''].filter(Boolean).join(', '));
+    }
+    if (peer.workspace) tip.paragraph().text(`Workspace: ${peer.workspace}${peer.gitBranch ? ` on ${peer.gitBranch}` : ''}`);
+    tip.paragraph().text(`Joined ${formatAge(peer.connectedAt)}, last seen ${formatAge(peer.lastSeen)}${peer.pid !== null ? `, pid ${peer.pid}` : ''}`);
+    item.tooltip = tip.md;
     return item;
   }
 }
 
-export class PeersTree extends Disposable {
-  readonly model = this.register(new ListModel<Peer>());
-  /** Id of this window's own peer, marked in the list; set once the window has joined. */
-  selfId: string | undefined;
-  readonly view = this.register(
-    vscode.window.createTreeView(viewIds.peers, {
-      treeDataProvider: new ListTreeProvider(this.model, (peer) => new PeerNode(peer, peer.id === this.selfId)),
-    }),
-  );
-
-  constructor() {
-    super();
-    this.register(showMessageWhenEmpty(this.view, this.model,
-      'No peers yet. Agents and editor windows appear here when they join the mesh.'));
-  }
+export function createPeersTree(model: MeshModel): MeshTree {
+  return createTree(viewIds.peers, {
+    roots: () => {
+      const self = model.selfId;
+      return model.peers.items.map((peer) => new PeerNode(peer, {
+        self: peer.id === self,
+        claims: model.locks.items.filter((lock) => lock.holder === peer.id).length,
+        unread: model.unreadFrom(peer.id).length,
+      }));
+    },
+    changes: [model.peers.onDidChange, model.locks.onDidChange, model.messages.onDidChange],
+    emptyMessage: 'No peers yet. Agents and editor windows appear here when they join the mesh.',
+  });
 }

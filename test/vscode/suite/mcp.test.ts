@@ -65,7 +65,7 @@ describe('PeerMesh MCP server for agent mode', () => {
       const whoami = (await client.callTool({ name: 'mesh_whoami', arguments: {} })) as CallToolResult;
       const me = whoami.structuredContent as { id: string; kind: string };
       assert.equal(me.kind, 'copilot', 'VS Code\'s client name makes the bridge a copilot peer');
-      await waitFor('the agent-mode peer in the Peers tree', () => api.peers.items.find((p) => p.id === me.id));
+      await waitFor('the agent-mode peer in the Peers tree', () => api.model.peers.items.find((p) => p.id === me.id));
     } catch (error) {
       throw new Error(`${(error as Error).message}\n--- bridge stderr ---\n${stderr.slice(-2000)}`, { cause: error });
     } finally {
@@ -97,6 +97,6 @@ describe('PeerMesh MCP server for agent mode', () => {
       rmSync(otherHome, { recursive: true, force: true });
     }
     assert.equal((await definition()).env.PEERMESH_HOME, originalHome);
-    await waitFor('the window back in its Peers tree', () => api.peers.items.find((p) => p.id === api.mesh.client?.peer.id));
+    await waitFor('the window back in its Peers tree', () => api.model.peers.items.find((p) => p.id === api.mesh.client?.peer.id));
   });
 });

@@ -2,8 +2,6 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { PeerClient } from '../../../src/client/peer';
-import { LockNode } from '../../../src/vscode/trees/locksTree';
-import { PeerNode } from '../../../src/vscode/trees/peersTree';
 import { joinedMesh, meshHomeDir, otherPeer, waitFor, windowPeerName, workspaceFolder } from './helpers';
 
 describe('PeerMesh in the mesh', () => {
@@ -27,7 +25,7 @@ describe('PeerMesh in the mesh', () => {
     assert.equal(window.name, windowPeerName());
     assert.equal(window.pid, process.pid);
     assert.equal(window.workspace, workspaceFolder());
-    assert.equal(window.status, 'active');
+    assert.equal(window.status, 'working');
   });
 
   it('hosts the broker in the extension host, with the launcher\'s temporary mesh home', async () => {
@@ -40,43 +38,50 @@ describe('PeerMesh in the mesh', () => {
     assert.equal(api.mesh.homeDir, meshHomeDir());
   });
 
-  it('shows the peer count and "broker here" in the status bar', async () => {
+  it('shows working / total peers and "broker here" in the status bar; a click opens the mesh actions', async () => {
     const api = await joinedMesh();
     const { port } = await other.request('status/get', {});
-    const count = await waitFor('a peer count in the status bar', () => /^\$\(broadcast\) PeerMesh (\d+)$/.exec(api.statusBarItem.text)?.[1]);
-    assert.equal(Number(count), api.peers.items.length);
+    await other.request('peers/whoami', {}); // a real call: the other peer is working
+    const counts = await waitFor('working/total in the status bar', () => /^\$\(broadcast\) (\d+)\/(\d+)/.exec(api.statusBarItem.text) ?? undefined);
+    const others = api.model.peers.items.filter((p) => p.id !== api.mesh.client?.peer.id);
+    assert.equal(Number(counts[2]), others.length);
+    assert.ok(Number(counts[1]) >= 1 && Number(counts[1]) <= others.length, `working count ${counts[1]}`);
     const tooltip = api.statusBarItem.tooltip instanceof vscode.MarkdownString ? api.statusBarItem.tooltip.value : String(api.statusBarItem.tooltip);
-    assert.match(tooltip, new RegExp(`\\d+ peers? · broker here \\(pid ${process.pid}, port ${port}\\)`));
+    assert.match(tooltip, new RegExp(`\\d+ of \\d+ peers? working · broker here \\(pid ${process.pid}, port ${port}\\)`));
     assert.equal(api.statusBarItem.backgroundColor, undefined, 'no warning colour while connected');
-    assert.equal(api.statusBarItem.command, 'peermesh.showLog');
+    assert.equal(api.statusBarItem.command, 'peermesh.showActions');
   });
 
   it('lists the window and the other peer in the Peers tree, and follows the other\'s summary', async () => {
     const api = await joinedMesh();
     const self = api.mesh.client!.peer.id;
     await waitFor('both peers in the Peers tree', () =>
-      (api.peers.items.some((p) => p.id === self) && api.peers.items.some((p) => p.id === other.peer.id) ? true : undefined));
+      (api.model.peers.items.some((p) => p.id === self) && api.model.peers.items.some((p) => p.id === other.peer.id) ? true : undefined));
 
     await other.request('peers/update', { summary: 'writing the VS Code tests' });
     const updated = await waitFor('the summary in the Peers tree (pushed summary_changed)', () =>
-      api.peers.items.find((p) => p.id === other.peer.id && p.summary === 'writing the VS Code tests'));
-    const item = new PeerNode(updated).toTreeItem();
+      api.model.peers.items.find((p) => p.id === other.peer.id && p.summary === 'writing the VS Code tests'));
+    assert.ok(updated);
+    const item = await waitFor('the summary in the tree row', () => api.trees.peers.rows().find((row) => row.id === other.peer.id && String(row.description).includes('writing')));
     assert.equal(item.label, 'suite-agent');
-    assert.equal(item.description, 'writing the VS Code tests · cli');
+    // A `cli` peer is the person's terminal identity, never shown as a working agent.
+    assert.equal(item.description, 'terminal identity · writing the VS Code tests');
+    assert.equal((item.iconPath as vscode.ThemeIcon).id, 'terminal');
 
-    const selfItem = new PeerNode(api.peers.items.find((p) => p.id === self)!, true).toTreeItem();
+    const selfItem = api.trees.peers.rows().find((row) => row.id === self)!;
     assert.equal(selfItem.label, windowPeerName());
     assert.equal(selfItem.description, 'this window');
+    assert.equal(selfItem.contextValue, 'peer.self');
     // Peer-supplied text is escaped Markdown: compare what it reads as.
-    assert.match(readsAs(selfItem.tooltip as vscode.MarkdownString), /\(vscode-window, this window\), active/);
+    assert.match(readsAs(selfItem.tooltip as vscode.MarkdownString), /· VS Code window, this window ·/);
   });
 
   it('drops a peer that leaves from the Peers tree', async () => {
     const api = await joinedMesh();
     const brief = await otherPeer('suite-visitor');
-    await waitFor('the visitor in the Peers tree', () => api.peers.items.find((p) => p.id === brief.peer.id));
+    await waitFor('the visitor in the Peers tree', () => api.model.peers.items.find((p) => p.id === brief.peer.id));
     await brief.close();
-    await waitFor('the visitor to leave the Peers tree', () => (api.peers.items.some((p) => p.id === brief.peer.id) ? undefined : true));
+    await waitFor('the visitor to leave the Peers tree', () => (api.model.peers.items.some((p) => p.id === brief.peer.id) ? undefined : true));
   });
 
   it('shows a lock taken by another peer in the Locks tree, and drops it when released', async () => {
@@ -85,16 +90,31 @@ describe('PeerMesh in the mesh', () => {
     const { lock } = await other.request('locks/acquire', {
       target: { path: file, startLine: 1, endLine: 3 }, reason: 'rewording the intro', ttlSeconds: 600,
     });
-    const shown = await waitFor('the lock in the Locks tree (pushed lock_acquired)', () => api.locks.items.find((l) => l.id === lock.id));
+    const shown = await waitFor('the lock in the Locks tree (pushed lock_acquired)', () => api.model.locks.items.find((l) => l.id === lock.id));
     assert.equal(shown.holder, other.peer.id);
 
-    const item = new LockNode(shown).toTreeItem();
-    assert.equal(item.label, 'README.md:1-3');
+    const rows = await waitFor('the lock in the tree', () => {
+      const all = api.trees.locks.rows();
+      return all.some((row) => row.id === `lock-${lock.id}`) ? all : undefined;
+    });
+    const fileRow = rows.find((row) => row.id === `file-${file}`);
+    assert.equal(fileRow?.label, 'README.md', 'locks are grouped under their file');
+    assert.equal(fileRow?.resourceUri?.fsPath, file);
+    const item = rows.find((row) => row.id === `lock-${lock.id}`)!;
+    assert.equal(item.label, 'lines 1–3');
     assert.match(String(item.description), /^suite-agent · (10|9)m left · rewording the intro$/);
-    assert.equal(item.resourceUri?.fsPath, file);
+    assert.equal(item.contextValue, 'lock.other');
+    // A click opens the file at the locked lines.
+    assert.equal(item.command?.command, 'vscode.open');
+    const [uri, options] = item.command!.arguments as [vscode.Uri, { selection: vscode.Range }];
+    assert.equal(uri.fsPath, file);
+    assert.deepEqual([options.selection.start.line, options.selection.end.line], [0, 2]);
+    await vscode.commands.executeCommand(item.command!.command, ...item.command!.arguments!);
+    const editor = await waitFor('README.md open', () => (vscode.window.activeTextEditor?.document.uri.fsPath === file ? vscode.window.activeTextEditor : undefined));
+    assert.deepEqual([editor.selection.start.line, editor.selection.end.line], [0, 2], 'opened at the locked lines');
 
     await other.request('locks/release', { lockId: lock.id });
-    await waitFor('the lock to leave the Locks tree (pushed lock_released)', () => (api.locks.items.some((l) => l.id === lock.id) ? undefined : true));
+    await waitFor('the lock to leave the Locks tree (pushed lock_released)', () => (api.model.locks.items.some((l) => l.id === lock.id) ? undefined : true));
   });
 
   it('shows what other peers write as text, never as Markdown (no links or images in tooltips)', async () => {
@@ -103,9 +123,9 @@ describe('PeerMesh in the mesh', () => {
     const reason = 'see [docs](https://example.invalid/x) ![](https://example.invalid/t.png) **urgent**';
     const { lock } = await other.request('locks/acquire', { target: { path: file, startLine: 5, endLine: 5 }, reason });
     try {
-      const shown = await waitFor('the lock in the Locks tree', () => api.locks.items.find((l) => l.id === lock.id));
-      const item = new LockNode(shown).toTreeItem();
-      assert.equal(item.label, 'README.md:5');
+      const shown = await waitFor('the lock in the Locks tree', () => api.model.locks.items.find((l) => l.id === lock.id));
+      const item = await waitFor('the lock row', () => api.trees.locks.rows().find((row) => row.id === `lock-${shown.id}`));
+      assert.equal(item.label, 'line 5');
       const tip = (item.tooltip as vscode.MarkdownString).value;
       assert.ok(!tip.includes('[docs](') && !tip.includes('![]('), `unescaped Markdown in: ${tip}`);
       assert.ok(readsAs(item.tooltip as vscode.MarkdownString).includes(reason), `the reason reads as written: ${tip}`);

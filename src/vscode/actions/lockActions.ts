@@ -1,0 +1,175 @@
+/**
+ * Claiming and releasing from the editor: Lock File, Lock Selection, the lock / unlock toggle
+ * of the keybinding, Unlock, Unlock All Mine, and the Locks tree's Release, Message Holder and
+ * Force Release. A conflict is not an error: it says who holds the lines, and offers to
+ * message them.
+ */
+import * as vscode from 'vscode';
+import { describeTarget } from '../../core/paths';
+import type { Lock } from '../../protocol/entities';
+import { BrokerError } from '../../protocol/errors';
+import { limits } from '../../protocol/limits';
+import type { LockTarget } from '../../protocol/requests/locks';
+import { realPathOf } from '../decorations/lockedPaths';
+import { describeLines, formatTimeLeft, LockNode } from '../trees/locksTree';
+import { clientOf, type ActionContext } from './context';
+import { messagePeer } from './messageActions';
+import { cancelled } from './prompts';
+
+/** The file a command acts on: the explorer's or editor title's URI argument, else the active editor's. */
+function fileOf(arg: unknown): string {
+  const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+  if (!uri) throw new Error('open a file first, or pick one in the explorer');
+  if (uri.scheme !== 'file') throw new Error(`only files on disk can be locked, not ${uri.scheme}: documents`);
+  return realPathOf(uri.fsPath);
+}
+
+/** The active editor's selection as 1-based inclusive lines (a selection ending at column 0 leaves that line out). */
+export function selectedLines(editor: vscode.TextEditor): { startLine: number; endLine: number } {
+  const { start, end } = editor.selection;
+  const last = end.line > start.line && end.character === 0 ? end.line - 1 : end.line;
+  return { startLine: start.line + 1, endLine: last + 1 };
+}
+
+function activeEditor(): vscode.TextEditor {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) throw new Error('open a file and select the lines to lock');
+  if (editor.document.uri.scheme !== 'file') throw new Error('only files on disk can be locked');
+  return editor;
+}
+
+async function askReason(ctx: ActionContext, what: string): Promise<string> {
+  const reason = await ctx.prompts.input({
+    title: `Lock ${what}`,
+    prompt: 'Why? Other agents see this (optional).',
+    placeHolder: 'e.g. reworking the parser',
+    validateInput: (value) => (value.length > limits.reason ? `At most ${limits.reason} characters.` : undefined),
+  });
+  return reason ?? cancelled();
+}
+
+/** Claims `target`; on a conflict, says who holds it and offers to message them. Returns the lock, or undefined on a conflict. */
+async function acquire(ctx: ActionContext, target: LockTarget, reason: string): Promise<Lock | undefined> {
+  const client = clientOf(ctx.mesh);
+  try {
+    const { lock, renewed } = await client.request('locks/acquire', { target, reason });
+    ctx.log.info(`[locks] this window ${renewed ? 'renewed' : 'locked'} ${describeTarget(lock)}`);
+    void vscode.window.setStatusBarMessage(`$(lock) ${renewed ? 'Renewed' : 'Locked'} ${describeTarget(lock)}`, 4000);
+    return lock;
+  } catch (error) {
+    if (!BrokerError.is(error, 'lockConflict')) throw error;
+    const held = error.data?.lock as Lock | undefined;
+    const holder = String(error.data?.holderName ?? 'another peer');
+    const left = typeof error.data?.expiresInMs === 'number' ? `, ${formatTimeLeft(error.data.expiresInMs)}` : '';
+    const why = error.data?.reason ? ` (${String(error.data.reason)})` : '';
+    const what = held ? describeTarget(held) : 'those lines';
+    const choice = await ctx.prompts.notify('warning', `PeerMesh: ${what} is locked by ${holder}${why}${left}.`, {}, 'Message Holder');
+    if (choice === 'Message Holder' && held) await messagePeer(ctx, held.holder, `About ${describeTarget(held)}: `);
+    return undefined;
+  }
+}
+
+export async function lockFile(ctx: ActionContext, arg?: unknown): Promise<Lock | undefined> {
+  const path = fileOf(arg);
+  const reason = await askReason(ctx, vscode.workspace.asRelativePath(path));
+  return acquire(ctx, { path }, reason);
+}
+
+export async function lockSelection(ctx: ActionContext): Promise<Lock | undefined> {
+  const editor = activeEditor();
+  const lines = selectedLines(editor);
+  const path = realPathOf(editor.document.uri.fsPath);
+  const reason = await askReason(ctx, `${vscode.workspace.asRelativePath(path)}, ${describeLines(lines)}`);
+  return acquire(ctx, { path, ...lines }, reason);
+}
+
+/** The keybinding: releases this window's locks touching the selection, else locks the selection (no questions). */
+export async function toggleSelectionLock(ctx: ActionContext): Promise<'locked' | 'released' | 'conflict'> {
+  const editor = activeEditor();
+  const lines = selectedLines(editor);
+  const path = realPathOf(editor.document.uri.fsPath);
+  const mine = ownLocks(ctx).filter((lock) => lock.path === path && overlaps(lock, lines));
+  if (mine.length > 0) {
+    await release(ctx, mine);
+    return 'released';
+  }
+  return (await acquire(ctx, { path, ...lines }, '')) ? 'locked' : 'conflict';
+}
+
+/** Unlock: the locks given (a tree row), else the ones of this window touching the selection, else a pick among all of them. */
+export async function unlock(ctx: ActionContext, arg?: unknown): Promise<Lock[]> {
+  if (arg instanceof LockNode) return release(ctx, [arg.lock]);
+  const mine = ownLocks(ctx);
+  if (mine.length === 0) {
+    void ctx.prompts.notify('info', 'PeerMesh: this window holds no locks.', {});
+    return [];
+  }
+  const editor = vscode.window.activeTextEditor;
+  const here = editor ? realPathOf(editor.document.uri.fsPath) : undefined;
+  const touching = editor ? mine.filter((lock) => lock.path === here && overlaps(lock, selectedLines(editor))) : [];
+  const items = mine.map((lock) => ({ label: `$(lock) ${describeTarget(lock)}`, description: lock.reason, picked: touching.includes(lock), lock }));
+  const picked = await ctx.prompts.pickMany(items, { title: 'Unlock', placeHolder: 'The locks to release' });
+  if (!picked || picked.length === 0) cancelled();
+  return release(ctx, picked.map((item) => item.lock));
+}
+
+export async function unlockAllMine(ctx: ActionContext): Promise<Lock[]> {
+  const { released } = await clientOf(ctx.mesh).request('locks/releaseAll', {});
+  ctx.log.info(`[locks] this window released all its locks (${released.length})`);
+  void vscode.window.setStatusBarMessage(`$(unlock) Released ${released.length === 1 ? '1 lock' : `${released.length} locks`}`, 4000);
+  return released;
+}
+
+/** Message Holder on a lock row, or on a lock the person picks. */
+export async function messageHolder(ctx: ActionContext, arg?: unknown): Promise<void> {
+  const lock = arg instanceof LockNode ? arg.lock : await pickOthersLock(ctx, 'Message the holder of…');
+  await messagePeer(ctx, lock.holder, `About ${describeTarget(lock)}: `);
+}
+
+/** Force Release: another peer's lock, after a confirmation; the broker records who did it and tells the holder. */
+export async function forceRelease(ctx: ActionContext, arg?: unknown): Promise<Lock | undefined> {
+  const lock = arg instanceof LockNode ? arg.lock : await pickOthersLock(ctx, 'Force-release…');
+  const choice = await ctx.prompts.notify('warning', `Force-release ${describeTarget(lock)}, held by ${lock.holderName}?`, {
+    modal: true,
+    detail: `${lock.holderName} may be editing these lines right now${lock.reason ? ` (${lock.reason})` : ''}. It is told that you released its lock, and the mesh records it.`,
+  }, 'Force Release');
+  if (choice !== 'Force Release') cancelled();
+  const { released } = await clientOf(ctx.mesh).request('locks/forceRelease', { lockId: lock.id, reason: 'released by the person from the editor' });
+  ctx.log.info(`[locks] this window force-released ${describeTarget(lock)} held by ${lock.holderName}`);
+  return released;
+}
+
+async function release(ctx: ActionContext, locks: readonly Lock[]): Promise<Lock[]> {
+  const client = clientOf(ctx.mesh);
+  const released: Lock[] = [];
+  for (const lock of locks) {
+    try {
+      released.push(...(await client.request('locks/release', { lockId: lock.id })).released);
+    } catch (error) {
+      if (!BrokerError.is(error, 'notFound')) throw error; // expired meanwhile: already free
+    }
+  }
+  ctx.log.info(`[locks] this window released ${released.map(describeTarget).join(', ') || 'nothing (already free)'}`);
+  return released;
+}
+
+async function pickOthersLock(ctx: ActionContext, title: string): Promise<Lock> {
+  const locks = ctx.model.othersLocks();
+  if (locks.length === 0) throw new Error('no other peer holds a lock');
+  const picked = await ctx.prompts.pick(
+    locks.map((lock) => ({ label: `$(lock) ${describeTarget(lock)}`, description: lock.holderName, detail: lock.reason || undefined, lock })),
+    { title, placeHolder: 'A lock another peer holds' },
+  );
+  return picked?.lock ?? cancelled();
+}
+
+function ownLocks(ctx: ActionContext): Lock[] {
+  const self = ctx.model.selfId;
+  return ctx.model.locks.items.filter((lock) => lock.holder === self);
+}
+
+/** Whether `lock` covers any of `lines` (a whole-file lock covers them all). */
+export function overlaps(lock: Pick<Lock, 'startLine' | 'endLine'>, lines: { startLine: number; endLine: number }): boolean {
+  if (lock.startLine === null || lock.endLine === null) return true;
+  return lock.startLine <= lines.endLine && lines.startLine <= lock.endLine;
+}

@@ -1,0 +1,86 @@
+/**
+ * How a peer looks everywhere in the window (trees, hovers, quick picks): a codicon per agent
+ * kind, a name for the kind, and its liveness in words and color. One table, so the Peers
+ * tree, the Locks tree and the gutter hover never disagree.
+ */
+import * as vscode from 'vscode';
+import type { Peer, PeerKind } from '../protocol/entities';
+
+const kindLooks: Record<PeerKind, { icon: string; label: string }> = {
+  'claude-code': { icon: 'sparkle', label: 'Claude Code' },
+  copilot: { icon: 'copilot', label: 'Copilot' },
+  cursor: { icon: 'inspect', label: 'Cursor' },
+  codex: { icon: 'hubot', label: 'Codex' },
+  aider: { icon: 'tools', label: 'Aider' },
+  windsurf: { icon: 'rocket', label: 'Windsurf' },
+  cline: { icon: 'robot', label: 'Cline' },
+  'vscode-window': { icon: 'window', label: 'VS Code window' },
+  cli: { icon: 'terminal', label: 'terminal' },
+  unknown: { icon: 'circle-large-outline', label: 'agent' },
+};
+
+/** "Claude Code", "VS Code window", "terminal"… */
+export function kindLabel(kind: PeerKind): string {
+  return kindLooks[kind]?.label ?? kind;
+}
+
+/** Codicon id of a peer kind. */
+export function kindIconId(kind: PeerKind): string {
+  return kindLooks[kind]?.icon ?? 'circle-large-outline';
+}
+
+/** Liveness as the person reads it. */
+export type Liveness = 'working' | 'idle' | 'disconnected' | 'gone' | 'terminal';
+
+/**
+ * The peer's liveness. The terminal's `cli` identity is not an agent: between commands it is
+ * disconnected yet keeps its claims, so it reads as "terminal", never as working.
+ */
+export function livenessOf(peer: Peer): Liveness {
+  const status = peer.status as string;
+  if (peer.kind === 'cli' && status !== 'gone' && status !== 'working') return 'terminal';
+  switch (status) {
+    case 'working':
+    case 'active':
+      return 'working';
+    case 'idle':
+    case 'away':
+      return 'idle';
+    case 'disconnected':
+      return 'disconnected';
+    default:
+      return 'gone';
+  }
+}
+
+const livenessColors: Record<Liveness, string | undefined> = {
+  working: 'charts.green',
+  idle: undefined,
+  disconnected: 'list.warningForeground',
+  gone: 'disabledForeground',
+  terminal: undefined,
+};
+
+const livenessWords: Record<Liveness, string> = {
+  working: 'working',
+  idle: 'idle',
+  disconnected: 'disconnected, claims kept',
+  gone: 'gone',
+  terminal: 'terminal identity',
+};
+
+/** "working", "idle", "disconnected, claims kept", "gone", "terminal identity". */
+export function livenessLabel(liveness: Liveness): string {
+  return livenessWords[liveness];
+}
+
+/** The peer's kind icon, tinted by its liveness. */
+export function peerIcon(peer: Peer): vscode.ThemeIcon {
+  const color = livenessColors[livenessOf(peer)];
+  return new vscode.ThemeIcon(kindIconId(peer.kind), color ? new vscode.ThemeColor(color) : undefined);
+}
+
+/** "1 claim", "3 claims". */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
