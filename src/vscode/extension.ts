@@ -19,6 +19,7 @@ import { commandIds, internalCommandIds } from './ids';
 import { registerAgentSetupCommands } from './mcp/agentSetup';
 import { PeerMeshMcpProvider, registerMcpProvider } from './mcp/mcpProvider';
 import { MeshConnection } from './mesh/meshConnection';
+import { MeshLog } from './mesh/meshLog';
 import { ListModel, MeshModel } from './mesh/meshModel';
 import { MeshStatusBar } from './statusBar';
 import { createDebatesTree, type DebateSummary } from './trees/debatesTree';
@@ -66,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
   const connection = own(new MeshConnection(config, log));
   mesh = connection;
   const model = own(new MeshModel(connection, config, log));
+  own(new MeshLog(connection, model, log));
   const selfId = (): string | undefined => model.selfId;
   const prompts = new PromptSource();
   const actions: ActionContext = { mesh: connection, model, prompts, log };

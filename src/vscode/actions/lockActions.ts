@@ -120,15 +120,25 @@ export async function unlockAllMine(ctx: ActionContext): Promise<Lock[]> {
   return released;
 }
 
-/** Message Holder on a lock row, or on a lock the person picks. */
+/** The lock a command was given: a Locks row, or `{ lockId }` from a hover's link. */
+function lockArg(ctx: ActionContext, arg: unknown): Lock | undefined {
+  if (arg instanceof LockNode) return arg.lock;
+  const id = (arg as { lockId?: unknown } | undefined)?.lockId;
+  if (typeof id !== 'number') return undefined;
+  const lock = ctx.model.locks.items.find((l) => l.id === id);
+  if (!lock) throw new Error('that lock has been released meanwhile');
+  return lock;
+}
+
+/** Message Holder on a lock row or hover, or on a lock the person picks. */
 export async function messageHolder(ctx: ActionContext, arg?: unknown): Promise<void> {
-  const lock = arg instanceof LockNode ? arg.lock : await pickOthersLock(ctx, 'Message the holder of…');
+  const lock = lockArg(ctx, arg) ?? await pickOthersLock(ctx, 'Message the holder of…');
   await messagePeer(ctx, lock.holder, `About ${describeTarget(lock)}: `);
 }
 
 /** Force Release: another peer's lock, after a confirmation; the broker records who did it and tells the holder. */
 export async function forceRelease(ctx: ActionContext, arg?: unknown): Promise<Lock | undefined> {
-  const lock = arg instanceof LockNode ? arg.lock : await pickOthersLock(ctx, 'Force-release…');
+  const lock = lockArg(ctx, arg) ?? await pickOthersLock(ctx, 'Force-release…');
   const choice = await ctx.prompts.notify('warning', `Force-release ${describeTarget(lock)}, held by ${lock.holderName}?`, {
     modal: true,
     detail: `${lock.holderName} may be editing these lines right now${lock.reason ? ` (${lock.reason})` : ''}. It is told that you released its lock, and the mesh records it.`,

@@ -5,9 +5,10 @@
  * a theme change; decorations are re-applied to every visible editor, debounced, when the locks
  * or peers change, when the visible editors change, and every half minute while any lock is
  * shown (for the hover's time left). A whole-file lock is drawn on the file's first line.
+ * The gutter badge says which kind of agent holds the lines (one decoration type per badge).
  */
 import * as vscode from 'vscode';
-import type { Lock, Peer } from '../../protocol/entities';
+import type { Lock, Peer, PeerKind } from '../../protocol/entities';
 import { Disposable } from '../dispose';
 import { colorIds } from '../ids';
 import type { ListModel } from '../mesh/meshModel';
@@ -23,6 +24,8 @@ const redrawEveryMs = 30_000;
 export interface DecoratedLock {
   readonly lockId: number;
   readonly holderName: string;
+  /** The gutter badge drawn: the holder's kind of agent (see {@link gutterBadge}). */
+  readonly badge: GutterBadge;
   readonly startLine: number;
   readonly endLine: number;
   readonly wholeFile: boolean;
@@ -37,8 +40,19 @@ export interface EditorDecorations {
   readonly own: readonly DecoratedLock[];
 }
 
+/** The gutter badges there are: one per well-known agent, the person, and any other agent. */
+export const gutterBadges = ['claude-code', 'copilot', 'cursor', 'codex', 'gemini', 'opencode', 'person', 'agent'] as const;
+export type GutterBadge = (typeof gutterBadges)[number];
+
+/** The badge for a holder of this kind (unknown holders get the plain one). */
+export function gutterBadge(kind: PeerKind | undefined): GutterBadge {
+  if (kind === 'vscode-window' || kind === 'cli') return 'person';
+  return gutterBadges.find((badge) => badge === kind) ?? 'agent';
+}
+
 interface DecorationTypes {
-  readonly others: vscode.TextEditorDecorationType;
+  /** Other peers' locks, one type per gutter badge (made when first needed). */
+  readonly others: Map<GutterBadge, vscode.TextEditorDecorationType>;
   readonly own: vscode.TextEditorDecorationType;
 }
 
@@ -99,26 +113,33 @@ export class LockDecorations extends Disposable {
     for (const editor of visible) {
       const { document } = editor;
       const locks = document.uri.scheme === 'file' ? byPath.get(realPathOf(document.uri.fsPath)) ?? [] : [];
-      const others: vscode.DecorationOptions[] = [];
+      const others = new Map<GutterBadge, vscode.DecorationOptions[]>(gutterBadges.map((badge) => [badge, []]));
       const own: vscode.DecorationOptions[] = [];
       const drawn = { others: [] as DecoratedLock[], own: [] as DecoratedLock[] };
       for (const lock of locks) {
         const mine = lock.holder === self;
-        const decorated = toDecorated(lock, document.lineCount);
+        const holder = peers.get(lock.holder);
+        const decorated = toDecorated(lock, document.lineCount, gutterBadge(holder?.kind));
         const range = new vscode.Range(decorated.startLine - 1, 0, decorated.endLine - 1, 0);
-        (mine ? own : others).push({ range, hoverMessage: lockHover(lock, peers.get(lock.holder), mine, now) });
+        const options = { range, hoverMessage: lockHover(lock, holder, mine, now) };
+        if (mine) own.push(options);
+        else others.get(decorated.badge)!.push(options);
         (mine ? drawn.own : drawn.others).push(decorated);
       }
-      editor.setDecorations(this.types.others, others);
+      for (const [badge, options] of others) {
+        // A type is made the first time its badge is drawn; clearing one never made is a no-op.
+        if (options.length > 0 || this.types.others.has(badge)) editor.setDecorations(this.othersType(badge), options);
+      }
       editor.setDecorations(this.types.own, own);
       this.drawn.set(editor, { path: document.uri.fsPath, ...drawn });
     }
   }
 
-  private createTypes(): DecorationTypes {
-    const icon = (theme: 'light' | 'dark') => vscode.Uri.joinPath(this.extensionUri, 'media', `lock-${theme}.svg`);
-    return {
-      others: vscode.window.createTextEditorDecorationType({
+  private othersType(badge: GutterBadge): vscode.TextEditorDecorationType {
+    let type = this.types.others.get(badge);
+    if (!type) {
+      const icon = (theme: 'light' | 'dark') => vscode.Uri.joinPath(this.extensionUri, 'media', 'gutter', `${badge}-${theme}.svg`);
+      type = vscode.window.createTextEditorDecorationType({
         isWholeLine: true,
         backgroundColor: new vscode.ThemeColor(colorIds.lockedByOtherBackground),
         overviewRulerColor: new vscode.ThemeColor(colorIds.lockedByOtherRuler),
@@ -127,7 +148,15 @@ export class LockDecorations extends Disposable {
         light: { gutterIconPath: icon('light') },
         dark: { gutterIconPath: icon('dark') },
         rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
-      }),
+      });
+      this.types.others.set(badge, type);
+    }
+    return type;
+  }
+
+  private createTypes(): DecorationTypes {
+    return {
+      others: new Map(),
       own: vscode.window.createTextEditorDecorationType({
         isWholeLine: true,
         overviewRulerColor: new vscode.ThemeColor(colorIds.lockedBySelfRuler),
@@ -138,18 +167,18 @@ export class LockDecorations extends Disposable {
   }
 
   private disposeTypes(): void {
-    this.types.others.dispose();
+    for (const type of this.types.others.values()) type.dispose();
     this.types.own.dispose();
     this.drawn.clear();
   }
 }
 
 /** A lock's lines, clamped to the document; a whole-file lock is drawn on the first line. */
-function toDecorated(lock: Lock, lineCount: number): DecoratedLock {
+function toDecorated(lock: Lock, lineCount: number, badge: GutterBadge): DecoratedLock {
   const { id: lockId, holderName } = lock;
-  if (lock.startLine === null || lock.endLine === null) return { lockId, holderName, startLine: 1, endLine: 1, wholeFile: true };
+  if (lock.startLine === null || lock.endLine === null) return { lockId, holderName, badge, startLine: 1, endLine: 1, wholeFile: true };
   const last = Math.max(1, lineCount);
   const startLine = Math.min(Math.max(1, lock.startLine), last);
   const endLine = Math.min(Math.max(startLine, lock.endLine), last);
-  return { lockId, holderName, startLine, endLine, wholeFile: false };
+  return { lockId, holderName, badge, startLine, endLine, wholeFile: false };
 }

@@ -6,24 +6,31 @@
 import * as vscode from 'vscode';
 import { describeTarget } from '../../core/paths';
 import type { Lock, Peer } from '../../protocol/entities';
-import { focusViewCommand, viewIds } from '../ids';
+import { commandIds, focusViewCommand, viewIds } from '../ids';
+import { kindLabel } from '../peerLook';
 import { formatTimeLeft } from '../trees/locksTree';
 
 const showLocks = focusViewCommand(viewIds.locks);
+const messageHolder = commandIds.messageHolder;
 
 /** @param holder the holding peer when the window knows it (for its kind) */
 export function lockHover(lock: Lock, holder: Peer | undefined, self: boolean, now = Date.now()): vscode.MarkdownString {
   const md = new vscode.MarkdownString('', true);
-  md.isTrusted = { enabledCommands: [showLocks] };
+  md.isTrusted = { enabledCommands: [showLocks, messageHolder] };
   md.appendMarkdown('$(lock) **').appendText(describeTarget(lock)).appendMarkdown('** ');
   if (self) {
     md.appendText('locked by this window');
   } else {
     md.appendText('locked by ').appendMarkdown('**').appendText(lock.holderName).appendMarkdown('**');
-    if (holder) md.appendText(` (${holder.kind})`);
+    if (holder) md.appendText(` (${kindLabel(holder.kind)})`);
   }
   md.appendMarkdown('\n\n').appendText(lock.reason || '(no reason given)');
   md.appendMarkdown('\n\n').appendText(formatTimeLeft(lock.expiresAt - now));
-  md.appendMarkdown(`\n\n[Show in Locks](command:${showLocks} "Reveal the PeerMesh Locks view")`);
+  md.appendMarkdown('\n\n');
+  if (!self) {
+    const args = encodeURIComponent(JSON.stringify([{ lockId: lock.id }]));
+    md.appendMarkdown(`[$(comment) Message Holder](command:${messageHolder}?${args} "Send the holder a message") · `);
+  }
+  md.appendMarkdown(`[$(lock) Show in Locks](command:${showLocks} "Reveal the PeerMesh Locks view")`);
   return md;
 }

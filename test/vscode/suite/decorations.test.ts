@@ -39,7 +39,7 @@ describe('Locks in the editor and the explorer', () => {
       const d = await drawn(file);
       return d && d.others.length > 0 ? d : undefined;
     }, 5000);
-    assert.deepEqual(shown.others, [{ lockId: lock.id, holderName: 'badge-agent', startLine: 3, endLine: 5, wholeFile: false }]);
+    assert.deepEqual(shown.others, [{ lockId: lock.id, holderName: 'badge-agent', badge: 'person', startLine: 3, endLine: 5, wholeFile: false }]);
     assert.deepEqual(shown.own, []);
 
     const badge = await Promise.resolve(api.explorerBadges.provideFileDecoration(uri, new vscode.CancellationTokenSource().token));

@@ -76,3 +76,68 @@ export function manifest(extension: vscode.Extension<unknown>): {
 } {
   return extension.packageJSON;
 }
+
+/** One question the extension asked the person, as a scripted {@link Prompts} saw it. */
+export interface Asked {
+  readonly kind: 'pick' | 'pickMany' | 'input' | 'notify';
+  /** The title, prompt or message. */
+  readonly text: string;
+  /** The items offered (labels) or buttons. */
+  readonly choices: readonly string[];
+  /** What the input box's validation said about the scripted answer (then it was dismissed). */
+  refused?: string;
+}
+
+/** Answers to the questions, in order of asking, by kind. Undefined answers dismiss. */
+export interface Answers {
+  pick?: (labels: string[], text: string) => string | undefined;
+  pickMany?: (labels: string[], text: string) => string[] | undefined;
+  input?: (text: string) => string | undefined;
+  notify?: (message: string, buttons: string[]) => string | undefined;
+}
+
+/**
+ * Puts scripted prompts in place of VS Code's (through the extension's test API) for the
+ * duration of `body`: each question is recorded in `asked` and answered by `answers`.
+ */
+export async function withAnswers<T>(answers: Answers, body: (asked: Asked[]) => Promise<T>): Promise<T> {
+  const api = await joinedMesh();
+  const asked: Asked[] = [];
+  const label = (item: vscode.QuickPickItem): string => item.label;
+  const previous = api.prompts.current;
+  api.prompts.current = {
+    pick: async (items, options) => {
+      const labels = items.map(label);
+      asked.push({ kind: 'pick', text: options.title ?? options.placeHolder ?? '', choices: labels });
+      const answer = answers.pick?.(labels, options.title ?? '');
+      return items.find((item) => item.label === answer);
+    },
+    pickMany: async (items, options) => {
+      const labels = items.map(label);
+      asked.push({ kind: 'pickMany', text: options.title ?? '', choices: labels });
+      const answer = answers.pickMany?.(labels, options.title ?? '');
+      return answer && items.filter((item) => answer.includes(item.label));
+    },
+    input: async (options) => {
+      const question: Asked = { kind: 'input', text: options.title ?? options.prompt ?? '', choices: [] };
+      asked.push(question);
+      const answer = answers.input?.(options.title ?? '');
+      // The real box will not accept what its validation refuses: the person can only dismiss it.
+      const problem = answer !== undefined ? await options.validateInput?.(answer) : undefined;
+      if (problem) {
+        question.refused = typeof problem === 'string' ? problem : problem.message;
+        return undefined;
+      }
+      return answer;
+    },
+    notify: async (_severity, message, _options, ...buttons) => {
+      asked.push({ kind: 'notify', text: message, choices: buttons });
+      return answers.notify?.(message, buttons);
+    },
+  };
+  try {
+    return await body(asked);
+  } finally {
+    api.prompts.current = previous;
+  }
+}

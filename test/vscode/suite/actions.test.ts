@@ -1,0 +1,226 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { PeerClient } from '../../../src/client/peer';
+import type { Lock, Message } from '../../../src/protocol/entities';
+import { BrokerError } from '../../../src/protocol/errors';
+import { joinedMesh, otherPeer, waitFor, withAnswers, workspaceFolder } from './helpers';
+
+/** The other peer's unread messages, waiting until one matches. */
+async function received(peer: PeerClient, match: (m: Message) => boolean): Promise<Message> {
+  return waitFor('the message in the other peer\'s inbox', async () => {
+    const { messages } = await peer.request('messages/inbox', { unreadOnly: false, limit: 100 });
+    return messages.find(match);
+  }, 10_000);
+}
+
+/** Whether `peer` can take `lines` of `file` now (it sees a conflict while the window holds them). */
+async function canLock(peer: PeerClient, file: string, startLine: number, endLine: number): Promise<Lock | 'conflict'> {
+  try {
+    const { lock } = await peer.request('locks/acquire', { target: { path: file, startLine, endLine } });
+    await peer.request('locks/release', { lockId: lock.id });
+    return lock;
+  } catch (error) {
+    if (BrokerError.is(error, 'lockConflict')) return 'conflict';
+    throw error;
+  }
+}
+
+async function selectLines(file: string, startLine: number, endLine: number): Promise<vscode.TextEditor> {
+  const editor = await vscode.window.showTextDocument(vscode.Uri.file(file));
+  editor.selection = new vscode.Selection(startLine - 1, 0, endLine - 1, 4);
+  return editor;
+}
+
+describe('Mesh actions from the palette', () => {
+  let other: PeerClient;
+  let file: string;
+
+  before(async () => {
+    await joinedMesh();
+    other = await otherPeer('palette-agent');
+    file = path.join(workspaceFolder(), 'actions.ts');
+    writeFileSync(file, Array.from({ length: 12 }, (_, i) => `export const value${i + 1} = ${i + 1};`).join('\n') + '\n');
+  });
+  after(async () => {
+    await other?.close();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('Lock Selection asks why and claims the selected lines; the agent sees the conflict; Unlock frees them', async () => {
+    const api = await joinedMesh();
+    await selectLines(file, 3, 5);
+    await withAnswers({ input: () => 'renaming the values' }, async (asked) => {
+      const lock = await vscode.commands.executeCommand<Lock>('peermesh.lockSelection');
+      assert.deepEqual([lock.startLine, lock.endLine, lock.reason, lock.holder], [3, 5, 'renaming the values', api.mesh.client!.peer.id]);
+      assert.deepEqual(asked.map((a) => a.kind), ['input']);
+      assert.match(asked[0].text, /^Lock actions\.ts, lines 3–5$/);
+    });
+    assert.equal(await canLock(other, file, 4, 4), 'conflict', 'the agent is refused line 4');
+    const { conflicts } = await other.request('locks/check', { target: { path: file, startLine: 1, endLine: 12 } });
+    assert.equal(conflicts[0]?.reason, 'renaming the values');
+
+    await waitFor('the lock in the model', () => api.model.locks.items.find((l) => l.path === file) ?? undefined);
+    await withAnswers({ pickMany: (labels) => labels }, async (asked) => {
+      const released = await vscode.commands.executeCommand<Lock[]>('peermesh.unlock');
+      assert.equal(released.length, 1);
+      assert.equal(asked[0].kind, 'pickMany');
+      assert.deepEqual(asked[0].choices, ['$(lock) actions.ts:3-5']);
+    });
+    assert.notEqual(await canLock(other, file, 4, 4), 'conflict', 'the agent may take line 4 again');
+  });
+
+  it('Lock File takes the explorer\'s file; Unlock All Mine releases everything the window holds', async () => {
+    await withAnswers({ input: () => '' }, async () => {
+      const lock = await vscode.commands.executeCommand<Lock>('peermesh.lockFile', vscode.Uri.file(file));
+      assert.deepEqual([lock.path, lock.startLine, lock.endLine], [file, null, null]);
+    });
+    assert.equal(await canLock(other, file, 11, 12), 'conflict');
+    const released = await vscode.commands.executeCommand<Lock[]>('peermesh.unlockAllMine');
+    assert.equal(released.length, 1);
+    assert.notEqual(await canLock(other, file, 11, 12), 'conflict');
+  });
+
+  it('the keybinding\'s toggle locks the selection without asking, and unlocks it the second time', async () => {
+    await selectLines(file, 7, 8);
+    await withAnswers({}, async (asked) => {
+      assert.equal(await vscode.commands.executeCommand('peermesh.toggleSelectionLock'), 'locked');
+      const api = await joinedMesh();
+      await waitFor('the lock in the model', () => api.model.locks.items.find((l) => l.path === file && l.startLine === 7) ?? undefined);
+      assert.equal(await canLock(other, file, 8, 8), 'conflict');
+      assert.equal(await vscode.commands.executeCommand('peermesh.toggleSelectionLock'), 'released');
+      assert.deepEqual(asked, [], 'no questions');
+    });
+    assert.notEqual(await canLock(other, file, 8, 8), 'conflict');
+  });
+
+  it('Lock Selection over another peer\'s lines says who holds them, and takes nothing', async () => {
+    const { lock: theirs } = await other.request('locks/acquire', { target: { path: file, startLine: 9, endLine: 10 }, reason: 'tests first' });
+    try {
+      await selectLines(file, 10, 11);
+      await withAnswers({ input: () => 'mine' }, async (asked) => {
+        assert.equal(await vscode.commands.executeCommand('peermesh.lockSelection'), undefined);
+        const warning = asked.find((a) => a.kind === 'notify');
+        assert.ok(warning, 'a warning');
+        assert.match(warning.text, /actions\.ts:9-10 is locked by palette-agent \(tests first\), (10|9)m left\./);
+        assert.deepEqual(warning.choices, ['Message Holder']);
+      });
+      const api = await joinedMesh();
+      assert.equal(api.model.locks.items.filter((l) => l.holder === api.mesh.client!.peer.id).length, 0);
+    } finally {
+      await other.request('locks/release', { lockId: theirs.id });
+    }
+  });
+
+  it('Broadcast… reaches the agent as a broadcast', async () => {
+    const api = await joinedMesh();
+    await waitFor('the agent in the model', () => api.model.peers.items.find((p) => p.id === other.peer.id));
+    await withAnswers({ input: () => 'stand-up in five minutes' }, async (asked) => {
+      const sent = await vscode.commands.executeCommand<Message[]>('peermesh.broadcast');
+      assert.ok(sent.some((m) => m.to === other.peer.id));
+      assert.match(asked[0].text, /^Broadcast to /);
+    });
+    const got = await received(other, (m) => m.body === 'stand-up in five minutes');
+    assert.equal(got.broadcast, true);
+    assert.equal(got.from, api.mesh.client!.peer.id);
+  });
+
+  it('Send Message to Peer… picks the peer, then sends; an empty body is refused by the input box', async () => {
+    await withAnswers({ pick: () => 'palette-agent', input: () => '   ' }, async (asked) => {
+      assert.equal(await vscode.commands.executeCommand('peermesh.sendMessage'), undefined);
+      assert.equal(asked[1].refused, 'Write something to send.');
+    });
+    await withAnswers({ pick: () => 'palette-agent', input: () => 'can you take the parser?' }, async (asked) => {
+      await vscode.commands.executeCommand('peermesh.sendMessage');
+      assert.deepEqual(asked.map((a) => a.kind), ['pick', 'input']);
+      assert.ok(asked[0].choices.includes('palette-agent'));
+      assert.ok(!asked[0].choices.some((c) => c.startsWith('vscode:')), 'the window is not offered itself');
+    });
+    const got = await received(other, (m) => m.body === 'can you take the parser?');
+    assert.equal(got.broadcast, false);
+  });
+
+  it('Message Holder from a lock\'s hover link writes to the holder', async () => {
+    const api = await joinedMesh();
+    const { lock } = await other.request('locks/acquire', { target: { path: file, startLine: 1, endLine: 2 } });
+    try {
+      await waitFor('the lock in the model', () => api.model.locks.items.find((l) => l.id === lock.id));
+      await withAnswers({ input: () => 'About actions.ts:1-2: done soon?' }, async () => {
+        await vscode.commands.executeCommand('peermesh.messageHolder', { lockId: lock.id });
+      });
+      await received(other, (m) => m.body === 'About actions.ts:1-2: done soon?');
+    } finally {
+      await other.request('locks/release', { lockId: lock.id });
+    }
+  });
+
+  it('Force Release… asks first, then frees another peer\'s lock, tells it, and records who did it', async () => {
+    const api = await joinedMesh();
+    const { lock } = await other.request('locks/acquire', { target: { path: file, startLine: 4, endLine: 6 }, reason: 'stuck agent' });
+    await waitFor('the lock in the model', () => api.model.locks.items.find((l) => l.id === lock.id));
+    await withAnswers({ notify: () => undefined }, async () => {
+      await vscode.commands.executeCommand('peermesh.forceReleaseLock', { lockId: lock.id });
+    });
+    assert.equal(await isHeld(other, lock.id), true, 'dismissing the confirmation keeps the lock');
+
+    await withAnswers({ notify: (_m, buttons) => buttons.find((b) => b === 'Force Release') }, async (asked) => {
+      await vscode.commands.executeCommand('peermesh.forceReleaseLock', { lockId: lock.id });
+      assert.match(asked[0].text, /^Force-release actions\.ts:4-6, held by palette-agent\?$/);
+    });
+    assert.equal(await isHeld(other, lock.id), false);
+    const alert = await received(other, (m) => m.kind === 'alert' && m.body.includes('actions.ts:4-6'));
+    assert.equal(alert.from, api.mesh.client!.peer.id);
+    const { events } = await other.request('events/read', { since: 0, types: ['lock_released'], limit: 1000 });
+    const event = events.find((e) => e.type === 'lock_released' && e.data.id === lock.id);
+    assert.equal(event?.type === 'lock_released' && event.data.reason, 'forced');
+    assert.equal(event?.peer, api.mesh.client!.peer.id);
+  });
+
+  it('Set My Summary… changes what every peer sees of the window', async () => {
+    const api = await joinedMesh();
+    await withAnswers({ input: () => 'reviewing the parser' }, async () => {
+      await vscode.commands.executeCommand('peermesh.setSummary');
+    });
+    const { peers } = await other.request('peers/list', { scope: 'machine' });
+    assert.equal(peers.find((p) => p.id === api.mesh.client!.peer.id)?.summary, 'reviewing the parser');
+    await vscode.commands.executeCommand('peermesh.setSummary', '');
+  });
+
+  it('Show Broker Status tells where the broker runs; the status bar\'s menu runs the action picked', async () => {
+    await withAnswers({ pick: (labels) => labels.find((l) => l.endsWith('Show Broker Status')) }, async (asked) => {
+      await vscode.commands.executeCommand('peermesh.showActions');
+      assert.equal(asked[0].kind, 'pick');
+      for (const action of ['Broadcast…', 'Send Message to Peer…', 'Unlock All Mine', 'Open Dashboard', 'Restart Broker']) {
+        assert.ok(asked[0].choices.some((c) => c.endsWith(action)), `the menu offers ${action}`);
+      }
+      const shown = await waitFor('the status notification', () => asked.find((a) => a.kind === 'notify'));
+      assert.match(shown.text, new RegExp(`^PeerMesh: broker here \\(pid ${process.pid}, port \\d+\\)\\. PeerMesh \\d+\\.\\d+\\.\\d+, up `));
+    });
+  });
+
+  it('Open Dashboard reveals the dashboard view', async () => {
+    await vscode.commands.executeCommand('peermesh.openDashboard');
+    // The view's focus command exists only once the view is known to the workbench.
+    assert.ok((await vscode.commands.getCommands(true)).includes('peermesh.dashboard.focus'));
+  });
+
+  it('Restart Broker stops the broker hosted here and the window joins a new one; the agent follows', async function () {
+    this.timeout(60_000);
+    const api = await joinedMesh();
+    const before = api.mesh.client!.broker.instanceId;
+    await withAnswers({}, async () => {
+      await vscode.commands.executeCommand('peermesh.restartBroker');
+    });
+    await waitFor('the window in the mesh again', () => (api.mesh.state.kind === 'connected' && api.mesh.client ? true : undefined), 30_000);
+    assert.notEqual(api.mesh.client!.broker.instanceId, before, 'a new broker instance');
+    const { peers } = await waitFor('the agent served by the new broker', () =>
+      other.request('peers/list', { scope: 'machine' }).catch(() => undefined), 30_000);
+    assert.ok(peers.some((p) => p.id === api.mesh.client!.peer.id));
+  });
+});
+
+async function isHeld(peer: PeerClient, lockId: number): Promise<boolean> {
+  const { locks } = await peer.request('locks/list', {});
+  return locks.some((l) => l.id === lockId);
+}
