@@ -6,13 +6,13 @@
  */
 import * as vscode from 'vscode';
 import type { Logger } from '../core/logger';
-import type { DashboardPeer } from '../protocol/webview';
 import type { ActionContext } from './actions/context';
 import { registerActions } from './actions';
 import { PromptSource } from './actions/prompts';
 import { registerCommand } from './commands';
 import { Config } from './config';
 import { DashboardViewProvider } from './dashboard/dashboardView';
+import { dashboardSnapshot } from './dashboard/snapshot';
 import { LockFileBadges } from './decorations/lockBadges';
 import { LockDecorations } from './decorations/lockDecorations';
 import { commandIds, internalCommandIds } from './ids';
@@ -81,7 +81,7 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
 
   const dashboard = own(new DashboardViewProvider(
     context.extensionUri,
-    () => ({ version, peers: model.peers.items.map(toDashboardPeer) }),
+    () => dashboardSnapshot(version, model),
     log,
   ));
   model.peers.onDidChange(() => dashboard.refresh(), undefined, context.subscriptions);
@@ -111,8 +111,4 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
 export async function deactivate(): Promise<void> {
   await mesh?.close();
   mesh = undefined;
-}
-
-function toDashboardPeer({ id, name, kind, status, summary }: DashboardPeer): DashboardPeer {
-  return { id, name, kind, status, summary };
 }

@@ -1,7 +1,11 @@
-// Another agent's lock as a person sees it in the editor: a separate OS process (the
-// `peermesh` CLI, a terminal peer) locks lines 9–11 of a workspace file; the launcher opens that
-// file, shows the explorer, hovers the locked lines, and saves a screenshot per color theme
-// (dark, light, high contrast) to .test-artifacts/vscode/. Each check is [title, async () => void].
+// Other agents' locks as a person sees them: a separate OS process (`peermesh mcp`, an agent
+// that says it is Claude Code, driven by a real MCP client) locks lines 9–11 of a workspace file
+// and sets its summary; the terminal (`peermesh lock`, another process) locks lines 15–17. The
+// launcher opens the file, hovers the locked lines, and saves per color theme (dark, light, high
+// contrast) a screenshot of the editor and one of the PeerMesh sidebar (Peers, Locks) to
+// .test-artifacts/vscode/. Each check is [title, async () => void].
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,10 +16,10 @@ export const lockedFile = 'parser.ts';
 export function writeLockedFile(workspace) {
   const lines = [
     '/**',
-    ' * A small tokenizer, for the PeerMesh screenshots: another agent',
-    ' * holds the loop below (lines 9-11), so the editor badges it,',
-    ' * tints it, marks it in the overview ruler and explains it on hover.',
-    ' * The explorer badges the file.',
+    ' * A small tokenizer, for the PeerMesh screenshots: an agent holds',
+    ' * the loop below (lines 9-11) and the terminal holds count(), so',
+    ' * the editor badges, tints and rulers both and explains them on',
+    ' * hover. The explorer badges the file.',
     ' */',
     'export function tokenize(source: string): string[] {',
     '  const tokens: string[] = [];',
@@ -45,9 +49,26 @@ const themes = [
  */
 export function lockScreenshotChecks(page, { repo, name, workspace, home, artifacts, nodeBin }) {
   const editor = page.locator('.editor-instance .monaco-editor').first();
+  /** The agent's MCP client; closed by the last check (and by `closeAgent` on failure). */
+  let agent;
   return [
-    ['another process locks lines 9-11 (peermesh lock, a separate OS process)', async () => {
-      const result = spawnSync(nodeBin, [path.join(repo, 'dist', 'cli.js'), 'lock', `${lockedFile}:9-11`, '--reason', 'rewriting the tokenizer loop'], {
+    ['an agent on peermesh mcp (a separate OS process) locks lines 9-11 and says what it does', async () => {
+      const transport = new StdioClientTransport({
+        command: nodeBin, args: [path.join(repo, 'dist', 'cli.js'), 'mcp'], cwd: workspace,
+        env: { ...cleanEnv(), PEERMESH_HOME: home }, stderr: 'ignore',
+      });
+      agent = new Client({ name: 'claude-code', version: '2.1.0' });
+      await agent.connect(transport);
+      for (const [tool, args] of [
+        ['mesh_summary', { summary: 'rewriting the tokenizer' }],
+        ['mesh_lock', { action: 'acquire', path: lockedFile, startLine: 9, endLine: 11, reason: 'rewriting the tokenizer loop' }],
+      ]) {
+        const result = await agent.callTool({ name: tool, arguments: args });
+        if (result.isError) throw new Error(`${tool} failed: ${JSON.stringify(result.content)}`);
+      }
+    }],
+    ['the terminal locks count() (peermesh lock, another OS process)', async () => {
+      const result = spawnSync(nodeBin, [path.join(repo, 'dist', 'cli.js'), 'lock', `${lockedFile}:15-17`, '--reason', 'renaming count'], {
         cwd: workspace, encoding: 'utf8', timeout: 30_000, env: { ...cleanEnv(), PEERMESH_HOME: home },
       });
       if (result.status !== 0) throw new Error(`peermesh lock exited ${result.status}: ${result.stdout}${result.stderr}`);
@@ -63,7 +84,7 @@ export function lockScreenshotChecks(page, { repo, name, workspace, home, artifa
       // A gutter icon is a glyph-margin decoration (.cgmr).
       await editor.locator('.cgmr').first().waitFor({ state: 'attached', timeout: 10_000 });
       const badges = await editor.locator('.cgmr').count();
-      if (badges !== 3) throw new Error(`expected 3 gutter badges (lines 9-11), saw ${badges}`);
+      if (badges !== 6) throw new Error(`expected 6 gutter badges (lines 9-11 and 15-17), saw ${badges}`);
     }],
     ...themes.map(([short, theme, filter]) => [`screenshot in ${short} theme, hovering the locked lines`, async () => {
       await pickColorTheme(page, theme, filter);
@@ -78,16 +99,38 @@ export function lockScreenshotChecks(page, { repo, name, workspace, home, artifa
       await page.screenshot({ path: file });
       if (!hovered) throw new Error(`no hover naming the holder (screenshot ${path.basename(file)})`);
     }]),
+    ['opens the PeerMesh sidebar: the agent and the terminal in Peers, their locks under the file in Locks', async () => {
+      await page.mouse.move(700, 700);
+      await runCommand(page, /^View: Show PeerMesh$/, 'Show PeerMesh');
+      const sidebar = page.locator('.sidebar');
+      await sidebar.locator('.monaco-list-row', { hasText: 'claude-code' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      await sidebar.locator('.monaco-list-row', { hasText: 'lines 15–17' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    }],
+    ...themes.map(([short, theme, filter]) => [`sidebar screenshot in ${short} theme`, async () => {
+      await pickColorTheme(page, theme, filter);
+      await page.mouse.move(700, 700);
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(artifacts, `sidebar-${short}${name === 'dev' ? '' : `-${name}`}.png`) });
+    }]),
+    ['the agent leaves', async () => {
+      await agent?.close();
+      agent = undefined;
+    }],
   ];
+}
+
+/** Runs a palette command the way a person does. */
+async function runCommand(page, pattern, filter) {
+  await page.keyboard.press('Control+Shift+P');
+  await page.keyboard.type(filter);
+  await page.waitForTimeout(500);
+  await clickRow(page, pattern);
+  await page.waitForTimeout(500);
 }
 
 /** Switches the color theme the way a person does: Preferences: Color Theme, then a click on it. */
 async function pickColorTheme(page, theme, filter) {
-  await page.keyboard.press('Control+Shift+P');
-  await page.keyboard.type('Color Theme');
-  await page.waitForTimeout(500);
-  await clickRow(page, /^Preferences: Color Theme/);
-  await page.waitForTimeout(500);
+  await runCommand(page, /^Preferences: Color Theme/, 'Color Theme');
   await page.keyboard.type(filter);
   await page.waitForTimeout(300);
   await clickRow(page, theme);

@@ -1,0 +1,12 @@
+/** What the dashboard shows, built from the window's one mesh model (see protocol/webview.ts). */
+import type { Peer } from '../../protocol/entities';
+import type { DashboardPeer, DashboardSnapshot } from '../../protocol/webview';
+import type { MeshModel } from '../mesh/meshModel';
+
+export function dashboardSnapshot(version: string, model: MeshModel): DashboardSnapshot {
+  return { version, peers: model.peers.items.map(toDashboardPeer) };
+}
+
+function toDashboardPeer({ id, name, kind, status, summary }: Peer): DashboardPeer {
+  return { id, name, kind, status, summary };
+}
