@@ -11,8 +11,12 @@ const windowPeer = 'vscode:workspace';
 export function workbenchChecks(page) {
   const container = page.locator('[id="workbench.view.extension.peermesh"]');
   return [
-    ['shows the PeerMesh status-bar item with the peer count', async () => {
-      await page.locator('.statusbar-item', { hasText: /PeerMesh \d+/ }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    ['shows the PeerMesh status-bar item with working / total peers', async () => {
+      // Its accessible name says what its icon and counts show.
+      const item = page.locator('.statusbar-item', { has: page.locator('[aria-label^="PeerMesh: "]') }).or(page.locator('.statusbar-item[aria-label^="PeerMesh: "]')).first();
+      await item.waitFor({ state: 'visible', timeout: 10_000 });
+      const text = await item.innerText();
+      if (!/^\s*\d+\/\d+/.test(text)) throw new Error(`the status-bar item reads ${JSON.stringify(text)}`);
     }],
     ['shows the PeerMesh container with its four views', async () => {
       await container.waitFor({ state: 'visible', timeout: 10_000 });

@@ -61,7 +61,8 @@ async function acquire(ctx: ActionContext, target: LockTarget, reason: string): 
     const held = error.data?.lock as Lock | undefined;
     const holder = String(error.data?.holderName ?? 'another peer');
     const left = typeof error.data?.expiresInMs === 'number' ? `, ${formatTimeLeft(error.data.expiresInMs)}` : '';
-    const why = error.data?.reason ? ` (${String(error.data.reason)})` : '';
+    // `data.reason` is the error's own reason (lockConflict); the lock's is in `data.lock`.
+    const why = held?.reason ? ` (${held.reason})` : '';
     const what = held ? describeTarget(held) : 'those lines';
     const choice = await ctx.prompts.notify('warning', `PeerMesh: ${what} is locked by ${holder}${why}${left}.`, {}, 'Message Holder');
     if (choice === 'Message Holder' && held) await messagePeer(ctx, held.holder, `About ${describeTarget(held)}: `);

@@ -43,11 +43,11 @@ describe('PeerMesh extension', () => {
     assert.notEqual(path.resolve(home), path.join(os.homedir(), '.peermesh'));
   });
 
-  it('shows the PeerMesh status-bar item, which opens the log', async () => {
+  it('shows the PeerMesh status-bar item, which opens the mesh actions', async () => {
     const { exports: api } = await activatedExtension();
-    assert.match(api.statusBarItem.text, /^\$\(broadcast\) PeerMesh( \d+)?$/);
+    assert.match(api.statusBarItem.text, /^\$\((broadcast|warning|sync~spin)\) (PeerMesh|\d+\/\d+)/);
     assert.equal(api.statusBarItem.name, 'PeerMesh');
-    assert.equal(api.statusBarItem.command, 'peermesh.showLog');
+    assert.equal(api.statusBarItem.command, 'peermesh.showActions');
     assert.ok(api.statusBarItem.tooltip, 'has a tooltip');
   });
 
