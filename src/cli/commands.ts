@@ -52,6 +52,11 @@ function formatMessage(m: Message): string {
   return `#${m.id} ${when} ${m.fromName} → ${m.kind}${m.broadcast ? ' (broadcast)' : ''}: ${m.body}`;
 }
 
+/** `3 min ago`, or `-` for never. */
+function ago(at: number | null): string {
+  return at === null ? '-' : `${formatDuration(Date.now() - at, { rounding: 'nearest' })} ago`;
+}
+
 function formatEvent(e: MeshEvent): string {
   return `${e.seq}\t${new Date(e.at).toISOString()}\t${e.type}\t${e.peer ?? '-'}\t${JSON.stringify(e.data)}`;
 }
@@ -176,8 +181,9 @@ export const commandTable: readonly TableEntry[] = [
       const { peers } = await withClient(ctx, (c) => c.request('peers/list', { scope: opts.scope, includeGone: opts.all }));
       if (opts.json) return printJson(peers);
       if (peers.length === 0) return print('no peers');
-      print(table(['ID', 'NAME', 'KIND', 'STATUS', 'SEEN', 'WORKING ON'], peers.map((p) => [
-        p.id, p.name, p.kind, p.status, `${formatDuration(Date.now() - p.lastSeen, { rounding: 'nearest' })} ago`, p.summary || '-',
+      // ACTIVE: its last call of its own (a tool call, a command), not a background refresh.
+      print(table(['ID', 'NAME', 'KIND', 'STATUS', 'ACTIVE', 'WORKING ON'], peers.map((p) => [
+        p.id, p.name, p.kind, p.status, ago(p.lastActive), p.summary || '-',
       ])));
     },
   }),

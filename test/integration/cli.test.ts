@@ -98,6 +98,21 @@ describe('peermesh CLI', function () {
     }
   });
 
+  it('between commands the terminal shows disconnected, never working, and keeps its claims', async () => {
+    const looker = await observer(t.home, 'looker');
+    try {
+      assert.equal((await cli('lock', 'src/d.ts', '--ttl', '300')).code, 0);
+      const { peers } = await looker.request('peers/list', {});
+      const terminal = peers.find((p) => p.kind === 'cli');
+      assert.equal(terminal?.status, 'disconnected');
+      assert.ok(terminal?.lastActive, 'its last command counted as a call of its own');
+      assert.deepEqual((await looker.request('locks/list', {})).locks.map((l) => [l.relPath, l.holder]), [['src/d.ts', terminal?.id]]);
+      assert.equal((await cli('unlock', 'src/d.ts')).code, 0);
+    } finally {
+      await looker.close();
+    }
+  });
+
   it('state set, get, list, compare-and-set, del', async () => {
     assert.equal((await cli('state', 'set', 'plan/phase', '{"n":1}')).code, 0);
     assert.equal((await cli('state', 'get', 'plan/phase')).stdout, '{"n":1}');

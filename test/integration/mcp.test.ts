@@ -57,6 +57,30 @@ describe('peermesh mcp: agents meet through real MCP clients', function () {
     assert.equal(listed.find((p) => p.name === 'copilot')?.summary, 'writing the docs');
   });
 
+  it('an agent is working by its tool calls only: joining and its client reading resources leave it idle', async () => {
+    const person = await observer(t.home, 'person-view');
+    try {
+      const peer = async (name: string) => (await person.request('peers/list', {})).peers.find((p) => p.name === name);
+      const quiet = await Agent.connect('cursor-vscode', t.env);
+      agents.push(quiet);
+      for (const deadline = Date.now() + 10_000; !(await peer('cursor')); await sleep(50)) {
+        if (Date.now() > deadline) assert.fail('the bridge did not join the mesh');
+      }
+      await quiet.client.subscribeResource({ uri: 'mesh://peers' });
+      // Another agent joins: the quiet one's client is told, and reads the resource again.
+      await start('claude-code');
+      await quiet.waitFor('updates', (u) => u === 'mesh://peers');
+      await quiet.client.readResource({ uri: 'mesh://peers' });
+      const before = await peer('cursor');
+      assert.deepEqual([before?.status, before?.lastActive], ['idle', null], 'joining and reading resources are not tool calls');
+      assert.equal((await peer('claude-code'))?.status, 'working', 'it called mesh_whoami');
+      await quiet.ok('mesh_peers');
+      assert.equal((await peer('cursor'))?.status, 'working');
+    } finally {
+      await person.close();
+    }
+  });
+
   it('a message arrives as resources/updated on mesh://inbox and a log notification without polling, then as the pending note', async () => {
     const [claude, cursor] = await Promise.all([start('claude-code'), start('cursor-vscode')]);
     await cursor.client.subscribeResource({ uri: 'mesh://inbox' });

@@ -6,8 +6,9 @@ import { viewIds } from '../ids';
 import { formatAge, ListModel, ListTreeProvider, showMessageWhenEmpty, type TreeNode } from './listTree';
 
 const statusIcons: Record<PeerStatus, vscode.ThemeIcon> = {
-  active: new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor('testing.iconPassed')),
-  away: new vscode.ThemeIcon('circle-outline'),
+  working: new vscode.ThemeIcon('circle-filled'),
+  idle: new vscode.ThemeIcon('circle-outline'),
+  disconnected: new vscode.ThemeIcon('debug-disconnect'),
   gone: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
 };
 

@@ -53,7 +53,7 @@ describe('protocol: events', () => {
       const a = (await join(h.mesh, 'alice', repo)).id;
       const b = (await join(h.mesh, 'bob', repo)).id;
       const c = (await join(h.mesh, 'carol', repo)).id;
-      await h.mesh.peers.update(a, { summary: 'typing events', status: 'away', name: 'alice-2' });
+      await h.mesh.peers.update(a, { summary: 'typing events', status: 'idle', name: 'alice-2' });
       await h.mesh.messages.send(a, { peers: [b, c] }, 'request', 'look?');
       await h.mesh.state.set(a, 'ns', 'k', 1);
       await h.mesh.state.delete(a, 'ns', 'k');
