@@ -101,6 +101,13 @@ export interface LocksService {
    */
   releaseAll(holder: string, filter?: { path?: string }): Promise<Lock[]>;
   /**
+   * The person (a peer of kind `vscode-window` or `cli`; anyone else: `unauthorized`) releases
+   * lock `lockId` whoever holds it (`notFound` if no live lock has that id). Emits
+   * `lock_released` (reason `forced`, the caller as its peer, its name in `by`), and sends the
+   * holder, if connected, an `alert` from the caller; `alerted` says whether it did.
+   */
+  forceRelease(caller: string, lockId: number, reason?: string): Promise<{ released: Lock; alerted: boolean }>;
+  /**
    * Extends the holder's lock `lockId`, or its locks on `target` (a range: exactly it; a file:
    * all in it; a folder: all under it), or with neither every lock it holds, by `ttlSeconds`
    * from now, in one transaction (a `lock_renewed` event each). Throws `notFound` (`notHolder`

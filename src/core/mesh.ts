@@ -80,7 +80,7 @@ export class MeshCore implements Mesh {
     this.peers = new Peers(this.ctx);
     this.state = new State(this.ctx);
     this.messages = new Messages(this.ctx, this.peers, this.state);
-    this.locks = new Locks(this.ctx, this.peers);
+    this.locks = new Locks(this.ctx, this.peers, this.messages);
     // The order is the sweep's: a timed-out peer's expired locks are reported (lock_expired)
     // before it leaves (peer_left); retention after.
     this.services = [this.locks, this.state, this.peers, this.events, this.messages];

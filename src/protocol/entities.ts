@@ -208,13 +208,21 @@ export const LockEventData = Lock.pick({
   holder: true, holderName: true, expiresAt: true,
 });
 
-/** Why a lock was released: by its holder, or because the holder left or its grace ran out. */
-export const LockReleaseReason = z.enum(['released', 'holder left', 'holder gone']);
+/**
+ * Why a lock was released: by its holder, because the holder left or its grace ran out, or
+ * because the person took it from its holder (`locks/forceRelease`).
+ */
+export const LockReleaseReason = z.enum(['released', 'holder left', 'holder gone', 'forced']);
 export type LockReleaseReason = z.infer<typeof LockReleaseReason>;
 
-/** `lock_released`: the lock as it was held, and why it was released. */
+/**
+ * `lock_released`: the lock as it was held, and why it was released. A forced release names
+ * the peer that forced it in the event's `peer`, and its name in `by`.
+ */
 export const LockReleasedData = LockEventData.extend({
   reason: LockReleaseReason,
+  /** On a forced release: the display name of the peer (the person's window or terminal) that forced it. */
+  by: z.string().optional(),
 });
 
 const eventFields = {

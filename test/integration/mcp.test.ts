@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { kindFromText, identifyAgent } from '../../src/mcp/detect';
 import { Agent, alive, waitForExit } from './mcp-agent';
-import { cliPath, observer, repo, sleep, spawnCli, tempHome, type Proc } from './harness';
+import { cliPath, observer, repo, runCli, sleep, spawnCli, tempHome, type Proc } from './harness';
 
 describe('peermesh mcp: agents meet through real MCP clients', function () {
   this.timeout(120_000);
@@ -79,6 +79,16 @@ describe('peermesh mcp: agents meet through real MCP clients', function () {
     } finally {
       await person.close();
     }
+  });
+
+  it('an agent hears at once when the person takes its lock away', async () => {
+    const claude = await start('claude-code');
+    const locked = await claude.ok('mesh_lock', { action: 'acquire', path: 'src/held-by-claude.ts', reason: 'refactor' });
+    const forced = await runCli(['unlock', '--force', String((locked.data.lock as { id: number }).id), '--reason', 'needed for a hotfix'], t.env);
+    assert.equal(forced.code, 0, forced.stderr);
+    await claude.waitFor('logs', (l) => l.includes('force-released your lock on src/held-by-claude.ts: needed for a hotfix'));
+    const next = await claude.ok('mesh_lock', { action: 'list', holder: 'me' });
+    assert.equal(next.text, 'No locks.\npending: 1 unread message (1 alert) → mesh_inbox');
   });
 
   it('a message arrives as resources/updated on mesh://inbox and a log notification without polling, then as the pending note', async () => {

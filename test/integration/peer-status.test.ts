@@ -1,12 +1,14 @@
 /**
- * Peer status over real sockets: what a request says about itself (`_meta.background`)
- * reaches the broker, a working peer turns idle when its window runs out, and a dropped
- * connection shows as disconnected.
+ * Peer status and the person's word over claims, over real sockets: what a request says about
+ * itself (`_meta.background`) reaches the broker, a working peer turns idle when its window
+ * runs out, a dropped connection shows as disconnected, and `locks/forceRelease` reaches the
+ * holder as a message and an event.
  */
 import assert from 'node:assert/strict';
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { PeerClient } from '../../src/client/peer';
-import type { MeshEvent, PeerKind } from '../../src/protocol/entities';
+import type { MeshEvent, Message, PeerKind } from '../../src/protocol/entities';
 import { BrokerError } from '../../src/protocol/errors';
 import { sleep } from './harness';
 import { withInProcessBroker, type MeshFixture } from './with-broker';
@@ -28,7 +30,7 @@ async function until<T>(what: string, probe: () => T | undefined | Promise<T | u
   }
 }
 
-describe('peer status, over the wire', function () {
+describe('peer status and the person\'s word, over the wire', function () {
   this.timeout(60_000);
 
   it('background requests and long-polls leave a peer idle; its own calls make it working until the window runs out', () => withInProcessBroker(async (m) => {
@@ -75,4 +77,27 @@ describe('peer status, over the wire', function () {
     const resumed = await until('peer_status connected', () => events.find((e) => e.type === 'peer_status' && e.peer === id && e.data.connected === true));
     assert.equal(resumed.type === 'peer_status' && resumed.data.status, 'working', 'its last call was a moment ago');
   }, { graceMs: 30_000 }));
+
+  it('the editor window force-releases an agent\'s lock: the agent gets the alert and the event; an agent may not', () => withInProcessBroker(async (m) => {
+    const agent = await peer(m, 'agent', 'claude-code');
+    const rival = await peer(m, 'rival', 'cursor');
+    const window = await peer(m, 'vscode:proj', 'vscode-window');
+    const messages: Message[] = [];
+    const events: MeshEvent[] = [];
+    agent.onMessage((msg) => messages.push(msg));
+    agent.onEvent((e) => events.push(e));
+    const { lock } = await agent.request('locks/acquire', { target: { path: path.join(realpathSync(m.dir), 'a.ts'), startLine: 1, endLine: 9 }, reason: 'mine' });
+
+    await assert.rejects(rival.request('locks/forceRelease', { lockId: lock.id }), (e) => BrokerError.is(e, 'unauthorized') && /only the person/.test(e.message));
+
+    const result = await window.request('locks/forceRelease', { lockId: lock.id, reason: 'the person edits it now' });
+    assert.equal(result.alerted, true);
+    assert.equal(result.released.id, lock.id);
+    const alert = await until('the alert', () => messages.find((msg) => msg.kind === 'alert'));
+    assert.deepEqual([alert.from, alert.body], [window.peer.id, 'vscode:proj force-released your lock on a.ts:1-9: the person edits it now']);
+    const released = await until('lock_released', () => events.find((e) => e.type === 'lock_released'));
+    assert.ok(released.type === 'lock_released');
+    assert.deepEqual([released.peer, released.data.reason, released.data.by, released.data.holder], [window.peer.id, 'forced', 'vscode:proj', agent.peer.id]);
+    await assert.rejects(window.request('locks/forceRelease', { lockId: lock.id }), (e) => BrokerError.is(e, 'notFound'));
+  }));
 });

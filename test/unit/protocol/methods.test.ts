@@ -85,6 +85,14 @@ describe('protocol: what shows a peer at work', () => {
   });
 });
 
+describe('protocol: the person\'s word over claims', () => {
+  it('forceRelease is never retried, and its reason is bounded', () => {
+    assert.equal(requests['locks/forceRelease'].retry, 'never');
+    assert.equal(requests['locks/forceRelease'].params.safeParse({ lockId: 1 }).success, true);
+    assert.equal(requests['locks/forceRelease'].params.safeParse({ lockId: 1, reason: 'x'.repeat(limits.reason + 1) }).success, false);
+  });
+});
+
 describe('protocol: errors', () => {
   it('round-trips a typed reason through the wire form', () => {
     const e = new BrokerError('lockConflict', 'src/a.ts is locked by claude-1', { holder: 'p-1' });
