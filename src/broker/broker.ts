@@ -31,6 +31,8 @@ export interface BrokerOptions {
   logger?: Logger;
   lockTtlSeconds?: number;
   graceMs?: number;
+  /** How long a peer shows as working after a call of its own, in ms (60 s). */
+  workingWindowMs?: number;
   retention?: { messagesMs?: number; eventsMs?: number };
   /** Exit (call `onIdle`) after this long with no sessions. */
   idleExitMs?: number;
@@ -115,6 +117,7 @@ export class Broker implements SessionHost {
         workspace: cachingProbe(nodeWorkspaceProbe, systemClock),
         lockTtlSeconds: opts.lockTtlSeconds,
         graceMs: opts.graceMs,
+        workingWindowMs: opts.workingWindowMs,
         retention: opts.retention,
       });
       // Peers of the previous broker have no connection here yet: their grace period starts now.

@@ -11,8 +11,8 @@ import type { Logger } from '../core/logger';
 import { BrokerError, meshErrorCode } from '../protocol/errors';
 import type { EventType, MeshEvent, Message } from '../protocol/entities';
 import {
-  describeZodError, isRequestMethod, preAuthMethods, protocolVersion, requests, type BrokerInfo, type ParsedParams,
-  type RequestMethod, type Status,
+  describeZodError, isRequestMethod, preAuthMethods, protocolVersion, requests, showsActivity, splitMeta, type BrokerInfo,
+  type ParsedParams, type RequestMeta, type RequestMethod, type Status,
 } from '../protocol/methods';
 import { wsConnection } from '../protocol/transport';
 import { handlers, type CallContext } from './handlers';
@@ -114,10 +114,11 @@ export class Session {
       if (!isRequestMethod(method)) {
         throw new ResponseError(ErrorCodes.MethodNotFound, `unknown method "${method.slice(0, 100)}"`, { reason: 'invalidInput' });
       }
-      const parsed = requests[method].params.safeParse(raw ?? {});
+      const { params, meta } = splitMeta(method, raw);
+      const parsed = requests[method].params.safeParse(params ?? {});
       if (!parsed.success) throw new BrokerError('invalidInput', `${method}: ${describeZodError(parsed.error)}`);
       const since = this.host.journalSeq();
-      const result = await this.dispatch(method, parsed.data, signal);
+      const result = await this.dispatch(method, parsed.data, meta, signal);
       await this.host.durable(since);
       return result;
     } catch (e) {
@@ -128,7 +129,7 @@ export class Session {
     }
   }
 
-  private async dispatch(method: RequestMethod, params: unknown, signal: AbortSignal): Promise<unknown> {
+  private async dispatch(method: RequestMethod, params: unknown, meta: RequestMeta, signal: AbortSignal): Promise<unknown> {
     if (!preAuthMethods.has(method) && !this.peerId) throw new BrokerError('unauthorized', `${method}: register or resume first`);
     switch (method) {
       case 'mesh/hello':
@@ -140,7 +141,7 @@ export class Session {
       default: {
         const peerId = this.peerId!;
         try {
-          await this.host.mesh.peers.touch(peerId);
+          await this.host.mesh.peers.touch(peerId, { active: showsActivity(method, params, meta) });
         } catch (e) {
           // Recording "last seen" is a convenience: a full disk must not fail a read over it.
           if (!BrokerError.is(e, 'diskFull')) throw e;

@@ -52,6 +52,18 @@ function formatMessage(m: Message): string {
   return `#${m.id} ${when} ${m.fromName} → ${m.kind}${m.broadcast ? ' (broadcast)' : ''}: ${m.body}`;
 }
 
+/** `12` or `#12`: a lock id as `peermesh locks` lists it. */
+function lockId(spec: string): number {
+  const m = /^#?(\d{1,15})$/.exec(spec);
+  if (!m) throw new BrokerError('invalidInput', `--force takes a lock id (as peermesh locks lists it), not "${spec}"`);
+  return Number(m[1]);
+}
+
+/** `3 min ago`, or `-` for never. */
+function ago(at: number | null): string {
+  return at === null ? '-' : `${formatDuration(Date.now() - at, { rounding: 'nearest' })} ago`;
+}
+
 function formatEvent(e: MeshEvent): string {
   return `${e.seq}\t${new Date(e.at).toISOString()}\t${e.type}\t${e.peer ?? '-'}\t${JSON.stringify(e.data)}`;
 }
@@ -176,8 +188,9 @@ export const commandTable: readonly TableEntry[] = [
       const { peers } = await withClient(ctx, (c) => c.request('peers/list', { scope: opts.scope, includeGone: opts.all }));
       if (opts.json) return printJson(peers);
       if (peers.length === 0) return print('no peers');
-      print(table(['ID', 'NAME', 'KIND', 'STATUS', 'SEEN', 'WORKING ON'], peers.map((p) => [
-        p.id, p.name, p.kind, p.status, `${formatDuration(Date.now() - p.lastSeen, { rounding: 'nearest' })} ago`, p.summary || '-',
+      // ACTIVE: its last call of its own (a tool call, a command), not a background refresh.
+      print(table(['ID', 'NAME', 'KIND', 'STATUS', 'ACTIVE', 'WORKING ON'], peers.map((p) => [
+        p.id, p.name, p.kind, p.status, ago(p.lastActive), p.summary || '-',
       ])));
     },
   }),
@@ -240,10 +253,22 @@ export const commandTable: readonly TableEntry[] = [
 
   defineCommand({
     name: 'unlock',
-    description: 'Release your claim on a file or a line range.',
-    arguments: { target },
-    options: { json },
+    description: 'Release your claim on a file or a line range; with --force, take any peer\'s lock away by its id.',
+    arguments: { target: argument.required('a file, or lines of it: path:START-END; with --force, a lock id (see peermesh locks)') },
+    options: {
+      force: option.flag('--force', 'release another peer\'s lock; its holder, if connected, gets an alert'),
+      reason: option.text('--reason <text>', 'when forcing: why, told to the holder'),
+      json,
+    },
+    examples: ['peermesh unlock src/parser.ts:40-80', 'peermesh unlock --force 12 --reason "taking over the parser"'],
     async run(ctx, args, opts) {
+      if (opts.force) {
+        const result = await withClient(ctx, (c) => c.request('locks/forceRelease', { lockId: lockId(args.target), reason: opts.reason }));
+        if (opts.json) return printJson(result);
+        const { released, alerted } = result;
+        return print(`force-released ${describeTarget(released)} (#${released.id}) from ${released.holderName}${alerted ? ', who was alerted' : ''}`);
+      }
+      if (opts.reason !== undefined) throw new BrokerError('invalidInput', '--reason goes with --force');
       const { released } = await withClient(ctx, (c) => c.request('locks/release', { target: absoluteTarget(args.target) }));
       if (opts.json) return printJson(released);
       if (released.length === 0) throw new BrokerError('notFound', `you hold no lock on ${args.target}`);

@@ -53,6 +53,17 @@ export interface PeerIdentity {
 
 export type ConnectionState = 'connected' | 'reconnecting' | 'closed';
 
+/** How to send one request. */
+export interface RequestOptions {
+  /** Cancels the request (the broker answers `cancelled` if it was still waiting). */
+  signal?: AbortSignal;
+  /**
+   * Sent by this program on its own (a view refreshing after a pushed event, a catch-up), not
+   * for its agent or person: it does not make the peer `working` (`_meta.background`).
+   */
+  background?: boolean;
+}
+
 type Listener<T> = (value: T) => void;
 
 /** How long an answer may take beyond any wait the request asked for. */
@@ -124,7 +135,9 @@ export class PeerClient {
    * fail-over is sent again if its spec says `retry: 'safe'`; otherwise it fails with
    * `unavailable`.
    */
-  async request<M extends RequestMethod>(method: M, params: RequestParams<M>, signal?: AbortSignal): Promise<RequestResult<M>> {
+  async request<M extends RequestMethod>(method: M, params: RequestParams<M>, options: RequestOptions = {}): Promise<RequestResult<M>> {
+    const { signal, background } = options;
+    const wire = background ? { ...params, _meta: { background: true } } : params;
     for (let attempt = 0; ; attempt++) {
       await this.ready;
       if (this.closed) throw new BrokerError('unavailable', 'the PeerMesh client is closed');
@@ -144,7 +157,7 @@ export class PeerClient {
         }, waitMs + answerWithinMs);
       });
       try {
-        const raw = await Promise.race([conn.sendRequest(method, params, cancel.token), timedOut]);
+        const raw = await Promise.race([conn.sendRequest(method, wire, cancel.token), timedOut]);
         return requests[method].result.parse(raw) as RequestResult<M>;
       } catch (e) {
         if (e instanceof ResponseError && e.data && typeof e.data === 'object' && 'reason' in e.data) {

@@ -5,7 +5,7 @@
  * method appends its event(s) in that same transaction. Failures reject with a {@link BrokerError} and a reason.
  */
 import type {
-  Lock, Message, MeshEvent, MeshEventOf, Peer, Scope, StateEntry, EventType, MessageKind, PeerStatus,
+  Lock, Message, MeshEvent, MeshEventOf, Peer, Scope, StateEntry, EventType, MessageKind, OwnStatus,
 } from '../protocol/entities';
 import type { LockTarget, Recipients } from '../protocol/methods';
 import type { StatusCounts } from '../protocol/requests/status';
@@ -23,11 +23,15 @@ export interface PeerIntroData {
 export interface PeersService {
   /** New peer with a fresh id; `sessionHash` is the sha256 of its session secret. Emits peer_joined. */
   register(intro: PeerIntroData, sessionHash: string): Promise<Peer>;
-  /** Same peer again after a reconnect. Throws `unauthorized` if the hash does not match. */
+  /**
+   * Same peer again after a reconnect. Throws `unauthorized` if the hash does not match.
+   * Emits peer_joined, and peer_status (`connected: true`) if it was disconnected or gone.
+   */
   resume(peerId: string, sessionHash: string): Promise<Peer>;
   /**
    * The connection dropped; the grace period starts (locks kept until it ends). Pending lock
    * waits of the peer are rejected (`unavailable`): their answer could not be delivered.
+   * Emits peer_status (`disconnected`, `connected: false`).
    */
   disconnected(peerId: string): Promise<void>;
   /**
@@ -38,8 +42,12 @@ export interface PeersService {
   markAllDisconnected(): Promise<number>;
   /** Left on purpose: gone now, its locks released now. Emits peer_left. */
   leave(peerId: string): Promise<void>;
-  /** Records activity (requests) for away detection; cheap, not journaled every time. */
-  touch(peerId: string): Promise<void>;
+  /**
+   * Records a request of the peer: `lastSeen` always, `lastActive` (it shows as working) when
+   * the request was `active`, a call of its own (see `showsActivity` in protocol/methods.ts).
+   * Cheap: not journaled every time.
+   */
+  touch(peerId: string, request: { active: boolean }): Promise<void>;
   get(peerId: string): Promise<Peer | undefined>;
   /** Throws `notFound` with a clear message. */
   require(peerId: string): Promise<Peer>;
@@ -47,7 +55,11 @@ export interface PeersService {
   find(idOrName: string): Promise<Peer | undefined>;
   /** Peers in the caller's scope: machine = all, workspace = same workspace, repo = same git root. */
   list(callerId: string, scope: Scope, includeGone: boolean): Promise<Peer[]>;
-  update(peerId: string, change: { summary?: string; status?: Exclude<PeerStatus, 'gone'>; name?: string }): Promise<Peer>;
+  /**
+   * Changes the peer's own summary, status or name. `idle` holds until it says `working`;
+   * `working` counts as a call of its own. Emits summary_changed / peer_status for what changed.
+   */
+  update(peerId: string, change: { summary?: string; status?: OwnStatus; name?: string }): Promise<Peer>;
 }
 
 export interface MessagesService {
@@ -88,6 +100,13 @@ export interface LocksService {
    * transaction (a `lock_released` event each); none held is not an error.
    */
   releaseAll(holder: string, filter?: { path?: string }): Promise<Lock[]>;
+  /**
+   * The person (a peer of kind `vscode-window` or `cli`; anyone else: `unauthorized`) releases
+   * lock `lockId` whoever holds it (`notFound` if no live lock has that id). Emits
+   * `lock_released` (reason `forced`, the caller as its peer, its name in `by`), and sends the
+   * holder, if connected, an `alert` from the caller; `alerted` says whether it did.
+   */
+  forceRelease(caller: string, lockId: number, reason?: string): Promise<{ released: Lock; alerted: boolean }>;
   /**
    * Extends the holder's lock `lockId`, or its locks on `target` (a range: exactly it; a file:
    * all in it; a folder: all under it), or with neither every lock it holds, by `ttlSeconds`

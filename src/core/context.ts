@@ -14,8 +14,8 @@ export interface MeshSettings {
   lockTtlSeconds: number;
   /** How long a disconnected peer keeps its locks before it is marked gone, in ms. */
   graceMs: number;
-  /** A connected peer with no activity for this long shows as away, in ms. */
-  awayAfterMs: number;
+  /** A connected peer shows as working for this long after a call of its own, in ms. */
+  workingWindowMs: number;
   retention: { messagesMs: number; eventsMs: number };
 }
 

@@ -5,7 +5,7 @@
  * of another peer for an overlapping target, including fresh ones that would not wait.
  */
 import type { Lock } from '../protocol/entities';
-import { spansOverlap, type NormalizedTarget } from './paths';
+import { spansOverlap, type NormalizedTarget, type Span } from './paths';
 
 export interface LockWaiter {
   readonly holder: string;
@@ -57,6 +57,11 @@ export class LockQueue {
       if (w.holder !== holder && w.target.path === target.path && spansOverlap(w.target, target)) return w;
     }
     return undefined;
+  }
+
+  /** How many requests of other peers wait for (part of) a lock held on `lock`'s span. */
+  waitingOn(lock: Span & { holder: string; path: string }): number {
+    return this.waiters.filter((w) => w.holder !== lock.holder && w.target.path === lock.path && spansOverlap(w.target, lock)).length;
   }
 
   takeAll(holder?: string): LockWaiter[] {

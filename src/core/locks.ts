@@ -8,16 +8,19 @@
  *   sweep (or the next acquire on that file) deletes it with a `lock_expired` event.
  * - Waiting requests queue in strict FIFO order (see lock-queue.ts). They are retried after
  *   every release, expiry, departure and dequeue, and time out at their deadline.
+ * - Locks are advisory between agents, but the person has the last word: from the editor or
+ *   the terminal they may take any lock away (`forceRelease`), and the holder is told.
  */
 import path from 'node:path';
 import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
-import type { EventData, Lock, LockReleaseReason } from '../protocol/entities';
+import type { EventData, Lock, LockReleaseReason, Peer, PeerKind } from '../protocol/entities';
 import type { LockTarget } from '../protocol/methods';
 import type { LocksService, MeshCounts } from './api';
 import type { MeshContext, MeshTx } from './context';
 import { conflictError, timeoutError, type Blocker } from './lock-errors';
 import { LockQueue, type LockWaiter } from './lock-queue';
+import type { Messages } from './messages';
 import { describeTarget, normalizeTarget, sameSpan, type NormalizedTarget } from './paths';
 import type { GoneReason, Peers } from './peers';
 import type { MeshService } from './service';
@@ -29,6 +32,9 @@ interface LockRow {
 }
 
 type Attempt = { lock: Lock; renewed: boolean } | { blocker: Blocker };
+
+/** The kinds of peer that speak for the person, who may take a lock away from its holder. */
+const personKinds: ReadonlySet<PeerKind> = new Set<PeerKind>(['vscode-window', 'cli']);
 
 const conflictSql = `SELECT * FROM locks WHERE path = ? AND holder != ? AND expires_at > ?
   AND (start_line IS NULL OR ? IS NULL OR (start_line <= ? AND end_line >= ?))
@@ -44,6 +50,7 @@ export class Locks implements LocksService, MeshService {
   constructor(
     private readonly ctx: MeshContext,
     private readonly peers: Peers,
+    private readonly messages: Messages,
   ) {
     peers.onGone((t, peerId, reason) => this.releaseAllOf(t, peerId, reason));
     // A wait belongs to a request on the dropped connection: its answer could not be delivered.
@@ -126,6 +133,30 @@ export class Locks implements LocksService, MeshService {
     });
   }
 
+  async forceRelease(caller: string, lockId: number, reason?: string): Promise<{ released: Lock; alerted: boolean }> {
+    const note = checkReason(reason);
+    const now = this.ctx.clock.now();
+    return this.ctx.tx(async (t) => {
+      const by = await this.peers.requireLiveIn(t, caller);
+      if (!personKinds.has(by.kind)) {
+        throw new BrokerError('unauthorized',
+          `only the person may force-release a lock, from the editor or the peermesh command; ${by.name} is a ${by.kind} peer: ask the holder to release it`);
+      }
+      const row = await t.db.get<LockRow>('SELECT * FROM locks WHERE id = ? AND expires_at > ?', [lockId, now]);
+      if (!row) throw new BrokerError('notFound', `no lock ${lockId}: it was released or has expired`);
+      const lock = toLock(row);
+      await this.remove(t, lock, 'forced', by);
+      // A holder that is connected hears of it now; one in its grace period finds the lock gone.
+      const holder = await this.peers.getIn(t, lock.holder);
+      const alerted = holder !== undefined && holder.id !== by.id && (holder.status === 'working' || holder.status === 'idle');
+      if (alerted) {
+        const body = `${by.name} force-released your lock on ${describeTarget(lock)}${note ? `: ${note}` : ''}`;
+        await this.messages.sendIn(t, by.id, { peer: holder.id }, 'alert', body);
+      }
+      return { released: lock, alerted };
+    });
+  }
+
   async renew(holder: string, which: { lockId?: number; target?: LockTarget }, ttlSeconds?: number): Promise<Lock[]> {
     const ttlMs = this.ttlMs(ttlSeconds);
     const now = this.ctx.clock.now();
@@ -183,7 +214,8 @@ export class Locks implements LocksService, MeshService {
         where.push('holder = ?');
         params.push((await this.peers.findIn(t, filter.holder))?.id ?? filter.holder);
       }
-      return (await this.liveRows(t, where.length ? where.join(' AND ') : '1 = 1', params, this.ctx.clock.now())).map(toLock);
+      const locks = (await this.liveRows(t, where.length ? where.join(' AND ') : '1 = 1', params, this.ctx.clock.now())).map(toLock);
+      return locks.map((lock) => ({ ...lock, waiting: this.queue.waitingOn(lock) }));
     });
   }
 
@@ -292,10 +324,14 @@ export class Locks implements LocksService, MeshService {
     return lock;
   }
 
-  /** Deletes a lock with its event, and retries the waiters once the transaction commits. */
-  private async remove(t: MeshTx, lock: Lock, why: LockReleaseReason | 'expired'): Promise<void> {
+  /**
+   * Deletes a lock with its event, and retries the waiters once the transaction commits. A
+   * forced release names the peer that forced it (`by`) instead of the holder.
+   */
+  private async remove(t: MeshTx, lock: Lock, why: LockReleaseReason | 'expired', by?: Peer): Promise<void> {
     await t.db.run('DELETE FROM locks WHERE id = ?', [lock.id]);
     if (why === 'expired') await t.emit('lock_expired', lock.holder, eventData(lock));
+    else if (by) await t.emit('lock_released', by.id, { ...eventData(lock), reason: why, by: by.name });
     else await t.emit('lock_released', lock.holder, { ...eventData(lock), reason: why });
     const path = lock.path;
     t.whenCommitted(`locks.pump.${path}`, () => this.pump(path));

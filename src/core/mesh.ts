@@ -2,8 +2,9 @@
  * `createMesh()`: the core services over one database, wired together.
  *
  * Durable truth lives only in the database; in memory are the waits (lock queue, event
- * long-polls), the listeners, recent `lastSeen` times, and one wake-up timer set for the
- * next lock expiry, state expiry or end of a grace period, at which it runs {@link sweep}.
+ * long-polls), the listeners, recent `lastSeen` and `lastActive` times, and one wake-up timer
+ * set for the next lock expiry, state expiry or end of a grace period, at which it runs
+ * {@link sweep}.
  * The broker should also call `sweep()` now and then (say every 30 s) for retention.
  *
  * The mesh names each service once, in its list of {@link MeshService}s: sweep, wake-ups,
@@ -35,8 +36,8 @@ export interface MeshOptions {
   lockTtlSeconds?: number;
   /** How long a disconnected peer keeps its locks, in ms (15 s). */
   graceMs?: number;
-  /** Idle time after which a connected peer shows as away, in ms (5 min). */
-  awayAfterMs?: number;
+  /** How long a connected peer shows as working after a call of its own, in ms (60 s). */
+  workingWindowMs?: number;
   /** How long read messages (24 h) and events (48 h) are kept, in ms. */
   retention?: { messagesMs?: number; eventsMs?: number };
   /** Random hex for peer ids (`p-` + this); 8 hex digits by default. */
@@ -46,7 +47,7 @@ export interface MeshOptions {
 export const meshDefaults = {
   lockTtlSeconds: 600,
   graceMs: 15_000,
-  awayAfterMs: 5 * 60_000,
+  workingWindowMs: 60_000,
   retention: { messagesMs: 24 * 3600_000, eventsMs: 48 * 3600_000 },
 } as const satisfies MeshSettings;
 
@@ -66,7 +67,7 @@ export class MeshCore implements Mesh {
     const settings: MeshSettings = {
       lockTtlSeconds: opts.lockTtlSeconds ?? meshDefaults.lockTtlSeconds,
       graceMs: opts.graceMs ?? meshDefaults.graceMs,
-      awayAfterMs: opts.awayAfterMs ?? meshDefaults.awayAfterMs,
+      workingWindowMs: opts.workingWindowMs ?? meshDefaults.workingWindowMs,
       retention: {
         messagesMs: opts.retention?.messagesMs ?? meshDefaults.retention.messagesMs,
         eventsMs: opts.retention?.eventsMs ?? meshDefaults.retention.eventsMs,
@@ -79,7 +80,7 @@ export class MeshCore implements Mesh {
     this.peers = new Peers(this.ctx);
     this.state = new State(this.ctx);
     this.messages = new Messages(this.ctx, this.peers, this.state);
-    this.locks = new Locks(this.ctx, this.peers);
+    this.locks = new Locks(this.ctx, this.peers, this.messages);
     // The order is the sweep's: a timed-out peer's expired locks are reported (lock_expired)
     // before it leaves (peer_left); retention after.
     this.services = [this.locks, this.state, this.peers, this.events, this.messages];

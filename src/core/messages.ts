@@ -33,42 +33,45 @@ export class Messages implements MessagesService, MeshService {
     private readonly state: State,
   ) {}
 
-  async send(from: string, to: Recipients, kind: MessageKind, body: string, replyTo?: number): Promise<Message[]> {
+  send(from: string, to: Recipients, kind: MessageKind, body: string, replyTo?: number): Promise<Message[]> {
+    return this.ctx.tx((t) => this.sendIn(t, from, to, kind, body, replyTo));
+  }
+
+  /** {@link send} inside the caller's transaction (a service that tells a peer about what it did). */
+  async sendIn(t: MeshTx, from: string, to: Recipients, kind: MessageKind, body: string, replyTo?: number): Promise<Message[]> {
     if (!MessageKind.safeParse(kind).success) throw new BrokerError('invalidInput', `unknown message kind "${String(kind)}"`);
     if (typeof body !== 'string' || body.length === 0 || body.length > limits.messageBody) {
       throw new BrokerError('invalidInput', `body must be 1 to ${limits.messageBody} characters`);
     }
-    return this.ctx.tx(async (t) => {
-      const sender = await this.peers.requireLiveIn(t, from);
-      const { recipients, broadcast } = await this.resolve(t, sender, to);
-      let threadId: number | null = null;
-      if (replyTo !== undefined) {
-        const parent = await this.row(t, replyTo);
-        if (!parent || (parent.from_peer !== sender.id && parent.to_peer !== sender.id)) {
-          throw new BrokerError('notFound', `no message ${replyTo} sent by or to you to reply to`);
-        }
-        threadId = parent.thread_id;
+    const sender = await this.peers.requireLiveIn(t, from);
+    const { recipients, broadcast } = await this.resolve(t, sender, to);
+    let threadId: number | null = null;
+    if (replyTo !== undefined) {
+      const parent = await this.row(t, replyTo);
+      if (!parent || (parent.from_peer !== sender.id && parent.to_peer !== sender.id)) {
+        throw new BrokerError('notFound', `no message ${replyTo} sent by or to you to reply to`);
       }
-      const now = this.ctx.clock.now();
-      const sent: Message[] = [];
-      for (const peer of recipients) {
-        const { lastInsertRowid: id } = await t.db.run(
-          `INSERT INTO messages (from_peer, from_name, to_peer, kind, body, thread_id, reply_to, broadcast, state, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)`,
-          [sender.id, sender.name, peer.id, kind, body, threadId ?? 0, replyTo ?? null, broadcast ? 1 : 0, now],
-        );
-        if (threadId === null) {
-          // A new thread is named after its first row; the other recipients' rows join it.
-          threadId = id;
-          await t.db.run('UPDATE messages SET thread_id = ? WHERE id = ?', [id, id]);
-        }
-        const message = toMessage(await this.requireRow(t, id));
-        await t.emit('message_sent', sender.id, { id, to: peer.id, kind, threadId, broadcast });
-        t.messageStored(message);
-        sent.push(message);
+      threadId = parent.thread_id;
+    }
+    const now = this.ctx.clock.now();
+    const sent: Message[] = [];
+    for (const peer of recipients) {
+      const { lastInsertRowid: id } = await t.db.run(
+        `INSERT INTO messages (from_peer, from_name, to_peer, kind, body, thread_id, reply_to, broadcast, state, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)`,
+        [sender.id, sender.name, peer.id, kind, body, threadId ?? 0, replyTo ?? null, broadcast ? 1 : 0, now],
+      );
+      if (threadId === null) {
+        // A new thread is named after its first row; the other recipients' rows join it.
+        threadId = id;
+        await t.db.run('UPDATE messages SET thread_id = ? WHERE id = ?', [id, id]);
       }
-      return sent;
-    });
+      const message = toMessage(await this.requireRow(t, id));
+      await t.emit('message_sent', sender.id, { id, to: peer.id, kind, threadId, broadcast });
+      t.messageStored(message);
+      sent.push(message);
+    }
+    return sent;
   }
 
   inbox(peerId: string, unreadOnly: boolean, limit: number): Promise<{ messages: Message[]; unread: number }> {

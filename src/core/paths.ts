@@ -63,7 +63,7 @@ function validateLines(start: number | undefined, end: number | undefined): { st
   return { startLine: start, endLine: end };
 }
 
-interface Span {
+export interface Span {
   startLine: number | null;
   endLine: number | null;
 }

@@ -1,15 +1,18 @@
 /**
  * Peers: who is in the mesh, where they work, and whether they are still there.
  *
- * Status: `gone` is stored; `away` is stored when the peer says so, and otherwise computed
- * from `lastSeen` (no activity for `awayAfterMs`), so going idle needs no write. `lastSeen` is
- * kept in memory and written to the database at most every {@link lastSeenWriteMs} per peer.
+ * A peer's status (see `PeerStatus`) is computed when it is read, from what is stored: the
+ * `status` column keeps only what the peer did or said ({@link StoredStatus}),
+ * `disconnected_at` whether it is connected, and `last_active` when it last made a call of its
+ * own; so going from working to idle needs no write. `lastSeen` (any request) and
+ * `lastActive` are kept in memory, and written to the database at most every
+ * {@link lastSeenWriteMs} per peer and whenever its connection drops.
  */
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
-import type { Peer, PeerStatus, Scope } from '../protocol/entities';
+import { OwnStatus, type Peer, type PeerStatus, type Scope } from '../protocol/entities';
 import type { MeshCounts, PeerIntroData, PeersService } from './api';
 import type { MeshContext, MeshTx } from './context';
 import type { MeshService } from './service';
@@ -18,21 +21,35 @@ import type { SqlTx } from './sql';
 /** Peers whose grace period is running: disconnected, not gone, not the person's terminal. */
 const graceApplies = "status != 'gone' AND disconnected_at IS NOT NULL AND kind != 'cli'";
 
-/** How stale `last_seen` in the database may get while a peer is active. */
+/** How stale `last_seen` and `last_active` in the database may get while a peer is connected. */
 export const lastSeenWriteMs = 30_000;
+
+/**
+ * The `status` column: `live` (in the mesh; working or idle by its calls), `idle` (in the mesh,
+ * and it said it is idle), `gone`. Connected or not is `disconnected_at`.
+ */
+type StoredStatus = 'live' | 'idle' | 'gone';
 
 interface PeerRow {
   id: string; name: string; kind: string; pid: number | null; cwd: string | null;
   workspace: string | null; git_root: string | null; git_branch: string | null; summary: string;
-  status: string; connected_at: number; last_seen: number; session_hash: string;
-  disconnected_at: number | null;
+  status: StoredStatus; connected_at: number; last_seen: number; last_active: number | null;
+  session_hash: string; disconnected_at: number | null;
+}
+
+/** What the broker knows of a peer's requests beyond the database: when it last saw one, and one of its own. */
+interface Seen {
+  at: number;
+  active: number | null;
+  /** When these were last written to the database. */
+  written: number;
 }
 
 /** Why a peer became gone; the locks service releases its locks with this reason. */
 export type GoneReason = 'holder left' | 'holder gone';
 
 export class Peers implements PeersService, MeshService {
-  private readonly seen = new Map<string, { at: number; written: number }>();
+  private readonly seen = new Map<string, Seen>();
   private goneHandlers: Array<(tx: MeshTx, peerId: string, reason: GoneReason) => Promise<void>> = [];
   private disconnectHandlers: Array<(peerId: string) => void> = [];
 
@@ -62,11 +79,11 @@ export class Peers implements PeersService, MeshService {
       const name = await this.uniqueName(t, base, id);
       await t.db.run(
         `INSERT INTO peers (id, name, kind, pid, cwd, workspace, git_root, git_branch, summary, status,
-           connected_at, last_seen, session_hash, disconnected_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, NULL)`,
+           connected_at, last_seen, last_active, session_hash, disconnected_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'live', ?, ?, NULL, ?, NULL)`,
         [id, name, intro.kind, intro.pid ?? null, cwd, workspace, gitRoot, gitBranch, summary, now, now, sessionHash],
       );
-      this.seen.set(id, { at: now, written: now });
+      this.seen.set(id, { at: now, active: null, written: now });
       await t.emit('peer_joined', id, { name, kind: intro.kind, resumed: false });
       return this.requireIn(t, id);
     });
@@ -80,15 +97,23 @@ export class Peers implements PeersService, MeshService {
       const gitBranch = row.git_root ? this.ctx.probe.gitBranch(row.git_root) : null;
       const now = this.ctx.clock.now();
       const name = row.status === 'gone' ? await this.uniqueName(t, row.name, row.id) : row.name;
+      // An idle it said stays through a reconnect or fail-over; a gone peer comes back live.
+      const status: StoredStatus = row.status === 'gone' ? 'live' : row.status;
+      const active = this.lastActive(row);
       await t.db.run(
-        `UPDATE peers SET status = 'active', disconnected_at = NULL, connected_at = ?, last_seen = ?, name = ?, git_branch = ?
+        `UPDATE peers SET status = ?, disconnected_at = NULL, connected_at = ?, last_seen = ?, last_active = ?, name = ?, git_branch = ?
          WHERE id = ?`,
-        [now, now, name, gitBranch, peerId],
+        [status, now, now, active, name, gitBranch, peerId],
       );
       if (name !== row.name) await t.db.run('UPDATE locks SET holder_name = ? WHERE holder = ?', [name, peerId]);
-      this.seen.set(peerId, { at: now, written: now });
+      this.seen.set(peerId, { at: now, active, written: now });
       await t.emit('peer_joined', peerId, { name, kind: row.kind as Peer['kind'], resumed: true });
-      return this.requireIn(t, peerId);
+      const back = await this.requireRow(t, peerId);
+      // A second session of a connected peer (the CLI in two terminals) changes nothing.
+      if (row.status === 'gone' || row.disconnected_at !== null) {
+        await t.emit('peer_status', peerId, { status: this.statusOf(back, now), connected: true });
+      }
+      return this.toPeer(back, now);
     });
   }
 
@@ -97,8 +122,9 @@ export class Peers implements PeersService, MeshService {
       const row = await this.row(t, peerId);
       if (!row || row.status === 'gone' || row.disconnected_at !== null) return false;
       const now = this.ctx.clock.now();
-      await t.db.run('UPDATE peers SET disconnected_at = ?, last_seen = ? WHERE id = ?', [now, this.lastSeen(row), peerId]);
-      await t.emit('peer_status', peerId, { status: this.statusOf(row, now), connected: false });
+      await t.db.run('UPDATE peers SET disconnected_at = ?, last_seen = ?, last_active = ? WHERE id = ?',
+        [now, this.lastSeen(row), this.lastActive(row), peerId]);
+      await t.emit('peer_status', peerId, { status: 'disconnected', connected: false });
       return true;
     });
     if (changed) for (const handler of this.disconnectHandlers) handler(peerId);
@@ -113,7 +139,7 @@ export class Peers implements PeersService, MeshService {
     return this.ctx.tx(async (t) => {
       const rows = await t.db.all<PeerRow>("SELECT * FROM peers WHERE status != 'gone' AND disconnected_at IS NULL ORDER BY id");
       await t.db.run("UPDATE peers SET disconnected_at = ? WHERE status != 'gone' AND disconnected_at IS NULL", [now]);
-      for (const row of rows) await t.emit('peer_status', row.id, { status: this.statusOf(row, now), connected: false });
+      for (const row of rows) await t.emit('peer_status', row.id, { status: 'disconnected', connected: false });
       return rows.length;
     });
   }
@@ -129,7 +155,7 @@ export class Peers implements PeersService, MeshService {
    * Ends the grace period of peers disconnected for longer than `graceMs`; inside a transaction.
    * The person's terminal (kind `cli`) has no grace period: each `peermesh` command connects
    * and disconnects, and a claim made with `peermesh lock` must outlive the command, so its
-   * locks end only by TTL or `peermesh unlock`.
+   * locks end only by TTL or `peermesh unlock`. Between commands it shows as `disconnected`.
    */
   async expireGrace(t: MeshTx, now: number): Promise<string[]> {
     const rows = await t.db.all<PeerRow>(
@@ -170,20 +196,22 @@ export class Peers implements PeersService, MeshService {
     return (await t.db.run(`DELETE FROM peers WHERE ${where}`, [before])).changes;
   }
 
-  async touch(peerId: string): Promise<void> {
+  async touch(peerId: string, request: { active: boolean }): Promise<void> {
     const now = this.ctx.clock.now();
-    let seen = this.seen.get(peerId);
-    if (!seen) {
+    let known = this.seen.get(peerId);
+    if (!known) {
       const row = await this.ctx.tx((t) => this.row(t, peerId));
       if (!row || row.status === 'gone') return;
       // Another touch may have filled it in meanwhile.
-      seen = this.seen.get(peerId) ?? { at: row.last_seen, written: row.last_seen };
-      this.seen.set(peerId, seen);
+      known = this.seen.get(peerId) ?? { at: row.last_seen, active: row.last_active, written: row.last_seen };
+      this.seen.set(peerId, known);
     }
+    const seen = known;
     seen.at = Math.max(seen.at, now);
+    if (request.active) seen.active = Math.max(seen.active ?? now, now);
     if (now - seen.written < lastSeenWriteMs) return;
     seen.written = now;
-    await this.ctx.tx((t) => t.db.run("UPDATE peers SET last_seen = ? WHERE id = ? AND status != 'gone'", [now, peerId]));
+    await this.ctx.tx((t) => t.db.run("UPDATE peers SET last_seen = ?, last_active = ? WHERE id = ? AND status != 'gone'", [seen.at, seen.active, peerId]));
   }
 
   get(peerId: string): Promise<Peer | undefined> {
@@ -234,28 +262,32 @@ export class Peers implements PeersService, MeshService {
     return rows.map((r) => this.toPeer(r, now)).filter((p) => p.id === caller.id || inScope(caller, p, scope));
   }
 
-  async update(peerId: string, change: { summary?: string; status?: Exclude<PeerStatus, 'gone'>; name?: string }): Promise<Peer> {
+  async update(peerId: string, change: { summary?: string; status?: OwnStatus; name?: string }): Promise<Peer> {
     if (change.summary !== undefined && change.summary.length > limits.summary) {
       throw new BrokerError('invalidInput', `summary is longer than ${limits.summary} characters`);
     }
-    if (change.status !== undefined && change.status !== 'active' && change.status !== 'away') {
-      throw new BrokerError('invalidInput', 'status must be active or away');
+    if (change.status !== undefined && !OwnStatus.safeParse(change.status).success) {
+      throw new BrokerError('invalidInput', 'status must be working or idle');
     }
     const base = change.name === undefined ? undefined : checkName(change.name);
     const now = this.ctx.clock.now();
     return this.ctx.tx(async (t) => {
-      const before = await this.requireIn(t, peerId);
-      if (before.status === 'gone') throw new BrokerError('unauthorized', `peer ${before.name} has left the mesh`);
       const row = await this.requireRow(t, peerId);
+      const before = this.statusOf(row, now);
+      if (before === 'gone') throw new BrokerError('unauthorized', `peer ${row.name} has left the mesh`);
       if (change.summary !== undefined && change.summary !== row.summary) {
         await t.db.run('UPDATE peers SET summary = ? WHERE id = ?', [change.summary, peerId]);
         await t.emit('summary_changed', peerId, { summary: change.summary });
       }
       if (change.status !== undefined) {
-        // Saying "active" is activity: it ends an idle away at once.
-        this.seen.set(peerId, { at: now, written: now });
-        await t.db.run('UPDATE peers SET status = ?, last_seen = ? WHERE id = ?', [change.status, now, peerId]);
-        if (change.status !== before.status) await t.emit('peer_status', peerId, { status: change.status });
+        // "idle" holds until the peer says "working"; saying "working" is a call of its own,
+        // so it shows working at once.
+        const active = change.status === 'working' ? now : this.lastActive(row);
+        const stored: StoredStatus = change.status === 'idle' ? 'idle' : 'live';
+        this.seen.set(peerId, { at: now, active, written: now });
+        await t.db.run('UPDATE peers SET status = ?, last_seen = ?, last_active = ? WHERE id = ?', [stored, now, active, peerId]);
+        const after = this.statusOf(await this.requireRow(t, peerId), now);
+        if (after !== before) await t.emit('peer_status', peerId, { status: after });
       }
       if (base !== undefined && base !== row.name) {
         const name = await this.uniqueName(t, base, peerId);
@@ -270,8 +302,8 @@ export class Peers implements PeersService, MeshService {
   private async markGone(t: MeshTx, row: PeerRow, reason: GoneReason): Promise<void> {
     const now = this.ctx.clock.now();
     await t.db.run(
-      "UPDATE peers SET status = 'gone', disconnected_at = COALESCE(disconnected_at, ?), last_seen = ? WHERE id = ?",
-      [now, this.lastSeen(row), row.id],
+      "UPDATE peers SET status = 'gone', disconnected_at = COALESCE(disconnected_at, ?), last_seen = ?, last_active = ? WHERE id = ?",
+      [now, this.lastSeen(row), this.lastActive(row), row.id],
     );
     this.seen.delete(row.id);
     await t.emit('peer_left', row.id, { name: row.name, reason: reason === 'holder left' ? 'left' : 'timeout' });
@@ -292,9 +324,19 @@ export class Peers implements PeersService, MeshService {
     return Math.max(row.last_seen, this.seen.get(row.id)?.at ?? 0);
   }
 
+  private lastActive(row: PeerRow): number | null {
+    const inMemory = this.seen.get(row.id)?.active ?? null;
+    if (row.last_active === null || inMemory === null) return row.last_active ?? inMemory;
+    return Math.max(row.last_active, inMemory);
+  }
+
+  /** See `PeerStatus`: gone, else disconnected, else idle as it said, else by its last call of its own. */
   private statusOf(row: PeerRow, now: number): PeerStatus {
-    if (row.status === 'gone' || row.status === 'away') return row.status;
-    return now - this.lastSeen(row) >= this.ctx.settings.awayAfterMs ? 'away' : 'active';
+    if (row.status === 'gone') return 'gone';
+    if (row.disconnected_at !== null) return 'disconnected';
+    if (row.status === 'idle') return 'idle';
+    const active = this.lastActive(row);
+    return active !== null && now - active < this.ctx.settings.workingWindowMs ? 'working' : 'idle';
   }
 
   private toPeer(row: PeerRow, now: number): Peer {
@@ -302,6 +344,7 @@ export class Peers implements PeersService, MeshService {
       id: row.id, name: row.name, kind: row.kind as Peer['kind'], pid: row.pid, cwd: row.cwd,
       workspace: row.workspace, gitRoot: row.git_root, gitBranch: row.git_branch, summary: row.summary,
       status: this.statusOf(row, now), connectedAt: row.connected_at, lastSeen: this.lastSeen(row),
+      lastActive: this.lastActive(row),
     };
   }
 

@@ -5,7 +5,7 @@
  * up from the event log since the last event it saw before the loss.
  */
 import type { Logger } from '../core/logger';
-import type { ConnectionState } from '../client/peer';
+import type { ConnectionState, RequestOptions } from '../client/peer';
 import type { EventData, MeshEvent, Message, MessageKind, Peer } from '../protocol/entities';
 import type { RequestMethod, RequestParams, RequestResult } from '../protocol/methods';
 import { eventTopics, meshTopics, type MeshTopic } from '../protocol/topics';
@@ -16,7 +16,7 @@ export interface MeshClient {
   readonly connectionState: ConnectionState;
   /** Set when this process hosts the broker. */
   readonly hostedBroker?: unknown;
-  request<M extends RequestMethod>(method: M, params: RequestParams<M>, signal?: AbortSignal): Promise<RequestResult<M>>;
+  request<M extends RequestMethod>(method: M, params: RequestParams<M>, options?: RequestOptions): Promise<RequestResult<M>>;
   onMessage(listener: (message: Message) => void): () => void;
   onEvent(listener: (event: MeshEvent) => void): () => void;
   onStateChange(listener: (state: ConnectionState) => void): () => void;
@@ -194,7 +194,11 @@ export class MeshSession {
       }
     });
     try {
-      const [status, { peers }] = await Promise.all([c.request('status/get', {}), c.request('peers/list', { scope: 'machine', includeGone: true })]);
+      // Bookkeeping of this session, not a call of the agent's: it does not show the peer working.
+      const [status, { peers }] = await Promise.all([
+        c.request('status/get', {}, { background: true }),
+        c.request('peers/list', { scope: 'machine', includeGone: true }, { background: true }),
+      ]);
       this.lastSeq = Math.max(this.lastSeq, status.lastEventSeq);
       this.rememberPeers(peers);
     } catch (e) {
@@ -210,7 +214,7 @@ export class MeshSession {
   private async catchUp(c: MeshClient, since: number): Promise<void> {
     try {
       for (let page = 0; page < 10; page++) {
-        const { events, cursor } = await c.request('events/read', { since, limit: 500 });
+        const { events, cursor } = await c.request('events/read', { since, limit: 500 }, { background: true });
         for (const e of events) this.apply(e);
         this.lastSeq = Math.max(this.lastSeq, cursor);
         if (events.length < 500 || cursor <= since) break;

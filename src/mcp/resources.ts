@@ -2,7 +2,9 @@
  * Push that reaches the agent without polling: resources `mesh://inbox`, `mesh://peers` and
  * `mesh://locks` with `resources/subscribe` and `notifications/resources/updated`, and a
  * logging notification for every new message. Broker pushes drive both (see MeshSession);
- * bursts are folded into one update per resource.
+ * bursts are folded into one update per resource. A client reads a resource on its own (after
+ * an update, or to show it), not as the agent's call: the reads are sent as background
+ * requests, which do not show the peer working.
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError, SubscribeRequestSchema, UnsubscribeRequestSchema, type LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
@@ -32,7 +34,7 @@ export function registerResources(server: McpServer, ctx: ToolContext): { dispos
   }, async (uri) => {
     const client = await session.client();
     const counted = session.unreadIds();
-    const { messages, unread } = await client.request('messages/inbox', { unreadOnly: true, limit: 50 });
+    const { messages, unread } = await client.request('messages/inbox', { unreadOnly: true, limit: 50 }, { background: true });
     session.rememberMessages(messages);
     if (messages.length === unread) session.syncUnread(messages, counted);
     const now = Date.now();
@@ -44,7 +46,7 @@ export function registerResources(server: McpServer, ctx: ToolContext): { dispos
     mimeType: 'application/json',
   }, async (uri) => {
     const client = await session.client();
-    const { peers } = await client.request('peers/list', { scope: 'machine', includeGone: false });
+    const { peers } = await client.request('peers/list', { scope: 'machine', includeGone: false }, { background: true });
     session.rememberPeers(peers);
     return json(uri, { peers: peers.map((p) => peerView(p, client.peer.id)) });
   });
@@ -54,7 +56,7 @@ export function registerResources(server: McpServer, ctx: ToolContext): { dispos
     mimeType: 'application/json',
   }, async (uri) => {
     const client = await session.client();
-    const { locks } = await client.request('locks/list', {});
+    const { locks } = await client.request('locks/list', {}, { background: true });
     return json(uri, { locks: locks.map((l) => lockView(l, ctx.cwd, client.peer.id)) });
   });
 

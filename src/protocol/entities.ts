@@ -13,9 +13,22 @@ export const peerKinds = [
 export const PeerKind = z.enum(peerKinds);
 export type PeerKind = z.infer<typeof PeerKind>;
 
-/** active: connected and recently seen; away: connected but idle or said so; gone: disconnected. */
-export const PeerStatus = z.enum(['active', 'away', 'gone']);
+/**
+ * Where a peer is, as the broker sees it:
+ * - `working`: connected, and it made a call of its own (an agent's tool or hook call, a
+ *   person's command) within the working window (60 s by default). Background requests (see
+ *   `RequestMeta` in methods.ts), session plumbing and long-poll waits do not count.
+ * - `idle`: connected, but no such call in the window, or it said so with `peers/update`.
+ * - `disconnected`: its connection dropped and it keeps its claims: inside its grace period,
+ *   or, for the person's terminal (kind `cli`), whenever no `peermesh` command is running.
+ * - `gone`: it left, or its grace period ran out; its claims went with it.
+ */
+export const PeerStatus = z.enum(['working', 'idle', 'disconnected', 'gone']);
 export type PeerStatus = z.infer<typeof PeerStatus>;
+
+/** What a peer may say about itself (`peers/update`): it is idle, or working again. */
+export const OwnStatus = PeerStatus.extract(['working', 'idle']);
+export type OwnStatus = z.infer<typeof OwnStatus>;
 
 /** Which peers a listing or broadcast reaches, seen from the caller. */
 export const Scope = z.enum(['machine', 'workspace', 'repo']);
@@ -40,7 +53,10 @@ export const Peer = z.object({
   status: PeerStatus,
   /** Epoch milliseconds. */
   connectedAt: z.number(),
+  /** Its last request of any kind, background ones included (epoch ms). */
   lastSeen: z.number(),
+  /** Its last call of its own, the kind that makes it `working` (epoch ms); null if none yet. */
+  lastActive: z.number().nullable(),
 });
 export type Peer = z.infer<typeof Peer>;
 
@@ -100,6 +116,8 @@ export const Lock = z.object({
   reason: z.string(),
   createdAt: z.number(),
   expiresAt: z.number(),
+  /** How many requests of other peers are queued for (part of) it; given by `locks/list`. */
+  waiting: z.number().int().optional(),
 });
 export type Lock = z.infer<typeof Lock>;
 
@@ -130,11 +148,19 @@ export const PeerLeftData = z.object({
   reason: z.enum(['left', 'timeout']),
 });
 
-/** `peer_status`: a peer's status changed, its connection dropped, or it was renamed. */
+/**
+ * `peer_status`: a change the broker sees as it happens: the peer's connection dropped or came
+ * back, it said it is idle or working, or it was renamed. Going from working to idle as the
+ * working window runs out is not announced: `peers/list` computes it when asked, and
+ * `lastActive` says how long it has been.
+ */
 export const PeerStatusData = z.object({
   /** Its status now. */
   status: PeerStatus,
-  /** False when the peer's connection dropped (it keeps its claims during the grace period). */
+  /**
+   * False when the peer's connection dropped (it keeps its claims: `disconnected`), true when
+   * it came back (a resume); absent when its connection did not change.
+   */
   connected: z.boolean().optional(),
   /** On a rename: the new display name, and the one it had before. */
   name: z.string().optional(),
@@ -184,13 +210,21 @@ export const LockEventData = Lock.pick({
   holder: true, holderName: true, expiresAt: true,
 });
 
-/** Why a lock was released: by its holder, or because the holder left or its grace ran out. */
-export const LockReleaseReason = z.enum(['released', 'holder left', 'holder gone']);
+/**
+ * Why a lock was released: by its holder, because the holder left or its grace ran out, or
+ * because the person took it from its holder (`locks/forceRelease`).
+ */
+export const LockReleaseReason = z.enum(['released', 'holder left', 'holder gone', 'forced']);
 export type LockReleaseReason = z.infer<typeof LockReleaseReason>;
 
-/** `lock_released`: the lock as it was held, and why it was released. */
+/**
+ * `lock_released`: the lock as it was held, and why it was released. A forced release names
+ * the peer that forced it in the event's `peer`, and its name in `by`.
+ */
 export const LockReleasedData = LockEventData.extend({
   reason: LockReleaseReason,
+  /** On a forced release: the display name of the peer (the person's window or terminal) that forced it. */
+  by: z.string().optional(),
 });
 
 const eventFields = {

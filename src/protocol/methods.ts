@@ -11,9 +11,13 @@
  * Any request may fail `invalidInput` (params that fail the schema), `unauthorized` (sent before
  * registering), `unavailable` (the broker is shutting down or went away), and
  * a change may fail `diskFull`; each request's JSDoc names its own errors beyond these.
+ *
+ * Any request's params may also carry `_meta` ({@link RequestMeta}): what the request says
+ * about itself rather than its arguments.
  */
 import { z } from 'zod';
 import { Message, MeshEvent } from './entities';
+import { BrokerError } from './errors';
 import { eventsRequests } from './requests/events';
 import { locksRequests } from './requests/locks';
 import { meshRequests } from './requests/mesh';
@@ -30,8 +34,10 @@ export { Recipients } from './requests/messages';
 /**
  * Protocol version; a broker refuses peers that speak another one. 2: typed events,
  * `messages/claim`, `locks/releaseAll`, and `locks/renew` by target answering `{ locks }`.
+ * 3: peer statuses `working` / `idle` / `disconnected` / `gone` with `lastActive`, requests
+ * marked `_meta.background`, and `locks/forceRelease`.
  */
-export const protocolVersion = 2;
+export const protocolVersion = 3;
 
 /** Every request a peer may send, by JSON-RPC method name. */
 export const requests = {
@@ -59,6 +65,44 @@ export const notifications = {
 
 export type NotificationMethod = keyof typeof notifications;
 export type NotificationParams<M extends NotificationMethod> = z.output<(typeof notifications)[M]>;
+
+/**
+ * What a request says about itself, in its params under `_meta` (taken out before the params
+ * are validated, so no method's schema names it).
+ */
+export const RequestMeta = z.object({
+  /**
+   * The peer's program sent this on its own (a view refreshing after a pushed event, a
+   * catch-up after a reconnect), not because its agent called a tool or its person acted: it
+   * does not make the peer `working`.
+   */
+  background: z.boolean().optional(),
+});
+export type RequestMeta = z.infer<typeof RequestMeta>;
+
+/** Takes `_meta` out of a request's wire params; a malformed one fails `invalidInput`. */
+export function splitMeta(method: string, raw: unknown): { params: unknown; meta: RequestMeta } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !('_meta' in raw)) return { params: raw, meta: {} };
+  const { _meta, ...params } = raw as Record<string, unknown>;
+  const meta = RequestMeta.safeParse(_meta);
+  if (!meta.success) throw new BrokerError('invalidInput', `${method}: _meta: ${describeZodError(meta.error)}`);
+  return { params, meta: meta.data };
+}
+
+/** Session plumbing: sent by a peer's program as part of joining and leaving. */
+const plumbing: ReadonlySet<RequestMethod> = new Set(['mesh/subscribe', 'mesh/leave']);
+
+/**
+ * Whether a request shows its peer at work (makes it `working`, see `PeerStatus`): every
+ * request except those marked `background`, session plumbing (`mesh/subscribe`,
+ * `mesh/leave`), and an `events/read` that waits. A long-poll says the peer is listening, and
+ * whoever follows the log re-arms it back to back, so it would keep the peer working forever.
+ */
+export function showsActivity(method: RequestMethod, params: unknown, meta: RequestMeta): boolean {
+  if (meta.background === true || plumbing.has(method)) return false;
+  if (method === 'events/read') return ((params as { waitMs?: number } | undefined)?.waitMs ?? 0) === 0;
+  return true;
+}
 
 /** Methods that need no registered session. */
 export const preAuthMethods: ReadonlySet<RequestMethod> = new Set(['mesh/hello', 'mesh/register', 'mesh/resume']);

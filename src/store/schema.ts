@@ -96,6 +96,14 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE state ADD COLUMN deleted_at INTEGER;
   `,
+  // 3: a peer's status is computed from what is stored: \`status\` keeps only what the peer
+  // said or did (live; idle, as it said; gone), \`disconnected_at\` whether it is connected, and
+  // the new \`last_active\` when it last made a call of its own (not a background refresh).
+  `
+  ALTER TABLE peers ADD COLUMN last_active INTEGER;
+  UPDATE peers SET status = 'idle' WHERE status = 'away';
+  UPDATE peers SET status = 'live' WHERE status = 'active';
+  `,
 ];
 
 /** Applies the migrations the database has not seen yet; returns how many ran. */

@@ -37,20 +37,8 @@ export type Liveness = 'working' | 'idle' | 'disconnected' | 'gone' | 'terminal'
  * disconnected yet keeps its claims, so it reads as "terminal", never as working.
  */
 export function livenessOf(peer: Peer): Liveness {
-  const status = peer.status as string;
-  if (peer.kind === 'cli' && status !== 'gone' && status !== 'working') return 'terminal';
-  switch (status) {
-    case 'working':
-    case 'active':
-      return 'working';
-    case 'idle':
-    case 'away':
-      return 'idle';
-    case 'disconnected':
-      return 'disconnected';
-    default:
-      return 'gone';
-  }
+  if (peer.kind === 'cli' && peer.status !== 'gone' && peer.status !== 'working') return 'terminal';
+  return peer.status;
 }
 
 const livenessColors: Record<Liveness, string | undefined> = {

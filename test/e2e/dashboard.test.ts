@@ -87,8 +87,8 @@ describe('dashboard webview (browser)', function () {
 
   it('renders the snapshot it is sent', async () => {
     await send(snapshot([
-      { id: 'p-1', name: 'claude-1', kind: 'claude-code', status: 'active', summary: 'refactoring the store' },
-      { id: 'p-2', name: 'cursor', kind: 'cursor', status: 'away', summary: '' },
+      { id: 'p-1', name: 'claude-1', kind: 'claude-code', status: 'working', summary: 'refactoring the store' },
+      { id: 'p-2', name: 'cursor', kind: 'cursor', status: 'idle', summary: '' },
     ]));
     await page.locator('#app[data-version="9.8.7"]').waitFor();
     const text = await page.locator('#app').innerText();
@@ -96,12 +96,12 @@ describe('dashboard webview (browser)', function () {
     assert.match(text, /claude-1/);
     assert.match(text, /refactoring the store/);
     assert.match(text, /PeerMesh 9\.8\.7/);
-    assert.equal(await page.locator('li[data-peer-id="p-2"] .status.away').count(), 1);
+    assert.equal(await page.locator('li[data-peer-id="p-2"] .status.idle').count(), 1);
     assert.deepEqual(problems, []);
   });
 
   it('replaces the page with each new snapshot', async () => {
-    await send(snapshot([{ id: 'p-1', name: 'claude-1', kind: 'claude-code', status: 'active', summary: '' }]));
+    await send(snapshot([{ id: 'p-1', name: 'claude-1', kind: 'claude-code', status: 'working', summary: '' }]));
     await page.locator('li[data-peer-id="p-1"]').waitFor();
     await send(snapshot([]));
     await page.getByText('No peers yet.').waitFor();
@@ -110,7 +110,7 @@ describe('dashboard webview (browser)', function () {
   });
 
   it('shows host text as text, never as HTML', async () => {
-    await send(snapshot([{ id: 'p-x', name: '<img src=x onerror="window.pwned=1">', kind: 'unknown', status: 'active', summary: '<b>bold</b>' }]));
+    await send(snapshot([{ id: 'p-x', name: '<img src=x onerror="window.pwned=1">', kind: 'unknown', status: 'working', summary: '<b>bold</b>' }]));
     await page.locator('li[data-peer-id="p-x"]').waitFor();
     assert.equal(await page.locator('#app img, #app b').count(), 0);
     assert.match(await page.locator('#app').innerText(), /<img src=x/);

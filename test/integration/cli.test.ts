@@ -31,7 +31,7 @@ describe('peermesh CLI', function () {
       'state del': ['--port'],
       'state list': ['--json', '--port'],
       lock: ['--ttl', '--reason', '--wait', '--json', '--port'],
-      unlock: ['--json', '--port'],
+      unlock: ['--force', '--reason', '--json', '--port'],
       locks: ['--json', '--port'],
       events: ['--since', '--follow', '--json', '--port'],
       mcp: ['--name', '--port'],
@@ -95,6 +95,54 @@ describe('peermesh CLI', function () {
       assert.match(refused.stderr, /rewriting the parser/);
     } finally {
       await other.close();
+    }
+  });
+
+  it('between commands the terminal shows disconnected, never working, and keeps its claims', async () => {
+    const looker = await observer(t.home, 'looker');
+    try {
+      assert.equal((await cli('lock', 'src/d.ts', '--ttl', '300')).code, 0);
+      const { peers } = await looker.request('peers/list', {});
+      const terminal = peers.find((p) => p.kind === 'cli');
+      assert.equal(terminal?.status, 'disconnected');
+      assert.ok(terminal?.lastActive, 'its last command counted as a call of its own');
+      assert.deepEqual((await looker.request('locks/list', {})).locks.map((l) => [l.relPath, l.holder]), [['src/d.ts', terminal?.id]]);
+      assert.equal((await cli('unlock', 'src/d.ts')).code, 0);
+    } finally {
+      await looker.close();
+    }
+  });
+
+  it('unlock --force takes another peer\'s lock away by id and alerts it', async () => {
+    const agent = await observer(t.home, 'busy-agent');
+    try {
+      const alerts: string[] = [];
+      agent.onMessage((m) => alerts.push(`${m.kind}: ${m.body}`));
+      const { lock } = await agent.request('locks/acquire', { target: { path: path.resolve('src/c.ts'), startLine: 3, endLine: 4 }, reason: 'refactor' });
+      const forced = await cli('unlock', '--force', `#${lock.id}`, '--reason', 'I am taking over src/c.ts');
+      assert.equal(forced.code, 0, forced.stderr);
+      assert.match(forced.stdout, new RegExp(`^force-released src/c\\.ts:3-4 \\(#${lock.id}\\) from busy-agent, who was alerted$`));
+      assert.deepEqual((await agent.request('locks/list', {})).locks, []);
+      const deadline = Date.now() + 5000;
+      while (alerts.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(alerts.map((a) => a.replace(/^alert: \S+-cli /, 'alert: <me>-cli ')),
+        ['alert: <me>-cli force-released your lock on src/c.ts:3-4: I am taking over src/c.ts']);
+      const { events } = await agent.request('events/read', { types: ['lock_released'], since: 0, limit: 500 });
+      const last = events[events.length - 1];
+      assert.ok(last.type === 'lock_released');
+      assert.equal(last.data.reason, 'forced');
+      assert.match(last.data.by ?? '', /-cli$/);
+
+      const again = await cli('unlock', '--force', String(lock.id));
+      assert.equal(again.code, 1);
+      assert.match(again.stderr, new RegExp(`^peermesh: no lock ${lock.id}: `));
+      for (const args of [['unlock', '--force', 'src/c.ts'], ['unlock', 'src/c.ts', '--reason', 'why']]) {
+        const r = await cli(...args);
+        assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+        assert.match(r.stderr, /^peermesh: (--force takes a lock id|--reason goes with --force)/);
+      }
+    } finally {
+      await agent.close();
     }
   });
 

@@ -37,7 +37,7 @@ describe('long polls end with their caller', function () {
     try {
       const { lastEventSeq } = await a.request('status/get', {});
       const abort = new AbortController();
-      const poll = a.request('events/read', { since: lastEventSeq, waitMs: 60_000 }, abort.signal);
+      const poll = a.request('events/read', { since: lastEventSeq, waitMs: 60_000 }, { signal: abort.signal });
       await until(() => waiting() === 1, 'the broker is waiting');
       const cancelledAt = Date.now();
       abort.abort();

@@ -30,6 +30,16 @@ export class Agent {
    * bridge has joined the mesh (it joins right after the handshake, in the background).
    */
   static async start(clientName: string, env: NodeJS.ProcessEnv, cwd = repo): Promise<Agent> {
+    const agent = await Agent.connect(clientName, env, cwd);
+    await agent.ok('mesh_whoami');
+    return agent;
+  }
+
+  /**
+   * Starts `peermesh mcp` and completes the MCP handshake, calling no tool: the bridge joins
+   * the mesh on its own, in the background.
+   */
+  static async connect(clientName: string, env: NodeJS.ProcessEnv, cwd = repo): Promise<Agent> {
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: [cliPath, 'mcp'],
@@ -44,7 +54,6 @@ export class Agent {
     client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => agent.note(agent.updates, n.params.uri));
     client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => agent.note(agent.logs, String(n.params.data)));
     await client.connect(transport);
-    await agent.ok('mesh_whoami');
     return agent;
   }
 

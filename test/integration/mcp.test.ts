@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { kindFromText, identifyAgent } from '../../src/mcp/detect';
 import { Agent, alive, waitForExit } from './mcp-agent';
-import { cliPath, observer, repo, sleep, spawnCli, tempHome, type Proc } from './harness';
+import { cliPath, observer, repo, runCli, sleep, spawnCli, tempHome, type Proc } from './harness';
 
 describe('peermesh mcp: agents meet through real MCP clients', function () {
   this.timeout(120_000);
@@ -55,6 +55,40 @@ describe('peermesh mcp: agents meet through real MCP clients', function () {
     await vscode.ok('mesh_summary', { summary: 'writing the docs' });
     const listed = (await claude.ok('mesh_peers')).data.peers as Array<{ name: string; summary?: string }>;
     assert.equal(listed.find((p) => p.name === 'copilot')?.summary, 'writing the docs');
+  });
+
+  it('an agent is working by its tool calls only: joining and its client reading resources leave it idle', async () => {
+    const person = await observer(t.home, 'person-view');
+    try {
+      const peer = async (name: string) => (await person.request('peers/list', {})).peers.find((p) => p.name === name);
+      const quiet = await Agent.connect('cursor-vscode', t.env);
+      agents.push(quiet);
+      for (const deadline = Date.now() + 10_000; !(await peer('cursor')); await sleep(50)) {
+        if (Date.now() > deadline) assert.fail('the bridge did not join the mesh');
+      }
+      await quiet.client.subscribeResource({ uri: 'mesh://peers' });
+      // Another agent joins: the quiet one's client is told, and reads the resource again.
+      await start('claude-code');
+      await quiet.waitFor('updates', (u) => u === 'mesh://peers');
+      await quiet.client.readResource({ uri: 'mesh://peers' });
+      const before = await peer('cursor');
+      assert.deepEqual([before?.status, before?.lastActive], ['idle', null], 'joining and reading resources are not tool calls');
+      assert.equal((await peer('claude-code'))?.status, 'working', 'it called mesh_whoami');
+      await quiet.ok('mesh_peers');
+      assert.equal((await peer('cursor'))?.status, 'working');
+    } finally {
+      await person.close();
+    }
+  });
+
+  it('an agent hears at once when the person takes its lock away', async () => {
+    const claude = await start('claude-code');
+    const locked = await claude.ok('mesh_lock', { action: 'acquire', path: 'src/held-by-claude.ts', reason: 'refactor' });
+    const forced = await runCli(['unlock', '--force', String((locked.data.lock as { id: number }).id), '--reason', 'needed for a hotfix'], t.env);
+    assert.equal(forced.code, 0, forced.stderr);
+    await claude.waitFor('logs', (l) => l.includes('force-released your lock on src/held-by-claude.ts: needed for a hotfix'));
+    const next = await claude.ok('mesh_lock', { action: 'list', holder: 'me' });
+    assert.equal(next.text, 'No locks.\npending: 1 unread message (1 alert) → mesh_inbox');
   });
 
   it('a message arrives as resources/updated on mesh://inbox and a log notification without polling, then as the pending note', async () => {

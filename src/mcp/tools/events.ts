@@ -24,7 +24,7 @@ export const eventsTool = defineTool({
     const limit = args.limit ?? 50;
     let since = args.since ?? ctx.session.eventsCursor;
     if (since === undefined) since = Math.max(0, (await client.request('status/get', {})).lastEventSeq - firstLook);
-    const { events, cursor } = await client.request('events/read', { since, types: args.types, limit, waitMs: (args.waitSeconds ?? 0) * 1000 }, signal);
+    const { events, cursor } = await client.request('events/read', { since, types: args.types, limit, waitMs: (args.waitSeconds ?? 0) * 1000 }, { signal });
     ctx.session.eventsCursor = cursor;
     const views = events.map((e) => eventView(e, ctx.session.peerName.bind(ctx.session)));
     const text = views.length === 0 ? `No new events (cursor ${cursor}).` : `${views.map(eventLine).join('\n')}\n(cursor ${cursor})`;

@@ -53,7 +53,7 @@ export const lockTool = defineTool({
         const t = target(ctx, args, 'acquire');
         const { lock, renewed } = await client.request('locks/acquire', {
           target: t, reason: args.reason ?? '', ttlSeconds: args.ttlSeconds, waitMs: (args.waitSeconds ?? 0) * 1000,
-        }, signal);
+        }, { signal });
         // Granted just before the cancellation reached the broker: the agent will never see this
         // answer, so it must not keep a lock it does not know it holds.
         if (signal?.aborted && !renewed) {

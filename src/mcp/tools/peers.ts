@@ -1,6 +1,6 @@
 /** Who is in the mesh: mesh_whoami, mesh_peers, mesh_summary, mesh_status. */
 import { z } from 'zod';
-import { Scope } from '../../protocol/entities';
+import { OwnStatus, Scope } from '../../protocol/entities';
 import { limits } from '../../protocol/limits';
 import { describeCounts, StatusCounts } from '../../protocol/requests/status';
 import { defineTool } from '../tool';
@@ -47,14 +47,14 @@ export const peersTool = defineTool({
   },
 });
 
-/** mesh_summary: set "what I am working on" (and active/away). */
+/** mesh_summary: set "what I am working on" (and say idle / working again). */
 export const summaryTool = defineTool({
   name: 'mesh_summary',
   title: 'Set what I am working on',
   description: 'Tell the other agents what you are working on. Set it when you start a task and whenever it changes; clear it with "" when done.',
   input: {
     summary: z.string().max(limits.summary).describe('What you are working on now, one line (e.g. "refactoring auth middleware in src/auth")'),
-    status: z.enum(['active', 'away']).optional().describe('away: tell others you are idle or waiting for the person'),
+    status: OwnStatus.optional().describe('idle: tell others you are waiting (for the person, or on something) until you set working again'),
   },
   output: { name: z.string(), summary: z.string(), status: z.string() },
   async run(args, client) {

@@ -60,6 +60,28 @@ export const locksRequests = defineRequests('locks', {
     retry: 'never',
   },
   /**
+   * The person takes another peer's lock away: releases lock `lockId` whoever holds it. Only a
+   * peer of kind `vscode-window` or `cli` (the person's editor or terminal) may; any other
+   * fails `unauthorized`. Fails `notFound` when no live lock has that id. Emits `lock_released`
+   * with reason `forced`, the caller as its `peer` and the caller's name in `by`. A holder that
+   * is connected is sent an `alert` message from the caller saying so (`alerted: true`). Not
+   * retried: a repeat of one that worked would report `notFound`.
+   */
+  'locks/forceRelease': {
+    params: z.object({
+      lockId: z.number().int(),
+      /** Why, told to the holder in the alert. */
+      reason: z.string().max(limits.reason).optional(),
+    }),
+    result: z.object({
+      /** The lock as it was held. */
+      released: Lock,
+      /** Whether its holder was connected and sent an alert. */
+      alerted: z.boolean(),
+    }),
+    retry: 'never',
+  },
+  /**
    * Extends by `ttlSeconds` (or the default) from now, in one transaction: the caller's lock
    * `lockId`, or its locks on `target` (a range: exactly that range; a file: every lock in it;
    * a folder: every lock under it), or with neither every lock it holds. Fails `notFound` when

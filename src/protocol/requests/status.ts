@@ -21,7 +21,7 @@ export type BrokerInfo = z.infer<typeof BrokerInfo>;
  * Each count is named for what it counts and shown as "1 live peer" / "3 live peers".
  */
 export const statusCounts = {
-  /** Peers not gone: connected, or disconnected but inside their grace period. */
+  /** Peers not gone: working, idle, or disconnected and keeping their claims (see `PeerStatus`). */
   livePeers: { one: 'live peer', many: 'live peers' },
   /** Every peer the mesh remembers, gone ones too until retention prunes them. */
   peers: { one: 'known peer', many: 'known peers' },

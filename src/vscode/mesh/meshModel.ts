@@ -144,10 +144,11 @@ export class MeshModel extends Disposable {
     try {
       await Promise.all(lists.map(async (list) => {
         if (list === 'peers') {
-          const { peers } = await client.request('peers/list', { scope: this.scope() });
+          // Background: the window refreshing its views is not the person working.
+          const { peers } = await client.request('peers/list', { scope: this.scope() }, { background: true });
           if (client === this.mesh.client) this.peers.replace(peers);
         } else {
-          const { locks } = await client.request('locks/list', {});
+          const { locks } = await client.request('locks/list', {}, { background: true });
           if (client === this.mesh.client) this.locks.replace(locks);
         }
       }));
@@ -161,7 +162,7 @@ export class MeshModel extends Disposable {
     const client = this.mesh.client;
     if (!client) return;
     try {
-      const { messages } = await client.request('messages/inbox', { unreadOnly: false, limit: 100 });
+      const { messages } = await client.request('messages/inbox', { unreadOnly: false, limit: 100 }, { background: true });
       if (client !== this.mesh.client) return;
       const known = new Map(this.messages.items.map((m) => [m.id, m]));
       for (const message of messages) known.set(message.id, message);

@@ -44,7 +44,7 @@ export class LockNode implements TreeNode {
     item.id = `lock-${lock.id}`;
     const left = formatTimeLeft(lock.expiresAt - this.now);
     const who = this.mine ? 'this window' : lock.holderName;
-    const waiting = (lock as Lock & { waiting?: number }).waiting ?? 0;
+    const waiting = lock.waiting ?? 0;
     item.description = [who, left, waiting > 0 ? `${waiting} waiting` : '', lock.reason].filter(Boolean).join(' · ');
     item.iconPath = this.holder && !this.mine ? peerIcon(this.holder) : new vscode.ThemeIcon(this.mine ? 'lock-small' : 'lock');
     item.contextValue = this.mine ? 'lock.own' : 'lock.other';

@@ -44,6 +44,22 @@ describe('core/locks: waiting', () => {
 
   afterEach(() => h.mesh.dispose());
 
+  it('locks/list says how many requests of other peers wait for each lock', async () => {
+    await h.mesh.locks.acquire(a, range(1, 10), { reason: 'mine' });
+    await h.mesh.locks.acquire(a, range(20, 30), { reason: 'also mine' });
+    const first = track(h.mesh.locks.acquire(b, range(5, 6), { waitMs: 60_000 }));
+    const second = track(h.mesh.locks.acquire(c, range(9, 12), { waitMs: 60_000 }));
+    await flush();
+    const listed = await h.mesh.locks.list({});
+    assert.deepEqual(listed.map((l) => [l.startLine, l.waiting]), [[1, 2], [20, 0]]);
+    await h.mesh.locks.releaseAll(a);
+    await flush();
+    assert.equal(granted(first).holder, b);
+    // b's 5–6 and c's 9–12 do not overlap: both are granted.
+    assert.equal(granted(second).holder, c);
+    assert.deepEqual((await h.mesh.locks.list({})).map((l) => l.waiting), [0, 0]);
+  });
+
   it('a waiter gets the lock as soon as it is released', async () => {
     const held = await h.mesh.locks.acquire(a, file, { reason: 'mine' });
     const wait = track(h.mesh.locks.acquire(b, file, { reason: 'next', waitMs: 60_000 }));

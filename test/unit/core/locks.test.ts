@@ -346,7 +346,7 @@ describe('core/locks', () => {
       h.clock.advance(14_999);
       await h.mesh.sweep();
       assert.equal((await h.mesh.locks.list({})).length, 1);
-      assert.equal((await h.mesh.peers.get(a))?.status, 'active');
+      assert.equal((await h.mesh.peers.get(a))?.status, 'disconnected');
       h.clock.advance(1);
       await h.mesh.sweep();
       assert.deepEqual(await h.mesh.locks.list({}), []);

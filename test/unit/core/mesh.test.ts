@@ -24,7 +24,7 @@ async function scenario(h: Harness, repo: string): Promise<void> {
   await h.mesh.locks.acquire(c, { path: 'b.ts' }, { reason: 'lexer', ttlSeconds: 30 });
   const waiting = h.mesh.locks.acquire(b, { path: 'src/a.ts', startLine: 40, endLine: 60 }, { reason: 'wait', waitMs: 120_000 });
   await h.timers.advance(10_000);
-  await h.mesh.peers.touch(a);
+  await h.mesh.peers.touch(a, { active: true });
   await h.mesh.peers.disconnected(c);
   await h.timers.advance(20_000); // c's grace ends: b.ts released; tmp/x expired
   await h.mesh.locks.release(a, { target: { path: 'src/a.ts', startLine: 1, endLine: 50 } });
@@ -54,7 +54,7 @@ describe('core/mesh', () => {
     await scenario(h, repo);
     h.clock.advance(60_000);
     // lastSeen is written at most every 30 s: touch once more so the database has the latest.
-    for (const p of await h.mesh.peers.list((await h.mesh.peers.find('claude'))!.id, 'machine', false)) await h.mesh.peers.touch(p.id);
+    for (const p of await h.mesh.peers.list((await h.mesh.peers.find('claude'))!.id, 'machine', false)) await h.mesh.peers.touch(p.id, { active: false });
     const before = {
       peers: await h.mesh.peers.list((await h.mesh.peers.find('claude'))!.id, 'machine', true),
       locks: await h.mesh.locks.list({}),
@@ -93,7 +93,7 @@ describe('core/mesh', () => {
     await h2.timers.advance(15_000);
     assert.equal(await h2.mesh.peers.find('cursor'), undefined);
     assert.deepEqual(await h2.mesh.locks.list({}), [], "cursor's lock went with it");
-    assert.equal((await h2.mesh.peers.find('claude'))?.status, 'active');
+    assert.equal((await h2.mesh.peers.find('claude'))?.status, 'idle');
     h2.mesh.dispose();
   });
 
@@ -157,7 +157,7 @@ describe('core/mesh', () => {
       h.clock.advance(10_001);
       await h.mesh.sweep();
       assert.equal(await h.mesh.peers.get(b), undefined);
-      assert.equal((await h.mesh.peers.get(a))?.status, 'active');
+      assert.equal((await h.mesh.peers.get(a))?.status, 'idle');
       // Counted from when it went, not from its last activity: an idle peer that leaves stays a while.
       h.clock.advance(60_000);
       await h.mesh.peers.leave(a);

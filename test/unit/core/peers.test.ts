@@ -2,8 +2,14 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { lastSeenWriteMs } from '../../../src/core/peers';
-import type { Batch } from '../../../src/store/sqljs';
+import { migrate, migrations } from '../../../src/store/schema';
+import { SqlJsDb, type Batch } from '../../../src/store/sqljs';
 import { gitRepo, harness, intro, join, sha256, tempDir, rejectsReason, type Harness } from './helpers';
+
+/** A call of the peer's own (a tool call, a command), as the broker records it. */
+const call = { active: true };
+/** A request its program made on its own (a view refreshing, a catch-up). */
+const background = { active: false };
 
 describe('core/peers', () => {
   let h: Harness;
@@ -21,7 +27,8 @@ describe('core/peers', () => {
       fs.mkdirSync(sub, { recursive: true });
       const peer = await h.mesh.peers.register(intro('claude', sub, { summary: 'parser' }), sha256('s'));
       assert.match(peer.id, /^p-[0-9a-f]{6,8}$/);
-      assert.equal(peer.status, 'active');
+      assert.equal(peer.status, 'idle', 'joining is not a call of its own');
+      assert.equal(peer.lastActive, null);
       assert.equal(peer.workspace, sub);
       assert.equal(peer.gitRoot, repo);
       assert.equal(peer.gitBranch, 'feature/x');
@@ -61,19 +68,25 @@ describe('core/peers', () => {
       await rejectsReason(h.mesh.peers.resume('p-000000', sha256('secret-claude')), 'notFound');
     });
 
-    it('resume clears the disconnect, refreshes connectedAt and emits peer_joined {resumed: true}', async () => {
+    it('resume clears the disconnect, refreshes connectedAt, emits peer_joined {resumed: true} and peer_status {connected: true}', async () => {
       const peer = await join(h.mesh, 'claude');
+      await h.mesh.peers.touch(peer.id, call);
       await h.mesh.peers.disconnected(peer.id);
       assert.ok(h.db.get('SELECT disconnected_at FROM peers WHERE disconnected_at IS NOT NULL'));
-      assert.equal((await h.mesh.peers.get(peer.id))?.status, 'active', 'status stays until the grace period ends');
+      assert.equal((await h.mesh.peers.get(peer.id))?.status, 'disconnected', 'disconnected until it resumes or its grace period ends');
       h.clock.advance(5000);
       const back = await h.mesh.peers.resume(peer.id, sha256('secret-claude'));
       assert.equal(back.connectedAt, h.clock.now());
+      assert.equal(back.status, 'working', 'its last call was 5 s ago');
       assert.equal(h.db.get('SELECT disconnected_at FROM peers WHERE disconnected_at IS NOT NULL'), undefined);
+      // A second session of a peer that is connected (the CLI in two terminals) is no status change.
+      await h.mesh.peers.resume(peer.id, sha256('secret-claude'));
       const events = (await h.mesh.events.read(0, ['peer_joined', 'peer_status'], 10)).events.map((e) => [e.type, e.data]);
       assert.deepEqual(events, [
         ['peer_joined', { name: 'claude', kind: 'claude-code', resumed: false }],
-        ['peer_status', { status: 'active', connected: false }],
+        ['peer_status', { status: 'disconnected', connected: false }],
+        ['peer_joined', { name: 'claude', kind: 'claude-code', resumed: true }],
+        ['peer_status', { status: 'working', connected: true }],
         ['peer_joined', { name: 'claude', kind: 'claude-code', resumed: true }],
       ]);
     });
@@ -83,7 +96,7 @@ describe('core/peers', () => {
       await h.mesh.peers.leave(peer.id);
       await join(h.mesh, 'claude');
       const back = await h.mesh.peers.resume(peer.id, sha256('secret-claude'));
-      assert.equal(back.status, 'active');
+      assert.equal(back.status, 'idle');
       assert.equal(back.name, 'claude-2');
     });
 
@@ -104,60 +117,130 @@ describe('core/peers', () => {
       await h.mesh.peers.leave(c.id);
       assert.equal(await h.mesh.peers.markAllDisconnected(), 2);
       assert.equal(await h.mesh.peers.markAllDisconnected(), 0);
+      assert.equal((await h.mesh.peers.get(b.id))?.status, 'disconnected');
       h.clock.advance(10_000);
       await h.mesh.peers.resume(a.id, sha256('secret-a'));
       h.clock.advance(5_000);
       await h.mesh.sweep();
-      assert.equal((await h.mesh.peers.get(a.id))?.status, 'active');
+      assert.equal((await h.mesh.peers.get(a.id))?.status, 'idle');
       assert.equal((await h.mesh.peers.get(b.id))?.status, 'gone');
     });
   });
 
   describe('activity and status', () => {
-    it('shows away after awayAfterMs without activity; touch brings it back', async () => {
+    it('working for workingWindowMs after a call of its own; a background request keeps it idle but seen', async () => {
       const peer = await join(h.mesh, 'claude');
-      h.clock.advance(5 * 60_000 - 1);
-      assert.equal((await h.mesh.peers.get(peer.id))?.status, 'active');
+      h.clock.advance(1000);
+      await h.mesh.peers.touch(peer.id, background);
+      let now = await h.mesh.peers.get(peer.id);
+      assert.deepEqual([now?.status, now?.lastSeen, now?.lastActive], ['idle', h.clock.now(), null]);
+      await h.mesh.peers.touch(peer.id, call);
+      const calledAt = h.clock.now();
+      h.clock.advance(60_000 - 1);
+      await h.mesh.peers.touch(peer.id, background);
+      now = await h.mesh.peers.get(peer.id);
+      assert.deepEqual([now?.status, now?.lastSeen, now?.lastActive], ['working', h.clock.now(), calledAt]);
       h.clock.advance(1);
-      assert.equal((await h.mesh.peers.get(peer.id))?.status, 'away');
-      await h.mesh.peers.touch(peer.id);
-      assert.equal((await h.mesh.peers.get(peer.id))?.status, 'active');
-      assert.equal((await h.mesh.peers.get(peer.id))?.lastSeen, h.clock.now());
+      assert.equal((await h.mesh.peers.get(peer.id))?.status, 'idle', 'the window is 60 s by default');
+      await h.mesh.peers.touch(peer.id, call);
+      assert.equal((await h.mesh.peers.get(peer.id))?.status, 'working');
     });
 
-    it(`touch writes last_seen to the database at most every ${lastSeenWriteMs / 1000}s`, async () => {
+    it('the working window is a setting', async () => {
+      h.mesh.dispose();
+      h = await harness({ newId: undefined, workingWindowMs: 5000 });
+      const peer = await join(h.mesh, 'claude');
+      await h.mesh.peers.touch(peer.id, call);
+      h.clock.advance(4999);
+      assert.equal((await h.mesh.peers.get(peer.id))?.status, 'working');
+      h.clock.advance(1);
+      assert.equal((await h.mesh.peers.get(peer.id))?.status, 'idle');
+    });
+
+    it('disconnected while it keeps its claims in the grace period, whatever it did last; gone after', async () => {
+      const peer = await join(h.mesh, 'claude');
+      await h.mesh.peers.touch(peer.id, call);
+      await h.mesh.peers.disconnected(peer.id);
+      assert.equal((await h.mesh.peers.get(peer.id))?.status, 'disconnected', 'not working, though its last call was just now');
+      h.clock.advance(15_000 - 1);
+      await h.mesh.sweep();
+      assert.equal((await h.mesh.peers.get(peer.id))?.status, 'disconnected');
+      h.clock.advance(1);
+      await h.mesh.sweep();
+      assert.equal((await h.mesh.peers.get(peer.id))?.status, 'gone');
+    });
+
+    it("the person's terminal (kind cli) is disconnected whenever no command is connected, however long, and keeps its claims", async () => {
+      const dir = tempDir();
+      const cli = await join(h.mesh, 'me-cli', dir, { kind: 'cli' });
+      // `peermesh lock`: one command, one call, then it exits.
+      await h.mesh.peers.touch(cli.id, call);
+      await h.mesh.locks.acquire(cli.id, { path: 'a.ts' }, { reason: 'mine', ttlSeconds: 3600 });
+      assert.equal((await h.mesh.peers.get(cli.id))?.status, 'working', 'working while the command runs');
+      await h.mesh.peers.disconnected(cli.id);
+      assert.equal((await h.mesh.peers.get(cli.id))?.status, 'disconnected', 'not working once the command has exited');
+      h.clock.advance(30 * 60_000);
+      await h.mesh.sweep();
+      assert.equal((await h.mesh.peers.get(cli.id))?.status, 'disconnected', 'no grace period ends it');
+      assert.equal((await h.mesh.locks.list({})).length, 1, 'its claim outlives the command');
+      // The next command: connected again, idle until it makes its call.
+      assert.equal((await h.mesh.peers.resume(cli.id, sha256('secret-me-cli'))).status, 'idle');
+      await h.mesh.peers.touch(cli.id, call);
+      assert.equal((await h.mesh.peers.get(cli.id))?.status, 'working');
+    });
+
+    it(`touch writes last_seen and last_active to the database at most every ${lastSeenWriteMs / 1000}s, and when the connection drops`, async () => {
       const peer = await join(h.mesh, 'claude');
       const batches: Batch[] = [];
       h.db.onCommit = (b) => batches.push(b);
       for (let i = 0; i < 100; i++) {
         h.clock.advance(1000);
-        await h.mesh.peers.touch(peer.id);
+        await h.mesh.peers.touch(peer.id, i % 2 === 0 ? call : background);
       }
       assert.equal(batches.length, Math.floor(100_000 / lastSeenWriteMs));
-      assert.equal((await h.mesh.peers.get(peer.id))?.lastSeen, h.clock.now(), 'in-memory last seen is merged into reads');
-      await h.mesh.peers.touch('p-unknown');
+      const read = await h.mesh.peers.get(peer.id);
+      assert.deepEqual([read?.lastSeen, read?.lastActive], [h.clock.now(), h.clock.now() - 1000], 'in-memory times are merged into reads');
+      await h.mesh.peers.disconnected(peer.id);
+      assert.deepEqual(h.db.get('SELECT last_seen, last_active FROM peers'), { last_seen: h.clock.now(), last_active: h.clock.now() - 1000 });
+      await h.mesh.peers.touch('p-unknown', call);
     });
 
     it('update: summary, status and name, each with its event; no event without a change', async () => {
       const peer = await join(h.mesh, 'claude');
       await join(h.mesh, 'taken');
+      await h.mesh.peers.touch(peer.id, call);
       await h.mesh.peers.update(peer.id, { summary: 'fixing the lexer' });
       await h.mesh.peers.update(peer.id, { summary: 'fixing the lexer' });
-      await h.mesh.peers.update(peer.id, { status: 'away' });
-      assert.equal((await h.mesh.peers.get(peer.id))?.status, 'away');
-      await h.mesh.peers.touch(peer.id);
-      assert.equal((await h.mesh.peers.get(peer.id))?.status, 'away', 'an away set by the peer stays until it says otherwise');
-      await h.mesh.peers.update(peer.id, { status: 'active' });
+      await h.mesh.peers.update(peer.id, { status: 'idle' });
+      assert.equal((await h.mesh.peers.get(peer.id))?.status, 'idle');
+      await h.mesh.peers.touch(peer.id, call);
+      assert.equal((await h.mesh.peers.get(peer.id))?.status, 'idle', 'an idle the peer said stays until it says working');
+      await h.mesh.peers.update(peer.id, { status: 'idle' });
+      h.clock.advance(120_000);
+      await h.mesh.peers.update(peer.id, { status: 'working' });
+      const working = await h.mesh.peers.get(peer.id);
+      assert.deepEqual([working?.status, working?.lastActive], ['working', h.clock.now()], 'saying working is a call of its own');
       const renamed = await h.mesh.peers.update(peer.id, { name: 'taken' });
       assert.equal(renamed.name, 'taken-2');
       const events = (await h.mesh.events.read(1, ['summary_changed', 'peer_status'], 10)).events.map((e) => e.data);
       assert.deepEqual(events, [
         { summary: 'fixing the lexer' },
-        { status: 'away' },
-        { status: 'active' },
-        { status: 'active', name: 'taken-2', previousName: 'claude' },
+        { status: 'idle' },
+        { status: 'working' },
+        { status: 'working', name: 'taken-2', previousName: 'claude' },
       ]);
       await rejectsReason(h.mesh.peers.update(peer.id, { summary: 'x'.repeat(1001) }), 'invalidInput');
+      await rejectsReason(h.mesh.peers.update(peer.id, { status: 'gone' as 'idle' }), 'invalidInput');
+    });
+
+    it('an idle the peer said holds through a reconnect', async () => {
+      const peer = await join(h.mesh, 'claude');
+      await h.mesh.peers.update(peer.id, { status: 'idle' });
+      await h.mesh.peers.disconnected(peer.id);
+      const back = await h.mesh.peers.resume(peer.id, sha256('secret-claude'));
+      await h.mesh.peers.touch(peer.id, call);
+      assert.equal(back.status, 'idle');
+      assert.equal((await h.mesh.peers.get(peer.id))?.status, 'idle');
     });
 
     it('find by id or name (case-insensitive), live peers only', async () => {
@@ -208,7 +291,36 @@ describe('core/peers', () => {
       const gone = await join(h.mesh, 'gone');
       await h.mesh.peers.leave(gone.id);
       assert.deepEqual((await h.mesh.peers.list(me.id, 'machine', false)).map((p) => p.name), ['me']);
-      assert.deepEqual((await h.mesh.peers.list(me.id, 'machine', true)).map((p) => [p.name, p.status]), [['gone', 'gone'], ['me', 'active']]);
+      assert.deepEqual((await h.mesh.peers.list(me.id, 'machine', true)).map((p) => [p.name, p.status]), [['gone', 'gone'], ['me', 'idle']]);
+    });
+  });
+
+  describe('stored statuses', () => {
+    it('a store of the previous schema keeps its peers: active becomes live, away an idle it said', async () => {
+      const db = await SqlJsDb.open();
+      try {
+        for (const [i, sql] of migrations.slice(0, 2).entries()) db.exec(`BEGIN; ${sql}; PRAGMA user_version = ${i + 1}; COMMIT;`);
+        const insert = (id: string, status: string) => db.exec(
+          `INSERT INTO peers (id, name, kind, status, connected_at, last_seen, session_hash) VALUES ('${id}', '${id}', 'cursor', '${status}', 1, 1, 'h')`);
+        insert('p-a', 'active');
+        insert('p-b', 'away');
+        insert('p-c', 'gone');
+        migrate(db);
+        assert.deepEqual(db.all('SELECT id, status, last_active FROM peers ORDER BY id'), [
+          { id: 'p-a', status: 'live', last_active: null },
+          { id: 'p-b', status: 'idle', last_active: null },
+          { id: 'p-c', status: 'gone', last_active: null },
+        ]);
+        h.mesh.dispose();
+        h = await harness({ newId: undefined }, db);
+        assert.deepEqual((await h.mesh.peers.list('p-a', 'machine', true)).map((p) => [p.id, p.status]),
+          [['p-a', 'idle'], ['p-b', 'idle'], ['p-c', 'gone']]);
+        await h.mesh.peers.touch('p-a', call);
+        await h.mesh.peers.touch('p-b', call);
+        assert.deepEqual((await h.mesh.peers.list('p-a', 'machine', false)).map((p) => [p.id, p.status]), [['p-a', 'working'], ['p-b', 'idle']]);
+      } finally {
+        h.mesh.dispose();
+      }
     });
   });
 });

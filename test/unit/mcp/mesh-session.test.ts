@@ -76,7 +76,7 @@ describe('mcp/mesh-session', () => {
     session.onChange((t) => changes.push(t));
     const lock = { id: 1, path: '/r/a.ts', root: '/r', relPath: 'a.ts', startLine: 1, endLine: 9, holder: 'p-x', holderName: 'x2', expiresAt: 9 };
     client.push(joined(11));
-    client.push({ seq: 12, type: 'peer_status', peer: 'p-x', at: 0, data: { status: 'active', name: 'x2', previousName: 'x' } });
+    client.push({ seq: 12, type: 'peer_status', peer: 'p-x', at: 0, data: { status: 'working', name: 'x2', previousName: 'x' } });
     client.push(sent(13, 5, 'p-someone-else'));
     client.push(sent(14, 6));
     client.push(sent(15, 6)); // the same message again (say, replayed after a fail-over)

@@ -121,6 +121,20 @@ describe('mcp tools over the in-memory transport', function () {
     }
   });
 
+  it('an agent is idle until it calls a tool: its session joining and its client reading resources do not count', async () => {
+    const seen = async () => (await broker.mesh.peers.get(alice.peer.peer.id))!;
+    // The session reads the mesh (status, peers) as soon as it has joined.
+    await until(async () => ((await seen()).lastSeen > alice.peer.peer.connectedAt ? true : undefined), 'the session reading the mesh after joining');
+    for (const uri of ['mesh://inbox', 'mesh://peers', 'mesh://locks']) await alice.client.readResource({ uri });
+    const before = await seen();
+    assert.deepEqual([before.status, before.lastActive], ['idle', null]);
+    await alice.ok('mesh_peers');
+    const after = await seen();
+    assert.equal(after.status, 'working');
+    assert.ok(after.lastActive !== null && after.lastActive >= before.lastSeen);
+    assert.equal((await alice.ok('mesh_whoami')).data.status, 'working', 'and it sees itself so');
+  });
+
   it('mesh_whoami, mesh_summary and mesh_peers: each sees the other with what it works on', async () => {
     const me = await alice.ok('mesh_whoami');
     assert.equal(me.data.name, 'alice');
@@ -130,7 +144,7 @@ describe('mcp tools over the in-memory transport', function () {
     assert.equal(me.data.pending, 'pending: none');
 
     const set = await alice.ok('mesh_summary', { summary: 'writing tests' });
-    assert.deepEqual(set.data, { name: 'alice', summary: 'writing tests', status: 'active', pending: 'pending: none' });
+    assert.deepEqual(set.data, { name: 'alice', summary: 'writing tests', status: 'working', pending: 'pending: none' });
 
     const { data } = await bob.ok('mesh_peers');
     const peers = data.peers as Array<{ name: string; kind: string; summary?: string; me?: boolean }>;

@@ -53,7 +53,8 @@ describe('protocol: events', () => {
       const a = (await join(h.mesh, 'alice', repo)).id;
       const b = (await join(h.mesh, 'bob', repo)).id;
       const c = (await join(h.mesh, 'carol', repo)).id;
-      await h.mesh.peers.update(a, { summary: 'typing events', status: 'away', name: 'alice-2' });
+      const person = (await join(h.mesh, 'person', repo, { kind: 'vscode-window' })).id;
+      await h.mesh.peers.update(a, { summary: 'typing events', status: 'idle', name: 'alice-2' });
       await h.mesh.messages.send(a, { peers: [b, c] }, 'request', 'look?');
       await h.mesh.state.set(a, 'ns', 'k', 1);
       await h.mesh.state.delete(a, 'ns', 'k');
@@ -63,6 +64,8 @@ describe('protocol: events', () => {
       await h.mesh.locks.release(a, { lockId: lock.id });
       await h.mesh.locks.acquire(a, { path: 'src/a.ts' }, { reason: 'short', ttlSeconds: 1 });
       await h.mesh.locks.acquire(b, { path: 'src/b.ts' }, { reason: 'kept' });
+      const { lock: taken } = await h.mesh.locks.acquire(c, { path: 'src/c.ts' }, { reason: 'taken away' });
+      await h.mesh.locks.forceRelease(person, taken.id, 'the person needs it');
       h.clock.advance(2_000);
       await h.mesh.sweep();
       await h.mesh.peers.disconnected(b);

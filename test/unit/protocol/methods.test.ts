@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { BrokerError, errorReasons } from '../../../src/protocol/errors';
 import { limits } from '../../../src/protocol/limits';
-import { LockTarget, describeZodError, isRequestMethod, notifications, requests } from '../../../src/protocol/methods';
+import {
+  LockTarget, describeZodError, isRequestMethod, notifications, requests, showsActivity, splitMeta,
+} from '../../../src/protocol/methods';
 
 describe('protocol: request schemas', () => {
   it('every request has a params and a result schema', () => {
@@ -52,6 +54,42 @@ describe('protocol: request schemas', () => {
   it('state values must be JSON-representable', () => {
     assert.equal(requests['state/set'].params.safeParse({ namespace: 'n', key: 'k' }).success, false, 'no value');
     assert.ok(requests['state/set'].params.safeParse({ namespace: 'n', key: 'k', value: { a: [1, null, 'x'] } }).success);
+  });
+});
+
+describe('protocol: what shows a peer at work', () => {
+  it('every request counts, but background ones, session plumbing and a waiting events/read', () => {
+    assert.equal(showsActivity('locks/acquire', {}, {}), true);
+    assert.equal(showsActivity('peers/list', {}, {}), true, 'a read the agent asked for counts');
+    assert.equal(showsActivity('peers/list', {}, { background: true }), false);
+    assert.equal(showsActivity('status/get', {}, { background: false }), true);
+    assert.equal(showsActivity('mesh/subscribe', { events: true }, {}), false);
+    assert.equal(showsActivity('mesh/leave', {}, {}), false);
+    assert.equal(showsActivity('events/read', requests['events/read'].params.parse({ since: 3 }), {}), true);
+    assert.equal(showsActivity('events/read', requests['events/read'].params.parse({ since: 3, waitMs: 30_000 }), {}), false, 'a long-poll');
+  });
+
+  it('_meta is taken out of the params before they are validated; a malformed one is invalidInput', () => {
+    assert.deepEqual(splitMeta('peers/list', { scope: 'repo', _meta: { background: true } }), { params: { scope: 'repo' }, meta: { background: true } });
+    assert.deepEqual(splitMeta('peers/list', { scope: 'repo' }), { params: { scope: 'repo' }, meta: {} });
+    assert.deepEqual(splitMeta('status/get', undefined), { params: undefined, meta: {} });
+    assert.throws(() => splitMeta('peers/list', { _meta: { background: 'yes' } }), (e) => BrokerError.is(e, 'invalidInput') && /peers\/list: _meta/.test(e.message));
+    assert.throws(() => splitMeta('peers/list', { _meta: 1 }), (e) => BrokerError.is(e, 'invalidInput'));
+  });
+
+  it('a peer may say it is idle or working, nothing else', () => {
+    assert.equal(requests['peers/update'].params.safeParse({ status: 'idle' }).success, true);
+    assert.equal(requests['peers/update'].params.safeParse({ status: 'working' }).success, true);
+    assert.equal(requests['peers/update'].params.safeParse({ status: 'gone' }).success, false);
+    assert.equal(requests['peers/update'].params.safeParse({ status: 'disconnected' }).success, false);
+  });
+});
+
+describe('protocol: the person\'s word over claims', () => {
+  it('forceRelease is never retried, and its reason is bounded', () => {
+    assert.equal(requests['locks/forceRelease'].retry, 'never');
+    assert.equal(requests['locks/forceRelease'].params.safeParse({ lockId: 1 }).success, true);
+    assert.equal(requests['locks/forceRelease'].params.safeParse({ lockId: 1, reason: 'x'.repeat(limits.reason + 1) }).success, false);
   });
 });
 

@@ -26,7 +26,8 @@ describe('PeerMesh in the mesh', () => {
     assert.equal(window.name, windowPeerName());
     assert.equal(window.pid, process.pid);
     assert.equal(window.workspace, workspaceFolder());
-    assert.equal(window.status, 'working');
+    // Connected: working or idle, by whether its last call of its own is recent.
+    assert.ok(window.status === 'working' || window.status === 'idle', window.status);
   });
 
   it('hosts the broker in the extension host, with the launcher\'s temporary mesh home', async () => {

@@ -1,0 +1,89 @@
+/** The person's word over claims: taking a lock away from its holder (`forceRelease`). */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { gitRepo, harness, join, rejectsReason, writeFile, type Harness } from './helpers';
+
+describe('core/locks: the person\'s word', () => {
+  let h: Harness;
+  let repo: string;
+  let agent: string;
+  let other: string;
+  let window: string;
+
+  beforeEach(async () => {
+    h = await harness();
+    repo = gitRepo();
+    writeFile(path.join(repo, 'src', 'a.ts'));
+    agent = (await join(h.mesh, 'claude-1', repo)).id;
+    other = (await join(h.mesh, 'cursor-1', repo, { kind: 'cursor' })).id;
+    window = (await join(h.mesh, 'vscode:proj', repo, { kind: 'vscode-window' })).id;
+  });
+
+  afterEach(() => h.mesh.dispose());
+
+  describe('forceRelease', () => {
+    it('the editor window takes any lock away: lock_released (forced, by it), and the holder gets an alert from it', async () => {
+      const { lock } = await h.mesh.locks.acquire(agent, { path: 'src/a.ts', startLine: 10, endLine: 20 }, { reason: 'parser' });
+      const since = await h.mesh.events.lastSeq();
+      const result = await h.mesh.locks.forceRelease(window, lock.id, 'I am fixing a typo there');
+      assert.deepEqual([result.released.id, result.released.holder, result.alerted], [lock.id, agent, true]);
+      assert.deepEqual(await h.mesh.locks.list({}), []);
+      const events = (await h.mesh.events.read(since, undefined, 10)).events;
+      assert.deepEqual(events.map((e) => [e.type, e.peer]), [['lock_released', window], ['message_sent', window]]);
+      const released = events[0];
+      assert.ok(released.type === 'lock_released');
+      assert.deepEqual([released.data.reason, released.data.by, released.data.holder, released.data.relPath], ['forced', 'vscode:proj', agent, 'src/a.ts']);
+      const { messages } = await h.mesh.messages.inbox(agent, true, 10);
+      assert.deepEqual(messages.map((m) => [m.from, m.fromName, m.kind, m.body]), [
+        [window, 'vscode:proj', 'alert', 'vscode:proj force-released your lock on src/a.ts:10-20: I am fixing a typo there'],
+      ]);
+    });
+
+    it("the person's terminal may too; without a reason the alert says only what happened", async () => {
+      const terminal = (await join(h.mesh, 'me-cli', repo, { kind: 'cli' })).id;
+      const { lock } = await h.mesh.locks.acquire(other, { path: 'src/a.ts' }, { reason: '' });
+      assert.equal((await h.mesh.locks.forceRelease(terminal, lock.id)).alerted, true);
+      const { messages } = await h.mesh.messages.inbox(other, true, 10);
+      assert.deepEqual(messages.map((m) => m.body), ['me-cli force-released your lock on src/a.ts']);
+    });
+
+    it('an agent may not: unauthorized, saying who may, and the lock stays with no event', async () => {
+      const { lock } = await h.mesh.locks.acquire(agent, { path: 'src/a.ts' }, { reason: 'mine' });
+      const since = await h.mesh.events.lastSeq();
+      for (const kind of ['cursor', 'unknown'] as const) {
+        const peer = (await join(h.mesh, `agent-${kind}`, repo, { kind })).id;
+        const e = await rejectsReason(h.mesh.locks.forceRelease(peer, lock.id, 'mine now'), 'unauthorized');
+        assert.match(e.message, /only the person may force-release a lock.*ask the holder/);
+      }
+      assert.deepEqual((await h.mesh.locks.list({})).map((l) => l.id), [lock.id]);
+      assert.deepEqual((await h.mesh.events.read(since, ['lock_released', 'message_sent'], 10)).events, []);
+      assert.equal((await h.mesh.messages.inbox(agent, true, 10)).messages.length, 0);
+    });
+
+    it('an unknown, released or expired lock is notFound', async () => {
+      await rejectsReason(h.mesh.locks.forceRelease(window, 999), 'notFound');
+      const { lock } = await h.mesh.locks.acquire(agent, { path: 'src/a.ts' }, { reason: '', ttlSeconds: 5 });
+      h.clock.advance(5000);
+      const e = await rejectsReason(h.mesh.locks.forceRelease(window, lock.id), 'notFound');
+      assert.match(e.message, new RegExp(`no lock ${lock.id}`));
+    });
+
+    it('a holder that is not connected gets no alert; its lock goes all the same', async () => {
+      const { lock } = await h.mesh.locks.acquire(agent, { path: 'src/a.ts' }, { reason: '' });
+      await h.mesh.peers.disconnected(agent);
+      const result = await h.mesh.locks.forceRelease(window, lock.id, 'gone quiet');
+      assert.equal(result.alerted, false);
+      assert.deepEqual(await h.mesh.locks.list({}), []);
+      assert.equal((await h.mesh.messages.inbox(agent, false, 10)).messages.length, 0);
+    });
+
+    it('a peer waiting for the lock gets it at once', async () => {
+      const { lock } = await h.mesh.locks.acquire(agent, { path: 'src/a.ts' }, { reason: '' });
+      const waiting = h.mesh.locks.acquire(other, { path: 'src/a.ts', startLine: 1, endLine: 3 }, { reason: 'next', waitMs: 60_000 });
+      await h.timers.advance(10);
+      await h.mesh.locks.forceRelease(window, lock.id);
+      const granted = await waiting;
+      assert.equal(granted.lock.holder, other);
+    });
+  });
+});
