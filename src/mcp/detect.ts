@@ -13,6 +13,8 @@ const patterns: Array<[RegExp, PeerKind]> = [
   [/windsurf|codeium|cascade/, 'windsurf'],
   [/claude[-_ ]?code|@anthropic-ai\/claude|(^|\/)claude(\s|$)/, 'claude-code'],
   [/codex/, 'codex'],
+  [/gemini/, 'gemini'],
+  [/opencode/, 'opencode'],
   [/cline|claude-dev/, 'cline'],
   [/aider/, 'aider'],
   [/copilot|visual[- ]studio[- ]code|vscode|(^|\/)code(-insiders)?(\s|$)/, 'copilot'],

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { limits } from './limits';
 
 export const peerKinds = [
-  'claude-code', 'cursor', 'copilot', 'codex', 'aider', 'windsurf', 'cline',
+  'claude-code', 'cursor', 'copilot', 'codex', 'gemini', 'opencode', 'aider', 'windsurf', 'cline',
   'vscode-window', 'cli', 'unknown',
 ] as const;
 /** What kind of program a peer is; detected from MCP `clientInfo` and the parent process. */

@@ -11,6 +11,8 @@ const kindLooks: Record<PeerKind, { icon: string; label: string }> = {
   copilot: { icon: 'copilot', label: 'Copilot' },
   cursor: { icon: 'inspect', label: 'Cursor' },
   codex: { icon: 'hubot', label: 'Codex' },
+  gemini: { icon: 'star-full', label: 'Gemini CLI' },
+  opencode: { icon: 'code', label: 'opencode' },
   aider: { icon: 'tools', label: 'Aider' },
   windsurf: { icon: 'rocket', label: 'Windsurf' },
   cline: { icon: 'robot', label: 'Cline' },

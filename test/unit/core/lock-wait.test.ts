@@ -47,8 +47,8 @@ describe('core/locks: waiting', () => {
   it('locks/list says how many requests of other peers wait for each lock', async () => {
     await h.mesh.locks.acquire(a, range(1, 10), { reason: 'mine' });
     await h.mesh.locks.acquire(a, range(20, 30), { reason: 'also mine' });
-    const first = track(h.mesh.locks.acquire(b, range(5, 6), { waitMs: 60_000 }));
-    const second = track(h.mesh.locks.acquire(c, range(9, 12), { waitMs: 60_000 }));
+    const first = track(h.mesh.locks.acquire(b, range(5, 6), { reason: '', waitMs: 60_000 }));
+    const second = track(h.mesh.locks.acquire(c, range(9, 12), { reason: '', waitMs: 60_000 }));
     await flush();
     const listed = await h.mesh.locks.list({});
     assert.deepEqual(listed.map((l) => [l.startLine, l.waiting]), [[1, 2], [20, 0]]);
