@@ -22,6 +22,7 @@ import './decorations.test';
 import Mocha from 'mocha';
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { closeAllAgents } from './mcpAgent';
 
 export interface TestResult {
   /** Full title: suite titles and the test title. */
@@ -74,6 +75,8 @@ export function run(): Promise<void> {
 }
 
 async function finish(tests: TestResult[], started: number): Promise<void> {
+  // An agent process a failed test left running leaves the mesh before the workbench is looked at.
+  await closeAllAgents();
   // Leave the workbench showing PeerMesh (and its log) for the launcher's look and screenshot.
   for (const command of ['notifications.clearAll', 'workbench.action.closeAuxiliaryBar', 'workbench.view.extension.peermesh', 'peermesh.showLog']) {
     await Promise.resolve(vscode.commands.executeCommand(command)).catch(() => undefined);
