@@ -23,8 +23,11 @@ import { startMcpAgent } from '../suite/mcpAgent';
 
 /** How often the drawn decorations are polled: the resolution of the drawn and cleared times. */
 export const pollMs = 2;
-/** The file the agent locks lines of, in the workspace folder. */
-const benchFile = 'bench-locks.ts';
+/**
+ * The file the agent locks lines of, in the workspace folder. Plain text: a .ts file would start
+ * the built-in TypeScript server, whose start-up competes for the CPU with what is measured.
+ */
+const benchFile = 'bench-locks.txt';
 const fileLines = 40;
 
 export interface DecorationLatencyFigures {
@@ -92,7 +95,7 @@ class Stamps {
 export async function measureDecorationLatency({ locks, warmup = 5, log = () => undefined }: MeasureOptions): Promise<DecorationLatencyFigures> {
   const api = await joinedMesh(60_000);
   const file = path.join(workspaceFolder(), benchFile);
-  writeFileSync(file, Array.from({ length: fileLines }, (_, i) => `export const line${i + 1} = ${i + 1};`).join('\n') + '\n');
+  writeFileSync(file, Array.from({ length: fileLines }, (_, i) => `line ${i + 1}`).join('\n') + '\n');
   await vscode.window.showTextDocument(vscode.Uri.file(file));
   await waitFor('the bench file in the decorations query', () => drawnIn(file).then((d) => d && true), 30_000);
 
