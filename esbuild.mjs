@@ -1,5 +1,5 @@
 // One build for everything that ships: the extension host bundle, the `peermesh` CLI, the
-// dashboard webview; and, with --tests, the suite that runs inside VS Code.
+// dashboard webview; and, with --tests, the test suite and the bench that run inside VS Code.
 //   node esbuild.mjs [--production] [--watch] [--tests]
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
@@ -51,6 +51,10 @@ if (args.has('--tests')) {
     entryPoints: ['test/vscode/suite/index.ts'],
     outfile: 'out/test/vscode/suite/index.js',
     external: [...node.external, 'mocha'],
+  }, {
+    ...node,
+    entryPoints: ['test/vscode/bench/index.ts'],
+    outfile: 'out/test/vscode/bench/index.js',
   });
 }
 

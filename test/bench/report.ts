@@ -4,11 +4,12 @@ import type { FailoverFigures, ReplayFigures } from './failover';
 import type { FloorFigures } from './floor';
 import type { RssFigures, WriteAckFigures } from './store';
 import type { LockFigures, MessageFigures } from './traffic';
-import { ms, pct, rate, type PhaseStats } from './util';
+import { ms, pct, rate, type PhaseStats, type Summary } from './util';
+import { debounceMs, drawBudgetMs, type VsCodeFigures } from './vscode';
 
 export interface Figures {
   floor?: FloorFigures; messages?: MessageFigures; locks?: LockFigures; writes?: WriteAckFigures;
-  failover?: FailoverFigures; replay?: ReplayFigures; rss?: RssFigures;
+  failover?: FailoverFigures; replay?: ReplayFigures; rss?: RssFigures; vscode?: VsCodeFigures;
 }
 
 export type Row = [figure: string, peermesh: string, floor: string, note: string];
@@ -69,7 +70,28 @@ export function rows(f: Figures): Row[] {
       join(r && `store loaded in ${ms(r.storeOpenMs)} ms`, 'floor: ws server, no sockets')]);
     out.push(['   broker RSS, 0 peers, empty store', m ? `${Math.round(m.freshRssMb)} MB` : '', fl ? `${Math.round(fl.rss.idleMb)} MB` : '', '']);
   }
+  if (f.vscode) out.push(...vscodeRows(f.vscode));
   return out;
+}
+
+/** Figure 6: the VS Code stage, beside its budget; the steps on the way say where the time goes. */
+function vscodeRows(v: VsCodeFigures): Row[] {
+  const title = '6. another process\'s lock → drawn in the editor';
+  if (!v.figures) return [[title, 'skipped', '', v.skipped ?? 'no figures']];
+  const d = v.figures;
+  const budget = `≤ ${drawBudgetMs.p50} / ${drawBudgetMs.p99} ms`;
+  const verdict = (s: Summary) => (s.p50 <= drawBudgetMs.p50 && s.p99 <= drawBudgetMs.p99 ? 'within budget' : 'OVER BUDGET');
+  const maxOf = (s: Summary) => `max ${ms(s.max)} ms`;
+  return [
+    [`${title}, ${d.locks} locks`, pct(d.drawn), budget,
+      join(verdict(d.drawn), maxOf(d.drawn), 'floor column: the budget', `${v.appName} ${v.vscodeVersion}`, `drawing polled every ${d.pollMs} ms`,
+        `load average ${v.loadavg.map((l) => l.toFixed(1)).join(' → ')}`)],
+    ['   tools/call → the agent\'s answer', pct(d.answer), '', join(maxOf(d.answer), 'MCP over stdio, bridge, broker (in the window\'s extension host)')],
+    ['   tools/call → lock_acquired in the window', pct(d.event), '', join(maxOf(d.event), 'the broker\'s push to the window')],
+    ['   tools/call → the window\'s lock list', pct(d.listed), '', join(maxOf(d.listed), `views debounce ${debounceMs.views} ms, then locks/list`)],
+    ['   release → decoration cleared', pct(d.cleared), budget,
+      join(verdict(d.cleared), maxOf(d.cleared), `lock_released in the window after ${pct(d.releaseEvent)}`, `both debounces: ${debounceMs.views} + ${debounceMs.decorations} ms`)],
+  ];
 }
 
 export function table(rs: Row[]): string {

@@ -11,21 +11,14 @@ import readline from 'node:readline';
 import { resolveHome, type MeshHome } from '../../src/home/home';
 import { PeerClient } from '../../src/client/peer';
 import { cliPath, Proc } from '../integration/harness';
+import type { Summary } from './stats';
 
 export const now = () => performance.now();
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 // ---- statistics -------------------------------------------------------------------------
 
-export interface Summary { n: number; p50: number; p99: number; max: number; mean: number }
-
-/** Nearest-rank percentiles of a list of samples (milliseconds, usually). */
-export function summarize(samples: number[]): Summary {
-  if (samples.length === 0) return { n: 0, p50: NaN, p99: NaN, max: NaN, mean: NaN };
-  const s = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
-  return { n: s.length, p50: at(0.5), p99: at(0.99), max: s[s.length - 1], mean: s.reduce((a, b) => a + b, 0) / s.length };
-}
+export { summarize, type Summary } from './stats';
 
 export function ms(v: number): string {
   if (!Number.isFinite(v)) return '-';

@@ -28,6 +28,7 @@ import { findActivation, formatActivation } from './activation-log.mjs';
 import { lockScreenshotChecks, writeLockedFile } from './lock-screenshots.mjs';
 import { failedRun, printRuns, seconds } from './report.mjs';
 import { workbenchChecks } from './workbench-checks.mjs';
+import { serverEnv, writeUserSettings } from './workbench-setup.mjs';
 import { listZip } from './zip-list.mjs';
 
 const repo = path.resolve(import.meta.dirname, '../..');
@@ -140,10 +141,7 @@ async function runSteps({ name, vsix, mark }) {
   }
 
   const port = await freePort();
-  const env = { ...process.env };
-  // A launcher started from a VS Code terminal must not hand that editor's hooks to this one.
-  for (const key of Object.keys(env)) if (key.startsWith('VSCODE_') || key === 'ELECTRON_RUN_AS_NODE') delete env[key];
-  Object.assign(env, {
+  const env = serverEnv({
     PEERMESH_HOME: dirs.home,
     PEERMESH_TEST_RESULT: resultFile,
     PEERMESH_TEST_HOLD: releaseFile,
@@ -218,24 +216,6 @@ async function runSteps({ name, vsix, mark }) {
   log(`  ${formatActivation(activation)}`);
 
   return { name, tests, elapsedMs: Date.now() - started };
-}
-
-/** Quiet, offline-friendly user settings, so the workbench shows PeerMesh and nothing else. */
-function writeUserSettings(serverDataDir) {
-  const userDir = path.join(serverDataDir, 'data', 'User');
-  mkdirSync(userDir, { recursive: true });
-  writeFileSync(path.join(userDir, 'settings.json'), JSON.stringify({
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'workbench.secondarySideBar.defaultVisibility': 'hidden',
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'extensions.ignoreRecommendations': true,
-    'update.mode': 'none',
-    'telemetry.telemetryLevel': 'off',
-    'chat.disableAIFeatures': true,
-    'git.enabled': false,
-  }, null, 2));
 }
 
 /**

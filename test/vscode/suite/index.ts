@@ -23,6 +23,7 @@ import './actions.test';
 import Mocha from 'mocha';
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { closeAllAgents } from './mcpAgent';
 
 export interface TestResult {
   /** Full title: suite titles and the test title. */
@@ -75,6 +76,8 @@ export function run(): Promise<void> {
 }
 
 async function finish(tests: TestResult[], started: number): Promise<void> {
+  // An agent process a failed test left running leaves the mesh before the workbench is looked at.
+  await closeAllAgents();
   // Leave the workbench showing PeerMesh (and its log) for the launcher's look and screenshot.
   for (const command of ['notifications.clearAll', 'workbench.action.closeAuxiliaryBar', 'workbench.view.extension.peermesh', 'peermesh.showLog']) {
     await Promise.resolve(vscode.commands.executeCommand(command)).catch(() => undefined);

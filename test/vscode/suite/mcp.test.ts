@@ -6,7 +6,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as vscode from 'vscode';
+import type { Message } from '../../../src/protocol/entities';
 import { activatedExtension, joinedMesh, manifest, meshHomeDir, waitFor, workspaceFolder } from './helpers';
+import { startMcpAgent } from './mcpAgent';
 
 /** The provider's one definition, as VS Code would get it. */
 async function definition(): Promise<vscode.McpStdioServerDefinition> {
@@ -70,6 +72,30 @@ describe('PeerMesh MCP server for agent mode', () => {
       throw new Error(`${(error as Error).message}\n--- bridge stderr ---\n${stderr.slice(-2000)}`, { cause: error });
     } finally {
       await client.close();
+    }
+  });
+
+  it('a second agent in its own process (peermesh mcp) and the window message each other', async function () {
+    this.timeout(120_000); // starting a process is slow on a busy machine
+    const api = await joinedMesh();
+    const window = api.mesh.client!;
+    const agent = await startMcpAgent('chat-agent');
+    try {
+      assert.notEqual(agent.pid, process.pid, 'the agent is a process of its own');
+      const received: Message[] = [];
+      const stopListening = window.onMessage((message) => received.push(message));
+      try {
+        assert.equal((await agent.send(window.peer.id, 'hello from another process')).sent, 1);
+        const message = await waitFor('the agent\'s message pushed to the window', () => received.find((m) => m.body === 'hello from another process'), 30_000);
+        assert.deepEqual([message.from, message.fromName], [agent.peerId, 'chat-agent']);
+      } finally {
+        stopListening();
+      }
+      await window.request('messages/send', { to: { peer: 'chat-agent' }, kind: 'text', body: 'hello back' });
+      assert.deepEqual((await agent.inbox()).map((m) => [m.from, m.body]), [[window.peer.name, 'hello back']]);
+      assert.deepEqual(await agent.inbox(), [], 'read once');
+    } finally {
+      await agent.close();
     }
   });
 

@@ -1,0 +1,55 @@
+/**
+ * The bench that runs inside VS Code: the module `extensionTestsPath` points at when
+ * test/vscode/run-bench.mjs launches the workbench. VS Code's extension host calls `run()`,
+ * which measures {@link measureDecorationLatency} and writes the figures (or the error) as JSON
+ * to the file named by PEERMESH_BENCH_RESULT; PEERMESH_BENCH_LOCKS says how many locks to time.
+ */
+import { renameSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import * as vscode from 'vscode';
+import { closeAllAgents } from '../suite/mcpAgent';
+import { measureDecorationLatency, type DecorationLatencyFigures } from './decorationLatency';
+
+export interface BenchResult {
+  vscodeVersion: string;
+  appName: string;
+  /** One-minute load average before and after. */
+  loadavg: [number, number];
+  durationMs: number;
+  figures?: DecorationLatencyFigures;
+  /** Why there are no figures. */
+  error?: string;
+}
+
+const say = (line: string): void => console.log(`[peermesh-bench] ${line}`);
+
+export async function run(): Promise<void> {
+  const started = Date.now();
+  const loadBefore = os.loadavg()[0];
+  const locks = Number(process.env.PEERMESH_BENCH_LOCKS ?? 100);
+  say(`vscode.version ${vscode.version}: timing ${locks} locks by another process`);
+  let figures: DecorationLatencyFigures | undefined;
+  let error: string | undefined;
+  try {
+    figures = await measureDecorationLatency({ locks, log: say });
+  } catch (e) {
+    error = (e as Error).stack ?? String(e);
+    say(`failed: ${error}`);
+  } finally {
+    await closeAllAgents();
+  }
+  const result: BenchResult = {
+    vscodeVersion: vscode.version,
+    appName: vscode.env.appName,
+    loadavg: [loadBefore, os.loadavg()[0]],
+    durationMs: Date.now() - started,
+    ...(figures && { figures }),
+    ...(error && { error }),
+  };
+  const file = process.env.PEERMESH_BENCH_RESULT;
+  if (file) {
+    // Written whole, then renamed: the launcher never reads half a file.
+    writeFileSync(`${file}.tmp`, JSON.stringify(result, null, 2));
+    renameSync(`${file}.tmp`, file);
+  }
+}
