@@ -18,6 +18,7 @@ import './mcp.test';
 import './commands.test';
 import './errorWrapper.test';
 import './decorations.test';
+import './saveGuard.test';
 
 import Mocha from 'mocha';
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
