@@ -41,7 +41,8 @@ function reportCommandError(id: string, error: unknown, { log, showLog }: Comman
   });
 }
 
-function isCancellation(error: unknown): boolean {
+/** Whether `error` means the person dismissed what a command asked: not a failure. */
+export function isCancellation(error: unknown): boolean {
   return error instanceof vscode.CancellationError || (error instanceof Error && error.name === 'Canceled');
 }
 

@@ -21,6 +21,7 @@ import { PeerMeshMcpProvider, registerMcpProvider } from './mcp/mcpProvider';
 import { MeshConnection } from './mesh/meshConnection';
 import { MeshLog } from './mesh/meshLog';
 import { ListModel, MeshModel } from './mesh/meshModel';
+import { SaveGuard } from './saveGuard';
 import { MeshStatusBar } from './statusBar';
 import { createDebatesTree, type DebateSummary } from './trees/debatesTree';
 import { LocksTree } from './trees/locksTree';
@@ -41,6 +42,8 @@ export interface PeerMeshExtensionApi {
   readonly trees: { readonly peers: MeshTree; readonly locks: MeshTree };
   /** Where every question to the person goes; the tests put scripted answers in its place. */
   readonly prompts: PromptSource;
+  /** The save guard, for the tests to read its context key's value. */
+  readonly saveGuard: SaveGuard;
   /** The explorer badges of files other peers hold locks in. */
   readonly explorerBadges: vscode.FileDecorationProvider;
   /** The MCP server definition provider, and whether VS Code accepted its registration. */
@@ -78,6 +81,7 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
   const statusBar = own(new MeshStatusBar(version, connection, model));
   const decorations = own(new LockDecorations(context.extensionUri, model.locks, model.peers, selfId));
   const explorerBadges = own(new LockFileBadges(model.locks, selfId));
+  const saveGuard = own(new SaveGuard(actions, config));
 
   const dashboard = own(new DashboardViewProvider(
     context.extensionUri,
@@ -93,7 +97,9 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
   own(registerCommand(commandIds.showLog, showLog, { log, showLog }));
   for (const command of registerAgentSetupCommands({ extensionPath: context.extensionPath, mesh: connection, log, showLog })) own(command);
   for (const command of registerActions(actions, locks, { log, showLog })) own(command);
+  own(registerCommand(commandIds.guardedSave, () => saveGuard.save(), { log, showLog }));
   own(registerCommand(internalCommandIds.testDecorations, () => decorations.snapshot(), { log, showLog }));
+  own(registerCommand(internalCommandIds.testSaveGuard, () => saveGuard.lastDecision, { log, showLog }));
 
   connection.start();
 
@@ -102,7 +108,7 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
   log.info(`[activation] PeerMesh ${version} activated in ${activatedIn} ms (bundle loaded ${sinceModule} ms before); `
     + `${vscode.env.appName} ${vscode.version}, home ${config.resolvedHome()}, scope ${config.get('scope')}`);
   return {
-    statusBarItem: statusBar.item, log: channel, mesh: connection, model, trees: { peers: peersTree, locks: locks.tree }, prompts, explorerBadges,
+    statusBarItem: statusBar.item, log: channel, mesh: connection, model, trees: { peers: peersTree, locks: locks.tree }, prompts, saveGuard, explorerBadges,
     mcp: { provider: mcpProvider, registered: mcpRegistration !== undefined },
   };
 }

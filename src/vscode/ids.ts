@@ -28,6 +28,8 @@ export const commandIds = {
   toggleSelectionLock: 'peermesh.toggleSelectionLock',
   unlock: 'peermesh.unlock',
   unlockAllMine: 'peermesh.unlockAllMine',
+  /** Ctrl+S / Cmd+S in a file other peers hold claims in: the save guard (hidden from the palette). */
+  guardedSave: 'peermesh.guardedSave',
   // Messages and the window's own peer.
   broadcast: 'peermesh.broadcast',
   sendMessage: 'peermesh.sendMessage',
@@ -60,6 +62,12 @@ export const internalCommandIds = {
   testSaveGuard: 'peermesh._test.saveGuard',
 } as const;
 export type InternalCommandId = (typeof internalCommandIds)[keyof typeof internalCommandIds];
+
+/** Context keys the extension sets, for `when` clauses in the manifest. */
+export const contextKeys = {
+  /** The active editor shows a file in which another peer holds a claim (the save guard's keybinding). */
+  editorHasOthersClaims: 'peermesh.editorHasOthersClaims',
+} as const;
 
 /** The `*.focus` command VS Code generates for a view: reveals it. */
 export function focusViewCommand(view: ViewId): string {

@@ -2,7 +2,7 @@ import { limits } from '../../src/protocol/limits';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { colorIds, commandIds, internalCommandIds, viewContainerId, viewIds } from '../../src/vscode/ids';
+import { colorIds, commandIds, contextKeys, internalCommandIds, viewContainerId, viewIds } from '../../src/vscode/ids';
 import { configSection, scopes, settingSpecs } from '../../src/vscode/settings';
 
 // The manifest (package.json `contributes`) and the code must agree (STYLE.md §13): every
@@ -78,6 +78,20 @@ describe('manifest ↔ code', () => {
   it('uses only declared commands in menus', () => {
     const used = Object.values(contributes.menus ?? {}).flat().map((item) => (item as { command: string }).command);
     assert.deepEqual(used.filter((id) => !manifestCommands.includes(id)), []);
+  });
+
+  it('uses only declared commands in keybindings', () => {
+    const bound = (contributes.keybindings ?? []).map((k: { command: string }) => k.command);
+    assert.deepEqual(bound.filter((id: string) => !manifestCommands.includes(id)), []);
+  });
+
+  it('takes Ctrl+S / Cmd+S for the save guard only in a file others hold claims in, with the guard on', () => {
+    const saves = (contributes.keybindings as { command: string; key: string; mac?: string; when: string }[]).filter((k) => k.key === 'ctrl+s');
+    assert.deepEqual(saves.map((k) => [k.command, k.mac]), [[commandIds.guardedSave, 'cmd+s']]);
+    const when = saves[0].when.split('&&').map((clause) => clause.trim());
+    assert.deepEqual(when, ['editorTextFocus', contextKeys.editorHasOthersClaims, `config.${configSection}.${settingSpecs.saveGuard.key}`]);
+    const hidden = contributes.menus.commandPalette.find((m: { command: string }) => m.command === commandIds.guardedSave);
+    assert.equal(hidden?.when, 'false', 'hidden from the palette');
   });
 
   it('declares the PeerMesh container in the activity bar, with its views', () => {

@@ -10,6 +10,7 @@ import type { Lock } from '../../protocol/entities';
 import { BrokerError } from '../../protocol/errors';
 import { limits } from '../../protocol/limits';
 import type { LockTarget } from '../../protocol/requests/locks';
+import { overlaps } from '../changedLines';
 import { realPathOf } from '../decorations/lockedPaths';
 import { describeLines, formatTimeLeft, LockNode } from '../trees/locksTree';
 import { clientOf, type ActionContext } from './context';
@@ -177,10 +178,4 @@ async function pickOthersLock(ctx: ActionContext, title: string): Promise<Lock> 
 function ownLocks(ctx: ActionContext): Lock[] {
   const self = ctx.model.selfId;
   return ctx.model.locks.items.filter((lock) => lock.holder === self);
-}
-
-/** Whether `lock` covers any of `lines` (a whole-file lock covers them all). */
-export function overlaps(lock: Pick<Lock, 'startLine' | 'endLine'>, lines: { startLine: number; endLine: number }): boolean {
-  if (lock.startLine === null || lock.endLine === null) return true;
-  return lock.startLine <= lines.endLine && lines.startLine <= lock.endLine;
 }

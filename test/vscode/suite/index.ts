@@ -18,6 +18,8 @@ import './mcp.test';
 import './commands.test';
 import './errorWrapper.test';
 import './decorations.test';
+import './saveGuard.test';
+// Last: it ends by restarting the broker.
 import './actions.test';
 
 import Mocha from 'mocha';
