@@ -4,8 +4,8 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { PeerClient } from '../../../src/client/peer';
 import type { Lock, Message } from '../../../src/protocol/entities';
-import { BrokerError } from '../../../src/protocol/errors';
 import { joinedMesh, otherPeer, waitFor, withAnswers, workspaceFolder } from './helpers';
+import { startMcpAgent, type McpAgent } from './mcpAgent';
 
 /** The other peer's unread messages, waiting until one matches. */
 async function received(peer: PeerClient, match: (m: Message) => boolean): Promise<Message> {
@@ -15,16 +15,10 @@ async function received(peer: PeerClient, match: (m: Message) => boolean): Promi
   }, 10_000);
 }
 
-/** Whether `peer` can take `lines` of `file` now (it sees a conflict while the window holds them). */
-async function canLock(peer: PeerClient, file: string, startLine: number, endLine: number): Promise<Lock | 'conflict'> {
-  try {
-    const { lock } = await peer.request('locks/acquire', { target: { path: file, startLine, endLine } });
-    await peer.request('locks/release', { lockId: lock.id });
-    return lock;
-  } catch (error) {
-    if (BrokerError.is(error, 'lockConflict')) return 'conflict';
-    throw error;
-  }
+/** What the agent process sees of `lines` through mesh_lock check: free, or held by the window. */
+async function agentSees(agent: McpAgent, startLine: number, endLine: number): Promise<'free' | string> {
+  const result = await agent.call('mesh_lock', { action: 'check', path: 'actions.ts', startLine, endLine });
+  return result.free ? 'free' : `held by ${result.locks?.map((l) => `${l.holder} (${l.reason ?? ''})`).join(', ')}`;
 }
 
 async function selectLines(file: string, startLine: number, endLine: number): Promise<vscode.TextEditor> {
@@ -34,16 +28,23 @@ async function selectLines(file: string, startLine: number, endLine: number): Pr
 }
 
 describe('Mesh actions from the palette', () => {
+  /** A real agent: `peermesh mcp` in its own process, driven by an MCP client. */
+  let agent: McpAgent;
+  /** Another peer in this process, for what an agent cannot do through its tools (read events). */
   let other: PeerClient;
   let file: string;
+  let window: string;
 
-  before(async () => {
-    await joinedMesh();
-    other = await otherPeer('palette-agent');
+  before(async function () {
+    this.timeout(120_000);
+    window = (await joinedMesh()).mesh.client!.peer.name;
+    agent = await startMcpAgent('palette-agent');
+    other = await otherPeer('palette-peer');
     file = path.join(workspaceFolder(), 'actions.ts');
     writeFileSync(file, Array.from({ length: 12 }, (_, i) => `export const value${i + 1} = ${i + 1};`).join('\n') + '\n');
   });
   after(async () => {
+    await agent?.close();
     await other?.close();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
@@ -57,9 +58,8 @@ describe('Mesh actions from the palette', () => {
       assert.deepEqual(asked.map((a) => a.kind), ['input']);
       assert.match(asked[0].text, /^Lock actions\.ts, lines 3–5$/);
     });
-    assert.equal(await canLock(other, file, 4, 4), 'conflict', 'the agent is refused line 4');
-    const { conflicts } = await other.request('locks/check', { target: { path: file, startLine: 1, endLine: 12 } });
-    assert.equal(conflicts[0]?.reason, 'renaming the values');
+    assert.equal(await agentSees(agent, 4, 4), `held by ${window} (renaming the values)`, 'the agent sees the conflict');
+    await assert.rejects(agent.lock({ path: 'actions.ts', startLine: 4, endLine: 4, reason: 'mine now' }), /locked|held/i, 'and is refused the line');
 
     await waitFor('the lock in the model', () => api.model.locks.items.find((l) => l.path === file) ?? undefined);
     await withAnswers({ pickMany: (labels) => labels }, async (asked) => {
@@ -68,7 +68,7 @@ describe('Mesh actions from the palette', () => {
       assert.equal(asked[0].kind, 'pickMany');
       assert.deepEqual(asked[0].choices, ['$(lock) actions.ts:3-5']);
     });
-    assert.notEqual(await canLock(other, file, 4, 4), 'conflict', 'the agent may take line 4 again');
+    assert.equal(await agentSees(agent, 4, 4), 'free', 'the agent sees the release');
   });
 
   it('Lock File takes the explorer\'s file; Unlock All Mine releases everything the window holds', async () => {
@@ -76,10 +76,10 @@ describe('Mesh actions from the palette', () => {
       const lock = await vscode.commands.executeCommand<Lock>('peermesh.lockFile', vscode.Uri.file(file));
       assert.deepEqual([lock.path, lock.startLine, lock.endLine], [file, null, null]);
     });
-    assert.equal(await canLock(other, file, 11, 12), 'conflict');
+    assert.match(await agentSees(agent, 11, 12), /^held by /);
     const released = await vscode.commands.executeCommand<Lock[]>('peermesh.unlockAllMine');
     assert.equal(released.length, 1);
-    assert.notEqual(await canLock(other, file, 11, 12), 'conflict');
+    assert.equal(await agentSees(agent, 11, 12), 'free');
   });
 
   it('the keybinding\'s toggle locks the selection without asking, and unlocks it the second time', async () => {
@@ -88,11 +88,11 @@ describe('Mesh actions from the palette', () => {
       assert.equal(await vscode.commands.executeCommand('peermesh.toggleSelectionLock'), 'locked');
       const api = await joinedMesh();
       await waitFor('the lock in the model', () => api.model.locks.items.find((l) => l.path === file && l.startLine === 7) ?? undefined);
-      assert.equal(await canLock(other, file, 8, 8), 'conflict');
+      assert.match(await agentSees(agent, 8, 8), /^held by /);
       assert.equal(await vscode.commands.executeCommand('peermesh.toggleSelectionLock'), 'released');
       assert.deepEqual(asked, [], 'no questions');
     });
-    assert.notEqual(await canLock(other, file, 8, 8), 'conflict');
+    assert.equal(await agentSees(agent, 8, 8), 'free');
   });
 
   it('Lock Selection over another peer\'s lines says who holds them, and takes nothing', async () => {
@@ -103,7 +103,7 @@ describe('Mesh actions from the palette', () => {
         assert.equal(await vscode.commands.executeCommand('peermesh.lockSelection'), undefined);
         const warning = asked.find((a) => a.kind === 'notify');
         assert.ok(warning, 'a warning');
-        assert.match(warning.text, /actions\.ts:9-10 is locked by palette-agent \(tests first\), (10|9)m left\./);
+        assert.match(warning.text, /actions\.ts:9-10 is locked by palette-peer \(tests first\), (10|9)m left\./);
         assert.deepEqual(warning.choices, ['Message Holder']);
       });
       const api = await joinedMesh();
@@ -115,15 +115,15 @@ describe('Mesh actions from the palette', () => {
 
   it('Broadcast… reaches the agent as a broadcast', async () => {
     const api = await joinedMesh();
-    await waitFor('the agent in the model', () => api.model.peers.items.find((p) => p.id === other.peer.id));
+    await waitFor('the agent in the model', () => api.model.peers.items.find((p) => p.id === agent.peerId));
     await withAnswers({ input: () => 'stand-up in five minutes' }, async (asked) => {
       const sent = await vscode.commands.executeCommand<Message[]>('peermesh.broadcast');
-      assert.ok(sent.some((m) => m.to === other.peer.id));
+      assert.ok(sent.some((m) => m.to === agent.peerId));
       assert.match(asked[0].text, /^Broadcast to /);
     });
-    const got = await received(other, (m) => m.body === 'stand-up in five minutes');
+    const got = await waitFor('the broadcast in the agent\'s inbox', async () => (await agent.inbox()).find((m) => m.body === 'stand-up in five minutes'), 30_000);
     assert.equal(got.broadcast, true);
-    assert.equal(got.from, api.mesh.client!.peer.id);
+    assert.equal(got.from, window);
   });
 
   it('Send Message to Peer… picks the peer, then sends; an empty body is refused by the input box', async () => {
@@ -137,8 +137,9 @@ describe('Mesh actions from the palette', () => {
       assert.ok(asked[0].choices.includes('palette-agent'));
       assert.ok(!asked[0].choices.some((c) => c.startsWith('vscode:')), 'the window is not offered itself');
     });
-    const got = await received(other, (m) => m.body === 'can you take the parser?');
-    assert.equal(got.broadcast, false);
+    const got = await waitFor('the message in the agent\'s inbox', async () => (await agent.inbox()).find((m) => m.body === 'can you take the parser?'), 30_000);
+    assert.equal(got.from, window);
+    assert.notEqual(got.broadcast, true);
   });
 
   it('Message Holder from a lock\'s hover link writes to the holder', async () => {
@@ -166,7 +167,7 @@ describe('Mesh actions from the palette', () => {
 
     await withAnswers({ notify: (_m, buttons) => buttons.find((b) => b === 'Force Release') }, async (asked) => {
       await vscode.commands.executeCommand('peermesh.forceReleaseLock', { lockId: lock.id });
-      assert.match(asked[0].text, /^Force-release actions\.ts:4-6, held by palette-agent\?$/);
+      assert.match(asked[0].text, /^Force-release actions\.ts:4-6, held by palette-peer\?$/);
     });
     assert.equal(await isHeld(other, lock.id), false);
     const alert = await received(other, (m) => m.kind === 'alert' && m.body.includes('actions.ts:4-6'));
