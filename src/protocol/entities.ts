@@ -13,6 +13,9 @@ export const peerKinds = [
 export const PeerKind = z.enum(peerKinds);
 export type PeerKind = z.infer<typeof PeerKind>;
 
+/** The kinds of peer that are the person (an editor window, the terminal), not an agent. */
+export const personKinds: readonly PeerKind[] = ['vscode-window', 'cli'];
+
 /** active: connected and recently seen; away: connected but idle or said so; gone: disconnected. */
 export const PeerStatus = z.enum(['active', 'away', 'gone']);
 export type PeerStatus = z.infer<typeof PeerStatus>;

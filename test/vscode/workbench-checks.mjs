@@ -14,9 +14,9 @@ export function workbenchChecks(page) {
     ['shows the PeerMesh status-bar item with the peer count', async () => {
       await page.locator('.statusbar-item', { hasText: /PeerMesh \d+/ }).first().waitFor({ state: 'visible', timeout: 10_000 });
     }],
-    ['shows the PeerMesh container with its four views', async () => {
+    ['shows the PeerMesh container with its five views', async () => {
       await container.waitFor({ state: 'visible', timeout: 10_000 });
-      for (const view of ['Peers', 'Locks', 'Debates', 'Dashboard']) {
+      for (const view of ['Peers', 'Locks', 'Messages', 'Debates', 'Dashboard']) {
         await container.locator('.pane-header', { hasText: view }).first().waitFor({ state: 'visible', timeout: 5000 });
       }
     }],
