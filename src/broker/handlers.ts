@@ -47,6 +47,7 @@ export const handlers: { [M in Exclude<RequestMethod, SessionMethod>]: Handler<M
   'messages/markRead': async (ctx, p) => ({ updated: await ctx.mesh.messages.markRead(ctx.peerId, p.ids) }),
   'messages/claim': (ctx, p) => ctx.mesh.messages.claim(ctx.peerId, p.ids),
   'messages/ack': async (ctx, p) => ({ updated: await ctx.mesh.messages.ack(ctx.peerId, p.ids) }),
+  'messages/traffic': async (ctx, p) => ({ messages: await ctx.mesh.messages.traffic(ctx.peerId, p) }),
 
   'state/get': async (ctx, p) => ({ entry: (await ctx.mesh.state.get(p.namespace, p.key)) ?? null }),
   'state/set': async (ctx, p) => ({

@@ -75,6 +75,13 @@ export interface MessagesService {
   claim(peerId: string, ids: number[]): Promise<{ messages: Message[]; updated: number }>;
   ack(peerId: string, ids: number[]): Promise<number>;
   get(id: number): Promise<Message | undefined>;
+  /**
+   * The newest `limit` messages between any peers, oldest first: only those from or to `peer`
+   * (an id, or a live peer's name) and older than message `before` when given. Only a person's
+   * peer (`personKinds`) may read them, else `unauthorized`; `notFound` for an unknown `peer`.
+   * Changes no state.
+   */
+  traffic(callerId: string, filter: { limit: number; peer?: string; before?: number }): Promise<Message[]>;
 }
 
 export interface StateService {

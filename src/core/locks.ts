@@ -14,7 +14,7 @@
 import path from 'node:path';
 import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
-import type { EventData, Lock, LockReleaseReason, Peer, PeerKind } from '../protocol/entities';
+import { personKinds, type EventData, type Lock, type LockReleaseReason, type Peer } from '../protocol/entities';
 import type { LockTarget } from '../protocol/methods';
 import type { LocksService, MeshCounts } from './api';
 import type { MeshContext, MeshTx } from './context';
@@ -34,7 +34,6 @@ interface LockRow {
 type Attempt = { lock: Lock; renewed: boolean } | { blocker: Blocker };
 
 /** The kinds of peer that speak for the person, who may take a lock away from its holder. */
-const personKinds: ReadonlySet<PeerKind> = new Set<PeerKind>(['vscode-window', 'cli']);
 
 const conflictSql = `SELECT * FROM locks WHERE path = ? AND holder != ? AND expires_at > ?
   AND (start_line IS NULL OR ? IS NULL OR (start_line <= ? AND end_line >= ?))
@@ -138,7 +137,7 @@ export class Locks implements LocksService, MeshService {
     const now = this.ctx.clock.now();
     return this.ctx.tx(async (t) => {
       const by = await this.peers.requireLiveIn(t, caller);
-      if (!personKinds.has(by.kind)) {
+      if (!personKinds.includes(by.kind)) {
         throw new BrokerError('unauthorized',
           `only the person may force-release a lock, from the editor or the peermesh command; ${by.name} is a ${by.kind} peer: ask the holder to release it`);
       }

@@ -8,7 +8,7 @@
  */
 import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
-import { MessageKind, type Message, type MessageState, type Peer } from '../protocol/entities';
+import { MessageKind, personKinds, type Message, type MessageState, type Peer } from '../protocol/entities';
 import type { Recipients } from '../protocol/methods';
 import { claimsNamespace } from '../protocol/requests/messages';
 import type { MeshCounts, MessagesService } from './api';
@@ -144,6 +144,34 @@ export class Messages implements MessagesService, MeshService {
       const messages: Message[] = [];
       for (const id of list) messages.push(toMessage(await this.requireRow(t, id)));
       return { messages, updated };
+    });
+  }
+
+  /**
+   * The newest `limit` messages between any peers (of `peer` only, when given; older than
+   * message `before`, when given), oldest first. Only the person's peers may read them. Reads
+   * only: nothing becomes delivered.
+   */
+  traffic(callerId: string, filter: { limit: number; peer?: string; before?: number }): Promise<Message[]> {
+    const n = Math.min(Math.max(1, Math.floor(filter.limit) || 1), limits.page);
+    return this.ctx.tx(async (t) => {
+      const caller = await this.peers.requireIn(t, callerId);
+      if (!personKinds.includes(caller.kind)) {
+        throw new BrokerError('unauthorized', 'only the person\'s editor or terminal reads the mesh\'s traffic; an agent reads its own inbox (messages/inbox)');
+      }
+      let peerId: string | null = null;
+      if (filter.peer !== undefined) {
+        // An id names a peer that has left too (its messages remain); a name, only a live one.
+        peerId = (await this.peers.getIn(t, filter.peer))?.id ?? (await this.peers.findIn(t, filter.peer))?.id ?? null;
+        if (peerId === null) throw new BrokerError('notFound', `no peer "${filter.peer}": see peers/list`);
+      }
+      // One statement text whatever the filter (sql.js keeps every distinct statement prepared).
+      const rows = await t.db.all<MessageRow>(
+        `SELECT * FROM messages WHERE (? IS NULL OR from_peer = ? OR to_peer = ?) AND (? IS NULL OR id < ?)
+         ORDER BY id DESC LIMIT ?`,
+        [peerId, peerId, peerId, filter.before ?? null, filter.before ?? null, n],
+      );
+      return rows.reverse().map(toMessage);
     });
   }
 

@@ -13,6 +13,9 @@ export const peerKinds = [
 export const PeerKind = z.enum(peerKinds);
 export type PeerKind = z.infer<typeof PeerKind>;
 
+/** The kinds of peer that are the person (an editor window, the terminal), not an agent. */
+export const personKinds: readonly PeerKind[] = ['vscode-window', 'cli'];
+
 /**
  * Where a peer is, as the broker sees it:
  * - `working`: connected, and it made a call of its own (an agent's tool or hook call, a

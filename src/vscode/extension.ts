@@ -21,10 +21,13 @@ import { PeerMeshMcpProvider, registerMcpProvider } from './mcp/mcpProvider';
 import { MeshConnection } from './mesh/meshConnection';
 import { MeshLog } from './mesh/meshLog';
 import { ListModel, MeshModel } from './mesh/meshModel';
+import { MessageTraffic } from './mesh/traffic';
+import { MessageNotifier } from './messageNotifier';
 import { SaveGuard } from './saveGuard';
 import { MeshStatusBar } from './statusBar';
 import { createDebatesTree, type DebateSummary } from './trees/debatesTree';
 import { LocksTree } from './trees/locksTree';
+import { MessagesTree } from './trees/messagesTree';
 import { createPeersTree } from './trees/peersTree';
 import type { MeshTree } from './trees/tree';
 
@@ -39,7 +42,9 @@ export interface PeerMeshExtensionApi {
   /** What the window knows of the mesh: peers, locks, messages to the person. */
   readonly model: MeshModel;
   /** The sidebar's trees, for the tests to read their rows. */
-  readonly trees: { readonly peers: MeshTree; readonly locks: MeshTree };
+  readonly trees: { readonly peers: MeshTree; readonly locks: MeshTree; readonly messages: MeshTree };
+  /** The Messages view's filter and the traffic between peers it shows. */
+  readonly traffic: MessageTraffic;
   /** Where every question to the person goes; the tests put scripted answers in its place. */
   readonly prompts: PromptSource;
   /** The save guard, for the tests to read its context key's value. */
@@ -78,6 +83,9 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
   const peersTree = own(createPeersTree(model));
   const locks = own(new LocksTree(model));
   own(createDebatesTree(own(new ListModel<DebateSummary>())));
+  const traffic = own(new MessageTraffic(connection, log));
+  const messages = own(new MessagesTree(model, traffic));
+  own(new MessageNotifier(model, config, prompts, log));
   const statusBar = own(new MeshStatusBar(version, connection, model));
   const decorations = own(new LockDecorations(context.extensionUri, model.locks, model.peers, selfId));
   const explorerBadges = own(new LockFileBadges(model.locks, selfId));
@@ -96,7 +104,7 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
 
   own(registerCommand(commandIds.showLog, showLog, { log, showLog }));
   for (const command of registerAgentSetupCommands({ extensionPath: context.extensionPath, mesh: connection, log, showLog })) own(command);
-  for (const command of registerActions(actions, locks, { log, showLog })) own(command);
+  for (const command of registerActions(actions, { locks, messages, traffic }, { log, showLog })) own(command);
   own(registerCommand(commandIds.guardedSave, () => saveGuard.save(), { log, showLog }));
   own(registerCommand(internalCommandIds.testDecorations, () => decorations.snapshot(), { log, showLog }));
   own(registerCommand(internalCommandIds.testSaveGuard, () => saveGuard.lastDecision, { log, showLog }));
@@ -108,7 +116,8 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
   log.info(`[activation] PeerMesh ${version} activated in ${activatedIn} ms (bundle loaded ${sinceModule} ms before); `
     + `${vscode.env.appName} ${vscode.version}, home ${config.resolvedHome()}, scope ${config.get('scope')}`);
   return {
-    statusBarItem: statusBar.item, log: channel, mesh: connection, model, trees: { peers: peersTree, locks: locks.tree }, prompts, saveGuard, explorerBadges,
+    statusBarItem: statusBar.item, log: channel, mesh: connection, model, prompts, saveGuard, explorerBadges,
+    trees: { peers: peersTree, locks: locks.tree, messages: messages.tree }, traffic,
     mcp: { provider: mcpProvider, registered: mcpRegistration !== undefined },
   };
 }

@@ -45,8 +45,11 @@ export const commandIds = {
   forceReleaseLock: 'peermesh.forceReleaseLock',
   showPeerLocks: 'peermesh.showPeerLocks',
   clearLocksFilter: 'peermesh.clearLocksFilter',
+  // The Messages view: its rows and its title bar.
   replyToMessage: 'peermesh.replyToMessage',
   openMessage: 'peermesh.openMessage',
+  markMessageRead: 'peermesh.markMessageRead',
+  markAllMessagesRead: 'peermesh.markAllMessagesRead',
   filterMessages: 'peermesh.filterMessages',
 } as const;
 export type CommandId = (typeof commandIds)[keyof typeof commandIds];

@@ -77,4 +77,25 @@ export const messagesRequests = defineRequests('messages', {
   },
   /** Marks the caller's own messages acked (answered or done); returns how many changed. */
   'messages/ack': { params: z.object({ ids }), result: z.object({ updated: z.number().int() }), retry: 'safe' },
+  /**
+   * The mesh's message traffic, for the person: the newest `limit` messages between any peers
+   * (one per recipient, as stored), oldest first. Only a person's peers (kinds `vscode-window`
+   * and `cli`) may read it; agents get `unauthorized` and keep to their own inboxes. Fails
+   * `notFound` for an unknown `peer`. Changes no state (nothing becomes delivered or read).
+   */
+  'messages/traffic': {
+    params: z.object({
+      /** How many messages, at most (the newest of those that match). */
+      limit: z.number().int().min(1).max(limits.page).default(100),
+      /** Only messages from or to this peer (id, or name of a live peer). */
+      peer: PeerNameInput.optional(),
+      /** Only messages older than this message id: the next page back. */
+      before: z.number().int().optional(),
+    }),
+    result: z.object({
+      /** Oldest first; the last is the newest. */
+      messages: z.array(Message),
+    }),
+    retry: 'safe',
+  },
 });

@@ -2,13 +2,23 @@
 import type * as vscode from 'vscode';
 import { registerCommand, type CommandContext } from '../commands';
 import { commandIds } from '../ids';
+import type { MessageTraffic } from '../mesh/traffic';
 import type { LocksTree } from '../trees/locksTree';
+import type { MessagesTree } from '../trees/messagesTree';
 import type { ActionContext } from './context';
+import { filterMessages, markAllMessagesRead, markMessageRead, openMessage, replyToMessage } from './inboxActions';
 import { forceRelease, lockFile, lockSelection, messageHolder, toggleSelectionLock, unlock, unlockAllMine } from './lockActions';
 import { broadcast, sendMessage, setSummary } from './messageActions';
 import { openDashboard, restartBroker, showActions, showBrokerStatus, showPeerLocks } from './meshActions';
 
-export function registerActions(ctx: ActionContext, locks: LocksTree, commands: CommandContext): vscode.Disposable[] {
+/** The views whose rows and filters the actions work on. */
+export interface ActionViews {
+  readonly locks: LocksTree;
+  readonly messages: MessagesTree;
+  readonly traffic: MessageTraffic;
+}
+
+export function registerActions(ctx: ActionContext, { locks, messages, traffic }: ActionViews, commands: CommandContext): vscode.Disposable[] {
   return [
     registerCommand(commandIds.lockFile, (arg) => lockFile(ctx, arg), commands),
     registerCommand(commandIds.lockSelection, () => lockSelection(ctx), commands),
@@ -27,5 +37,10 @@ export function registerActions(ctx: ActionContext, locks: LocksTree, commands: 
     registerCommand(commandIds.showActions, () => showActions(ctx), commands),
     registerCommand(commandIds.showPeerLocks, (arg) => showPeerLocks(locks, arg), commands),
     registerCommand(commandIds.clearLocksFilter, () => locks.filterByHolder(undefined), commands),
+    registerCommand(commandIds.openMessage, (arg) => openMessage(ctx, messages, arg), commands),
+    registerCommand(commandIds.replyToMessage, (arg) => replyToMessage(ctx, arg), commands),
+    registerCommand(commandIds.markMessageRead, (arg) => markMessageRead(ctx, arg), commands),
+    registerCommand(commandIds.markAllMessagesRead, () => markAllMessagesRead(ctx), commands),
+    registerCommand(commandIds.filterMessages, (arg) => filterMessages(ctx, traffic, arg), commands),
   ];
 }

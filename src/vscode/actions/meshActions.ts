@@ -50,6 +50,7 @@ interface ActionItem extends vscode.QuickPickItem {
 /** The status bar's menu: the mesh actions that make sense now. Runs the one picked. */
 export async function showActions(ctx: ActionContext): Promise<void> {
   const connected = ctx.mesh.client !== undefined;
+  const unread = ctx.model.unreadFrom().length;
   const editor = vscode.window.activeTextEditor?.document.uri.scheme === 'file';
   const items: ActionItem[] = [
     { label: 'Locks', kind: vscode.QuickPickItemKind.Separator },
@@ -67,6 +68,8 @@ export async function showActions(ctx: ActionContext): Promise<void> {
       { label: '$(comment) Send Message to Peer…', command: commandIds.sendMessage },
       { label: '$(edit) Set My Summary…', command: commandIds.setSummary },
     ] : []),
+    ...(unread > 0 ? [{ label: `$(mail) Open Unread Message… (${unread})`, command: commandIds.openMessage }] : []),
+    { label: '$(filter) Filter Messages…', command: commandIds.filterMessages },
     { label: 'Mesh', kind: vscode.QuickPickItemKind.Separator },
     { label: '$(dashboard) Open Dashboard', command: commandIds.openDashboard },
     ...(connected ? [{ label: '$(info) Show Broker Status', command: commandIds.showBrokerStatus }] : []),

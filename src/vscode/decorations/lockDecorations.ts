@@ -8,7 +8,7 @@
  * The gutter badge says which kind of agent holds the lines (one decoration type per badge).
  */
 import * as vscode from 'vscode';
-import type { Lock, Peer, PeerKind } from '../../protocol/entities';
+import { personKinds, type Lock, type Peer, type PeerKind } from '../../protocol/entities';
 import { Disposable } from '../dispose';
 import { colorIds } from '../ids';
 import type { ListModel } from '../mesh/meshModel';
@@ -46,7 +46,7 @@ export type GutterBadge = (typeof gutterBadges)[number];
 
 /** The badge for a holder of this kind (unknown holders get the plain one). */
 export function gutterBadge(kind: PeerKind | undefined): GutterBadge {
-  if (kind === 'vscode-window' || kind === 'cli') return 'person';
+  if (kind && personKinds.includes(kind)) return 'person';
   return gutterBadges.find((badge) => badge === kind) ?? 'agent';
 }
 

@@ -1,7 +1,8 @@
 /**
  * The story of the mesh in the PeerMesh log, at info level: peers joining and leaving, claims
- * taken, released and expiring, messages to the person. Names, paths and lines only: no
- * message bodies, reasons or secrets at info level (a reason may quote code).
+ * taken, released and expiring (messages to the person are told by the notifier). Names,
+ * paths and lines only: no message bodies, reasons or secrets at info level (a reason may
+ * quote code).
  */
 import { describeTarget } from '../../core/paths';
 import type { Logger } from '../../core/logger';
@@ -15,9 +16,6 @@ export class MeshLog extends Disposable {
     super();
     mesh.onDidReceiveEvent(this.onEvent, this, this.subscriptions);
     mesh.onDidChangeBroker((broker) => log.info(`[mesh] served by the broker in pid ${broker.pid} on port ${broker.port}${mesh.hostsBroker ? ' (this window)' : ''}`), undefined, this.subscriptions);
-    model.onDidReceiveMessage((message) => {
-      log.info(`[messages] ${message.kind === 'text' ? 'message' : message.kind} from ${message.fromName} to the person${message.broadcast ? ' (broadcast)' : ''}`);
-    }, undefined, this.subscriptions);
   }
 
   private onEvent(event: MeshEvent): void {

@@ -12,6 +12,8 @@ import type { ViewId } from '../ids';
 export interface TreeNode {
   toTreeItem(): vscode.TreeItem;
   getChildren?(): TreeNode[];
+  /** The row this one is a child of (none for a top-level row); `TreeView.reveal` needs it. */
+  readonly parent?: TreeNode;
 }
 
 export interface TreeSpec {
@@ -19,8 +21,8 @@ export interface TreeSpec {
   roots(): TreeNode[];
   /** Redraw when any of these fires. */
   changes: readonly vscode.Event<unknown>[];
-  /** Shown in the view while it has no rows. */
-  emptyMessage: string;
+  /** Shown in the view while it has no rows (a function: read at every redraw). */
+  emptyMessage: string | (() => string);
   /** Redraw this often while the view is visible and has rows (for "time left"). */
   redrawEveryMs?: number;
 }
@@ -42,6 +44,10 @@ class Provider implements vscode.TreeDataProvider<TreeNode> {
     this.roots = this.spec.roots();
     return this.roots;
   }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    return node.parent;
+  }
 }
 
 /** A tree view and what it needs: redraws on the spec's changes, an empty message, its disposal. */
@@ -56,7 +62,7 @@ export function createTree(id: ViewId, spec: TreeSpec): MeshTree {
   const view = vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: false });
   const redraw = (): void => {
     const empty = spec.roots().length === 0;
-    view.message = empty ? spec.emptyMessage : undefined;
+    view.message = !empty ? undefined : typeof spec.emptyMessage === 'string' ? spec.emptyMessage : spec.emptyMessage();
     provider.changeEmitter.fire();
   };
   const subscriptions: vscode.Disposable[] = spec.changes.map((event) => event(redraw));

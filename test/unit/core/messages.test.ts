@@ -112,6 +112,47 @@ describe('core/messages', () => {
     assert.equal((await h.mesh.counts()).unreadMessages, 4);
   });
 
+  describe('traffic', () => {
+    let person: string;
+
+    beforeEach(async () => {
+      person = (await join(h.mesh, 'vscode:repo', null, { kind: 'vscode-window' })).id;
+    });
+
+    it('lists the newest messages between any peers, oldest first, one per recipient, changing nothing', async () => {
+      const [ab] = await h.mesh.messages.send(a, { peer: 'bob' }, 'request', 'review?');
+      const [ba] = await h.mesh.messages.send(b, { peer: 'alice' }, 'reply', 'done', ab.id);
+      const all = await h.mesh.messages.send(c, { broadcast: 'machine' }, 'alert', 'build broken');
+      const seq = await h.mesh.events.lastSeq();
+      const traffic = await h.mesh.messages.traffic(person, { limit: 100 });
+      assert.deepEqual(traffic.map((m) => m.id), [ab.id, ba.id, ...all.map((m) => m.id)]);
+      assert.deepEqual(traffic.slice(0, 2).map((m) => [m.fromName, m.to, m.kind, m.body, m.state]), [['alice', b, 'request', 'review?', 'queued'], ['bob', a, 'reply', 'done', 'queued']]);
+      assert.equal((await h.mesh.messages.get(ab.id))?.state, 'queued', 'reading the traffic delivers nothing');
+      assert.equal(await h.mesh.events.lastSeq(), seq, 'and emits nothing');
+      assert.deepEqual((await h.mesh.messages.traffic(person, { limit: 2 })).map((m) => m.id), all.slice(-2).map((m) => m.id), 'the newest page');
+    });
+
+    it('narrows to one peer (by id or live name) and pages back with before', async () => {
+      const [ab] = await h.mesh.messages.send(a, { peer: 'bob' }, 'text', 'one');
+      await h.mesh.messages.send(b, { peer: 'carol' }, 'text', 'two');
+      const [ca] = await h.mesh.messages.send(c, { peer: 'alice' }, 'text', 'three');
+      assert.deepEqual((await h.mesh.messages.traffic(person, { limit: 100, peer: 'alice' })).map((m) => m.id), [ab.id, ca.id]);
+      assert.deepEqual((await h.mesh.messages.traffic(person, { limit: 100, peer: a, before: ca.id })).map((m) => m.id), [ab.id]);
+      await h.mesh.peers.leave(a);
+      assert.deepEqual((await h.mesh.messages.traffic(person, { limit: 100, peer: a })).map((m) => m.id), [ab.id, ca.id], 'a gone peer by id');
+      await rejectsReason(h.mesh.messages.traffic(person, { limit: 100, peer: 'alice' }), 'notFound');
+      await rejectsReason(h.mesh.messages.traffic(person, { limit: 100, peer: 'zed' }), 'notFound');
+    });
+
+    it('is for the person only: the terminal may read it, an agent may not', async () => {
+      await h.mesh.messages.send(a, { peer: 'bob' }, 'text', 'private to us');
+      const terminal = (await join(h.mesh, 'cli', null, { kind: 'cli' })).id;
+      assert.equal((await h.mesh.messages.traffic(terminal, { limit: 10 })).length, 1);
+      const e = await rejectsReason(h.mesh.messages.traffic(a, { limit: 10 }), 'unauthorized');
+      assert.match(e.message, /messages\/inbox/);
+    });
+  });
+
   describe('claim', () => {
     const claimOf = async (m: Message) => (await h.mesh.state.get('peermesh.claims', `thread-${m.threadId}`))?.value;
 

@@ -16,6 +16,7 @@ import './extension.test';
 import './mesh.test';
 import './mcp.test';
 import './commands.test';
+import './messages.test';
 import './errorWrapper.test';
 import './decorations.test';
 import './saveGuard.test';
