@@ -2,6 +2,7 @@ import { limits } from '../../src/protocol/limits';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { gutterBadges } from '../../src/vscode/decorations/gutterBadges';
 import { colorIds, commandIds, contextKeys, internalCommandIds, viewContainerId, viewIds } from '../../src/vscode/ids';
 import { configSection, scopes, settingSpecs } from '../../src/vscode/settings';
 
@@ -193,14 +194,13 @@ describe('manifest ↔ files', () => {
     for (const file of new Set(referenced)) assert.ok(existsSync(path.join(root, file)), file);
   });
 
-  it('ships the media files the code draws with (gutter icons)', () => {
+  it('ships a light and a dark gutter icon for every badge the code draws', () => {
     const kept = readFileSync(path.join(root, '.vscodeignore'), 'utf8').split('\n').map((line) => line.trim());
-    const drawn = vscodeSources().flatMap(({ text }) => [...text.matchAll(/'media', `([^`$]*)\$\{theme\}([^`]*)`/g)]
-      .flatMap((m) => ['light', 'dark'].map((theme) => `media/${m[1]}${theme}${m[2]}`)));
-    assert.ok(drawn.length > 0, 'found the gutter icons in the code');
-    for (const file of drawn) {
-      assert.ok(existsSync(path.join(root, file)), `${file} exists`);
-      assert.ok(kept.includes(`!${file}`), `${file} ships`);
+    assert.ok(kept.includes('!media/gutter/*.svg'), 'the gutter icons ship');
+    const drawsFrom = vscodeSources().some(({ text }) => text.includes("'media', 'gutter', `${badge}-${theme}.svg`"));
+    assert.ok(drawsFrom, 'the decorations draw media/gutter/<badge>-<theme>.svg');
+    for (const badge of gutterBadges) {
+      for (const theme of ['light', 'dark']) assert.ok(existsSync(path.join(root, 'media', 'gutter', `${badge}-${theme}.svg`)), `${badge}-${theme}.svg`);
     }
   });
 

@@ -8,10 +8,11 @@
  * The gutter badge says which kind of agent holds the lines (one decoration type per badge).
  */
 import * as vscode from 'vscode';
-import { personKinds, type Lock, type Peer, type PeerKind } from '../../protocol/entities';
+import type { Lock, Peer } from '../../protocol/entities';
 import { Disposable } from '../dispose';
 import { colorIds } from '../ids';
 import type { ListModel } from '../mesh/meshModel';
+import { gutterBadge, gutterBadges, type GutterBadge } from './gutterBadges';
 import { lockHover } from './lockHover';
 import { realPathOf } from './lockedPaths';
 
@@ -38,16 +39,6 @@ export interface EditorDecorations {
   readonly others: readonly DecoratedLock[];
   /** This window's own locks: a quiet ruler mark. */
   readonly own: readonly DecoratedLock[];
-}
-
-/** The gutter badges there are: one per well-known agent, the person, and any other agent. */
-export const gutterBadges = ['claude-code', 'copilot', 'cursor', 'codex', 'gemini', 'opencode', 'person', 'agent'] as const;
-export type GutterBadge = (typeof gutterBadges)[number];
-
-/** The badge for a holder of this kind (unknown holders get the plain one). */
-export function gutterBadge(kind: PeerKind | undefined): GutterBadge {
-  if (kind && personKinds.includes(kind)) return 'person';
-  return gutterBadges.find((badge) => badge === kind) ?? 'agent';
 }
 
 interface DecorationTypes {
