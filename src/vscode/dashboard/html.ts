@@ -28,8 +28,9 @@ export function dashboardHtml(webview: vscode.Webview, scriptUri: vscode.Uri): s
   ul.peers { list-style: none; padding: 0; margin: 8px 0; }
   ul.peers li { padding: 3px 0; display: flex; gap: 6px; align-items: baseline; }
   .status { width: 8px; height: 8px; border-radius: 50%; display: inline-block; background: var(--vscode-disabledForeground); }
-  .status.active { background: var(--vscode-testing-iconPassed); }
-  .status.away { background: var(--vscode-editorWarning-foreground); }
+  .status.working { background: var(--vscode-charts-green); }
+  .status.idle { background: var(--vscode-descriptionForeground); }
+  .status.disconnected { background: var(--vscode-list-warningForeground); }
 </style>
 </head>
 <body>
