@@ -60,6 +60,10 @@ export const handlers: { [M in Exclude<RequestMethod, SessionMethod>]: Handler<M
   'locks/release': async (ctx, p) => ({ released: await ctx.mesh.locks.release(ctx.peerId, p) }),
   'locks/releaseAll': async (ctx, p) => ({ released: await ctx.mesh.locks.releaseAll(ctx.peerId, p) }),
   'locks/forceRelease': (ctx, p) => ctx.mesh.locks.forceRelease(ctx.peerId, p.lockId, p.reason),
+  'locks/saveGuarded': async (ctx, p) => {
+    await ctx.mesh.locks.saveGuarded(ctx.peerId, p);
+    return { ok: true };
+  },
   'locks/renew': async (ctx, p) => ({ locks: await ctx.mesh.locks.renew(ctx.peerId, { lockId: p.lockId, target: p.target }, p.ttlSeconds) }),
   'locks/check': async (ctx, p) => ({ conflicts: await ctx.mesh.locks.check(ctx.peerId, p.target) }),
   'locks/list': async (ctx, p) => ({

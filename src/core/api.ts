@@ -5,7 +5,7 @@
  * method appends its event(s) in that same transaction. Failures reject with a {@link BrokerError} and a reason.
  */
 import type {
-  Lock, Message, MeshEvent, MeshEventOf, Peer, Scope, StateEntry, EventType, MessageKind, OwnStatus,
+  Lock, Message, MeshEvent, MeshEventOf, Peer, Scope, StateEntry, EventType, MessageKind, OwnStatus, SaveGuardChoice,
 } from '../protocol/entities';
 import type { LockTarget, Recipients } from '../protocol/methods';
 import type { StatusCounts } from '../protocol/requests/status';
@@ -114,6 +114,11 @@ export interface LocksService {
    * holder, if connected, an `alert` from the caller; `alerted` says whether it did.
    */
   forceRelease(caller: string, lockId: number, reason?: string): Promise<{ released: Lock; alerted: boolean }>;
+  /**
+   * Records the person's choice after the editor warned before saving `path` over the claims
+   * `lockIds`: emits `save_guarded` with the ones still held and their holders' names.
+   */
+  saveGuarded(caller: string, guard: { path: string; lockIds: number[]; choice: SaveGuardChoice }): Promise<void>;
   /**
    * Extends the holder's lock `lockId`, or its locks on `target` (a range: exactly it; a file:
    * all in it; a folder: all under it), or with neither every lock it holds, by `ttlSeconds`

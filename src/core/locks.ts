@@ -14,7 +14,7 @@
 import path from 'node:path';
 import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
-import { personKinds, type EventData, type Lock, type LockReleaseReason, type Peer } from '../protocol/entities';
+import { personKinds, SaveGuardChoice, type EventData, type Lock, type LockReleaseReason, type Peer } from '../protocol/entities';
 import type { LockTarget } from '../protocol/methods';
 import type { LocksService, MeshCounts } from './api';
 import type { MeshContext, MeshTx } from './context';
@@ -153,6 +153,27 @@ export class Locks implements LocksService, MeshService {
         await this.messages.sendIn(t, by.id, { peer: holder.id }, 'alert', body);
       }
       return { released: lock, alerted };
+    });
+  }
+
+  async saveGuarded(caller: string, guard: { path: string; lockIds: number[]; choice: SaveGuardChoice }): Promise<void> {
+    const ids = [...new Set(guard.lockIds)];
+    if (ids.length === 0 || ids.length > limits.list || !ids.every((id) => Number.isInteger(id))) {
+      throw new BrokerError('invalidInput', `give 1 to ${limits.list} lock ids`);
+    }
+    if (!SaveGuardChoice.safeParse(guard.choice).success) {
+      throw new BrokerError('invalidInput', `choice must be one of ${SaveGuardChoice.options.join(', ')}`);
+    }
+    const now = this.ctx.clock.now();
+    return this.ctx.tx(async (t) => {
+      const peer = await this.peers.requireLiveIn(t, caller);
+      const file = normalizeTarget({ path: guard.path }, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe);
+      // Claims released or expired since the warning are left out: the save no longer went over them.
+      const held = (await this.liveRows(t, 'id IN (SELECT value FROM json_each(?))', [JSON.stringify(ids)], now)).map(toLock);
+      await t.emit('save_guarded', caller, {
+        path: file.path, relPath: file.relPath, lockIds: held.map((l) => l.id),
+        holders: [...new Set(held.map((l) => l.holderName))], choice: guard.choice,
+      });
     });
   }
 

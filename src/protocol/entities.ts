@@ -127,7 +127,7 @@ export type Lock = z.infer<typeof Lock>;
 export const eventTypes = [
   'peer_joined', 'peer_left', 'peer_status', 'summary_changed',
   'message_sent', 'state_changed', 'state_deleted',
-  'lock_acquired', 'lock_released', 'lock_expired', 'lock_renewed',
+  'lock_acquired', 'lock_released', 'lock_expired', 'lock_renewed', 'save_guarded',
 ] as const;
 export const EventType = z.enum(eventTypes);
 export type EventType = z.infer<typeof EventType>;
@@ -230,6 +230,26 @@ export const LockReleasedData = LockEventData.extend({
   by: z.string().optional(),
 });
 
+/** What the person chose when the editor warned before saving over other peers' claims. */
+export const SaveGuardChoice = z.enum(['saved', 'messaged', 'cancelled']);
+export type SaveGuardChoice = z.infer<typeof SaveGuardChoice>;
+
+/**
+ * `save_guarded`: the editor warned the person before saving a file other peers hold claims
+ * on, and the person chose: saved anyway, messaged the holders, or cancelled the save.
+ */
+export const SaveGuardedData = z.object({
+  /** Absolute, normalized path of the file. */
+  path: z.string(),
+  /** The path relative to its root (git root, else workspace). */
+  relPath: z.string(),
+  /** The claims the warning named that were still held when it was recorded. */
+  lockIds: z.array(z.number().int()),
+  /** The display names of their holders, each once. */
+  holders: z.array(z.string()),
+  choice: SaveGuardChoice,
+});
+
 const eventFields = {
   /** Monotonic sequence number; read with `since`. */
   seq: z.number().int(),
@@ -261,6 +281,7 @@ export const MeshEvent = z.discriminatedUnion('type', [
   eventOf('lock_released', LockReleasedData),
   eventOf('lock_expired', LockEventData),
   eventOf('lock_renewed', LockEventData),
+  eventOf('save_guarded', SaveGuardedData),
 ]);
 export type MeshEvent = z.infer<typeof MeshEvent>;
 /** The event of type `T`, e.g. `MeshEventOf<'message_sent'>`. */

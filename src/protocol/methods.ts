@@ -35,7 +35,7 @@ export { Recipients } from './requests/messages';
  * Protocol version; a broker refuses peers that speak another one. 2: typed events,
  * `messages/claim`, `locks/releaseAll`, and `locks/renew` by target answering `{ locks }`.
  * 3: peer statuses `working` / `idle` / `disconnected` / `gone` with `lastActive`, requests
- * marked `_meta.background`, and `locks/forceRelease`.
+ * marked `_meta.background`, `locks/forceRelease`, `locks/saveGuarded` and `save_guarded`.
  */
 export const protocolVersion = 3;
 

@@ -15,7 +15,7 @@ export type MeshTopic = typeof meshTopics[number];
  * The topics each event type changes. `message_sent` changes only its recipient's inbox, so an
  * inbox view checks `data.to` too. A peer's status or name is part of how its claims read (the
  * holder's name, whether it is inside its grace period), so `peer_status` changes the locks
- * views too. State has no view yet.
+ * views too. A `save_guarded` record belongs with the claims it was about. State has no view yet.
  */
 export const eventTopics: { readonly [T in EventType]: readonly MeshTopic[] } = {
   peer_joined: ['peers'],
@@ -29,4 +29,5 @@ export const eventTopics: { readonly [T in EventType]: readonly MeshTopic[] } = 
   lock_released: ['locks'],
   lock_expired: ['locks'],
   lock_renewed: ['locks'],
+  save_guarded: ['locks'],
 };

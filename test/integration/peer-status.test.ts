@@ -1,8 +1,8 @@
 /**
  * Peer status and the person's word over claims, over real sockets: what a request says about
  * itself (`_meta.background`) reaches the broker, a working peer turns idle when its window
- * runs out, a dropped connection shows as disconnected, and `locks/forceRelease` reaches the
- * holder as a message and an event.
+ * runs out, a dropped connection shows as disconnected, and `locks/forceRelease` and
+ * `locks/saveGuarded` reach the holders as pushes.
  */
 import assert from 'node:assert/strict';
 import { realpathSync } from 'node:fs';
@@ -99,5 +99,18 @@ describe('peer status and the person\'s word, over the wire', function () {
     assert.ok(released.type === 'lock_released');
     assert.deepEqual([released.peer, released.data.reason, released.data.by, released.data.holder], [window.peer.id, 'forced', 'vscode:proj', agent.peer.id]);
     await assert.rejects(window.request('locks/forceRelease', { lockId: lock.id }), (e) => BrokerError.is(e, 'notFound'));
+  }));
+
+  it('the editor window records a guarded save: the holders see save_guarded with the claims still held', () => withInProcessBroker(async (m) => {
+    const agent = await peer(m, 'agent', 'claude-code');
+    const window = await peer(m, 'vscode:proj', 'vscode-window');
+    const events: MeshEvent[] = [];
+    agent.onEvent((e) => events.push(e));
+    const file = path.join(realpathSync(m.dir), 'a.ts');
+    const { lock } = await agent.request('locks/acquire', { target: { path: file, startLine: 1, endLine: 9 }, reason: 'mine' });
+    assert.deepEqual(await window.request('locks/saveGuarded', { path: file, lockIds: [lock.id, lock.id + 100], choice: 'messaged' }), { ok: true });
+    const guarded = await until('save_guarded', () => events.find((e) => e.type === 'save_guarded'));
+    assert.equal(guarded.peer, window.peer.id);
+    assert.deepEqual(guarded.data, { path: file, relPath: 'a.ts', lockIds: [lock.id], holders: ['agent'], choice: 'messaged' });
   }));
 });

@@ -3,9 +3,9 @@
  * expires after its TTL unless renewed, and outlives a dropped connection for a grace period.
  */
 import { z } from 'zod';
-import { LineInput, Lock, PathInput, TtlInput, WaitInput } from '../entities';
+import { LineInput, Lock, PathInput, SaveGuardChoice, TtlInput, WaitInput } from '../entities';
 import { limits } from '../limits';
-import { defineRequests } from './spec';
+import { Ok, defineRequests } from './spec';
 
 /** A file, or a line range of it. */
 export const LockTarget = z.object({
@@ -79,6 +79,21 @@ export const locksRequests = defineRequests('locks', {
       /** Whether its holder was connected and sent an alert. */
       alerted: z.boolean(),
     }),
+    retry: 'never',
+  },
+  /**
+   * Records what the person chose when the editor warned before saving `path` over other
+   * peers' claims `lockIds`: saved anyway, messaged the holders, or cancelled. Emits
+   * `save_guarded` naming the claims still held and their holders; ids of claims released or
+   * expired meanwhile are left out, not an error. Not retried: a repeat would record it twice.
+   */
+  'locks/saveGuarded': {
+    params: z.object({
+      path: PathInput,
+      lockIds: z.array(z.number().int()).min(1).max(limits.list),
+      choice: SaveGuardChoice,
+    }),
+    result: Ok,
     retry: 'never',
   },
   /**

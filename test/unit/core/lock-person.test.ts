@@ -1,6 +1,11 @@
-/** The person's word over claims: taking a lock away from its holder (`forceRelease`). */
+/**
+ * The person's word over claims: taking a lock away from its holder (`forceRelease`), and the
+ * record of what the person chose when the editor warned before saving over claims
+ * (`saveGuarded`).
+ */
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { eventTopics } from '../../../src/protocol/topics';
 import { gitRepo, harness, join, rejectsReason, writeFile, type Harness } from './helpers';
 
 describe('core/locks: the person\'s word', () => {
@@ -84,6 +89,44 @@ describe('core/locks: the person\'s word', () => {
       await h.mesh.locks.forceRelease(window, lock.id);
       const granted = await waiting;
       assert.equal(granted.lock.holder, other);
+    });
+  });
+
+  describe('saveGuarded', () => {
+    it('records the choice with the claims still held and their holders, each once; unknown ids are left out', async () => {
+      const { lock: one } = await h.mesh.locks.acquire(agent, { path: 'src/a.ts', startLine: 1, endLine: 5 }, { reason: '' });
+      const { lock: two } = await h.mesh.locks.acquire(agent, { path: 'src/a.ts', startLine: 10, endLine: 20 }, { reason: '' });
+      const { lock: three } = await h.mesh.locks.acquire(other, { path: 'src/a.ts', startLine: 30, endLine: 40 }, { reason: '' });
+      const since = await h.mesh.events.lastSeq();
+      await h.mesh.locks.saveGuarded(window, { path: 'src/a.ts', lockIds: [three.id, one.id, 9999, two.id, one.id], choice: 'saved' });
+      const events = (await h.mesh.events.read(since, undefined, 10)).events;
+      assert.equal(events.length, 1);
+      const [guarded] = events;
+      assert.equal(guarded.type, 'save_guarded');
+      assert.equal(guarded.peer, window);
+      assert.deepEqual(guarded.data, {
+        path: path.join(repo, 'src', 'a.ts'), relPath: 'src/a.ts', lockIds: [one.id, two.id, three.id],
+        holders: ['claude-1', 'cursor-1'], choice: 'saved',
+      });
+      assert.equal((await h.mesh.locks.list({})).length, 3, 'recording changes no claim');
+      assert.deepEqual(eventTopics.save_guarded, ['locks']);
+    });
+
+    it('claims released since the warning are left out, not an error; every choice is recorded', async () => {
+      const { lock } = await h.mesh.locks.acquire(agent, { path: 'src/a.ts' }, { reason: '' });
+      await h.mesh.locks.release(agent, { lockId: lock.id });
+      const since = await h.mesh.events.lastSeq();
+      await h.mesh.locks.saveGuarded(window, { path: path.join(repo, 'src', 'a.ts'), lockIds: [lock.id], choice: 'cancelled' });
+      await h.mesh.locks.saveGuarded(window, { path: 'src/a.ts', lockIds: [lock.id], choice: 'messaged' });
+      const data = (await h.mesh.events.read(since, ['save_guarded'], 10)).events.map((e) => [e.data.lockIds, e.data.holders, e.data.choice]);
+      assert.deepEqual(data, [[[], [], 'cancelled'], [[], [], 'messaged']]);
+    });
+
+    it('refuses no ids, too many, and an unknown choice', async () => {
+      await rejectsReason(h.mesh.locks.saveGuarded(window, { path: 'src/a.ts', lockIds: [], choice: 'saved' }), 'invalidInput');
+      await rejectsReason(h.mesh.locks.saveGuarded(window, { path: 'src/a.ts', lockIds: Array.from({ length: 201 }, (_, i) => i), choice: 'saved' }), 'invalidInput');
+      await rejectsReason(h.mesh.locks.saveGuarded(window, { path: 'src/a.ts', lockIds: [1], choice: 'maybe' as 'saved' }), 'invalidInput');
+      assert.deepEqual((await h.mesh.events.read(0, ['save_guarded'], 10)).events, []);
     });
   });
 });

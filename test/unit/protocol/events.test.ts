@@ -65,6 +65,7 @@ describe('protocol: events', () => {
       await h.mesh.locks.acquire(a, { path: 'src/a.ts' }, { reason: 'short', ttlSeconds: 1 });
       await h.mesh.locks.acquire(b, { path: 'src/b.ts' }, { reason: 'kept' });
       const { lock: taken } = await h.mesh.locks.acquire(c, { path: 'src/c.ts' }, { reason: 'taken away' });
+      await h.mesh.locks.saveGuarded(person, { path: 'src/c.ts', lockIds: [taken.id], choice: 'saved' });
       await h.mesh.locks.forceRelease(person, taken.id, 'the person needs it');
       h.clock.advance(2_000);
       await h.mesh.sweep();

@@ -91,6 +91,15 @@ describe('protocol: the person\'s word over claims', () => {
     assert.equal(requests['locks/forceRelease'].params.safeParse({ lockId: 1 }).success, true);
     assert.equal(requests['locks/forceRelease'].params.safeParse({ lockId: 1, reason: 'x'.repeat(limits.reason + 1) }).success, false);
   });
+
+  it('saveGuarded is never retried, and takes 1 to the list limit of ids and a known choice', () => {
+    assert.equal(requests['locks/saveGuarded'].retry, 'never');
+    const guard = (lockIds: number[], choice = 'saved') => requests['locks/saveGuarded'].params.safeParse({ path: '/a.ts', lockIds, choice }).success;
+    assert.equal(guard([1]), true);
+    assert.equal(guard([]), false);
+    assert.equal(guard(Array(limits.list + 1).fill(1)), false);
+    assert.equal(guard([1], 'ignored'), false);
+  });
 });
 
 describe('protocol: errors', () => {
