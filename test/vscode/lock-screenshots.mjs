@@ -105,6 +105,8 @@ export function lockScreenshotChecks(page, { repo, name, workspace, home, artifa
       const sidebar = page.locator('.sidebar');
       await sidebar.locator('.monaco-list-row', { hasText: 'claude-code' }).first().waitFor({ state: 'visible', timeout: 10_000 });
       await sidebar.locator('.monaco-list-row', { hasText: 'lines 15–17' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      // The terminal's identity between commands: holding a claim, not a working agent.
+      await sidebar.locator('.monaco-list-row', { hasText: 'terminal identity · 1 claim' }).first().waitFor({ state: 'visible', timeout: 10_000 });
     }],
     ...themes.map(([short, theme, filter]) => [`sidebar screenshot in ${short} theme`, async () => {
       await pickColorTheme(page, theme, filter);
