@@ -10,7 +10,7 @@
 // or { skipped } when the VS Code server is not cached and cannot be installed, which is the one
 // reason to skip. Exits 0 with figures or a skip, 1 otherwise; it ends every process it started
 // on success, failure, SIGINT, SIGTERM, and when the process that started it goes away.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setInterval } from 'node:timers';
@@ -19,7 +19,7 @@ import { chromium } from 'playwright-core';
 import {
   chromiumArgs, chromiumPath, ensureVsCodeServer, freePort, startVsCodeServer, workbenchUrl,
 } from '../../scripts/vscode-server.mjs';
-import { serverEnv, writeUserSettings } from './workbench-setup.mjs';
+import { makeWorkbenchDirs, serverEnv } from './workbench-setup.mjs';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const benchIndex = path.join(repo, 'out', 'test', 'vscode', 'bench', 'index.js');
@@ -85,16 +85,7 @@ async function main() {
   const started = Date.now();
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'peermesh-vscode-bench-'));
   cleanups.push(() => (options.keep ? say(`kept ${tmp}`) : rmSync(tmp, { recursive: true, force: true })));
-  const dirs = {
-    serverData: path.join(tmp, 'server-data'),
-    extensions: path.join(tmp, 'extensions'),
-    home: path.join(tmp, 'peermesh-home'),
-    workspace: path.join(tmp, 'workspace'),
-    browserProfile: path.join(tmp, 'chromium-profile'),
-  };
-  for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dirs.workspace, 'README.md'), '# A workspace for the PeerMesh bench\n');
-  writeUserSettings(dirs.serverData);
+  const dirs = makeWorkbenchDirs(tmp, 'the PeerMesh bench');
   const resultFile = path.join(tmp, 'result.json');
 
   const port = await freePort();

@@ -28,7 +28,7 @@ import { findActivation, formatActivation } from './activation-log.mjs';
 import { lockScreenshotChecks, writeLockedFile } from './lock-screenshots.mjs';
 import { failedRun, printRuns, seconds } from './report.mjs';
 import { workbenchChecks } from './workbench-checks.mjs';
-import { serverEnv, writeUserSettings } from './workbench-setup.mjs';
+import { makeWorkbenchDirs, serverEnv } from './workbench-setup.mjs';
 import { listZip } from './zip-list.mjs';
 
 const repo = path.resolve(import.meta.dirname, '../..');
@@ -113,17 +113,8 @@ async function runSteps({ name, vsix, mark }) {
   const { nodeBin, serverMain } = await ensureVsCodeServer();
   const tmp = mkdtempSync(path.join(os.tmpdir(), `peermesh-vscode-${name}-`));
   cleanups.push(() => (options.keep ? log(`  kept ${tmp}`) : rmSync(tmp, { recursive: true, force: true })));
-  const dirs = {
-    serverData: path.join(tmp, 'server-data'),
-    extensions: path.join(tmp, 'extensions'),
-    home: path.join(tmp, 'peermesh-home'),
-    workspace: path.join(tmp, 'workspace'),
-    browserProfile: path.join(tmp, 'chromium-profile'),
-  };
-  for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dirs.workspace, 'README.md'), '# A workspace for the PeerMesh tests\n');
+  const dirs = makeWorkbenchDirs(tmp, 'the PeerMesh tests');
   writeLockedFile(dirs.workspace);
-  writeUserSettings(dirs.serverData);
   const resultFile = path.join(tmp, 'result.json');
   const releaseFile = path.join(tmp, 'release');
 

@@ -31,3 +31,22 @@ export function serverEnv(extra) {
   for (const key of Object.keys(env)) if (key.startsWith('VSCODE_') || key === 'ELECTRON_RUN_AS_NODE') delete env[key];
   return Object.assign(env, extra);
 }
+
+/**
+ * The folders of one workbench under `tmp`: the server's data and extensions, the mesh home,
+ * the workspace (with a README.md saying what it is for) and Chromium's profile; the user
+ * settings written. Returns their paths.
+ */
+export function makeWorkbenchDirs(tmp, purpose) {
+  const dirs = {
+    serverData: path.join(tmp, 'server-data'),
+    extensions: path.join(tmp, 'extensions'),
+    home: path.join(tmp, 'peermesh-home'),
+    workspace: path.join(tmp, 'workspace'),
+    browserProfile: path.join(tmp, 'chromium-profile'),
+  };
+  for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dirs.workspace, 'README.md'), `# A workspace for ${purpose}\n`);
+  writeUserSettings(dirs.serverData);
+  return dirs;
+}
