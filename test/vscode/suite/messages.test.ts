@@ -5,6 +5,7 @@ import type { Message } from '../../../src/protocol/entities';
 import type { Prompts } from '../../../src/vscode/actions/prompts';
 import type { PeerMeshExtensionApi } from '../../../src/vscode/extension';
 import { joinedMesh, otherPeer, waitFor } from './helpers';
+import { startMcpAgent } from './mcpAgent';
 
 /** One notification the extension asked for. */
 interface Notice {
@@ -93,29 +94,35 @@ describe('Messages to the person', () => {
     for (const peer of peers) await peer.close().catch(() => undefined);
   });
 
-  it('shows a request as a notification with Reply and Open; Reply answers in its thread and marks it read', async () => {
-    const agent = await join('asking-agent');
-    scripted.answer = (notice) => (notice.message.includes('asking-agent asks:') ? 'Reply' : undefined);
-    scripted.inputs.push('Yes, after lunch');
-    const question = await sendToWindow(agent, 'Can you review [the parser](command:peermesh.restartBroker)?\nIt is in src/parser.ts', 'request');
+  it('shows a request as a notification with Reply and Open; Reply answers in its thread and marks it read', async function () {
+    this.timeout(120_000);
+    // A real agent: `peermesh mcp` in its own process, through an MCP client.
+    const agent = await startMcpAgent('asking-agent');
+    try {
+      scripted.answer = (notice) => (notice.message.includes('asking-agent asks:') ? 'Reply' : undefined);
+      scripted.inputs.push('Yes, after lunch');
+      const body = 'Can you review [the parser](command:peermesh.restartBroker)?\nIt is in src/parser.ts';
+      const { ids: [questionId] } = await agent.call('mesh_send', { to: api.mesh.client!.peer.id, body, kind: 'request' });
+      const question = await waitFor(`message #${questionId} in the window`, () => api.model.messages.items.find((m) => m.id === questionId), 30_000);
 
-    const notice = await scripted.shown('asking-agent asks:');
-    assert.equal(notice.severity, 'info');
-    assert.deepEqual(notice.buttons, ['Reply', 'Open']);
-    // The first line only, and another peer's link stays text (no command link in a notification).
-    assert.equal(notice.message, 'asking-agent asks: Can you review [the parser]\u200b(command:peermesh.restartBroker)? …');
+      const notice = await scripted.shown('asking-agent asks:');
+      assert.equal(notice.severity, 'info');
+      assert.deepEqual(notice.buttons, ['Reply', 'Open']);
+      // The first line only, and another peer's link stays text (no command link in a notification).
+      assert.equal(notice.message, 'asking-agent asks: Can you review [the parser]\u200b(command:peermesh.restartBroker)? …');
 
-    const answer = await waitFor('the reply in the agent\'s inbox', async () => {
-      const { messages } = await agent.request('messages/inbox', { unreadOnly: false });
-      return messages.find((m) => m.kind === 'reply');
-    });
-    assert.equal(answer.body, 'Yes, after lunch');
-    assert.equal(answer.replyTo, question.id);
-    assert.equal(answer.threadId, question.threadId);
-    assert.equal(answer.from, api.mesh.client!.peer.id);
-    await waitFor('the question read in the window', () => (api.model.messages.items.find((m) => m.id === question.id)?.readAt ? true : undefined));
-    const { messages: [stored] } = await api.mesh.client!.request('messages/get', { ids: [question.id] });
-    assert.equal(stored.state, 'read', 'the broker has it read too');
+      const answer = await waitFor('the reply in the agent\'s inbox', async () => (await agent.inbox()).find((m) => m.kind === 'reply'), 30_000);
+      assert.equal(answer.body, 'Yes, after lunch');
+      assert.equal(answer.replyTo, question.id);
+      assert.equal(answer.from, api.mesh.client!.peer.name);
+      await waitFor('the question read in the window', () => (api.model.messages.items.find((m) => m.id === question.id)?.readAt ? true : undefined));
+      const { messages: [stored] } = await api.mesh.client!.request('messages/get', { ids: [question.id] });
+      assert.equal(stored.state, 'read', 'the broker has it read too');
+      const { messages: [reply] } = await api.mesh.client!.request('messages/get', { ids: [answer.id] });
+      assert.equal(reply.threadId, question.threadId, 'the reply is in the question\'s thread');
+    } finally {
+      await agent.close();
+    }
   });
 
   it('lists a message in the Messages view, unread (with the view\'s badge) until Open reveals it and marks it read', async () => {

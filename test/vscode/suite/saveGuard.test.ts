@@ -8,6 +8,7 @@ import type { Prompts } from '../../../src/vscode/actions/prompts';
 import type { PeerMeshExtensionApi } from '../../../src/vscode/extension';
 import type { SaveGuardDecision } from '../../../src/vscode/saveGuard';
 import { joinedMesh, otherPeer, waitFor, workspaceFolder } from './helpers';
+import { startMcpAgent, type McpAgent } from './mcpAgent';
 
 /** A notification or dialog the extension showed, as the scripted prompts saw it. */
 interface Shown {
@@ -59,15 +60,20 @@ describe('The save guard', function () {
   this.timeout(30_000);
   let api: PeerMeshExtensionApi;
   let other: PeerClient;
+  /** A real agent: `peermesh mcp` in its own process, through an MCP client. */
+  let agent: McpAgent;
   let files = 0;
 
-  before(async () => {
+  before(async function () {
+    this.timeout(120_000);
     api = await joinedMesh();
     other = await otherPeer('guard-agent');
+    agent = await startMcpAgent('guard-process');
   });
   after(async () => {
     await other?.request('locks/releaseAll', {});
     await other?.close();
+    await agent?.close();
   });
   afterEach(async () => {
     // Leave no dirty editor behind: revert and close whatever a test left open.
@@ -80,13 +86,20 @@ describe('The save guard', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  /** A fresh file of ten lines, open in the active editor, with lines 3–5 locked by the other peer (seen by the window). */
-  async function lockedFile(): Promise<{ file: string; editor: vscode.TextEditor; lock: Lock }> {
-    const file = path.join(workspaceFolder(), `guarded-${++files}.ts`);
+  /**
+   * A fresh file of ten lines, open in the active editor, with lines 3–5 locked (as the window
+   * sees it) by the other peer, or by the agent process.
+   */
+  async function lockedFile(by: 'peer' | 'agent' = 'peer'): Promise<{ file: string; editor: vscode.TextEditor; lock: Lock }> {
+    const name = `guarded-${++files}.ts`;
+    const file = path.join(workspaceFolder(), name);
     writeFileSync(file, original);
     const editor = await vscode.window.showTextDocument(vscode.Uri.file(file));
-    const { lock } = await other.request('locks/acquire', { target: { path: file, startLine: 3, endLine: 5 }, reason: 'renaming the constants' });
-    await waitFor('the window to see the lock', () => (api.model.othersLocks().some((l) => l.id === lock.id) ? true : undefined), 5000);
+    const reason = 'renaming the constants';
+    const id = by === 'agent'
+      ? (await agent.lock({ path: name, startLine: 3, endLine: 5, reason })).id
+      : (await other.request('locks/acquire', { target: { path: file, startLine: 3, endLine: 5 }, reason })).lock.id;
+    const lock = await waitFor('the window to see the lock', () => api.model.othersLocks().find((l) => l.id === id), 30_000);
     return { file, editor, lock };
   }
 
@@ -115,8 +128,8 @@ describe('The save guard', function () {
     await other.request('locks/release', { lockId: again.lock.id });
   });
 
-  it('asks before saving an edit inside another peer\'s lock; Save Anyway saves, and the mesh records it', async () => {
-    const { file, editor, lock } = await lockedFile();
+  it('asks before saving an edit inside an agent\'s lock; Save Anyway saves, and the mesh records it', async () => {
+    const { file, editor, lock } = await lockedFile('agent');
     const person = scriptPrompts(api, { dialog: 'Save Anyway' });
     try {
       await rewriteLine(editor, 4, 'export const line4 = 40;');
@@ -124,8 +137,8 @@ describe('The save guard', function () {
       assert.deepEqual(decision, { path: lock.path, lockIds: [lock.id], choice: 'saved' });
       const dialogs = person.shown.filter((s) => s.modal);
       assert.equal(dialogs.length, 1);
-      assert.equal(dialogs[0].message, `Save guarded-${files}.ts? Your changes touch lines that guard-agent locked.`);
-      assert.equal(dialogs[0].detail, `guard-agent holds guarded-${files}.ts lines 3–5 (renaming the constants); you changed line 4 there.`);
+      assert.equal(dialogs[0].message, `Save guarded-${files}.ts? Your changes touch lines that guard-process locked.`);
+      assert.equal(dialogs[0].detail, `guard-process holds guarded-${files}.ts lines 3–5 (renaming the constants); you changed line 4 there.`);
       assert.deepEqual(dialogs[0].buttons, ['Save Anyway', 'Message Holder']);
     } finally {
       person.restore();
@@ -133,7 +146,7 @@ describe('The save guard', function () {
     assert.match(readFileSync(file, 'utf8'), /line4 = 40;/);
     await savedClean(editor);
     assert.deepEqual(await vscode.commands.executeCommand('peermesh._test.saveGuard'), { path: lock.path, lockIds: [lock.id], choice: 'saved' });
-    assert.deepEqual((await guardEvents(other, lock.id)).map((e) => [e.choice, e.lockIds, e.holders]), [['saved', [lock.id], ['guard-agent']]]);
+    assert.deepEqual((await guardEvents(other, lock.id)).map((e) => [e.choice, e.lockIds, e.holders]), [['saved', [lock.id], ['guard-process']]]);
   });
 
   it('does not save when the person dismisses the warning, and records the cancel', async () => {
@@ -169,8 +182,8 @@ describe('The save guard', function () {
     assert.deepEqual((await guardEvents(other, lock.id)).map((e) => e.choice), ['messaged']);
   });
 
-  it('saves an edit outside every lock without a word', async () => {
-    const { file, editor, lock } = await lockedFile();
+  it('saves an edit outside every lock of an agent without a word', async () => {
+    const { file, editor, lock } = await lockedFile('agent');
     const person = scriptPrompts(api, { dialog: 'Save Anyway' });
     try {
       await rewriteLine(editor, 9, 'export const line9 = 90;');
