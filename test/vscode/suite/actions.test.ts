@@ -107,7 +107,8 @@ describe('Mesh actions from the palette', () => {
         assert.deepEqual(warning.choices, ['Message Holder']);
       });
       const api = await joinedMesh();
-      assert.equal(api.model.locks.items.filter((l) => l.holder === api.mesh.client!.peer.id).length, 0);
+      const { locks } = await api.mesh.client!.request('locks/list', { holder: api.mesh.client!.peer.id });
+      assert.deepEqual(locks, [], 'the window took nothing');
     } finally {
       await other.request('locks/release', { lockId: theirs.id });
     }
