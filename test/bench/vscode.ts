@@ -17,11 +17,8 @@ import { tempDir } from './util';
 
 /** What the decorations should stay within: the budget beside the measured figure. */
 export const drawBudgetMs = { p50: 300, p99: 1000 };
-/**
- * The debounces on the way (src/vscode/mesh/meshLists.ts: a burst of events, then one
- * `locks/list`; src/vscode/decorations/lockDecorations.ts: a burst of changes, then one draw).
- */
-export const debounceMs = { views: 150, decorations: 50 };
+/** The debounces on the way: a burst of events, then one `locks/list`; a burst of changes, then one draw. */
+export { debounceMs } from '../../src/vscode/timing';
 
 export type VsCodeFigures = BenchResult & {
   /** Why the stage did not run (the VS Code server cannot be installed). */

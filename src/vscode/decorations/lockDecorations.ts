@@ -11,13 +11,12 @@ import * as vscode from 'vscode';
 import type { Lock, Peer } from '../../protocol/entities';
 import { Disposable } from '../dispose';
 import { colorIds } from '../ids';
+import { debounceMs } from '../timing';
 import type { ListModel } from '../mesh/meshModel';
 import { gutterBadge, gutterBadges, type GutterBadge } from './gutterBadges';
 import { lockHover } from './lockHover';
 import { realPathOf } from './lockedPaths';
 
-/** How long to wait for the rest of a burst of changes before drawing. */
-const debounceMs = 50;
 /** How often the hovers' time left is redrawn while locks are shown. */
 const redrawEveryMs = 30_000;
 
@@ -89,7 +88,7 @@ export class LockDecorations extends Disposable {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.apply();
-    }, debounceMs);
+    }, debounceMs.decorations);
   }
 
   private apply(): void {

@@ -15,6 +15,7 @@ import type { Lock, Message, MeshEvent, Peer, Scope } from '../../protocol/entit
 import { eventTopics, type MeshTopic } from '../../protocol/topics';
 import type { Config } from '../config';
 import { Disposable } from '../dispose';
+import { debounceMs } from '../timing';
 import type { MeshConnection } from './meshConnection';
 
 /** The items of one list. The model replaces them wholesale; its views redraw. */
@@ -40,8 +41,6 @@ function isList(topic: MeshTopic): topic is ListName {
   return topic === 'peers' || topic === 'locks';
 }
 
-/** How long to wait for the rest of a burst of events before fetching. */
-const debounceMs = 100;
 /**
  * How often the peers are fetched while nothing happens: a peer goes from working to idle by
  * the clock alone, which no event announces.
@@ -126,7 +125,7 @@ export class MeshModel extends Disposable {
     this.messageEmitter.fire(message);
   }
 
-  private schedule(lists: ListName[], delayMs = debounceMs): void {
+  private schedule(lists: ListName[], delayMs: number = debounceMs.views): void {
     for (const list of lists) this.due.add(list);
     if (this.timer && delayMs > 0) return; // the burst's fetch is already scheduled
     clearTimeout(this.timer);
