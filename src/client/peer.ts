@@ -176,6 +176,17 @@ export class PeerClient {
   }
 
   /** Leaves the mesh (locks released at once unless `leave` is false) and closes. */
+  /**
+   * Stops the broker this client hosts, its store saved. The client then fails over like every
+   * peer of that broker: an election, and its session resumed (same id, claims and inbox).
+   */
+  async stopHostedBroker(): Promise<void> {
+    const broker = this.hostedBroker;
+    if (!broker) throw new Error('this client hosts no broker');
+    this.hostedBroker = undefined;
+    await broker.close();
+  }
+
   async close(leave = true): Promise<void> {
     if (this.closed) return;
     if (leave && this.state === 'connected') await this.request('mesh/leave', {}).catch(() => undefined);

@@ -33,8 +33,6 @@ interface LockRow {
 
 type Attempt = { lock: Lock; renewed: boolean } | { blocker: Blocker };
 
-/** The kinds of peer that speak for the person, who may take a lock away from its holder. */
-
 const conflictSql = `SELECT * FROM locks WHERE path = ? AND holder != ? AND expires_at > ?
   AND (start_line IS NULL OR ? IS NULL OR (start_line <= ? AND end_line >= ?))
   ORDER BY COALESCE(start_line, 0), id`;

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/logger';
 import type { CommandId, InternalCommandId } from './ids';
+import { inert } from './messageText';
 
 /** What a command needs to report a failure. */
 export interface CommandContext {
@@ -36,7 +37,8 @@ function reportCommandError(id: string, error: unknown, { log, showLog }: Comman
   // An Error is logged as itself so the log shows its stack.
   log.error(`[command] ${id} failed${error instanceof Error ? ':' : `: ${describe(error)}`}`);
   if (error instanceof Error) log.error(error);
-  void vscode.window.showErrorMessage(`PeerMesh: ${describe(error)}`, 'Show Log').then((choice) => {
+  // A broker's message may quote another peer's words (a name, a reason): shown inert.
+  void vscode.window.showErrorMessage(`PeerMesh: ${inert(describe(error))}`, 'Show Log').then((choice) => {
     if (choice) showLog();
   });
 }

@@ -39,7 +39,7 @@ export const commandIds = {
   restartBroker: 'peermesh.restartBroker',
   openDashboard: 'peermesh.openDashboard',
   showActions: 'peermesh.showActions',
-  // Tree rows' actions (hidden from the palette; they need a row).
+  // Tree rows' and hovers' actions (Message Holder and Force Release pick a lock without one).
   releaseLock: 'peermesh.releaseLock',
   messageHolder: 'peermesh.messageHolder',
   forceReleaseLock: 'peermesh.forceReleaseLock',

@@ -83,6 +83,6 @@ export class MessageNotifier extends Disposable {
       if (choice === notificationButtons.reply) return vscode.commands.executeCommand(commandIds.replyToMessage, message);
       if (choice === notificationButtons.open) return vscode.commands.executeCommand(commandIds.openMessage, message);
       return undefined;
-    }, (error: unknown) => this.log.warn(`[messages] showing a notification failed: ${String(error)}`));
+    }).then(undefined, (error: unknown) => this.log.warn(`[messages] a notification or its button failed: ${String(error)}`));
   }
 }

@@ -24,6 +24,7 @@ import type { Config } from './config';
 import { realPathOf } from './decorations/lockedPaths';
 import { Disposable } from './dispose';
 import { commandIds, contextKeys, focusViewCommand, viewIds } from './ids';
+import { inert } from './messageText';
 import { describeLines, LockNode } from './trees/locksTree';
 
 /** What the person chose when warned (as `locks/saveGuarded` records it). */
@@ -134,11 +135,8 @@ export class SaveGuard extends Disposable {
       return `${lock.holderName} holds ${heldPart(lock, file)}${why}; you changed ${describeSpans(spansInside(lock, changed))} there.`;
     }).join('\n');
     const message = `Save ${file}? Your changes touch lines that ${listNames(holders)} locked.`;
-    const answer = await this.ctx.prompts.notify('warning', message, { modal: true, detail }, saveAnyway, messageHolder);
-    if (answer === saveAnyway) {
-      await this.write(document);
-      return 'saved';
-    }
+    const answer = await this.ctx.prompts.notify('warning', inert(message), { modal: true, detail: inert(detail) }, saveAnyway, messageHolder);
+    if (answer === saveAnyway) return (await this.write(document)) ? 'saved' : 'cancelled';
     if (answer !== messageHolder) return 'cancelled';
     const [lock] = touched;
     try {
@@ -160,8 +158,11 @@ export class SaveGuard extends Disposable {
     }
   }
 
-  private async write(document: vscode.TextDocument): Promise<void> {
-    if (!(await document.save()) && document.isDirty) this.ctx.log.warn(`[save-guard] VS Code did not save ${document.uri.fsPath}`);
+  /** Saves; false when VS Code did not (a newer file on disk, a write error it showed itself). */
+  private async write(document: vscode.TextDocument): Promise<boolean> {
+    if (await document.save() || !document.isDirty) return true;
+    this.ctx.log.warn(`[save-guard] VS Code did not save ${document.uri.fsPath}`);
+    return false;
   }
 
   /** Tells the mesh what the person chose; a failure is logged, never in the way of the save. */
@@ -228,7 +229,9 @@ export class SaveGuard extends Disposable {
     const warned = this.warned.get(key) ?? new Set<number>();
     for (const lock of touched) warned.add(lock.id);
     this.warned.set(key, warned);
-    for (const lock of touched) void this.warnWhileTyping(document, lock);
+    for (const lock of touched) {
+      this.warnWhileTyping(document, lock).catch((error: unknown) => this.ctx.log.warn(`[save-guard] the warning while typing failed: ${describe(error)}`));
+    }
   }
 
   /** Other peers' locks in `document` that its edits have not warned about yet. */
@@ -242,7 +245,8 @@ export class SaveGuard extends Disposable {
     const file = vscode.workspace.asRelativePath(document.uri);
     const why = lock.reason ? ` (${lock.reason})` : '';
     this.ctx.log.info(`[save-guard] an edit in ${file} touches ${describeTarget(lock)}, held by ${lock.holderName}; warned`);
-    const answer = await this.ctx.prompts.notify('warning', `${lock.holderName} holds ${heldPart(lock, file)}${why}. Your edits here may collide.`, {}, messageHolder, showInLocks);
+    // Another peer's name and reason: inert, so no link or icon syntax comes alive in the notification.
+    const answer = await this.ctx.prompts.notify('warning', inert(`${lock.holderName} holds ${heldPart(lock, file)}${why}. Your edits here may collide.`), {}, messageHolder, showInLocks);
     // Through the commands, so a failure is reported as any command's is.
     if (answer === messageHolder) await vscode.commands.executeCommand(commandIds.messageHolder, new LockNode(lock, false, this.ctx.model.peer(lock.holder)));
     if (answer === showInLocks) await vscode.commands.executeCommand(focusViewCommand(viewIds.locks));

@@ -29,6 +29,7 @@ export class MeshStatusBar extends Disposable {
     mesh.onDidChangeState(this.update, this, this.subscriptions);
     model.peers.onDidChange(this.update, this, this.subscriptions);
     model.messages.onDidChange(this.update, this, this.subscriptions);
+    model.locks.onDidChange(this.update, this, this.subscriptions);
     this.update();
     this.item.show();
   }
@@ -36,7 +37,8 @@ export class MeshStatusBar extends Disposable {
   private update(): void {
     const { state, client } = this.mesh;
     const self = this.model.selfId;
-    const others = this.model.peers.items.filter((peer) => peer.id !== self);
+    // Counted as the Peers view lists them.
+    const others = this.model.listedPeers().filter((peer) => peer.id !== self);
     const working = others.filter((peer) => livenessOf(peer) === 'working').length;
     const unread = this.model.unreadFrom().length;
     const connected = state.kind === 'connected' || state.kind === 'reconnecting';

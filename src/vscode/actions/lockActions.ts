@@ -12,6 +12,7 @@ import { limits } from '../../protocol/limits';
 import type { LockTarget } from '../../protocol/requests/locks';
 import { overlaps } from '../changedLines';
 import { realPathOf } from '../decorations/lockedPaths';
+import { inert } from '../messageText';
 import { describeLines, formatTimeLeft, LockNode } from '../trees/locksTree';
 import { clientOf, type ActionContext } from './context';
 import { messagePeer } from './messageActions';
@@ -65,7 +66,7 @@ async function acquire(ctx: ActionContext, target: LockTarget, reason: string): 
     // `data.reason` is the error's own reason (lockConflict); the lock's is in `data.lock`.
     const why = held?.reason ? ` (${held.reason})` : '';
     const what = held ? describeTarget(held) : 'those lines';
-    const choice = await ctx.prompts.notify('warning', `PeerMesh: ${what} is locked by ${holder}${why}${left}.`, {}, 'Message Holder');
+    const choice = await ctx.prompts.notify('warning', inert(`PeerMesh: ${what} is locked by ${holder}${why}${left}.`), {}, 'Message Holder');
     if (choice === 'Message Holder' && held) await messagePeer(ctx, held.holder, `About ${describeTarget(held)}: `);
     return undefined;
   }
@@ -109,7 +110,7 @@ export async function unlock(ctx: ActionContext, arg?: unknown): Promise<Lock[]>
   const editor = vscode.window.activeTextEditor;
   const here = editor ? realPathOf(editor.document.uri.fsPath) : undefined;
   const touching = editor ? mine.filter((lock) => lock.path === here && overlaps(lock, selectedLines(editor))) : [];
-  const items = mine.map((lock) => ({ label: `$(lock) ${describeTarget(lock)}`, description: lock.reason, picked: touching.includes(lock), lock }));
+  const items = mine.map((lock) => ({ label: `$(lock) ${inert(describeTarget(lock))}`, description: inert(lock.reason), picked: touching.includes(lock), lock }));
   const picked = await ctx.prompts.pickMany(items, { title: 'Unlock', placeHolder: 'The locks to release' });
   if (!picked || picked.length === 0) cancelled();
   return release(ctx, picked.map((item) => item.lock));
@@ -141,9 +142,9 @@ export async function messageHolder(ctx: ActionContext, arg?: unknown): Promise<
 /** Force Release: another peer's lock, after a confirmation; the broker records who did it and tells the holder. */
 export async function forceRelease(ctx: ActionContext, arg?: unknown): Promise<Lock | undefined> {
   const lock = lockArg(ctx, arg) ?? await pickOthersLock(ctx, 'Force-release…');
-  const choice = await ctx.prompts.notify('warning', `Force-release ${describeTarget(lock)}, held by ${lock.holderName}?`, {
+  const choice = await ctx.prompts.notify('warning', inert(`Force-release ${describeTarget(lock)}, held by ${lock.holderName}?`), {
     modal: true,
-    detail: `${lock.holderName} may be editing these lines right now${lock.reason ? ` (${lock.reason})` : ''}. It is told that you released its lock, and the mesh records it.`,
+    detail: inert(`${lock.holderName} may be editing these lines right now${lock.reason ? ` (${lock.reason})` : ''}. It is told that you released its lock, and the mesh records it.`),
   }, 'Force Release');
   if (choice !== 'Force Release') cancelled();
   const { released } = await clientOf(ctx.mesh).request('locks/forceRelease', { lockId: lock.id, reason: 'released by the person from the editor' });
@@ -169,7 +170,7 @@ async function pickOthersLock(ctx: ActionContext, title: string): Promise<Lock> 
   const locks = ctx.model.othersLocks();
   if (locks.length === 0) throw new Error('no other peer holds a lock');
   const picked = await ctx.prompts.pick(
-    locks.map((lock) => ({ label: `$(lock) ${describeTarget(lock)}`, description: lock.holderName, detail: lock.reason || undefined, lock })),
+    locks.map((lock) => ({ label: `$(lock) ${inert(describeTarget(lock))}`, description: inert(lock.holderName), detail: inert(lock.reason) || undefined, lock })),
     { title, placeHolder: 'A lock another peer holds' },
   );
   return picked?.lock ?? cancelled();

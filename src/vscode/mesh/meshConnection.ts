@@ -120,27 +120,25 @@ export class MeshConnection extends Disposable {
   }
 
   /**
-   * Stops the broker hosted in this window (its store snapshot included) and joins again, which
-   * elects a broker afresh (this window again, unless another one is quicker). Resolves once
-   * the window is back in the mesh. A broker in another process is left alone: the error says where it runs.
+   * Stops the broker hosted in this window (its store snapshot included); the window, like
+   * every peer of that broker, fails over to a new one (this window again, unless another is
+   * quicker) and resumes its session: same peer, claims and inbox. Resolves once it is back.
+   * A broker in another process is left alone: the error says where it runs.
    */
   async restartBroker(): Promise<void> {
     const client = this.current;
-    if (!client) throw new Error('this window is not in the mesh yet');
-    if (!this.hostsBroker) {
+    if (!client || this.closing) throw new Error('this window is not in the mesh');
+    if (!client.hostedBroker) {
       throw new Error(`the broker runs in another process (pid ${client.broker.pid}, port ${client.broker.port}): restart that window or \`peermesh serve\``);
     }
-    const back = new Promise<void>((resolve) => {
-      const subscription = this.onDidChangeState((state) => {
-        if (state.kind === 'connected' || state.kind === 'failed' || state.kind === 'closed') {
-          subscription.dispose();
-          resolve();
-        }
-      });
-    });
-    this.restart('the person restarted the broker');
-    await back;
-    if (this.currentState.kind !== 'connected') throw new Error('the broker stopped, but the window could not join a new one; it keeps trying');
+    const before = client.broker.instanceId;
+    this.log.info('the person restarts the broker hosted here');
+    await client.stopHostedBroker();
+    const deadline = Date.now() + 30_000;
+    while (client === this.current && !(client.connectionState === 'connected' && client.broker.instanceId !== before)) {
+      if (Date.now() > deadline) throw new Error('the broker stopped, but no new one answered within 30 s; the window keeps trying');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   private restart(why: string): void {

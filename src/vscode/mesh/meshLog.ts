@@ -28,12 +28,15 @@ export class MeshLog extends Disposable {
     const who = (id: string | null): string => (id && this.model.peer(id)?.name) || id || 'the mesh';
     switch (event.type) {
       case 'peer_joined':
+        // The terminal's identity comes back with every command: not news.
+        if (event.data.kind === 'cli' && event.data.resumed) return undefined;
         return `[peers] ${event.data.name} (${event.data.kind}) ${event.data.resumed ? 'is back' : 'joined'}`;
       case 'peer_left':
         return `[peers] ${event.data.name} ${event.data.reason === 'left' ? 'left' : 'was gone past its grace period'}; its claims went with it`;
       case 'peer_status':
         if (event.data.name && event.data.previousName) return `[peers] ${event.data.previousName} is now called ${event.data.name}`;
-        return event.data.connected === false ? `[peers] ${who(event.peer)} disconnected; its claims are kept for now` : undefined;
+        if (event.data.connected !== false || (event.peer && this.model.peer(event.peer)?.kind === 'cli')) return undefined;
+        return `[peers] ${who(event.peer)} disconnected; its claims are kept for its grace period`;
       case 'lock_acquired':
         return `[locks] ${event.data.holderName} locked ${describeTarget(event.data)}`;
       case 'lock_released':

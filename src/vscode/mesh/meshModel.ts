@@ -15,6 +15,7 @@ import type { Lock, Message, MeshEvent, Peer, Scope } from '../../protocol/entit
 import { eventTopics, type MeshTopic } from '../../protocol/topics';
 import type { Config } from '../config';
 import { Disposable } from '../dispose';
+import { livenessOf } from '../peerLook';
 import { debounceMs } from '../timing';
 import type { MeshConnection } from './meshConnection';
 
@@ -59,6 +60,8 @@ export class MeshModel extends Disposable {
   /** A new message to the person arrived (after it was added to {@link messages}). */
   readonly onDidReceiveMessage = this.messageEmitter.event;
 
+  /** The peer whose messages {@link messages} holds. */
+  private messagesOf: string | undefined;
   private readonly due = new Set<ListName>();
   private timer: NodeJS.Timeout | undefined;
   /** Fetches run one after another, so an older answer never overwrites a newer one. */
@@ -72,6 +75,9 @@ export class MeshModel extends Disposable {
     super();
     mesh.onDidChangeState((state) => {
       if (state.kind === 'connected') {
+        // Another peer than before (a new mesh home, or the old identity gone): its messages only.
+        if (this.selfId !== this.messagesOf) this.messages.replace([]);
+        this.messagesOf = this.selfId;
         this.schedule(['peers', 'locks'], 0);
         void this.fetchMessages();
       }
@@ -94,6 +100,15 @@ export class MeshModel extends Disposable {
   /** The peer with this id, if the window knows it. */
   peer(id: string): Peer | undefined {
     return this.peers.items.find((peer) => peer.id === id);
+  }
+
+  /**
+   * The peers the views list: all but a terminal identity between commands (kind `cli`, not
+   * working) that holds no claim and has nothing unread for the person.
+   */
+  listedPeers(): Peer[] {
+    return this.peers.items.filter((peer) => livenessOf(peer) !== 'terminal'
+      || this.locks.items.some((lock) => lock.holder === peer.id) || this.unreadFrom(peer.id).length > 0);
   }
 
   /** The locks held by someone other than this window. */

@@ -117,8 +117,9 @@ export class MessageTraffic extends Disposable {
     if (!client || this.isDisposed || filter.kind === 'toMe') return;
     try {
       const [{ messages }, { peers }] = await Promise.all([
-        client.request('messages/traffic', filter.kind === 'peer' ? { limit: pageSize, peer: filter.peerId } : { limit: pageSize }),
-        client.request('peers/list', { scope: 'machine', includeGone: true }),
+        // Background: the view following traffic is not the person working.
+        client.request('messages/traffic', filter.kind === 'peer' ? { limit: pageSize, peer: filter.peerId } : { limit: pageSize }, { background: true }),
+        client.request('peers/list', { scope: 'machine', includeGone: true }, { background: true }),
       ]);
       if (generation !== this.generation || client !== this.mesh.client) return;
       this.names = new Map(peers.map((peer) => [peer.id, peer.name]));

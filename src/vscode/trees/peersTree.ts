@@ -48,13 +48,11 @@ export function createPeersTree(model: MeshModel): MeshTree {
   return createTree(viewIds.peers, {
     roots: () => {
       const self = model.selfId;
-      const nodes = model.peers.items.map((peer) => new PeerNode(peer, {
+      return model.listedPeers().map((peer) => new PeerNode(peer, {
         self: peer.id === self,
         claims: model.locks.items.filter((lock) => lock.holder === peer.id).length,
         unread: model.unreadFrom(peer.id).length,
       }));
-      // A terminal identity between commands matters only while it holds claims or wrote to you.
-      return nodes.filter(({ peer, facts }) => livenessOf(peer) !== 'terminal' || facts.claims > 0 || facts.unread > 0);
     },
     changes: [model.peers.onDidChange, model.locks.onDidChange, model.messages.onDidChange],
     emptyMessage: 'No peers yet. Agents and editor windows appear here when they join the mesh.',

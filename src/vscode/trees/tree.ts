@@ -55,6 +55,8 @@ export interface MeshTree extends vscode.Disposable {
   readonly view: vscode.TreeView<TreeNode>;
   /** The rows as the view would draw them now (children included), for the tests. */
   rows(): vscode.TreeItem[];
+  /** The nodes behind those rows, as a context-menu command receives them, for the tests. */
+  nodes(): TreeNode[];
 }
 
 export function createTree(id: ViewId, spec: TreeSpec): MeshTree {
@@ -75,7 +77,8 @@ export function createTree(id: ViewId, spec: TreeSpec): MeshTree {
   }
   return {
     view,
-    rows: () => flatten(spec.roots()),
+    rows: () => flatten(spec.roots()).map((node) => node.toTreeItem()),
+    nodes: () => flatten(spec.roots()),
     dispose: () => {
       for (const subscription of subscriptions) subscription.dispose();
       view.dispose();
@@ -84,8 +87,8 @@ export function createTree(id: ViewId, spec: TreeSpec): MeshTree {
   };
 }
 
-function flatten(nodes: TreeNode[]): vscode.TreeItem[] {
-  return nodes.flatMap((node) => [node.toTreeItem(), ...flatten(node.getChildren?.() ?? [])]);
+function flatten(nodes: TreeNode[]): TreeNode[] {
+  return nodes.flatMap((node) => [node, ...flatten(node.getChildren?.() ?? [])]);
 }
 
 /** "3m ago"-style age for tooltips and descriptions. */

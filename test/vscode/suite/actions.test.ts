@@ -207,15 +207,67 @@ describe('Mesh actions from the palette', () => {
     assert.ok((await vscode.commands.getCommands(true)).includes('peermesh.dashboard.focus'));
   });
 
+  it('Release on a Locks row, Show Its Locks on a Peers row, and Show Everyone\'s Locks', async () => {
+    const api = await joinedMesh();
+    const { lock: theirs } = await other.request('locks/acquire', { target: { path: file, startLine: 11, endLine: 12 }, reason: 'theirs' });
+    await selectLines(file, 1, 2);
+    await withAnswers({}, async () => vscode.commands.executeCommand('peermesh.toggleSelectionLock'));
+    const mine = await waitFor('both locks in the tree', () => {
+      const nodes = api.trees.locks.nodes();
+      const own = nodes.find((node) => node.toTreeItem().contextValue === 'lock.own');
+      return own && nodes.some((node) => node.toTreeItem().id === `lock-${theirs.id}`) ? own : undefined;
+    });
+    try {
+      // Show Its Locks on the other peer's row: the Locks view narrows to its lock.
+      const peerRow = await waitFor('the peer row', () => api.trees.peers.nodes().find((node) => node.toTreeItem().id === other.peer.id));
+      await vscode.commands.executeCommand('peermesh.showPeerLocks', peerRow);
+      assert.equal(api.trees.locks.view.description, 'held by palette-peer');
+      assert.deepEqual(api.trees.locks.rows().filter((row) => row.contextValue?.startsWith('lock.')).map((row) => row.id), [`lock-${theirs.id}`]);
+      await vscode.commands.executeCommand('peermesh.clearLocksFilter');
+      assert.equal(api.trees.locks.view.description, undefined);
+      assert.equal(api.trees.locks.rows().filter((row) => row.contextValue?.startsWith('lock.')).length, 2);
+
+      // Release on the window's own row.
+      const released = await vscode.commands.executeCommand<Lock[]>('peermesh.releaseLock', mine);
+      assert.deepEqual(released.map((l) => [l.startLine, l.endLine]), [[1, 2]]);
+      assert.equal(await agentSees(agent, 1, 2), 'free');
+    } finally {
+      await other.request('locks/release', { lockId: theirs.id });
+    }
+  });
+
+  it('Mark Read and Mark All Messages Read clear what agents sent the person, at the broker too', async () => {
+    const api = await joinedMesh();
+    await withAnswers({}, async () => {
+      const to = { peer: api.mesh.client!.peer.id };
+      const [first] = (await other.request('messages/send', { to, body: 'first of two' })).messages;
+      const [second] = (await other.request('messages/send', { to, body: 'second of two' })).messages;
+      await waitFor('both in the window', () => (api.model.unreadFrom(other.peer.id).length === 2 ? true : undefined));
+      assert.equal(await vscode.commands.executeCommand('peermesh.markMessageRead', api.model.messages.items.find((m) => m.id === first.id)), 1);
+      assert.deepEqual(api.model.unreadFrom(other.peer.id).map((m) => m.id), [second.id]);
+      assert.ok(Number(await vscode.commands.executeCommand('peermesh.markAllMessagesRead')) >= 1);
+      assert.deepEqual(api.model.unreadFrom(), []);
+      const { messages } = await api.mesh.client!.request('messages/get', { ids: [first.id, second.id] });
+      assert.deepEqual(messages.map((m) => m.state), ['read', 'read']);
+    });
+  });
+
   it('Restart Broker stops the broker hosted here and the window joins a new one; the agent follows', async function () {
     this.timeout(60_000);
     const api = await joinedMesh();
     const before = api.mesh.client!.broker.instanceId;
+    const self = api.mesh.client!.peer.id;
+    await selectLines(file, 3, 3);
+    await withAnswers({}, async () => vscode.commands.executeCommand('peermesh.toggleSelectionLock'));
     await withAnswers({}, async () => {
       await vscode.commands.executeCommand('peermesh.restartBroker');
     });
     await waitFor('the window in the mesh again', () => (api.mesh.state.kind === 'connected' && api.mesh.client ? true : undefined), 30_000);
     assert.notEqual(api.mesh.client!.broker.instanceId, before, 'a new broker instance');
+    // A fail-over, not a new identity: the same peer, still holding its claim.
+    assert.equal(api.mesh.client!.peer.id, self);
+    assert.match(await agentSees(agent, 3, 3), /^held by /);
+    await vscode.commands.executeCommand('peermesh.unlockAllMine');
     const { peers } = await waitFor('the agent served by the new broker', () =>
       other.request('peers/list', { scope: 'machine' }).catch(() => undefined), 30_000);
     assert.ok(peers.some((p) => p.id === api.mesh.client!.peer.id));

@@ -56,6 +56,9 @@ async function guardEvents(reader: PeerClient, lockId: number): Promise<{ choice
   return events.flatMap((event) => (event.type === 'save_guarded' && event.data.lockIds.includes(lockId) ? [event.data] : []));
 }
 
+/** Longer than the guard waits before judging the first edit of a clean document (100 ms). */
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 400));
+
 describe('The save guard', function () {
   this.timeout(30_000);
   let api: PeerMeshExtensionApi;
@@ -207,6 +210,7 @@ describe('The save guard', function () {
     const person = scriptPrompts(api, { dialog: 'Save Anyway' });
     try {
       await rewriteLine(editor, 4, 'export const line4 = 44;');
+      await settle();
       assert.equal(await guardedSave(), undefined, 'the guard did not look');
       assert.deepEqual(person.shown, [], 'no warning, not even while typing');
     } finally {
@@ -257,6 +261,7 @@ describe('The save guard', function () {
       assert.equal(person.shown.length, 0, 'a reload from disk is not warned about');
 
       await rewriteLine(editor, 8, 'export const line8 = 80;');
+      await settle(); // the first edit of a clean document is judged a little later
       assert.equal(person.shown.length, 0, 'an edit outside the lock is not warned about');
       await rewriteLine(editor, 3, 'export const line3 = 3_0;');
       await rewriteLine(editor, 4, 'export const line4 = 4_0;');
