@@ -5,6 +5,7 @@
  * them, and numbered as in the document being edited: the lines the person sees tinted.
  */
 import { diffLines, type Change } from 'diff';
+import { spansOverlap } from '../core/paths';
 import type { Lock } from '../protocol/entities';
 
 /** Lines `startLine` to `endLine`, 1-based, inclusive. */
@@ -72,15 +73,9 @@ export function editedLines(startLine0: number, endLine0: number, text: string):
   return { startLine: startLine0 + 1, endLine: Math.max(endLine0, startLine0 + newlines) + 1 };
 }
 
-/** Whether `lock` covers any of `lines` (a whole-file lock covers them all). */
-export function overlaps(lock: LockLines, lines: LineSpan): boolean {
-  if (lock.startLine === null || lock.endLine === null) return true;
-  return lock.startLine <= lines.endLine && lines.startLine <= lock.endLine;
-}
-
 /** The locks that any of `spans` falls in, in their given order. */
 export function touchedLocks<L extends LockLines>(locks: readonly L[], spans: readonly LineSpan[]): L[] {
-  return locks.filter((lock) => spans.some((span) => overlaps(lock, span)));
+  return locks.filter((lock) => spans.some((span) => spansOverlap(lock, span)));
 }
 
 /** The parts of `spans` inside `lock` (all of them for a whole-file lock). */
@@ -88,7 +83,7 @@ export function spansInside(lock: LockLines, spans: readonly LineSpan[]): LineSp
   const { startLine, endLine } = lock;
   if (startLine === null || endLine === null) return [...spans];
   return spans
-    .filter((span) => overlaps(lock, span))
+    .filter((span) => spansOverlap(lock, span))
     .map((span) => ({ startLine: Math.max(span.startLine, startLine), endLine: Math.min(span.endLine, endLine) }));
 }
 
@@ -101,7 +96,7 @@ export function describeSpans(spans: readonly LineSpan[]): string {
   if (parts.length === 0) return 'no lines';
   if (spans.length === 1 && spans[0].startLine === spans[0].endLine) return `line ${parts[0]}`;
   if (spans.length > namedSpans) return `lines ${parts.join(', ')} and ${spans.length - namedSpans} more places`;
-  return `lines ${parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`}`;
+  return `lines ${listNames(parts)}`;
 }
 
 /** Sorted spans, with overlapping and adjacent ones joined. */
@@ -121,4 +116,9 @@ function countLines(text: string): number {
   let lines = 1;
   for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines++;
   return lines;
+}
+
+/** "a", "a and b", "a, b and c". */
+export function listNames(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }

@@ -18,7 +18,7 @@ import { describeTarget } from '../core/paths';
 import type { Lock } from '../protocol/entities';
 import type { ActionContext } from './actions/context';
 import { messagePeer } from './actions/messageActions';
-import { changedLines, describeSpans, editedLines, spansInside, touchedLocks, type LineSpan } from './changedLines';
+import { changedLines, describeSpans, editedLines, listNames, spansInside, touchedLocks, type LineSpan } from './changedLines';
 import { isCancellation } from './commands';
 import type { Config } from './config';
 import { realPathOf } from './decorations/lockedPaths';
@@ -256,11 +256,6 @@ export class SaveGuard extends Disposable {
 /** "app.ts lines 3–5", "app.ts line 7", "all of app.ts". */
 function heldPart(lock: Lock, file: string): string {
   return lock.startLine === null ? `all of ${file}` : `${file} ${describeLines(lock)}`;
-}
-
-/** "a", "a and b", "a, b and c". */
-function listNames(names: readonly string[]): string {
-  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
 function describe(error: unknown): string {

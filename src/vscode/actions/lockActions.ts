@@ -5,12 +5,11 @@
  * message them.
  */
 import * as vscode from 'vscode';
-import { describeTarget } from '../../core/paths';
+import { describeTarget, spansOverlap } from '../../core/paths';
 import type { Lock } from '../../protocol/entities';
 import { BrokerError } from '../../protocol/errors';
 import { limits } from '../../protocol/limits';
 import type { LockTarget } from '../../protocol/requests/locks';
-import { overlaps } from '../changedLines';
 import { realPathOf } from '../decorations/lockedPaths';
 import { inert } from '../messageText';
 import { describeLines, formatTimeLeft, LockNode } from '../trees/locksTree';
@@ -91,7 +90,7 @@ export async function toggleSelectionLock(ctx: ActionContext): Promise<'locked' 
   const editor = activeEditor();
   const lines = selectedLines(editor);
   const path = realPathOf(editor.document.uri.fsPath);
-  const mine = ownLocks(ctx).filter((lock) => lock.path === path && overlaps(lock, lines));
+  const mine = ctx.model.ownLocks().filter((lock) => lock.path === path && spansOverlap(lock, lines));
   if (mine.length > 0) {
     await release(ctx, mine);
     return 'released';
@@ -102,14 +101,14 @@ export async function toggleSelectionLock(ctx: ActionContext): Promise<'locked' 
 /** Unlock: the locks given (a tree row), else the ones of this window touching the selection, else a pick among all of them. */
 export async function unlock(ctx: ActionContext, arg?: unknown): Promise<Lock[]> {
   if (arg instanceof LockNode) return release(ctx, [arg.lock]);
-  const mine = ownLocks(ctx);
+  const mine = ctx.model.ownLocks();
   if (mine.length === 0) {
     void ctx.prompts.notify('info', 'PeerMesh: this window holds no locks.', {});
     return [];
   }
   const editor = vscode.window.activeTextEditor;
   const here = editor ? realPathOf(editor.document.uri.fsPath) : undefined;
-  const touching = editor ? mine.filter((lock) => lock.path === here && overlaps(lock, selectedLines(editor))) : [];
+  const touching = editor ? mine.filter((lock) => lock.path === here && spansOverlap(lock, selectedLines(editor))) : [];
   const items = mine.map((lock) => ({ label: `$(lock) ${inert(describeTarget(lock))}`, description: inert(lock.reason), picked: touching.includes(lock), lock }));
   const picked = await ctx.prompts.pickMany(items, { title: 'Unlock', placeHolder: 'The locks to release' });
   if (!picked || picked.length === 0) cancelled();
@@ -174,9 +173,4 @@ async function pickOthersLock(ctx: ActionContext, title: string): Promise<Lock> 
     { title, placeHolder: 'A lock another peer holds' },
   );
   return picked?.lock ?? cancelled();
-}
-
-function ownLocks(ctx: ActionContext): Lock[] {
-  const self = ctx.model.selfId;
-  return ctx.model.locks.items.filter((lock) => lock.holder === self);
 }

@@ -108,7 +108,18 @@ export class MeshModel extends Disposable {
    */
   listedPeers(): Peer[] {
     return this.peers.items.filter((peer) => livenessOf(peer) !== 'terminal'
-      || this.locks.items.some((lock) => lock.holder === peer.id) || this.unreadFrom(peer.id).length > 0);
+      || this.claimsOf(peer.id) > 0 || this.unreadFrom(peer.id).length > 0);
+  }
+
+  /** How many claims `peerId` holds. */
+  claimsOf(peerId: string): number {
+    return this.locks.items.filter((lock) => lock.holder === peerId).length;
+  }
+
+  /** The locks this window holds. */
+  ownLocks(): Lock[] {
+    const self = this.selfId;
+    return this.locks.items.filter((lock) => lock.holder === self);
   }
 
   /** The locks held by someone other than this window. */

@@ -50,7 +50,7 @@ export function createPeersTree(model: MeshModel): MeshTree {
       const self = model.selfId;
       return model.listedPeers().map((peer) => new PeerNode(peer, {
         self: peer.id === self,
-        claims: model.locks.items.filter((lock) => lock.holder === peer.id).length,
+        claims: model.claimsOf(peer.id),
         unread: model.unreadFrom(peer.id).length,
       }));
     },

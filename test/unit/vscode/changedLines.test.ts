@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { changedLines, describeSpans, editedLines, mergeSpans, overlaps, spansInside, touchedLocks } from '../../../src/vscode/changedLines';
+import { spansOverlap } from '../../../src/core/paths';
+import { changedLines, describeSpans, editedLines, mergeSpans, spansInside, touchedLocks } from '../../../src/vscode/changedLines';
 
 /** `n` numbered lines, each ending in a newline. */
 const lines = (n: number) => Array.from({ length: n }, (_, i) => `line ${i + 1}\n`);
@@ -91,15 +92,15 @@ describe('locks the changed lines fall in', () => {
   const wholeFile = (id = 0) => ({ id, startLine: null, endLine: null });
 
   it('overlaps a range at its edges and inside, not next to it', () => {
-    assert.equal(overlaps(range(3, 5), span(5, 8)), true);
-    assert.equal(overlaps(range(3, 5), span(1, 3)), true);
-    assert.equal(overlaps(range(3, 5), span(4)), true);
-    assert.equal(overlaps(range(3, 5), span(6, 9)), false);
-    assert.equal(overlaps(range(3, 5), span(2)), false);
+    assert.equal(spansOverlap(range(3, 5), span(5, 8)), true);
+    assert.equal(spansOverlap(range(3, 5), span(1, 3)), true);
+    assert.equal(spansOverlap(range(3, 5), span(4)), true);
+    assert.equal(spansOverlap(range(3, 5), span(6, 9)), false);
+    assert.equal(spansOverlap(range(3, 5), span(2)), false);
   });
 
   it('a whole-file lock overlaps any change', () => {
-    assert.equal(overlaps(wholeFile(), span(1000)), true);
+    assert.equal(spansOverlap(wholeFile(), span(1000)), true);
   });
 
   it('picks the touched locks in their order', () => {
