@@ -18,7 +18,7 @@ export interface CallContext {
 }
 
 type Handler<M extends RequestMethod> = (ctx: CallContext, params: ParsedParams<M>) => RequestResult<M> | Promise<RequestResult<M>>;
-type SessionMethod = 'mesh/hello' | 'mesh/register' | 'mesh/resume';
+type SessionMethod = 'mesh/hello' | 'mesh/register' | 'mesh/resume' | 'mesh/attach';
 
 export const handlers: { [M in Exclude<RequestMethod, SessionMethod>]: Handler<M> } = {
   'mesh/leave': async (ctx) => {
@@ -44,6 +44,8 @@ export const handlers: { [M in Exclude<RequestMethod, SessionMethod>]: Handler<M
     }
     return { messages };
   },
+  'messages/deliver': (ctx, p) => ctx.mesh.messages.deliver(ctx.peerId, p.budget, p.max),
+  'messages/sent': async (ctx, p) => ({ messages: await ctx.mesh.messages.sent(ctx.peerId, p.limit) }),
   'messages/markRead': async (ctx, p) => ({ updated: await ctx.mesh.messages.markRead(ctx.peerId, p.ids) }),
   'messages/claim': (ctx, p) => ctx.mesh.messages.claim(ctx.peerId, p.ids),
   'messages/ack': async (ctx, p) => ({ updated: await ctx.mesh.messages.ack(ctx.peerId, p.ids) }),
@@ -65,10 +67,17 @@ export const handlers: { [M in Exclude<RequestMethod, SessionMethod>]: Handler<M
     return { ok: true };
   },
   'locks/renew': async (ctx, p) => ({ locks: await ctx.mesh.locks.renew(ctx.peerId, { lockId: p.lockId, target: p.target }, p.ttlSeconds) }),
+  'locks/guardEdit': (ctx, p) => ctx.mesh.locks.guardEdit(ctx.peerId, p.path, p.ranges, p.claim),
   'locks/check': async (ctx, p) => ({ conflicts: await ctx.mesh.locks.check(ctx.peerId, p.target) }),
   'locks/list': async (ctx, p) => ({
     locks: await ctx.mesh.locks.list({ path: p.path, holder: p.holder, callerCwd: (await ctx.mesh.peers.get(ctx.peerId))?.cwd ?? null }),
   }),
+
+  'edits/record': async (ctx, p) => {
+    await ctx.mesh.edits.record(ctx.peerId, p.path, p.ranges, p.tool);
+    return { ok: true };
+  },
+  'edits/list': async (ctx, p) => ({ edits: await ctx.mesh.edits.list(ctx.peerId, p.path, p.line, p.limit) }),
 
   'events/read': (ctx, p) => ctx.mesh.events.wait(p.since, p.types, p.limit, p.waitMs, ctx.signal),
 

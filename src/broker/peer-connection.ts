@@ -45,6 +45,8 @@ export class Session {
   private readonly nonce = newNonce();
   private subscription: 'all' | ReadonlySet<EventType> | undefined;
   private left = false;
+  /** A hook's session (`mesh/attach`): of its agent's peer, or of none (an observer). */
+  private attached: 'peer' | 'observer' | undefined;
   /** A register or resume is under way (the store answers asynchronously). */
   private joining = false;
   private ended = false;
@@ -130,7 +132,15 @@ export class Session {
   }
 
   private async dispatch(method: RequestMethod, params: unknown, meta: RequestMeta, signal: AbortSignal): Promise<unknown> {
-    if (!preAuthMethods.has(method) && !this.peerId) throw new BrokerError('unauthorized', `${method}: register or resume first`);
+    if (this.attached === 'observer' && method === 'locks/guardEdit') {
+      const p = params as ParsedParams<'locks/guardEdit'>;
+      return this.host.mesh.locks.guardEdit(null, p.path, p.ranges, p.claim);
+    }
+    if (!preAuthMethods.has(method) && !this.peerId) {
+      throw new BrokerError('unauthorized', this.attached === 'observer'
+        ? `${method}: this hook's agent has no peer in the mesh (its PeerMesh MCP server is not connected); only locks/guardEdit without a claim is open to it`
+        : `${method}: register or resume first`);
+    }
     switch (method) {
       case 'mesh/hello':
         return this.hello(params as ParsedParams<'mesh/hello'>);
@@ -138,6 +148,8 @@ export class Session {
         return this.register(params as ParsedParams<'mesh/register'>);
       case 'mesh/resume':
         return this.resume(params as ParsedParams<'mesh/resume'>);
+      case 'mesh/attach':
+        return this.attach(params as ParsedParams<'mesh/attach'>);
       default: {
         const peerId = this.peerId!;
         try {
@@ -163,7 +175,7 @@ export class Session {
     if (!proofMatches(proof(this.host.secret, 'peer', this.host.info.port, this.nonce), given)) {
       throw new BrokerError('unauthorized', 'wrong broker secret proof: this peer does not share the mesh home\'s secret');
     }
-    if (this.peerId || this.joining) throw new BrokerError('invalidInput', 'this session is already registered');
+    if (this.peerId || this.joining || this.attached) throw new BrokerError('invalidInput', 'this session is already registered');
   }
 
   /** Runs a register or resume, one at a time, and binds the session to the peer it yields. */
@@ -192,6 +204,20 @@ export class Session {
 
   private resume(p: ParsedParams<'mesh/resume'>) {
     return this.join(p.proof, async () => ({ peer: await this.host.mesh.peers.resume(p.peerId, sha256(p.sessionSecret)) }));
+  }
+
+  /**
+   * A hook joins its agent's peer for one short session. The session is not bound as one of
+   * the peer's connections: pushes do not go to it, and its end does not disconnect the peer.
+   */
+  private async attach(p: ParsedParams<'mesh/attach'>) {
+    this.checkProof(p.proof);
+    if (this.attached) throw new BrokerError('invalidInput', 'this session is already attached');
+    const peer = await this.host.mesh.peers.forAgent(p.pids);
+    this.attached = peer ? 'peer' : 'observer';
+    if (peer) this.peerId = peer.id;
+    clearTimeout(this.registerTimer);
+    return { peer: peer ?? null };
   }
 
   private context(peerId: string, signal: AbortSignal): CallContext {

@@ -5,9 +5,10 @@
  * method appends its event(s) in that same transaction. Failures reject with a {@link BrokerError} and a reason.
  */
 import type {
-  Lock, Message, MeshEvent, MeshEventOf, Peer, Scope, StateEntry, EventType, MessageKind, OwnStatus, SaveGuardChoice,
+  LineSpan, Lock, Message, MeshEvent, MeshEventOf, Peer, Scope, StateEntry, EventType, MessageKind, OwnStatus, SaveGuardChoice,
 } from '../protocol/entities';
 import type { LockTarget, Recipients } from '../protocol/methods';
+import type { EditRecord } from '../protocol/requests/edits';
 import type { StatusCounts } from '../protocol/requests/status';
 
 /** Registration data after validation (defaults applied). */
@@ -53,6 +54,8 @@ export interface PeersService {
   require(peerId: string): Promise<Peer>;
   /** Finds a live peer by id or by name. */
   find(idOrName: string): Promise<Peer | undefined>;
+  /** The live peer whose agent process is the nearest of `pids` (a hook's ancestors, nearest first). */
+  forAgent(pids: readonly number[]): Promise<Peer | undefined>;
   /** Peers in the caller's scope: machine = all, workspace = same workspace, repo = same git root. */
   list(callerId: string, scope: Scope, includeGone: boolean): Promise<Peer[]>;
   /**
@@ -65,8 +68,16 @@ export interface PeersService {
 export interface MessagesService {
   /** Stores one message per recipient, stamped with the sender; emits message_sent per message. */
   send(from: string, to: Recipients, kind: MessageKind, body: string, replyTo?: number): Promise<Message[]>;
-  /** The peer's messages; queued ones returned here become delivered. */
+  /** The peer's messages; queued ones returned here become delivered (`message_delivered`). */
   inbox(peerId: string, unreadOnly: boolean, limit: number): Promise<{ messages: Message[]; unread: number }>;
+  /**
+   * The peer's queued messages for its model, requests and alerts first, as many as fit
+   * `budget` characters of bodies (the first always, cut if need be); they become delivered
+   * (`message_delivered` each). `more`: still queued; `unread`: not yet read.
+   */
+  deliver(peerId: string, budget: number, max: number): Promise<{ messages: Array<Message & { truncated: boolean }>; more: number; unread: number }>;
+  /** The newest `limit` messages the peer sent, oldest first, with their recipients' states. */
+  sent(peerId: string, limit: number): Promise<Message[]>;
   markRead(peerId: string, ids: number[]): Promise<number>;
   /**
    * Claims the threads of requests sent to `peerId` and marks them read, all or none: throws
@@ -128,7 +139,21 @@ export interface LocksService {
   renew(holder: string, which: { lockId?: number; target?: LockTarget }, ttlSeconds?: number): Promise<Lock[]>;
   /** Locks of other peers that conflict with `target`. */
   check(caller: string, target: LockTarget): Promise<Lock[]>;
+  /**
+   * Claims of others overlapping `ranges` of `file` (empty: the whole file), for an agent about
+   * to edit them; `caller` null for a hook that matched no peer (every claim is another's).
+   * With `claim` and no conflict, the caller takes a claim on each range too (its own exact
+   * range is renewed), in the same transaction.
+   */
+  guardEdit(caller: string | null, file: string, ranges: readonly LineSpan[], claim?: { ttlSeconds: number; reason: string }): Promise<{ conflicts: Lock[]; claimed: Lock[] }>;
   list(filter: { path?: string; holder?: string; callerCwd?: string | null }): Promise<Lock[]>;
+}
+
+export interface EditsService {
+  /** The peer's agent changed `ranges` of `file` (empty: the whole file) with `tool`: emits `file_edited`. */
+  record(peerId: string, file: string, ranges: readonly LineSpan[], tool: string): Promise<void>;
+  /** Recorded edits of `file`, newest first; with `line`, those whose ranges hold it (whole-file edits always do). */
+  list(callerId: string, file: string, line: number | undefined, limit: number): Promise<EditRecord[]>;
 }
 
 export interface EventsService {
@@ -151,6 +176,7 @@ export interface Mesh {
   readonly state: StateService;
   readonly locks: LocksService;
   readonly events: EventsService;
+  readonly edits: EditsService;
   counts(): Promise<MeshCounts>;
   /** Expires locks and state, ends grace periods of vanished peers, prunes by retention. */
   sweep(): Promise<void>;

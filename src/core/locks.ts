@@ -14,14 +14,14 @@
 import path from 'node:path';
 import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
-import { personKinds, SaveGuardChoice, type EventData, type Lock, type LockReleaseReason, type Peer } from '../protocol/entities';
+import { personKinds, SaveGuardChoice, type EventData, type LineSpan, type Lock, type LockReleaseReason, type Peer } from '../protocol/entities';
 import type { LockTarget } from '../protocol/methods';
 import type { LocksService, MeshCounts } from './api';
 import type { MeshContext, MeshTx } from './context';
 import { conflictError, timeoutError, type Blocker } from './lock-errors';
 import { LockQueue, type LockWaiter } from './lock-queue';
 import type { Messages } from './messages';
-import { describeTarget, normalizeTarget, sameSpan, type NormalizedTarget } from './paths';
+import { describeTarget, mergeSpans, normalizeTarget, sameSpan, type NormalizedTarget, type Span } from './paths';
 import type { GoneReason, Peers } from './peers';
 import type { MeshService } from './service';
 import type { SqlTx } from './sql';
@@ -215,6 +215,32 @@ export class Locks implements LocksService, MeshService {
       const peer = await this.peers.requireIn(t, caller);
       const norm = normalizeTarget(target, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe);
       return this.conflicting(t, caller, norm, this.ctx.clock.now());
+    });
+  }
+
+  async guardEdit(caller: string | null, file: string, ranges: readonly LineSpan[], claim?: { ttlSeconds: number; reason: string }): Promise<{ conflicts: Lock[]; claimed: Lock[] }> {
+    if (caller === null && claim) throw new BrokerError('invalidInput', 'only an agent\'s peer can claim what it edits: this hook matched none');
+    const spans: Span[] = ranges.length === 0 ? [{ startLine: null, endLine: null }] : mergeSpans(ranges);
+    const reason = claim && checkReason(claim.reason);
+    const ttlMs = claim && this.ttlMs(claim.ttlSeconds);
+    const now = this.ctx.clock.now();
+    return this.ctx.tx(async (t) => {
+      const peer = caller === null ? undefined : await this.peers.requireLiveIn(t, caller);
+      const targets = spans.map((s) => normalizeTarget(
+        { path: file, ...(s.startLine !== null && s.endLine !== null && { startLine: s.startLine, endLine: s.endLine }) },
+        peer ? peer.cwd ?? peer.workspace : null, peer?.workspace ?? null, this.ctx.probe,
+      ));
+      const conflicts = new Map<number, Lock>();
+      for (const target of targets) for (const lock of await this.conflicting(t, caller ?? '', target, now)) conflicts.set(lock.id, lock);
+      const claimed: Lock[] = [];
+      if (conflicts.size === 0 && caller !== null && reason !== undefined && ttlMs !== undefined) {
+        for (const target of targets) {
+          const tried = await this.attempt(t, caller, target, reason, ttlMs, now);
+          // Only a request queued ahead can stop it now; that range is left unclaimed.
+          if ('lock' in tried) claimed.push(tried.lock);
+        }
+      }
+      return { conflicts: [...conflicts.values()], claimed };
     });
   }
 

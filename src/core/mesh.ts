@@ -16,6 +16,7 @@ import { BrokerError } from '../protocol/errors';
 import type { Mesh, MeshCounts } from './api';
 import type { Clock } from './clock';
 import { MeshContext, type MeshSettings } from './context';
+import { Edits } from './edits';
 import { Events } from './events';
 import { Locks } from './locks';
 import { nullLogger, type Logger } from './logger';
@@ -57,6 +58,7 @@ export class MeshCore implements Mesh {
   readonly state: State;
   readonly locks: Locks;
   readonly events: Events;
+  readonly edits: Edits;
   private readonly ctx: MeshContext;
   private readonly services: MeshService[];
   private wakeTimer: unknown;
@@ -81,6 +83,7 @@ export class MeshCore implements Mesh {
     this.state = new State(this.ctx);
     this.messages = new Messages(this.ctx, this.peers, this.state);
     this.locks = new Locks(this.ctx, this.peers, this.messages);
+    this.edits = new Edits(this.ctx, this.peers);
     // The order is the sweep's: a timed-out peer's expired locks are reported (lock_expired)
     // before it leaves (peer_left); retention after.
     this.services = [this.locks, this.state, this.peers, this.events, this.messages];

@@ -1,7 +1,8 @@
 /**
  * Messages between peers. One row per recipient; a broadcast's rows share one thread.
- * States only move forward: queued → delivered (the recipient's inbox returned it) → read →
- * acked. Only the recipient moves its own messages.
+ * States only move forward: queued → delivered (put in front of the recipient's model: a tool
+ * result or hook carried it, or its inbox listed it) → read → acked. Only the recipient moves
+ * its own messages.
  *
  * A request is claimed by thread, in shared state (`peermesh.claims` / `thread-<id>`), so of
  * several peers that got the same broadcast request exactly one takes it on.
@@ -25,6 +26,9 @@ interface MessageRow {
 }
 
 const unread = "state IN ('queued', 'delivered')";
+
+/** A message as `deliver` gives it: its body cut to the budget when `truncated`. */
+export type Delivered = Message & { truncated: boolean };
 
 export class Messages implements MessagesService, MeshService {
   constructor(
@@ -93,10 +97,49 @@ export class Messages implements MessagesService, MeshService {
           [now, peerId, unreadOnly ? rows[rows.length - 1].id : rows[0].id],
         );
         for (const r of rows) {
-          if (r.state === 'queued') Object.assign(r, { state: 'delivered', delivered_at: now });
+          if (r.state !== 'queued') continue;
+          Object.assign(r, { state: 'delivered', delivered_at: now });
+          await t.emit('message_delivered', peerId, { id: r.id, from: r.from_peer });
         }
       }
       return { messages: rows.map(toMessage), unread: await this.unreadCount(t.db, peerId) };
+    });
+  }
+
+  deliver(peerId: string, budget: number, max: number): Promise<{ messages: Delivered[]; more: number; unread: number }> {
+    const n = Math.min(Math.max(1, Math.floor(max) || 1), limits.list);
+    return this.ctx.tx(async (t) => {
+      await this.peers.requireIn(t, peerId);
+      const queued = await t.db.all<MessageRow>(
+        `SELECT * FROM messages WHERE to_peer = ? AND state = 'queued'
+         ORDER BY CASE WHEN kind IN ('request', 'alert') THEN 0 ELSE 1 END, id LIMIT ?`,
+        [peerId, n],
+      );
+      const now = this.ctx.clock.now();
+      const delivered: Delivered[] = [];
+      let left = Math.max(1, Math.floor(budget));
+      for (const r of queued) {
+        // Whole bodies while they fit; the first one always goes, cut to the budget if need be.
+        if (r.body.length > left && delivered.length > 0) break;
+        const truncated = r.body.length > left;
+        await t.db.run("UPDATE messages SET state = 'delivered', delivered_at = ? WHERE id = ?", [now, r.id]);
+        await t.emit('message_delivered', peerId, { id: r.id, from: r.from_peer });
+        Object.assign(r, { state: 'delivered', delivered_at: now });
+        delivered.push({ ...toMessage(r), body: truncated ? r.body.slice(0, left) : r.body, truncated });
+        left -= Math.min(left, r.body.length);
+        if (left === 0) break;
+      }
+      const more = (await t.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM messages WHERE to_peer = ? AND state = 'queued'", [peerId]))?.n ?? 0;
+      return { messages: delivered, more, unread: await this.unreadCount(t.db, peerId) };
+    });
+  }
+
+  sent(peerId: string, limit: number): Promise<Message[]> {
+    const n = Math.min(Math.max(1, Math.floor(limit) || 1), limits.page);
+    return this.ctx.tx(async (t) => {
+      await this.peers.requireIn(t, peerId);
+      const rows = await t.db.all<MessageRow>('SELECT * FROM messages WHERE from_peer = ? ORDER BY id DESC LIMIT ?', [peerId, n]);
+      return rows.reverse().map(toMessage);
     });
   }
 

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
+import type { LineSpan } from '../protocol/entities';
 import type { LockTarget } from '../protocol/methods';
 import type { WorkspaceProbe } from './workspace';
 
@@ -84,3 +85,20 @@ export function describeTarget(t: { relPath: string } & Span): string {
   return t.startLine === t.endLine ? `${t.relPath}:${t.startLine}` : `${t.relPath}:${t.startLine}-${t.endLine}`;
 }
 
+/**
+ * Sorted, with overlapping and adjacent spans joined; `invalidInput` for a span that ends
+ * before it starts.
+ */
+export function mergeSpans(ranges: readonly LineSpan[]): LineSpan[] {
+  for (const r of ranges) {
+    if (r.startLine > r.endLine) throw new BrokerError('invalidInput', `line range ${r.startLine}-${r.endLine} ends before it starts`);
+  }
+  const sorted = [...ranges].sort((a, b) => a.startLine - b.startLine);
+  const out: LineSpan[] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last && r.startLine <= last.endLine + 1) last.endLine = Math.max(last.endLine, r.endLine);
+    else out.push({ startLine: r.startLine, endLine: r.endLine });
+  }
+  return out;
+}

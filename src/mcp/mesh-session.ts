@@ -1,6 +1,6 @@
 /**
  * What one MCP session keeps track of between tool calls: the peer client (connected lazily),
- * the unread messages behind the "pending" note, peer names for rendering, and the event
+ * the messages behind each result's "pending" news (queued: not yet shown; unread), peer names for rendering, and the event
  * cursor. Broker pushes (`push/message`, `push/event`) drive it; after a fail-over it catches
  * up from the event log since the last event it saw before the loss.
  */
@@ -9,6 +9,7 @@ import type { ConnectionState, RequestOptions } from '../client/peer';
 import type { EventData, MeshEvent, Message, MessageKind, Peer } from '../protocol/entities';
 import type { RequestMethod, RequestParams, RequestResult } from '../protocol/methods';
 import { eventTopics, meshTopics, type MeshTopic } from '../protocol/topics';
+import { newsBudget, newsMax, noNews, type News } from '../core/news';
 
 /** The part of a {@link PeerClient} the MCP server uses (a PeerClient is one). */
 export interface MeshClient {
@@ -44,6 +45,10 @@ export class MeshSession {
   private current: MeshClient | undefined;
   /** Unread messages to this peer, by id. */
   private readonly unread = new Map<number, MessageKind>();
+  /** Messages to this peer that no result has carried yet (queued at the broker). */
+  private readonly queued = new Set<number>();
+  /** Some may be queued that this session has not heard of (it just joined or came back). */
+  private maybeQueued = true;
   private readonly handled = new Set<number>();
   private readonly names = new Map<string, string>();
   private readonly recent = new Map<number, Message>();
@@ -162,18 +167,33 @@ export class MeshSession {
   }
 
   /**
-   * The one-line note on every tool result: what waits for this agent. Only unread messages
-   * exist today; deltas and debates awaiting a turn will join this line.
+   * The news for the next tool result: messages to this peer that nothing has put in front of
+   * the model yet, fetched (and so marked delivered) only when some are known to wait. A
+   * failure to fetch leaves them waiting for the next result; it never fails the tool call.
    */
-  pendingNote(): string {
-    if (this.unread.size === 0) return 'pending: none';
-    const byKind = new Map<MessageKind, number>();
-    for (const kind of this.unread.values()) byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
-    const notable = (['request', 'alert', 'status_check'] as const)
-      .filter((k) => byKind.has(k))
-      .map((k) => `${byKind.get(k)} ${k.replace('_', ' ')}${byKind.get(k) === 1 ? '' : 's'}`);
-    const n = this.unread.size;
-    return `pending: ${n} unread message${n === 1 ? '' : 's'}${notable.length ? ` (${notable.join(', ')})` : ''} → mesh_inbox`;
+  async news(c: MeshClient): Promise<News> {
+    if (this.queued.size === 0 && !this.maybeQueued) return { ...noNews, unread: this.unread.size };
+    const asked = new Set(this.queued);
+    try {
+      const r = await c.request('messages/deliver', { budget: newsBudget, max: newsMax });
+      for (const id of asked) this.queued.delete(id);
+      this.maybeQueued = r.more > 0;
+      for (const m of r.messages) {
+        if (!this.handled.has(m.id)) this.unread.set(m.id, m.kind);
+        this.names.set(m.from, m.fromName);
+      }
+      this.rememberMessages(r.messages.filter((m) => !m.truncated));
+      const messages = r.messages.map((m) => ({ id: m.id, from: m.fromName, kind: m.kind, body: m.body, truncated: m.truncated, replyTo: m.replyTo }));
+      return { messages, more: r.more, unread: Math.max(r.unread, this.unread.size) };
+    } catch (e) {
+      this.log.warn(`could not fetch the news for a tool result: ${(e as Error).message}`);
+      return { ...noNews, more: this.queued.size, unread: this.unread.size };
+    }
+  }
+
+  /** Messages the model has just been shown another way (its inbox listing): not news any more. */
+  delivered(ids: readonly number[]): void {
+    for (const id of ids) this.queued.delete(id);
   }
 
   private async attach(c: MeshClient): Promise<void> {
@@ -190,6 +210,7 @@ export class MeshSession {
       }
       if (s === 'connected' && lost) {
         lost = false;
+        this.maybeQueued = true;
         void this.catchUp(c, lostAfter);
       }
     });
@@ -238,6 +259,7 @@ export class MeshSession {
     this.remember(m);
     this.names.set(m.from, m.fromName);
     if (!this.handled.has(m.id) && (m.state === 'queued' || m.state === 'delivered')) this.unread.set(m.id, m.kind);
+    if (m.state === 'queued') this.queued.add(m.id);
     for (const l of this.messageListeners) l(m);
     this.changed('inbox');
   }
@@ -261,6 +283,7 @@ export class MeshSession {
   private countUnread(m: EventData<'message_sent'>): boolean {
     if (m.to !== this.current?.peer.id || this.handled.has(m.id) || this.unread.has(m.id)) return false;
     this.unread.set(m.id, m.kind);
+    this.queued.add(m.id);
     return true;
   }
 

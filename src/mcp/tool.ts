@@ -1,8 +1,10 @@
 /**
  * One way to define a mesh tool: zod input and output shapes, and a `run` that returns a short
  * text and the structured data. Every result, success or failure, ends with the session's
- * "pending" note, so an agent whose client ignores notifications still sees news on its next
- * call.
+ * "pending" news: the messages that reached this peer since the last result, bodies and all,
+ * in `structuredContent` (what some clients show the model) and in the text alike. Clients
+ * that never show notifications or subscribe to resources still put news in front of the
+ * model on its next call of any mesh tool.
  */
 import path from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -10,6 +12,7 @@ import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { Logger } from '../core/logger';
 import { BrokerError } from '../protocol/errors';
+import { noNews, pendingText, type News } from '../core/news';
 import { toolErrorText } from './errors';
 import type { MeshClient, MeshSession } from './mesh-session';
 
@@ -41,8 +44,23 @@ export interface MeshTool<I extends z.ZodRawShape, O extends z.ZodRawShape> {
   run(args: z.output<z.ZodObject<I>>, client: MeshClient, ctx: ToolContext, signal?: AbortSignal): Promise<ToolOutput<O>>;
 }
 
-/** The `pending` line every output carries. */
-const pendingField = { pending: z.string() };
+/** The news every output carries (see core/news.ts). */
+const pendingField = {
+  pending: z.object({
+    messages: z.array(z.object({
+      id: z.number(), from: z.string(), kind: z.string(), body: z.string(),
+      truncated: z.boolean(), replyTo: z.number().nullable(),
+    })),
+    more: z.number(),
+    unread: z.number(),
+  }),
+};
+
+/** The news for a result, from the connected client if there is one (never throws). */
+async function newsFor(ctx: ToolContext): Promise<News> {
+  const client = ctx.session.connected;
+  return client ? ctx.session.news(client) : noNews;
+}
 
 /**
  * Registers the tool and returns its `tools/list` entry in compact form (see
@@ -57,14 +75,14 @@ export function registerMeshTool<I extends z.ZodRawShape, O extends z.ZodRawShap
     try {
       const client = await ctx.session.client();
       const out = await tool.run(args, client, ctx, extra?.signal);
-      const pending = ctx.session.pendingNote();
+      const pending = await newsFor(ctx);
       return {
-        content: [{ type: 'text', text: `${out.text}\n${pending}` }],
+        content: [{ type: 'text', text: `${out.text}\n${pendingText(pending)}` }],
         structuredContent: { ...(out.data as Record<string, unknown>), pending },
       };
     } catch (e) {
       if (!BrokerError.is(e)) ctx.log.error(`[mcp] ${tool.name} failed: ${(e as Error).stack ?? String(e)}`);
-      return { content: [{ type: 'text', text: `${toolErrorText(e)}\n${ctx.session.pendingNote()}` }], isError: true };
+      return { content: [{ type: 'text', text: `${toolErrorText(e)}\n${pendingText(await newsFor(ctx))}` }], isError: true };
     }
   };
   const config = {

@@ -128,6 +128,7 @@ export const eventTypes = [
   'peer_joined', 'peer_left', 'peer_status', 'summary_changed',
   'message_sent', 'state_changed', 'state_deleted',
   'lock_acquired', 'lock_released', 'lock_expired', 'lock_renewed', 'save_guarded',
+  'message_delivered', 'file_edited',
 ] as const;
 export const EventType = z.enum(eventTypes);
 export type EventType = z.infer<typeof EventType>;
@@ -250,6 +251,39 @@ export const SaveGuardedData = z.object({
   choice: SaveGuardChoice,
 });
 
+/**
+ * `message_delivered`: a message was put in front of its recipient's model (in a tool result,
+ * a hook's context, or its inbox listing), so its sender knows it was seen. The event's `peer`
+ * is the recipient.
+ */
+export const MessageDeliveredData = z.object({
+  /** Message id. */
+  id: z.number().int(),
+  /** Sender peer id. */
+  from: z.string(),
+});
+
+/** An inclusive, 1-based range of lines. */
+export const LineSpan = z.object({ startLine: z.number().int().min(1), endLine: z.number().int().min(1) });
+export type LineSpan = z.infer<typeof LineSpan>;
+
+/**
+ * `file_edited`: a peer's agent changed lines of a file (reported by its hook after the edit),
+ * for "who changed this" and for routing news to recent editors. Paths and line numbers only,
+ * never contents.
+ */
+export const FileEditedData = z.object({
+  /** Absolute, normalized path of the file. */
+  path: z.string(),
+  /** Root the path belongs to (git root, else workspace), and the path relative to it. */
+  root: z.string().nullable(),
+  relPath: z.string(),
+  /** The lines that now hold the changed text; empty when the whole file changed (or was deleted). */
+  ranges: z.array(LineSpan),
+  /** The agent's tool that made the change (`Edit`, `apply_patch`, …). */
+  tool: z.string(),
+});
+
 const eventFields = {
   /** Monotonic sequence number; read with `since`. */
   seq: z.number().int(),
@@ -282,6 +316,8 @@ export const MeshEvent = z.discriminatedUnion('type', [
   eventOf('lock_expired', LockEventData),
   eventOf('lock_renewed', LockEventData),
   eventOf('save_guarded', SaveGuardedData),
+  eventOf('message_delivered', MessageDeliveredData),
+  eventOf('file_edited', FileEditedData),
 ]);
 export type MeshEvent = z.infer<typeof MeshEvent>;
 /** The event of type `T`, e.g. `MeshEventOf<'message_sent'>`. */

@@ -18,6 +18,7 @@
 import { z } from 'zod';
 import { Message, MeshEvent } from './entities';
 import { BrokerError } from './errors';
+import { editsRequests } from './requests/edits';
 import { eventsRequests } from './requests/events';
 import { locksRequests } from './requests/locks';
 import { meshRequests } from './requests/mesh';
@@ -36,8 +37,10 @@ export { Recipients } from './requests/messages';
  * `messages/claim`, `locks/releaseAll`, and `locks/renew` by target answering `{ locks }`.
  * 3: peer statuses `working` / `idle` / `disconnected` / `gone` with `lastActive`, requests
  * marked `_meta.background`, `locks/forceRelease`, `locks/saveGuarded` and `save_guarded`.
+ * 4: hooks: `mesh/attach`, `locks/guardEdit`, `edits/*` and `file_edited`; news that reaches the
+ * model: `messages/deliver`, `messages/sent` and `message_delivered`.
  */
-export const protocolVersion = 3;
+export const protocolVersion = 4;
 
 /** Every request a peer may send, by JSON-RPC method name. */
 export const requests = {
@@ -47,6 +50,7 @@ export const requests = {
   ...stateRequests,
   ...locksRequests,
   ...eventsRequests,
+  ...editsRequests,
   ...statusRequests,
 };
 
@@ -105,7 +109,7 @@ export function showsActivity(method: RequestMethod, params: unknown, meta: Requ
 }
 
 /** Methods that need no registered session. */
-export const preAuthMethods: ReadonlySet<RequestMethod> = new Set(['mesh/hello', 'mesh/register', 'mesh/resume']);
+export const preAuthMethods: ReadonlySet<RequestMethod> = new Set(['mesh/hello', 'mesh/register', 'mesh/resume', 'mesh/attach']);
 
 export function isRequestMethod(m: string): m is RequestMethod {
   return Object.prototype.hasOwnProperty.call(requests, m);

@@ -15,7 +15,8 @@ export type MeshTopic = typeof meshTopics[number];
  * The topics each event type changes. `message_sent` changes only its recipient's inbox, so an
  * inbox view checks `data.to` too. A peer's status or name is part of how its claims read (the
  * holder's name, whether it is inside its grace period), so `peer_status` changes the locks
- * views too. A `save_guarded` record belongs with the claims it was about. State has no view yet.
+ * views too. A `save_guarded` record belongs with the claims it was about. State, deliveries
+ * (the sender's business) and edits have no view yet.
  */
 export const eventTopics: { readonly [T in EventType]: readonly MeshTopic[] } = {
   peer_joined: ['peers'],
@@ -30,4 +31,6 @@ export const eventTopics: { readonly [T in EventType]: readonly MeshTopic[] } = 
   lock_expired: ['locks'],
   lock_renewed: ['locks'],
   save_guarded: ['locks'],
+  message_delivered: [],
+  file_edited: [],
 };

@@ -64,15 +64,15 @@ export const sendTool = defineTool({
   },
 });
 
-const InboxMessage = MessageView.extend({ claimedBy: z.string().optional() });
+const InboxMessage = MessageView.extend({ claimedBy: z.string().optional(), to: z.string().optional() });
 
 /** mesh_inbox: read unread messages, claim requests, ack what is done. */
 export const inboxTool = defineTool({
   name: 'mesh_inbox',
   title: 'Read and handle messages',
-  description: 'Your messages from other agents. read when the pending line shows unread ones; claim a request you will do (others then see it is taken); ack when done or answered (reply= answers in the same call).',
+  description: 'Your messages from other agents (new ones also arrive in every mesh tool result\'s pending part). read lists unread ones; claim a request you will do (others then see it is taken); ack when done or answered (reply= answers in the same call); sent shows whether the recipients of your messages have seen them.',
   input: {
-    action: z.enum(['read', 'claim', 'ack']).optional().describe('read (default), claim or ack'),
+    action: z.enum(['read', 'claim', 'ack', 'sent']).optional().describe('read (default), claim, ack, or sent'),
     ids: z.array(z.number().int()).max(limits.list).optional().describe('Message ids, for claim and ack'),
     reply: z.string().max(limits.messageBody).optional().describe('claim/ack: answer sent to each sender'),
     all: z.boolean().optional().describe('read: recent messages, read ones too'),
@@ -83,6 +83,7 @@ export const inboxTool = defineTool({
   async run(args, client, ctx, signal) {
     const action = args.action ?? 'read';
     if (action === 'read') return read(args, client, ctx, signal);
+    if (action === 'sent') return sentMessages(args.limit ?? 20, client, ctx);
     const ids = args.ids ?? [];
     if (ids.length === 0) throw new BrokerError('invalidInput', `${action} needs the message ids`);
     if (action === 'claim') {
@@ -118,6 +119,7 @@ async function read(
   // The agent gave up waiting (or went away): it will not see this answer, so mark nothing read.
   if (signal?.aborted && r.messages.length === 0) throw new BrokerError('cancelled', 'stopped waiting for messages: the call was cancelled');
   ctx.session.rememberMessages(r.messages);
+  ctx.session.delivered(r.messages.map((m) => m.id));
   const fresh = r.messages.filter((m) => m.state === 'queued' || m.state === 'delivered').map((m) => m.id);
   if (fresh.length > 0) await client.request('messages/markRead', { ids: fresh });
   ctx.session.markHandled(fresh);
@@ -134,6 +136,15 @@ async function read(
   if (remaining > 0) lines.push(`${remaining} more unread: read again.`);
   const text = views.length === 0 ? (args.all ? 'No messages.' : 'No unread messages.') : lines.join('\n');
   return { text, data: { messages: views, unread: remaining } };
+}
+
+/** The messages this peer sent lately, each with its recipient and whether its model has seen it. */
+async function sentMessages(limit: number, client: MeshClient, ctx: ToolContext) {
+  const { messages } = await client.request('messages/sent', { limit });
+  const now = Date.now();
+  const views = messages.map((m) => ({ ...messageView(m, now, true), from: 'you', to: ctx.session.peerName(m.to) }));
+  const text = views.length === 0 ? 'You have sent no messages.' : views.map((v) => `${messageLine(v)} → ${v.to}`).join('\n');
+  return { text, data: { messages: views, unread: ctx.session.unreadCount } };
 }
 
 const claimKey = (m: Message) => ({ namespace: claimsNamespace, key: `thread-${m.threadId}` });

@@ -112,6 +112,22 @@ export const locksRequests = defineRequests('locks', {
     result: z.object({ locks: z.array(Lock) }),
     retry: 'safe',
   },
+  /**
+   * An agent is about to change `ranges` of `path` (lines of the file as it is now; empty: the
+   * whole file): the live claims of other peers that overlap them. With `claim`, when there is
+   * no conflict, the caller also takes a claim on each range (re-taking one of its own renews
+   * it), in the same transaction. Sent by hooks; a hook session that matched no peer may call
+   * it without `claim` (every claim is then another's). Emits `lock_acquired` per claim taken.
+   */
+  'locks/guardEdit': {
+    params: z.object({
+      path: PathInput,
+      ranges: z.array(z.object({ startLine: LineInput, endLine: LineInput })).max(limits.list),
+      claim: z.object({ ttlSeconds: TtlInput, reason: z.string().max(limits.reason) }).optional(),
+    }),
+    result: z.object({ conflicts: z.array(Lock), claimed: z.array(Lock) }),
+    retry: 'safe',
+  },
   /** Locks that would conflict with acquiring `target` (the caller's own are left out). */
   'locks/check': {
     params: z.object({ target: LockTarget }),

@@ -56,6 +56,19 @@ export const meshRequests = defineRequests('mesh', {
     retry: 'never',
   },
   /**
+   * A hook of an agent joins the session of that agent's peer, after `mesh/hello`: `pids` are
+   * the hook's ancestor processes, nearest first, and the broker binds the session to the live
+   * peer whose agent process (`pid`) comes first among them (an agent kind before the person's
+   * window when both name it). `peer` is null when none matches: the session may then only
+   * ask `locks/guardEdit` without a claim. It never registers a peer. Fails `unauthorized` on
+   * a wrong proof. Requests on the session count as the peer's own calls.
+   */
+  'mesh/attach': {
+    params: z.object({ proof: z.string().max(128), pids: z.array(z.number().int().min(1)).min(1).max(64) }),
+    result: z.object({ peer: Peer.nullable() }),
+    retry: 'never',
+  },
+  /**
    * Leave the mesh on purpose: the caller is gone at once and its locks are released, with no
    * grace period. Emits `peer_left`. Sent by `PeerClient.close`.
    */

@@ -40,7 +40,7 @@ export const messagesRequests = defineRequests('messages', {
   },
   /**
    * The caller's messages in order (the oldest unread ones, or the newest `limit` of all) and
-   * how many are unread; returning them marks queued ones delivered. A repeat returns the same
+   * how many are unread; returning them marks queued ones delivered (`message_delivered`). A repeat returns the same
    * messages, so it is safe.
    */
   'messages/inbox': {
@@ -49,6 +49,39 @@ export const messagesRequests = defineRequests('messages', {
       limit: z.number().int().min(1).max(limits.page).default(50),
     }),
     result: z.object({ messages: z.array(Message), unread: z.number().int() }),
+    retry: 'safe',
+  },
+  /**
+   * The news for the caller's model: messages to it that nothing has put in front of it yet
+   * (queued), requests and alerts first, then the rest oldest first, as many as fit `budget`
+   * characters of bodies (a body longer than what is left is cut, with `truncated`; at least
+   * one message is always given). Those returned become delivered, with `message_delivered`
+   * each, so they are never news twice; `more` are still queued. For tool results and hooks.
+   * Not retried: a repeat would return nothing (they were delivered).
+   */
+  'messages/deliver': {
+    params: z.object({
+      /** Characters of message bodies, in all. */
+      budget: z.number().int().min(100).max(limits.messageBody).default(2000),
+      /** Messages, at most. */
+      max: z.number().int().min(1).max(limits.list).default(10),
+    }),
+    result: z.object({
+      messages: z.array(Message.extend({ truncated: z.boolean() })),
+      /** Messages to the caller still queued (not delivered by this call). */
+      more: z.number().int(),
+      /** Messages to the caller not yet read (delivered ones included). */
+      unread: z.number().int(),
+    }),
+    retry: 'never',
+  },
+  /**
+   * Messages the caller sent, newest `limit`, oldest first, with each recipient's state
+   * (queued, delivered: its model has seen it, read, acked). Changes nothing.
+   */
+  'messages/sent': {
+    params: z.object({ limit: z.number().int().min(1).max(limits.page).default(20) }),
+    result: z.object({ messages: z.array(Message) }),
     retry: 'safe',
   },
   /**

@@ -16,7 +16,13 @@ class ScriptedClient implements MeshClient {
   duringNextRequest: (() => void) | undefined;
   private readonly on = { message: new Set<(m: Message) => void>(), event: new Set<(e: MeshEvent) => void>(), state: new Set<(s: ConnectionState) => void>() };
 
+  /** Messages the broker would deliver; `messages/deliver` takes them. */
+  queue: Message[] = [];
+  /** News requests made. */
+  asked: string[] = [];
+
   async request(method: string, params: Record<string, unknown>): Promise<never> {
+    if (method === 'messages/deliver') this.asked.push(method);
     const during = this.duringNextRequest;
     this.duringNextRequest = undefined;
     during?.();
@@ -29,6 +35,10 @@ class ScriptedClient implements MeshClient {
           return { events, cursor: events.length ? events[events.length - 1].seq : (params.since as number) };
         }
         case 'messages/inbox': return { messages: [], unread: 0 };
+        case 'messages/deliver': {
+          const messages = this.queue.splice(0).map((m) => ({ ...m, state: 'delivered', truncated: false }));
+          return { messages, more: 0, unread: messages.length };
+        }
         default: throw new Error(`unexpected ${method}`);
       }
     })();
@@ -65,7 +75,7 @@ describe('mcp/mesh-session', () => {
     client.push(joined(13));
     client.state('connected');
     await settle();
-    assert.match(session.pendingNote(), /1 unread message/);
+    assert.equal(session.unreadCount, 1);
   });
 
   it('reads typed payloads: names from peer events, unread counts from messages to it, changes by the topic map', async () => {
@@ -86,7 +96,7 @@ describe('mcp/mesh-session', () => {
     // The rename (peer_status) changes the peers and the locks (holder names) views.
     assert.deepEqual(changes, ['peers', 'peers', 'locks', 'inbox', 'locks', 'locks']);
     assert.equal(session.peerName('p-x'), 'x2', 'renamed');
-    assert.equal(session.pendingNote(), 'pending: 1 unread message → mesh_inbox');
+    assert.equal(session.unreadCount, 1, 'message 6 counted once, message 5 was to someone else');
   });
 
   it('reading the inbox keeps a message pushed while the answer was on its way', async () => {
@@ -99,6 +109,24 @@ describe('mcp/mesh-session', () => {
     const { messages } = await (client.request as (m: string, p: object) => Promise<{ messages: Message[] }>)('messages/inbox', {});
     session.syncUnread(messages, counted);
     assert.equal(session.unreadCount, 1, 'message 1 was read elsewhere; message 2 is new');
-    assert.match(session.pendingNote(), /1 unread message/);
+  });
+
+  it('asks the broker for news only when a message is known to wait, and once per message', async () => {
+    const client = new ScriptedClient();
+    const session = new MeshSession(client, async () => ({ roots: [] }), nullLogger);
+    await session.client();
+    // Just joined: whatever was queued before it joined is fetched once.
+    assert.deepEqual(await session.news(client), { messages: [], more: 0, unread: 0 });
+    assert.deepEqual(client.asked.splice(0), ['messages/deliver']);
+    assert.deepEqual(await session.news(client), { messages: [], more: 0, unread: 0 });
+    assert.deepEqual(client.asked, [], 'nothing known to wait: no request');
+    client.queue.push(message(3));
+    client.pushMessage(message(3));
+    const news = await session.news(client);
+    assert.deepEqual(news.messages, [{ id: 3, from: 'other', kind: 'text', body: 'hi', truncated: false, replyTo: null }]);
+    assert.equal(news.unread, 1);
+    assert.deepEqual(client.asked.splice(0), ['messages/deliver']);
+    assert.deepEqual((await session.news(client)).messages, [], 'never shown twice');
+    assert.deepEqual(client.asked, []);
   });
 });

@@ -18,6 +18,7 @@ import { Broker } from '../../../src/broker/broker';
 import { candidatePorts, resolveHome, type MeshHome } from '../../../src/home/home';
 import { PeerClient } from '../../../src/client/peer';
 import type { PeerKind } from '../../../src/protocol/entities';
+import { noNews, type News } from '../../../src/core/news';
 import { createMcpServer } from '../../../src/mcp/server';
 import { meshTools } from '../../../src/mcp/tools';
 
@@ -141,10 +142,11 @@ describe('mcp tools over the in-memory transport', function () {
     assert.equal(me.data.kind, 'claude-code');
     assert.equal(me.data.cwd, dir);
     assert.equal(me.data.id, alice.peer.peer.id);
-    assert.equal(me.data.pending, 'pending: none');
+    assert.deepEqual(me.data.pending, noNews);
+    assert.match(me.text, /\npending: none$/);
 
     const set = await alice.ok('mesh_summary', { summary: 'writing tests' });
-    assert.deepEqual(set.data, { name: 'alice', summary: 'writing tests', status: 'working', pending: 'pending: none' });
+    assert.deepEqual(set.data, { name: 'alice', summary: 'writing tests', status: 'working', pending: noNews });
 
     const { data } = await bob.ok('mesh_peers');
     const peers = data.peers as Array<{ name: string; kind: string; summary?: string; me?: boolean }>;
@@ -153,24 +155,34 @@ describe('mcp tools over the in-memory transport', function () {
     ]);
   });
 
-  it('mesh_send reaches the other agent: its pending note counts it, mesh_inbox reads it, ack answers it', async () => {
+  it('mesh_send reaches the other agent: its next result of any tool carries the body once, the sender sees it delivered, ack answers it', async () => {
     const sent = await alice.ok('mesh_send', { to: 'bob', body: 'please review the parser', kind: 'request' });
     assert.deepEqual(sent.data.to, ['bob']);
     assert.equal(sent.data.sent, 1);
     const [id] = sent.data.ids as number[];
+    const stateSeenByAlice = async () => ((await alice.ok('mesh_inbox', { action: 'sent' })).data.messages as Array<{ id: number; state: string }>).find((m) => m.id === id)?.state;
+    assert.equal(await stateSeenByAlice(), 'queued');
 
-    // The push alone moves bob's pending note: no inbox call in between.
-    const note = await until(async () => {
+    // The push alone brings the news into bob's next result, body and all: no inbox call.
+    const result = await until(async () => {
       const r = await bob.ok('mesh_whoami');
-      return r.data.pending === 'pending: none' ? undefined : r.data.pending;
+      return (r.data.pending as News).messages.length > 0 ? r : undefined;
     }, 'the message to reach bob');
-    assert.equal(note, 'pending: 1 unread message (1 request) → mesh_inbox');
+    assert.deepEqual(result.data.pending, {
+      messages: [{ id, from: 'alice', kind: 'request', body: 'please review the parser', truncated: false, replyTo: null }],
+      more: 0, unread: 1,
+    });
+    assert.ok(result.text.includes(`pending: 1 new message for you:\n  #${id} request from alice: "please review the parser" → claim it`), result.text);
+    assert.equal(await stateSeenByAlice(), 'delivered', 'the sender sees that bob\'s model has seen it');
+    const again = await bob.ok('mesh_peers');
+    assert.deepEqual(again.data.pending, { messages: [], more: 0, unread: 1 }, 'never shown twice');
+    assert.match(again.text, /\npending: nothing new \(1 unread → mesh_inbox\)$/);
 
     const read = await bob.ok('mesh_inbox');
     assert.deepEqual((read.data.messages as Array<{ id: number; from: string; kind: string; body: string }>).map((m) => [m.id, m.from, m.kind, m.body]),
       [[id, 'alice', 'request', 'please review the parser']]);
     assert.equal(read.data.unread, 0);
-    assert.equal(read.data.pending, 'pending: none');
+    assert.deepEqual(read.data.pending, noNews);
     assert.equal((await bob.ok('mesh_inbox')).text, 'No unread messages.\npending: none');
 
     const acked = await bob.ok('mesh_inbox', { action: 'ack', ids: [id], reply: 'done, looks good' });

@@ -56,6 +56,8 @@ describe('protocol: events', () => {
       const person = (await join(h.mesh, 'person', repo, { kind: 'vscode-window' })).id;
       await h.mesh.peers.update(a, { summary: 'typing events', status: 'idle', name: 'alice-2' });
       await h.mesh.messages.send(a, { peers: [b, c] }, 'request', 'look?');
+      await h.mesh.messages.deliver(b, 2000, 10);
+      await h.mesh.edits.record(a, 'src/a.ts', [{ startLine: 2, endLine: 3 }], 'Edit');
       await h.mesh.state.set(a, 'ns', 'k', 1);
       await h.mesh.state.delete(a, 'ns', 'k');
       await h.mesh.state.set(a, 'ns', 'brief', 1, { ttlSeconds: 1 });

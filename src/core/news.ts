@@ -1,0 +1,69 @@
+/**
+ * What is new for an agent, in the words its model reads: the messages a tool result or a
+ * hook puts in front of it (requests and alerts first, then oldest to newest), bodies quoted
+ * as one JSON string each so another peer's text cannot pass for PeerMesh's own lines. Shared
+ * by the MCP server's `pending` part and the hooks' context; imports types only, since the
+ * hook entry must load fast.
+ */
+import type { MessageKind } from '../protocol/entities';
+
+export interface NewsMessage {
+  id: number;
+  /** The sender's display name. */
+  from: string;
+  kind: MessageKind;
+  body: string;
+  /** The body was cut to the budget; mesh_inbox has it whole. */
+  truncated: boolean;
+  replyTo: number | null;
+}
+
+export interface News {
+  /** Put in front of the model now: never shown again as news. */
+  messages: NewsMessage[];
+  /** Still waiting, not shown: the next result (or mesh_inbox) brings them. */
+  more: number;
+  /** Not yet read (acked, claimed or read in mesh_inbox), those just shown included. */
+  unread: number;
+}
+
+/** Characters of message bodies one result or hook carries, in all. */
+export const newsBudget = 2000;
+/** Messages one result or hook carries, at most. */
+export const newsMax = 10;
+
+export const noNews: News = { messages: [], more: 0, unread: 0 };
+
+const s = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** One line per message, then how many more wait. */
+export function newsLines(news: News): string[] {
+  const lines = news.messages.map((m) => {
+    const what = m.kind === 'text' ? '' : `${m.kind.replace('_', ' ')} `;
+    const re = m.replyTo === null ? '' : ` (re #${m.replyTo})`;
+    const cut = m.truncated ? ' [cut short: mesh_inbox has it whole]' : '';
+    const todo = m.kind === 'request' ? ' → claim it with mesh_inbox, or answer with mesh_send replyTo=' + m.id : '';
+    return `#${m.id} ${what}from ${m.from}${re}: ${JSON.stringify(m.body)}${cut}${todo}`;
+  });
+  if (news.more > 0) lines.push(`and ${s(news.more, 'more message')} → mesh_inbox`);
+  return lines;
+}
+
+/** The `pending:` part of a tool result's text. */
+export function pendingText(news: News): string {
+  if (news.messages.length === 0) {
+    if (news.more > 0) return `pending: ${s(news.more, 'new message')} → mesh_inbox`;
+    return news.unread > 0 ? `pending: nothing new (${news.unread} unread → mesh_inbox)` : 'pending: none';
+  }
+  return [`pending: ${s(news.messages.length, 'new message')} for you:`, ...newsLines(news).map((l) => '  ' + l)].join('\n');
+}
+
+/** The context a hook adds for the model, or undefined when there is nothing new. */
+export function hookContext(news: News, self: string): string | undefined {
+  if (news.messages.length === 0 && news.more === 0) return undefined;
+  return [
+    `PeerMesh: new messages for you (${self}) from the other agents on this machine:`,
+    ...newsLines(news).map((l) => '- ' + l),
+    'Answer with the mesh_send tool (replyTo=<id>); mesh_inbox claims or acks them.',
+  ].join('\n');
+}
