@@ -29,12 +29,11 @@ const node = {
 
 const builds = [
   { ...node, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js' },
-  {
-    ...node,
-    entryPoints: ['src/cli/main.ts'],
-    outfile: 'dist/cli.js',
-    banner: { js: '#!/usr/bin/env node' },
-  },
+  // `peermesh`: a tiny dispatcher, the full CLI, and the hook entry agents run on every tool
+  // call (kept small: no sql.js, no MCP SDK, no schemas; see src/hook/main.ts).
+  { ...node, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/main.js' },
+  { ...node, entryPoints: ['src/hook/main.ts'], outfile: 'dist/hook.js' },
   {
     ...common,
     platform: 'browser',

@@ -14,6 +14,8 @@ import { describeCounts } from '../protocol/requests/status';
 import { clientIds } from './clients';
 import { argument, defineCommand, option, type TableEntry } from './command-spec';
 import { doctor } from './doctor';
+import { hookClients } from '../hook/clients';
+import { runHook } from '../hook/main';
 import { parseTarget, table } from './format';
 import { mcp } from './mcp';
 import { serve } from './serve';
@@ -289,6 +291,38 @@ export const commandTable: readonly TableEntry[] = [
         String(l.id), describeTarget(l), l.holderName, formatDuration(l.expiresAt - Date.now(), { rounding: 'up' }), l.reason || '-',
       ])));
     },
+  }),
+
+  defineCommand({
+    name: 'edits',
+    description: 'Who changed a file (or one line of it) lately: the edits agents\' hooks recorded, newest first.',
+    arguments: { target: argument.required('file, or file:line') },
+    options: { json },
+    examples: ['peermesh edits src/parser.ts', 'peermesh edits src/parser.ts:42'],
+    async run(ctx, args, opts) {
+      const { path: file, startLine: line } = parseTarget(args.target);
+      const { edits } = await withClient(ctx, (c) => c.request('edits/list', { path: path.resolve(file), ...(line !== undefined && { line }) }));
+      if (opts.json) return printJson(edits);
+      if (edits.length === 0) return print(`no recorded edits of ${args.target}`);
+      print(table(['WHEN', 'PEER', 'TOOL', 'LINES'], edits.map((e) => [
+        ago(e.at), e.peerName, e.tool, e.ranges.length === 0 ? 'whole file' : e.ranges.map((r) => (r.startLine === r.endLine ? `${r.startLine}` : `${r.startLine}-${r.endLine}`)).join(', '),
+      ])));
+    },
+  }),
+
+  defineCommand({
+    name: 'hook',
+    description: 'What an agent\'s hook runs: reads the client\'s hook JSON on stdin and prints its answer (set up by `peermesh setup <client> --hooks`).',
+    arguments: { event: argument.required('the client\'s own hook event name (PreToolUse, BeforeTool, preToolUse, …)') },
+    options: {
+      client: option.text('--client <client>', `the agent: ${hookClients.join(', ')}`),
+      mode: option.text('--mode <mode>', 'an edit to lines another agent claims: deny (default), ask or warn'),
+      claim: option.text('--claim [seconds]', 'claim the free lines an edit touches, for this long (default 300)'),
+    },
+    usesBroker: false,
+    examples: ['peermesh hook PreToolUse --client claude-code < input.json'],
+    // `peermesh hook` normally never gets here: bin.ts sends it to the small hook bundle first.
+    run: () => runHook(process.argv.slice(process.argv.indexOf('hook') + 1)),
   }),
 
   defineCommand({

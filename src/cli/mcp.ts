@@ -10,6 +10,7 @@ import path from 'node:path';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { PeerClient } from '../client/peer';
 import { taggedLogger } from '../core/logger';
+import { agentProcess } from '../core/processes';
 import { identifyAgent } from '../mcp/detect';
 import { createMcpServer } from '../mcp/server';
 import type { AgentInfo } from '../mcp/mesh-session';
@@ -47,7 +48,8 @@ export async function mcp(ctx: CliContext, opts: McpOptions): Promise<never> {
       startBroker: () => startDetachedBroker(ctx),
       subscribeEvents: true,
       connectTimeoutMs: 30_000,
-      intro: { name: who.name, kind: who.kind, pid: agentPid, cwd: isHomeOrRoot(cwd) && agent.roots[0] ? agent.roots[0] : cwd, workspace },
+      // The agent's own process, past any shell or npx that started us: its hooks find it among their ancestors.
+      intro: { name: who.name, kind: who.kind, pid: agentProcess(agentPid), cwd: isHomeOrRoot(cwd) && agent.roots[0] ? agent.roots[0] : cwd, workspace },
     });
     log.info(`joined as ${client.peer.name} (${client.peer.kind}, ${client.peer.id}) for ${agent.clientInfo?.name ?? 'an unnamed client'}`);
     return client;

@@ -2,10 +2,8 @@
  * Which agent is on the other end of the bridge: from the MCP client's `clientInfo.name`
  * first (what it says it is), else from the processes that started the bridge (what runs it).
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { PeerKind } from '../protocol/entities';
+import { commandLine, parentOf } from '../core/processes';
 
 /** Patterns on a lower-cased client name or command line, first match wins. */
 const patterns: Array<[RegExp, PeerKind]> = [
@@ -24,37 +22,6 @@ export function kindFromText(text: string | undefined): PeerKind | undefined {
   if (!text) return undefined;
   const t = text.toLowerCase();
   return patterns.find(([re]) => re.test(t))?.[1];
-}
-
-/** The command line of a process (Linux /proc, else `ps`), or undefined. */
-function commandLine(pid: number): string | undefined {
-  try {
-    if (process.platform === 'linux') {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-      const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-      // Only the program and its first argument: later ones are often paths that mention anything.
-      return [comm, ...cmd.slice(0, 2).map((a) => path.basename(a))].join(' ');
-    }
-    if (process.platform === 'win32') return undefined;
-    return execFileSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8', timeout: 1000 }).trim().split(/\s+/).slice(0, 2).map((a) => path.basename(a)).join(' ');
-  } catch {
-    return undefined;
-  }
-}
-
-function parentOf(pid: number): number | undefined {
-  try {
-    if (process.platform === 'linux') {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      return ppid > 1 ? ppid : undefined;
-    }
-    if (process.platform === 'win32') return undefined;
-    const ppid = Number(execFileSync('ps', ['-o', 'ppid=', '-p', String(pid)], { encoding: 'utf8', timeout: 1000 }).trim());
-    return ppid > 1 ? ppid : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Looks at the parent process and up to two more ancestors (npx, shells and wrappers in between). */

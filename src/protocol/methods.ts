@@ -32,15 +32,7 @@ export { PeerIntro } from './requests/mesh';
 export { LockTarget } from './requests/locks';
 export { Recipients } from './requests/messages';
 
-/**
- * Protocol version; a broker refuses peers that speak another one. 2: typed events,
- * `messages/claim`, `locks/releaseAll`, and `locks/renew` by target answering `{ locks }`.
- * 3: peer statuses `working` / `idle` / `disconnected` / `gone` with `lastActive`, requests
- * marked `_meta.background`, `locks/forceRelease`, `locks/saveGuarded` and `save_guarded`.
- * 4: hooks: `mesh/attach`, `locks/guardEdit`, `edits/*` and `file_edited`; news that reaches the
- * model: `messages/deliver`, `messages/sent` and `message_delivered`.
- */
-export const protocolVersion = 4;
+export { protocolVersion } from './protocol-version';
 
 /** Every request a peer may send, by JSON-RPC method name. */
 export const requests = {

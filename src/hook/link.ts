@@ -1,0 +1,108 @@
+/**
+ * The hook's line to the broker: read the mesh home's secret and `broker.json`, open one
+ * WebSocket, prove the secret (`mesh/hello`), and join the session of the agent's peer
+ * (`mesh/attach`, naming this process's ancestors). Built for a process that lives a few
+ * milliseconds: no schemas, no retries, no waiting for a broker to start. Any miss (no home,
+ * no broker, a refused port, a foreign program, a slow answer) is `undefined`, and the hook
+ * answers its client's no-op.
+ *
+ * JSON-RPC is spoken by hand (a request is one text frame, its answer matched by id) because
+ * loading a JSON-RPC library would cost more start-up time than this whole file runs.
+ */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import WebSocket from 'ws';
+import type { Peer } from '../protocol/entities';
+import { newNonce, proof, proofMatches } from '../protocol/handshake';
+import { protocolVersion } from '../protocol/protocol-version';
+
+export interface HookLink {
+  /** The agent's peer; null when no peer of this home runs in an ancestor process. */
+  peer: Peer | null;
+  request<T>(method: string, params: object): Promise<T>;
+  close(): void;
+}
+
+/** A JSON-RPC error answer, with the broker's typed reason when it gave one. */
+export class LinkError extends Error {
+  constructor(message: string, readonly reason?: string) {
+    super(message);
+  }
+}
+
+/** The mesh home as the rest of PeerMesh finds it, without creating it. */
+export function homeDir(env: NodeJS.ProcessEnv): string {
+  return env.PEERMESH_HOME?.trim() || path.join(os.homedir(), '.peermesh');
+}
+
+function readSetup(home: string): { secret: string; port: number } | undefined {
+  try {
+    const secret = readFileSync(path.join(home, 'secret'), 'utf8').trim();
+    const { port } = JSON.parse(readFileSync(path.join(home, 'broker.json'), 'utf8')) as { port?: unknown };
+    return secret.length >= 32 && typeof port === 'number' && Number.isInteger(port) ? { secret, port } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Opens the link, or undefined (quietly) when there is no broker of this home to talk to. */
+export async function openLink(home: string, pids: readonly number[], timeoutMs: number): Promise<HookLink | undefined> {
+  const setup = readSetup(home);
+  if (!setup) return undefined;
+  const ws = new WebSocket(`ws://127.0.0.1:${setup.port}/`, { handshakeTimeout: timeoutMs, perMessageDeflate: false });
+  const opened = await new Promise<boolean>((resolve) => {
+    ws.once('open', () => resolve(true));
+    ws.once('error', () => resolve(false));
+    ws.once('unexpected-response', () => resolve(false));
+  });
+  if (!opened) {
+    ws.terminate();
+    return undefined;
+  }
+  const link = rpc(ws);
+  try {
+    const nonce = newNonce();
+    const hello = await link.request<{ proof: string; nonce: string }>('mesh/hello', { protocol: protocolVersion, nonce });
+    if (!proofMatches(proof(setup.secret, 'broker', setup.port, nonce), hello.proof)) throw new Error('not this home\'s broker');
+    const { peer } = await link.request<{ peer: Peer | null }>('mesh/attach', { proof: proof(setup.secret, 'peer', setup.port, hello.nonce), pids });
+    return { ...link, peer };
+  } catch {
+    link.close();
+    return undefined;
+  }
+}
+
+function rpc(ws: WebSocket): Omit<HookLink, 'peer'> {
+  let next = 1;
+  const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const failAll = (why: string) => {
+    for (const w of waiting.values()) w.reject(new LinkError(why, 'unavailable'));
+    waiting.clear();
+  };
+  ws.on('message', (data) => {
+    let msg: { id?: unknown; result?: unknown; error?: { message?: string; data?: { reason?: string } } };
+    try {
+      msg = JSON.parse(String(data)) as typeof msg;
+    } catch {
+      return;
+    }
+    const w = typeof msg.id === 'number' ? waiting.get(msg.id) : undefined;
+    if (!w) return; // a push, or an answer nobody waits for
+    waiting.delete(msg.id as number);
+    if (msg.error) w.reject(new LinkError(msg.error.message ?? 'the broker refused the request', msg.error.data?.reason));
+    else w.resolve(msg.result);
+  });
+  ws.on('close', () => failAll('the broker closed the connection'));
+  ws.on('error', (e) => failAll(e.message));
+  return {
+    request<T>(method: string, params: object): Promise<T> {
+      const id = next++;
+      return new Promise<T>((resolve, reject) => {
+        waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        ws.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
+      });
+    },
+    close: () => ws.terminate(),
+  };
+}

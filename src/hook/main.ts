@@ -1,0 +1,237 @@
+/**
+ * `peermesh hook <event> --client <client>`: what an agent's hook runs. It reads the client's
+ * hook JSON on stdin, joins its agent's peer at the broker (link.ts), and prints the client's
+ * own answer:
+ * - news (messages nothing has shown the model yet) as added context, on the events that put
+ *   it in front of the model: session start, a prompt, after any tool;
+ * - before a file edit, a denial (or a question, or a warning: `--mode`) when the lines it
+ *   touches overlap another peer's claim; with `--claim`, free lines get a short claim;
+ * - after a file edit, a record of which lines changed (paths and line numbers only);
+ * - at the end of a turn, the peer shows as idle.
+ * Every hook call counts as the agent's activity. A hook must never wedge an agent: without a
+ * mesh home or a broker, on bad input, on any error, and past a deadline, it prints the
+ * client's no-op answer and exits 0 (bad input also says why on stderr).
+ *
+ * This is a bundle of its own (dist/hook.js), loading neither sql.js nor the MCP SDK nor the
+ * schemas: an agent pays its start-up on every tool call.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { formatDuration } from '../core/duration';
+import { hookContext, newsBudget, newsMax, type News } from '../core/news';
+import { describeTarget } from '../core/paths';
+import { ancestors } from '../core/processes';
+import type { Lock, Message } from '../protocol/entities';
+import {
+  HookInputError, hookClients, honoured, isEditTool, noopAnswer, parseHookInput, renderAnswer,
+  type FileEdit, type HookAnswer, type HookClient, type HookDecision, type HookInput,
+} from './clients';
+import { touchedAfter, touchedBefore, type LineSpan } from './edits';
+import { homeDir, openLink, type HookLink } from './link';
+
+export type GuardMode = 'deny' | 'ask' | 'warn';
+
+export interface HookOptions {
+  event: string;
+  client: HookClient;
+  mode: GuardMode;
+  /** Seconds of the claim taken on free lines an edit touches; 0: none. */
+  claimSeconds: number;
+}
+
+/** How long one hook call may take in all before it gives up and answers the no-op. */
+const deadlineMs = 3000;
+/** Largest stdin accepted (a Write of a big file arrives whole). */
+const maxInputBytes = 32 * 1024 * 1024;
+/** Files larger than this are guarded whole rather than read. */
+const maxFileBytes = 8 * 1024 * 1024;
+
+export const usage = `usage: peermesh hook <event> --client <${hookClients.join('|')}> [--mode deny|ask|warn] [--claim [seconds]]
+  Answers an agent's hook: reads its JSON on stdin, prints its answer on stdout.
+  <event> is the client's own event name (PreToolUse, BeforeTool, preToolUse, …).
+  --mode   what an edit to lines another agent claims gets: deny (default), ask, or warn
+           (also PEERMESH_HOOK_MODE); a client that cannot ask gets deny.
+  --claim  an edit to free lines claims them for this many seconds (default 300; also PEERMESH_HOOK_CLAIM).`;
+
+/** Reads the command line; throws a usage error (exit 2) on a mistake. */
+export function parseHookArgs(argv: readonly string[], env: NodeJS.ProcessEnv): HookOptions {
+  const rest = [...argv];
+  let event: string | undefined;
+  let client: string | undefined;
+  let mode = env.PEERMESH_HOOK_MODE || 'deny';
+  let claimSeconds = Number(env.PEERMESH_HOOK_CLAIM || 0);
+  while (rest.length > 0) {
+    const arg = rest.shift() as string;
+    if (arg === '--client') client = rest.shift();
+    else if (arg.startsWith('--client=')) client = arg.slice('--client='.length);
+    else if (arg === '--mode') mode = rest.shift() ?? '';
+    else if (arg.startsWith('--mode=')) mode = arg.slice('--mode='.length);
+    else if (arg === '--claim') claimSeconds = /^\d+$/.test(rest[0] ?? '') ? Number(rest.shift()) : 300;
+    else if (arg.startsWith('--claim=')) claimSeconds = Number(arg.slice('--claim='.length));
+    else if (!arg.startsWith('-') && event === undefined) event = arg;
+    else throw new UsageError(`unexpected argument "${arg}"`);
+  }
+  if (!event) throw new UsageError('name the hook event');
+  if (!client || !(hookClients as readonly string[]).includes(client)) throw new UsageError(`--client must be one of ${hookClients.join(', ')}`);
+  if (mode !== 'deny' && mode !== 'ask' && mode !== 'warn') throw new UsageError(`--mode must be deny, ask or warn, not "${mode}"`);
+  if (!Number.isInteger(claimSeconds) || claimSeconds < 0 || claimSeconds > 86_400) throw new UsageError('--claim takes whole seconds, at most 86400');
+  return { event, client: client as HookClient, mode, claimSeconds };
+}
+
+export class UsageError extends Error {}
+
+/** What the hook does with one input, given a link to the broker. */
+export async function decide(input: HookInput, link: HookLink, opts: HookOptions): Promise<HookDecision> {
+  const peer = link.peer;
+  switch (input.phase) {
+    case 'preTool':
+      return guard(input, link, opts);
+    case 'postTool': {
+      if (peer && input.edits.length > 0) await attribute(input, link);
+      return news(link);
+    }
+    case 'session':
+    case 'prompt':
+      return news(link);
+    case 'stop':
+      if (peer) await link.request('peers/update', { status: 'idle' });
+      return {};
+    case 'other':
+      return {};
+  }
+}
+
+async function news(link: HookLink): Promise<HookDecision> {
+  if (!link.peer) return {};
+  const r = await link.request<{ messages: Array<Message & { truncated: boolean }>; more: number; unread: number }>(
+    'messages/deliver', { budget: newsBudget, max: newsMax },
+  );
+  const found: News = {
+    messages: r.messages.map((m) => ({ id: m.id, from: m.fromName, kind: m.kind, body: m.body, truncated: m.truncated, replyTo: m.replyTo })),
+    more: r.more,
+    unread: r.unread,
+  };
+  const context = hookContext(found, link.peer.name);
+  return context ? { context } : {};
+}
+
+/** The lines of `edit`'s file that it touches now: [] for the whole file. */
+async function linesBefore(edit: FileEdit): Promise<LineSpan[]> {
+  const text = await readSmall(edit.path);
+  const spans = touchedBefore(edit, text === null ? undefined : text);
+  return spans === 'file' ? [] : spans;
+}
+
+/** The file's text; undefined if it does not exist; null if too large or unreadable (guard it whole). */
+async function readSmall(file: string): Promise<string | undefined | null> {
+  try {
+    const stat = await fs.stat(file);
+    return stat.size > maxFileBytes ? null : await fs.readFile(file, 'utf8');
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : null;
+  }
+}
+
+interface Guarded { path: string; ranges: LineSpan[] }
+
+async function guard(input: HookInput, link: HookLink, opts: HookOptions): Promise<HookDecision> {
+  if (input.edits.length === 0 || (input.toolName && !isEditTool(input.client, input.toolName))) return {};
+  const targets: Guarded[] = [];
+  for (const edit of input.edits) {
+    targets.push({ path: edit.path, ranges: await linesBefore(edit) });
+    if (edit.kind === 'patch' && edit.moveTo) targets.push({ path: edit.moveTo, ranges: [] });
+  }
+  const conflicts = new Map<number, Lock>();
+  for (const t of targets) {
+    const r = await link.request<{ conflicts: Lock[] }>('locks/guardEdit', t);
+    for (const lock of r.conflicts) conflicts.set(lock.id, lock);
+  }
+  if (conflicts.size > 0) {
+    const decision = honoured(input.client, opts.mode);
+    return { permission: { decision, reason: conflictReason([...conflicts.values()], input.cwd, decision) } };
+  }
+  if (opts.claimSeconds > 0 && link.peer) {
+    const reason = `editing (claimed by its ${input.toolName ?? 'edit'} hook)`;
+    for (const t of targets) await link.request('locks/guardEdit', { ...t, claim: { ttlSeconds: opts.claimSeconds, reason } });
+  }
+  return {};
+}
+
+/** What the model reads when its edit meets another agent's claim: who, why, how long, what to do. */
+export function conflictReason(locks: readonly Lock[], cwd: string, decision: GuardMode, now = Date.now()): string {
+  const shown = locks.slice(0, 3).map((l) => {
+    const rel = path.relative(cwd, l.path);
+    const where = describeTarget({ ...l, relPath: rel && !rel.startsWith('..') ? rel : l.path });
+    const left = formatDuration(Math.max(0, l.expiresAt - now), { rounding: 'up' });
+    return `${where} is claimed by ${l.holderName}${l.reason ? ` ("${l.reason}")` : ''}, ${left} left`;
+  });
+  if (locks.length > 3) shown.push(`and ${locks.length - 3} more claims`);
+  const holders = [...new Set(locks.map((l) => l.holderName))].join(', ');
+  const advice = `message ${holders} (mesh_send), or wait for the claim with mesh_lock acquire and waitSeconds, or work on other lines`;
+  const head = decision === 'warn' ? 'PeerMesh warning: this edit changes lines another agent holds. ' : 'PeerMesh: ';
+  return `${head}${shown.join('; ')}. ${decision === 'warn' ? 'Check with them before going on: ' : 'Do not edit these lines now: '}${advice}.`;
+}
+
+async function attribute(input: HookInput, link: HookLink): Promise<void> {
+  for (const edit of input.edits) {
+    const after = await readSmall(edit.path);
+    const spans = touchedAfter(edit, after === null ? undefined : after);
+    // A deleted file or an unlocatable change is recorded as the whole file.
+    await link.request('edits/record', { path: edit.kind === 'patch' && edit.moveTo ? edit.moveTo : edit.path, ranges: spans === 'file' ? [] : spans, tool: input.toolName ?? 'edit' });
+  }
+}
+
+function readStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    process.stdin.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > maxInputBytes) reject(new HookInputError(`hook input is larger than ${maxInputBytes} bytes`));
+      else chunks.push(c);
+    });
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('error', reject);
+  });
+}
+
+function answer(a: HookAnswer): never {
+  if (a.stderr) process.stderr.write(a.stderr.endsWith('\n') ? a.stderr : a.stderr + '\n');
+  process.stdout.write(a.stdout, () => process.exit(a.exitCode));
+  // stdout may be a pipe whose reader is gone: exit anyway.
+  setTimeout(() => process.exit(a.exitCode), 500).unref();
+  return undefined as never;
+}
+
+/** The whole hook: arguments, stdin, link, decision, answer. Never returns. */
+export async function runHook(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<never> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(usage + '\n');
+    process.exit(0);
+  }
+  let opts: HookOptions;
+  try {
+    opts = parseHookArgs(argv, env);
+  } catch (e) {
+    process.stderr.write(`peermesh hook: ${(e as Error).message}\n${usage}\n`);
+    process.exit(2);
+  }
+  const noop = noopAnswer(opts.client, opts.event);
+  setTimeout(() => answer({ ...noop, stderr: `peermesh hook: no answer within ${deadlineMs} ms; the ${opts.event} hook changed nothing` }), deadlineMs).unref();
+  let link: HookLink | undefined;
+  try {
+    const input = parseHookInput(opts.client, opts.event, JSON.parse(await readStdin()) as unknown, process.cwd());
+    if (input.phase === 'other') return answer(noop);
+    link = await openLink(homeDir(env), ancestors(process.pid), deadlineMs);
+    if (!link) return answer(noop);
+    const decision = await decide(input, link, opts);
+    return answer(renderAnswer(input, decision));
+  } catch (e) {
+    const why = e instanceof SyntaxError ? `the ${opts.client} hook input on stdin is not JSON (${e.message})` : (e as Error).message;
+    return answer({ ...noop, stderr: `peermesh hook: ${why}; the ${opts.event} hook changed nothing` });
+  } finally {
+    link?.close();
+  }
+}
+
+if (require.main === module) void runHook(process.argv.slice(2));

@@ -1,0 +1,14 @@
+/**
+ * The wire protocol's version, alone in its file so that the hook entry, which must load
+ * fast, can speak the handshake without loading the schemas (methods.ts re-exports it).
+ */
+
+/**
+ * Protocol version; a broker refuses peers that speak another one. 2: typed events,
+ * `messages/claim`, `locks/releaseAll`, and `locks/renew` by target answering `{ locks }`.
+ * 3: peer statuses `working` / `idle` / `disconnected` / `gone` with `lastActive`, requests
+ * marked `_meta.background`, `locks/forceRelease`, `locks/saveGuarded` and `save_guarded`.
+ * 4: hooks: `mesh/attach`, `locks/guardEdit`, `edits/*` and `file_edited`; news that reaches the
+ * model: `messages/deliver`, `messages/sent` and `message_delivered`.
+ */
+export const protocolVersion = 4;
