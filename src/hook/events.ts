@@ -43,11 +43,6 @@ const eventTable: Record<HookClient, Record<string, HookPhase>> = {
   },
 };
 
-/** Whether `name` is one of the supported clients. */
-export function isHookClient(name: string): name is HookClient {
-  return (hookClients as readonly string[]).includes(name);
-}
-
 /**
  * The client's event for `event`, matched case-insensitively and returned in the client's own
  * spelling (answers must name the event exactly); an unknown event is phase 'other' under the
