@@ -4,7 +4,8 @@
  * everything else loads the full command line (dist/main.js).
  */
 import { createRequire } from 'node:module';
+import type { runHook } from '../hook/main';
 
 const load = createRequire(__filename);
-if (process.argv[2] === 'hook') void (load('./hook.js') as typeof import('../hook/main')).runHook(process.argv.slice(3));
+if (process.argv[2] === 'hook') void (load('./hook.js') as { runHook: typeof runHook }).runHook(process.argv.slice(3));
 else load('./main.js');

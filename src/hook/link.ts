@@ -6,16 +6,17 @@
  * no broker, a refused port, a foreign program, a slow answer) is `undefined`, and the hook
  * answers its client's no-op.
  *
- * JSON-RPC is spoken by hand (a request is one text frame, its answer matched by id) because
- * loading a JSON-RPC library would cost more start-up time than this whole file runs.
+ * JSON-RPC is spoken by hand (a request is one text frame, its answer matched by id), over
+ * socket.ts's small WebSocket client, because loading the libraries the rest of PeerMesh uses
+ * would cost more start-up time than the whole conversation takes.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import WebSocket from 'ws';
 import type { Peer } from '../protocol/entities';
 import { newNonce, proof, proofMatches } from '../protocol/handshake';
 import { protocolVersion } from '../protocol/protocol-version';
+import { connectText, type TextSocket } from './socket';
 
 export interface HookLink {
   /** The agent's peer; null when no peer of this home runs in an ancestor process. */
@@ -50,16 +51,8 @@ function readSetup(home: string): { secret: string; port: number } | undefined {
 export async function openLink(home: string, pids: readonly number[], timeoutMs: number): Promise<HookLink | undefined> {
   const setup = readSetup(home);
   if (!setup) return undefined;
-  const ws = new WebSocket(`ws://127.0.0.1:${setup.port}/`, { handshakeTimeout: timeoutMs, perMessageDeflate: false });
-  const opened = await new Promise<boolean>((resolve) => {
-    ws.once('open', () => resolve(true));
-    ws.once('error', () => resolve(false));
-    ws.once('unexpected-response', () => resolve(false));
-  });
-  if (!opened) {
-    ws.terminate();
-    return undefined;
-  }
+  const ws = await connectText(setup.port, timeoutMs);
+  if (!ws) return undefined;
   const link = rpc(ws);
   try {
     const nonce = newNonce();
@@ -73,17 +66,17 @@ export async function openLink(home: string, pids: readonly number[], timeoutMs:
   }
 }
 
-function rpc(ws: WebSocket): Omit<HookLink, 'peer'> {
+function rpc(ws: TextSocket): Omit<HookLink, 'peer'> {
   let next = 1;
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const failAll = (why: string) => {
     for (const w of waiting.values()) w.reject(new LinkError(why, 'unavailable'));
     waiting.clear();
   };
-  ws.on('message', (data) => {
+  ws.onText((data) => {
     let msg: { id?: unknown; result?: unknown; error?: { message?: string; data?: { reason?: string } } };
     try {
-      msg = JSON.parse(String(data)) as typeof msg;
+      msg = JSON.parse(data) as typeof msg;
     } catch {
       return;
     }
@@ -93,8 +86,7 @@ function rpc(ws: WebSocket): Omit<HookLink, 'peer'> {
     if (msg.error) w.reject(new LinkError(msg.error.message ?? 'the broker refused the request', msg.error.data?.reason));
     else w.resolve(msg.result);
   });
-  ws.on('close', () => failAll('the broker closed the connection'));
-  ws.on('error', (e) => failAll(e.message));
+  ws.onClose(failAll);
   return {
     request<T>(method: string, params: object): Promise<T> {
       const id = next++;
@@ -103,6 +95,6 @@ function rpc(ws: WebSocket): Omit<HookLink, 'peer'> {
         ws.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
       });
     },
-    close: () => ws.terminate(),
+    close: () => ws.close(),
   };
 }

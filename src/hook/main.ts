@@ -83,6 +83,8 @@ export class UsageError extends Error {}
 /** What the hook does with one input, given a link to the broker. */
 export async function decide(input: HookInput, link: HookLink, opts: HookOptions): Promise<HookDecision> {
   const peer = link.peer;
+  // The agent is at work again (a Stop hook said idle, which holds until it says otherwise).
+  if (peer?.status === 'idle' && input.phase !== 'stop' && input.phase !== 'other') await link.request('peers/update', { status: 'working' });
   switch (input.phase) {
     case 'preTool':
       return guard(input, link, opts);

@@ -51,8 +51,8 @@ describe('peermesh command table', () => {
     assert.doesNotThrow(() => buildProgram(commandTable));
   });
 
-  it('only setup works without a broker (and so without --port)', () => {
-    assert.deepEqual(leaves.filter((l) => !l.entry.usesBroker).map((l) => l.path), ['setup']);
+  it('only setup (no broker) and hook (the broker broker.json names, or none) take no --port', () => {
+    assert.deepEqual(leaves.filter((l) => !l.entry.usesBroker).map((l) => l.path).sort(), ['hook', 'setup']);
   });
 });
 
