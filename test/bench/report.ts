@@ -2,6 +2,7 @@
 import os from 'node:os';
 import type { FailoverFigures, ReplayFigures } from './failover';
 import type { FloorFigures } from './floor';
+import type { HookFigures } from './hooks';
 import type { RssFigures, WriteAckFigures } from './store';
 import type { LockFigures, MessageFigures } from './traffic';
 import { ms, pct, rate, type PhaseStats, type Summary } from './util';
@@ -9,7 +10,7 @@ import { debounceMs, drawBudgetMs, type VsCodeFigures } from './vscode';
 
 export interface Figures {
   floor?: FloorFigures; messages?: MessageFigures; locks?: LockFigures; writes?: WriteAckFigures;
-  failover?: FailoverFigures; replay?: ReplayFigures; rss?: RssFigures; vscode?: VsCodeFigures;
+  failover?: FailoverFigures; replay?: ReplayFigures; rss?: RssFigures; hooks?: HookFigures; vscode?: VsCodeFigures;
 }
 
 export type Row = [figure: string, peermesh: string, floor: string, note: string];
@@ -70,8 +71,23 @@ export function rows(f: Figures): Row[] {
       join(r && `store loaded in ${ms(r.storeOpenMs)} ms`, 'floor: ws server, no sockets')]);
     out.push(['   broker RSS, 0 peers, empty store', m ? `${Math.round(m.freshRssMb)} MB` : '', fl ? `${Math.round(fl.rss.idleMb)} MB` : '', '']);
   }
+  if (f.hooks) out.push(...hookRows(f.hooks));
   if (f.vscode) out.push(...vscodeRows(f.vscode));
   return out;
+}
+
+/** Hook start-up and answer above a bare Node start, beside its target. */
+export const hookTargetMs = 30;
+
+/** Figure 7: an agent's hook, a new process per tool call, beside `node -e 0`. */
+function hookRows(k: HookFigures): Row[] {
+  const above = (s: Summary) => s.p50 - k.bare.p50;
+  const verdict = above(k.free) <= hookTargetMs ? 'within target' : 'OVER TARGET';
+  return [
+    ['7. hook PreToolUse (Edit), free file: wall time', pct(k.free), pct(k.bare),
+      join(`+${ms(above(k.free))} ms over bare node at p50 (target ≤ +${hookTargetMs}): ${verdict}`, 'floor: node -e 0, in turns with the hook', `${k.runs} runs each`)],
+    ['   same, lines another peer claims (denied)', pct(k.claimed), pct(k.bare), `+${ms(above(k.claimed))} ms over bare node at p50`],
+  ];
 }
 
 /** Figure 6: the VS Code stage, beside its budget; the steps on the way say where the time goes. */
