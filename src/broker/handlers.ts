@@ -67,7 +67,7 @@ export const handlers: { [M in Exclude<RequestMethod, SessionMethod>]: Handler<M
     return { ok: true };
   },
   'locks/renew': async (ctx, p) => ({ locks: await ctx.mesh.locks.renew(ctx.peerId, { lockId: p.lockId, target: p.target }, p.ttlSeconds) }),
-  'locks/guardEdit': (ctx, p) => ctx.mesh.locks.guardEdit(ctx.peerId, p.path, p.ranges, p.claim),
+  'locks/guardEdit': (ctx, p) => ctx.mesh.locks.guardEdit(ctx.peerId, p.path, p.ranges, p.claim, p.asPerson),
   'locks/check': async (ctx, p) => ({ conflicts: await ctx.mesh.locks.check(ctx.peerId, p.target) }),
   'locks/list': async (ctx, p) => ({
     locks: await ctx.mesh.locks.list({ path: p.path, holder: p.holder, callerCwd: (await ctx.mesh.peers.get(ctx.peerId))?.cwd ?? null }),

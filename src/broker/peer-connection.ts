@@ -134,7 +134,7 @@ export class Session {
   private async dispatch(method: RequestMethod, params: unknown, meta: RequestMeta, signal: AbortSignal): Promise<unknown> {
     if (this.attached === 'observer' && method === 'locks/guardEdit') {
       const p = params as ParsedParams<'locks/guardEdit'>;
-      return this.host.mesh.locks.guardEdit(null, p.path, p.ranges, p.claim);
+      return this.host.mesh.locks.guardEdit(null, p.path, p.ranges, p.claim, p.asPerson);
     }
     if (!preAuthMethods.has(method) && !this.peerId) {
       throw new BrokerError('unauthorized', this.attached === 'observer'

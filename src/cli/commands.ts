@@ -13,6 +13,7 @@ import { limits } from '../protocol/limits';
 import { describeCounts } from '../protocol/requests/status';
 import { clientIds } from './clients';
 import { argument, defineCommand, option, type TableEntry } from './command-spec';
+import { commitGuard } from './commit-guard';
 import { doctor } from './doctor';
 import { hookClients } from '../hook/clients';
 import { runHook } from '../hook/main';
@@ -307,6 +308,17 @@ export const commandTable: readonly TableEntry[] = [
       print(table(['WHEN', 'PEER', 'TOOL', 'LINES'], edits.map((e) => [
         ago(e.at), e.peerName, e.tool, e.ranges.length === 0 ? 'whole file' : e.ranges.map((r) => (r.startLine === r.endLine ? `${r.startLine}` : `${r.startLine}-${r.endLine}`)).join(', '),
       ])));
+    },
+  }),
+
+  defineCommand({
+    name: 'commit-guard',
+    description: 'What the git pre-commit hook runs (peermesh setup git-hook): refuse a commit whose staged lines another agent claims.',
+    arguments: {},
+    options: {},
+    usesBroker: false,
+    async run() {
+      process.exitCode = await commitGuard(process.cwd(), process.env);
     },
   }),
 

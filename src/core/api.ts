@@ -143,9 +143,10 @@ export interface LocksService {
    * Claims of others overlapping `ranges` of `file` (empty: the whole file), for an agent about
    * to edit them; `caller` null for a hook that matched no peer (every claim is another's).
    * With `claim` and no conflict, the caller takes a claim on each range too (its own exact
-   * range is renewed), in the same transaction.
+   * range is renewed), in the same transaction. `asPerson`: the edit is the person's, so claims
+   * of the person's peers (`personKinds`) are its own too.
    */
-  guardEdit(caller: string | null, file: string, ranges: readonly LineSpan[], claim?: { ttlSeconds: number; reason: string }): Promise<{ conflicts: Lock[]; claimed: Lock[] }>;
+  guardEdit(caller: string | null, file: string, ranges: readonly LineSpan[], claim?: { ttlSeconds: number; reason: string }, asPerson?: boolean): Promise<{ conflicts: Lock[]; claimed: Lock[] }>;
   list(filter: { path?: string; holder?: string; callerCwd?: string | null }): Promise<Lock[]>;
 }
 

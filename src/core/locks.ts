@@ -218,7 +218,7 @@ export class Locks implements LocksService, MeshService {
     });
   }
 
-  async guardEdit(caller: string | null, file: string, ranges: readonly LineSpan[], claim?: { ttlSeconds: number; reason: string }): Promise<{ conflicts: Lock[]; claimed: Lock[] }> {
+  async guardEdit(caller: string | null, file: string, ranges: readonly LineSpan[], claim?: { ttlSeconds: number; reason: string }, asPerson = false): Promise<{ conflicts: Lock[]; claimed: Lock[] }> {
     if (caller === null && claim) throw new BrokerError('invalidInput', 'only an agent\'s peer can claim what it edits: this hook matched none');
     const spans: Span[] = ranges.length === 0 ? [{ startLine: null, endLine: null }] : mergeSpans(ranges);
     const reason = claim && checkReason(claim.reason);
@@ -232,6 +232,12 @@ export class Locks implements LocksService, MeshService {
       ));
       const conflicts = new Map<number, Lock>();
       for (const target of targets) for (const lock of await this.conflicting(t, caller ?? '', target, now)) conflicts.set(lock.id, lock);
+      if (asPerson) {
+        for (const lock of [...conflicts.values()]) {
+          const kind = (await this.peers.getIn(t, lock.holder))?.kind;
+          if (kind && personKinds.includes(kind)) conflicts.delete(lock.id);
+        }
+      }
       const claimed: Lock[] = [];
       if (conflicts.size === 0 && caller !== null && reason !== undefined && ttlMs !== undefined) {
         for (const target of targets) {

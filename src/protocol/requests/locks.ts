@@ -117,13 +117,16 @@ export const locksRequests = defineRequests('locks', {
    * whole file): the live claims of other peers that overlap them. With `claim`, when there is
    * no conflict, the caller also takes a claim on each range (re-taking one of its own renews
    * it), in the same transaction. Sent by hooks; a hook session that matched no peer may call
-   * it without `claim` (every claim is then another's). Emits `lock_acquired` per claim taken.
+   * it without `claim` (every claim is then another's). With `asPerson` (a commit no agent
+   * made), the person's own claims (editor windows, the terminal) are not conflicts. Emits
+   * `lock_acquired` per claim taken.
    */
   'locks/guardEdit': {
     params: z.object({
       path: PathInput,
       ranges: z.array(z.object({ startLine: LineInput, endLine: LineInput })).max(limits.list),
       claim: z.object({ ttlSeconds: TtlInput, reason: z.string().max(limits.reason) }).optional(),
+      asPerson: z.boolean().optional(),
     }),
     result: z.object({ conflicts: z.array(Lock), claimed: z.array(Lock) }),
     retry: 'safe',

@@ -51,8 +51,8 @@ describe('peermesh command table', () => {
     assert.doesNotThrow(() => buildProgram(commandTable));
   });
 
-  it('only setup (no broker) and hook (the broker broker.json names, or none) take no --port', () => {
-    assert.deepEqual(leaves.filter((l) => !l.entry.usesBroker).map((l) => l.path).sort(), ['hook', 'setup']);
+  it('only setup (no broker), hook and commit-guard (the broker broker.json names, or none) take no --port', () => {
+    assert.deepEqual(leaves.filter((l) => !l.entry.usesBroker).map((l) => l.path).sort(), ['commit-guard', 'hook', 'setup']);
   });
 });
 
