@@ -6,15 +6,15 @@
  * table's text is edited). HOME (and XDG_CONFIG_HOME, APPDATA, CODEX_HOME) are honoured, so
  * tests can point everything at a temporary folder.
  */
-import { promises as fs, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, promises as fs, realpathSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { applyEdits, modify, parse, printParseErrorCode, type ParseError } from 'jsonc-parser/lib/esm/main.js';
 import type { MeshHome } from '../home/home';
 import { atomicWrite } from '../home/files';
-import { readTable, upsertTable } from './toml';
+import { isRecord, JsonDoc, parseJson, readText } from './json-edit';
+import { readTable, removeTable, upsertTable } from './toml';
 
-export const clientIds = ['claude-code', 'cursor', 'codex', 'windsurf', 'vscode', 'cline'] as const;
+export const clientIds = ['claude-code', 'cursor', 'codex', 'gemini', 'opencode', 'windsurf', 'vscode', 'cline', 'cline-cli'] as const;
 export type ClientId = (typeof clientIds)[number];
 
 /** The server entry name in every client's config. */
@@ -46,11 +46,19 @@ function vscodeUserDir(env: NodeJS.ProcessEnv, home: string): string {
   return path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'Code', 'User');
 }
 
+/** opencode reads opencode.json or opencode.jsonc in its config folder: the one that exists, else .json. */
+function opencodeConfig(dir: string): string {
+  const json = path.join(dir, 'opencode.json');
+  const jsonc = path.join(dir, 'opencode.jsonc');
+  return !existsSync(json) && existsSync(jsonc) ? jsonc : json;
+}
+
 export function clientTargets(env: NodeJS.ProcessEnv = process.env): Record<ClientId, ClientTarget> {
   const home = os.homedir();
   const vscode = vscodeUserDir(env, home);
   const codexHome = env.CODEX_HOME || path.join(home, '.codex');
   const clineDir = path.join(vscode, 'globalStorage', 'saoudrizwan.claude-dev');
+  const opencodeDir = path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'opencode');
   return {
     'claude-code': {
       id: 'claude-code', label: 'Claude Code', file: path.join(home, '.claude.json'), terminal: true,
@@ -64,6 +72,14 @@ export function clientTargets(env: NodeJS.ProcessEnv = process.env): Record<Clie
       id: 'codex', label: 'Codex', file: path.join(codexHome, 'config.toml'), terminal: true,
       hint: 'or: codex mcp add peermesh -- <command> <args…>', markers: [codexHome],
     },
+    gemini: {
+      id: 'gemini', label: 'Gemini CLI', file: path.join(home, '.gemini', 'settings.json'), terminal: true,
+      hint: 'or: gemini mcp add --scope user peermesh <command> <args…>', markers: [path.join(home, '.gemini')],
+    },
+    opencode: {
+      id: 'opencode', label: 'opencode', file: opencodeConfig(opencodeDir), terminal: true,
+      hint: 'or per project: opencode.json', markers: [opencodeDir, path.join(home, '.local', 'share', 'opencode')],
+    },
     windsurf: {
       id: 'windsurf', label: 'Windsurf', file: path.join(home, '.codeium', 'windsurf', 'mcp_config.json'), terminal: false,
       hint: 'then refresh the MCP list in Cascade', markers: [path.join(home, '.codeium', 'windsurf')],
@@ -75,6 +91,10 @@ export function clientTargets(env: NodeJS.ProcessEnv = process.env): Record<Clie
     cline: {
       id: 'cline', label: 'Cline', file: path.join(clineDir, 'settings', 'cline_mcp_settings.json'), terminal: false,
       hint: 'or paste it in Cline → MCP Servers → Configure', markers: [clineDir],
+    },
+    'cline-cli': {
+      id: 'cline-cli', label: 'Cline CLI', file: path.join(home, '.cline', 'data', 'settings', 'cline_mcp_settings.json'), terminal: true,
+      hint: 'or: cline mcp', markers: [path.join(home, '.cline')],
     },
   };
 }
@@ -104,20 +124,36 @@ export function realOr(p: string): string {
   }
 }
 
-/** The real path of a `peermesh` executable on PATH, if any. */
-function peermeshOnPath(env: NodeJS.ProcessEnv): string | undefined {
+/** Every `peermesh` file on PATH, in PATH order, with its real path and whether it can be run. */
+export function peermeshFilesOnPath(env: NodeJS.ProcessEnv = process.env): Array<{ file: string; real: string; executable: boolean }> {
   const names = process.platform === 'win32' ? ['peermesh.cmd', 'peermesh.exe'] : ['peermesh'];
+  const found: Array<{ file: string; real: string; executable: boolean }> = [];
   for (const dir of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
     for (const name of names) {
+      const file = path.join(dir, name);
       try {
-        const p = path.join(dir, name);
-        if (statSync(p).isFile()) return realpathSync(p);
+        if (!statSync(file).isFile()) continue;
       } catch {
-        /* not here */
+        continue;
       }
+      let executable = true;
+      try {
+        accessSync(file, constants.X_OK);
+      } catch {
+        executable = false;
+      }
+      found.push({ file, real: realOr(file), executable });
     }
   }
-  return undefined;
+  return found;
+}
+
+/**
+ * The real path of the `peermesh` a shell would run, if any: the first executable one on PATH
+ * (a shell skips a `peermesh` it may not execute, so setup must not count on that one).
+ */
+function peermeshOnPath(env: NodeJS.ProcessEnv): string | undefined {
+  return peermeshFilesOnPath(env).find((f) => f.executable)?.real;
 }
 
 /**
@@ -134,62 +170,44 @@ export function serverCommand(home: MeshHome, target: Pick<ClientTarget, 'termin
   return { command: launcher, args: ['mcp'], env: serverEnv };
 }
 
-/** Where in the file our entry lives, and how it looks for this client. */
-function jsonShape(id: Exclude<ClientId, 'codex'>, cmd: ServerCommand): { key: string; entry: Record<string, unknown> } {
-  const base = { command: cmd.command, args: cmd.args, ...(Object.keys(cmd.env).length > 0 && { env: cmd.env }) };
+/** Where in the file our entry lives, how it looks for this client, and which of its keys holds the environment. */
+function jsonShape(id: Exclude<ClientId, 'codex'>, cmd: ServerCommand): { key: string; entry: Record<string, unknown>; envKey: string } {
+  const env = Object.keys(cmd.env).length > 0 ? cmd.env : undefined;
+  const base = { command: cmd.command, args: cmd.args, ...(env && { env }) };
   switch (id) {
     case 'claude-code':
-      return { key: 'mcpServers', entry: { type: 'stdio', ...base } };
+      return { key: 'mcpServers', entry: { type: 'stdio', ...base }, envKey: 'env' };
     case 'vscode':
-      return { key: 'servers', entry: { type: 'stdio', ...base } };
+      return { key: 'servers', entry: { type: 'stdio', ...base }, envKey: 'env' };
     case 'cline':
-      return { key: 'mcpServers', entry: { ...base, disabled: false } };
+    case 'cline-cli':
+      return { key: 'mcpServers', entry: { ...base, disabled: false }, envKey: 'env' };
+    case 'opencode':
+      // https://opencode.ai/docs/mcp-servers: one command array, `environment`, `enabled`.
+      return { key: 'mcp', entry: { type: 'local', command: [cmd.command, ...cmd.args], enabled: true, ...(env && { environment: env }) }, envKey: 'environment' };
     case 'cursor':
     case 'windsurf':
-      return { key: 'mcpServers', entry: base };
+    case 'gemini':
+      return { key: 'mcpServers', entry: base, envKey: 'env' };
   }
 }
-
-async function readText(file: string): Promise<string | undefined> {
-  try {
-    return await fs.readFile(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
-}
-
-function parseJson(file: string, text: string): Record<string, unknown> {
-  const errors: ParseError[] = [];
-  const value: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
-  if (errors.length > 0) {
-    throw new Error(`${file} is not valid JSON (${printParseErrorCode(errors[0].error)} at offset ${errors[0].offset}); fix it, or add the entry by hand (peermesh setup --print)`);
-  }
-  if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) throw new Error(`${file} does not hold a JSON object`);
-  return (value ?? {}) as Record<string, unknown>;
-}
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Ours over theirs: keys the user added to our entry (Cline's autoApprove, a timeout) stay. */
-function mergeEntry(existing: unknown, ours: Record<string, unknown>): Record<string, unknown> {
+function mergeEntry(existing: unknown, ours: Record<string, unknown>, envKey = 'env'): Record<string, unknown> {
   if (!isRecord(existing)) return ours;
   const merged: Record<string, unknown> = { ...existing, ...ours };
-  const env = { ...(isRecord(existing.env) ? existing.env : {}), ...(isRecord(ours.env) ? ours.env : {}) };
-  if (!isRecord(ours.env)) delete env.PEERMESH_HOME;
-  if (Object.keys(env).length > 0) merged.env = env;
-  else delete merged.env;
+  const theirs = existing[envKey];
+  const mine = ours[envKey];
+  const env = { ...(isRecord(theirs) ? theirs : {}), ...(isRecord(mine) ? mine : {}) };
+  if (!isRecord(mine)) delete env.PEERMESH_HOME;
+  if (Object.keys(env).length > 0) merged[envKey] = env;
+  else delete merged[envKey];
   return merged;
-}
-
-function indentOf(text: string): { insertSpaces: boolean; tabSize: number } {
-  const m = /\n([ \t]+)"/.exec(text);
-  if (!m) return { insertSpaces: true, tabSize: 2 };
-  return m[1].startsWith('\t') ? { insertSpaces: false, tabSize: 1 } : { insertSpaces: true, tabSize: m[1].length };
 }
 
 /** Our table in Codex's config.toml. */
 const codexTable = ['mcp_servers', serverName];
+const codexEdit = (file: string) => ({ file, owned: ['command', 'args', 'env'], fallback: 'add the entry by hand (peermesh setup codex --print)' });
 
 /** The new text of the client's config with our entry in it (unchanged text if it already was). */
 export function withEntry(id: ClientId, file: string, text: string | undefined, cmd: ServerCommand): string {
@@ -197,22 +215,27 @@ export function withEntry(id: ClientId, file: string, text: string | undefined, 
     const existing = readTable(text ?? '', codexTable, file);
     const merged = mergeEntry(existing, { command: cmd.command, args: cmd.args, ...(Object.keys(cmd.env).length > 0 && { env: cmd.env }) });
     const env = isRecord(merged.env) ? (merged.env as Record<string, string>) : undefined;
-    return upsertTable(text ?? '', codexTable, { command: cmd.command, args: cmd.args, ...(env && { env }) }, {
-      file,
-      owned: ['command', 'args', 'env'],
-      fallback: 'add the entry by hand (peermesh setup codex --print)',
-    });
+    return upsertTable(text ?? '', codexTable, { command: cmd.command, args: cmd.args, ...(env && { env }) }, codexEdit(file));
   }
-  const source = text?.trim() ? text : '{}\n';
-  const root = parseJson(file, source);
-  const { key, entry } = jsonShape(id, cmd);
-  const existing = isRecord(root[key]) ? root[key][serverName] : undefined;
-  const wanted = mergeEntry(existing, entry);
-  if (JSON.stringify(existing) === JSON.stringify(wanted) && text !== undefined) return text;
-  const eol = source.includes('\r\n') ? '\r\n' : '\n';
-  const edits = modify(source, [key, serverName], wanted, { formattingOptions: { ...indentOf(source), eol } });
-  const out = applyEdits(source, edits);
-  return out.endsWith(eol) ? out : out + eol;
+  const doc = new JsonDoc(file, text);
+  const { key, entry, envKey } = jsonShape(id, cmd);
+  doc.set([key, serverName], mergeEntry(doc.at([key, serverName]), entry, envKey));
+  return doc.text;
+}
+
+/**
+ * The client's config without our entry (unchanged text if there was none). A server list that
+ * only held ours is removed with it; everything else stays.
+ */
+export function withoutEntry(id: ClientId, file: string, text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (id === 'codex') return removeTable(text, codexTable, codexEdit(file));
+  const doc = new JsonDoc(file, text);
+  const { key } = jsonShape(id, { command: '', args: [], env: {} });
+  doc.remove([key, serverName]);
+  const rest = doc.at([key]);
+  if (isRecord(rest) && Object.keys(rest).length === 0 && doc.text !== text) doc.remove([key]);
+  return doc.text;
 }
 
 /** Just our entry, as the user would paste it into the file. */
@@ -236,13 +259,16 @@ export async function readEntry(target: ClientTarget): Promise<{ command?: strin
     };
   }
   const root = parseJson(target.file, text);
-  const { key } = jsonShape(target.id, { command: '', args: [], env: {} });
+  const { key, envKey } = jsonShape(target.id, { command: '', args: [], env: {} });
   const e = isRecord(root[key]) ? root[key][serverName] : undefined;
   if (!isRecord(e)) return undefined;
+  const env = e[envKey];
+  // opencode keeps the command and its arguments in one array.
+  const argv = Array.isArray(e.command) ? e.command.map(String) : undefined;
   return {
-    command: typeof e.command === 'string' ? e.command : undefined,
-    args: Array.isArray(e.args) ? e.args.map(String) : undefined,
-    env: isRecord(e.env) ? Object.fromEntries(Object.entries(e.env).map(([k, v]) => [k, String(v)])) : undefined,
+    command: argv ? argv[0] : typeof e.command === 'string' ? e.command : undefined,
+    args: argv ? argv.slice(1) : Array.isArray(e.args) ? e.args.map(String) : undefined,
+    env: isRecord(env) ? Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])) : undefined,
   };
 }
 

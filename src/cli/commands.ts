@@ -12,6 +12,7 @@ import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
 import { describeCounts } from '../protocol/requests/status';
 import { clientIds } from './clients';
+import { hookClientIds, hookModes } from './hooks';
 import { argument, defineCommand, option, type TableEntry } from './command-spec';
 import { commitGuard } from './commit-guard';
 import { doctor } from './doctor';
@@ -370,17 +371,22 @@ export const commandTable: readonly TableEntry[] = [
 
   defineCommand({
     name: 'setup',
-    description: 'Add `peermesh mcp` to agents\' MCP configs (idempotent; keeps the rest of each file).',
+    description: 'Add `peermesh mcp` (and with --hooks, the agent\'s hooks) to agents\' configs (idempotent; keeps the rest of each file).',
     arguments: { clients: argument.variadic(`${clientIds.join(', ')}, or all (those installed)`) },
-    options: { print: option.flag('--print', 'only show each entry and where it goes') },
+    options: {
+      hooks: option.flag('--hooks', `also install the agent's hooks (${hookClientIds.join(', ')})`),
+      hookMode: option.oneOf('--hook-mode <mode>', 'what the edit hook does with a file another peer claims: deny the edit, ask the person, or warn', hookModes, 'deny'),
+      print: option.flag('--print', 'only show each entry and where it goes'),
+      remove: option.flag('--remove', 'take out everything setup added (MCP entry and hooks)'),
+    },
     usesBroker: false,
-    examples: ['peermesh setup claude-code cursor', 'peermesh setup all', 'peermesh setup codex --print'],
-    run: (ctx, args, opts) => setup(ctx, args.clients, { print: opts.print }),
+    examples: ['peermesh setup claude-code cursor', 'peermesh setup all', 'peermesh setup claude-code gemini --hooks', 'peermesh setup codex --hooks --print', 'peermesh setup cursor --remove'],
+    run: (ctx, args, opts) => setup(ctx, args.clients, { print: opts.print, hooks: opts.hooks, hookMode: opts.hookMode, remove: opts.remove }),
   }),
 
   defineCommand({
     name: 'doctor',
-    description: 'Check the mesh home, the broker, the port and each agent\'s MCP config; say how to fix what is wrong.',
+    description: 'Check the mesh home, the broker, the port, the `peermesh` on PATH, and each agent\'s MCP config and hooks; say how to fix what is wrong.',
     arguments: {},
     options: {},
     run: (ctx) => doctor(ctx),

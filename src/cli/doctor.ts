@@ -16,14 +16,8 @@ import { describeOwner, ownerState } from '../home/owner';
 import { journalLossFix, quarantineCopies, scanJournal } from '../store/journal-scan';
 import { readSnapshot } from '../store/store';
 import { clientIds, clientTargets, isInstalled, readEntry, realOr, type ClientTarget } from './clients';
+import { checkGeminiTrust, checkHooks, checkPath, type Line } from './doctor-agents';
 import type { CliContext } from './terminal-peer';
-
-type Mark = '✔' | '✘' | '!' | '·';
-interface Line {
-  mark: Mark;
-  text: string;
-  fix?: string;
-}
 
 const tilde = (p: string) => {
   const home = os.homedir();
@@ -181,7 +175,10 @@ export async function doctor(ctx: CliContext): Promise<void> {
     ...(await checkFiles(ctx)),
     ...(await checkBroker(ctx)),
     ...(await checkStore(ctx)),
+    checkPath(ctx),
     ...(await Promise.all(clientIds.map((id) => checkClient(ctx, targets[id])))),
+    ...(await checkHooks(ctx)),
+    ...[await checkGeminiTrust().catch(() => undefined)].filter((l): l is Line => l !== undefined),
   ];
   const out = lines.map((l) => `${l.mark} ${l.text}${l.fix ? `\n    fix: ${l.fix}` : ''}`);
   const wrong = lines.filter((l) => l.mark === '✘').length;

@@ -213,3 +213,55 @@ function verify(before: Table, after: string, path: readonly string[], wanted: T
   at[path[path.length - 1]] = plain(wanted);
   if (!isDeepStrictEqual(plain(parsed), expected)) throw changesOthers;
 }
+
+/**
+ * The text without `[path]` (its header, its keys and its sub-tables, with the blank lines
+ * before it); comments after its last key stay, as they may introduce what follows. Returns
+ * `text` itself when there is no such table. Throws, changing nothing, when the table is set
+ * some other way (dotted keys, an inline table) or the result would differ anywhere else.
+ */
+export function removeTable(text: string, path: readonly string[], edit: TableEdit): string {
+  const { file, fallback } = edit;
+  const header = `[${path.map(tomlKey).join('.')}]`;
+  const before = parseFile(text, file);
+  if (tableAt(before, path) === undefined) return text;
+  const all = statements(text);
+  const at = all.findIndex((s) => s.kind === 'header' && samePath(s.path, path));
+  if (at < 0 || all[at].array) throw new Error(`${file}: ${path.join('.')} is not a ${header} table, which setup does not rewrite; ${fallback}`);
+  const drop = new Set<number>();
+  let ours = true;
+  let last = at;
+  for (let i = at; i < all.length; i++) {
+    const s = all[i];
+    if (s.kind === 'header') ours = samePath(s.path, path) || under(s.path, path);
+    if (!ours) break;
+    if (s.kind !== 'trivia') last = i;
+  }
+  for (let i = at; i <= last; i++) drop.add(i);
+  for (let j = at - 1; j >= 0 && all[j].kind === 'trivia' && text.slice(all[j].start, all[j].end).trim() === ''; j--) drop.add(j);
+  const after = all.filter((_s, i) => !drop.has(i)).map((s) => text.slice(s.start, s.end)).join('');
+  let parsed: Table;
+  try {
+    parsed = parseToml(after);
+  } catch (e) {
+    throw new Error(`${file}: ${header} cannot be removed without changing other settings; ${fallback}`, { cause: e });
+  }
+  const expected = plain(before) as Table;
+  let parent: unknown = expected;
+  for (const k of path.slice(0, -1)) parent = isTable(parent) ? parent[k] : undefined;
+  if (isTable(parent)) delete parent[path[path.length - 1]];
+  // An emptied parent (`[mcp_servers]` with nothing left) may vanish or stay: both are fine.
+  if (!isDeepStrictEqual(withoutEmpty(plain(parsed)), withoutEmpty(expected))) throw new Error(`${file}: removing ${header} here would change other settings; ${fallback}`);
+  return after;
+}
+
+/** A copy without tables that hold nothing (for comparing documents that differ only in those). */
+function withoutEmpty(v: unknown): unknown {
+  if (!isTable(v)) return v;
+  const out: Table = {};
+  for (const [k, x] of Object.entries(v)) {
+    const y = withoutEmpty(x);
+    if (!(isTable(y) && Object.keys(y).length === 0)) out[k] = y;
+  }
+  return out;
+}

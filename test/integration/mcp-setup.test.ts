@@ -13,38 +13,13 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { parse } from 'jsonc-parser/lib/esm/main.js';
 import { candidatePorts } from '../../src/home/home';
-import { clientTargets, type ClientId } from '../../src/cli/clients';
+import type { ClientId } from '../../src/cli/clients';
 import { refreshLauncher } from '../../src/home/launcher';
 import { readTable } from '../../src/cli/toml';
 import { cliPath, runCli, spawnCli, tempHome } from './harness';
+import { tempUser } from './temp-user';
 
 const cli = realpathSync(cliPath);
-
-/** A temporary HOME with nothing of the real user's in the environment. */
-function tempUser() {
-  const mesh = tempHome();
-  const home = mkdtempSync(path.join(os.tmpdir(), 'pm-home-'));
-  const env: NodeJS.ProcessEnv = { ...mesh.env, HOME: home, USERPROFILE: home };
-  for (const k of ['XDG_CONFIG_HOME', 'CODEX_HOME', 'APPDATA']) delete env[k];
-  const saved = process.env.HOME;
-  process.env.HOME = home;
-  const targets = clientTargets(env);
-  process.env.HOME = saved;
-  const file = (id: ClientId) => targets[id].file;
-  const seed = (id: ClientId, text: string) => {
-    mkdirSync(path.dirname(file(id)), { recursive: true });
-    writeFileSync(file(id), text);
-  };
-  return {
-    mesh, home, env, file, seed,
-    read: (id: ClientId) => readFileSync(file(id), 'utf8'),
-    json: (id: ClientId) => parse(readFileSync(file(id), 'utf8')) as Record<string, Record<string, Record<string, unknown>>>,
-    cleanup() {
-      mesh.cleanup();
-      rmSync(home, { recursive: true, force: true });
-    },
-  };
-}
 
 const all: ClientId[] = ['claude-code', 'cursor', 'codex', 'windsurf', 'vscode', 'cline'];
 
@@ -97,7 +72,7 @@ describe('peermesh setup: MCP client configs', function () {
     const before = Object.fromEntries(all.map((id) => [id, u.read(id)]));
     const second = await runCli(['setup', ...all], u.env);
     assert.equal(second.code, 0, second.stderr);
-    assert.equal(second.stdout.split('\n').filter((l) => l.includes('already runs peermesh mcp')).length, all.length, second.stdout);
+    assert.equal(second.stdout.split('\n').filter((l) => l.includes('already has the PeerMesh MCP server')).length, all.length, second.stdout);
     for (const id of all) assert.equal(u.read(id), before[id], `${id}: a second run changes nothing`);
   });
 

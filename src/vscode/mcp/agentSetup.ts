@@ -19,20 +19,25 @@ import { cliCommand, type CliCommand } from './cliCommand';
  * The clients `peermesh setup` knows (`clientIds` in src/cli/clients.ts; the CLI rejects any
  * other id with a clear error, which the command shows).
  */
-type ClientId = 'claude-code' | 'cursor' | 'codex' | 'windsurf' | 'vscode' | 'cline';
+type ClientId = 'claude-code' | 'cursor' | 'codex' | 'gemini' | 'opencode' | 'windsurf' | 'vscode' | 'cline' | 'cline-cli';
 
 interface AgentClient extends vscode.QuickPickItem {
   id: ClientId;
+  /** `peermesh setup --hooks` installs this agent's hooks (`hookClientIds` in src/cli/hooks.ts). */
+  hooks?: true;
 }
 
 /** In the order people are likely to want them. */
 const agentClients: readonly AgentClient[] = [
-  { id: 'claude-code', label: 'Claude Code', description: 'claude-code', detail: 'User-level MCP server in ~/.claude.json' },
-  { id: 'cursor', label: 'Cursor', description: 'cursor', detail: '~/.cursor/mcp.json' },
-  { id: 'codex', label: 'Codex', description: 'codex', detail: '~/.codex/config.toml' },
+  { id: 'claude-code', label: 'Claude Code', description: 'claude-code', detail: 'User-level MCP server in ~/.claude.json', hooks: true },
+  { id: 'cursor', label: 'Cursor', description: 'cursor', detail: '~/.cursor/mcp.json', hooks: true },
+  { id: 'codex', label: 'Codex', description: 'codex', detail: '~/.codex/config.toml', hooks: true },
+  { id: 'gemini', label: 'Gemini CLI', description: 'gemini', detail: '~/.gemini/settings.json', hooks: true },
+  { id: 'opencode', label: 'opencode', description: 'opencode', detail: '~/.config/opencode/opencode.json' },
   { id: 'windsurf', label: 'Windsurf', description: 'windsurf', detail: '~/.codeium/windsurf/mcp_config.json' },
   { id: 'vscode', label: 'VS Code', description: 'vscode', detail: 'User mcp.json; not needed here: this extension already offers PeerMesh to agent mode' },
   { id: 'cline', label: 'Cline', description: 'cline', detail: 'Cline\'s MCP settings' },
+  { id: 'cline-cli', label: 'Cline CLI', description: 'cline-cli', detail: '~/.cline/data/settings/cline_mcp_settings.json' },
 ];
 
 /** Longest a `peermesh setup` run may take. */
@@ -82,8 +87,11 @@ async function setupAgents(context: AgentSetupContext, given?: unknown): Promise
     ignoreFocusOut: true,
   }))?.map((client) => client.id);
   if (!ids || ids.length === 0) return undefined;
+  // Hooks are asked about only when picking by hand, and only for agents that have them.
+  const hooks = given === undefined && ids.some((id) => agentClients.find((c) => c.id === id)?.hooks) ? await askHooks() : false;
+  if (hooks === undefined) return undefined;
 
-  const command = cliCommand(context.extensionPath, context.mesh.homeDir, ['setup', ...ids]);
+  const command = cliCommand(context.extensionPath, context.mesh.homeDir, ['setup', ...ids, ...(hooks ? ['--hooks'] : [])]);
   context.log.info(`[setup] ${[command.command, ...command.args].join(' ')}`);
   const report = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `PeerMesh: setting up ${ids.join(', ')}…` },
@@ -95,6 +103,15 @@ async function setupAgents(context: AgentSetupContext, given?: unknown): Promise
     if (choice) context.showLog();
   });
   return report;
+}
+
+/** Whether to install the agents' hooks too; undefined when the person cancels. */
+async function askHooks(): Promise<boolean | undefined> {
+  const choice = await vscode.window.showQuickPick([
+    { label: 'Also install hooks', detail: 'Claims a file before the agent edits it and brings mesh news on every tool call', hooks: true },
+    { label: 'MCP server only', hooks: false },
+  ], { title: 'PeerMesh: Set Up MCP for Other Agents', placeHolder: 'Install the agents\' hooks too?', ignoreFocusOut: true });
+  return choice?.hooks;
 }
 
 function givenClients(given: unknown): ClientId[] | undefined {
