@@ -2,11 +2,14 @@
  * `peermesh setup <client…>`: writes the client's MCP config so it runs `peermesh mcp`, and with
  * `--hooks` the client's hooks that run `peermesh hook …`. Idempotent (a second run changes
  * nothing, byte for byte) and keeps the rest of each file; `--print` only shows the entries and
- * where they go; `--remove` takes out what setup added, and nothing else.
+ * where they go; `--remove` takes out what setup added, and nothing else. `setup git-hook`
+ * installs the git guard in the repository here (commit-guard.ts).
  */
 import os from 'node:os';
+import path from 'node:path';
 import { BrokerError } from '../protocol/errors';
-import { clientIds, clientTargets, isClientId, isInstalled, readConfigText, serverCommand, snippet, withEntry, withoutEntry, writeConfig, type ClientId, type ServerCommand } from './clients';
+import { gitHook } from './commit-guard';
+import { clientIds, clientTargets, isClientId, isInstalled, readConfigText, realOr, serverCommand, snippet, withEntry, withoutEntry, writeConfig, type ClientId, type ServerCommand } from './clients';
 import { hookClientIds, hookTargets, hooksSnippet, isHookClientId, withHooks, withoutHooks, type HookMode } from './hooks';
 import { writeLauncher } from '../home/launcher';
 import type { CliContext } from './terminal-peer';
@@ -18,25 +21,18 @@ export interface SetupFlags {
   remove?: boolean;
 }
 
-/**
- * Words `setup` takes besides client ids. `git-hook` is reserved for the git hook that is being
- * added separately; until it lands it is refused with a clear word rather than "unknown client".
- */
-const otherTargets = ['git-hook'] as const;
-
 const tilde = (p: string) => {
   const home = os.homedir();
   return p.startsWith(home + '/') ? '~' + p.slice(home.length) : p;
 };
 
-const usage = `usage: peermesh setup <client…> [--hooks [--hook-mode deny|ask|warn]] [--print | --remove], client one of ${clientIds.join(', ')}, or all`;
+const usage = `usage: peermesh setup <client…> [--hooks [--hook-mode deny|ask|warn]] [--print | --remove], client one of ${clientIds.join(', ')}, or all; or peermesh setup git-hook [--remove] in a git repository`;
 
 function chooseClients(args: string[]): ClientId[] {
   const targets = clientTargets();
   // `all`: every client that seems installed (its folder exists), so none gets a stray config.
   const wanted: ClientId[] = args.includes('all') ? clientIds.filter((id) => isInstalled(targets[id])) : [];
   for (const a of args.filter((x) => x !== 'all')) {
-    if ((otherTargets as readonly string[]).includes(a)) throw new BrokerError('invalidInput', `peermesh setup ${a} is not available in this version`);
     if (!isClientId(a)) throw new BrokerError('invalidInput', `unknown client "${a}"; choose from ${clientIds.join(', ')}, or all`);
     if (!wanted.includes(a)) wanted.push(a);
   }
@@ -78,6 +74,12 @@ function changesFor(id: ClientId, cmd: ServerCommand, flags: SetupFlags): FileCh
 }
 
 export async function setup(ctx: CliContext, args: string[], flags: SetupFlags): Promise<void> {
+  if (args.includes('git-hook')) {
+    if (args.length > 1) throw new BrokerError('invalidInput', 'set up git-hook on its own: peermesh setup git-hook [--remove]');
+    const defaultHome = realOr(path.join(os.homedir(), '.peermesh')) === ctx.home.dir;
+    process.stdout.write(await gitHook(ctx.home, process.cwd(), { remove: flags.remove, defaultHome }) + '\n');
+    return;
+  }
   const wanted = chooseClients(args);
   if (flags.print && flags.remove) throw new BrokerError('invalidInput', '--print and --remove do not go together');
   if (flags.hooks && !flags.remove) {

@@ -10,6 +10,8 @@ import { PeerClient } from '../../src/client/peer';
 
 export const repo = path.resolve(__dirname, '../..');
 export const cliPath = path.join(repo, 'dist', 'cli.js');
+/** What a copy of the CLI needs beside it: cli.js loads main.js or hook.js; the broker, sql.js's wasm. */
+export const cliFiles = ['cli.js', 'main.js', 'hook.js', 'sql-wasm.wasm'] as const;
 const fixturePath = path.join(repo, 'out', 'test', 'fixtures', 'peer.js');
 
 export function tempHome(): { dir: string; home: MeshHome; env: NodeJS.ProcessEnv; cleanup(): void } {

@@ -71,6 +71,11 @@ export class HookedAgent {
     return (await this.ask({ op: 'hook', argv, input, cwd })) as unknown as HookRun;
   }
 
+  /** Runs any command as this agent's child (say `git commit`). */
+  async exec(file: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<HookRun> {
+    return (await this.ask({ op: 'exec', file, args, cwd, env })) as unknown as HookRun;
+  }
+
   async close(): Promise<void> {
     if (this.child.exitCode !== null) return;
     const exited = new Promise((resolve) => this.child.once('exit', resolve));

@@ -16,7 +16,7 @@ import { candidatePorts } from '../../src/home/home';
 import type { ClientId } from '../../src/cli/clients';
 import { refreshLauncher } from '../../src/home/launcher';
 import { readTable } from '../../src/cli/toml';
-import { cliPath, runCli, spawnCli, tempHome } from './harness';
+import { cliFiles, cliPath, runCli, spawnCli, tempHome } from './harness';
 import { tempUser } from './temp-user';
 
 const cli = realpathSync(cliPath);
@@ -133,7 +133,7 @@ describe('peermesh setup: MCP client configs', function () {
     const moved = mkdtempSync(path.join(os.tmpdir(), 'pm-ext-v2-'));
     try {
       mkdirSync(path.join(moved, 'dist'));
-      for (const f of ['cli.js', 'sql-wasm.wasm']) writeFileSync(path.join(moved, 'dist', f), readFileSync(path.join(path.dirname(cli), f)));
+      for (const f of cliFiles) writeFileSync(path.join(moved, 'dist', f), readFileSync(path.join(path.dirname(cli), f)));
       const newCli = path.join(moved, 'dist', 'cli.js');
       assert.equal(await refreshLauncher(u.mesh.home, { execPath: process.execPath, cli: newCli, electron: false }), true);
       assert.equal(u.read('cursor'), before, 'the client config is untouched');

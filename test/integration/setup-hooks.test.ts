@@ -11,7 +11,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, realpathS
 import path from 'node:path';
 import { parse } from 'jsonc-parser/lib/esm/main.js';
 import type { HookClientId } from '../../src/cli/hooks';
-import { cliPath, runCli } from './harness';
+import { cliFiles, cliPath, runCli } from './harness';
 import { tempUser } from './temp-user';
 
 type Json = Record<string, unknown>;
@@ -207,9 +207,9 @@ describe('peermesh setup --hooks', function () {
     const noHooks = await runCli(['setup', 'windsurf', '--hooks'], u.env);
     assert.equal(noHooks.code, 2);
     assert.match(noHooks.stderr, /--hooks: windsurf has no hooks PeerMesh installs/);
-    const git = await runCli(['setup', 'git-hook'], u.env);
+    const git = await runCli(['setup', 'git-hook', 'cursor'], u.env);
     assert.equal(git.code, 2);
-    assert.match(git.stderr, /setup git-hook is not available in this version/);
+    assert.match(git.stderr, /set up git-hook on its own/);
     const mode = await runCli(['setup', 'cursor', '--hooks', '--hook-mode', 'block'], u.env);
     assert.equal(mode.code, 2);
   });
@@ -263,7 +263,7 @@ describe('peermesh doctor: hooks and the peermesh on PATH', function () {
     const bin = path.join(u.home, 'bin');
     mkdirSync(pkg, { recursive: true });
     mkdirSync(bin);
-    for (const f of ['cli.js', 'sql-wasm.wasm']) copyFileSync(path.join(path.dirname(cliPath), f), path.join(pkg, f));
+    for (const f of cliFiles) copyFileSync(path.join(path.dirname(cliPath), f), path.join(pkg, f));
     const cli = path.join(pkg, 'cli.js');
     chmodSync(cli, 0o644);
     symlinkSync(cli, path.join(bin, 'peermesh'));
