@@ -33,7 +33,7 @@ const builds = [
   // call (kept small: no sql.js, no MCP SDK, no schemas; see src/hook/main.ts).
   { ...node, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/main.js' },
-  { ...node, entryPoints: ['src/hook/main.ts'], outfile: 'dist/hook.js' },
+  { ...node, entryPoints: ['src/hook/main.ts'], outfile: 'dist/hook.js', minify: true },
   {
     ...common,
     platform: 'browser',

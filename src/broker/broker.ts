@@ -23,6 +23,7 @@ import { limits } from '../protocol/limits';
 import type { BrokerInfo, Status } from '../protocol/methods';
 import { DurableStore } from '../store/store';
 import { readBrokerFile, readSecret, writeBrokerFile, type MeshHome } from '../home/home';
+import { newNonce } from '../protocol/handshake';
 import { Session, type SessionHost } from './peer-connection';
 
 export interface BrokerOptions {
@@ -52,6 +53,8 @@ export class Broker implements SessionHost {
   /** Live sessions of each peer: usually one; a peer may connect more than once (a CLI in two terminals). */
   private readonly byPeer = new Map<string, Set<Session>>();
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: hardFrameLimit });
+  /** Each upgrade's session nonce, until the upgrade answer carries it (see Session). */
+  private readonly nonces = new WeakMap<http.IncomingMessage, string>();
   private readonly timers: NodeJS.Timeout[] = [];
   private idleSince = Date.now();
   private outbox: Array<{ event?: MeshEvent; message?: Message }> = [];
@@ -71,6 +74,10 @@ export class Broker implements SessionHost {
     this.info = { instanceId: randomUUID(), version, pid: process.pid, port: opts.port, startedAt: Date.now() };
     mesh.onEvent((event) => this.queuePush({ event }));
     mesh.onMessage((message) => this.queuePush({ message }));
+    this.wss.on('headers', (headers, req) => {
+      const nonce = this.nonces.get(req);
+      if (nonce) headers.push(`x-peermesh-nonce: ${nonce}`);
+    });
     const sweep = setInterval(() => this.sweep(), opts.sweepEveryMs ?? 1000);
     this.timers.push(sweep);
     if (opts.idleExitMs) {
@@ -228,8 +235,10 @@ export class Broker implements SessionHost {
       socket.end(`HTTP/1.1 403 Forbidden\r\nx-peermesh-broker: ${this.closing ? 'closing' : 'refused'}\r\nconnection: close\r\n\r\n`);
       return;
     }
+    const nonce = newNonce();
+    this.nonces.set(req, nonce);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.sessions.add(new Session(ws, this));
+      this.sessions.add(new Session(ws, this, nonce));
     });
   }
 

@@ -42,7 +42,6 @@ const registerWithinMs = 10_000;
 
 export class Session {
   peerId: string | undefined;
-  private readonly nonce = newNonce();
   private subscription: 'all' | ReadonlySet<EventType> | undefined;
   private left = false;
   /** A hook's session (`mesh/attach`): of its agent's peer, or of none (an observer). */
@@ -56,7 +55,12 @@ export class Session {
   /** One per request being handled: aborted when it is cancelled or the connection closes. */
   private readonly inFlight = new Set<AbortController>();
 
-  constructor(private readonly ws: WebSocket, private readonly host: SessionHost) {
+  /**
+   * `nonce`: the broker's challenge for this session, sent in the upgrade answer's
+   * `x-peermesh-nonce` header as well as in `mesh/hello`, so a peer may prove itself in the
+   * same round trip as it asks for the broker's proof (a hook has no time to spare).
+   */
+  constructor(private readonly ws: WebSocket, private readonly host: SessionHost, private readonly nonce: string = newNonce()) {
     this.conn = wsConnection(ws, {
       onBadFrame: (why) => {
         this.badFrames++;

@@ -3,9 +3,19 @@
  * MCP bridge registers the agent's process, and its hooks find that process among their own
  * ancestors, so both speak for one peer. Node built-ins only: the hook entry loads this.
  */
-import { execFileSync } from 'node:child_process';
+import type * as childProcess from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+
+/**
+ * `ps`, where there is no /proc. child_process is loaded only then: on Linux the hook never
+ * pays for it.
+ */
+function ps(args: string[]): string {
+  const { execFileSync } = createRequire(__filename)('node:child_process') as typeof childProcess;
+  return execFileSync('ps', args, { encoding: 'utf8', timeout: 1000 });
+}
 
 export function parentOf(pid: number): number | undefined {
   try {
@@ -15,7 +25,7 @@ export function parentOf(pid: number): number | undefined {
       return ppid > 1 ? ppid : undefined;
     }
     if (process.platform === 'win32') return undefined;
-    const ppid = Number(execFileSync('ps', ['-o', 'ppid=', '-p', String(pid)], { encoding: 'utf8', timeout: 1000 }).trim());
+    const ppid = Number(ps(['-o', 'ppid=', '-p', String(pid)]).trim());
     return ppid > 1 ? ppid : undefined;
   } catch {
     return undefined;
@@ -32,7 +42,7 @@ export function commandLine(pid: number): string | undefined {
       return [comm, ...cmd.slice(0, 2).map((a) => path.basename(a))].join(' ');
     }
     if (process.platform === 'win32') return undefined;
-    return execFileSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8', timeout: 1000 }).trim().split(/\s+/).slice(0, 2).map((a) => path.basename(a)).join(' ');
+    return ps(['-o', 'command=', '-p', String(pid)]).trim().split(/\s+/).slice(0, 2).map((a) => path.basename(a)).join(' ');
   } catch {
     return undefined;
   }

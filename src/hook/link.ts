@@ -54,12 +54,20 @@ export async function openLink(home: string, pids: readonly number[], timeoutMs:
   const ws = await connectText(setup.port, timeoutMs);
   if (!ws) return undefined;
   const link = rpc(ws);
+  // The broker's challenge came with the upgrade: the hello and the attach go in one round
+  // trip. The attach proof is bound to this port and this session's nonce, so even a program
+  // that took the port cannot use it elsewhere; the broker's own proof is checked before
+  // anything else is asked.
+  const challenge = ws.headers['x-peermesh-nonce'];
   try {
+    if (!challenge) throw new Error('not a PeerMesh broker of this protocol');
     const nonce = newNonce();
-    const hello = await link.request<{ proof: string; nonce: string }>('mesh/hello', { protocol: protocolVersion, nonce });
-    if (!proofMatches(proof(setup.secret, 'broker', setup.port, nonce), hello.proof)) throw new Error('not this home\'s broker');
-    const { peer } = await link.request<{ peer: Peer | null }>('mesh/attach', { proof: proof(setup.secret, 'peer', setup.port, hello.nonce), pids });
-    return { ...link, peer };
+    const [hello, attached] = await Promise.all([
+      link.request<{ proof: string; nonce: string }>('mesh/hello', { protocol: protocolVersion, nonce }),
+      link.request<{ peer: Peer | null }>('mesh/attach', { proof: proof(setup.secret, 'peer', setup.port, challenge), pids }),
+    ]);
+    if (hello.nonce !== challenge || !proofMatches(proof(setup.secret, 'broker', setup.port, nonce), hello.proof)) throw new Error('not this home\'s broker');
+    return { ...link, peer: attached.peer };
   } catch {
     link.close();
     return undefined;

@@ -15,7 +15,7 @@
  * This is a bundle of its own (dist/hook.js), loading neither sql.js nor the MCP SDK nor the
  * schemas: an agent pays its start-up on every tool call.
  */
-import { promises as fs } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { formatDuration } from '../core/duration';
 import { hookContext, newsBudget, newsMax, type News } from '../core/news';
@@ -118,17 +118,16 @@ async function news(link: HookLink): Promise<HookDecision> {
 }
 
 /** The lines of `edit`'s file that it touches now: [] for the whole file. */
-async function linesBefore(edit: FileEdit): Promise<LineSpan[]> {
-  const text = await readSmall(edit.path);
+function linesBefore(edit: FileEdit): LineSpan[] {
+  const text = readSmall(edit.path);
   const spans = touchedBefore(edit, text === null ? undefined : text);
   return spans === 'file' ? [] : spans;
 }
 
 /** The file's text; undefined if it does not exist; null if too large or unreadable (guard it whole). */
-async function readSmall(file: string): Promise<string | undefined | null> {
+function readSmall(file: string): string | undefined | null {
   try {
-    const stat = await fs.stat(file);
-    return stat.size > maxFileBytes ? null : await fs.readFile(file, 'utf8');
+    return statSync(file).size > maxFileBytes ? null : readFileSync(file, 'utf8');
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : null;
   }
@@ -140,14 +139,12 @@ async function guard(input: HookInput, link: HookLink, opts: HookOptions): Promi
   if (input.edits.length === 0 || (input.toolName && !isEditTool(input.client, input.toolName))) return {};
   const targets: Guarded[] = [];
   for (const edit of input.edits) {
-    targets.push({ path: edit.path, ranges: await linesBefore(edit) });
+    targets.push({ path: edit.path, ranges: linesBefore(edit) });
     if (edit.kind === 'patch' && edit.moveTo) targets.push({ path: edit.moveTo, ranges: [] });
   }
   const conflicts = new Map<number, Lock>();
-  for (const t of targets) {
-    const r = await link.request<{ conflicts: Lock[] }>('locks/guardEdit', t);
-    for (const lock of r.conflicts) conflicts.set(lock.id, lock);
-  }
+  const answers = await Promise.all(targets.map((t) => link.request<{ conflicts: Lock[] }>('locks/guardEdit', t)));
+  for (const lock of answers.flatMap((r) => r.conflicts)) conflicts.set(lock.id, lock);
   if (conflicts.size > 0) {
     const decision = honoured(input.client, opts.mode);
     return { permission: { decision, reason: conflictReason([...conflicts.values()], input.cwd, decision) } };
@@ -176,7 +173,7 @@ export function conflictReason(locks: readonly Lock[], cwd: string, decision: Gu
 
 async function attribute(input: HookInput, link: HookLink): Promise<void> {
   for (const edit of input.edits) {
-    const after = await readSmall(edit.path);
+    const after = readSmall(edit.path);
     const spans = touchedAfter(edit, after === null ? undefined : after);
     // A deleted file or an unlocatable change is recorded as the whole file.
     await link.request('edits/record', { path: edit.kind === 'patch' && edit.moveTo ? edit.moveTo : edit.path, ranges: spans === 'file' ? [] : spans, tool: input.toolName ?? 'edit' });
@@ -222,9 +219,12 @@ export async function runHook(argv: readonly string[], env: NodeJS.ProcessEnv = 
   setTimeout(() => answer({ ...noop, stderr: `peermesh hook: no answer within ${deadlineMs} ms; the ${opts.event} hook changed nothing` }), deadlineMs).unref();
   let link: HookLink | undefined;
   try {
+    // The link opens while stdin is read: most of a hook's time is these two waits.
+    const linking = openLink(homeDir(env), ancestors(process.pid), deadlineMs);
+    void linking.then((l) => (link = l));
     const input = parseHookInput(opts.client, opts.event, JSON.parse(await readStdin()) as unknown, process.cwd());
     if (input.phase === 'other') return answer(noop);
-    link = await openLink(homeDir(env), ancestors(process.pid), deadlineMs);
+    link = await linking;
     if (!link) return answer(noop);
     const decision = await decide(input, link, opts);
     return answer(renderAnswer(input, decision));

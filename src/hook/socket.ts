@@ -9,6 +9,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import net from 'node:net';
 
 export interface TextSocket {
+  /** The upgrade answer's headers, by lower-case name. */
+  headers: Record<string, string>;
   send(text: string): void;
   /** Called with each whole text message. */
   onText(listener: (text: string) => void): void;
@@ -44,19 +46,23 @@ export function connectText(port: number, timeoutMs: number): Promise<TextSocket
       const end = head.indexOf('\r\n\r\n');
       if (end < 0) return head.length > 16 * 1024 ? fail() : undefined;
       socket.off('data', onHead);
-      const lines = head.subarray(0, end).toString('latin1').split('\r\n');
-      const accept = lines.find((l) => /^sec-websocket-accept:/i.test(l))?.split(':')[1]?.trim();
-      if (!/^HTTP\/1\.1 101 /.test(lines[0]) || accept !== expected) return fail();
+      const [status, ...lines] = head.subarray(0, end).toString('latin1').split('\r\n');
+      const headers: Record<string, string> = {};
+      for (const line of lines) {
+        const colon = line.indexOf(':');
+        if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      if (!/^HTTP\/1\.1 101 /.test(status) || headers['sec-websocket-accept'] !== expected) return fail();
       clearTimeout(timer);
       socket.off('error', fail);
-      resolve(framed(socket, head.subarray(end + 4)));
+      resolve(framed(socket, head.subarray(end + 4), headers));
     };
     socket.on('data', onHead);
   });
 }
 
 /** Text frames over an upgraded socket; `rest` is what arrived after the upgrade answer. */
-function framed(socket: net.Socket, rest: Buffer): TextSocket {
+function framed(socket: net.Socket, rest: Buffer, headers: Record<string, string>): TextSocket {
   const textListeners: Array<(text: string) => void> = [];
   const closeListeners: Array<(why: string) => void> = [];
   let buffer = rest;
@@ -122,6 +128,7 @@ function framed(socket: net.Socket, rest: Buffer): TextSocket {
   socket.on('error', (e) => end(e.message));
   queueMicrotask(parse);
   return {
+    headers,
     send: (text) => write(0x1, Buffer.from(text, 'utf8')),
     onText: (l) => textListeners.push(l),
     onClose: (l) => closeListeners.push(l),
