@@ -19,13 +19,17 @@ export interface McpServerOptions {
   logger?: Logger;
 }
 
-/** The etiquette, sent once as the server's `instructions`. */
+/**
+ * The etiquette, sent once as the server's `instructions`. Some clients show the model only
+ * the first line (Codex), so that line stands alone and carries the one habit that matters most.
+ */
 export const instructions = [
-  'PeerMesh connects you with the other coding agents on this machine. Etiquette:',
+  'PeerMesh: other coding agents work on this machine too. Before editing a file, claim the lines with mesh_lock (acquire); never edit lines another agent holds; and read the messages every mesh tool result carries under "pending".',
+  'Etiquette:',
   '1. Start: mesh_summary with what you are working on; mesh_peers to see who else is here. Update the summary when your task changes.',
-  '2. Before editing a file: mesh_lock acquire (whole file or a line range, with a reason). If another agent holds it, do not edit it: wait, ask them with mesh_send, or work elsewhere.',
+  '2. Before editing a file: mesh_lock acquire (whole file or a line range, with a reason). If another agent holds it, do not edit it: wait (waitSeconds), ask them with mesh_send, or work elsewhere.',
   '3. Release your locks (mesh_lock release) as soon as you are done with them.',
-  '4. Every mesh tool result ends with a "pending:" line. When it lists messages, call mesh_inbox and answer them: claim requests you take on, ack them when done.',
+  '4. New messages arrive in full under "pending" in every mesh tool result (and, with PeerMesh hooks, in your context). Answer requests: claim them with mesh_inbox, reply with mesh_send (replyTo), ack them when done.',
   '5. Record shared decisions with mesh_state; keep messages short.',
 ].join('\n');
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { meshTools } from '../../../src/mcp/tools';
+import { instructions } from '../../../src/mcp/server';
 
 // The MCP server registers exactly `meshTools`; a tool defined in a module but left out of the
 // catalogue would never reach an agent.
@@ -30,5 +31,14 @@ describe('mcp: the tool catalogue', () => {
       assert.match(t.name, /^mesh_[a-z_]+$/);
       assert.ok(t.description.length > 0, t.name);
     }
+  });
+});
+
+describe('mcp: the instructions', () => {
+  it('open with one line that stands alone: claim before editing, and read what results carry', () => {
+    const [first, ...rest] = instructions.split('\n');
+    assert.match(first, /^PeerMesh: /);
+    for (const habit of [/claim the lines with mesh_lock/, /never edit lines another agent holds/, /pending/]) assert.match(first, habit);
+    assert.ok(rest.length > 0 && first.length < 300, 'one line, then the details');
   });
 });
