@@ -15,6 +15,7 @@ import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotoc
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import path from 'node:path';
 import type { z } from 'zod';
+import type { News } from '../../../src/core/news';
 import type { eventsTool } from '../../../src/mcp/tools/events';
 import type { lockTool } from '../../../src/mcp/tools/locks';
 import type { inboxTool, sendTool } from '../../../src/mcp/tools/messages';
@@ -38,8 +39,8 @@ interface MeshTools {
 export type MeshToolName = keyof MeshTools;
 /** A tool's arguments, as the agent sends them. */
 export type ToolArgs<N extends MeshToolName> = z.input<z.ZodObject<MeshTools[N]['input']>>;
-/** A tool's `structuredContent`: its data and the `pending` line every result carries. */
-export type ToolResult<N extends MeshToolName> = z.output<z.ZodObject<MeshTools[N]['output']>> & { pending: string };
+/** A tool's `structuredContent`: its data and the `pending` news every result carries. */
+export type ToolResult<N extends MeshToolName> = z.output<z.ZodObject<MeshTools[N]['output']>> & { pending: News };
 
 /** A lock target as mesh_lock takes it: a path (relative to the workspace folder, or absolute), lines optional. */
 export interface LockTarget {
