@@ -35,7 +35,7 @@ export const handlers: { [M in Exclude<RequestMethod, SessionMethod>]: Handler<M
   'peers/update': async (ctx, p) => ({ peer: await ctx.mesh.peers.update(ctx.peerId, p) }),
 
   'messages/send': async (ctx, p) => ({ messages: await ctx.mesh.messages.send(ctx.peerId, p.to, p.kind, p.body, p.replyTo) }),
-  'messages/inbox': (ctx, p) => ctx.mesh.messages.inbox(ctx.peerId, p.unreadOnly, p.limit),
+  'messages/inbox': (ctx, p) => ctx.mesh.messages.inbox(ctx.peerId, p.unreadOnly, p.limit, p.peek),
   'messages/get': async (ctx, p) => {
     const messages = [];
     for (const id of p.ids) {

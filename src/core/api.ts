@@ -68,8 +68,8 @@ export interface PeersService {
 export interface MessagesService {
   /** Stores one message per recipient, stamped with the sender; emits message_sent per message. */
   send(from: string, to: Recipients, kind: MessageKind, body: string, replyTo?: number): Promise<Message[]>;
-  /** The peer's messages; queued ones returned here become delivered (`message_delivered`). */
-  inbox(peerId: string, unreadOnly: boolean, limit: number): Promise<{ messages: Message[]; unread: number }>;
+  /** The peer's messages; queued ones returned here become delivered (`message_delivered`), unless `peek`. */
+  inbox(peerId: string, unreadOnly: boolean, limit: number, peek?: boolean): Promise<{ messages: Message[]; unread: number }>;
   /**
    * The peer's queued messages for its model, requests and alerts first, as many as fit
    * `budget` characters of bodies (the first always, cut if need be); they become delivered

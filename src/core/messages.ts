@@ -78,7 +78,7 @@ export class Messages implements MessagesService, MeshService {
     return sent;
   }
 
-  inbox(peerId: string, unreadOnly: boolean, limit: number): Promise<{ messages: Message[]; unread: number }> {
+  inbox(peerId: string, unreadOnly: boolean, limit: number, peek = false): Promise<{ messages: Message[]; unread: number }> {
     const n = Math.min(Math.max(1, Math.floor(limit) || 1), limits.page);
     const now = this.ctx.clock.now();
     return this.ctx.tx(async (t) => {
@@ -87,7 +87,7 @@ export class Messages implements MessagesService, MeshService {
       const rows = unreadOnly
         ? await t.db.all<MessageRow>(`SELECT * FROM messages WHERE to_peer = ? AND ${unread} ORDER BY id LIMIT ?`, [peerId, n])
         : (await t.db.all<MessageRow>('SELECT * FROM messages WHERE to_peer = ? ORDER BY id DESC LIMIT ?', [peerId, n])).reverse();
-      if (rows.some((r) => r.state === 'queued')) {
+      if (!peek && rows.some((r) => r.state === 'queued')) {
         // The page is contiguous in id order (unread: every unread one up to the last; all:
         // every one from the first), so an id bound selects exactly its queued rows, with one
         // statement text whatever the page (sql.js keeps every distinct statement prepared).

@@ -34,7 +34,8 @@ export function registerResources(server: McpServer, ctx: ToolContext): { dispos
   }, async (uri) => {
     const client = await session.client();
     const counted = session.unreadIds();
-    const { messages, unread } = await client.request('messages/inbox', { unreadOnly: true, limit: 50 }, { background: true });
+    // The client's program reads this, maybe never its model: a peek, delivering nothing.
+    const { messages, unread } = await client.request('messages/inbox', { unreadOnly: true, limit: 50, peek: true }, { background: true });
     session.rememberMessages(messages);
     if (messages.length === unread) session.syncUnread(messages, counted);
     const now = Date.now();

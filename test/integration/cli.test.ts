@@ -34,8 +34,10 @@ describe('peermesh CLI', function () {
       unlock: ['--force', '--reason', '--json', '--port'],
       locks: ['--json', '--port'],
       events: ['--since', '--follow', '--json', '--port'],
+      edits: ['--json', '--port'],
+      'commit-guard': [],
       mcp: ['--name', '--port'],
-      setup: ['--print'],
+      setup: ['--hook-mode', '--hooks', '--print', '--remove'],
       doctor: ['--port'],
     };
     await Promise.all(Object.entries(own).map(async ([name, options]) => {

@@ -88,10 +88,11 @@ describe('peermesh mcp: agents meet through real MCP clients', function () {
     assert.equal(forced.code, 0, forced.stderr);
     await claude.waitFor('logs', (l) => l.includes('force-released your lock on src/held-by-claude.ts: needed for a hotfix'));
     const next = await claude.ok('mesh_lock', { action: 'list', holder: 'me' });
-    assert.equal(next.text, 'No locks.\npending: 1 unread message (1 alert) → mesh_inbox');
+    // The alert itself, in the agent's next result: from the person's terminal, naming it.
+    assert.match(next.text, /^No locks\.\npending: 1 new message for you:\n {2}#\d+ alert from (\S+): "\1 force-released your lock on src\/held-by-claude\.ts: needed for a hotfix"$/);
   });
 
-  it('a message arrives as resources/updated on mesh://inbox and a log notification without polling, then as the pending note', async () => {
+  it('a message arrives as resources/updated on mesh://inbox and a log notification without polling, then whole in the next result', async () => {
     const [claude, cursor] = await Promise.all([start('claude-code'), start('cursor-vscode')]);
     await cursor.client.subscribeResource({ uri: 'mesh://inbox' });
     const sent = await claude.ok('mesh_send', { to: 'cursor', body: 'can you review src/mcp?', kind: 'request' });
@@ -102,20 +103,26 @@ describe('peermesh mcp: agents meet through real MCP clients', function () {
     const [content] = (await cursor.client.readResource({ uri: 'mesh://inbox' })).contents as Array<{ text: string }>;
     assert.equal((JSON.parse(content.text) as { unread: number }).unread, 1);
 
+    // The client's program read the resource; its model has not seen the message yet: the next
+    // result of any tool carries it whole, once.
+    const id = (sent.data.ids as number[])[0];
     const next = await cursor.ok('mesh_whoami');
-    assert.match(next.text, /\npending: 1 unread message \(1 request\) → mesh_inbox$/);
-    assert.equal(next.data.pending, 'pending: 1 unread message (1 request) → mesh_inbox');
+    assert.match(next.text, new RegExp(`\npending: 1 new message for you:\n  #${id} request from claude-code: "can you review src/mcp\\?" → claim it`));
+    assert.deepEqual(next.data.pending, {
+      messages: [{ id, from: 'claude-code', kind: 'request', body: 'can you review src/mcp?', truncated: false, replyTo: null }], more: 0, unread: 1,
+    });
+    assert.deepEqual((await cursor.ok('mesh_peers')).data.pending, { messages: [], more: 0, unread: 1 });
     const read = await cursor.ok('mesh_inbox');
     const messages = read.data.messages as Array<{ id: number; from: string; body: string; kind: string }>;
     assert.deepEqual(messages.map((m) => [m.from, m.kind, m.body]), [['claude-code', 'request', 'can you review src/mcp?']]);
-    assert.equal(read.data.pending, 'pending: none');
+    assert.deepEqual(read.data.pending, { messages: [], more: 0, unread: 0 });
 
-    // Claiming tells the sender, whose next call shows the answer as pending.
+    // Claiming tells the sender, whose next call carries the answer.
     await cursor.ok('mesh_inbox', { action: 'claim', ids: [messages[0].id] });
     // The reply is pushed to the sender: wait for its log notification, then look.
     await claude.waitFor('logs', (l) => l.includes('cursor'));
     const claudeNext = await claude.ok('mesh_peers');
-    assert.match(claudeNext.text, /pending: 1 unread message → mesh_inbox/);
+    assert.match(claudeNext.text, new RegExp(`pending: 1 new message for you:\n  #\\d+ reply from cursor \\(re #${messages[0].id}\\): "cursor claimed this and is on it\\."$`));
     const reply = (await claude.ok('mesh_inbox')).data.messages as Array<{ kind: string; replyTo?: number; from: string }>;
     assert.deepEqual(reply.map((m) => [m.from, m.kind, m.replyTo]), [['cursor', 'reply', messages[0].id]]);
   });

@@ -40,13 +40,15 @@ export const messagesRequests = defineRequests('messages', {
   },
   /**
    * The caller's messages in order (the oldest unread ones, or the newest `limit` of all) and
-   * how many are unread; returning them marks queued ones delivered (`message_delivered`). A repeat returns the same
+   * how many are unread; returning them marks queued ones delivered (`message_delivered`),
+   * unless `peek` (a client's program looking, not its model: changes nothing). A repeat returns the same
    * messages, so it is safe.
    */
   'messages/inbox': {
     params: z.object({
       unreadOnly: z.boolean().default(true),
       limit: z.number().int().min(1).max(limits.page).default(50),
+      peek: z.boolean().default(false),
     }),
     result: z.object({ messages: z.array(Message), unread: z.number().int() }),
     retry: 'safe',
