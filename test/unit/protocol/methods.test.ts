@@ -20,7 +20,7 @@ describe('protocol: request schemas', () => {
     assert.equal(p.reason, '');
     assert.equal(p.waitMs, 0);
     const inbox = requests['messages/inbox'].params.parse({});
-    assert.deepEqual(inbox, { unreadOnly: true, limit: 50 });
+    assert.deepEqual(inbox, { unreadOnly: true, limit: 50, peek: false });
   });
 
   it('a line range needs both ends, in order', () => {
