@@ -57,8 +57,11 @@ describe('core: news, hooks and edits', () => {
       assert.deepEqual([one.messages.map((m) => m.body), one.more], [['one'], 1]);
     });
 
-    it('a listing of the inbox delivers too, with the same event', async () => {
+    it('a listing of the inbox delivers too, with the same event; a peek changes nothing', async () => {
       const [m] = await h.mesh.messages.send(a, { peer: b }, 'text', 'hello');
+      const peeked = await h.mesh.messages.inbox(b, true, 10, true);
+      assert.deepEqual(peeked.messages.map((x) => [x.id, x.state]), [[m.id, 'queued']]);
+      assert.deepEqual((await h.mesh.events.read(0, ['message_delivered'], 10)).events, []);
       await h.mesh.messages.inbox(b, true, 10);
       const { events } = await h.mesh.events.read(0, ['message_delivered'], 10);
       assert.deepEqual(events.map((e) => e.data.id), [m.id]);
