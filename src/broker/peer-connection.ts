@@ -37,6 +37,9 @@ export interface SessionHost {
   closed(session: Session): void;
 }
 
+/** What a hook's session (`mesh/attach`) may ask, beside the handshake. */
+const hookMethods: ReadonlySet<RequestMethod> = new Set(['messages/deliver', 'locks/guardEdit', 'edits/record', 'peers/update']);
+
 /** How long a new connection may take to register or resume. */
 const registerWithinMs = 10_000;
 
@@ -139,6 +142,12 @@ export class Session {
     if (this.attached === 'observer' && method === 'locks/guardEdit') {
       const p = params as ParsedParams<'locks/guardEdit'>;
       return this.host.mesh.locks.guardEdit(null, p.path, p.ranges, p.claim, p.asPerson);
+    }
+    if (this.attached === 'peer' && !hookMethods.has(method) && !preAuthMethods.has(method)) {
+      throw new BrokerError('unauthorized', `${method}: a hook's session may only ask ${[...hookMethods].join(', ')}`);
+    }
+    if (this.attached === 'peer' && method === 'peers/update' && Object.keys(params as object).some((k) => k !== 'status')) {
+      throw new BrokerError('unauthorized', 'peers/update: a hook\'s session may only change the peer\'s status');
     }
     if (!preAuthMethods.has(method) && !this.peerId) {
       throw new BrokerError('unauthorized', this.attached === 'observer'

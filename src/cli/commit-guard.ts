@@ -13,13 +13,13 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parsePatch } from 'diff';
-import { ancestors } from '../core/processes';
+import { agentProcess } from '../core/processes';
 import { personKinds, type LineSpan, type Lock } from '../protocol/entities';
 import { BrokerError } from '../protocol/errors';
 import { homeDir, openLink } from '../hook/link';
-import { conflictReason } from '../hook/main';
+import { conflictReason } from '../hook/reason';
 import type { MeshHome } from '../home/home';
-import { writeLauncher } from '../home/launcher';
+import { shellWord, writeLauncher } from '../home/launcher';
 
 const run = promisify(execFile);
 
@@ -46,8 +46,10 @@ export async function stagedChanges(cwd: string): Promise<Array<{ path: string; 
     // removed lines, the two lines around the gap.
     byName.set(name, deleted ? [] : p.hunks.map((h) => {
       if (h.newLines > 0) return { startLine: h.newStart, endLine: h.newStart + h.newLines - 1 };
-      const at = Math.max(1, h.newStart);
-      return { startLine: at, endLine: at + 1 };
+      // Only removed lines: jsdiff gives the line after the gap as newStart (git's "+4,0" is
+      // the line before it), so the gap lies between newStart - 1 and newStart.
+      const before = h.newStart - 1;
+      return { startLine: Math.max(1, before), endLine: Math.max(1, h.newStart) };
     }));
   }
   // Binary files have no hunks: the whole file.
@@ -58,7 +60,8 @@ export async function stagedChanges(cwd: string): Promise<Array<{ path: string; 
 export async function commitGuard(cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   const staged = await stagedChanges(cwd);
   if (staged.length === 0) return 0;
-  const link = await openLink(homeDir(env), ancestors(process.pid), 3000);
+  // The committer: past git and the shell that ran it, the agent (or the person's terminal).
+  const link = await openLink(homeDir(env), [agentProcess(process.ppid, /^git(\s|$)/)], 3000);
   if (!link) return 0; // no broker: nobody holds anything
   try {
     const asPerson = !link.peer || personKinds.includes(link.peer.kind);
@@ -82,7 +85,7 @@ export async function commitGuard(cwd: string, env: NodeJS.ProcessEnv): Promise<
 const marker = '# PeerMesh commit guard';
 
 function hookText(launcher: string, home: MeshHome, defaultHome: boolean): string {
-  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const q = shellWord;
   return [
     '#!/bin/sh',
     `${marker} (peermesh setup git-hook; remove it with peermesh setup git-hook --remove).`,

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { isRecord, JsonDoc, parseJson, readText, type JsonRecord } from './json-edit';
 import type { ServerCommand } from './clients';
+import { shellWord } from '../home/launcher';
 
 export const hookClientIds = ['claude-code', 'codex', 'cursor', 'gemini'] as const;
 export type HookClientId = (typeof hookClientIds)[number];
@@ -99,10 +100,6 @@ export function hookTargets(env: NodeJS.ProcessEnv = process.env): Record<HookCl
   };
 }
 
-/** A word the shell reads back as itself. */
-export function shellWord(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /**
  * The command a hook runs: the MCP entry's program (`peermesh` on PATH, or the launcher), with

@@ -54,7 +54,7 @@ export interface PeersService {
   require(peerId: string): Promise<Peer>;
   /** Finds a live peer by id or by name. */
   find(idOrName: string): Promise<Peer | undefined>;
-  /** The live peer whose agent process is the nearest of `pids` (a hook's ancestors, nearest first). */
+  /** The one live peer whose agent process is the first of `pids` any peer names; none when several do. */
   forAgent(pids: readonly number[]): Promise<Peer | undefined>;
   /** Peers in the caller's scope: machine = all, workspace = same workspace, repo = same git root. */
   list(callerId: string, scope: Scope, includeGone: boolean): Promise<Peer[]>;

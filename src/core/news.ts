@@ -5,7 +5,7 @@
  * by the MCP server's `pending` part and the hooks' context; imports types only, since the
  * hook entry must load fast.
  */
-import type { MessageKind } from '../protocol/entities';
+import type { Message, MessageKind } from '../protocol/entities';
 
 export interface NewsMessage {
   id: number;
@@ -33,6 +33,15 @@ export const newsBudget = 2000;
 export const newsMax = 10;
 
 export const noNews: News = { messages: [], more: 0, unread: 0 };
+
+/** What `messages/deliver` answers, as news. */
+export function toNews(r: { messages: ReadonlyArray<Message & { truncated: boolean }>; more: number; unread: number }): News {
+  return {
+    messages: r.messages.map((m) => ({ id: m.id, from: m.fromName, kind: m.kind, body: m.body, truncated: m.truncated, replyTo: m.replyTo })),
+    more: r.more,
+    unread: r.unread,
+  };
+}
 
 const s = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 

@@ -12,7 +12,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
-import { OwnStatus, personKinds, type Peer, type PeerKind, type PeerStatus, type Scope } from '../protocol/entities';
+import { OwnStatus, type Peer, type PeerStatus, type Scope } from '../protocol/entities';
 import type { MeshCounts, PeerIntroData, PeersService } from './api';
 import type { MeshContext, MeshTx } from './context';
 import type { MeshService } from './service';
@@ -250,19 +250,19 @@ export class Peers implements PeersService, MeshService {
   }
 
   /**
-   * The peer a hook speaks for: of the live peers whose agent process is one of `pids` (the
-   * hook's ancestors, nearest first), one of the nearest; an agent before the person's window
-   * when both name the same process, then the one connected last.
+   * The peer a hook speaks for: the live peer whose agent process is the first of `pids` that
+   * has one. When several peers name that process (an editor's extension host runs the person's
+   * window and an agent), none: whose hook it is cannot be told, so it speaks for nobody.
    */
   forAgent(pids: readonly number[]): Promise<Peer | undefined> {
     return this.ctx.tx(async (t) => {
-      const rows = await t.db.all<PeerRow>(
-        "SELECT * FROM peers WHERE status != 'gone' AND pid IN (SELECT value FROM json_each(?)) ORDER BY connected_at DESC, id",
-        [JSON.stringify(pids)],
-      );
-      const rank = (r: PeerRow) => pids.indexOf(r.pid ?? -1) * 2 + (personKinds.includes(r.kind as PeerKind) ? 1 : 0);
-      const best = rows.reduce<PeerRow | undefined>((a, r) => (a === undefined || rank(r) < rank(a) ? r : a), undefined);
-      return best && this.toPeer(best, this.ctx.clock.now());
+      const rows = await t.db.all<PeerRow>("SELECT * FROM peers WHERE status != 'gone' AND pid IN (SELECT value FROM json_each(?))", [JSON.stringify(pids)]);
+      for (const pid of pids) {
+        const mine = rows.filter((r) => r.pid === pid);
+        if (mine.length === 1) return this.toPeer(mine[0], this.ctx.clock.now());
+        if (mine.length > 1) return undefined;
+      }
+      return undefined;
     });
   }
 

@@ -1,7 +1,7 @@
 /**
  * The process tree, read cheaply (Linux /proc, else one `ps`): who started whom. An agent's
- * MCP bridge registers the agent's process, and its hooks find that process among their own
- * ancestors, so both speak for one peer. Node built-ins only: the hook entry loads this.
+ * MCP bridge registers the agent's process, and its hooks name that same process (their parent,
+ * past a shell), so both speak for one peer. Node built-ins only: the hook entry loads this.
  */
 import type * as childProcess from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -48,26 +48,20 @@ export function commandLine(pid: number): string | undefined {
   }
 }
 
-/** The ancestors of `pid` (its parent first), up to `max` of them, stopping before init. */
-export function ancestors(pid: number, max = 32): number[] {
-  const out: number[] = [];
-  for (let p = parentOf(pid); p !== undefined && out.length < max; p = parentOf(p)) out.push(p);
-  return out;
-}
-
 /** Programs that only start another: a shell, `env`, npm or npx. */
 const wrapper = /^(sh|bash|dash|zsh|fish|env|timeout|npm|npx|node (node )?(npm-cli|npx-cli)\.js)(\s|$)/;
 
 /**
  * The agent behind a process started by `ppid`: `ppid` itself, or, when that is a wrapper
- * (the shell a client runs commands in, `npx peermesh mcp`), the first ancestor that is not.
+ * (the shell a client runs commands in, `npx peermesh mcp`, or what `also` matches, say git
+ * for a commit hook), the first ancestor that is not.
  */
-export function agentProcess(ppid: number): number {
+export function agentProcess(ppid: number, also?: RegExp): number {
   let pid = ppid;
-  for (let depth = 0; depth < 4; depth++) {
+  for (let depth = 0; depth < 5; depth++) {
     const cmd = commandLine(pid);
     const parent = parentOf(pid);
-    if (cmd === undefined || parent === undefined || !wrapper.test(cmd)) return pid;
+    if (cmd === undefined || parent === undefined || !(wrapper.test(cmd) || also?.test(cmd))) return pid;
     pid = parent;
   }
   return pid;

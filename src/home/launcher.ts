@@ -26,14 +26,17 @@ export function launcherPath(home: MeshHome): string {
   return path.join(home.dir, 'bin', process.platform === 'win32' ? 'peermesh.cmd' : 'peermesh');
 }
 
-const shQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+/** A word the shell reads back as itself. */
+export function shellWord(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
 
 export function launcherText(rt: CliRuntime): string {
   if (process.platform === 'win32') {
     return `@echo off\r\n${rt.electron ? 'set ELECTRON_RUN_AS_NODE=1\r\n' : ''}"${rt.execPath}" "${rt.cli}" %*\r\n`;
   }
   const env = rt.electron ? 'ELECTRON_RUN_AS_NODE=1 ' : '';
-  return `#!/bin/sh\n# Written by PeerMesh: runs the PeerMesh CLI installed now. Rewritten by \`peermesh setup\` and the extension.\n${env}exec ${shQuote(rt.execPath)} ${shQuote(rt.cli)} "$@"\n`;
+  return `#!/bin/sh\n# Written by PeerMesh: runs the PeerMesh CLI installed now. Rewritten by \`peermesh setup\` and the extension.\n${env}exec ${shellWord(rt.execPath)} ${shellWord(rt.cli)} "$@"\n`;
 }
 
 /** Writes the launcher (atomically, only if it changes); returns its path. */

@@ -148,7 +148,8 @@ const editTools: Record<HookClient, readonly string[]> = {
   codex: ['apply_patch'],
   gemini: ['replace', 'write_file'],
   copilot: ['editFiles', 'createFile', 'editNotebook'],
-  cursor: ['Write', 'Edit'],
+  // StrReplace reads as a replacement by its shape, Delete as the whole file (cursorEdits).
+  cursor: ['Write', 'Edit', 'StrReplace', 'Delete'],
 };
 
 /** Whether `toolName` is one of the client's file-editing tools. */

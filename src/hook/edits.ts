@@ -6,9 +6,11 @@
  * do).
  */
 import { diffArrays } from 'diff';
+import { mergeSpans as merged } from '../core/paths';
+import type { LineSpan } from '../protocol/entities';
 import type { FileEdit, PatchHunk } from './clients';
 
-export interface LineSpan { startLine: number; endLine: number }
+export type { LineSpan };
 
 type Spans = LineSpan[] | 'file';
 
@@ -67,17 +69,6 @@ function lineAt(text: string, offset: number): number {
 function spanOf(text: string, offset: number, length: number): LineSpan {
   const startLine = lineAt(text, offset);
   return { startLine, endLine: length === 0 ? startLine : lineAt(text, offset + length - 1) };
-}
-
-/** Sorts `spans` and merges the ones that overlap or touch. */
-function merged(spans: LineSpan[]): LineSpan[] {
-  const out: LineSpan[] = [];
-  for (const span of [...spans].sort((a, b) => a.startLine - b.startLine)) {
-    const last = out[out.length - 1];
-    if (last && span.startLine <= last.endLine + 1) last.endLine = Math.max(last.endLine, span.endLine);
-    else out.push({ ...span });
-  }
-  return out;
 }
 
 /** The lines around an insertion before 0-based line `index` of a file of `total` lines. */

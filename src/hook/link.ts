@@ -1,7 +1,7 @@
 /**
  * The hook's line to the broker: read the mesh home's secret and `broker.json`, open one
  * WebSocket, prove the secret (`mesh/hello`), and join the session of the agent's peer
- * (`mesh/attach`, naming this process's ancestors). Built for a process that lives a few
+ * (`mesh/attach`, naming the agent's process). Built for a process that lives a few
  * milliseconds: no schemas, no retries, no waiting for a broker to start. Any miss (no home,
  * no broker, a refused port, a foreign program, a slow answer) is `undefined`, and the hook
  * answers its client's no-op.
@@ -19,7 +19,7 @@ import { protocolVersion } from '../protocol/protocol-version';
 import { connectText, type TextSocket } from './socket';
 
 export interface HookLink {
-  /** The agent's peer; null when no peer of this home runs in an ancestor process. */
+  /** The agent's peer; null when the agent's process has no peer of its own in this mesh. */
   peer: Peer | null;
   request<T>(method: string, params: object): Promise<T>;
   close(): void;
@@ -76,8 +76,10 @@ export async function openLink(home: string, pids: readonly number[], timeoutMs:
 
 function rpc(ws: TextSocket): Omit<HookLink, 'peer'> {
   let next = 1;
+  let closed: string | undefined;
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const failAll = (why: string) => {
+    closed = why;
     for (const w of waiting.values()) w.reject(new LinkError(why, 'unavailable'));
     waiting.clear();
   };
@@ -99,6 +101,7 @@ function rpc(ws: TextSocket): Omit<HookLink, 'peer'> {
     request<T>(method: string, params: object): Promise<T> {
       const id = next++;
       return new Promise<T>((resolve, reject) => {
+        if (closed !== undefined) return reject(new LinkError(closed, 'unavailable'));
         waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
         ws.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
       });

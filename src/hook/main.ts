@@ -16,11 +16,8 @@
  * schemas: an agent pays its start-up on every tool call.
  */
 import { readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { formatDuration } from '../core/duration';
-import { hookContext, newsBudget, newsMax, type News } from '../core/news';
-import { describeTarget } from '../core/paths';
-import { ancestors } from '../core/processes';
+import { hookContext, newsBudget, newsMax, toNews } from '../core/news';
+import { agentProcess } from '../core/processes';
 import type { Lock, Message } from '../protocol/entities';
 import {
   HookInputError, hookClients, honoured, isEditTool, noopAnswer, parseHookInput, renderAnswer,
@@ -28,8 +25,7 @@ import {
 } from './clients';
 import { touchedAfter, touchedBefore, type LineSpan } from './edits';
 import { homeDir, openLink, type HookLink } from './link';
-
-export type GuardMode = 'deny' | 'ask' | 'warn';
+import { conflictReason, type GuardMode } from './reason';
 
 export interface HookOptions {
   event: string;
@@ -108,12 +104,7 @@ async function news(link: HookLink): Promise<HookDecision> {
   const r = await link.request<{ messages: Array<Message & { truncated: boolean }>; more: number; unread: number }>(
     'messages/deliver', { budget: newsBudget, max: newsMax },
   );
-  const found: News = {
-    messages: r.messages.map((m) => ({ id: m.id, from: m.fromName, kind: m.kind, body: m.body, truncated: m.truncated, replyTo: m.replyTo })),
-    more: r.more,
-    unread: r.unread,
-  };
-  const context = hookContext(found, link.peer.name);
+  const context = hookContext(toNews(r), link.peer.name);
   return context ? { context } : {};
 }
 
@@ -142,41 +133,27 @@ async function guard(input: HookInput, link: HookLink, opts: HookOptions): Promi
     targets.push({ path: edit.path, ranges: linesBefore(edit) });
     if (edit.kind === 'patch' && edit.moveTo) targets.push({ path: edit.moveTo, ranges: [] });
   }
+  // With --claim, the check and the claim are one step per file (the broker claims only what is
+  // free); an edit of several files is checked whole first, so none is claimed when one is held.
+  const claim = opts.claimSeconds > 0 && link.peer ? { ttlSeconds: opts.claimSeconds, reason: `editing (claimed by its ${input.toolName ?? 'edit'} hook)` } : undefined;
+  const ask = (withClaim: boolean) => Promise.all(targets.map((t) => link.request<{ conflicts: Lock[] }>('locks/guardEdit', withClaim ? { ...t, claim } : t)));
+  let answers = await ask(claim !== undefined && targets.length === 1);
+  if (claim && targets.length > 1 && answers.every((r) => r.conflicts.length === 0)) answers = await ask(true);
   const conflicts = new Map<number, Lock>();
-  const answers = await Promise.all(targets.map((t) => link.request<{ conflicts: Lock[] }>('locks/guardEdit', t)));
   for (const lock of answers.flatMap((r) => r.conflicts)) conflicts.set(lock.id, lock);
-  if (conflicts.size > 0) {
-    const decision = honoured(input.client, opts.mode);
-    return { permission: { decision, reason: conflictReason([...conflicts.values()], input.cwd, decision) } };
-  }
-  if (opts.claimSeconds > 0 && link.peer) {
-    const reason = `editing (claimed by its ${input.toolName ?? 'edit'} hook)`;
-    for (const t of targets) await link.request('locks/guardEdit', { ...t, claim: { ttlSeconds: opts.claimSeconds, reason } });
-  }
-  return {};
-}
-
-/** What the model reads when its edit meets another agent's claim: who, why, how long, what to do. */
-export function conflictReason(locks: readonly Lock[], cwd: string, decision: GuardMode, now = Date.now()): string {
-  const shown = locks.slice(0, 3).map((l) => {
-    const rel = path.relative(cwd, l.path);
-    const where = describeTarget({ ...l, relPath: rel && !rel.startsWith('..') ? rel : l.path });
-    const left = formatDuration(Math.max(0, l.expiresAt - now), { rounding: 'up' });
-    return `${where} is claimed by ${l.holderName}${l.reason ? ` ("${l.reason}")` : ''}, ${left} left`;
-  });
-  if (locks.length > 3) shown.push(`and ${locks.length - 3} more claims`);
-  const holders = [...new Set(locks.map((l) => l.holderName))].join(', ');
-  const advice = `message ${holders} (mesh_send), or wait for the claim with mesh_lock acquire and waitSeconds, or work on other lines`;
-  const head = decision === 'warn' ? 'PeerMesh warning: this edit changes lines another agent holds. ' : 'PeerMesh: ';
-  return `${head}${shown.join('; ')}. ${decision === 'warn' ? 'Check with them before going on: ' : 'Do not edit these lines now: '}${advice}.`;
+  if (conflicts.size === 0) return {};
+  const decision = honoured(input.client, opts.mode);
+  return { permission: { decision, reason: conflictReason([...conflicts.values()], input.cwd, decision) } };
 }
 
 async function attribute(input: HookInput, link: HookLink): Promise<void> {
   for (const edit of input.edits) {
-    const after = readSmall(edit.path);
+    // A moved file is where it went now.
+    const file = edit.kind === 'patch' && edit.moveTo ? edit.moveTo : edit.path;
+    const after = readSmall(file);
     const spans = touchedAfter(edit, after === null ? undefined : after);
     // A deleted file or an unlocatable change is recorded as the whole file.
-    await link.request('edits/record', { path: edit.kind === 'patch' && edit.moveTo ? edit.moveTo : edit.path, ranges: spans === 'file' ? [] : spans, tool: input.toolName ?? 'edit' });
+    await link.request('edits/record', { path: file, ranges: spans === 'file' ? [] : spans, tool: input.toolName ?? 'edit' });
   }
 }
 
@@ -217,10 +194,13 @@ export async function runHook(argv: readonly string[], env: NodeJS.ProcessEnv = 
   }
   const noop = noopAnswer(opts.client, opts.event);
   setTimeout(() => answer({ ...noop, stderr: `peermesh hook: no answer within ${deadlineMs} ms; the ${opts.event} hook changed nothing` }), deadlineMs).unref();
+  // Nothing left to wait for and nothing answered (a connection that ended mid-way): the no-op.
+  process.once('beforeExit', () => answer({ ...noop, stderr: `peermesh hook: the broker went away; the ${opts.event} hook changed nothing` }));
   let link: HookLink | undefined;
   try {
     // The link opens while stdin is read: most of a hook's time is these two waits.
-    const linking = openLink(homeDir(env), ancestors(process.pid), deadlineMs);
+    // Only the agent that runs this hook (past the shell it ran it in) may be spoken for.
+    const linking = openLink(homeDir(env), [agentProcess(process.ppid)], deadlineMs);
     void linking.then((l) => (link = l));
     const input = parseHookInput(opts.client, opts.event, JSON.parse(await readStdin()) as unknown, process.cwd());
     if (input.phase === 'other') return answer(noop);
@@ -236,4 +216,3 @@ export async function runHook(argv: readonly string[], env: NodeJS.ProcessEnv = 
   }
 }
 
-if (require.main === module) void runHook(process.argv.slice(2));

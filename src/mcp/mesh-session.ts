@@ -9,7 +9,7 @@ import type { ConnectionState, RequestOptions } from '../client/peer';
 import type { EventData, MeshEvent, Message, MessageKind, Peer } from '../protocol/entities';
 import type { RequestMethod, RequestParams, RequestResult } from '../protocol/methods';
 import { eventTopics, meshTopics, type MeshTopic } from '../protocol/topics';
-import { newsBudget, newsMax, noNews, type News } from '../core/news';
+import { newsBudget, newsMax, noNews, toNews, type News } from '../core/news';
 
 /** The part of a {@link PeerClient} the MCP server uses (a PeerClient is one). */
 export interface MeshClient {
@@ -183,8 +183,8 @@ export class MeshSession {
         this.names.set(m.from, m.fromName);
       }
       this.rememberMessages(r.messages.filter((m) => !m.truncated));
-      const messages = r.messages.map((m) => ({ id: m.id, from: m.fromName, kind: m.kind, body: m.body, truncated: m.truncated, replyTo: m.replyTo }));
-      return { messages, more: r.more, unread: Math.max(r.unread, this.unread.size) };
+      const news = toNews(r);
+      return { ...news, unread: Math.max(news.unread, this.unread.size) };
     } catch (e) {
       this.log.warn(`could not fetch the news for a tool result: ${(e as Error).message}`);
       return { ...noNews, more: this.queued.size, unread: this.unread.size };

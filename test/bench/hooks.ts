@@ -6,13 +6,13 @@
  * hook denies it); the hook's agent is this process, with a peer of its own, as under a
  * real client.
  */
-import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PeerClient } from '../../src/client/peer';
 import { cliPath, repo } from '../integration/harness';
-import { benchHome, now, removeDir, startBroker, stopProc, summarize, tempDir, type Summary } from './util';
+import { runProcess } from '../integration/run-process';
+import { benchHome, removeDir, startBroker, stopProc, summarize, tempDir, type Summary } from './util';
 
 export interface HookFigures {
   bare: Summary;
@@ -30,15 +30,7 @@ function editInput(file: string, project: string): string {
 }
 
 function timed(args: string[], input: string, env: NodeJS.ProcessEnv, cwd: string): Promise<{ ms: number; stdout: string }> {
-  const started = now();
-  const child = spawn(process.execPath, args, { env, cwd, stdio: ['pipe', 'pipe', 'ignore'] });
-  let stdout = '';
-  child.stdout.on('data', (d) => (stdout += String(d)));
-  child.stdin.end(input);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', () => resolve({ ms: now() - started, stdout }));
-  });
+  return runProcess(process.execPath, args, { cwd, env, input });
 }
 
 export async function measureHooks(quick: boolean, log: (s: string) => void): Promise<HookFigures> {

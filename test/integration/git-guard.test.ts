@@ -86,6 +86,18 @@ describe('peermesh setup git-hook: commits that touch other agents\' claims', fu
     assert.notEqual(head(), before);
   });
 
+  it('a commit that only removes lines touches the lines around the gap', () => {
+    // Line 9 goes: the gap lies between line 8 (claimed) and the line after it.
+    const lines = readFileSync(file(), 'utf8').split('\n');
+    lines.splice(8, 1);
+    writeFileSync(file(), lines.join('\n'));
+    git(['add', 'a.ts']);
+    const refused = git(['commit', '-m', 'remove the line under the claim']);
+    assert.notEqual(refused.status, 0, refused.stderr);
+    assert.match(refused.stderr, /a\.ts:5-8 is claimed/);
+    git(['reset', '-q', '--hard']);
+  });
+
   it('lets a commit of free lines go', () => {
     const before = head();
     edit(15, '// free line');

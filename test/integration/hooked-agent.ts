@@ -5,13 +5,10 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { buildFixture, cliPath } from './harness';
+import type { ProcessRun } from './run-process';
 
-export interface HookRun {
-  stdout: string;
-  stderr: string;
-  code: number | null;
-  ms: number;
-}
+/** A hook (or any command) the agent ran. */
+export type HookRun = ProcessRun;
 
 export interface ToolRun {
   text: string;

@@ -7,12 +7,13 @@
  * (test/fixtures/hooks/<client>/README.md says where each comes from).
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { noopAnswer, type HookClient } from '../../src/hook/clients';
 import { HookedAgent, type HookRun } from './hooked-agent';
+import { runProcess } from './run-process';
 import { cliPath, repo, runCli, spawnCli, tempHome, type Proc } from './harness';
 
 const sharedFixtures = path.resolve(repo, '..', 'shared', 'fixtures', 'claude-code');
@@ -44,14 +45,7 @@ const json = (r: HookRun) => (r.stdout.trim() ? (JSON.parse(r.stdout) as Record<
 
 /** Runs a hook from the test process itself: an ancestor of no peer. */
 function orphanHook(argv: string[], input: string, env: NodeJS.ProcessEnv, cwd: string): Promise<HookRun> {
-  const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [cliPath, 'hook', ...argv], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += String(d)));
-  child.stderr.on('data', (d) => (stderr += String(d)));
-  child.stdin.end(input);
-  return new Promise((resolve) => child.on('close', (code) => resolve({ stdout, stderr, code, ms: Number(process.hrtime.bigint() - started) / 1e6 })));
+  return runProcess(process.execPath, [cliPath, 'hook', ...argv], { cwd, env, input });
 }
 
 describe('peermesh hook: every client\'s hooks against a real broker and real peers', function () {

@@ -56,12 +56,15 @@ export const meshRequests = defineRequests('mesh', {
     retry: 'never',
   },
   /**
-   * A hook of an agent joins the session of that agent's peer, after `mesh/hello`: `pids` are
-   * the hook's ancestor processes, nearest first, and the broker binds the session to the live
-   * peer whose agent process (`pid`) comes first among them (an agent kind before the person's
-   * window when both name it). `peer` is null when none matches: the session may then only
-   * ask `locks/guardEdit` without a claim. It never registers a peer. Fails `unauthorized` on
-   * a wrong proof. Requests on the session count as the peer's own calls.
+   * A hook of an agent joins the session of that agent's peer (with or instead of
+   * `mesh/hello`; the proof is over the session nonce the upgrade answer carries in
+   * `x-peermesh-nonce`): `pids` name the agent's process (the hook's parent, past a shell), and
+   * the broker binds the session to the one live peer whose `pid` is the first of them that any
+   * peer has; when several peers have it, to none. The broker takes the hook's word for the
+   * pids: the proof shows it runs as the mesh's user. A hook session may only ask
+   * `messages/deliver`, `locks/guardEdit`, `edits/record` and `peers/update` (its status),
+   * each as the agent's own call; with `peer` null, only `locks/guardEdit` without a claim.
+   * It never registers a peer. Fails `unauthorized` on a wrong proof.
    */
   'mesh/attach': {
     params: z.object({ proof: z.string().max(128), pids: z.array(z.number().int().min(1)).min(1).max(64) }),

@@ -70,11 +70,11 @@ describe('core: news, hooks and edits', () => {
   });
 
   describe('peers.forAgent', () => {
-    it('finds the peer of the nearest ancestor, an agent before the person\'s window, never a gone one', async () => {
+    it('finds the one live peer of the first process named that has one; none when two share it', async () => {
       const window = (await join(h.mesh, 'window', repo, { pid: 300, kind: 'vscode-window' })).id;
       const copilot = (await join(h.mesh, 'copilot', repo, { pid: 300, kind: 'copilot' })).id;
-      assert.equal((await h.mesh.peers.forAgent([999, 200, 100]))?.id, b, 'the nearest ancestor wins');
-      assert.equal((await h.mesh.peers.forAgent([300]))?.id, copilot, 'the agent, not the window, of one process');
+      assert.equal((await h.mesh.peers.forAgent([999, 200, 100]))?.id, b, 'the first that has a peer');
+      assert.equal(await h.mesh.peers.forAgent([300, 100]), undefined, 'the window and an agent share it: nobody');
       await h.mesh.peers.leave(copilot);
       assert.equal((await h.mesh.peers.forAgent([300]))?.id, window);
       await h.mesh.peers.leave(b);

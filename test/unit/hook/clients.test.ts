@@ -122,6 +122,12 @@ describe('hook input, per client', () => {
     assert.ok(['Edit', 'Write', 'MultiEdit', 'NotebookEdit'].every((t) => isEditTool('claude-code', t)));
     assert.ok(isEditTool('codex', 'apply_patch') && isEditTool('gemini', 'replace') && isEditTool('gemini', 'write_file'));
     assert.ok(isEditTool('copilot', 'editFiles') && isEditTool('copilot', 'createFile'));
+    // Every tool setup's Cursor matcher names is guarded (Write|Edit|StrReplace|Delete).
+    assert.ok(['Write', 'Edit', 'StrReplace', 'Delete'].every((t) => isEditTool('cursor', t)));
+    const strReplace = { ...(fixture('cursor', 'pretooluse-write.json') as Record<string, unknown>), tool_name: 'StrReplace', tool_input: { file_path: 'src/app.ts', old_string: 'a', new_string: 'b' } };
+    assert.deepEqual(parseHookInput('cursor', 'preToolUse', strReplace, processCwd).edits, [{ path: '/home/dev/project/src/app.ts', kind: 'replace', oldText: 'a', newText: 'b', all: false }]);
+    const deleted = { ...strReplace, tool_name: 'Delete', tool_input: { path: 'src/app.ts' } };
+    assert.deepEqual(parseHookInput('cursor', 'preToolUse', deleted, processCwd).edits, [{ path: '/home/dev/project/src/app.ts', kind: 'whole' }]);
     assert.ok(!isEditTool('claude-code', 'Bash') && !isEditTool('codex', 'Bash') && !isEditTool('gemini', 'read_file') && !isEditTool('claude-code', 'edit'));
     assert.deepEqual(parseHookInput('claude-code', 'PreToolUse', { tool_name: 'Bash', tool_input: { command: 'ls' } }, processCwd).edits, []);
   });
