@@ -108,7 +108,7 @@ async function setupAgents(context: AgentSetupContext, given?: unknown): Promise
 /** Whether to install the agents' hooks too; undefined when the person cancels. */
 async function askHooks(): Promise<boolean | undefined> {
   const choice = await vscode.window.showQuickPick([
-    { label: 'Also install hooks', detail: 'Claims a file before the agent edits it and brings mesh news on every tool call', hooks: true },
+    { label: 'Also install hooks', detail: 'Stops the agent editing lines another agent claims, and puts mesh news in front of its model', hooks: true },
     { label: 'MCP server only', hooks: false },
   ], { title: 'PeerMesh: Set Up MCP for Other Agents', placeHolder: 'Install the agents\' hooks too?', ignoreFocusOut: true });
   return choice?.hooks;
