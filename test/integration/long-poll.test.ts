@@ -3,11 +3,11 @@
  * or a closed connection ends the broker's wait at once, and no waiter stays behind.
  */
 import assert from 'node:assert/strict';
-import { Broker } from '../../src/broker/broker';
-import { candidatePorts } from '../../src/home/home';
+import type { Broker } from '../../src/broker/broker';
 import type { Events } from '../../src/core/events';
 import { BrokerError } from '../../src/protocol/errors';
 import { observer, sleep, tempHome } from './harness';
+import { startBroker } from '../start-broker';
 
 describe('long polls end with their caller', function () {
   this.timeout(30_000);
@@ -17,7 +17,7 @@ describe('long polls end with their caller', function () {
 
   beforeEach(async () => {
     t = tempHome();
-    broker = await Broker.start({ home: t.home, port: candidatePorts(t.home)[0] });
+    broker = await startBroker({ home: t.home });
   });
 
   afterEach(async () => {

@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { Broker } from '../../src/broker/broker';
-import { candidatePorts } from '../../src/home/home';
 import { tempHome } from './harness';
+import { startBroker } from '../start-broker';
 
 describe('broker shutdown', function () {
   this.timeout(30_000);
 
   it('is not held up by a peer that never answers the close frame', async () => {
     const t = tempHome();
-    const port = candidatePorts(t.home)[0];
-    const broker = await Broker.start({ home: t.home, port });
+    const broker = await startBroker({ home: t.home });
+    const port = broker.info.port;
     const ws = new WebSocket(`ws://127.0.0.1:${port}/`);
     try {
       await new Promise((resolve, reject) => {

@@ -12,10 +12,12 @@
  * `withBroker` runs `peermesh serve` (the built CLI: run `node esbuild.mjs` first);
  * `withInProcessBroker` hosts the broker in the test process, for tests that reach into it.
  */
-import { Broker, type BrokerOptions } from '../../src/broker/broker';
-import { candidatePorts, type MeshHome } from '../../src/home/home';
+import type { Broker} from '../../src/broker/broker';
+import { type BrokerOptions } from '../../src/broker/broker';
+import type { MeshHome } from '../../src/home/home';
 import type { PeerClient } from '../../src/client/peer';
 import { observer, runCli, spawnCli, spawnPeer, tempHome, type Proc } from './harness';
+import { startBroker } from '../start-broker';
 
 /** What every fixture hands its test. */
 export interface MeshFixture {
@@ -77,8 +79,8 @@ export async function withInProcessBroker<T>(
   opts: Omit<BrokerOptions, 'home' | 'port'> = {},
 ): Promise<T> {
   return run(async (base, teardown) => {
-    const port = candidatePorts(base.home)[0];
-    const broker = await Broker.start({ ...opts, home: base.home, port });
+    const broker = await startBroker({ ...opts, home: base.home });
+    const port = broker.info.port;
     teardown.push(() => broker.close());
     return test({ ...base, broker, port, pid: process.pid });
   });

@@ -7,10 +7,11 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Broker } from '../../../src/broker/broker';
+import type { Broker } from '../../../src/broker/broker';
 import { PeerClient } from '../../../src/client/peer';
-import { candidatePorts, resolveHome, type MeshHome } from '../../../src/home/home';
+import { resolveHome, type MeshHome } from '../../../src/home/home';
 import { LinkError, openLink, type HookLink } from '../../../src/hook/link';
+import { startBroker } from '../../start-broker';
 
 const rejects = (p: Promise<unknown>, reason: string) => assert.rejects(p, (e: unknown) => e instanceof LinkError && e.reason === reason);
 
@@ -29,7 +30,7 @@ describe('hook: mesh/attach', () => {
   before(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'pm-attach-'));
     home = resolveHome({ PEERMESH_HOME: dir });
-    broker = await Broker.start({ home, port: candidatePorts(home)[0] });
+    broker = await startBroker({ home });
     agent = await PeerClient.connect({ home, canHost: false, connectTimeoutMs: 5000, intro: { name: 'agent', kind: 'claude-code', pid: 424242, cwd: dir } });
   });
 

@@ -14,13 +14,14 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { JsonSchemaType, JsonSchemaValidator, jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation';
-import { Broker } from '../../../src/broker/broker';
-import { candidatePorts, resolveHome, type MeshHome } from '../../../src/home/home';
+import type { Broker } from '../../../src/broker/broker';
+import { resolveHome, type MeshHome } from '../../../src/home/home';
 import { PeerClient } from '../../../src/client/peer';
 import type { PeerKind } from '../../../src/protocol/entities';
 import { noNews, type News } from '../../../src/core/news';
 import { createMcpServer } from '../../../src/mcp/server';
 import { meshTools } from '../../../src/mcp/tools';
+import { startBroker } from '../../start-broker';
 
 interface ToolResult {
   text: string;
@@ -101,8 +102,8 @@ describe('mcp tools over the in-memory transport', function () {
   before(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'pm-mcp-'));
     const home = resolveHome({ PEERMESH_HOME: dir });
-    port = candidatePorts(home)[0];
-    broker = await Broker.start({ home, port });
+    broker = await startBroker({ home });
+    port = broker.info.port;
     alice = await Agent.join(home, dir, 'alice', 'claude-code');
     bob = await Agent.join(home, dir, 'bob', 'cursor');
   });

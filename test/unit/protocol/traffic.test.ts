@@ -7,13 +7,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Broker } from '../../../src/broker/broker';
+import type { Broker } from '../../../src/broker/broker';
 import { PeerClient } from '../../../src/client/peer';
-import { candidatePorts, resolveHome, type MeshHome } from '../../../src/home/home';
+import { resolveHome, type MeshHome } from '../../../src/home/home';
 import type { PeerKind } from '../../../src/protocol/entities';
 import { BrokerError } from '../../../src/protocol/errors';
 import { limits } from '../../../src/protocol/limits';
 import { requests } from '../../../src/protocol/methods';
+import { startBroker } from '../../start-broker';
 
 describe('protocol: messages/traffic', () => {
   let dir: string;
@@ -30,7 +31,7 @@ describe('protocol: messages/traffic', () => {
   before(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'pm-traffic-'));
     home = resolveHome({ PEERMESH_HOME: dir });
-    broker = await Broker.start({ home, port: candidatePorts(home)[0] });
+    broker = await startBroker({ home });
   });
 
   after(async () => {
