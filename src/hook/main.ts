@@ -171,7 +171,12 @@ function readStdin(): Promise<string> {
   });
 }
 
+let answered = false;
+
+/** Prints the answer and exits; only the first answer counts (the deadline may race the real one). */
 function answer(a: HookAnswer): never {
+  if (answered) return undefined as never;
+  answered = true;
   if (a.stderr) process.stderr.write(a.stderr.endsWith('\n') ? a.stderr : a.stderr + '\n');
   process.stdout.write(a.stdout, () => process.exit(a.exitCode));
   // stdout may be a pipe whose reader is gone: exit anyway.
