@@ -31,9 +31,10 @@ export async function connectTo(port: number, secret: string, timeoutMs: number)
       ws.terminate();
       resolve(marker ? { kind: 'busy', why: `broker answered ${res.statusCode} (${String(marker)})` } : { kind: 'foreign', why: `port ${port} answered HTTP ${res.statusCode}, not a PeerMesh broker` });
     });
+    // A broker that is starting or stopping says so with a marked answer (above); a reset
+    // carries no mark, so it is some other program, passed over for the next candidate.
     ws.once('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'ECONNREFUSED') resolve({ kind: 'refused' });
-      else if (e.code === 'ECONNRESET') resolve({ kind: 'busy', why: 'connection reset' });
       else resolve({ kind: 'foreign', why: `port ${port}: ${e.message}` });
     });
   });
