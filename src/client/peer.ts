@@ -12,6 +12,7 @@ import { proof } from '../protocol/handshake';
 import { nullLogger, type Logger } from '../core/logger';
 import { BrokerError } from '../protocol/errors';
 import type { MeshEvent, Message, Peer } from '../protocol/entities';
+import { limits } from '../protocol/limits';
 import {
   notifications, requests, type BrokerInfo, type PeerIntro, type RequestMethod, type RequestParams,
   type RequestResult,
@@ -138,6 +139,11 @@ export class PeerClient {
   async request<M extends RequestMethod>(method: M, params: RequestParams<M>, options: RequestOptions = {}): Promise<RequestResult<M>> {
     const { signal, background } = options;
     const wire = background ? { ...params, _meta: { background: true } } : params;
+    // The broker answers a frame over its limit without reading it: refuse it here, in the caller's terms.
+    const bytes = Buffer.byteLength(JSON.stringify({ jsonrpc: '2.0', id: Number.MAX_SAFE_INTEGER, method, params: wire }));
+    if (bytes > limits.frameBytes) {
+      throw new BrokerError('invalidInput', `${method}: the request is ${bytes} bytes, more than the ${limits.frameBytes / (1024 * 1024)} MiB a request may be`);
+    }
     for (let attempt = 0; ; attempt++) {
       await this.ready;
       if (this.closed) throw new BrokerError('unavailable', 'the PeerMesh client is closed');

@@ -28,7 +28,7 @@ class WsReader extends AbstractMessageReader {
     const onMessage = (data: WebSocket.RawData, isBinary: boolean) => {
       const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer | ArrayBuffer).byteLength;
       if (size > this.maxFrameBytes) {
-        this.onBadFrame(null, frameErrors.invalidRequest, `frame of ${size} bytes is larger than the ${this.maxFrameBytes}-byte limit`);
+        this.onBadFrame(leadingId(data), frameErrors.invalidRequest, `frame of ${size} bytes is larger than the ${this.maxFrameBytes}-byte limit`);
         return;
       }
       if (isBinary) {
@@ -74,6 +74,22 @@ class WsWriter extends AbstractMessageWriter {
   end(): void {
     /* the socket's owner closes it */
   }
+}
+
+/** Bytes of an oversized frame looked at for its id. */
+const idHeadBytes = 512;
+
+/**
+ * The id of an oversized frame, read from its first bytes without parsing the rest, so its
+ * sender gets an answer it can match; null if none is there. Only the envelope before
+ * `"params"` is searched: an `"id"` key further on may belong to a nested object.
+ */
+function leadingId(data: WebSocket.RawData): number | string | null {
+  const first = Array.isArray(data) ? data[0] : Buffer.isBuffer(data) ? data : Buffer.from(data);
+  const head = first.subarray(0, idHeadBytes).toString('utf8');
+  const envelope = head.split('"params"')[0];
+  const found = /"id"\s*:\s*(-?\d{1,15}|"[^"\\]{1,200}")\s*[,}]/.exec(envelope);
+  return found ? (JSON.parse(found[1]) as number | string) : null;
 }
 
 /** What is wrong with a parsed frame as a JSON-RPC 2.0 message, or undefined if nothing. */

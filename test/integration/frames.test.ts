@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
+import { BrokerError } from '../../src/protocol/errors';
 import { withBroker } from './with-broker';
 
 /** Opens a raw WebSocket and collects every JSON frame the broker sends back. */
@@ -64,6 +65,31 @@ describe('hostile input: malformed, oversized and unauthenticated frames', funct
     const { entries } = await peer.request('state/list', { namespace: 'big' });
     assert.equal(entries.length, 6, 'about 1.5 MB in one answer');
     assert.ok(entries.every((e) => e.value === big));
+  }));
+
+  it('a request larger than the frame limit fails at once as invalidInput, and the peer stays connected', () => withBroker(async (mesh) => {
+    const peer = await mesh.observer('writer');
+    const started = Date.now();
+    await assert.rejects(
+      peer.request('state/set', { namespace: 'big', key: 'huge', value: 'v'.repeat(2 * 1024 * 1024) }),
+      (e: unknown) => BrokerError.is(e, 'invalidInput') && /more than the 1 MiB a request may be/.test(e.message),
+    );
+    assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+    assert.equal(peer.connectionState, 'connected');
+    await peer.request('state/set', { namespace: 'big', key: 'small', value: 1 });
+    const status = await peer.request('status/get', {});
+    assert.equal(status.pid, mesh.pid, 'same broker throughout');
+  }));
+
+  it('answers an oversized frame for its own id', () => withBroker(async (mesh) => {
+    const { ws, replies } = await rawSocket(mesh.port);
+    mesh.defer(() => ws.terminate());
+    ws.send(JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'state/set', params: { namespace: 'x', key: 'y', value: 'v'.repeat(2 * 1024 * 1024) } }));
+    ws.send(`{"jsonrpc":"2.0","id":"big-one","method":"state/set","params":{"value":"${'v'.repeat(2 * 1024 * 1024)}"}}`);
+    const deadline = Date.now() + 10_000;
+    while (replies.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(replies.map((r) => r.id), [7, 'big-one']);
+    assert.ok(replies.every((r) => ((r.error as { data?: { reason?: string } }).data?.reason) === 'badFrame'));
   }));
 
   it('refuses WebSocket upgrades from web pages (Origin) and foreign Host names', () => withBroker(async (mesh) => {
