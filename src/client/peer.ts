@@ -80,6 +80,7 @@ export class PeerClient {
   private sessionSecret = '';
   private secret = '';
   private state: ConnectionState = 'reconnecting';
+  /** Settles when the reconnect attempt under way does, if any: requests wait on it. */
   private ready: Promise<void> = Promise.resolve();
   private closed = false;
   private startedBroker = false;
@@ -154,13 +155,13 @@ export class PeerClient {
       signal?.addEventListener('abort', onAbort, { once: true });
       if (signal?.aborted) cancel.cancel();
       // An answer that never comes must not hang the caller: allow any wait it asked for, plus slack.
-      const waitMs = (params as { waitMs?: number }).waitMs ?? 0;
+      const answerMs = answerDeadlineMs((params as { waitMs?: unknown }).waitMs);
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           cancel.cancel();
-          reject(new BrokerError('unavailable', `${method}: the broker did not answer within ${Math.round((waitMs + answerWithinMs) / 1000)} s`));
-        }, waitMs + answerWithinMs);
+          reject(new BrokerError('unavailable', `${method}: the broker did not answer within ${Math.round(answerMs / 1000)} s`));
+        }, answerMs);
       });
       try {
         const raw = await Promise.race([conn.sendRequest(method, wire, cancel.token), timedOut]);
@@ -316,19 +317,40 @@ export class PeerClient {
     conn.dispose();
     this.setState('reconnecting');
     this.log.warn('lost the broker; electing a new one');
-    this.ready = (async () => {
-      for (;;) {
-        await sleep(Math.random() * 100);
-        try {
-          await this.establish(true, true);
-          return;
-        } catch (e) {
-          if (this.closed) return;
-          this.log.error(`reconnect failed: ${(e as Error).message}; retrying`);
-        }
-      }
-    })();
+    void this.reconnect();
   }
+
+  /**
+   * Tries until a broker is found. Each attempt is `ready`: the requests waiting on an attempt
+   * that gives up (no broker within the connect timeout) fail with its `unavailable` error,
+   * instead of waiting on a mesh that may never come back.
+   */
+  private async reconnect(): Promise<void> {
+    while (!this.closed) {
+      const attempt = (async () => {
+        await sleep(Math.random() * 100);
+        await this.establish(true, true);
+      })();
+      this.ready = attempt;
+      try {
+        await attempt;
+        return;
+      } catch (e) {
+        if (this.closed) return;
+        this.log.error(`reconnect failed: ${(e as Error).message}; retrying`);
+      }
+    }
+  }
+}
+
+/**
+ * How long to wait for the answer to a request that asked to wait `waitMs`, plus slack. Never
+ * past the protocol's longest wait (the broker refuses a longer one), so the timer cannot
+ * overflow: Node fires a timeout over 2^31-1 ms at once.
+ */
+function answerDeadlineMs(waitMs: unknown): number {
+  const asked = typeof waitMs === 'number' && waitMs > 0 ? Math.min(waitMs, limits.waitMs) : 0;
+  return asked + answerWithinMs;
 }
 
 function sleep(ms: number): Promise<void> {
