@@ -45,7 +45,7 @@ export const stateTool = defineTool({
       }
       case 'delete': {
         const key = needKey();
-        const { deleted } = await client.request('state/delete', { namespace, key, ifVersion: args.ifVersion || undefined });
+        const { deleted } = await client.request('state/delete', { namespace, key, ifVersion: args.ifVersion });
         return { text: deleted ? `${key} deleted.` : `${key} was not set.`, data: { deleted } };
       }
       case 'list': {

@@ -214,6 +214,14 @@ describe('mcp tools over the in-memory transport', function () {
     assert.deepEqual((await bob.ok('mesh_state', { action: 'get', key: 'nothing/here' })).data.entry, null);
   });
 
+  it('mesh_state delete with ifVersion 0 ("only if it is not set") leaves an existing key alone', async () => {
+    await alice.ok('mesh_state', { action: 'set', key: 'cas/zero', value: 'keep me' });
+    const refused = await bob.call('mesh_state', { action: 'delete', key: 'cas/zero', ifVersion: 0 });
+    assert.equal(refused.isError, true, refused.text);
+    assert.equal((await bob.ok('mesh_state', { action: 'get', key: 'cas/zero' })).data.entry !== null, true, 'still set');
+    assert.equal((await bob.ok('mesh_state', { action: 'delete', key: 'cas/zero', ifVersion: 1 })).data.deleted, true);
+  });
+
   it('mesh_lock: a conflict names the holder and the reason; after release the other gets it', async () => {
     const got = await alice.ok('mesh_lock', { action: 'acquire', path: 'src/parser.ts', startLine: 10, endLine: 40, reason: 'refactoring' });
     assert.equal((got.data.lock as { target: string }).target, 'src/parser.ts:10-40', 'relative to the agent\'s cwd');
