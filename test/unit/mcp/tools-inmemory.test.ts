@@ -222,6 +222,23 @@ describe('mcp tools over the in-memory transport', function () {
     assert.equal((await bob.ok('mesh_state', { action: 'delete', key: 'cas/zero', ifVersion: 1 })).data.deleted, true);
   });
 
+  it('the peermesh.* namespaces are PeerMesh\'s own: a peer cannot write or delete there, while claiming a request still records its claim', async () => {
+    const { ids: [id] } = (await alice.ok('mesh_send', { to: 'bob', body: 'who takes this?', kind: 'request' })).data as { ids: number[] };
+    const key = `thread-${id}`;
+    const forged = await alice.call('mesh_state', { action: 'set', namespace: 'peermesh.claims', key, value: { by: 'nobody' } });
+    assert.equal(forged.isError, true, forged.text);
+    assert.match(forged.text, /reserved for PeerMesh itself/);
+    assert.equal((await bob.ok('mesh_inbox', { action: 'claim', ids: [id] })).data.updated, 1);
+    const claim = (await alice.ok('mesh_state', { action: 'get', namespace: 'peermesh.claims', key })).data.entry as { value: { by: string } };
+    assert.equal(claim.value.by, bob.peer.peer.id);
+    const deleted = await alice.call('mesh_state', { action: 'delete', namespace: 'peermesh.claims', key });
+    assert.match(deleted.text, /reserved for PeerMesh itself/);
+    assert.ok((await alice.ok('mesh_state', { action: 'get', namespace: 'peermesh.claims', key })).data.entry, 'the claim stands');
+    await bob.ok('mesh_inbox', { action: 'ack', ids: [id] });
+    // Bob's claim told alice: read it, so the tests after start with nothing pending.
+    await until(async () => ((await alice.ok('mesh_inbox')).data.messages as unknown[]).length > 0 || undefined, 'the claim to be told to alice');
+  });
+
   it('mesh_lock: a conflict names the holder and the reason; after release the other gets it', async () => {
     const got = await alice.ok('mesh_lock', { action: 'acquire', path: 'src/parser.ts', startLine: 10, endLine: 40, reason: 'refactoring' });
     assert.equal((got.data.lock as { target: string }).target, 'src/parser.ts:10-40', 'relative to the agent\'s cwd');
