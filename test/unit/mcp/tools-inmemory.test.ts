@@ -123,6 +123,12 @@ describe('mcp tools over the in-memory transport', function () {
     }
   });
 
+  it('initialize advertises only what the server does: fixed tool and resource lists, resource subscriptions, logging', () => {
+    assert.deepEqual(alice.client.getServerCapabilities(), {
+      tools: { listChanged: false }, resources: { subscribe: true, listChanged: false }, logging: {},
+    });
+  });
+
   it('an agent is idle until it calls a tool: its session joining and its client reading resources do not count', async () => {
     const seen = async () => (await broker.mesh.peers.get(alice.peer.peer.id))!;
     // The session reads the mesh (status, peers) as soon as it has joined.
