@@ -129,6 +129,14 @@ describe('mcp tools over the in-memory transport', function () {
     });
   });
 
+  it('mesh_lock says that release and renew with neither path nor lockId act on every lock you hold', async () => {
+    const lock = (await alice.client.listTools()).tools.find((t) => t.name === 'mesh_lock')!;
+    const fields = lock.inputSchema.properties as Record<string, { description?: string }>;
+    for (const text of [lock.description, fields.path.description, fields.lockId.description]) {
+      assert.match(text ?? '', /neither path nor lockId.*every lock you hold|neither given: every lock you hold/, text);
+    }
+  });
+
   it('an agent is idle until it calls a tool: its session joining and its client reading resources do not count', async () => {
     const seen = async () => (await broker.mesh.peers.get(alice.peer.peer.id))!;
     // The session reads the mesh (status, peers) as soon as it has joined.
