@@ -232,8 +232,10 @@ describe('mcp tools over the in-memory transport', function () {
     await alice.ok('mesh_state', { action: 'set', key: 'cas/zero', value: 'keep me' });
     const refused = await bob.call('mesh_state', { action: 'delete', key: 'cas/zero', ifVersion: 0 });
     assert.equal(refused.isError, true, refused.text);
+    assert.match(refused.text, /^shared\/cas\/zero: expected it not to exist, but it is at version 1/, 'the version answer, not a schema error');
     assert.equal((await bob.ok('mesh_state', { action: 'get', key: 'cas/zero' })).data.entry !== null, true, 'still set');
     assert.equal((await bob.ok('mesh_state', { action: 'delete', key: 'cas/zero', ifVersion: 1 })).data.deleted, true);
+    assert.equal((await bob.ok('mesh_state', { action: 'delete', key: 'cas/zero', ifVersion: 0 })).data.deleted, false, 'not set: nothing to delete');
   });
 
   it('the peermesh.* namespaces are PeerMesh\'s own: a peer cannot write or delete there, while claiming a request still records its claim', async () => {
