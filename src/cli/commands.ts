@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { PeerClient } from '../client/peer';
 import { formatDuration } from '../core/duration';
 import { describeTarget } from '../core/paths';
+import { printable } from '../core/printable';
 import { MessageKind, Scope, type MeshEvent, type Message } from '../protocol/entities';
 import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
@@ -53,7 +54,7 @@ function stateKey(spec: string): { namespace: string; key: string } {
 
 function formatMessage(m: Message): string {
   const when = new Date(m.createdAt).toLocaleTimeString();
-  return `#${m.id} ${when} ${m.fromName} → ${m.kind}${m.broadcast ? ' (broadcast)' : ''}: ${m.body}`;
+  return `#${m.id} ${when} ${printable(m.fromName)} → ${m.kind}${m.broadcast ? ' (broadcast)' : ''}: ${printable(m.body)}`;
 }
 
 /** `12` or `#12`: a lock id as `peermesh locks` lists it. */
@@ -137,7 +138,7 @@ const state: TableEntry = {
         const [namespace, prefix = ''] = spec.split(/\/(.*)/s);
         const { entries } = await c.request('state/list', { namespace, prefix, limit: 1000 });
         if (opts.json) return printJson(entries);
-        print(entries.map((e) => `${e.key}\tv${e.version}\t${JSON.stringify(e.value)}`).join('\n') || 'no entries');
+        print(entries.map((e) => `${printable(e.key)}\tv${e.version}\t${JSON.stringify(e.value)}`).join('\n') || 'no entries');
       }),
     }),
   ],
@@ -270,7 +271,7 @@ export const commandTable: readonly TableEntry[] = [
         const result = await withClient(ctx, (c) => c.request('locks/forceRelease', { lockId: lockId(args.target), reason: opts.reason }));
         if (opts.json) return printJson(result);
         const { released, alerted } = result;
-        return print(`force-released ${describeTarget(released)} (#${released.id}) from ${released.holderName}${alerted ? ', who was alerted' : ''}`);
+        return print(`force-released ${describeTarget(released)} (#${released.id}) from ${printable(released.holderName)}${alerted ? ', who was alerted' : ''}`);
       }
       if (opts.reason !== undefined) throw new BrokerError('invalidInput', '--reason goes with --force');
       const { released } = await withClient(ctx, (c) => c.request('locks/release', { target: absoluteTarget(args.target) }));

@@ -1,7 +1,10 @@
 /** Terminal output helpers: aligned tables, parsing lock targets. */
+import { printable } from '../core/printable';
 
+/** Rows under headers, in aligned columns; every cell as `printable` text (cells are often other peers' words). */
 export function table(headers: string[], rows: string[][]): string {
   if (rows.length === 0) return '';
+  rows = rows.map((r) => r.map(printable));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
   return [line(headers), ...rows.map(line)].join('\n');

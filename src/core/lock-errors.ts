@@ -7,14 +7,16 @@ import type { Lock, LockConflictData } from '../protocol/entities';
 import type { LockWaiter } from './lock-queue';
 import { formatDuration } from './duration';
 import { describeTarget, type NormalizedTarget } from './paths';
+import { printable } from './printable';
 
 /** What stands in the way of a request: a held lock, or an earlier queued request. */
 export type Blocker =
   | { lock: Lock; more: number }
   | { queued: LockWaiter; holderName: string };
 
+// The message is read by a model and printed on terminals: the holder's words go in as printable text.
 function quoted(reason: string): string {
-  return reason ? ` ("${reason}")` : '';
+  return reason ? ` ("${printable(reason)}")` : '';
 }
 
 function conflictData(blocker: Blocker, now: number): LockConflictData & { queued?: true } {
@@ -36,10 +38,10 @@ function describeBlocker(blocker: Blocker, now: number): string {
   if ('lock' in blocker) {
     const l = blocker.lock;
     const more = blocker.more > 0 ? ` (and ${blocker.more} more lock${blocker.more === 1 ? '' : 's'})` : '';
-    return `${describeTarget(l)} is locked by ${l.holderName}${quoted(l.reason)} for another ${formatDuration(l.expiresAt - now, { rounding: 'up' })}${more}`;
+    return `${describeTarget(l)} is locked by ${printable(l.holderName)}${quoted(l.reason)} for another ${formatDuration(l.expiresAt - now, { rounding: 'up' })}${more}`;
   }
   const w = blocker.queued;
-  return `${describeTarget(w.target)} is claimed next by ${blocker.holderName}${quoted(w.reason)}, queued earlier ` +
+  return `${describeTarget(w.target)} is claimed next by ${printable(blocker.holderName)}${quoted(w.reason)}, queued earlier ` +
     `(waiting up to ${formatDuration(w.deadline - now, { rounding: 'up' })} more; locks are granted first come, first served)`;
 }
 

@@ -6,6 +6,7 @@
  * hook entry must load fast.
  */
 import type { Message, MessageKind } from '../protocol/entities';
+import { printable } from './printable';
 
 export interface NewsMessage {
   id: number;
@@ -52,7 +53,7 @@ export function newsLines(news: News): string[] {
     const re = m.replyTo === null ? '' : ` (re #${m.replyTo})`;
     const cut = m.truncated ? ' [cut short: mesh_inbox has it whole]' : '';
     const todo = m.kind === 'request' ? ' → claim it with mesh_inbox, or answer with mesh_send replyTo=' + m.id : '';
-    return `#${m.id} ${what}from ${m.from}${re}: ${JSON.stringify(m.body)}${cut}${todo}`;
+    return `#${m.id} ${what}from ${printable(m.from)}${re}: ${JSON.stringify(m.body)}${cut}${todo}`;
   });
   if (news.more > 0) lines.push(`and ${s(news.more, 'more message')} → mesh_inbox`);
   return lines;

@@ -15,6 +15,7 @@ import { limits } from '../protocol/limits';
 import { OwnStatus, type Peer, type PeerStatus, type Scope } from '../protocol/entities';
 import type { MeshCounts, PeerIntroData, PeersService } from './api';
 import type { MeshContext, MeshTx } from './context';
+import { hasControlCharacters, printable } from './printable';
 import type { MeshService } from './service';
 import type { SqlTx } from './sql';
 
@@ -398,6 +399,10 @@ function checkName(name: string): string {
   const trimmed = typeof name === 'string' ? name.trim() : '';
   if (trimmed.length === 0 || trimmed.length > limits.name) {
     throw new BrokerError('invalidInput', `name must be 1 to ${limits.name} characters`);
+  }
+  // Others address a peer by its name and see it in every listing: it must be plain text.
+  if (hasControlCharacters(trimmed)) {
+    throw new BrokerError('invalidInput', `name must not contain control characters (line breaks, escapes): "${printable(trimmed)}"`);
   }
   return trimmed;
 }

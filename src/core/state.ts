@@ -33,7 +33,9 @@ export class State implements StateService, MeshService {
     return row && toEntry(row);
   }
 
+  /** A peer's write; `peermesh.*` namespaces are refused (the core's own writes use {@link setIn}). */
   async set(author: string, namespace: string, key: string, value: unknown, opts: { ifVersion?: number; ttlSeconds?: number } = {}): Promise<StateEntry> {
+    checkNotReserved(namespace);
     return this.ctx.tx((t) => this.setIn(t, author, namespace, key, value, opts));
   }
 
@@ -66,8 +68,10 @@ export class State implements StateService, MeshService {
     return { namespace, key, value: JSON.parse(json) as unknown, version, author, updatedAt: now, expiresAt };
   }
 
+  /** A peer's delete; `peermesh.*` namespaces are refused. */
   async delete(author: string, namespace: string, key: string, ifVersion?: number): Promise<boolean> {
     checkKeys(namespace, key);
+    checkNotReserved(namespace);
     const now = this.ctx.clock.now();
     return this.ctx.tx(async (t) => {
       const current = await this.liveRow(t, namespace, key, now);
@@ -161,4 +165,16 @@ function toEntry(row: StateRow): StateEntry {
     namespace: row.namespace, key: row.key, value: JSON.parse(row.value) as unknown, version: row.version,
     author: row.author, updatedAt: row.updated_at, expiresAt: row.expires_at,
   };
+}
+
+/**
+ * Namespaces PeerMesh keeps for itself, such as the message claims (`peermesh.claims`): any peer
+ * may read them, but a peer that could write them could claim a thread for someone else.
+ */
+const reservedPrefix = 'peermesh.';
+
+function checkNotReserved(namespace: string): void {
+  if (namespace.toLowerCase().startsWith(reservedPrefix)) {
+    throw new BrokerError('unauthorized', `the ${reservedPrefix}* namespaces (here ${namespace}) are reserved for PeerMesh itself; use a namespace of your own`);
+  }
 }

@@ -10,6 +10,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError, SubscribeRequestSchema, UnsubscribeRequestSchema, type LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
 import type { Message } from '../protocol/entities';
 import type { MeshTopic } from '../protocol/topics';
+import { printable } from '../core/printable';
 import type { ToolContext } from './tool';
 import { lockView, messageView, peerView } from './views';
 
@@ -108,5 +109,5 @@ function messageLevel(m: Message): LoggingLevel {
 
 function announce(m: Message): string {
   const body = m.body.length > 200 ? m.body.slice(0, 199) + '…' : m.body;
-  return `PeerMesh: ${m.kind === 'text' ? 'message' : m.kind.replace('_', ' ')} #${m.id} from ${m.fromName}: ${body} (mesh_inbox to read and answer)`;
+  return `PeerMesh: ${m.kind === 'text' ? 'message' : m.kind.replace('_', ' ')} #${m.id} from ${printable(m.fromName)}: ${printable(body)} (mesh_inbox to read and answer)`;
 }

@@ -46,6 +46,9 @@ export function createMcpServer(client: ClientSource, opts: McpServerOptions): M
   // ours says the same in about a third fewer tokens, which every agent pays on every turn.
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));
   const resources = registerResources(server, ctx);
+  // Registering tools and resources makes the SDK advertise `listChanged: true` for both; the
+  // lists never change (no list_changed is ever sent), so say so, or clients re-list for nothing.
+  server.server.registerCapabilities({ tools: { listChanged: false }, resources: { subscribe: true, listChanged: false } });
   // Join the mesh as soon as the agent has said who it is, so pushes flow before any tool call.
   server.server.oninitialized = () => {
     ctx.session.client().catch((e: Error) => log.warn(`[mcp] not connected to the mesh yet: ${e.message}`));

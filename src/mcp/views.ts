@@ -7,6 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { formatDuration } from '../core/duration';
 import { describeTarget } from '../core/paths';
+import { printable } from '../core/printable';
 import type { Lock, MeshEvent, Message, Peer, StateEntry } from '../protocol/entities';
 
 /** Seconds from now until `at` (epoch ms), never negative. */
@@ -34,9 +35,12 @@ export function peerView(p: Peer, selfId: string): PeerView {
   };
 }
 
+// The text lines below show other peers' words: each goes through `printable`, so an escape
+// sequence in a name, summary, reason or body reaches the model (and any terminal) as text.
+
 export function peerLine(p: PeerView): string {
-  const where = p.repo ? ` ${p.repo}${p.branch ? '@' + p.branch : ''}` : '';
-  return `${p.name}${p.me ? ' (you)' : ''} [${p.kind}, ${p.status}]${where}${p.summary ? ': ' + p.summary : ''}`;
+  const where = p.repo ? ` ${printable(p.repo)}${p.branch ? '@' + printable(p.branch) : ''}` : '';
+  return `${printable(p.name)}${p.me ? ' (you)' : ''} [${p.kind}, ${p.status}]${where}${p.summary ? ': ' + printable(p.summary) : ''}`;
 }
 
 export const LockView = z.object({
@@ -65,8 +69,8 @@ export function lockView(l: Lock, cwd: string, selfId: string, now = Date.now())
 }
 
 export function lockLine(l: LockView): string {
-  const who = l.mine ? 'you' : l.holder;
-  return `#${l.id} ${l.target} by ${who}${l.reason ? ` ("${l.reason}")` : ''}, ${formatDuration(l.expiresInSec * 1000, { rounding: 'up' })} left`;
+  const who = l.mine ? 'you' : printable(l.holder);
+  return `#${l.id} ${printable(l.target)} by ${who}${l.reason ? ` ("${printable(l.reason)}")` : ''}, ${formatDuration(l.expiresInSec * 1000, { rounding: 'up' })} left`;
 }
 
 export const MessageView = z.object({
@@ -94,7 +98,7 @@ export function messageView(m: Message, now = Date.now(), withState = false): Me
 export function messageLine(m: MessageView): string {
   const tags = [m.kind !== 'text' && m.kind, m.broadcast && 'broadcast', m.replyTo !== undefined && `re #${m.replyTo}`, m.state]
     .filter(Boolean).join(', ');
-  return `#${m.id} from ${m.from}${tags ? ` (${tags})` : ''}, ${formatDuration(m.ageSec * 1000, { rounding: 'nearest' })} ago: ${m.body}`;
+  return `#${m.id} from ${printable(m.from)}${tags ? ` (${tags})` : ''}, ${formatDuration(m.ageSec * 1000, { rounding: 'nearest' })} ago: ${printable(m.body)}`;
 }
 
 export const StateView = z.object({
@@ -113,9 +117,9 @@ export function stateView(e: StateEntry, authorName: (id: string) => string, now
   };
 }
 
-/** A JSON value cut to `max` characters for a text line. */
+/** A JSON value cut to `max` characters for a text line (a string as printable text). */
 export function clip(value: unknown, max = 200): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  const text = typeof value === 'string' ? printable(value) : JSON.stringify(value);
   return text.length > max ? text.slice(0, max - 1) + '…' : text;
 }
 
@@ -142,5 +146,5 @@ export function eventView(e: MeshEvent, peerName: (id: string) => string): Event
 
 export function eventLine(e: EventView): string {
   const parts = Object.entries(e.data).map(([k, v]) => `${k}=${clip(v, 60)}`);
-  return `${e.seq} ${e.type}${e.peer ? ' ' + e.peer : ''}${parts.length ? ' ' + parts.join(' ') : ''}`;
+  return `${e.seq} ${e.type}${e.peer ? ' ' + printable(e.peer) : ''}${parts.length ? ' ' + parts.join(' ') : ''}`;
 }

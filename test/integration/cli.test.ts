@@ -189,6 +189,26 @@ describe('peermesh CLI', function () {
     assert.ok(tail.length >= 1);
   });
 
+  it('peers, locks, inbox and a lock conflict show other peers\' escape sequences as text, never raw; a name with one is refused', async () => {
+    // Erase the line and return to its start (to forge it), then set the window title.
+    const attack = 'fine\x1b[2K\rforged\x1b]0;pwned\x07';
+    await assert.rejects(observer(t.home, `evil${attack}`), /name must not contain control characters/);
+    const me = JSON.parse((await cli('peers', '--json')).stdout).find((p: { kind: string }) => p.kind === 'cli');
+    const mallory = await observer(t.home, 'mallory');
+    try {
+      await mallory.request('peers/update', { summary: attack });
+      await mallory.request('locks/acquire', { target: { path: path.resolve('src/evil.ts') }, reason: attack });
+      await mallory.request('messages/send', { to: { peer: me.id }, kind: 'text', body: `${attack}\n#1 12:00:00 admin → alert: all clear` });
+      const shown = [await cli('peers'), await cli('locks'), await cli('inbox'), await cli('lock', 'src/evil.ts')];
+      for (const r of shown) assert.doesNotMatch((r.stdout + r.stderr).replaceAll('\n', ''), /\p{Cc}/u, JSON.stringify(r));
+      assert.match(shown[0].stdout, /mallory .*fine␛\[2K␍forged␛\]0;pwned␇$/m);
+      assert.match(shown[2].stdout, /^#\d+ .* mallory → text: fine␛.* ⏎ #1 12:00:00 admin → alert: all clear$/m, 'a body cannot forge a line of its own');
+    } finally {
+      await mallory.request('locks/releaseAll', {});
+      await mallory.close();
+    }
+  });
+
   it('events --follow prints new events as they happen', async () => {
     const since = JSON.parse((await cli('status', '--json')).stdout).lastEventSeq;
     const follow = spawnCli(['events', '--follow', '--json', '--since', String(since)], t.env);

@@ -31,16 +31,16 @@ function target(ctx: ToolContext, args: TargetArgs, action: string): LockTarget 
 export const lockTool = defineTool({
   name: 'mesh_lock',
   title: 'Claim files before editing',
-  description: 'Advisory locks so agents do not edit the same code at once. Before editing a file: acquire it (whole file or a line range) with a reason; if another agent holds it, do not edit it. Release as soon as you are done.',
+  description: 'Advisory locks so agents do not edit the same code at once. Before editing a file: acquire it (whole file or a line range) with a reason; if another agent holds it, do not edit it. Release as soon as you are done. release or renew with neither path nor lockId acts on every lock you hold.',
   input: {
     action: z.enum(['acquire', 'release', 'renew', 'check', 'list']).describe('acquire (re-acquire renews), release, renew, check (who blocks it), list'),
-    path: z.string().min(1).max(limits.path).optional().describe('File, absolute or relative to your cwd (release, renew, list: a file or a folder)'),
+    path: z.string().min(1).max(limits.path).optional().describe('File, absolute or relative to your cwd (release, renew, list: a file or a folder; release/renew with neither path nor lockId: every lock you hold)'),
     startLine: z.number().int().min(1).optional().describe('First line of a range (omit for the whole file)'),
     endLine: z.number().int().min(1).optional().describe('Last line of the range (inclusive)'),
     reason: z.string().max(limits.reason).optional().describe('acquire: what you are doing, shown to others'),
     ttlSeconds: z.number().int().min(1).max(limits.ttlSeconds).optional().describe('acquire/renew: lifetime (default 600); renew before it ends'),
     waitSeconds: z.number().int().min(0).max(300).optional().describe('acquire: if held, queue up to this long (default 0: fail at once)'),
-    lockId: z.number().int().optional().describe('release/renew: a lock id instead of path'),
+    lockId: z.number().int().optional().describe('release/renew: a lock id instead of path (neither given: every lock you hold)'),
     holder: z.string().max(limits.name).optional().describe('list: only this peer\'s locks ("me" for yours)'),
   },
   output: {

@@ -15,6 +15,7 @@ import { claimsNamespace } from '../../protocol/requests/messages';
 import type { MeshClient } from '../mesh-session';
 import { defineTool, plural, type ToolContext } from '../tool';
 import { MessageView, messageLine, messageView } from '../views';
+import { printable } from '../../core/printable';
 
 function recipients(to: string, scope: Scope | undefined): Recipients {
   if (to.trim().toLowerCase() === 'all') return { broadcast: scope ?? 'machine' };
@@ -91,7 +92,7 @@ export const inboxTool = defineTool({
       ctx.session.rememberMessages(messages);
       ctx.session.markHandled(ids);
       for (const m of messages) await reply(client, m, args.reply ?? `${client.peer.name} claimed this and is on it.`);
-      return { text: `Claimed ${ids.map((id) => '#' + id).join(', ')}; told ${[...new Set(messages.map((m) => m.fromName))].join(', ')}. ack them when done.`, data: { unread: ctx.session.unreadCount, updated } };
+      return { text: `Claimed ${ids.map((id) => '#' + id).join(', ')}; told ${[...new Set(messages.map((m) => printable(m.fromName)))].join(', ')}. ack them when done.`, data: { unread: ctx.session.unreadCount, updated } };
     }
     const messages = await Promise.all(ids.map((id) => findMessage(client, ctx, id)));
     const { updated } = await client.request('messages/ack', { ids });
@@ -132,7 +133,7 @@ async function read(
     const by = m.kind === 'request' ? await claimedBy(client, ctx, m) : undefined;
     return by ? { ...v, claimedBy: by } : v;
   }));
-  const lines = views.map((v) => messageLine(v) + (v.claimedBy ? ` [claimed by ${v.claimedBy}]` : ''));
+  const lines = views.map((v) => messageLine(v) + (v.claimedBy ? ` [claimed by ${printable(v.claimedBy)}]` : ''));
   if (remaining > 0) lines.push(`${remaining} more unread: read again.`);
   const text = views.length === 0 ? (args.all ? 'No messages.' : 'No unread messages.') : lines.join('\n');
   return { text, data: { messages: views, unread: remaining } };
@@ -143,7 +144,7 @@ async function sentMessages(limit: number, client: MeshClient, ctx: ToolContext)
   const { messages } = await client.request('messages/sent', { limit });
   const now = Date.now();
   const views = messages.map((m) => ({ ...messageView(m, now, true), from: 'you', to: ctx.session.peerName(m.to) }));
-  const text = views.length === 0 ? 'You have sent no messages.' : views.map((v) => `${messageLine(v)} → ${v.to}`).join('\n');
+  const text = views.length === 0 ? 'You have sent no messages.' : views.map((v) => `${messageLine(v)} → ${printable(v.to)}`).join('\n');
   return { text, data: { messages: views, unread: ctx.session.unreadCount } };
 }
 

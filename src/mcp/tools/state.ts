@@ -4,6 +4,7 @@ import { BrokerError } from '../../protocol/errors';
 import { limits } from '../../protocol/limits';
 import { defineTool } from '../tool';
 import { StateView, clip, stateView } from '../views';
+import { printable } from '../../core/printable';
 
 const defaultNamespace = 'shared';
 
@@ -34,7 +35,7 @@ export const stateTool = defineTool({
         const { entry } = await client.request('state/get', { namespace, key });
         if (!entry) return { text: `${key} is not set.`, data: { entry: null } };
         const view = stateView(entry, name);
-        return { text: `${key} = ${clip(entry.value, 500)} (version ${entry.version}, by ${view.author})`, data: { entry: view } };
+        return { text: `${printable(key)} = ${clip(entry.value, 500)} (version ${entry.version}, by ${printable(view.author)})`, data: { entry: view } };
       }
       case 'set': {
         const key = needKey();
@@ -44,13 +45,13 @@ export const stateTool = defineTool({
       }
       case 'delete': {
         const key = needKey();
-        const { deleted } = await client.request('state/delete', { namespace, key, ifVersion: args.ifVersion || undefined });
+        const { deleted } = await client.request('state/delete', { namespace, key, ifVersion: args.ifVersion });
         return { text: deleted ? `${key} deleted.` : `${key} was not set.`, data: { deleted } };
       }
       case 'list': {
         const { entries } = await client.request('state/list', { namespace, prefix: args.key ?? '', limit: 100 });
         const views = entries.map((e) => stateView(e, name));
-        const text = views.length === 0 ? `No keys in ${namespace}${args.key ? ` starting with "${args.key}"` : ''}.` : views.map((v) => `${v.key} = ${clip(v.value, 120)} (v${v.version})`).join('\n');
+        const text = views.length === 0 ? `No keys in ${namespace}${args.key ? ` starting with "${args.key}"` : ''}.` : views.map((v) => `${printable(v.key)} = ${clip(v.value, 120)} (v${v.version})`).join('\n');
         return { text, data: { entries: views } };
       }
     }

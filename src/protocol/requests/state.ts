@@ -42,7 +42,8 @@ export const stateRequests = defineRequests('state', {
    * worked would report `deleted: false`, or a version mismatch.
    */
   'state/delete': {
-    params: z.object({ namespace: key, key, ifVersion: z.number().int().min(1).optional() }),
+    /** ifVersion 0 (as for `state/set`): only if it does not exist, which deletes nothing. */
+    params: z.object({ namespace: key, key, ifVersion: z.number().int().min(0).optional() }),
     result: z.object({ deleted: z.boolean() }),
     retry: 'never',
   },

@@ -59,6 +59,17 @@ describe('core/peers', () => {
       await rejectsReason(join(h.mesh, '   '), 'invalidInput');
       await rejectsReason(join(h.mesh, 'x', 'relative/dir'), 'invalidInput');
     });
+
+    it('refuses control characters in a name, at register and at rename: names are shown raw to every peer', async () => {
+      for (const name of ['evil\x1b[2K\rroot', 'title\x1b]0;pwned\x07', 'two\nlines', 'c1\u009b31m', 'half\ud800']) {
+        const e = await rejectsReason(join(h.mesh, name), 'invalidInput');
+        assert.match(e.message, /^name must not contain control characters/);
+        assert.doesNotMatch(e.message, /\p{Cc}/u, 'the refusal does not echo them raw either');
+      }
+      const p = await join(h.mesh, 'plain');
+      await rejectsReason(h.mesh.peers.update(p.id, { name: 'plain\x1b[31m' }), 'invalidInput');
+      assert.equal((await h.mesh.peers.get(p.id))?.name, 'plain');
+    });
   });
 
   describe('resume, disconnect, leave', () => {

@@ -123,6 +123,20 @@ describe('mcp tools over the in-memory transport', function () {
     }
   });
 
+  it('initialize advertises only what the server does: fixed tool and resource lists, resource subscriptions, logging', () => {
+    assert.deepEqual(alice.client.getServerCapabilities(), {
+      tools: { listChanged: false }, resources: { subscribe: true, listChanged: false }, logging: {},
+    });
+  });
+
+  it('mesh_lock says that release and renew with neither path nor lockId act on every lock you hold', async () => {
+    const lock = (await alice.client.listTools()).tools.find((t) => t.name === 'mesh_lock')!;
+    const fields = lock.inputSchema.properties as Record<string, { description?: string }>;
+    for (const text of [lock.description, fields.path.description, fields.lockId.description]) {
+      assert.match(text ?? '', /neither path nor lockId.*every lock you hold|neither given: every lock you hold/, text);
+    }
+  });
+
   it('an agent is idle until it calls a tool: its session joining and its client reading resources do not count', async () => {
     const seen = async () => (await broker.mesh.peers.get(alice.peer.peer.id))!;
     // The session reads the mesh (status, peers) as soon as it has joined.
@@ -212,6 +226,33 @@ describe('mcp tools over the in-memory transport', function () {
     const listed = await alice.ok('mesh_state', { action: 'list', key: 'api/' });
     assert.deepEqual((listed.data.entries as Array<{ value: unknown; version: number; author: string }>).map((e) => [e.value, e.version, e.author]), [[3001, 2, 'bob']]);
     assert.deepEqual((await bob.ok('mesh_state', { action: 'get', key: 'nothing/here' })).data.entry, null);
+  });
+
+  it('mesh_state delete with ifVersion 0 ("only if it is not set") leaves an existing key alone', async () => {
+    await alice.ok('mesh_state', { action: 'set', key: 'cas/zero', value: 'keep me' });
+    const refused = await bob.call('mesh_state', { action: 'delete', key: 'cas/zero', ifVersion: 0 });
+    assert.equal(refused.isError, true, refused.text);
+    assert.match(refused.text, /^shared\/cas\/zero: expected it not to exist, but it is at version 1/, 'the version answer, not a schema error');
+    assert.equal((await bob.ok('mesh_state', { action: 'get', key: 'cas/zero' })).data.entry !== null, true, 'still set');
+    assert.equal((await bob.ok('mesh_state', { action: 'delete', key: 'cas/zero', ifVersion: 1 })).data.deleted, true);
+    assert.equal((await bob.ok('mesh_state', { action: 'delete', key: 'cas/zero', ifVersion: 0 })).data.deleted, false, 'not set: nothing to delete');
+  });
+
+  it('the peermesh.* namespaces are PeerMesh\'s own: a peer cannot write or delete there, while claiming a request still records its claim', async () => {
+    const { ids: [id] } = (await alice.ok('mesh_send', { to: 'bob', body: 'who takes this?', kind: 'request' })).data as { ids: number[] };
+    const key = `thread-${id}`;
+    const forged = await alice.call('mesh_state', { action: 'set', namespace: 'peermesh.claims', key, value: { by: 'nobody' } });
+    assert.equal(forged.isError, true, forged.text);
+    assert.match(forged.text, /reserved for PeerMesh itself/);
+    assert.equal((await bob.ok('mesh_inbox', { action: 'claim', ids: [id] })).data.updated, 1);
+    const claim = (await alice.ok('mesh_state', { action: 'get', namespace: 'peermesh.claims', key })).data.entry as { value: { by: string } };
+    assert.equal(claim.value.by, bob.peer.peer.id);
+    const deleted = await alice.call('mesh_state', { action: 'delete', namespace: 'peermesh.claims', key });
+    assert.match(deleted.text, /reserved for PeerMesh itself/);
+    assert.ok((await alice.ok('mesh_state', { action: 'get', namespace: 'peermesh.claims', key })).data.entry, 'the claim stands');
+    await bob.ok('mesh_inbox', { action: 'ack', ids: [id] });
+    // Bob's claim told alice: read it, so the tests after start with nothing pending.
+    await until(async () => ((await alice.ok('mesh_inbox')).data.messages as unknown[]).length > 0 || undefined, 'the claim to be told to alice');
   });
 
   it('mesh_lock: a conflict names the holder and the reason; after release the other gets it', async () => {
