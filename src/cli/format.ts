@@ -10,7 +10,6 @@ export function table(headers: string[], rows: string[][]): string {
   return [line(headers), ...rows.map(line)].join('\n');
 }
 
-
 /** Parses `path`, `path:12` or `path:12-40` into a lock target. */
 export function parseTarget(spec: string): { path: string; startLine?: number; endLine?: number } {
   const m = /^(.*?):(\d+)(?:-(\d+))?$/.exec(spec);
