@@ -10,6 +10,7 @@ import { accessSync, constants, existsSync, promises as fs, realpathSync, statSy
 import os from 'node:os';
 import path from 'node:path';
 import type { MeshHome } from '../home/home';
+import { defaultHomeDir } from '../home/location';
 import { atomicWrite } from '../home/files';
 import { isRecord, JsonDoc, parseJson, readText } from './json-edit';
 import { readTable, removeTable, upsertTable } from './toml';
@@ -124,6 +125,17 @@ export function realOr(p: string): string {
   }
 }
 
+/** Whether `home` is the default mesh home (`~/.peermesh`), which configs need not name. */
+export function isDefaultHome(home: MeshHome): boolean {
+  return realOr(defaultHomeDir()) === home.dir;
+}
+
+/** `~/…` for a path under the user's home folder, for people to read. */
+export function tilde(p: string): string {
+  const home = os.homedir();
+  return p.startsWith(home + path.sep) ? '~' + p.slice(home.length) : p;
+}
+
 /** Every `peermesh` file on PATH, in PATH order, with its real path and whether it can be run. */
 export function peermeshFilesOnPath(env: NodeJS.ProcessEnv = process.env): Array<{ file: string; real: string; executable: boolean }> {
   const names = process.platform === 'win32' ? ['peermesh.cmd', 'peermesh.exe'] : ['peermesh'];
@@ -164,8 +176,7 @@ function peermeshOnPath(env: NodeJS.ProcessEnv): string | undefined {
  */
 export function serverCommand(home: MeshHome, target: Pick<ClientTarget, 'terminal'>, launcher: string, env: NodeJS.ProcessEnv = process.env): ServerCommand {
   const cli = realpathSync(process.argv[1]);
-  const isDefault = realOr(path.join(os.homedir(), '.peermesh')) === home.dir;
-  const serverEnv: Record<string, string> = isDefault ? {} : { PEERMESH_HOME: home.dir };
+  const serverEnv: Record<string, string> = isDefaultHome(home) ? {} : { PEERMESH_HOME: home.dir };
   if (target.terminal && peermeshOnPath(env) === cli) return { command: 'peermesh', args: ['mcp'], env: serverEnv };
   return { command: launcher, args: ['mcp'], env: serverEnv };
 }

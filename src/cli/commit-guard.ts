@@ -16,7 +16,8 @@ import { parsePatch } from 'diff';
 import { agentProcess } from '../core/processes';
 import { personKinds, type LineSpan, type Lock } from '../protocol/entities';
 import { BrokerError } from '../protocol/errors';
-import { homeDir, openLink } from '../hook/link';
+import { homeDirOf } from '../home/location';
+import { openLink } from '../hook/link';
 import { conflictReason } from '../hook/reason';
 import type { MeshHome } from '../home/home';
 import { shellWord, writeLauncher } from '../home/launcher';
@@ -61,7 +62,7 @@ export async function commitGuard(cwd: string, env: NodeJS.ProcessEnv): Promise<
   const staged = await stagedChanges(cwd);
   if (staged.length === 0) return 0;
   // The committer: past git and the shell that ran it, the agent (or the person's terminal).
-  const link = await openLink(homeDir(env), [agentProcess(process.ppid, /^git(\s|$)/)], 3000);
+  const link = await openLink(homeDirOf(env), [agentProcess(process.ppid, /^git(\s|$)/)], 3000);
   if (!link) return 0; // no broker: nobody holds anything
   try {
     const asPerson = !link.peer || personKinds.includes(link.peer.kind);

@@ -8,7 +8,8 @@ import { accessSync, constants, lstatSync, readlinkSync, realpathSync, statSync 
 import os from 'node:os';
 import path from 'node:path';
 import { launcherPath } from '../home/launcher';
-import { clientTargets, peermeshFilesOnPath, readConfigText, readEntry, realOr, serverCommand } from './clients';
+import { defaultHomeDir } from '../home/location';
+import { clientTargets, peermeshFilesOnPath, readConfigText, readEntry, realOr, serverCommand, tilde } from './clients';
 import { isRecord, parseJson } from './json-edit';
 import { hookClientIds, hookCommand, hooksSwitchedOff, hookTargets, readHooks, withoutMode, type HookClientId } from './hooks';
 import type { CliContext } from './terminal-peer';
@@ -20,10 +21,6 @@ export interface Line {
   fix?: string;
 }
 
-const tilde = (p: string) => {
-  const home = os.homedir();
-  return p.startsWith(home + path.sep) ? '~' + p.slice(home.length) : p;
-};
 
 /** `-rw-r--r-- 0644 /usr/lib/node_modules/peermesh/dist/cli.js`, the way `ls -l` shows a mode. */
 function modeString(mode: number): string {
@@ -112,7 +109,7 @@ async function checkHooksOf(ctx: CliContext, id: HookClientId): Promise<Line | u
       const file = resolveProgram(program);
       if (!file) return { mark: '✘', text: `${client.label}: the ${event.name} hook runs \`${program}\`, which is not on PATH`, fix };
       if (!canRun(file)) return { mark: '✘', text: `${client.label}: the ${event.name} hook runs a file that cannot be executed: ${describeFile(file)}`, fix: program === 'peermesh' ? `chmod +x ${realpathSync(file)}` : fix };
-      const theirs = realOr(home ?? path.join(os.homedir(), '.peermesh'));
+      const theirs = realOr(home ?? defaultHomeDir());
       if (theirs !== ctx.home.dir) {
         return { mark: '✘', text: `${client.label}: the hooks join the mesh in ${theirs}, not this one (${ctx.home.dir})`, fix };
       }

@@ -5,7 +5,6 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { candidatePorts, readBrokerFile } from '../home/home';
 import { connectTo } from '../client/connect';
@@ -15,14 +14,11 @@ import { StoreLock } from '../store/lock';
 import { describeOwner, ownerState } from '../home/owner';
 import { journalLossFix, quarantineCopies, scanJournal } from '../store/journal-scan';
 import { readSnapshot } from '../store/store';
-import { clientIds, clientTargets, isInstalled, readEntry, realOr, type ClientTarget } from './clients';
+import { defaultHomeDir } from '../home/location';
+import { clientIds, clientTargets, isInstalled, readEntry, realOr, tilde, type ClientTarget } from './clients';
 import { checkGeminiTrust, checkHooks, checkPath, type Line } from './doctor-agents';
 import type { CliContext } from './terminal-peer';
 
-const tilde = (p: string) => {
-  const home = os.homedir();
-  return p.startsWith(home + path.sep) ? '~' + p.slice(home.length) : p;
-};
 
 async function modeOf(p: string): Promise<number | undefined> {
   try {
@@ -161,7 +157,7 @@ async function checkClient(ctx: CliContext, target: ClientTarget): Promise<Line>
   }
   if (!entry.command || !entry.args?.includes('mcp')) return { mark: '✘', text: `${target.label}: the peermesh entry in ${tilde(target.file)} does not run \`peermesh mcp\``, fix };
   // Which mesh the client joins: its PEERMESH_HOME, else the default home.
-  const theirs = realOr(entry.env?.PEERMESH_HOME ?? path.join(os.homedir(), '.peermesh'));
+  const theirs = realOr(entry.env?.PEERMESH_HOME ?? defaultHomeDir());
   if (theirs !== ctx.home.dir) return { mark: '✘', text: `${target.label}: joins the mesh in ${theirs}, not this one (${ctx.home.dir})`, fix };
   const probe = await run(entry.command, [...entry.args.slice(0, entry.args.lastIndexOf('mcp')), '--version'], { ...process.env, ...entry.env });
   if (!probe.ok) return { mark: '✘', text: `${target.label}: \`${entry.command}\` does not start: ${probe.out}`, fix };

@@ -5,11 +5,9 @@
  * where they go; `--remove` takes out what setup added, and nothing else. `setup git-hook`
  * installs the git guard in the repository here (commit-guard.ts).
  */
-import os from 'node:os';
-import path from 'node:path';
 import { BrokerError } from '../protocol/errors';
 import { gitHook } from './commit-guard';
-import { clientIds, clientTargets, isClientId, isInstalled, readConfigText, realOr, serverCommand, snippet, withEntry, withoutEntry, writeConfig, type ClientId, type ServerCommand } from './clients';
+import { clientIds, clientTargets, isClientId, isDefaultHome, isInstalled, readConfigText, serverCommand, tilde, snippet, withEntry, withoutEntry, writeConfig, type ClientId, type ServerCommand } from './clients';
 import { hookClientIds, hookTargets, hooksSnippet, isHookClientId, withHooks, withoutHooks, type HookMode } from './hooks';
 import { writeLauncher } from '../home/launcher';
 import type { CliContext } from './terminal-peer';
@@ -20,11 +18,6 @@ export interface SetupFlags {
   hookMode?: HookMode;
   remove?: boolean;
 }
-
-const tilde = (p: string) => {
-  const home = os.homedir();
-  return p.startsWith(home + '/') ? '~' + p.slice(home.length) : p;
-};
 
 const usage = `usage: peermesh setup <client…> [--hooks [--hook-mode deny|ask|warn]] [--print | --remove], client one of ${clientIds.join(', ')}, or all; or peermesh setup git-hook [--remove] in a git repository`;
 
@@ -76,8 +69,7 @@ function changesFor(id: ClientId, cmd: ServerCommand, flags: SetupFlags): FileCh
 export async function setup(ctx: CliContext, args: string[], flags: SetupFlags): Promise<void> {
   if (args.includes('git-hook')) {
     if (args.length > 1) throw new BrokerError('invalidInput', 'set up git-hook on its own: peermesh setup git-hook [--remove]');
-    const defaultHome = realOr(path.join(os.homedir(), '.peermesh')) === ctx.home.dir;
-    process.stdout.write(await gitHook(ctx.home, process.cwd(), { remove: flags.remove, defaultHome }) + '\n');
+    process.stdout.write(await gitHook(ctx.home, process.cwd(), { remove: flags.remove, defaultHome: isDefaultHome(ctx.home) }) + '\n');
     return;
   }
   const wanted = chooseClients(args);

@@ -5,11 +5,11 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs, realpathSync, mkdirSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { BrokerInfo } from '../protocol/methods';
 import { atomicWrite } from './files';
+import { homeDirOf, homeFiles } from './location';
 import { selfIdentity } from './owner';
 
 export interface MeshHome {
@@ -22,13 +22,13 @@ export interface MeshHome {
 }
 
 export function resolveHome(env: NodeJS.ProcessEnv = process.env): MeshHome {
-  const raw = env.PEERMESH_HOME?.trim() || path.join(os.homedir(), '.peermesh');
+  const raw = homeDirOf(env);
   mkdirSync(raw, { recursive: true, mode: 0o700 });
   const dir = realpathSync(raw);
   return {
     dir,
-    secretFile: path.join(dir, 'secret'),
-    brokerFile: path.join(dir, 'broker.json'),
+    secretFile: path.join(dir, homeFiles.secret),
+    brokerFile: path.join(dir, homeFiles.broker),
     storeDir: path.join(dir, 'store'),
     logDir: path.join(dir, 'logs'),
   };

@@ -11,8 +11,8 @@
  * would cost more start-up time than the whole conversation takes.
  */
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { homeFiles } from '../home/location';
 import type { Peer } from '../protocol/entities';
 import { newNonce, proof, proofMatches } from '../protocol/handshake';
 import { protocolVersion } from '../protocol/protocol-version';
@@ -32,15 +32,10 @@ export class LinkError extends Error {
   }
 }
 
-/** The mesh home as the rest of PeerMesh finds it, without creating it. */
-export function homeDir(env: NodeJS.ProcessEnv): string {
-  return env.PEERMESH_HOME?.trim() || path.join(os.homedir(), '.peermesh');
-}
-
 function readSetup(home: string): { secret: string; port: number } | undefined {
   try {
-    const secret = readFileSync(path.join(home, 'secret'), 'utf8').trim();
-    const { port } = JSON.parse(readFileSync(path.join(home, 'broker.json'), 'utf8')) as { port?: unknown };
+    const secret = readFileSync(path.join(home, homeFiles.secret), 'utf8').trim();
+    const { port } = JSON.parse(readFileSync(path.join(home, homeFiles.broker), 'utf8')) as { port?: unknown };
     return secret.length >= 32 && typeof port === 'number' && Number.isInteger(port) ? { secret, port } : undefined;
   } catch {
     return undefined;

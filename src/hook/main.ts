@@ -24,7 +24,8 @@ import {
   type FileEdit, type HookAnswer, type HookClient, type HookDecision, type HookInput,
 } from './clients';
 import { touchedAfter, touchedBefore, type LineSpan } from './edits';
-import { homeDir, openLink, type HookLink } from './link';
+import { homeDirOf } from '../home/location';
+import { openLink, type HookLink } from './link';
 import { conflictReason, type GuardMode } from './reason';
 
 export interface HookOptions {
@@ -205,7 +206,7 @@ export async function runHook(argv: readonly string[], env: NodeJS.ProcessEnv = 
   try {
     // The link opens while stdin is read: most of a hook's time is these two waits.
     // Only the agent that runs this hook (past the shell it ran it in) may be spoken for.
-    const linking = openLink(homeDir(env), [agentProcess(process.ppid)], deadlineMs);
+    const linking = openLink(homeDirOf(env), [agentProcess(process.ppid)], deadlineMs);
     void linking.then((l) => (link = l));
     const input = parseHookInput(opts.client, opts.event, JSON.parse(await readStdin()) as unknown, process.cwd());
     if (input.phase === 'other') return answer(noop);
