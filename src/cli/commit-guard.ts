@@ -73,8 +73,7 @@ export async function commitGuard(cwd: string, env: NodeJS.ProcessEnv): Promise<
     }
     if (conflicts.size === 0) return 0;
     const warn = env.PEERMESH_GUARD === 'warn';
-    const reason = conflictReason([...conflicts.values()], cwd, warn ? 'warn' : 'deny')
-      .replace('(mesh_send)', '(peermesh send)').replace('wait for the claim with mesh_lock acquire and waitSeconds', 'wait for the claim to end');
+    const reason = conflictReason([...conflicts.values()], cwd, warn ? 'warn' : 'deny', 'person');
     const how = warn ? 'committing anyway (PEERMESH_GUARD=warn).' : 'Commit refused. PEERMESH_GUARD=warn git commit … lets it through with this warning; git commit --no-verify skips the check.';
     process.stderr.write(`peermesh: this commit changes lines another agent claims.\n${reason}\n${how}\n`);
     return warn ? 0 : 1;

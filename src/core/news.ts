@@ -6,6 +6,7 @@
  * hook entry must load fast.
  */
 import type { Message, MessageKind } from '../protocol/entities';
+import { plural } from './plural';
 import { printable } from './printable';
 
 export interface NewsMessage {
@@ -44,8 +45,6 @@ export function toNews(r: { messages: ReadonlyArray<Message & { truncated: boole
   };
 }
 
-const s = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
 /** One line per message, then how many more wait. */
 export function newsLines(news: News): string[] {
   const lines = news.messages.map((m) => {
@@ -55,17 +54,17 @@ export function newsLines(news: News): string[] {
     const todo = m.kind === 'request' ? ' → claim it with mesh_inbox, or answer with mesh_send replyTo=' + m.id : '';
     return `#${m.id} ${what}from ${printable(m.from)}${re}: ${JSON.stringify(m.body)}${cut}${todo}`;
   });
-  if (news.more > 0) lines.push(`and ${s(news.more, 'more message')} → mesh_inbox`);
+  if (news.more > 0) lines.push(`and ${plural(news.more, 'more message')} → mesh_inbox`);
   return lines;
 }
 
 /** The `pending:` part of a tool result's text. */
 export function pendingText(news: News): string {
   if (news.messages.length === 0) {
-    if (news.more > 0) return `pending: ${s(news.more, 'new message')} → mesh_inbox`;
+    if (news.more > 0) return `pending: ${plural(news.more, 'new message')} → mesh_inbox`;
     return news.unread > 0 ? `pending: nothing new (${news.unread} unread → mesh_inbox)` : 'pending: none';
   }
-  return [`pending: ${s(news.messages.length, 'new message')} for you:`, ...newsLines(news).map((l) => '  ' + l)].join('\n');
+  return [`pending: ${plural(news.messages.length, 'new message')} for you:`, ...newsLines(news).map((l) => '  ' + l)].join('\n');
 }
 
 /** The context a hook adds for the model, or undefined when there is nothing new. */

@@ -124,10 +124,6 @@ export function resolvePath(ctx: ToolContext, p: string): string {
   return path.resolve(ctx.cwd, p);
 }
 
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
 /** Lets TypeScript infer a tool's input and output types from its shapes. */
 export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(tool: MeshTool<I, O>): MeshTool<I, O> {
   return tool;

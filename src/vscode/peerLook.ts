@@ -70,7 +70,3 @@ export function peerIcon(peer: Peer): vscode.ThemeIcon {
   return new vscode.ThemeIcon(kindIconId(peer.kind), color ? new vscode.ThemeColor(color) : undefined);
 }
 
-/** "1 claim", "3 claims". */
-export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`;
-}

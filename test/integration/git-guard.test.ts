@@ -79,6 +79,7 @@ describe('peermesh setup git-hook: commits that touch other agents\' claims', fu
     assert.match(refused.stderr, /this commit changes lines another agent claims/);
     assert.match(refused.stderr, new RegExp(`a\\.ts:5-8 is claimed by ${holder.peer.name} \\("splitting the parser"\\)`));
     assert.match(refused.stderr, /PEERMESH_GUARD=warn git commit … lets it through with this warning; git commit --no-verify skips the check/);
+    assert.match(refused.stderr, new RegExp(`message ${holder.peer.name} \\(peermesh send\\), or wait for the claim to end`), 'advice in the person\'s own tools');
     assert.equal(head(), before, 'nothing committed');
     const warned = git(['commit', '-m', 'touch it anyway'], { ...t.env, PEERMESH_GUARD: 'warn' });
     assert.equal(warned.status, 0, warned.stderr);

@@ -8,7 +8,8 @@ import { BrokerError } from '../../protocol/errors';
 import type { Lock } from '../../protocol/entities';
 import { limits } from '../../protocol/limits';
 import type { LockTarget } from '../../protocol/methods';
-import { defineTool, plural, resolvePath, type ToolContext } from '../tool';
+import { plural } from '../../core/plural';
+import { defineTool, resolvePath, type ToolContext } from '../tool';
 import { formatDuration } from '../../core/duration';
 import { LockView, lockLine, lockView } from '../views';
 

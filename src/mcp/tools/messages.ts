@@ -13,7 +13,8 @@ import { limits } from '../../protocol/limits';
 import type { Recipients } from '../../protocol/methods';
 import { claimsNamespace } from '../../protocol/requests/messages';
 import type { MeshClient } from '../mesh-session';
-import { defineTool, plural, type ToolContext } from '../tool';
+import { plural } from '../../core/plural';
+import { defineTool, type ToolContext } from '../tool';
 import { MessageView, messageLine, messageView } from '../views';
 import { printable } from '../../core/printable';
 

@@ -12,7 +12,8 @@ import { workspaceUriFor } from '../decorations/lockedPaths';
 import { Disposable } from '../dispose';
 import { viewIds } from '../ids';
 import type { MeshModel } from '../mesh/meshModel';
-import { kindLabel, peerIcon, plural } from '../peerLook';
+import { kindLabel, peerIcon } from '../peerLook';
+import { plural } from '../../core/plural';
 import { createTree, SafeTooltip, type MeshTree, type TreeNode } from './tree';
 
 /** How often the "time left" of the shown locks is redrawn. */

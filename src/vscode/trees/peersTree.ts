@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import type { Peer } from '../../protocol/entities';
 import { viewIds } from '../ids';
 import type { MeshModel } from '../mesh/meshModel';
-import { kindLabel, livenessLabel, livenessOf, peerIcon, plural } from '../peerLook';
+import { kindLabel, livenessLabel, livenessOf, peerIcon } from '../peerLook';
+import { plural } from '../../core/plural';
 import { createTree, formatAge, SafeTooltip, type MeshTree, type TreeNode } from './tree';
 
 /** What a peer row shows besides the peer. */
