@@ -1,5 +1,6 @@
 /** Terminal output helpers: aligned tables, parsing lock targets. */
 import { printable } from '../core/printable';
+import { BrokerError } from '../protocol/errors';
 
 /** Rows under headers, in aligned columns; every cell as `printable` text (cells are often other peers' words). */
 export function table(headers: string[], rows: string[][]): string {
@@ -10,11 +11,15 @@ export function table(headers: string[], rows: string[][]): string {
   return [line(headers), ...rows.map(line)].join('\n');
 }
 
-/** Parses `path`, `path:12` or `path:12-40` into a lock target. */
+/**
+ * Parses `path`, `path:12` or `path:12-40` into a lock target; a range that ends before it
+ * starts is refused here, in the command line's words.
+ */
 export function parseTarget(spec: string): { path: string; startLine?: number; endLine?: number } {
   const m = /^(.*?):(\d+)(?:-(\d+))?$/.exec(spec);
   if (!m || m[1] === '') return { path: spec };
   const start = Number(m[2]);
   const end = m[3] === undefined ? start : Number(m[3]);
+  if (end < start) throw new BrokerError('invalidInput', `${spec}: the range ends before it starts; give path:START-END`);
   return { path: m[1], startLine: start, endLine: end };
 }
