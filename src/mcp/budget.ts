@@ -59,6 +59,12 @@ export function elided(bytes: number, get: string): Elided {
   return { elided: true, bytes, get };
 }
 
+/** `value`, or an {@link Elided} in its place when it is bigger than {@link itemBytes} as JSON. */
+export function elide(value: unknown, get: string): unknown {
+  const bytes = jsonBytes(value);
+  return bytes > itemBytes ? elided(bytes, get) : value;
+}
+
 export function isElided(value: unknown): value is Elided {
   return typeof value === 'object' && value !== null && (value as Elided).elided === true;
 }

@@ -8,7 +8,7 @@ import { BrokerError } from '../../protocol/errors';
 import { limits } from '../../protocol/limits';
 import { printable } from '../../core/printable';
 import type { StateEntry } from '../../protocol/entities';
-import { callText, elided, fitList, isElided, itemBytes, jsonBytes, moreLine, partBytes, partEnd } from '../budget';
+import { callText, elide, elided, fitList, isElided, itemBytes, jsonBytes, moreLine, partBytes, partEnd } from '../budget';
 import { defineTool } from '../tool';
 import { StateView, clip, stateView } from '../views';
 
@@ -64,7 +64,8 @@ export const stateTool = defineTool({
         const size = JSON.stringify(args.value).length;
         if (size > limits.stateValue) throw new BrokerError('invalidInput', `value is ${size} characters as JSON; at most ${limits.stateValue}`);
         const { entry } = await client.request('state/set', { namespace, key, value: args.value, ifVersion: args.ifVersion, ttlSeconds: args.ttlSeconds });
-        return { text: `${key} set (version ${entry.version}).`, data: { entry: stateView(entry, name) } };
+        // The agent just sent the value: a big one is not sent back.
+        return { text: `${key} set (version ${entry.version}).`, data: { entry: { ...stateView(entry, name), value: elide(entry.value, getCall(key)) } } };
       }
       case 'delete': {
         const key = needKey();

@@ -15,6 +15,9 @@ import { PeerClient } from '../../../src/client/peer';
 import type { PeerKind } from '../../../src/protocol/entities';
 import { createMcpServer } from '../../../src/mcp/server';
 
+/** Every result, text and structuredContent together: 24 KiB (src/mcp/budget.ts says why). */
+const resultBudget = 24 * 1024;
+
 export interface ToolResult {
   text: string;
   data: Record<string, unknown>;
@@ -59,6 +62,7 @@ export class Agent {
     if (!r.isError) assert.equal(this.validator.checks, checked + 1, `${name}: the client did not check the result against its outputSchema`);
     const text = r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
     const bytes = Buffer.byteLength(JSON.stringify(r));
+    assert.ok(bytes <= resultBudget, `${name}: a result of ${bytes} bytes, over the ${resultBudget} budget`);
     return { text, data: (r.structuredContent ?? {}) as Record<string, unknown>, isError: r.isError === true, bytes };
   }
 

@@ -1,6 +1,6 @@
 /**
  * Every tool result fits one byte budget (24 KiB for text and structuredContent together; the
- * in-memory agent checks every call), whatever the mesh holds: lists stop at the budget and
+ * in-memory agent checks every call, here and in the other MCP tests), whatever the mesh holds: lists stop at the budget and
  * say, in the tool's own arguments, how to get the next page; values too big for a list are
  * elided with their size and the call that reads them; a long value or message body is read
  * in parts. Paging is followed to the end here, through a real MCP client, and must return
@@ -108,7 +108,10 @@ describe('mcp tool results: a byte budget, and paging', function () {
 
   it('mesh_state get of a 262 KB value: read in parts under the budget, which put together are the value', async () => {
     const value = { text: 'é'.repeat(100_000), list: Array.from({ length: 3000 }, (_, i) => i) };
-    await bob.ok('mesh_state', { action: 'set', key: 'doc', value });
+    const set = await bob.ok('mesh_state', { action: 'set', key: 'doc', value });
+    assert.deepEqual((set.data.entry as { value: unknown }).value, {
+      elided: true, bytes: Buffer.byteLength(JSON.stringify(value)), get: 'mesh_state action="get" key="doc"',
+    }, 'what the agent just sent is not sent back');
     const parts = await pages(alice, 'mesh_state', { action: 'get', key: 'doc' });
     assert.ok(parts.length > 1);
     type Part = { entry: { value: { elided: boolean; bytes: number; part: string }; version: number } };
