@@ -19,7 +19,7 @@ import { commitGuard } from './commit-guard';
 import { doctor } from './doctor';
 import { hookClients } from '../hook/clients';
 import { runHook } from '../hook/main';
-import { parseTarget, table } from './format';
+import { parseTarget, pathArgument, table } from './format';
 import { mcp } from './mcp';
 import { serve } from './serve';
 import { cliClient, type CliContext } from './terminal-peer';
@@ -287,7 +287,7 @@ export const commandTable: readonly TableEntry[] = [
     arguments: { path: argument.optional('only claims on this file') },
     options: { json },
     async run(ctx, args, opts) {
-      const { locks } = await withClient(ctx, (c) => c.request('locks/list', args.path ? { path: path.resolve(args.path) } : {}));
+      const { locks } = await withClient(ctx, (c) => c.request('locks/list', args.path === undefined ? {} : { path: path.resolve(pathArgument(args.path)) }));
       if (opts.json) return printJson(locks);
       if (locks.length === 0) return print('no locks');
       print(table(['ID', 'TARGET', 'HOLDER', 'LEFT', 'REASON'], locks.map((l) => [

@@ -100,6 +100,15 @@ describe('peermesh CLI', function () {
     }
   });
 
+  it('an empty path is refused, never taken as the working directory', async () => {
+    const empties = await Promise.all([['lock', ''], ['lock', ':12'], ['unlock', ''], ['locks', ''], ['edits', '']].map(async (args) => ({ args, r: await cli(...args) })));
+    for (const { args, r } of empties) {
+      assert.equal(r.code, 2, `peermesh ${args.join(' ')} exited ${r.code}: ${r.stdout}`);
+      assert.match(r.stderr, /^peermesh: the path is empty: name a file/, `peermesh ${args.join(' ')}`);
+    }
+    assert.equal((await cli('locks')).stdout, 'no locks');
+  });
+
   it('between commands the terminal shows disconnected, never working, and keeps its claims', async () => {
     const looker = await observer(t.home, 'looker');
     try {
