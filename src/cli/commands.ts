@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { PeerClient } from '../client/peer';
 import { formatDuration } from '../core/duration';
+import { meshDefaults } from '../core/mesh';
 import { describeTarget } from '../core/paths';
 import { printable } from '../core/printable';
 import { MessageKind, Scope, type MeshEvent, type Message } from '../protocol/entities';
@@ -19,7 +20,7 @@ import { commitGuard } from './commit-guard';
 import { doctor } from './doctor';
 import { hookClients } from '../hook/clients';
 import { runHook } from '../hook/main';
-import { parseTarget, table } from './format';
+import { parseTarget, pathArgument, table } from './format';
 import { mcp } from './mcp';
 import { serve } from './serve';
 import { cliClient, type CliContext } from './terminal-peer';
@@ -153,14 +154,19 @@ export const commandTable: readonly TableEntry[] = [
       idleExit: option.integer('--idle-exit <seconds>', 'stop after this long without peers; 0 never stops', { min: 0, max: 86_400 }),
       lockTtl: option.integer('--lock-ttl <seconds>', 'how long a lock lasts unless renewed (default 600)', { min: 1, max: limits.ttlSeconds }),
       grace: option.integer('--grace <seconds>', 'how long a disconnected peer keeps its locks (default 15)', { min: 0, max: 86_400 }),
+      // The extension's retention settings, with their defaults and minimum.
+      messageRetention: option.integer('--message-retention <hours>', `how long messages are kept, read or not (default ${meshDefaults.retention.messagesMs / 3_600_000})`, { min: 1 }),
+      eventRetention: option.integer('--event-retention <hours>', `how long events are kept, and peers that left are remembered (default ${meshDefaults.retention.eventsMs / 3_600_000})`, { min: 1 }),
       json,
     },
     logLevel: 'info',
-    examples: ['peermesh serve', 'peermesh serve --idle-exit 60 --json'],
+    examples: ['peermesh serve', 'peermesh serve --idle-exit 60 --json', 'peermesh serve --message-retention 72 --event-retention 168'],
     run: (ctx, _args, opts) => serve(ctx, {
       idleExitSeconds: opts.idleExit || undefined,
       lockTtlSeconds: opts.lockTtl,
       graceSeconds: opts.grace,
+      messageRetentionHours: opts.messageRetention,
+      eventRetentionHours: opts.eventRetention,
       json: opts.json,
     }),
   }),
@@ -287,7 +293,7 @@ export const commandTable: readonly TableEntry[] = [
     arguments: { path: argument.optional('only claims on this file') },
     options: { json },
     async run(ctx, args, opts) {
-      const { locks } = await withClient(ctx, (c) => c.request('locks/list', args.path ? { path: path.resolve(args.path) } : {}));
+      const { locks } = await withClient(ctx, (c) => c.request('locks/list', args.path === undefined ? {} : { path: path.resolve(pathArgument(args.path)) }));
       if (opts.json) return printJson(locks);
       if (locks.length === 0) return print('no locks');
       print(table(['ID', 'TARGET', 'HOLDER', 'LEFT', 'REASON'], locks.map((l) => [

@@ -1,5 +1,6 @@
 /** Terminal output helpers: aligned tables, parsing lock targets. */
 import { printable } from '../core/printable';
+import { BrokerError } from '../protocol/errors';
 
 /** Rows under headers, in aligned columns; every cell as `printable` text (cells are often other peers' words). */
 export function table(headers: string[], rows: string[][]): string {
@@ -10,11 +11,20 @@ export function table(headers: string[], rows: string[][]): string {
   return [line(headers), ...rows.map(line)].join('\n');
 }
 
-/** Parses `path`, `path:12` or `path:12-40` into a lock target. */
+/**
+ * A path argument as given, refusing an empty one: `path.resolve('')` is the working directory,
+ * so `peermesh lock ""` (an unset shell variable) would claim the whole folder.
+ */
+export function pathArgument(spec: string): string {
+  if (spec === '') throw new BrokerError('invalidInput', 'the path is empty: name a file, or lines of it (path:START-END)');
+  return spec;
+}
+
+/** Parses `path`, `path:12` or `path:12-40` into a lock target; `:12` (no file) is refused like an empty path. */
 export function parseTarget(spec: string): { path: string; startLine?: number; endLine?: number } {
   const m = /^(.*?):(\d+)(?:-(\d+))?$/.exec(spec);
-  if (!m || m[1] === '') return { path: spec };
+  if (!m) return { path: pathArgument(spec) };
   const start = Number(m[2]);
   const end = m[3] === undefined ? start : Number(m[3]);
-  return { path: m[1], startLine: start, endLine: end };
+  return { path: pathArgument(m[1]), startLine: start, endLine: end };
 }

@@ -49,6 +49,7 @@ export function conflictError(blocker: Blocker, now: number): BrokerError {
   return new BrokerError('lockConflict', describeBlocker(blocker, now), conflictData(blocker, now));
 }
 
+/** `waitedMs` is the wait the request asked for, which is what its words and `data` report. */
 export function timeoutError(target: NormalizedTarget, waitedMs: number, blocker: Blocker | undefined, now: number): BrokerError {
   const head = `timed out after ${formatDuration(waitedMs, { rounding: 'nearest' })} waiting for ${describeTarget(target)}`;
   if (!blocker) return new BrokerError('timeout', head, { waitedMs });

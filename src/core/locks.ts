@@ -477,7 +477,9 @@ export class Locks implements LocksService, MeshService {
     } catch {
       blocker = undefined;
     }
-    w.reject(timeoutError(w.target, now - w.startedAt, blocker, now));
+    // The wait asked for, not the time since: a busy event loop runs the timer late, and
+    // "timed out after 3s" for a 2 s wait reads as if the wait had been ignored.
+    w.reject(timeoutError(w.target, w.deadline - w.startedAt, blocker, now));
     this.pump(w.target.path); // later waiters that only queued behind this one may go now
   }
 

@@ -15,6 +15,7 @@ import { limits } from '../protocol/limits';
 import { OwnStatus, type Peer, type PeerStatus, type Scope } from '../protocol/entities';
 import type { MeshCounts, PeerIntroData, PeersService } from './api';
 import type { MeshContext, MeshTx } from './context';
+import { checkPathDepth, checkPathText } from './paths';
 import { hasControlCharacters, printable } from './printable';
 import type { MeshService } from './service';
 import type { SqlTx } from './sql';
@@ -390,8 +391,8 @@ export class Peers implements PeersService, MeshService {
 
   private normalizeDir(dir: string | null, field: string): string | null {
     if (dir === null || dir === '') return null;
-    if (dir.length > limits.path || !path.isAbsolute(dir)) throw new BrokerError('invalidInput', `${field} must be an absolute path`);
-    return this.ctx.probe.realpath(dir);
+    if (!path.isAbsolute(checkPathText(dir, field))) throw new BrokerError('invalidInput', `${field} must be an absolute path`);
+    return this.ctx.probe.realpath(checkPathDepth(path.resolve(dir), dir, field));
   }
 }
 

@@ -336,7 +336,7 @@ export const LockConflictData = z.object({
 export type LockConflictData = z.infer<typeof LockConflictData>;
 
 // Input pieces shared by several requests.
-export const PathInput = z.string().min(1).max(limits.path).describe('File path, absolute or relative to the peer\'s cwd');
+export const PathInput = z.string().min(1, 'the path is empty: name a file').max(limits.path).describe('File path, absolute or relative to the peer\'s cwd');
 export const LineInput = z.number().int().min(1).max(10_000_000);
 export const TtlInput = z.number().int().min(1).max(limits.ttlSeconds);
 export const WaitInput = z.number().int().min(0).max(limits.waitMs);

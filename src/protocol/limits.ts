@@ -13,6 +13,8 @@ export const limits = {
   mcpLineBytes: 4 * 1024 * 1024,
   /** Longest file path, in characters. */
   path: 4096,
+  /** Most components (folders and the file) of a file path, once resolved against the peer's cwd. */
+  pathDepth: 256,
   /** Peer display names, kinds, client names. */
   name: 200,
   /** "What I'm working on". */

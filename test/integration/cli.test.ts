@@ -21,7 +21,7 @@ describe('peermesh CLI', function () {
 
   it('every command has --help, listing its own options and no other command\'s', async () => {
     const own: Record<string, string[]> = {
-      serve: ['--idle-exit', '--lock-ttl', '--grace', '--json', '--port'],
+      serve: ['--idle-exit', '--lock-ttl', '--grace', '--message-retention', '--event-retention', '--json', '--port'],
       status: ['--json', '--port'],
       peers: ['--scope', '--all', '--json', '--port'],
       send: ['--kind', '--scope', '--json', '--port'],
@@ -63,6 +63,20 @@ describe('peermesh CLI', function () {
     assert.match(r.stdout, new RegExp(`already runs .* pid ${broker.pid}`));
   });
 
+  it('serve takes the retention settings as flags, with their defaults and limits', async () => {
+    const help = (await cli('serve', '--help')).stdout.replace(/\s+/g, ' '); // as one line, whatever the wrapping
+    assert.match(help, /--message-retention <hours> how long messages are kept, read or not \(default 24\)/);
+    assert.match(help, /--event-retention <hours> how long events are kept, and peers that left are remembered \(default 48\)/);
+    const refused = [['--message-retention', '0'], ['--event-retention', '1.5'], ['--event-retention', 'week']];
+    for (const [[flag, value], r] of (await Promise.all(refused.map((args) => cli('serve', ...args)))).map((r, i) => [refused[i], r] as const)) {
+      assert.equal(r.code, 2, `${flag} ${value}: ${r.stdout}`);
+      assert.equal(r.stderr, `peermesh: ${flag} takes a whole number of 1 or more, not "${value}"\n`);
+    }
+    // Valid ones are taken: this home's broker already runs, so serve says so and exits 0.
+    const r = await cli('serve', '--message-retention', '2', '--event-retention', '72');
+    assert.equal(r.code, 0, r.stderr);
+  });
+
   it('status --json names the broker pid and port', async () => {
     const r = await cli('status', '--json');
     assert.equal(r.code, 0, r.stderr);
@@ -98,6 +112,15 @@ describe('peermesh CLI', function () {
     } finally {
       await other.close();
     }
+  });
+
+  it('an empty path is refused, never taken as the working directory', async () => {
+    const empties = await Promise.all([['lock', ''], ['lock', ':12'], ['unlock', ''], ['locks', ''], ['edits', '']].map(async (args) => ({ args, r: await cli(...args) })));
+    for (const { args, r } of empties) {
+      assert.equal(r.code, 2, `peermesh ${args.join(' ')} exited ${r.code}: ${r.stdout}`);
+      assert.match(r.stderr, /^peermesh: the path is empty: name a file/, `peermesh ${args.join(' ')}`);
+    }
+    assert.equal((await cli('locks')).stdout, 'no locks');
   });
 
   it('between commands the terminal shows disconnected, never working, and keeps its claims', async () => {
