@@ -29,19 +29,17 @@ Environment:
   PEERMESH_LOG   log level on stderr: trace, debug, info, warn or error`;
 
 /**
- * The terminal identity a command acts as: the command's `--as`, else the program's, else
- * PEERMESH_AS (blank: none), validated; undefined for the person's own.
+ * The terminal identity a command acts as: its `--as` (given after the command or before it),
+ * else PEERMESH_AS (blank: none), validated; undefined for the person's own.
  */
-function readAs(path: string, entry: CommandEntry, local: unknown, global: unknown): string | undefined {
-  const fromEnv = process.env.PEERMESH_AS?.trim() || undefined;
-  const [given, source] = local !== undefined ? [local, '--as'] : global !== undefined ? [global, '--as'] : [fromEnv, 'PEERMESH_AS'];
-  if (given === undefined) return undefined;
-  if (!entry.terminalPeer) {
-    if (source === 'PEERMESH_AS') return undefined; // set for a whole shell: only the commands that use it read it
-    throw new BrokerError('invalidInput', `${path} does not act as a terminal identity, so it takes no --as`);
-  }
-  const name = terminalName(String(given));
-  if (name === undefined) throw new BrokerError('invalidInput', `${source} takes a name of ${terminalNameRule}, not "${printable(String(given))}"`);
+function readAs(path: string, entry: CommandEntry, flag: unknown): string | undefined {
+  const env = process.env.PEERMESH_AS?.trim() || undefined;
+  // PEERMESH_AS may be set for a whole shell: the commands that join as no terminal ignore it.
+  if (flag === undefined && (env === undefined || !entry.terminalPeer)) return undefined;
+  if (!entry.terminalPeer) throw new BrokerError('invalidInput', `${path} does not act as a terminal identity, so it takes no --as`);
+  const [given, source] = flag !== undefined ? [String(flag), '--as'] : [env!, 'PEERMESH_AS'];
+  const name = terminalName(given);
+  if (name === undefined) throw new BrokerError('invalidInput', `${source} takes a name of ${terminalNameRule}, not "${printable(given)}"`);
   return name;
 }
 
@@ -104,7 +102,8 @@ function addCommand(parent: Command, entry: CommandEntry, parentPath: string): v
       home: resolveHome(),
       port: entry.usesBroker ? portOption.read(raw.port) || undefined : undefined,
       log: stderrLogger(process.env.PEERMESH_LOG ?? entry.logLevel),
-      as: readAs(path, entry, raw.as, cmd.optsWithGlobals().as),
+      // The command's own --as first: commander's optsWithGlobals lets the program's win.
+      as: readAs(path, entry, raw.as ?? cmd.optsWithGlobals().as),
     };
     await entry.run(ctx, cmd.processedArgs, raw);
   });
