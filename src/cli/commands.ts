@@ -65,6 +65,12 @@ function lockId(spec: string): number {
   return Number(m[1]);
 }
 
+/** A lock this identity holds already: the broker's words, and what the person may do instead. */
+function heldByYou(e: BrokerError, target: string, as: string | undefined): BrokerError {
+  const renew = `peermesh lock --renew ${target}${as === undefined ? '' : ` --as ${as}`}`;
+  return new BrokerError('lockConflict', `${e.message}; to extend it: ${renew}; to lock apart from it: --as NAME`, e.data);
+}
+
 /** `3 min ago`, or `-` for never. */
 function ago(at: number | null): string {
   return at === null ? '-' : `${formatDuration(Date.now() - at, { rounding: 'nearest' })} ago`;
@@ -160,6 +166,7 @@ export const commandTable: readonly TableEntry[] = [
       json,
     },
     logLevel: 'info',
+    terminalPeer: false,
     examples: ['peermesh serve', 'peermesh serve --idle-exit 60 --json', 'peermesh serve --message-retention 72 --event-retention 168'],
     run: (ctx, _args, opts) => serve(ctx, {
       idleExitSeconds: opts.idleExit || undefined,
@@ -241,24 +248,43 @@ export const commandTable: readonly TableEntry[] = [
 
   defineCommand({
     name: 'lock',
-    description: 'Claim a file or a line range (claiming it again renews it).',
+    description: 'Claim a file or a line range; like flock, a second lock on it fails or waits, even from this identity (--renew extends yours).',
     arguments: { target },
     options: {
       ttl,
       reason: option.text('--reason <text>', 'why, shown to whoever else wants it'),
-      wait: option.integer('--wait <seconds>', 'if it is held, wait this long for it', { min: 0, max: limits.waitMs / 1000 }),
+      wait: option.integer('--wait <seconds>', 'if it is held (by anyone, this identity too), wait this long for it', { min: 0, max: limits.waitMs / 1000 }),
+      renew: option.flag('--renew', 'extend the lock this identity holds on it (every one it holds in a file) instead of taking it; fails if it holds none'),
       json,
     },
-    examples: ['peermesh lock src/parser.ts:40-80 --reason "rewriting the tokenizer"', 'peermesh lock README.md --ttl 300 --wait 30'],
+    examples: [
+      'peermesh lock src/parser.ts:40-80 --reason "rewriting the tokenizer"',
+      'peermesh lock README.md --ttl 300 --wait 30',
+      'peermesh lock --renew README.md --ttl 300',
+      'peermesh lock --as nightly build/out --wait 600',
+    ],
     async run(ctx, args, opts) {
-      const { lock, renewed } = await withClient(ctx, (c) => c.request('locks/acquire', {
-        target: absoluteTarget(args.target),
+      const target = absoluteTarget(args.target);
+      if (opts.renew) {
+        if (opts.wait !== undefined) throw new BrokerError('invalidInput', '--wait goes with taking a lock, not with --renew');
+        if (opts.reason !== undefined) throw new BrokerError('invalidInput', '--reason goes with taking a lock, not with --renew (a lock keeps its reason)');
+        const { locks } = await withClient(ctx, (c) => c.request('locks/renew', { target, ttlSeconds: opts.ttl }));
+        if (opts.json) return printJson(locks);
+        return print(locks.map((l) => `renewed ${describeTarget(l)} (#${l.id}) for ${formatDuration(l.expiresAt - Date.now(), { rounding: 'up' })}`).join('\n'));
+      }
+      // Not re-entrant: two scripts of one identity must exclude each other, so a lock this
+      // identity holds already is a conflict too, not a silent renewal.
+      const { lock } = await withClient(ctx, (c) => c.request('locks/acquire', {
+        target,
         reason: opts.reason ?? '',
         ttlSeconds: opts.ttl,
         waitMs: (opts.wait ?? 0) * 1000,
+        reentrant: false,
+      }).catch((e: unknown) => {
+        throw BrokerError.is(e, 'lockConflict') && e.data?.holder === c.peer.id ? heldByYou(e, args.target, ctx.as) : e;
       }));
       if (opts.json) return printJson(lock);
-      print(`${renewed ? 'renewed' : 'locked'} ${describeTarget(lock)} (#${lock.id}) for ${formatDuration(lock.expiresAt - Date.now(), { rounding: 'up' })}`);
+      print(`locked ${describeTarget(lock)} (#${lock.id}) for ${formatDuration(lock.expiresAt - Date.now(), { rounding: 'up' })}`);
     },
   }),
 
@@ -373,6 +399,7 @@ export const commandTable: readonly TableEntry[] = [
     description: 'The MCP server (stdio) an agent runs: joins the mesh as one peer named after the agent, until stdin closes.',
     arguments: {},
     options: { name: option.text('--name <name>', 'peer name instead of the agent\'s (also PEERMESH_NAME)') },
+    terminalPeer: false,
     run: (ctx, _args, opts) => mcp(ctx, { name: opts.name }),
   }),
 
@@ -396,6 +423,7 @@ export const commandTable: readonly TableEntry[] = [
     description: 'Check the mesh home, the broker, the port, the `peermesh` on PATH, and each agent\'s MCP config and hooks; say how to fix what is wrong.',
     arguments: {},
     options: {},
+    terminalPeer: false,
     run: (ctx) => doctor(ctx),
   }),
 ];

@@ -4,6 +4,7 @@
  * tree, the Locks tree and the gutter hover never disagree.
  */
 import * as vscode from 'vscode';
+import { namedTerminalOf } from '../core/terminal-identity';
 import type { Peer, PeerKind } from '../protocol/entities';
 
 const kindLooks: Record<PeerKind, { icon: string; label: string }> = {
@@ -24,6 +25,15 @@ const kindLooks: Record<PeerKind, { icon: string; label: string }> = {
 /** "Claude Code", "VS Code window", "terminal"… */
 export function kindLabel(kind: PeerKind): string {
   return kindLooks[kind]?.label ?? kind;
+}
+
+/**
+ * What this peer is, in words: its kind's name; for a named terminal identity also how to act
+ * as it ("terminal --as nightly"), since it is the person's like the plain "terminal".
+ */
+export function peerKindLabel(peer: Pick<Peer, 'kind' | 'name'>): string {
+  const named = namedTerminalOf(peer);
+  return named === undefined ? kindLabel(peer.kind) : `${kindLabel(peer.kind)} --as ${named}`;
 }
 
 /** Codicon id of a peer kind. */

@@ -22,19 +22,19 @@ describe('peermesh CLI', function () {
   it('every command has --help, listing its own options and no other command\'s', async () => {
     const own: Record<string, string[]> = {
       serve: ['--idle-exit', '--lock-ttl', '--grace', '--message-retention', '--event-retention', '--json', '--port'],
-      status: ['--json', '--port'],
-      peers: ['--scope', '--all', '--json', '--port'],
-      send: ['--kind', '--scope', '--json', '--port'],
-      inbox: ['--all', '--json', '--port'],
-      'state get': ['--json', '--port'],
-      'state set': ['--if-version', '--ttl', '--json', '--port'],
-      'state del': ['--port'],
-      'state list': ['--json', '--port'],
-      lock: ['--ttl', '--reason', '--wait', '--json', '--port'],
-      unlock: ['--force', '--reason', '--json', '--port'],
-      locks: ['--json', '--port'],
-      events: ['--since', '--follow', '--json', '--port'],
-      edits: ['--json', '--port'],
+      status: ['--json', '--port', '--as'],
+      peers: ['--scope', '--all', '--json', '--port', '--as'],
+      send: ['--kind', '--scope', '--json', '--port', '--as'],
+      inbox: ['--all', '--json', '--port', '--as'],
+      'state get': ['--json', '--port', '--as'],
+      'state set': ['--if-version', '--ttl', '--json', '--port', '--as'],
+      'state del': ['--port', '--as'],
+      'state list': ['--json', '--port', '--as'],
+      lock: ['--ttl', '--reason', '--wait', '--renew', '--json', '--port', '--as'],
+      unlock: ['--force', '--reason', '--json', '--port', '--as'],
+      locks: ['--json', '--port', '--as'],
+      events: ['--since', '--follow', '--json', '--port', '--as'],
+      edits: ['--json', '--port', '--as'],
       'commit-guard': [],
       mcp: ['--name', '--port'],
       setup: ['--hook-mode', '--hooks', '--print', '--remove'],
@@ -92,9 +92,11 @@ describe('peermesh CLI', function () {
     assert.equal(list.length, 1);
     assert.deepEqual([list[0].startLine, list[0].endLine, list[0].reason], [10, 20, 'refactor']);
     assert.ok(list[0].expiresAt - Date.now() <= 120_000);
-    // the same terminal re-locking renews
+    // the same terminal locking it again is refused (scripts exclude each other); --renew renews
     const again = await cli('lock', 'src/a.ts:10-20');
-    assert.match(again.stdout, /^renewed/);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /already locked by you/);
+    assert.match((await cli('lock', '--renew', 'src/a.ts:10-20')).stdout, /^renewed/);
     const un = await cli('unlock', 'src/a.ts:10-20');
     assert.equal(un.code, 0, un.stderr);
     assert.equal((await cli('locks')).stdout, 'no locks');

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { describeTarget } from '../../core/paths';
 import type { Lock, Peer } from '../../protocol/entities';
 import { commandIds, focusViewCommand, viewIds } from '../ids';
-import { kindLabel } from '../peerLook';
+import { peerKindLabel } from '../peerLook';
 import { formatTimeLeft } from '../trees/locksTree';
 
 const showLocks = focusViewCommand(viewIds.locks);
@@ -22,7 +22,7 @@ export function lockHover(lock: Lock, holder: Peer | undefined, self: boolean, n
     md.appendText('locked by this window');
   } else {
     md.appendText('locked by ').appendMarkdown('**').appendText(lock.holderName).appendMarkdown('**');
-    if (holder) md.appendText(` (${kindLabel(holder.kind)})`);
+    if (holder) md.appendText(` (${peerKindLabel(holder)})`);
   }
   md.appendMarkdown('\n\n').appendText(lock.reason || '(no reason given)');
   md.appendMarkdown('\n\n').appendText(formatTimeLeft(lock.expiresAt - now));

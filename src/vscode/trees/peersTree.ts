@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { Peer } from '../../protocol/entities';
 import { viewIds } from '../ids';
 import type { MeshModel } from '../mesh/meshModel';
-import { kindLabel, livenessLabel, livenessOf, peerIcon } from '../peerLook';
+import { livenessLabel, livenessOf, peerIcon, peerKindLabel } from '../peerLook';
 import { plural } from '../../core/plural';
 import { createTree, formatAge, SafeTooltip, type MeshTree, type TreeNode } from './tree';
 
@@ -32,8 +32,8 @@ export class PeerNode implements TreeNode {
       facts.unread > 0 ? `${facts.unread} unread` : '',
     ].filter(Boolean).join(' · ');
     item.contextValue = facts.self ? 'peer.self' : 'peer.other';
-    item.accessibilityInformation = { label: `${peer.name}, ${kindLabel(peer.kind)}, ${livenessLabel(liveness)}${item.description ? `, ${item.description}` : ''}` };
-    const tip = new SafeTooltip().bold(peer.name).text(` · ${kindLabel(peer.kind)}${facts.self ? ', this window' : ''} · ${livenessLabel(liveness)}`);
+    item.accessibilityInformation = { label: `${peer.name}, ${peerKindLabel(peer)}, ${livenessLabel(liveness)}${item.description ? `, ${item.description}` : ''}` };
+    const tip = new SafeTooltip().bold(peer.name).text(` · ${peerKindLabel(peer)}${facts.self ? ', this window' : ''} · ${livenessLabel(liveness)}`);
     if (peer.summary) tip.paragraph().text(peer.summary);
     if (facts.claims > 0 || facts.unread > 0) {
       tip.paragraph().text([plural(facts.claims, 'claim'), facts.unread > 0 ? `${facts.unread} unread for you` : ''].filter(Boolean).join(', '));
