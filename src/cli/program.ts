@@ -6,6 +6,7 @@
 import { Command, Option, type CommanderError } from 'commander';
 import { resolveHome } from '../home/home';
 import type { Logger } from '../core/logger';
+import { printableLines } from '../core/printable';
 import { version } from '../core/version';
 import { BrokerError } from '../protocol/errors';
 import { isGroup, option, type ArgumentSpec, type CommandEntry, type OptionSpec, type TableEntry } from './command-spec';
@@ -24,7 +25,8 @@ function stderrLogger(level: string): Logger {
   const min = Math.max(0, order.indexOf(level));
   const line = (lvl: string) => (m: unknown, ...a: unknown[]) => {
     if (order.indexOf(lvl) < min) return;
-    const text = m instanceof Error ? m.message : String(m);
+    // Lines quote other peers' names and words: the terminal must not obey what is in them.
+    const text = printableLines(m instanceof Error ? m.message : String(m));
     process.stderr.write(`${new Date().toISOString()} ${lvl} ${text}${a.length ? ' ' + a.map(String).join(' ') : ''}\n`);
   };
   return { trace: line('trace'), debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };

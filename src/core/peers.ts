@@ -15,7 +15,7 @@ import { limits } from '../protocol/limits';
 import { OwnStatus, type Peer, type PeerStatus, type Scope } from '../protocol/entities';
 import type { MeshCounts, PeerIntroData, PeersService } from './api';
 import type { MeshContext, MeshTx } from './context';
-import { hasControlCharacters, printable } from './printable';
+import { hasHiddenCharacters, printable } from './printable';
 import type { MeshService } from './service';
 import type { SqlTx } from './sql';
 
@@ -400,9 +400,10 @@ function checkName(name: string): string {
   if (trimmed.length === 0 || trimmed.length > limits.name) {
     throw new BrokerError('invalidInput', `name must be 1 to ${limits.name} characters`);
   }
-  // Others address a peer by its name and see it in every listing: it must be plain text.
-  if (hasControlCharacters(trimmed)) {
-    throw new BrokerError('invalidInput', `name must not contain control characters (line breaks, escapes): "${printable(trimmed)}"`);
+  // Others address a peer by its name and see it in every listing: it must be plain text that
+  // shows as it is (no escapes, no bidi reordering, nothing invisible).
+  if (hasHiddenCharacters(trimmed)) {
+    throw new BrokerError('invalidInput', `name must not contain control or invisible characters (line breaks, escapes, bidi controls, zero-width characters): "${printable(trimmed)}"`);
   }
   return trimmed;
 }

@@ -5,6 +5,7 @@ import { viewIds } from '../ids';
 import type { MeshModel } from '../mesh/meshModel';
 import { kindLabel, livenessLabel, livenessOf, peerIcon } from '../peerLook';
 import { plural } from '../../core/plural';
+import { printable } from '../../core/printable';
 import { createTree, formatAge, SafeTooltip, type MeshTree, type TreeNode } from './tree';
 
 /** What a peer row shows besides the peer. */
@@ -22,17 +23,19 @@ export class PeerNode implements TreeNode {
   toTreeItem(): vscode.TreeItem {
     const { peer, facts } = this;
     const liveness = livenessOf(peer);
-    const item = new vscode.TreeItem(peer.name, vscode.TreeItemCollapsibleState.None);
+    // Labels and descriptions are plain text: other peers' words go in printable.
+    const name = printable(peer.name);
+    const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.None);
     item.id = peer.id;
     item.iconPath = peerIcon(peer);
     item.description = [
       facts.self ? 'this window' : livenessLabel(liveness),
-      peer.summary,
+      printable(peer.summary),
       facts.claims > 0 ? plural(facts.claims, 'claim') : '',
       facts.unread > 0 ? `${facts.unread} unread` : '',
     ].filter(Boolean).join(' · ');
     item.contextValue = facts.self ? 'peer.self' : 'peer.other';
-    item.accessibilityInformation = { label: `${peer.name}, ${kindLabel(peer.kind)}, ${livenessLabel(liveness)}${item.description ? `, ${item.description}` : ''}` };
+    item.accessibilityInformation = { label: `${name}, ${kindLabel(peer.kind)}, ${livenessLabel(liveness)}${item.description ? `, ${item.description}` : ''}` };
     const tip = new SafeTooltip().bold(peer.name).text(` · ${kindLabel(peer.kind)}${facts.self ? ', this window' : ''} · ${livenessLabel(liveness)}`);
     if (peer.summary) tip.paragraph().text(peer.summary);
     if (facts.claims > 0 || facts.unread > 0) {

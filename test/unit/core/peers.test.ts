@@ -63,12 +63,24 @@ describe('core/peers', () => {
     it('refuses control characters in a name, at register and at rename: names are shown raw to every peer', async () => {
       for (const name of ['evil\x1b[2K\rroot', 'title\x1b]0;pwned\x07', 'two\nlines', 'c1\u009b31m', 'half\ud800']) {
         const e = await rejectsReason(join(h.mesh, name), 'invalidInput');
-        assert.match(e.message, /^name must not contain control characters/);
+        assert.match(e.message, /^name must not contain control or invisible characters/);
         assert.doesNotMatch(e.message, /\p{Cc}/u, 'the refusal does not echo them raw either');
       }
       const p = await join(h.mesh, 'plain');
       await rejectsReason(h.mesh.peers.update(p.id, { name: 'plain\x1b[31m' }), 'invalidInput');
       assert.equal((await h.mesh.peers.get(p.id))?.name, 'plain');
+    });
+
+    it('refuses bidi controls and invisible characters in a name: "‮alice" would display reversed, "al\u200bice" as alice', async () => {
+      for (const name of ['\u202Eecila', 'al\u200Bice', 'bob\u2066x\u2069', 'car\uFEFFol', 'dave\u200F', 'eve\u3164', 'one\u2028two']) {
+        const e = await rejectsReason(join(h.mesh, name), 'invalidInput');
+        assert.match(e.message, /^name must not contain control or invisible characters/, JSON.stringify(name));
+        assert.doesNotMatch(e.message, /[\p{Cf}\u2028]/u, 'the refusal shows them escaped');
+      }
+      const p = await join(h.mesh, 'plain');
+      await rejectsReason(h.mesh.peers.update(p.id, { name: 'pla\u202Ein' }), 'invalidInput');
+      assert.equal((await h.mesh.peers.get(p.id))?.name, 'plain');
+      assert.equal((await join(h.mesh, '👩‍💻 dev')).name, '👩‍💻 dev', 'an emoji sequence is a fine name');
     });
   });
 
