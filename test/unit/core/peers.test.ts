@@ -55,6 +55,16 @@ describe('core/peers', () => {
       assert.equal((await join(h.mesh, 'claude')).name, 'claude');
     });
 
+    it('keeps the MCP client\'s own name, refusing one that would not show as it is', async () => {
+      const inspector = await join(h.mesh, 'inspector', null, { kind: 'unknown', client: 'mcp-inspector' });
+      assert.equal(inspector.client, 'mcp-inspector');
+      assert.equal((await h.mesh.peers.get(inspector.id))?.client, 'mcp-inspector');
+      assert.equal((await join(h.mesh, 'window')).client, null);
+      const e = await rejectsReason(join(h.mesh, 'x', null, { client: 'mcp\u202Einspector' }), 'invalidInput');
+      assert.match(e.message, /^client must not contain control or invisible characters/);
+      await rejectsReason(join(h.mesh, 'y', null, { client: 'c'.repeat(201) }), 'invalidInput');
+    });
+
     it('rejects empty names and relative folders', async () => {
       await rejectsReason(join(h.mesh, '   '), 'invalidInput');
       await rejectsReason(join(h.mesh, 'x', 'relative/dir'), 'invalidInput');
