@@ -4,6 +4,7 @@
  * tree, the Locks tree and the gutter hover never disagree.
  */
 import * as vscode from 'vscode';
+import { printable } from '../core/printable';
 import type { Peer, PeerKind } from '../protocol/entities';
 
 const kindLooks: Record<PeerKind, { icon: string; label: string }> = {
@@ -24,6 +25,14 @@ const kindLooks: Record<PeerKind, { icon: string; label: string }> = {
 /** "Claude Code", "VS Code window", "terminal"… */
 export function kindLabel(kind: PeerKind): string {
   return kindLooks[kind]?.label ?? kind;
+}
+
+/**
+ * The peer's kind as the person reads it, with the MCP client's own name when the kind says
+ * little: "Claude Code", "agent (mcp-inspector)".
+ */
+export function peerKindLabel(peer: Pick<Peer, 'kind' | 'client'>): string {
+  return peer.kind === 'unknown' && peer.client ? `${kindLabel(peer.kind)} (${printable(peer.client)})` : kindLabel(peer.kind);
 }
 
 /** Codicon id of a peer kind. */

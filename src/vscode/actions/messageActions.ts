@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { Message, Peer } from '../../protocol/entities';
 import { limits } from '../../protocol/limits';
 import { inert } from '../messageText';
-import { kindLabel, livenessLabel, livenessOf } from '../peerLook';
+import { livenessLabel, livenessOf, peerKindLabel } from '../peerLook';
 import { PeerNode } from '../trees/peersTree';
 import { clientOf, type ActionContext } from './context';
 import { cancelled } from './prompts';
@@ -82,7 +82,7 @@ async function pickPeer(ctx: ActionContext, title: string): Promise<Peer> {
   const peers = ctx.model.peers.items.filter((peer) => peer.id !== self && livenessOf(peer) !== 'gone');
   if (peers.length === 0) throw new Error('nobody else is in the mesh');
   const picked = await ctx.prompts.pick(
-    peers.map((peer) => ({ label: inert(peer.name), description: `${kindLabel(peer.kind)} · ${livenessLabel(livenessOf(peer))}`, detail: inert(peer.summary) || undefined, peer })),
+    peers.map((peer) => ({ label: inert(peer.name), description: `${inert(peerKindLabel(peer))} · ${livenessLabel(livenessOf(peer))}`, detail: inert(peer.summary) || undefined, peer })),
     { title, placeHolder: 'A peer', matchOnDescription: true, matchOnDetail: true },
   );
   return picked?.peer ?? cancelled();

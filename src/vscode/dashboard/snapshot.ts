@@ -9,6 +9,6 @@ export function dashboardSnapshot(version: string, model: MeshModel): DashboardS
 }
 
 /** Other peers' words as the dashboard shows them: control, bidi and invisible characters escaped. */
-function toDashboardPeer({ id, name, kind, status, summary }: Peer): DashboardPeer {
-  return { id, name: printable(name), kind, status, summary: printable(summary) };
+function toDashboardPeer({ id, name, kind, client, status, summary }: Peer): DashboardPeer {
+  return { id, name: printable(name), kind, ...(kind === 'unknown' && client && { client: printable(client) }), status, summary: printable(summary) };
 }

@@ -8,7 +8,7 @@ import { describeTarget } from '../../core/paths';
 import { printable } from '../../core/printable';
 import type { Lock, Peer } from '../../protocol/entities';
 import { commandIds, focusViewCommand, viewIds } from '../ids';
-import { kindLabel } from '../peerLook';
+import { peerKindLabel } from '../peerLook';
 import { formatTimeLeft } from '../trees/locksTree';
 
 const showLocks = focusViewCommand(viewIds.locks);
@@ -23,7 +23,7 @@ export function lockHover(lock: Lock, holder: Peer | undefined, self: boolean, n
     md.appendText('locked by this window');
   } else {
     md.appendText('locked by ').appendMarkdown('**').appendText(printable(lock.holderName)).appendMarkdown('**');
-    if (holder) md.appendText(` (${kindLabel(holder.kind)})`);
+    if (holder) md.appendText(` (${peerKindLabel(holder)})`);
   }
   md.appendMarkdown('\n\n').appendText(printable(lock.reason) || '(no reason given)');
   md.appendMarkdown('\n\n').appendText(formatTimeLeft(lock.expiresAt - now));

@@ -13,7 +13,7 @@ import { workspaceUriFor } from '../decorations/lockedPaths';
 import { Disposable } from '../dispose';
 import { viewIds } from '../ids';
 import type { MeshModel } from '../mesh/meshModel';
-import { kindLabel, peerIcon } from '../peerLook';
+import { peerIcon, peerKindLabel } from '../peerLook';
 import { plural } from '../../core/plural';
 import { createTree, SafeTooltip, type MeshTree, type TreeNode } from './tree';
 
@@ -51,7 +51,7 @@ export class LockNode implements TreeNode {
     item.iconPath = this.holder && !this.mine ? peerIcon(this.holder) : new vscode.ThemeIcon(this.mine ? 'lock-small' : 'lock');
     item.contextValue = this.mine ? 'lock.own' : 'lock.other';
     const tip = new SafeTooltip().bold(describeTarget(lock)).text(' held by ').bold(who);
-    if (this.holder && !this.mine) tip.text(` (${kindLabel(this.holder.kind)})`);
+    if (this.holder && !this.mine) tip.text(` (${peerKindLabel(this.holder)})`);
     tip.paragraph().text(lock.reason || '(no reason given)').paragraph().text(left);
     if (waiting > 0) tip.text(`, ${plural(waiting, 'peer')} waiting`);
     item.tooltip = tip.md;

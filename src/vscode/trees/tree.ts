@@ -114,6 +114,12 @@ export class SafeTooltip {
     return this;
   }
 
+  /** One of our own codicons (`warning`), never another peer's words. */
+  icon(id: string): this {
+    this.md.appendMarkdown(`$(${id}) `);
+    return this;
+  }
+
   paragraph(): this {
     this.md.appendMarkdown('\n\n');
     return this;
