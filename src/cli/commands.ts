@@ -8,6 +8,7 @@ import type { PeerClient } from '../client/peer';
 import { formatDuration } from '../core/duration';
 import { meshDefaults } from '../core/mesh';
 import { describeTarget } from '../core/paths';
+import { describeKind, describeLookalike, peerListing } from '../core/peer-listing';
 import { printable } from '../core/printable';
 import { MessageKind, Scope, type MeshEvent, type Message } from '../protocol/entities';
 import { BrokerError } from '../protocol/errors';
@@ -207,8 +208,10 @@ export const commandTable: readonly TableEntry[] = [
       if (opts.json) return printJson(peers);
       if (peers.length === 0) return print('no peers');
       // ACTIVE: its last call of its own (a tool call, a command), not a background refresh.
-      print(table(['ID', 'NAME', 'KIND', 'STATUS', 'ACTIVE', 'WORKING ON'], peers.map((p) => [
-        p.id, p.name, p.kind, p.status, ago(p.lastActive), p.summary || '-',
+      // A name that looks like another live peer's is flagged; peers that left under one name show once.
+      print(table(['ID', 'NAME', 'KIND', 'STATUS', 'ACTIVE', 'WORKING ON'], peerListing(peers).map(({ peer: p, lookalikeOf, earlierGone }) => [
+        p.id, lookalikeOf ? `${p.name} ${describeLookalike(lookalikeOf)}` : p.name, describeKind(p),
+        earlierGone > 0 ? `${p.status} (and ${earlierGone} earlier)` : p.status, ago(p.lastActive), p.summary || '-',
       ])));
     },
   }),

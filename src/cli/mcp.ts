@@ -51,7 +51,7 @@ export async function mcp(ctx: CliContext, opts: McpOptions): Promise<never> {
       subscribeEvents: true,
       connectTimeoutMs: 30_000,
       // The agent's own process, past any shell or npx that started us: its hooks name the same one.
-      intro: { name: who.name, kind: who.kind, pid: agentProcess(agentPid), cwd: isHomeOrRoot(cwd) && agent.roots[0] ? agent.roots[0] : cwd, workspace },
+      intro: { name: who.name, kind: who.kind, client: who.client, pid: agentProcess(agentPid), cwd: isHomeOrRoot(cwd) && agent.roots[0] ? agent.roots[0] : cwd, workspace },
     });
     log.info(`joined as ${client.peer.name} (${client.peer.kind}, ${client.peer.id}) for ${agent.clientInfo?.name ?? 'an unnamed client'}`);
     return client;

@@ -9,7 +9,7 @@ import type { Logger } from '../core/logger';
 import { terminalName, terminalNameRule } from '../core/terminal-identity';
 import { version } from '../core/version';
 import { BrokerError } from '../protocol/errors';
-import { printable } from '../core/printable';
+import { printable, printableLines } from '../core/printable';
 import { isGroup, option, type ArgumentSpec, type CommandEntry, type OptionSpec, type TableEntry } from './command-spec';
 import type { CliContext } from './terminal-peer';
 
@@ -48,7 +48,8 @@ function stderrLogger(level: string): Logger {
   const min = Math.max(0, order.indexOf(level));
   const line = (lvl: string) => (m: unknown, ...a: unknown[]) => {
     if (order.indexOf(lvl) < min) return;
-    const text = m instanceof Error ? m.message : String(m);
+    // Lines quote other peers' names and words: the terminal must not obey what is in them.
+    const text = printableLines(m instanceof Error ? m.message : String(m));
     process.stderr.write(`${new Date().toISOString()} ${lvl} ${text}${a.length ? ' ' + a.map(String).join(' ') : ''}\n`);
   };
   return { trace: line('trace'), debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };

@@ -15,6 +15,8 @@ import type { StatusCounts } from '../protocol/requests/status';
 export interface PeerIntroData {
   name: string;
   kind: Peer['kind'];
+  /** The MCP client's own name, for a bridge (see `Peer.client`). */
+  client?: string | null;
   pid: number | null;
   cwd: string | null;
   workspace: string | null;

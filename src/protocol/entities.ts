@@ -43,6 +43,12 @@ export const Peer = z.object({
   /** Display name, unique among live peers (a suffix is added on clashes). */
   name: z.string(),
   kind: PeerKind,
+  /**
+   * The MCP client's own name (`clientInfo.name`, e.g. `mcp-inspector`), shown beside the kind
+   * where the kind says little (`unknown`); null for peers that are not an MCP bridge. Printable
+   * and short. Absent from older brokers, hence the default.
+   */
+  client: z.string().nullable().default(null),
   pid: z.number().int().nullable(),
   /** Working directory of the agent. */
   cwd: z.string().nullable(),

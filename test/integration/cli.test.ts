@@ -217,7 +217,7 @@ describe('peermesh CLI', function () {
   it('peers, locks, inbox and a lock conflict show other peers\' escape sequences as text, never raw; a name with one is refused', async () => {
     // Erase the line and return to its start (to forge it), then set the window title.
     const attack = 'fine\x1b[2K\rforged\x1b]0;pwned\x07';
-    await assert.rejects(observer(t.home, `evil${attack}`), /name must not contain control characters/);
+    await assert.rejects(observer(t.home, `evil${attack}`), /name must not contain control or invisible characters/);
     const me = JSON.parse((await cli('peers', '--json')).stdout).find((p: { kind: string }) => p.kind === 'cli');
     const mallory = await observer(t.home, 'mallory');
     try {

@@ -5,6 +5,7 @@ import { limits } from '../../protocol/limits';
 import { describeCounts, StatusCounts } from '../../protocol/requests/status';
 import { defineTool } from '../tool';
 import { formatDuration } from '../../core/duration';
+import { describeKind, peerListing } from '../../core/peer-listing';
 import { PeerView, peerLine, peerView } from '../views';
 
 /** mesh_whoami: this agent's own peer record. */
@@ -20,9 +21,10 @@ export const whoamiTool = defineTool({
   readOnly: true,
   async run(_args, client) {
     const { peer: p } = await client.request('peers/whoami', {});
+    // The text names the client beside an unknown kind; the data leaves it out: the agent's own client sent it.
     const data = { id: p.id, name: p.name, kind: p.kind, status: p.status, summary: p.summary, cwd: p.cwd, gitRoot: p.gitRoot, branch: p.gitBranch };
     const where = p.gitRoot ? `${p.gitRoot}${p.gitBranch ? ` (${p.gitBranch})` : ''}` : (p.cwd ?? 'no folder');
-    return { text: `You are ${p.name} (${p.id}, ${p.kind}) in ${where}. Summary: ${p.summary || '(none: set one with mesh_summary)'}`, data };
+    return { text: `You are ${p.name} (${p.id}, ${describeKind(p)}) in ${where}. Summary: ${p.summary || '(none: set one with mesh_summary)'}`, data };
   },
 });
 
@@ -40,7 +42,8 @@ export const peersTool = defineTool({
   async run(args, client, ctx) {
     const { peers } = await client.request('peers/list', { scope: args.scope ?? 'machine', includeGone: args.includeGone ?? false });
     ctx.session.rememberPeers(peers);
-    const views = peers.map((p) => peerView(p, client.peer.id));
+    // Look-alike names flagged; of the peers that left under one name, the last only.
+    const views = peerListing(peers).map(({ peer, ...listed }) => peerView(peer, client.peer.id, listed));
     const others = views.filter((v) => !v.me).length;
     const text = others === 0 ? 'No other peers in this scope.' : views.map(peerLine).join('\n');
     return { text, data: { peers: views } };

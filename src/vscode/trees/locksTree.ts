@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { formatDuration } from '../../core/duration';
 import { describeTarget } from '../../core/paths';
+import { printable } from '../../core/printable';
 import type { Lock, Peer } from '../../protocol/entities';
 import { workspaceUriFor } from '../decorations/lockedPaths';
 import { Disposable } from '../dispose';
@@ -46,7 +47,7 @@ export class LockNode implements TreeNode {
     const left = formatTimeLeft(lock.expiresAt - this.now);
     const who = this.mine ? 'this window' : lock.holderName;
     const waiting = lock.waiting ?? 0;
-    item.description = [who, left, waiting > 0 ? `${waiting} waiting` : '', lock.reason].filter(Boolean).join(' · ');
+    item.description = [printable(who), left, waiting > 0 ? `${waiting} waiting` : '', printable(lock.reason)].filter(Boolean).join(' · ');
     item.iconPath = this.holder && !this.mine ? peerIcon(this.holder) : new vscode.ThemeIcon(this.mine ? 'lock-small' : 'lock');
     item.contextValue = this.mine ? 'lock.own' : 'lock.other';
     const tip = new SafeTooltip().bold(describeTarget(lock)).text(' held by ').bold(who);
@@ -97,7 +98,7 @@ export class LocksTree extends Disposable {
   /** Shows only `peer`'s locks (undefined: everyone's), and says so in the view's title. */
   filterByHolder(peer: Peer | undefined): void {
     this.holderFilter = peer;
-    this.tree.view.description = peer ? `held by ${peer.name}` : undefined;
+    this.tree.view.description = peer ? `held by ${printable(peer.name)}` : undefined;
     void vscode.commands.executeCommand('setContext', 'peermesh.locksFiltered', peer !== undefined);
     this.filterEmitter.fire();
   }
