@@ -58,7 +58,9 @@ export const handlers: { [M in Exclude<RequestMethod, SessionMethod>]: Handler<M
   'state/delete': async (ctx, p) => ({ deleted: await ctx.mesh.state.delete(ctx.peerId, p.namespace, p.key, p.ifVersion) }),
   'state/list': async (ctx, p) => ({ entries: await ctx.mesh.state.list(p.namespace, p.prefix, p.limit, { after: p.after, valueBytes: p.valueBytes }) }),
 
-  'locks/acquire': (ctx, p) => ctx.mesh.locks.acquire(ctx.peerId, p.target, { reason: p.reason, ttlSeconds: p.ttlSeconds, waitMs: p.waitMs, signal: ctx.signal }),
+  'locks/acquire': (ctx, p) => ctx.mesh.locks.acquire(ctx.peerId, p.target, {
+    reason: p.reason, ttlSeconds: p.ttlSeconds, waitMs: p.waitMs, reentrant: p.reentrant, signal: ctx.signal,
+  }),
   'locks/release': async (ctx, p) => ({ released: await ctx.mesh.locks.release(ctx.peerId, p) }),
   'locks/releaseAll': async (ctx, p) => ({ released: await ctx.mesh.locks.releaseAll(ctx.peerId, p) }),
   'locks/forceRelease': (ctx, p) => ctx.mesh.locks.forceRelease(ctx.peerId, p.lockId, p.reason),

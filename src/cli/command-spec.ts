@@ -100,6 +100,11 @@ export interface CommandDefinition<A extends ArgumentSpecs, O extends OptionSpec
   readonly examples?: readonly string[];
   /** Takes `--port` and reaches a broker (default true; `setup` only writes files). */
   readonly usesBroker?: boolean;
+  /**
+   * Joins the mesh as the person's terminal identity and takes `--as` (default: when it uses
+   * the broker; `serve`, `mcp` and `doctor` do not join as the terminal).
+   */
+  readonly terminalPeer?: boolean;
   /** Log level unless PEERMESH_LOG says otherwise (default `warn`). */
   readonly logLevel?: 'info' | 'warn';
   run(ctx: CliContext, args: Values<A>, opts: Values<O>): Promise<void>;
@@ -113,6 +118,7 @@ export interface CommandEntry {
   readonly options: OptionSpecs;
   readonly examples: readonly string[];
   readonly usesBroker: boolean;
+  readonly terminalPeer: boolean;
   readonly logLevel: 'info' | 'warn';
   /** Runs with what commander parsed: positionals in declared order, options by attribute name. */
   run(ctx: CliContext, positionals: readonly unknown[], options: Readonly<Record<string, unknown>>): Promise<void>;
@@ -148,6 +154,7 @@ export function defineCommand<A extends ArgumentSpecs, O extends OptionSpecs>(de
     options: opts,
     examples: def.examples ?? [],
     usesBroker: def.usesBroker ?? true,
+    terminalPeer: def.terminalPeer ?? def.usesBroker ?? true,
     logLevel: def.logLevel ?? 'warn',
     run: (ctx, positionals, options) => def.run(ctx, readAll(args, (_key, i) => positionals[i]), readAll(opts, (key) => options[key])),
   };

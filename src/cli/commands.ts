@@ -6,7 +6,9 @@
 import path from 'node:path';
 import type { PeerClient } from '../client/peer';
 import { formatDuration } from '../core/duration';
+import { meshDefaults } from '../core/mesh';
 import { describeTarget } from '../core/paths';
+import { describeKind, describeLookalike, peerListing } from '../core/peer-listing';
 import { printable } from '../core/printable';
 import { MessageKind, Scope, type MeshEvent, type Message } from '../protocol/entities';
 import { BrokerError } from '../protocol/errors';
@@ -19,7 +21,7 @@ import { commitGuard } from './commit-guard';
 import { doctor } from './doctor';
 import { hookClients } from '../hook/clients';
 import { runHook } from '../hook/main';
-import { parseTarget, table } from './format';
+import { parseTarget, pathArgument, table } from './format';
 import { mcp } from './mcp';
 import { serve } from './serve';
 import { cliClient, type CliContext } from './terminal-peer';
@@ -62,6 +64,12 @@ function lockId(spec: string): number {
   const m = /^#?(\d{1,15})$/.exec(spec);
   if (!m) throw new BrokerError('invalidInput', `--force takes a lock id (as peermesh locks lists it), not "${spec}"`);
   return Number(m[1]);
+}
+
+/** A lock this identity holds already: the broker's words, and what the person may do instead. */
+function heldByYou(e: BrokerError, target: string, as: string | undefined): BrokerError {
+  const renew = `peermesh lock --renew ${target}${as === undefined ? '' : ` --as ${as}`}`;
+  return new BrokerError('lockConflict', `${e.message}; to extend it: ${renew}; to lock apart from it: --as NAME`, e.data);
 }
 
 /** `3 min ago`, or `-` for never. */
@@ -153,14 +161,20 @@ export const commandTable: readonly TableEntry[] = [
       idleExit: option.integer('--idle-exit <seconds>', 'stop after this long without peers; 0 never stops', { min: 0, max: 86_400 }),
       lockTtl: option.integer('--lock-ttl <seconds>', 'how long a lock lasts unless renewed (default 600)', { min: 1, max: limits.ttlSeconds }),
       grace: option.integer('--grace <seconds>', 'how long a disconnected peer keeps its locks (default 15)', { min: 0, max: 86_400 }),
+      // The extension's retention settings, with their defaults and minimum.
+      messageRetention: option.integer('--message-retention <hours>', `how long messages are kept, read or not (default ${meshDefaults.retention.messagesMs / 3_600_000})`, { min: 1 }),
+      eventRetention: option.integer('--event-retention <hours>', `how long events are kept, and peers that left are remembered (default ${meshDefaults.retention.eventsMs / 3_600_000})`, { min: 1 }),
       json,
     },
     logLevel: 'info',
-    examples: ['peermesh serve', 'peermesh serve --idle-exit 60 --json'],
+    terminalPeer: false,
+    examples: ['peermesh serve', 'peermesh serve --idle-exit 60 --json', 'peermesh serve --message-retention 72 --event-retention 168'],
     run: (ctx, _args, opts) => serve(ctx, {
       idleExitSeconds: opts.idleExit || undefined,
       lockTtlSeconds: opts.lockTtl,
       graceSeconds: opts.grace,
+      messageRetentionHours: opts.messageRetention,
+      eventRetentionHours: opts.eventRetention,
       json: opts.json,
     }),
   }),
@@ -194,8 +208,10 @@ export const commandTable: readonly TableEntry[] = [
       if (opts.json) return printJson(peers);
       if (peers.length === 0) return print('no peers');
       // ACTIVE: its last call of its own (a tool call, a command), not a background refresh.
-      print(table(['ID', 'NAME', 'KIND', 'STATUS', 'ACTIVE', 'WORKING ON'], peers.map((p) => [
-        p.id, p.name, p.kind, p.status, ago(p.lastActive), p.summary || '-',
+      // A name that looks like another live peer's is flagged; peers that left under one name show once.
+      print(table(['ID', 'NAME', 'KIND', 'STATUS', 'ACTIVE', 'WORKING ON'], peerListing(peers).map(({ peer: p, lookalikeOf, earlierGone }) => [
+        p.id, lookalikeOf ? `${p.name} ${describeLookalike(lookalikeOf)}` : p.name, describeKind(p),
+        earlierGone > 0 ? `${p.status} (and ${earlierGone} earlier)` : p.status, ago(p.lastActive), p.summary || '-',
       ])));
     },
   }),
@@ -235,24 +251,43 @@ export const commandTable: readonly TableEntry[] = [
 
   defineCommand({
     name: 'lock',
-    description: 'Claim a file or a line range (claiming it again renews it).',
+    description: 'Claim a file or a line range; like flock, a second lock on it fails or waits, even from this identity (--renew extends yours).',
     arguments: { target },
     options: {
       ttl,
       reason: option.text('--reason <text>', 'why, shown to whoever else wants it'),
-      wait: option.integer('--wait <seconds>', 'if it is held, wait this long for it', { min: 0, max: limits.waitMs / 1000 }),
+      wait: option.integer('--wait <seconds>', 'if it is held (by anyone, this identity too), wait this long for it', { min: 0, max: limits.waitMs / 1000 }),
+      renew: option.flag('--renew', 'extend the lock this identity holds on it (every one it holds in a file) instead of taking it; fails if it holds none'),
       json,
     },
-    examples: ['peermesh lock src/parser.ts:40-80 --reason "rewriting the tokenizer"', 'peermesh lock README.md --ttl 300 --wait 30'],
+    examples: [
+      'peermesh lock src/parser.ts:40-80 --reason "rewriting the tokenizer"',
+      'peermesh lock README.md --ttl 300 --wait 30',
+      'peermesh lock --renew README.md --ttl 300',
+      'peermesh lock --as nightly build/out --wait 600',
+    ],
     async run(ctx, args, opts) {
-      const { lock, renewed } = await withClient(ctx, (c) => c.request('locks/acquire', {
-        target: absoluteTarget(args.target),
+      const target = absoluteTarget(args.target);
+      if (opts.renew) {
+        if (opts.wait !== undefined) throw new BrokerError('invalidInput', '--wait goes with taking a lock, not with --renew');
+        if (opts.reason !== undefined) throw new BrokerError('invalidInput', '--reason goes with taking a lock, not with --renew (a lock keeps its reason)');
+        const { locks } = await withClient(ctx, (c) => c.request('locks/renew', { target, ttlSeconds: opts.ttl }));
+        if (opts.json) return printJson(locks);
+        return print(locks.map((l) => `renewed ${describeTarget(l)} (#${l.id}) for ${formatDuration(l.expiresAt - Date.now(), { rounding: 'up' })}`).join('\n'));
+      }
+      // Not re-entrant: two scripts of one identity must exclude each other, so a lock this
+      // identity holds already is a conflict too, not a silent renewal.
+      const { lock } = await withClient(ctx, (c) => c.request('locks/acquire', {
+        target,
         reason: opts.reason ?? '',
         ttlSeconds: opts.ttl,
         waitMs: (opts.wait ?? 0) * 1000,
+        reentrant: false,
+      }).catch((e: unknown) => {
+        throw BrokerError.is(e, 'lockConflict') && e.data?.holder === c.peer.id ? heldByYou(e, args.target, ctx.as) : e;
       }));
       if (opts.json) return printJson(lock);
-      print(`${renewed ? 'renewed' : 'locked'} ${describeTarget(lock)} (#${lock.id}) for ${formatDuration(lock.expiresAt - Date.now(), { rounding: 'up' })}`);
+      print(`locked ${describeTarget(lock)} (#${lock.id}) for ${formatDuration(lock.expiresAt - Date.now(), { rounding: 'up' })}`);
     },
   }),
 
@@ -287,7 +322,7 @@ export const commandTable: readonly TableEntry[] = [
     arguments: { path: argument.optional('only claims on this file') },
     options: { json },
     async run(ctx, args, opts) {
-      const { locks } = await withClient(ctx, (c) => c.request('locks/list', args.path ? { path: path.resolve(args.path) } : {}));
+      const { locks } = await withClient(ctx, (c) => c.request('locks/list', args.path === undefined ? {} : { path: path.resolve(pathArgument(args.path)) }));
       if (opts.json) return printJson(locks);
       if (locks.length === 0) return print('no locks');
       print(table(['ID', 'TARGET', 'HOLDER', 'LEFT', 'REASON'], locks.map((l) => [
@@ -367,6 +402,7 @@ export const commandTable: readonly TableEntry[] = [
     description: 'The MCP server (stdio) an agent runs: joins the mesh as one peer named after the agent, until stdin closes.',
     arguments: {},
     options: { name: option.text('--name <name>', 'peer name instead of the agent\'s (also PEERMESH_NAME)') },
+    terminalPeer: false,
     run: (ctx, _args, opts) => mcp(ctx, { name: opts.name }),
   }),
 
@@ -390,6 +426,7 @@ export const commandTable: readonly TableEntry[] = [
     description: 'Check the mesh home, the broker, the port, the `peermesh` on PATH, and each agent\'s MCP config and hooks; say how to fix what is wrong.',
     arguments: {},
     options: {},
+    terminalPeer: false,
     run: (ctx) => doctor(ctx),
   }),
 ];

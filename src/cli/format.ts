@@ -12,14 +12,23 @@ export function table(headers: string[], rows: string[][]): string {
 }
 
 /**
- * Parses `path`, `path:12` or `path:12-40` into a lock target; a range that ends before it
- * starts is refused here, in the command line's words.
+ * A path argument as given, refusing an empty one: `path.resolve('')` is the working directory,
+ * so `peermesh lock ""` (an unset shell variable) would claim the whole folder.
+ */
+export function pathArgument(spec: string): string {
+  if (spec === '') throw new BrokerError('invalidInput', 'the path is empty: name a file, or lines of it (path:START-END)');
+  return spec;
+}
+
+/**
+ * Parses `path`, `path:12` or `path:12-40` into a lock target; `:12` (no file) is refused like
+ * an empty path, and a range that ends before it starts here, in the command line's words.
  */
 export function parseTarget(spec: string): { path: string; startLine?: number; endLine?: number } {
   const m = /^(.*?):(\d+)(?:-(\d+))?$/.exec(spec);
-  if (!m || m[1] === '') return { path: spec };
+  if (!m) return { path: pathArgument(spec) };
   const start = Number(m[2]);
   const end = m[3] === undefined ? start : Number(m[3]);
   if (end < start) throw new BrokerError('invalidInput', `${spec}: the range ends before it starts; give path:START-END`);
-  return { path: m[1], startLine: start, endLine: end };
+  return { path: pathArgument(m[1]), startLine: start, endLine: end };
 }

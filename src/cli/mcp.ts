@@ -4,15 +4,17 @@
  * `peermesh serve --idle-exit 60` if no broker answers, and on fail-over takes over the broker
  * itself (faster than starting a process) while the agent notices nothing. It leaves the mesh
  * and exits when stdin closes, when the agent's process goes away, or on a signal, so a dead
- * agent never leaves a phantom peer. stdout carries MCP JSON only; logs go to stderr.
+ * agent never leaves a phantom peer. stdout carries MCP JSON only; logs go to stderr. Every
+ * line from the agent gets its JSON-RPC 2.0 answer, malformed ones included.
  */
 import path from 'node:path';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { PeerClient } from '../client/peer';
 import { taggedLogger } from '../core/logger';
 import { agentProcess } from '../core/processes';
 import { identifyAgent } from '../mcp/detect';
-import { createMcpServer } from '../mcp/server';
+import { createMcpServer, serverCapabilities } from '../mcp/server';
+import { JsonRpcStdioTransport } from '../mcp/stdio-transport';
+import { answeredRequests } from '../mcp/wire';
 import type { AgentInfo } from '../mcp/mesh-session';
 import { startDetachedBroker, type CliContext } from './terminal-peer';
 
@@ -49,7 +51,7 @@ export async function mcp(ctx: CliContext, opts: McpOptions): Promise<never> {
       subscribeEvents: true,
       connectTimeoutMs: 30_000,
       // The agent's own process, past any shell or npx that started us: its hooks name the same one.
-      intro: { name: who.name, kind: who.kind, pid: agentProcess(agentPid), cwd: isHomeOrRoot(cwd) && agent.roots[0] ? agent.roots[0] : cwd, workspace },
+      intro: { name: who.name, kind: who.kind, client: who.client, pid: agentProcess(agentPid), cwd: isHomeOrRoot(cwd) && agent.roots[0] ? agent.roots[0] : cwd, workspace },
     });
     log.info(`joined as ${client.peer.name} (${client.peer.kind}, ${client.peer.id}) for ${agent.clientInfo?.name ?? 'an unnamed client'}`);
     return client;
@@ -76,7 +78,9 @@ export async function mcp(ctx: CliContext, opts: McpOptions): Promise<never> {
     if (process.ppid !== agentPid) void stop(`agent process ${agentPid} is gone`);
   }, parentCheckMs).unref();
 
-  await server.connect(new StdioServerTransport());
+  // Not the SDK's stdio transport: it leaves malformed lines and batches unanswered (stdio-transport.ts).
+  server.server.onerror = (e) => log.warn(e.message);
+  await server.connect(new JsonRpcStdioTransport({ answered: answeredRequests(serverCapabilities), log }));
   return new Promise<never>(() => undefined); // serve until stop() exits
 }
 

@@ -6,25 +6,50 @@
 import { Command, Option, type CommanderError } from 'commander';
 import { resolveHome } from '../home/home';
 import type { Logger } from '../core/logger';
+import { terminalName, terminalNameRule } from '../core/terminal-identity';
 import { version } from '../core/version';
 import { BrokerError } from '../protocol/errors';
+import { printable, printableLines } from '../core/printable';
 import { isGroup, option, type ArgumentSpec, type CommandEntry, type OptionSpec, type TableEntry } from './command-spec';
 import type { CliContext } from './terminal-peer';
 
 /** Every command that reaches a broker takes `--port`; 0 (or none) derives it from the mesh home. */
 export const portOption = option.integer('--port <port>', "the broker's loopback port; 0 derives it from the mesh home", { min: 0, max: 65535 });
 
+/**
+ * Every command that acts as the terminal takes `--as`, after the command or before it
+ * (`peermesh --as build lock …`); PEERMESH_AS when neither says.
+ */
+export const asOption = option.text('--as <name>', 'act as this named terminal identity, a lock holder of its own (also PEERMESH_AS)');
+
 const environment = `
 Environment:
   PEERMESH_HOME  the mesh home, which selects the mesh (default ~/.peermesh)
+  PEERMESH_AS    the named terminal identity commands act as, like --as (default: yours)
   PEERMESH_LOG   log level on stderr: trace, debug, info, warn or error`;
+
+/**
+ * The terminal identity a command acts as: its `--as` (given after the command or before it),
+ * else PEERMESH_AS (blank: none), validated; undefined for the person's own.
+ */
+function readAs(path: string, entry: CommandEntry, flag: unknown): string | undefined {
+  const env = process.env.PEERMESH_AS?.trim() || undefined;
+  // PEERMESH_AS may be set for a whole shell: the commands that join as no terminal ignore it.
+  if (flag === undefined && (env === undefined || !entry.terminalPeer)) return undefined;
+  if (!entry.terminalPeer) throw new BrokerError('invalidInput', `${path} does not act as a terminal identity, so it takes no --as`);
+  const [given, source] = flag !== undefined ? [String(flag), '--as'] : [env!, 'PEERMESH_AS'];
+  const name = terminalName(given);
+  if (name === undefined) throw new BrokerError('invalidInput', `${source} takes a name of ${terminalNameRule}, not "${printable(given)}"`);
+  return name;
+}
 
 function stderrLogger(level: string): Logger {
   const order = ['trace', 'debug', 'info', 'warn', 'error'];
   const min = Math.max(0, order.indexOf(level));
   const line = (lvl: string) => (m: unknown, ...a: unknown[]) => {
     if (order.indexOf(lvl) < min) return;
-    const text = m instanceof Error ? m.message : String(m);
+    // Lines quote other peers' names and words: the terminal must not obey what is in them.
+    const text = printableLines(m instanceof Error ? m.message : String(m));
     process.stderr.write(`${new Date().toISOString()} ${lvl} ${text}${a.length ? ' ' + a.map(String).join(' ') : ''}\n`);
   };
   return { trace: line('trace'), debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
@@ -70,6 +95,7 @@ function addCommand(parent: Command, entry: CommandEntry, parentPath: string): v
   for (const [name, spec] of Object.entries(entry.arguments)) cmd.argument(syntax(name, spec), spec.description);
   for (const [key, spec] of Object.entries(entry.options)) addOption(cmd, key, spec);
   if (entry.usesBroker) addOption(cmd, 'port', portOption);
+  if (entry.terminalPeer) addOption(cmd, 'as', asOption);
   if (entry.examples.length > 0) cmd.addHelpText('after', `\nExamples:\n${entry.examples.map((e) => `  $ ${e}`).join('\n')}`);
   cmd.action(async () => {
     const raw = cmd.opts();
@@ -77,6 +103,8 @@ function addCommand(parent: Command, entry: CommandEntry, parentPath: string): v
       home: resolveHome(),
       port: entry.usesBroker ? portOption.read(raw.port) || undefined : undefined,
       log: stderrLogger(process.env.PEERMESH_LOG ?? entry.logLevel),
+      // The command's own --as first: commander's optsWithGlobals lets the program's win.
+      as: readAs(path, entry, raw.as ?? cmd.optsWithGlobals().as),
     };
     await entry.run(ctx, cmd.processedArgs, raw);
   });
@@ -87,6 +115,9 @@ export function buildProgram(table: readonly TableEntry[]): Command {
     .description('A coordination mesh for the coding agents on this machine: peers, messages, shared state, file and line locks.')
     .usage('<command> [options]')
     .version(version, '-v, --version', 'print the version')
+    // `peermesh --as NAME <command>`; after the command, `--as` is the command's own option.
+    .enablePositionalOptions()
+    .option(asOption.flags, asOption.description)
     .addHelpText('after', environment);
   for (const entry of table) {
     if (!isGroup(entry)) {

@@ -1,5 +1,5 @@
 /** `peermesh serve`: run a broker in this process, or report the one that already runs. */
-import { Broker } from '../broker/broker';
+import { Broker, type BrokerOptions } from '../broker/broker';
 import { candidatePorts, readSecret } from '../home/home';
 import { lostElection, scanPorts } from '../client/connect';
 import { BrokerError } from '../protocol/errors';
@@ -9,7 +9,26 @@ export interface ServeOptions {
   idleExitSeconds?: number;
   lockTtlSeconds?: number;
   graceSeconds?: number;
+  /** How long messages are kept, read or not (the extension's `retention.messagesHours`). */
+  messageRetentionHours?: number;
+  /** How long events are kept and gone peers remembered (`retention.eventsHours`). */
+  eventRetentionHours?: number;
   json: boolean;
+}
+
+const hourMs = 3_600_000;
+
+/** The broker settings the flags give; those left out are the broker's defaults. */
+export function serveBrokerOptions(opts: ServeOptions): Pick<BrokerOptions, 'idleExitMs' | 'lockTtlSeconds' | 'graceMs' | 'retention'> {
+  return {
+    idleExitMs: opts.idleExitSeconds ? opts.idleExitSeconds * 1000 : undefined,
+    lockTtlSeconds: opts.lockTtlSeconds,
+    graceMs: opts.graceSeconds === undefined ? undefined : opts.graceSeconds * 1000,
+    retention: {
+      messagesMs: opts.messageRetentionHours === undefined ? undefined : opts.messageRetentionHours * hourMs,
+      eventsMs: opts.eventRetentionHours === undefined ? undefined : opts.eventRetentionHours * hourMs,
+    },
+  };
 }
 
 export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> {
@@ -59,9 +78,7 @@ async function run(ctx: CliContext, opts: ServeOptions, port: number): Promise<n
     home: ctx.home,
     port,
     logger: ctx.log,
-    idleExitMs: opts.idleExitSeconds ? opts.idleExitSeconds * 1000 : undefined,
-    lockTtlSeconds: opts.lockTtlSeconds,
-    graceMs: opts.graceSeconds === undefined ? undefined : opts.graceSeconds * 1000,
+    ...serveBrokerOptions(opts),
     onIdle: () => void stop('idle'),
     // Stopped by itself (its journal could not be written): exit, so a peer takes over.
     onClosed: () => {

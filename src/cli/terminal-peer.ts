@@ -1,28 +1,51 @@
 /**
- * How one-shot CLI commands reach the mesh: as the person at the terminal, one `cli` peer per
- * mesh home whose identity is kept in `cli-peer.json` (0600), so `peermesh lock` today and
- * `peermesh unlock` tomorrow are the same holder. If no broker answers, a detached
- * `peermesh serve --idle-exit 60` is started and the command goes on when it answers.
+ * How one-shot CLI commands reach the mesh: as one of the person's terminal identities
+ * (core/terminal-identity.ts), whose peer id and session secret are kept in a file (0600): the
+ * default one in `cli-peer.json`, so `peermesh lock` today and `peermesh unlock` tomorrow are
+ * the same holder; a named one (`--as NAME`, PEERMESH_AS) in `cli-peers/NAME.json`. If no
+ * broker answers, a detached `peermesh serve --idle-exit 60` is started and the command goes on
+ * when it answers.
+ *
+ * Several commands may use an identity for the first time at once (scripts started together).
+ * Each registering its own peer would leave all but one of them unknown to the file, and their
+ * locks unreleasable until they expire. So an identity is registered only under an exclusive
+ * lock file beside its file (the store's LOCK, which survives a crashed holder), and whoever
+ * gets the lock first reads the file again: if another command saved an identity meanwhile, it
+ * resumes that one instead of registering.
  */
 import { spawn } from 'node:child_process';
 import { openSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { MeshHome } from '../home/home';
+import { atomicWrite } from '../home/files';
 import type { Logger } from '../core/logger';
+import { terminalPeerName } from '../core/terminal-identity';
 import { PeerClient, type PeerIdentity } from '../client/peer';
+import { BrokerError } from '../protocol/errors';
+import { StoreLock } from '../store/lock';
 
 export interface CliContext {
   home: MeshHome;
   port?: number;
   log: Logger;
+  /** The named terminal identity to act as (`--as`, PEERMESH_AS), validated; undefined: the person's own. */
+  as?: string;
 }
 
-const identityFile = (home: MeshHome) => path.join(home.dir, 'cli-peer.json');
+/** How long a command waits for another one that is registering the same identity. */
+const registerWaitMs = 30_000;
 
-async function readIdentity(home: MeshHome): Promise<PeerIdentity | undefined> {
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Where the identity is kept: `cli-peer.json`, or `cli-peers/<name>.json` for a named one. */
+export function identityFile(home: MeshHome, as?: string): string {
+  return as === undefined ? path.join(home.dir, 'cli-peer.json') : path.join(home.dir, 'cli-peers', `${as}.json`);
+}
+
+async function readIdentity(file: string): Promise<PeerIdentity | undefined> {
   try {
-    const parsed = JSON.parse(await fs.readFile(identityFile(home), 'utf8')) as Partial<PeerIdentity>;
+    const parsed = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<PeerIdentity>;
     return typeof parsed.peerId === 'string' && typeof parsed.sessionSecret === 'string'
       ? { peerId: parsed.peerId, sessionSecret: parsed.sessionSecret }
       : undefined;
@@ -46,21 +69,76 @@ export async function startDetachedBroker(ctx: CliContext, idleExitSeconds = 60)
   ctx.log.info(`started a PeerMesh broker in the background (pid ${child.pid}; log ${path.join(ctx.home.logDir, 'broker.log')})`);
 }
 
-/** Connects as the terminal's peer, starting a broker if none runs (unless `mustExist`). */
-export async function cliClient(ctx: CliContext, opts: { mustExist?: boolean } = {}): Promise<PeerClient> {
-  const client = await PeerClient.connect({
+/** Connects as `identity`, or registers when there is none; never registers in place of an unknown one. */
+function connect(ctx: CliContext, opts: { mustExist?: boolean }, identity: PeerIdentity | undefined): Promise<PeerClient> {
+  return PeerClient.connect({
     home: ctx.home,
     port: ctx.port,
     logger: ctx.log,
     canHost: false,
-    identity: await readIdentity(ctx.home),
-    intro: { name: `${os.userInfo().username}-cli`, kind: 'cli', pid: process.pid, cwd: process.cwd(), workspace: process.cwd() },
+    identity,
+    registerIfUnknown: false,
+    intro: { name: terminalPeerName(os.userInfo().username, ctx.as), kind: 'cli', pid: process.pid, cwd: process.cwd(), workspace: process.cwd() },
     startBroker: opts.mustExist ? undefined : () => startDetachedBroker(ctx),
     connectTimeoutMs: opts.mustExist ? 1500 : 15_000,
   });
-  const saved = await readIdentity(ctx.home);
-  if (saved?.peerId !== client.identity.peerId) {
-    await fs.writeFile(identityFile(ctx.home), JSON.stringify(client.identity) + '\n', { mode: 0o600 });
+}
+
+/** The broker does not know a saved identity (its store was reset): it must be registered again. */
+const unknownIdentity = (e: unknown) => BrokerError.is(e, 'notFound') || BrokerError.is(e, 'unauthorized');
+
+/** Connects as the terminal identity (`ctx.as`), registering it once if it is new, starting a broker if none runs (unless `mustExist`). */
+export async function cliClient(ctx: CliContext, opts: { mustExist?: boolean } = {}): Promise<PeerClient> {
+  const file = identityFile(ctx.home, ctx.as);
+  const saved = await readIdentity(file);
+  if (saved) {
+    try {
+      return await connect(ctx, opts, saved);
+    } catch (e) {
+      if (!unknownIdentity(e)) throw e;
+      ctx.log.warn(`the broker does not know this terminal's identity ${saved.peerId} any more; registering it again`);
+    }
   }
-  return client;
+  return registerOnce(ctx, opts, file, saved);
+}
+
+/**
+ * Registers the identity and saves it, unless another command did so since `stale` (none, or
+ * one the broker forgot) was read: then resumes that one. Under the identity's lock file.
+ */
+async function registerOnce(ctx: CliContext, opts: { mustExist?: boolean }, file: string, stale: PeerIdentity | undefined): Promise<PeerClient> {
+  const dir = path.dirname(file);
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  const lock = await lockIdentity(dir, `${path.basename(file)}.lock`);
+  try {
+    const current = await readIdentity(file);
+    if (current && current.peerId !== stale?.peerId) return await connect(ctx, opts, current);
+    const client = await connect(ctx, opts, undefined);
+    try {
+      await atomicWrite(file, JSON.stringify(client.identity) + '\n', { mode: 0o600 });
+    } catch (e) {
+      // Unsaved, the peer could never be resumed: leave, so nothing it does outlives the command.
+      await client.close(true);
+      throw e;
+    }
+    return client;
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Takes the identity's lock file, waiting while another live command holds it. */
+async function lockIdentity(dir: string, name: string): Promise<StoreLock> {
+  const deadline = Date.now() + registerWaitMs;
+  for (;;) {
+    try {
+      return await StoreLock.acquire(dir, name);
+    } catch (e) {
+      if (!BrokerError.is(e, 'unavailable')) throw e;
+      if (Date.now() > deadline) {
+        throw new BrokerError('unavailable', `another peermesh command has been registering this terminal identity for ${registerWaitMs / 1000} s (${path.join(dir, name)}): ${e.message}`);
+      }
+      await sleep(20 + Math.random() * 30);
+    }
+  }
 }

@@ -44,6 +44,12 @@ export interface PeerClientOptions {
   subscribeEvents?: boolean;
   /** Resume this saved identity instead of registering (falls back to registering if unknown). */
   identity?: PeerIdentity;
+  /**
+   * False: when the broker does not know `identity` on the first connect, fail (`notFound` or
+   * `unauthorized`) instead of registering a new peer, so the caller can register under its
+   * own lock and save the new identity (the terminal's identity files). Default true.
+   */
+  registerIfUnknown?: boolean;
 }
 
 /** What a peer needs to resume itself on any broker of the mesh. */
@@ -84,6 +90,8 @@ export class PeerClient {
   private ready: Promise<void> = Promise.resolve();
   private closed = false;
   private startedBroker = false;
+  /** Joined a broker once: from then on an unknown identity is always registered afresh. */
+  private joined = false;
   private readonly log: Logger;
   private readonly listeners = {
     message: new Set<Listener<Message>>(),
@@ -286,6 +294,7 @@ export class PeerClient {
           // The new broker does not know us (its store was lost or reset): join afresh.
           const reason = e instanceof ResponseError ? BrokerError.fromWire(e.message, e.data).reason : undefined;
           if (reason !== 'notFound' && reason !== 'unauthorized') throw e;
+          if (!this.joined && this.opts.registerIfUnknown === false) throw e;
           this.log.warn(`the broker does not know peer ${this.peer.id} (${(e as Error).message}); joining as a new peer`);
         }
       }
@@ -303,6 +312,7 @@ export class PeerClient {
       throw e;
     }
     handshakeClose.dispose();
+    this.joined = true;
     this.conn = conn;
     this.ws = ws;
     this.broker = broker;

@@ -15,6 +15,8 @@ import type { StatusCounts } from '../protocol/requests/status';
 export interface PeerIntroData {
   name: string;
   kind: Peer['kind'];
+  /** The MCP client's own name, for a bridge (see `Peer.client`). */
+  client?: string | null;
   pid: number | null;
   cwd: string | null;
   workspace: string | null;
@@ -111,14 +113,28 @@ export interface StateService {
   list(namespace: string, prefix: string, limit: number, page?: { after?: string; valueBytes?: number }): Promise<ListedStateEntry[]>;
 }
 
+/** How to claim: see {@link LocksService.acquire}. */
+export interface AcquireOptions {
+  reason: string;
+  ttlSeconds?: number;
+  waitMs?: number;
+  signal?: AbortSignal;
+  /**
+   * False: the holder's own live locks that overlap the target conflict like another's
+   * (nothing is renewed), and its own earlier waiting requests are ahead. Default true.
+   */
+  reentrant?: boolean;
+}
+
 export interface LocksService {
   /**
-   * Claims `target` for `holder`. Re-acquiring the same target renews it (`renewed: true`).
-   * Without `waitMs` (or 0) a conflict throws `lockConflict` at once, naming holder, reason and
-   * time left; with it, the request queues FIFO until it can be granted or the wait ends
-   * (then `timeout`, still naming the holder) or `signal` aborts (then `cancelled`).
+   * Claims `target` for `holder`. Re-acquiring the same target renews it (`renewed: true`),
+   * unless `reentrant` is false. Without `waitMs` (or 0) a conflict throws `lockConflict` at
+   * once, naming holder, reason and time left; with it, the request queues FIFO until it can
+   * be granted or the wait ends (then `timeout`, still naming the holder) or `signal` aborts
+   * (then `cancelled`).
    */
-  acquire(holder: string, target: LockTarget, opts: { reason: string; ttlSeconds?: number; waitMs?: number; signal?: AbortSignal }): Promise<{ lock: Lock; renewed: boolean }>;
+  acquire(holder: string, target: LockTarget, opts: AcquireOptions): Promise<{ lock: Lock; renewed: boolean }>;
   /** Releases the holder's lock(s) on exactly that target, or the lock with that id. */
   release(holder: string, which: { target?: LockTarget; lockId?: number }): Promise<Lock[]>;
   /**

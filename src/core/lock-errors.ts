@@ -34,23 +34,33 @@ function conflictData(blocker: Blocker, now: number): LockConflictData & { queue
   return { holder: w.holder, holderName: blocker.holderName, reason: w.reason, expiresInMs: Math.max(0, w.deadline - now), lock, queued: true };
 }
 
-function describeBlocker(blocker: Blocker, now: number): string {
+/**
+ * The blocker in words. `caller`: who asked; a lock of its own in the way (a request that is
+ * not re-entrant) says "you", and since when, so another process of that identity knows it.
+ */
+function describeBlocker(blocker: Blocker, now: number, caller?: string): string {
   if ('lock' in blocker) {
     const l = blocker.lock;
     const more = blocker.more > 0 ? ` (and ${blocker.more} more lock${blocker.more === 1 ? '' : 's'})` : '';
-    return `${describeTarget(l)} is locked by ${printable(l.holderName)}${quoted(l.reason)} for another ${formatDuration(l.expiresAt - now, { rounding: 'up' })}${more}`;
+    const left = formatDuration(l.expiresAt - now, { rounding: 'up' });
+    if (l.holder === caller) {
+      const taken = formatDuration(now - l.createdAt, { rounding: 'nearest' });
+      return `${describeTarget(l)} is already locked by you (${printable(l.holderName)})${quoted(l.reason)}: taken ${taken} ago, for another ${left}${more}`;
+    }
+    return `${describeTarget(l)} is locked by ${printable(l.holderName)}${quoted(l.reason)} for another ${left}${more}`;
   }
   const w = blocker.queued;
   return `${describeTarget(w.target)} is claimed next by ${printable(blocker.holderName)}${quoted(w.reason)}, queued earlier ` +
     `(waiting up to ${formatDuration(w.deadline - now, { rounding: 'up' })} more; locks are granted first come, first served)`;
 }
 
-export function conflictError(blocker: Blocker, now: number): BrokerError {
-  return new BrokerError('lockConflict', describeBlocker(blocker, now), conflictData(blocker, now));
+export function conflictError(blocker: Blocker, now: number, caller: string): BrokerError {
+  return new BrokerError('lockConflict', describeBlocker(blocker, now, caller), conflictData(blocker, now));
 }
 
-export function timeoutError(target: NormalizedTarget, waitedMs: number, blocker: Blocker | undefined, now: number): BrokerError {
+/** `waitedMs` is the wait the request asked for, which is what its words and `data` report. */
+export function timeoutError(target: NormalizedTarget, waitedMs: number, blocker: Blocker | undefined, now: number, caller: string): BrokerError {
   const head = `timed out after ${formatDuration(waitedMs, { rounding: 'nearest' })} waiting for ${describeTarget(target)}`;
   if (!blocker) return new BrokerError('timeout', head, { waitedMs });
-  return new BrokerError('timeout', `${head}: ${describeBlocker(blocker, now)}`, { ...conflictData(blocker, now), waitedMs });
+  return new BrokerError('timeout', `${head}: ${describeBlocker(blocker, now, caller)}`, { ...conflictData(blocker, now), waitedMs });
 }

@@ -2,7 +2,8 @@
  * The lock wait queue: acquire requests that found their target taken and asked to wait.
  * It lives in memory only (a waiting request belongs to a live connection, which a broker
  * restart ends anyway), in arrival order. Strict FIFO: a waiter blocks every later request
- * of another peer for an overlapping target, including fresh ones that would not wait.
+ * of another peer for an overlapping target, including fresh ones that would not wait (and
+ * its own holder's later requests that are not re-entrant).
  */
 import type { Lock } from '../protocol/entities';
 import { spansOverlap, type NormalizedTarget, type Span } from './paths';
@@ -12,6 +13,8 @@ export interface LockWaiter {
   readonly target: NormalizedTarget;
   readonly reason: string;
   readonly ttlMs: number;
+  /** False: it waits for its holder's own overlapping locks too (see Locks.acquire). */
+  readonly reentrant: boolean;
   readonly startedAt: number;
   readonly deadline: number;
   timer: unknown;
@@ -48,20 +51,23 @@ export class LockQueue {
   }
 
   /**
-   * The first waiter of another peer, queued before `before` (or at all), whose target
-   * overlaps `target`: that request must be served first.
+   * The first waiter of another peer (with `ownToo`, of any peer), queued before `before` (or
+   * at all), whose target overlaps `target`: that request must be served first.
    */
-  firstAhead(holder: string, target: NormalizedTarget, before?: LockWaiter): LockWaiter | undefined {
+  firstAhead(holder: string, target: NormalizedTarget, before?: LockWaiter, ownToo = false): LockWaiter | undefined {
     for (const w of this.waiters) {
       if (w === before) return undefined;
-      if (w.holder !== holder && w.target.path === target.path && spansOverlap(w.target, target)) return w;
+      if ((ownToo || w.holder !== holder) && w.target.path === target.path && spansOverlap(w.target, target)) return w;
     }
     return undefined;
   }
 
-  /** How many requests of other peers wait for (part of) a lock held on `lock`'s span. */
+  /**
+   * How many requests wait for (part of) a lock held on `lock`'s span: other peers', and the
+   * holder's own that are not re-entrant (another process of the same identity).
+   */
   waitingOn(lock: Span & { holder: string; path: string }): number {
-    return this.waiters.filter((w) => w.holder !== lock.holder && w.target.path === lock.path && spansOverlap(w.target, lock)).length;
+    return this.waiters.filter((w) => (w.holder !== lock.holder || !w.reentrant) && w.target.path === lock.path && spansOverlap(w.target, lock)).length;
   }
 
   takeAll(holder?: string): LockWaiter[] {

@@ -4,6 +4,9 @@
  * - A whole-file lock conflicts with every lock on that file; ranges (inclusive, 1-based)
  *   conflict when they share a line. A holder never conflicts with itself: re-acquiring the
  *   exact same target renews it, an overlapping other range of its own is a new lock.
+ * - Unless it asks not to be re-entrant: then its own live locks conflict like anyone's, and
+ *   its own earlier waiting requests are ahead of it. Several processes may act as one holder
+ *   (scripts at one terminal identity); this is how they exclude each other, as with flock.
  * - A lock whose `expires_at` has passed is free at once for every read and acquire; the
  *   sweep (or the next acquire on that file) deletes it with a `lock_expired` event.
  * - Waiting requests queue in strict FIFO order (see lock-queue.ts). They are retried after
@@ -16,7 +19,7 @@ import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
 import { personKinds, SaveGuardChoice, type EventData, type LineSpan, type Lock, type LockReleaseReason, type Peer } from '../protocol/entities';
 import type { LockTarget } from '../protocol/methods';
-import type { LocksService, MeshCounts } from './api';
+import type { AcquireOptions, LocksService, MeshCounts } from './api';
 import type { MeshContext, MeshTx } from './context';
 import { conflictError, timeoutError, type Blocker } from './lock-errors';
 import { LockQueue, type LockWaiter } from './lock-queue';
@@ -33,7 +36,8 @@ interface LockRow {
 
 type Attempt = { lock: Lock; renewed: boolean } | { blocker: Blocker };
 
-const conflictSql = `SELECT * FROM locks WHERE path = ? AND holder != ? AND expires_at > ?
+/** Live locks overlapping a target: another holder's, or (the second parameter 1) the caller's too. */
+const conflictSql = `SELECT * FROM locks WHERE path = ? AND (holder != ? OR ?) AND expires_at > ?
   AND (start_line IS NULL OR ? IS NULL OR (start_line <= ? AND end_line >= ?))
   ORDER BY COALESCE(start_line, 0), id`;
 
@@ -54,8 +58,9 @@ export class Locks implements LocksService, MeshService {
     peers.onDisconnect((peerId) => this.cancelWaits(peerId, new BrokerError('unavailable', 'the connection closed while waiting for a lock')));
   }
 
-  async acquire(holder: string, target: LockTarget, opts: { reason: string; ttlSeconds?: number; waitMs?: number; signal?: AbortSignal }): Promise<{ lock: Lock; renewed: boolean }> {
+  async acquire(holder: string, target: LockTarget, opts: AcquireOptions): Promise<{ lock: Lock; renewed: boolean }> {
     const reason = checkReason(opts.reason);
+    const reentrant = opts.reentrant ?? true;
     const ttlMs = this.ttlMs(opts.ttlSeconds);
     const waitMs = opts.waitMs ?? 0;
     if (!Number.isInteger(waitMs) || waitMs < 0 || waitMs > limits.waitMs) {
@@ -70,11 +75,11 @@ export class Locks implements LocksService, MeshService {
       attempt = await this.ctx.tx(async (t) => {
         const peer = await this.peers.requireLiveIn(t, holder);
         const norm = normalizeTarget(target, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe);
-        const tried = await this.attempt(t, holder, norm, reason, ttlMs, now);
+        const tried = await this.attempt(t, holder, norm, reason, ttlMs, now, { reentrant });
         // Queued in the same transaction as the failed try, so the next request already
         // finds it ahead (strict FIFO), and the release that frees the target serves it.
         if ('blocker' in tried && waitMs > 0 && !this.disposed) {
-          waiter = { holder, target: norm, reason, ttlMs, startedAt: now, deadline: now + waitMs, timer: undefined, ...settle };
+          waiter = { holder, target: norm, reason, ttlMs, reentrant, startedAt: now, deadline: now + waitMs, timer: undefined, ...settle };
           this.queue.add(waiter);
         }
         return tried;
@@ -84,7 +89,7 @@ export class Locks implements LocksService, MeshService {
       throw e;
     }
     if ('lock' in attempt) return attempt;
-    if (waitMs === 0) throw conflictError(attempt.blocker, now);
+    if (waitMs === 0) throw conflictError(attempt.blocker, now, holder);
     if (!waiter) throw new BrokerError('unavailable', 'PeerMesh is shutting down');
     // Served (or ended) already, between the commit and here: nothing left to time.
     if (!this.queue.has(waiter)) return granted;
@@ -241,7 +246,7 @@ export class Locks implements LocksService, MeshService {
       const claimed: Lock[] = [];
       if (conflicts.size === 0 && caller !== null && reason !== undefined && ttlMs !== undefined) {
         for (const target of targets) {
-          const tried = await this.attempt(t, caller, target, reason, ttlMs, now);
+          const tried = await this.attempt(t, caller, target, reason, ttlMs, now, { reentrant: true });
           // Only a request queued ahead can stop it now; that range is left unclaimed.
           if ('lock' in tried) claimed.push(tried.lock);
         }
@@ -306,23 +311,27 @@ export class Locks implements LocksService, MeshService {
   /**
    * One try at `target` inside the caller's transaction: renew the holder's own exact lock,
    * else grant if no other peer's live lock and no earlier waiter of another peer overlaps.
+   * Not re-entrant: no renewal, and the holder's own locks and earlier waiters count too.
    */
-  private async attempt(t: MeshTx, holder: string, target: NormalizedTarget, reason: string, ttlMs: number, now: number, self?: LockWaiter): Promise<Attempt> {
+  private async attempt(
+    t: MeshTx, holder: string, target: NormalizedTarget, reason: string, ttlMs: number, now: number,
+    how: { reentrant: boolean; self?: LockWaiter },
+  ): Promise<Attempt> {
     const holderName = (await this.peers.requireLiveIn(t, holder)).name;
     await this.expire(t, now, target.path);
-    const own = await t.db.get<LockRow>(
+    const own = how.reentrant ? await t.db.get<LockRow>(
       'SELECT * FROM locks WHERE path = ? AND holder = ? AND start_line IS ? AND end_line IS ?',
       [target.path, holder, target.startLine, target.endLine],
-    );
+    ) : undefined;
     if (own) {
       const lock = { ...toLock(own), expiresAt: now + ttlMs, reason: reason || own.reason, holderName };
       await t.db.run('UPDATE locks SET expires_at = ?, reason = ?, holder_name = ? WHERE id = ?', [lock.expiresAt, lock.reason, holderName, own.id]);
       await t.emit('lock_renewed', holder, eventData(lock));
       return { lock, renewed: true };
     }
-    const conflicts = await this.conflicting(t, holder, target, now);
+    const conflicts = await this.conflicting(t, holder, target, now, !how.reentrant);
     if (conflicts.length > 0) return { blocker: { lock: conflicts[0], more: conflicts.length - 1 } };
-    const queued = this.queue.firstAhead(holder, target, self);
+    const queued = this.queue.firstAhead(holder, target, how.self, !how.reentrant);
     if (queued) return { blocker: { queued, holderName: (await this.peers.getIn(t, queued.holder))?.name ?? queued.holder } };
     const { lastInsertRowid: id } = await t.db.run(
       `INSERT INTO locks (path, root, rel_path, start_line, end_line, holder, holder_name, reason, created_at, expires_at)
@@ -337,8 +346,10 @@ export class Locks implements LocksService, MeshService {
     return { lock, renewed: false };
   }
 
-  private async conflicting(t: MeshTx, holder: string, target: NormalizedTarget, now: number): Promise<Lock[]> {
-    return (await t.db.all<LockRow>(conflictSql, [target.path, holder, now, target.startLine, target.endLine, target.startLine])).map(toLock);
+  /** Live locks of other holders overlapping `target`; with `ownToo`, the holder's own as well. */
+  private async conflicting(t: MeshTx, holder: string, target: NormalizedTarget, now: number, ownToo = false): Promise<Lock[]> {
+    const params = [target.path, holder, ownToo ? 1 : 0, now, target.startLine, target.endLine, target.startLine];
+    return (await t.db.all<LockRow>(conflictSql, params)).map(toLock);
   }
 
   private liveRows(t: MeshTx, where: string, params: Array<string | number>, now: number): Promise<LockRow[]> {
@@ -438,7 +449,7 @@ export class Locks implements LocksService, MeshService {
       attempt = await this.ctx.tx(async (t) => {
         // Checked inside: the waiter may have ended while this waited for its turn.
         if (!this.queue.has(w)) return null;
-        const tried = await this.attempt(t, w.holder, w.target, w.reason, w.ttlMs, this.ctx.clock.now(), w);
+        const tried = await this.attempt(t, w.holder, w.target, w.reason, w.ttlMs, this.ctx.clock.now(), { reentrant: w.reentrant, self: w });
         // Nobody would receive a lock granted to a waiter that ended meanwhile (a store that
         // answers over the network lets a cancel or deadline in): roll it back.
         if ('lock' in tried && !this.queue.has(w)) throw new WaiterGone();
@@ -465,11 +476,11 @@ export class Locks implements LocksService, MeshService {
     if (!this.queue.has(w)) return;
     this.settle(w);
     const now = this.ctx.clock.now();
-    const ahead = this.queue.firstAhead(w.holder, w.target, w);
+    const ahead = this.queue.firstAhead(w.holder, w.target, w, !w.reentrant);
     let blocker: Blocker | undefined;
     try {
       blocker = await this.ctx.tx(async (t) => {
-        const lock = await this.conflicting(t, w.holder, w.target, now);
+        const lock = await this.conflicting(t, w.holder, w.target, now, !w.reentrant);
         return lock.length > 0
           ? { lock: lock[0], more: lock.length - 1 }
           : ahead && { queued: ahead, holderName: (await this.peers.getIn(t, ahead.holder))?.name ?? ahead.holder };
@@ -477,7 +488,9 @@ export class Locks implements LocksService, MeshService {
     } catch {
       blocker = undefined;
     }
-    w.reject(timeoutError(w.target, now - w.startedAt, blocker, now));
+    // The wait asked for, not the time since: a busy event loop runs the timer late, and
+    // "timed out after 3s" for a 2 s wait reads as if the wait had been ignored.
+    w.reject(timeoutError(w.target, w.deadline - w.startedAt, blocker, now, w.holder));
     this.pump(w.target.path); // later waiters that only queued behind this one may go now
   }
 

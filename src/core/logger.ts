@@ -1,4 +1,7 @@
 /** One logging interface for every layer; adapters decide where lines go. */
+import { printableLines } from './printable';
+
+/** Where a layer's lines go. */
 export interface Logger {
   trace(message: string, ...args: unknown[]): void;
   debug(message: string, ...args: unknown[]): void;
@@ -14,6 +17,22 @@ export const nullLogger: Logger = {
   warn: () => undefined,
   error: () => undefined,
 };
+
+/**
+ * `base`, with every line's control characters, bidi controls and invisible characters shown
+ * escaped (line breaks stay): log lines quote other peers' names and words, and a log view or a
+ * terminal would obey them.
+ */
+export function printableLogger(base: Logger): Logger {
+  const clean = (m: string | Error): string | Error => (typeof m === 'string' ? printableLines(m) : m);
+  return {
+    trace: (m, ...a) => base.trace(printableLines(m), ...a),
+    debug: (m, ...a) => base.debug(printableLines(m), ...a),
+    info: (m, ...a) => base.info(printableLines(m), ...a),
+    warn: (m, ...a) => base.warn(printableLines(m), ...a),
+    error: (m, ...a) => base.error(clean(m), ...a),
+  };
+}
 
 /** Prefixes every line with `[tag]`, e.g. `[broker] listening on 127.0.0.1:41234`. */
 export function taggedLogger(base: Logger, tag: string): Logger {

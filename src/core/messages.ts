@@ -256,13 +256,13 @@ export class Messages implements MessagesService, MeshService {
   }
 
   /**
-   * Deletes messages created before `before` that were read or acked, or whose recipient is
-   * gone or pruned. Unread messages of a live peer are kept however old: nobody has seen
-   * them yet. Inside a transaction.
+   * Deletes messages created before `before`, read or not. Unread ones age out too: the
+   * person's terminal (a `cli` peer) never goes gone, and an agent may stay connected for weeks
+   * without reading, so a rule that kept unread messages of peers not gone kept them forever,
+   * and a flood of them grew the store without end. Inside a transaction.
    */
   async prune(t: MeshTx, before: number): Promise<number> {
-    const where = `created_at < ? AND (state IN ('read', 'acked')
-      OR NOT EXISTS (SELECT 1 FROM peers WHERE peers.id = messages.to_peer AND peers.status != 'gone'))`;
+    const where = 'created_at < ?';
     // The sweep runs often: journal a DELETE only when it has something to delete.
     if (!(await t.db.get(`SELECT 1 AS x FROM messages WHERE ${where} LIMIT 1`, [before]))) return 0;
     return (await t.db.run(`DELETE FROM messages WHERE ${where}`, [before])).changes;

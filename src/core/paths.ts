@@ -7,6 +7,7 @@ import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
 import type { LineSpan } from '../protocol/entities';
 import type { LockTarget } from '../protocol/methods';
+import { printable } from './printable';
 import type { WorkspaceProbe } from './workspace';
 
 /** A lock target after normalization; `startLine`/`endLine` are both null for a whole file. */
@@ -38,18 +39,50 @@ export function normalizeTarget(
   workspace: string | null,
   probe: WorkspaceProbe,
 ): NormalizedTarget {
-  const input = target.path;
-  if (typeof input !== 'string' || input.length === 0 || input.length > limits.path || input.includes('\0')) {
-    throw new BrokerError('invalidInput', `path must be 1 to ${limits.path} characters`);
-  }
+  const input = checkPathText(target.path, 'path');
   const { startLine, endLine } = validateLines(target.startLine, target.endLine);
   if (!path.isAbsolute(input) && !base) {
-    throw new BrokerError('invalidInput', `"${input}" is relative, but this peer has no cwd: give an absolute path`);
+    throw new BrokerError('invalidInput', `"${printable(input)}" is relative, but this peer has no cwd: give an absolute path`);
   }
-  const real = probe.realpath(base ? path.resolve(base, input) : path.resolve(input));
+  const real = probe.realpath(checkPathDepth(base ? path.resolve(base, input) : path.resolve(input), input, 'path'));
   const root = probe.gitRoot(path.dirname(real)) ?? (workspace && isInside(real, workspace) ? workspace : null);
   const relPath = root ? path.relative(root, real).split(path.sep).join('/') || '.' : real;
   return { path: real, root, relPath, startLine, endLine };
+}
+
+/**
+ * A path as a caller gave it, refused before any file-system call when it cannot name a file:
+ * empty (it would resolve to the working directory), too long, or holding a NUL (which Node's
+ * `fs` rejects with an error about its own arguments, not the caller's path).
+ */
+export function checkPathText(input: unknown, field: string): string {
+  if (typeof input !== 'string' || input.length === 0) throw new BrokerError('invalidInput', `the ${field} is empty: name a file`);
+  if (input.length > limits.path) throw new BrokerError('invalidInput', `${field} is ${input.length} characters long; at most ${limits.path}`);
+  const nul = input.indexOf('\0');
+  if (nul >= 0) {
+    throw new BrokerError('invalidInput',
+      `${field} "${printable(preview(input))}" holds a NUL character (\\0) at position ${nul + 1}: no file name can contain one`);
+  }
+  return input;
+}
+
+/**
+ * `absolute` (the resolved `input`), refused when it has more than {@link limits.pathDepth}
+ * components: resolving a real path and a git root costs file-system calls per component, made
+ * synchronously on the broker's only thread, so a path of thousands of components would hold
+ * up every other peer. No real project comes near the limit.
+ */
+export function checkPathDepth(absolute: string, input: string, field: string): string {
+  const depth = absolute.split(path.sep).filter(Boolean).length;
+  if (depth > limits.pathDepth) {
+    throw new BrokerError('invalidInput', `${field} "${printable(preview(input))}" is ${depth} folders deep; a path may be at most ${limits.pathDepth} deep`);
+  }
+  return absolute;
+}
+
+/** The start of a long path, enough to recognize it in an error. */
+function preview(p: string): string {
+  return p.length > 80 ? `${p.slice(0, 80)}…` : p;
 }
 
 function validateLines(start: number | undefined, end: number | undefined): { startLine: number | null; endLine: number | null } {

@@ -15,7 +15,8 @@ import { limits } from '../protocol/limits';
 import { OwnStatus, type Peer, type PeerStatus, type Scope } from '../protocol/entities';
 import type { MeshCounts, PeerIntroData, PeersService } from './api';
 import type { MeshContext, MeshTx } from './context';
-import { hasControlCharacters, printable } from './printable';
+import { checkPathDepth, checkPathText } from './paths';
+import { hasHiddenCharacters, printable } from './printable';
 import type { MeshService } from './service';
 import type { SqlTx } from './sql';
 
@@ -32,7 +33,7 @@ export const lastSeenWriteMs = 30_000;
 type StoredStatus = 'live' | 'idle' | 'gone';
 
 interface PeerRow {
-  id: string; name: string; kind: string; pid: number | null; cwd: string | null;
+  id: string; name: string; kind: string; client: string | null; pid: number | null; cwd: string | null;
   workspace: string | null; git_root: string | null; git_branch: string | null; summary: string;
   status: StoredStatus; connected_at: number; last_seen: number; last_active: number | null;
   session_hash: string; disconnected_at: number | null;
@@ -68,6 +69,7 @@ export class Peers implements PeersService, MeshService {
 
   async register(intro: PeerIntroData, sessionHash: string): Promise<Peer> {
     const base = checkName(intro.name);
+    const client = checkClient(intro.client ?? null);
     const summary = intro.summary ?? '';
     if (summary.length > limits.summary) throw new BrokerError('invalidInput', `summary is longer than ${limits.summary} characters`);
     const cwd = this.normalizeDir(intro.cwd, 'cwd');
@@ -79,10 +81,10 @@ export class Peers implements PeersService, MeshService {
       const id = await this.freshId(t);
       const name = await this.uniqueName(t, base, id);
       await t.db.run(
-        `INSERT INTO peers (id, name, kind, pid, cwd, workspace, git_root, git_branch, summary, status,
+        `INSERT INTO peers (id, name, kind, client, pid, cwd, workspace, git_root, git_branch, summary, status,
            connected_at, last_seen, last_active, session_hash, disconnected_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'live', ?, ?, NULL, ?, NULL)`,
-        [id, name, intro.kind, intro.pid ?? null, cwd, workspace, gitRoot, gitBranch, summary, now, now, sessionHash],
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'live', ?, ?, NULL, ?, NULL)`,
+        [id, name, intro.kind, client, intro.pid ?? null, cwd, workspace, gitRoot, gitBranch, summary, now, now, sessionHash],
       );
       this.seen.set(id, { at: now, active: null, written: now });
       await t.emit('peer_joined', id, { name, kind: intro.kind, resumed: false });
@@ -359,7 +361,7 @@ export class Peers implements PeersService, MeshService {
 
   private toPeer(row: PeerRow, now: number): Peer {
     return {
-      id: row.id, name: row.name, kind: row.kind as Peer['kind'], pid: row.pid, cwd: row.cwd,
+      id: row.id, name: row.name, kind: row.kind as Peer['kind'], client: row.client ?? null, pid: row.pid, cwd: row.cwd,
       workspace: row.workspace, gitRoot: row.git_root, gitBranch: row.git_branch, summary: row.summary,
       status: this.statusOf(row, now), connectedAt: row.connected_at, lastSeen: this.lastSeen(row),
       lastActive: this.lastActive(row),
@@ -390,8 +392,8 @@ export class Peers implements PeersService, MeshService {
 
   private normalizeDir(dir: string | null, field: string): string | null {
     if (dir === null || dir === '') return null;
-    if (dir.length > limits.path || !path.isAbsolute(dir)) throw new BrokerError('invalidInput', `${field} must be an absolute path`);
-    return this.ctx.probe.realpath(dir);
+    if (!path.isAbsolute(checkPathText(dir, field))) throw new BrokerError('invalidInput', `${field} must be an absolute path`);
+    return this.ctx.probe.realpath(checkPathDepth(path.resolve(dir), dir, field));
   }
 }
 
@@ -400,11 +402,22 @@ function checkName(name: string): string {
   if (trimmed.length === 0 || trimmed.length > limits.name) {
     throw new BrokerError('invalidInput', `name must be 1 to ${limits.name} characters`);
   }
-  // Others address a peer by its name and see it in every listing: it must be plain text.
-  if (hasControlCharacters(trimmed)) {
-    throw new BrokerError('invalidInput', `name must not contain control characters (line breaks, escapes): "${printable(trimmed)}"`);
+  // Others address a peer by its name and see it in every listing: it must be plain text that
+  // shows as it is (no escapes, no bidi reordering, nothing invisible).
+  if (hasHiddenCharacters(trimmed)) {
+    throw new BrokerError('invalidInput', `name must not contain control or invisible characters (line breaks, escapes, bidi controls, zero-width characters): "${printable(trimmed)}"`);
   }
   return trimmed;
+}
+
+/** The MCP client's own name: shown beside the kind, so, like a name, it must show as it is. */
+function checkClient(client: string | null): string | null {
+  if (client === null || client.trim() === '') return null;
+  if (client.length > limits.name) throw new BrokerError('invalidInput', `client must be at most ${limits.name} characters`);
+  if (hasHiddenCharacters(client)) {
+    throw new BrokerError('invalidInput', `client must not contain control or invisible characters: "${printable(client)}"`);
+  }
+  return client.trim();
 }
 
 function sameHash(a: string, b: string): boolean {

@@ -12,6 +12,7 @@ import type { ListedStateEntry, StateEntry } from '../protocol/entities';
 import type { MeshCounts, StateService } from './api';
 import type { MeshContext, MeshTx } from './context';
 import type { MeshService } from './service';
+import { hasHiddenCharacters, printable } from './printable';
 import type { SqlTx } from './sql';
 
 interface StateRow {
@@ -42,6 +43,7 @@ export class State implements StateService, MeshService {
   /** {@link set} inside the caller's transaction. */
   async setIn(t: MeshTx, author: string, namespace: string, key: string, value: unknown, opts: { ifVersion?: number; ttlSeconds?: number } = {}): Promise<StateEntry> {
     checkKeys(namespace, key);
+    checkPlain(namespace, key);
     const json = value === undefined ? undefined : JSON.stringify(value);
     if (json === undefined) throw new BrokerError('invalidInput', 'value must be JSON (not undefined)');
     if (json.length > limits.stateValue) throw new BrokerError('invalidInput', `value must be JSON of at most ${limits.stateValue} characters`);
@@ -153,6 +155,18 @@ function checkKeys(namespace: string, key: string): void {
   for (const [field, v] of [['namespace', namespace], ['key', key]] as const) {
     if (typeof v !== 'string' || v.length === 0 || v.length > limits.key) {
       throw new BrokerError('invalidInput', `${field} must be 1 to ${limits.key} characters`);
+    }
+  }
+}
+
+/**
+ * A new entry's namespace and key are read in listings and typed by others: they must show as
+ * they are. Only writes check it, so an entry written before this rule can still be read and deleted.
+ */
+function checkPlain(namespace: string, key: string): void {
+  for (const [field, v] of [['namespace', namespace], ['key', key]] as const) {
+    if (hasHiddenCharacters(v)) {
+      throw new BrokerError('invalidInput', `${field} must not contain control or invisible characters (line breaks, escapes, bidi controls, zero-width characters): "${printable(v)}"`);
     }
   }
 }

@@ -52,24 +52,46 @@ function gitDir(root: string): string | null {
   return m ? path.resolve(root, m[1]) : null;
 }
 
-function realpath(p: string): string {
-  const resolved = path.resolve(p);
-  const rest: string[] = [];
-  let cur = resolved;
-  for (;;) {
-    try {
-      return path.join(fs.realpathSync.native(cur), ...rest);
-    } catch {
-      const parent = path.dirname(cur);
-      if (parent === cur) return resolved;
-      rest.unshift(path.basename(cur));
-      cur = parent;
-    }
+function realpathOrNull(p: string): string | null {
+  try {
+    return fs.realpathSync.native(p);
+  } catch {
+    return null;
   }
 }
 
+/**
+ * The real path of the longest existing ancestor of the absolute path `resolved` (itself, if it
+ * exists) and the components after it. If a path does not resolve, no longer one does, so the
+ * ancestor is found by bisection: a few calls however deep the missing part is, where walking up
+ * one folder at a time would ask the file system once per missing component.
+ */
+function existingAncestor(resolved: string): { real: string; rest: string[] } {
+  const whole = realpathOrNull(resolved);
+  if (whole !== null) return { real: whole, rest: [] };
+  const root = path.parse(resolved).root;
+  const parts = resolved.slice(root.length).split(path.sep).filter(Boolean);
+  // The first `found` components resolve (to `real`); the first `missing` do not.
+  let found = 0;
+  let real = realpathOrNull(root) ?? root;
+  let missing = parts.length;
+  while (missing - found > 1) {
+    const mid = (found + missing) >> 1;
+    const hit = realpathOrNull(path.join(root, ...parts.slice(0, mid)));
+    if (hit === null) missing = mid;
+    else [found, real] = [mid, hit];
+  }
+  return { real, rest: parts.slice(found) };
+}
+
+function realpath(p: string): string {
+  const { real, rest } = existingAncestor(path.resolve(p));
+  return rest.length === 0 ? real : path.join(real, ...rest);
+}
+
 function gitRoot(dir: string): string | null {
-  let cur = realpath(dir);
+  // A folder that does not exist holds no `.git`: the walk starts where the path exists.
+  let cur = existingAncestor(path.resolve(dir)).real;
   for (;;) {
     if (exists(path.join(cur, '.git'))) return cur;
     const parent = path.dirname(cur);

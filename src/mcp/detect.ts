@@ -3,7 +3,11 @@
  * first (what it says it is), else from the processes that started the bridge (what runs it).
  */
 import type { PeerKind } from '../protocol/entities';
+import { printable } from '../core/printable';
 import { commandLine, parentOf } from '../core/processes';
+
+/** How much of the client's own name is kept: enough to tell what it is, short enough for a table. */
+const clientNameChars = 64;
 
 /** Patterns on a lower-cased client name or command line, first match wins. */
 const patterns: Array<[RegExp, PeerKind]> = [
@@ -39,6 +43,11 @@ export interface AgentIdentity {
   kind: PeerKind;
   /** Display name to register with; the broker adds `-2`, `-3`… on clashes. */
   name: string;
+  /**
+   * The client's own name as it said it, printable and at most {@link clientNameChars}
+   * characters; null when it gave none. Shown beside the kind, which says little when `unknown`.
+   */
+  client: string | null;
 }
 
 /** Kind and display name of the agent: clientInfo first, then the process tree. */
@@ -46,5 +55,13 @@ export function identifyAgent(clientName: string | undefined, ppid: number, name
   const kind = kindFromText(clientName) ?? kindFromProcesses(ppid) ?? 'unknown';
   const fallback = clientName?.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
   const name = nameOverride?.trim() || (kind !== 'unknown' ? kind : fallback || 'agent');
-  return { kind, name };
+  return { kind, name, client: clientLabel(clientName) };
+}
+
+/** `clientInfo.name` fit to show: any client may send any string there. */
+function clientLabel(clientName: string | undefined): string | null {
+  // By code points: cutting between the halves of a surrogate pair would leave a character the broker refuses.
+  const shown = [...printable(clientName ?? '').trim()];
+  if (shown.length === 0) return null;
+  return shown.length > clientNameChars ? `${shown.slice(0, clientNameChars - 1).join('')}…` : shown.join('');
 }

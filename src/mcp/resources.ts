@@ -12,6 +12,7 @@ import type { Message } from '../protocol/entities';
 import type { MeshTopic } from '../protocol/topics';
 import { printable } from '../core/printable';
 import type { ToolContext } from './tool';
+import { peerListing } from '../core/peer-listing';
 import { lockView, messageView, peerView } from './views';
 
 /** The resource of each topic: an event of a topic (see `eventTopics`) updates its resource. */
@@ -50,7 +51,7 @@ export function registerResources(server: McpServer, ctx: ToolContext): { dispos
     const client = await session.client();
     const { peers } = await client.request('peers/list', { scope: 'machine', includeGone: false }, { background: true });
     session.rememberPeers(peers);
-    return json(uri, { peers: peers.map((p) => peerView(p, client.peer.id)) });
+    return json(uri, { peers: peerListing(peers).map(({ peer, ...listed }) => peerView(peer, client.peer.id, listed)) });
   });
   server.registerResource('locks', resourceUris.locks, {
     title: 'Locks',

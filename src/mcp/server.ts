@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { ListToolsRequestSchema, type ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { nullLogger, type Logger } from '../core/logger';
 import { version } from '../core/version';
 import { registerResources } from './resources';
@@ -33,11 +33,21 @@ export const instructions = [
   '5. Record shared decisions with mesh_state; keep messages short.',
 ].join('\n');
 
+/**
+ * What the server offers, and so which requests it answers (`answeredRequests` in wire.ts).
+ * The lists of tools and resources never change (no list_changed is ever sent).
+ */
+export const serverCapabilities = {
+  tools: { listChanged: false },
+  resources: { subscribe: true, listChanged: false },
+  logging: {},
+} satisfies ServerCapabilities;
+
 export function createMcpServer(client: ClientSource, opts: McpServerOptions): McpServer {
   const log = opts.logger ?? nullLogger;
   const server = new McpServer(
     { name: 'peermesh', title: 'PeerMesh', version },
-    { instructions, capabilities: { resources: { subscribe: true, listChanged: false }, logging: {} } },
+    { instructions, capabilities: serverCapabilities },
   );
   const agent = async (): Promise<AgentInfo> => ({ clientInfo: server.server.getClientVersion(), roots: await clientRoots(server, log) });
   const ctx: ToolContext = { session: new MeshSession(client, agent, log), cwd: opts.cwd, log };
@@ -47,8 +57,8 @@ export function createMcpServer(client: ClientSource, opts: McpServerOptions): M
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));
   const resources = registerResources(server, ctx);
   // Registering tools and resources makes the SDK advertise `listChanged: true` for both; the
-  // lists never change (no list_changed is ever sent), so say so, or clients re-list for nothing.
-  server.server.registerCapabilities({ tools: { listChanged: false }, resources: { subscribe: true, listChanged: false } });
+  // lists never change, so say so again, or clients re-list for nothing.
+  server.server.registerCapabilities(serverCapabilities);
   // Join the mesh as soon as the agent has said who it is, so pushes flow before any tool call.
   server.server.oninitialized = () => {
     ctx.session.client().catch((e: Error) => log.warn(`[mcp] not connected to the mesh yet: ${e.message}`));

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { formatDuration } from '../core/duration';
+import { describeKind, describeLookalike, describePeerRef, type ListedPeer } from '../core/peer-listing';
 import { describeTarget } from '../core/paths';
 import { printable } from '../core/printable';
 import type { Lock, MeshEvent, Message, Peer, StateEntry } from '../protocol/entities';
@@ -17,7 +18,13 @@ export const PeerView = z.object({
   id: z.string(),
   name: z.string(),
   kind: z.string(),
+  /** The MCP client's own name, when the kind is `unknown`. */
+  client: z.string().optional(),
   status: z.string(),
+  /** Another live peer whose name or id this one's name looks like: `alice (p-3f9a2c)`. */
+  lookalikeOf: z.string().optional(),
+  /** A peer that left: how many more left under its name before it (not listed). */
+  earlier: z.number().optional(),
   summary: z.string().optional(),
   repo: z.string().optional(),
   branch: z.string().optional(),
@@ -25,9 +32,14 @@ export const PeerView = z.object({
 });
 export type PeerView = z.infer<typeof PeerView>;
 
-export function peerView(p: Peer, selfId: string): PeerView {
+/** `listed`: its row of a listing (core/peer-listing.ts), for the look-alike flag and the count of earlier gone ones. */
+export function peerView(p: Peer, selfId: string, listed?: Omit<ListedPeer, 'peer'>): PeerView {
   return {
-    id: p.id, name: p.name, kind: p.kind, status: p.status,
+    id: p.id, name: p.name, kind: p.kind,
+    ...(p.kind === 'unknown' && p.client && { client: p.client }),
+    status: p.status,
+    ...(listed?.lookalikeOf && { lookalikeOf: describePeerRef(listed.lookalikeOf) }),
+    ...(listed?.earlierGone && { earlier: listed.earlierGone }),
     ...(p.summary && { summary: p.summary }),
     ...(p.gitRoot && { repo: path.basename(p.gitRoot) }),
     ...(p.gitBranch && { branch: p.gitBranch }),
@@ -40,7 +52,9 @@ export function peerView(p: Peer, selfId: string): PeerView {
 
 export function peerLine(p: PeerView): string {
   const where = p.repo ? ` ${printable(p.repo)}${p.branch ? '@' + printable(p.branch) : ''}` : '';
-  return `${printable(p.name)}${p.me ? ' (you)' : ''} [${p.kind}, ${p.status}]${where}${p.summary ? ': ' + printable(p.summary) : ''}`;
+  const status = p.earlier ? `${p.status}, and ${p.earlier} earlier` : p.status;
+  const lookalike = p.lookalikeOf ? ` ${describeLookalike(p.lookalikeOf)}` : '';
+  return `${printable(p.name)}${p.me ? ' (you)' : ''} [${describeKind(p)}, ${status}]${lookalike}${where}${p.summary ? ': ' + printable(p.summary) : ''}`;
 }
 
 export const LockView = z.object({

@@ -43,6 +43,12 @@ export const Peer = z.object({
   /** Display name, unique among live peers (a suffix is added on clashes). */
   name: z.string(),
   kind: PeerKind,
+  /**
+   * The MCP client's own name (`clientInfo.name`, e.g. `mcp-inspector`), shown beside the kind
+   * where the kind says little (`unknown`); null for peers that are not an MCP bridge. Printable
+   * and short. Absent from older brokers, hence the default.
+   */
+  client: z.string().nullable().default(null),
   pid: z.number().int().nullable(),
   /** Working directory of the agent. */
   cwd: z.string().nullable(),
@@ -343,7 +349,7 @@ export const LockConflictData = z.object({
 export type LockConflictData = z.infer<typeof LockConflictData>;
 
 // Input pieces shared by several requests.
-export const PathInput = z.string().min(1).max(limits.path).describe('File path, absolute or relative to the peer\'s cwd');
+export const PathInput = z.string().min(1, 'the path is empty: name a file').max(limits.path).describe('File path, absolute or relative to the peer\'s cwd');
 export const LineInput = z.number().int().min(1).max(10_000_000);
 export const TtlInput = z.number().int().min(1).max(limits.ttlSeconds);
 export const WaitInput = z.number().int().min(0).max(limits.waitMs);

@@ -5,8 +5,16 @@
 export const limits = {
   /** Largest WebSocket frame the broker accepts, in bytes. */
   frameBytes: 1024 * 1024,
+  /**
+   * Longest line `peermesh mcp` reads from its agent, in bytes: one JSON-RPC message. Four
+   * times the frame limit, so a request the broker would take fits even with every character
+   * escaped; a longer line is answered with an error and skipped up to its newline.
+   */
+  mcpLineBytes: 4 * 1024 * 1024,
   /** Longest file path, in characters. */
   path: 4096,
+  /** Most components (folders and the file) of a file path, once resolved against the peer's cwd. */
+  pathDepth: 256,
   /** Peer display names, kinds, client names. */
   name: 200,
   /** "What I'm working on". */

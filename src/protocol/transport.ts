@@ -1,7 +1,8 @@
 /**
  * JSON-RPC framing over a WebSocket for vscode-jsonrpc: one JSON-RPC message per text frame.
  * The reader validates the envelope itself, so a frame that is not JSON, not JSON-RPC or too
- * large gets an error response here and never reaches the connection's dispatcher.
+ * large gets an error response here and never reaches the connection's dispatcher; lone
+ * surrogates in what it passes on are made well-formed (well-formed.ts).
  */
 import {
   AbstractMessageReader, AbstractMessageWriter, createMessageConnection, type DataCallback,
@@ -9,6 +10,7 @@ import {
 } from 'vscode-jsonrpc/node';
 import type WebSocket from 'ws';
 import { limits } from './limits';
+import { makeWellFormed, mayHoldLoneSurrogate } from './well-formed';
 
 /** JSON-RPC error codes used for frames rejected before dispatch. */
 export const frameErrors = { parse: -32700, invalidRequest: -32600 } as const;
@@ -36,12 +38,14 @@ class WsReader extends AbstractMessageReader {
         return;
       }
       let msg: unknown;
+      const text = data.toString();
       try {
-        msg = JSON.parse(data.toString());
+        msg = JSON.parse(text);
       } catch {
         this.onBadFrame(null, frameErrors.parse, 'frame is not valid JSON');
         return;
       }
+      if (mayHoldLoneSurrogate(text)) msg = makeWellFormed(msg);
       const problem = envelopeProblem(msg);
       if (problem) {
         const id = typeof msg === 'object' && msg !== null && 'id' in msg ? (msg as { id: unknown }).id : null;

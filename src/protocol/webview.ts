@@ -17,6 +17,8 @@ export interface DashboardPeer {
   /** Display name, unique among live peers. */
   name: string;
   kind: PeerKind;
+  /** The MCP client's own name, when the kind is `unknown` (e.g. `mcp-inspector`). */
+  client?: string;
   status: PeerStatus;
   /** "What I'm working on", as set by the peer; may be empty. */
   summary: string;

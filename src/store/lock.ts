@@ -22,6 +22,9 @@
  * up late and recreates one re-reads LOCK, sees another generation and backs off. A marker left
  * by a racer that crashed inside that window names a dead process: the next racer takes
  * `…2.takeover` instead, and so on, without ever removing another's marker mid-race.
+ *
+ * The same lock, under another file name, makes the first registration of a terminal identity
+ * happen once when several `peermesh` commands start together (cli/terminal-peer.ts).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -56,9 +59,9 @@ export class StoreLock {
     private readonly nonce: string,
   ) {}
 
-  /** Takes the lock, or throws `unavailable` naming the live process that holds it. */
-  static async acquire(dir: string): Promise<StoreLock> {
-    const file = path.join(dir, 'LOCK');
+  /** Takes the lock (the file `name` in `dir`), or throws `unavailable` naming the live process that holds it. */
+  static async acquire(dir: string, name = 'LOCK'): Promise<StoreLock> {
+    const file = path.join(dir, name);
     const nonce = randomBytes(8).toString('hex');
     const me = selfIdentity();
     const text = `${me.pid}\n${me.start ?? ''}\n${nonce}\n`;

@@ -104,6 +104,10 @@ export const migrations: readonly string[] = [
   UPDATE peers SET status = 'idle' WHERE status = 'away';
   UPDATE peers SET status = 'live' WHERE status = 'active';
   `,
+  // 4: the MCP client's own name (\`clientInfo.name\`), shown beside a kind that says little.
+  `
+  ALTER TABLE peers ADD COLUMN client TEXT;
+  `,
 ];
 
 /** Applies the migrations the database has not seen yet; returns how many ran. */

@@ -192,6 +192,27 @@ export class SqlJsDb implements SqlStore {
     return bytes;
   }
 
+  /**
+   * Rebuilds the database without its free pages (VACUUM) when they are at least `share` of it
+   * and a megabyte or more: deleting rows frees pages but never shrinks the file, so after a
+   * prune of many large messages every snapshot would keep writing the space they took. Only
+   * between transactions; row ids are kept (every table that hands out ids has an INTEGER
+   * PRIMARY KEY), so journal entries replay onto the result as onto the original. Returns the
+   * page counts when it did, else undefined.
+   */
+  compact(share = 0.25, minFreeBytes = 1024 * 1024): { pagesBefore: number; pagesAfter: number } | undefined {
+    if (this.begun) throw new Error('cannot compact inside a transaction');
+    const pages = () => this.get<{ page_count: number }>('PRAGMA page_count')?.page_count ?? 0;
+    const free = this.get<{ freelist_count: number }>('PRAGMA freelist_count')?.freelist_count ?? 0;
+    const pageSize = this.get<{ page_size: number }>('PRAGMA page_size')?.page_size ?? 4096;
+    const pagesBefore = pages();
+    if (free === 0 || free < pagesBefore * share || free * pageSize < minFreeBytes) return undefined;
+    // VACUUM refuses to run while a statement is open; prepared ones are rebuilt when next used.
+    this.clearStatements();
+    this.db.exec('VACUUM');
+    return { pagesBefore, pagesAfter: pages() };
+  }
+
   close(): void {
     this.clearStatements();
     this.db.close();

@@ -312,11 +312,16 @@ export class DurableStore {
     // this waited for its turn is in the bytes. The meta row is recorded outside the journal:
     // it describes the snapshot itself.
     let seq = 0;
+    let compacted: ReturnType<SqlJsDb['compact']>;
     const bytes = await this.db.exclusive(() => {
       seq = this.journal.lastSeq();
       this.db.exec(`INSERT OR REPLACE INTO meta(key, value) VALUES ('journal_seq', '${seq}')`);
+      // After a prune freed much of the file, the snapshot (and every one after it) is written
+      // without those pages. The journal and mesh.db.prev hold rows, not pages: both still apply.
+      compacted = this.db.compact();
       return this.db.export();
     });
+    if (compacted) this.log.info(`store: compacted the database from ${compacted.pagesBefore} to ${compacted.pagesAfter} pages`);
     const file = path.join(this.dir, snapshotName);
     const next = `${file}.new`;
     await atomicWrite(next, bytes);

@@ -5,7 +5,7 @@
  * with its disk and socket work) starts on the next tick, in the background.
  */
 import * as vscode from 'vscode';
-import type { Logger } from '../core/logger';
+import { printableLogger, type Logger } from '../core/logger';
 import type { ActionContext } from './actions/context';
 import { registerActions } from './actions';
 import { PromptSource } from './actions/prompts';
@@ -67,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
 
   // One log for everything; a LogOutputChannel is structurally a core Logger.
   const channel = own(vscode.window.createOutputChannel('PeerMesh', { log: true }));
-  const log: Logger = channel;
+  const log: Logger = printableLogger(channel);
   const showLog = (): void => channel.show();
   const version = String(context.extension.packageJSON.version);
 

@@ -4,6 +4,7 @@
  * says, how the stored rows of one sending group together. One table, so the view and the
  * notifications never disagree; free of `vscode` imports, so it is unit-tested in plain Node.
  */
+import { printableLines } from '../core/printable';
 import type { Message, MessageKind } from '../protocol/entities';
 
 const kindLooks: Record<MessageKind, { icon: string; word: string }> = {
@@ -58,10 +59,11 @@ export function notificationText(message: Message, more = 0): string {
 /**
  * Notifications turn `[text](target)` into links (command links too), and they and quick picks
  * turn `$(name)` into icons: a zero-width space after `]` or `$` keeps another peer's words
- * plain text, and they read the same.
+ * plain text, and they read the same. Control characters, bidi controls and invisible
+ * characters in them are shown escaped first ({@link printableLines}): a dialog's line breaks stay.
  */
 export function inert(text: string): string {
-  return text.replace(/\]\(/g, ']\u200b(').replace(/\$\(/g, '$\u200b(');
+  return printableLines(text).replace(/\]\(/g, ']\u200b(').replace(/\$\(/g, '$\u200b(');
 }
 
 /**

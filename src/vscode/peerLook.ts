@@ -4,6 +4,8 @@
  * tree, the Locks tree and the gutter hover never disagree.
  */
 import * as vscode from 'vscode';
+import { namedTerminalOf } from '../core/terminal-identity';
+import { printable } from '../core/printable';
 import type { Peer, PeerKind } from '../protocol/entities';
 
 const kindLooks: Record<PeerKind, { icon: string; label: string }> = {
@@ -24,6 +26,17 @@ const kindLooks: Record<PeerKind, { icon: string; label: string }> = {
 /** "Claude Code", "VS Code window", "terminal"… */
 export function kindLabel(kind: PeerKind): string {
   return kindLooks[kind]?.label ?? kind;
+}
+
+/**
+ * What this peer is, in words: its kind's name; for a named terminal identity also how to act
+ * as it ("terminal --as nightly"), since it is the person's like the plain "terminal"; for an
+ * MCP client of no known kind, the client's own name ("agent (mcp-inspector)").
+ */
+export function peerKindLabel(peer: Pick<Peer, 'kind' | 'name' | 'client'>): string {
+  const named = namedTerminalOf(peer);
+  if (named !== undefined) return `${kindLabel(peer.kind)} --as ${named}`;
+  return peer.kind === 'unknown' && peer.client ? `${kindLabel(peer.kind)} (${printable(peer.client)})` : kindLabel(peer.kind);
 }
 
 /** Codicon id of a peer kind. */

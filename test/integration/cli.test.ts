@@ -21,20 +21,20 @@ describe('peermesh CLI', function () {
 
   it('every command has --help, listing its own options and no other command\'s', async () => {
     const own: Record<string, string[]> = {
-      serve: ['--idle-exit', '--lock-ttl', '--grace', '--json', '--port'],
-      status: ['--json', '--port'],
-      peers: ['--scope', '--all', '--json', '--port'],
-      send: ['--kind', '--scope', '--json', '--port'],
-      inbox: ['--all', '--json', '--port'],
-      'state get': ['--json', '--port'],
-      'state set': ['--if-version', '--ttl', '--json', '--port'],
-      'state del': ['--port'],
-      'state list': ['--json', '--port'],
-      lock: ['--ttl', '--reason', '--wait', '--json', '--port'],
-      unlock: ['--force', '--reason', '--json', '--port'],
-      locks: ['--json', '--port'],
-      events: ['--since', '--follow', '--json', '--port'],
-      edits: ['--json', '--port'],
+      serve: ['--idle-exit', '--lock-ttl', '--grace', '--message-retention', '--event-retention', '--json', '--port'],
+      status: ['--json', '--port', '--as'],
+      peers: ['--scope', '--all', '--json', '--port', '--as'],
+      send: ['--kind', '--scope', '--json', '--port', '--as'],
+      inbox: ['--all', '--json', '--port', '--as'],
+      'state get': ['--json', '--port', '--as'],
+      'state set': ['--if-version', '--ttl', '--json', '--port', '--as'],
+      'state del': ['--port', '--as'],
+      'state list': ['--json', '--port', '--as'],
+      lock: ['--ttl', '--reason', '--wait', '--renew', '--json', '--port', '--as'],
+      unlock: ['--force', '--reason', '--json', '--port', '--as'],
+      locks: ['--json', '--port', '--as'],
+      events: ['--since', '--follow', '--json', '--port', '--as'],
+      edits: ['--json', '--port', '--as'],
       'commit-guard': [],
       mcp: ['--name', '--port'],
       setup: ['--hook-mode', '--hooks', '--print', '--remove'],
@@ -63,6 +63,20 @@ describe('peermesh CLI', function () {
     assert.match(r.stdout, new RegExp(`already runs .* pid ${broker.pid}`));
   });
 
+  it('serve takes the retention settings as flags, with their defaults and limits', async () => {
+    const help = (await cli('serve', '--help')).stdout.replace(/\s+/g, ' '); // as one line, whatever the wrapping
+    assert.match(help, /--message-retention <hours> how long messages are kept, read or not \(default 24\)/);
+    assert.match(help, /--event-retention <hours> how long events are kept, and peers that left are remembered \(default 48\)/);
+    const refused = [['--message-retention', '0'], ['--event-retention', '1.5'], ['--event-retention', 'week']];
+    for (const [[flag, value], r] of (await Promise.all(refused.map((args) => cli('serve', ...args)))).map((r, i) => [refused[i], r] as const)) {
+      assert.equal(r.code, 2, `${flag} ${value}: ${r.stdout}`);
+      assert.equal(r.stderr, `peermesh: ${flag} takes a whole number of 1 or more, not "${value}"\n`);
+    }
+    // Valid ones are taken: this home's broker already runs, so serve says so and exits 0.
+    const r = await cli('serve', '--message-retention', '2', '--event-retention', '72');
+    assert.equal(r.code, 0, r.stderr);
+  });
+
   it('status --json names the broker pid and port', async () => {
     const r = await cli('status', '--json');
     assert.equal(r.code, 0, r.stderr);
@@ -78,9 +92,11 @@ describe('peermesh CLI', function () {
     assert.equal(list.length, 1);
     assert.deepEqual([list[0].startLine, list[0].endLine, list[0].reason], [10, 20, 'refactor']);
     assert.ok(list[0].expiresAt - Date.now() <= 120_000);
-    // the same terminal re-locking renews
+    // the same terminal locking it again is refused (scripts exclude each other); --renew renews
     const again = await cli('lock', 'src/a.ts:10-20');
-    assert.match(again.stdout, /^renewed/);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /already locked by you/);
+    assert.match((await cli('lock', '--renew', 'src/a.ts:10-20')).stdout, /^renewed/);
     const un = await cli('unlock', 'src/a.ts:10-20');
     assert.equal(un.code, 0, un.stderr);
     assert.equal((await cli('locks')).stdout, 'no locks');
@@ -98,6 +114,15 @@ describe('peermesh CLI', function () {
     } finally {
       await other.close();
     }
+  });
+
+  it('an empty path is refused, never taken as the working directory', async () => {
+    const empties = await Promise.all([['lock', ''], ['lock', ':12'], ['unlock', ''], ['locks', ''], ['edits', '']].map(async (args) => ({ args, r: await cli(...args) })));
+    for (const { args, r } of empties) {
+      assert.equal(r.code, 2, `peermesh ${args.join(' ')} exited ${r.code}: ${r.stdout}`);
+      assert.match(r.stderr, /^peermesh: the path is empty: name a file/, `peermesh ${args.join(' ')}`);
+    }
+    assert.equal((await cli('locks')).stdout, 'no locks');
   });
 
   it('between commands the terminal shows disconnected, never working, and keeps its claims', async () => {
@@ -192,7 +217,7 @@ describe('peermesh CLI', function () {
   it('peers, locks, inbox and a lock conflict show other peers\' escape sequences as text, never raw; a name with one is refused', async () => {
     // Erase the line and return to its start (to forge it), then set the window title.
     const attack = 'fine\x1b[2K\rforged\x1b]0;pwned\x07';
-    await assert.rejects(observer(t.home, `evil${attack}`), /name must not contain control characters/);
+    await assert.rejects(observer(t.home, `evil${attack}`), /name must not contain control or invisible characters/);
     const me = JSON.parse((await cli('peers', '--json')).stdout).find((p: { kind: string }) => p.kind === 'cli');
     const mallory = await observer(t.home, 'mallory');
     try {

@@ -24,13 +24,15 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: 
 }
 
 function renderPeer(peer: DashboardPeer): HTMLLIElement {
+  // An unknown kind says little: the client's own name says what it is.
+  const kind = peer.client ? `${peer.kind} (${peer.client})` : peer.kind;
   const item = el('li', {},
     el('span', { className: `status ${peer.status}` }),
     el('strong', { text: peer.name }),
-    el('span', { className: 'muted', text: peer.summary || peer.kind }),
+    el('span', { className: 'muted', text: peer.summary || kind }),
   );
   item.dataset.peerId = peer.id;
-  item.title = `${peer.name} (${peer.kind}), ${peer.status}`;
+  item.title = `${peer.name} (${kind}), ${peer.status}`;
   return item;
 }
 

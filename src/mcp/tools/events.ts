@@ -18,7 +18,7 @@ export const eventsTool = defineTool({
   description: 'Mesh events (peers joining and leaving, locks, state changes, messages), each call going on from where the last stopped. Use to catch up after a long task, or with waitSeconds to wait for something.',
   input: {
     since: z.number().int().min(0).optional().describe('After this seq (default: where you stopped)'),
-    types: z.array(EventType).max(20).optional().describe('Only these types, e.g. ["lock_released"]'),
+    types: z.array(EventType).max(20).optional().describe('Only these types'),
     limit: z.number().int().min(1).max(200).optional().describe('At most this many (default 50)'),
     waitSeconds: z.number().int().min(0).max(300).optional().describe('If nothing is new, wait this long'),
   },

@@ -44,7 +44,7 @@ function absolute(ctx: ToolContext, p: string): string {
 export const lockTool = defineTool({
   name: 'mesh_lock',
   title: 'Claim files before editing',
-  description: 'Advisory locks so agents do not edit the same code at once. Before editing a file: acquire it (whole file or a line range) with a reason; if another agent holds it, do not edit it. Release as soon as you are done. release or renew with neither path nor lockId acts on every lock you hold.',
+  description: 'Advisory locks so agents do not edit the same code at once. Before editing: acquire the file or a line range, with a reason; if another agent holds it, do not edit it. Release when done; release or renew with neither path nor lockId acts on every lock you hold.',
   input: {
     action: z.enum(['acquire', 'release', 'renew', 'check', 'list']).describe('acquire (re-acquire renews), release, renew, check (who blocks it), list'),
     path: z.string().min(1).max(limits.path).optional().describe('File, absolute or relative to your cwd (release, renew, list: file or folder; neither path nor lockId: every lock you hold)'),
@@ -55,7 +55,7 @@ export const lockTool = defineTool({
     waitSeconds: z.number().int().min(0).max(300).optional().describe('acquire: if held, wait up to this long (default 0)'),
     lockId: z.number().int().optional().describe('release/renew: a lock id instead of path (neither given: every lock you hold)'),
     holder: z.string().max(limits.name).optional().describe('list: only this peer\'s locks ("me" for yours)'),
-    cursor: z.string().max(20).optional().describe('From a result\'s more'),
+    cursor: z.string().max(20).optional().describe('From more'),
   },
   output: {
     lock: LockView.optional(), locks: z.array(LockView).optional(), free: z.boolean().optional(), released: z.number().optional(), more: z.string().optional(),

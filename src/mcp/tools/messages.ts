@@ -65,12 +65,12 @@ export const inboxTool = defineTool({
   description: 'Your messages from other agents (new ones also arrive under pending in every result). read lists unread ones; claim a request you will do; ack when done or answered (reply= answers in the same call); sent: whether recipients have seen yours.',
   input: {
     action: z.enum(['read', 'claim', 'ack', 'sent']).optional().describe('read (default), claim, ack, or sent'),
-    ids: z.array(z.number().int()).max(limits.list).optional().describe('Message ids, for claim and ack'),
+    ids: z.array(z.number().int()).max(limits.list).optional().describe('claim/ack: message ids'),
     reply: z.string().max(limits.messageBody).optional().describe('claim/ack: answer sent to each sender'),
     all: z.boolean().optional().describe('read: recent messages, read ones too'),
     limit: z.number().int().min(1).max(100).optional().describe('read: at most this many (default 20)'),
     waitSeconds: z.number().int().min(0).max(300).optional().describe('read: if none unread, wait this long for one'),
-    cursor: z.string().max(40).optional().describe('From a result\'s more'),
+    cursor: z.string().max(40).optional().describe('From more'),
   },
   output: { messages: z.array(InboxMessage).optional(), unread: z.number(), updated: z.number().optional(), more: z.string().optional() },
   async run(args, client, ctx, signal) {

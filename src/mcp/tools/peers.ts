@@ -6,6 +6,7 @@ import { describeCounts, StatusCounts } from '../../protocol/requests/status';
 import { callText, fitList, moreLine } from '../budget';
 import { defineTool } from '../tool';
 import { formatDuration } from '../../core/duration';
+import { describeKind, peerListing } from '../../core/peer-listing';
 import { PeerView, peerLine, peerView } from '../views';
 
 /** mesh_whoami: this agent's own peer record. */
@@ -21,9 +22,10 @@ export const whoamiTool = defineTool({
   readOnly: true,
   async run(_args, client) {
     const { peer: p } = await client.request('peers/whoami', {});
+    // The text names the client beside an unknown kind; the data leaves it out: the agent's own client sent it.
     const data = { id: p.id, name: p.name, kind: p.kind, status: p.status, summary: p.summary, cwd: p.cwd, gitRoot: p.gitRoot, branch: p.gitBranch };
     const where = p.gitRoot ? `${p.gitRoot}${p.gitBranch ? ` (${p.gitBranch})` : ''}` : (p.cwd ?? 'no folder');
-    return { text: `You are ${p.name} (${p.id}, ${p.kind}) in ${where}. Summary: ${p.summary || '(none: set one with mesh_summary)'}`, data };
+    return { text: `You are ${p.name} (${p.id}, ${describeKind(p)}) in ${where}. Summary: ${p.summary || '(none: set one with mesh_summary)'}`, data };
   },
 });
 
@@ -34,11 +36,11 @@ export const whoamiTool = defineTool({
 export const peersTool = defineTool({
   name: 'mesh_peers',
   title: 'List peers',
-  description: 'The other agents (and people) in the mesh, with what each works on. Use before starting work that may overlap, and to find whom to message.',
+  description: 'The other agents (and people) in the mesh, with what each works on. Use before work that may overlap, and to find whom to message.',
   input: {
     scope: Scope.optional().describe('machine (default): everyone; workspace: same folder; repo: same git repository'),
     includeGone: z.boolean().optional().describe('Also peers that left'),
-    cursor: z.string().max(limits.name).optional().describe('From a result\'s more'),
+    cursor: z.string().max(limits.name).optional().describe('From more'),
   },
   output: { peers: z.array(PeerView), more: z.string().optional() },
   readOnly: true,
@@ -46,7 +48,9 @@ export const peersTool = defineTool({
     const { peers } = await client.request('peers/list', { scope: args.scope ?? 'machine', includeGone: args.includeGone ?? false });
     ctx.session.rememberPeers(peers);
     const after = args.cursor ?? '';
-    const views = peers.filter((p) => p.id > after).sort((a, b) => (a.id < b.id ? -1 : 1)).map((p) => peerView(p, client.peer.id));
+    // Look-alike names flagged; of the peers that left under one name, the last only. Then by id, for pages.
+    const views = peerListing(peers).filter(({ peer }) => peer.id > after).sort((a, b) => (a.peer.id < b.peer.id ? -1 : 1))
+      .map(({ peer, ...listed }) => peerView(peer, client.peer.id, listed));
     const page = fitList(views, peerLine);
     const more = page.cut ? callText('mesh_peers', { scope: args.scope, includeGone: args.includeGone, cursor: page.items[page.items.length - 1].id }) : undefined;
     const alone = !args.cursor && !more && page.items.every((v) => v.me);

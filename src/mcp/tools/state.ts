@@ -32,7 +32,7 @@ export const stateTool = defineTool({
     namespace: z.string().min(1).max(limits.key).optional().describe('Default "shared"'),
     ifVersion: z.number().int().min(0).optional().describe('set/delete: only at this version (0: not set yet)'),
     ttlSeconds: z.number().int().min(1).max(limits.ttlSeconds).optional().describe('set: forget it after this long'),
-    cursor: z.string().max(limits.key + 32).optional().describe('From a result\'s more'),
+    cursor: z.string().max(limits.key + 32).optional().describe('From more'),
   },
   output: {
     entry: StateView.nullable().optional(), entries: z.array(StateView).optional(), deleted: z.boolean().optional(), more: z.string().optional(),

@@ -22,9 +22,9 @@ export type LockTarget = z.infer<typeof LockTarget>;
 export const locksRequests = defineRequests('locks', {
   /**
    * Claims `target` for the caller; re-acquiring one's own target renews it (`renewed: true`),
-   * which is also why a repeat is safe. Fails `lockConflict` (`data` names holder, reason, time
-   * left) at once, or after queueing FIFO for `waitMs`: `timeout`, or `cancelled` when the caller
-   * cancels. Emits `lock_acquired` / `lock_renewed`.
+   * which is also why a repeat is safe, unless `reentrant` is false. Fails `lockConflict`
+   * (`data` names holder, reason, time left) at once, or after queueing FIFO for `waitMs`:
+   * `timeout`, or `cancelled` when the caller cancels. Emits `lock_acquired` / `lock_renewed`.
    */
   'locks/acquire': {
     params: z.object({
@@ -33,6 +33,13 @@ export const locksRequests = defineRequests('locks', {
       ttlSeconds: TtlInput.optional(),
       /** Wait up to this long, queued FIFO, for the lock to free. 0 = fail at once. */
       waitMs: WaitInput.default(0),
+      /**
+       * False: the caller's own live locks overlapping `target` conflict like another peer's
+       * (`data.holder` is then the caller; nothing is renewed) and its own earlier waiting
+       * requests go first. For processes that share one identity and must exclude each other,
+       * as `peermesh lock` does. Default true.
+       */
+      reentrant: z.boolean().default(true),
     }),
     result: z.object({ lock: Lock, renewed: z.boolean() }),
     retry: 'safe',

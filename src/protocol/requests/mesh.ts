@@ -14,6 +14,11 @@ export const PeerIntro = z.object({
   /** Wanted display name; the broker adds a suffix if a live peer already has it. */
   name: PeerNameInput,
   kind: PeerKind,
+  /**
+   * The MCP client's own name (`clientInfo.name`), for a bridge; shown beside the kind. Refused
+   * if it holds control or invisible characters (the bridge makes it printable first).
+   */
+  client: z.string().max(limits.name).nullable().default(null),
   pid: z.number().int().nullable().default(null),
   /** Absolute; relative paths in lock requests are resolved against it. */
   cwd: z.string().max(limits.path).nullable().default(null),

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { Message, Peer } from '../../protocol/entities';
 import { limits } from '../../protocol/limits';
 import { inert } from '../messageText';
-import { kindLabel, livenessLabel, livenessOf } from '../peerLook';
+import { livenessLabel, livenessOf, peerKindLabel } from '../peerLook';
 import { PeerNode } from '../trees/peersTree';
 import { clientOf, type ActionContext } from './context';
 import { cancelled } from './prompts';
@@ -25,7 +25,8 @@ async function askBody(ctx: ActionContext, title: string, value = ''): Promise<s
 
 /** Asks for a body and sends it to one peer. */
 export async function messagePeer(ctx: ActionContext, peerId: string, prefill = ''): Promise<Message[]> {
-  const name = ctx.model.peer(peerId)?.name ?? peerId;
+  // Shown in a title and the status bar (which draws `$(icon)`): another peer's name goes in inert.
+  const name = inert(ctx.model.peer(peerId)?.name ?? peerId);
   const body = await askBody(ctx, `Message ${name}`, prefill);
   const { messages } = await clientOf(ctx.mesh).request('messages/send', { to: { peer: peerId }, body });
   ctx.log.info(`[messages] the person sent a message to ${name}`);
@@ -43,7 +44,7 @@ export async function sendMessage(ctx: ActionContext, arg?: unknown): Promise<Me
 export async function broadcast(ctx: ActionContext): Promise<Message[]> {
   const others = ctx.model.peers.items.filter((peer) => peer.id !== ctx.model.selfId && livenessOf(peer) !== 'gone');
   if (others.length === 0) throw new Error('nobody else is in the mesh to hear a broadcast');
-  const body = await askBody(ctx, `Broadcast to ${others.length === 1 ? others[0].name : `${others.length} peers`}`);
+  const body = await askBody(ctx, `Broadcast to ${others.length === 1 ? inert(others[0].name) : `${others.length} peers`}`);
   const { messages } = await clientOf(ctx.mesh).request('messages/send', { to: { broadcast: ctx.model.scope() }, body });
   ctx.log.info(`[messages] the person broadcast a message to ${messages.length} peer${messages.length === 1 ? '' : 's'}`);
   void vscode.window.setStatusBarMessage(`$(broadcast) Broadcast to ${messages.length} peer${messages.length === 1 ? '' : 's'}`, 4000);
@@ -52,7 +53,7 @@ export async function broadcast(ctx: ActionContext): Promise<Message[]> {
 
 /** Reply to a message to the person: in its thread, to its sender. */
 export async function reply(ctx: ActionContext, message: Message): Promise<Message[]> {
-  const body = await askBody(ctx, `Reply to ${message.fromName}`);
+  const body = await askBody(ctx, `Reply to ${inert(message.fromName)}`);
   const client = clientOf(ctx.mesh);
   const { messages } = await client.request('messages/send', { to: { peer: message.from }, body, kind: 'reply', replyTo: message.id });
   if (message.readAt === null) await client.request('messages/markRead', { ids: [message.id] });
@@ -81,7 +82,7 @@ async function pickPeer(ctx: ActionContext, title: string): Promise<Peer> {
   const peers = ctx.model.peers.items.filter((peer) => peer.id !== self && livenessOf(peer) !== 'gone');
   if (peers.length === 0) throw new Error('nobody else is in the mesh');
   const picked = await ctx.prompts.pick(
-    peers.map((peer) => ({ label: inert(peer.name), description: `${kindLabel(peer.kind)} · ${livenessLabel(livenessOf(peer))}`, detail: inert(peer.summary) || undefined, peer })),
+    peers.map((peer) => ({ label: inert(peer.name), description: `${inert(peerKindLabel(peer))} · ${livenessLabel(livenessOf(peer))}`, detail: inert(peer.summary) || undefined, peer })),
     { title, placeHolder: 'A peer', matchOnDescription: true, matchOnDetail: true },
   );
   return picked?.peer ?? cancelled();

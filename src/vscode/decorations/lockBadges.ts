@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { describeTarget } from '../../core/paths';
+import { printable } from '../../core/printable';
 import type { Lock } from '../../protocol/entities';
 import { Disposable } from '../dispose';
 import { colorIds } from '../ids';
@@ -48,7 +49,7 @@ export class LockFileBadges extends Disposable implements vscode.FileDecorationP
     const next = new Map<string, { uri: vscode.Uri; decoration: vscode.FileDecoration }>();
     for (const [key, { uri, locks }] of byFile) {
       // Plain text: a tooltip string is never rendered as Markdown.
-      const tooltip = locks.map((lock) => `Locked by ${lock.holderName}: ${describeTarget(lock)}${lock.reason ? ` (${lock.reason})` : ''}`).join('\n');
+      const tooltip = locks.map((lock) => printable(`Locked by ${lock.holderName}: ${describeTarget(lock)}${lock.reason ? ` (${lock.reason})` : ''}`)).join('\n');
       next.set(key, { uri, decoration: new vscode.FileDecoration(badge, tooltip, new vscode.ThemeColor(colorIds.lockedByOtherForeground)) });
     }
     const changed: vscode.Uri[] = [];

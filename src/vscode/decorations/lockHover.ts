@@ -5,9 +5,10 @@
  */
 import * as vscode from 'vscode';
 import { describeTarget } from '../../core/paths';
+import { printable } from '../../core/printable';
 import type { Lock, Peer } from '../../protocol/entities';
 import { commandIds, focusViewCommand, viewIds } from '../ids';
-import { kindLabel } from '../peerLook';
+import { peerKindLabel } from '../peerLook';
 import { formatTimeLeft } from '../trees/locksTree';
 
 const showLocks = focusViewCommand(viewIds.locks);
@@ -21,10 +22,10 @@ export function lockHover(lock: Lock, holder: Peer | undefined, self: boolean, n
   if (self) {
     md.appendText('locked by this window');
   } else {
-    md.appendText('locked by ').appendMarkdown('**').appendText(lock.holderName).appendMarkdown('**');
-    if (holder) md.appendText(` (${kindLabel(holder.kind)})`);
+    md.appendText('locked by ').appendMarkdown('**').appendText(printable(lock.holderName)).appendMarkdown('**');
+    if (holder) md.appendText(` (${peerKindLabel(holder)})`);
   }
-  md.appendMarkdown('\n\n').appendText(lock.reason || '(no reason given)');
+  md.appendMarkdown('\n\n').appendText(printable(lock.reason) || '(no reason given)');
   md.appendMarkdown('\n\n').appendText(formatTimeLeft(lock.expiresAt - now));
   md.appendMarkdown('\n\n');
   if (!self) {

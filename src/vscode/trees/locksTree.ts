@@ -7,12 +7,13 @@
 import * as vscode from 'vscode';
 import { formatDuration } from '../../core/duration';
 import { describeTarget } from '../../core/paths';
+import { printable } from '../../core/printable';
 import type { Lock, Peer } from '../../protocol/entities';
 import { workspaceUriFor } from '../decorations/lockedPaths';
 import { Disposable } from '../dispose';
 import { viewIds } from '../ids';
 import type { MeshModel } from '../mesh/meshModel';
-import { kindLabel, peerIcon } from '../peerLook';
+import { peerIcon, peerKindLabel } from '../peerLook';
 import { plural } from '../../core/plural';
 import { createTree, SafeTooltip, type MeshTree, type TreeNode } from './tree';
 
@@ -46,11 +47,11 @@ export class LockNode implements TreeNode {
     const left = formatTimeLeft(lock.expiresAt - this.now);
     const who = this.mine ? 'this window' : lock.holderName;
     const waiting = lock.waiting ?? 0;
-    item.description = [who, left, waiting > 0 ? `${waiting} waiting` : '', lock.reason].filter(Boolean).join(' · ');
+    item.description = [printable(who), left, waiting > 0 ? `${waiting} waiting` : '', printable(lock.reason)].filter(Boolean).join(' · ');
     item.iconPath = this.holder && !this.mine ? peerIcon(this.holder) : new vscode.ThemeIcon(this.mine ? 'lock-small' : 'lock');
     item.contextValue = this.mine ? 'lock.own' : 'lock.other';
     const tip = new SafeTooltip().bold(describeTarget(lock)).text(' held by ').bold(who);
-    if (this.holder && !this.mine) tip.text(` (${kindLabel(this.holder.kind)})`);
+    if (this.holder && !this.mine) tip.text(` (${peerKindLabel(this.holder)})`);
     tip.paragraph().text(lock.reason || '(no reason given)').paragraph().text(left);
     if (waiting > 0) tip.text(`, ${plural(waiting, 'peer')} waiting`);
     item.tooltip = tip.md;
@@ -97,7 +98,7 @@ export class LocksTree extends Disposable {
   /** Shows only `peer`'s locks (undefined: everyone's), and says so in the view's title. */
   filterByHolder(peer: Peer | undefined): void {
     this.holderFilter = peer;
-    this.tree.view.description = peer ? `held by ${peer.name}` : undefined;
+    this.tree.view.description = peer ? `held by ${printable(peer.name)}` : undefined;
     void vscode.commands.executeCommand('setContext', 'peermesh.locksFiltered', peer !== undefined);
     this.filterEmitter.fire();
   }

@@ -9,6 +9,7 @@
  * alert, a broadcast), and a reply says what it answers in its tooltip.
  */
 import * as vscode from 'vscode';
+import { printable } from '../../core/printable';
 import type { Message } from '../../protocol/entities';
 import { Disposable } from '../dispose';
 import { commandIds, viewIds } from '../ids';
@@ -43,11 +44,13 @@ export class MessageNode implements TreeNode {
 
   toTreeItem(): vscode.TreeItem {
     const { message, facts } = this;
-    const line = firstLine(message.body, labelLine);
-    const label = `${facts.route}: ${line}`;
-    const expandable = line !== message.body.trim();
+    const expandable = firstLine(message.body, labelLine) !== message.body.trim();
+    // Labels and descriptions are plain text: other peers' words go in printable.
+    const line = printable(firstLine(message.body, labelLine));
+    const route = printable(facts.route);
+    const label = `${route}: ${line}`;
     const item = new vscode.TreeItem(
-      facts.unread ? { label, highlights: [[0, facts.route.length]] } : label,
+      facts.unread ? { label, highlights: [[0, route.length]] } : label,
       expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
     );
     item.id = messageRowId(message.id);
@@ -56,7 +59,7 @@ export class MessageNode implements TreeNode {
       .filter(Boolean).join(' · ');
     item.iconPath = messageIcon(message, facts.unread);
     item.contextValue = facts.toSelf ? (facts.unread ? 'message.unread' : 'message.read') : 'message.other';
-    item.accessibilityInformation = { label: `${facts.unread ? 'Unread ' : ''}${messageKindWord(message.kind)} from ${facts.route}, ${formatAge(message.createdAt, this.now)}: ${line}` };
+    item.accessibilityInformation = { label: `${facts.unread ? 'Unread ' : ''}${messageKindWord(message.kind)} from ${route}, ${formatAge(message.createdAt, this.now)}: ${line}` };
     const tip = new SafeTooltip().bold(facts.route).text(` · ${messageKindWord(message.kind)} · ${formatAge(message.createdAt, this.now)}${facts.unread ? ' · unread' : ''}`);
     if (facts.inReplyTo) tip.paragraph().text(`In reply to: ${facts.inReplyTo}`);
     tip.paragraph().text(message.body.length > 4000 ? `${message.body.slice(0, 4000)}…` : message.body);
@@ -78,7 +81,7 @@ export class BodyLineNode implements TreeNode {
   constructor(readonly parent: MessageNode, private readonly index: number, private readonly text: string) {}
 
   toTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.text || ' ', vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(printable(this.text) || ' ', vscode.TreeItemCollapsibleState.None);
     item.id = `${messageRowId(this.parent.message.id)}-line-${this.index}`;
     item.contextValue = 'messageLine';
     return item;
@@ -170,7 +173,7 @@ export class MessagesTree extends Disposable {
     switch (filter.kind) {
       case 'toMe': return 'No messages to you yet. What agents send this window (or broadcast) appears here.';
       case 'all': return 'No messages between peers yet.';
-      case 'peer': return `No messages from or to ${filter.name}.`;
+      case 'peer': return `No messages from or to ${printable(filter.name)}.`;
     }
   }
 
@@ -189,6 +192,6 @@ export function describeFilter(filter: MessageFilter): string | undefined {
   switch (filter.kind) {
     case 'toMe': return undefined;
     case 'all': return 'all traffic';
-    case 'peer': return `from/to ${filter.name}`;
+    case 'peer': return `from/to ${printable(filter.name)}`;
   }
 }

@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { formatDuration } from '../../core/duration';
+import { printableLines } from '../../core/printable';
 import type { ViewId } from '../ids';
 
 /** One row of a tree. */
@@ -96,17 +97,26 @@ export function formatAge(epochMs: number, now = Date.now()): string {
   return `${formatDuration(now - epochMs, { rounding: 'nearest', units: 1 })} ago`;
 }
 
-/** A tooltip built from other peers' words: they are appended as text, never as Markdown. */
+/**
+ * A tooltip built from other peers' words: they are appended as text, never as Markdown, with
+ * control characters, bidi controls and invisible characters shown escaped (line breaks stay).
+ */
 export class SafeTooltip {
   readonly md = new vscode.MarkdownString('', true);
 
   bold(text: string): this {
-    this.md.appendMarkdown('**').appendText(text).appendMarkdown('**');
+    this.md.appendMarkdown('**').appendText(printableLines(text)).appendMarkdown('**');
     return this;
   }
 
   text(text: string): this {
-    this.md.appendText(text);
+    this.md.appendText(printableLines(text));
+    return this;
+  }
+
+  /** One of our own codicons (`warning`), never another peer's words. */
+  icon(id: string): this {
+    this.md.appendMarkdown(`$(${id}) `);
     return this;
   }
 

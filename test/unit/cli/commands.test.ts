@@ -45,7 +45,7 @@ describe('peermesh command table', () => {
   it('every option is stored under its key, and no flag is declared twice in a command', () => {
     for (const { path: name, entry } of leaves) {
       const flags = Object.values(entry.options).flatMap((o) => o.flags.split(/[ ,]+/).filter((f) => f.startsWith('-')));
-      assert.deepEqual(duplicates([...flags, '-h', '--help', ...(entry.usesBroker ? ['--port'] : [])]), [], name);
+      assert.deepEqual(duplicates([...flags, '-h', '--help', ...(entry.usesBroker ? ['--port'] : []), ...(entry.terminalPeer ? ['--as'] : [])]), [], name);
       for (const [key, spec] of Object.entries(entry.options)) assert.equal(new Option(spec.flags).attributeName(), key, `${name} ${spec.flags}`);
     }
     assert.doesNotThrow(() => buildProgram(commandTable));
@@ -53,6 +53,11 @@ describe('peermesh command table', () => {
 
   it('only setup (no broker), hook and commit-guard (the broker broker.json names, or none) take no --port', () => {
     assert.deepEqual(leaves.filter((l) => !l.entry.usesBroker).map((l) => l.path).sort(), ['commit-guard', 'hook', 'setup']);
+  });
+
+  it('every command that reaches the broker acts as a terminal identity (takes --as), but serve, mcp and doctor', () => {
+    assert.deepEqual(leaves.filter((l) => l.entry.usesBroker && !l.entry.terminalPeer).map((l) => l.path).sort(), ['doctor', 'mcp', 'serve']);
+    assert.deepEqual(leaves.filter((l) => !l.entry.usesBroker && l.entry.terminalPeer).map((l) => l.path), []);
   });
 });
 
@@ -108,5 +113,54 @@ describe('peermesh program', () => {
     await refusal(['probe', 'a', 'b', '--bogus'], /^unknown option '--bogus'; run peermesh probe --help$/);
     await refusal(['probe', 'a'], /^missing required argument 'rest'/);
     await refusal(['nonsense'], /^unknown command 'nonsense'; run peermesh --help$/);
+  });
+
+  describe('--as and PEERMESH_AS', () => {
+    let as: unknown;
+    const who = defineCommand({ name: 'who', description: 'Records the identity.', arguments: {}, options: {}, async run(ctx) {
+      as = ctx.as;
+    } });
+    const quiet = defineCommand({ name: 'quiet', description: 'Joins no mesh.', arguments: {}, options: {}, usesBroker: false, async run() {
+      as = 'ran';
+    } });
+    const run = async (env: string | undefined, ...argv: string[]) => {
+      const before = process.env.PEERMESH_AS;
+      if (env === undefined) delete process.env.PEERMESH_AS;
+      else process.env.PEERMESH_AS = env;
+      as = 'not run';
+      try {
+        await buildProgram([who, quiet]).parseAsync(argv, { from: 'user' });
+        return as;
+      } finally {
+        if (before === undefined) delete process.env.PEERMESH_AS;
+        else process.env.PEERMESH_AS = before;
+      }
+    };
+    const refused = async (env: string | undefined, argv: string[], pattern: RegExp) => {
+      const e: unknown = await run(env, ...argv).then(() => undefined, (err: unknown) => err);
+      assert.ok(BrokerError.is(e, 'invalidInput'), `${argv.join(' ')}: ${String(e)}`);
+      assert.match(e.message, pattern);
+    };
+
+    it('before or after the command, or from the environment, name the identity in lower case; the command\'s own --as wins', async () => {
+      assert.equal(await run(undefined, 'who'), undefined);
+      assert.equal(await run(undefined, 'who', '--as', 'CI'), 'ci');
+      assert.equal(await run(undefined, '--as', 'nightly.build_2', 'who'), 'nightly.build_2');
+      assert.equal(await run(undefined, '--as', 'a', 'who', '--as', 'b'), 'b');
+      assert.equal(await run('from-env', 'who'), 'from-env');
+      assert.equal(await run('from-env', 'who', '--as', 'flag'), 'flag');
+      assert.equal(await run('  ', 'who'), undefined, 'a blank PEERMESH_AS is none');
+      assert.equal(await run('from-env', 'quiet'), 'ran', 'PEERMESH_AS set for a shell does not stop commands that use no identity');
+    });
+
+    it('refuse a name that is not a plain word, and --as on a command that joins as no terminal', async () => {
+      for (const bad of ['', '../x', 'a/b', '.hidden', '-x', 'a b', 'x'.repeat(33), 'con', 'LPT1.json', 'tab\there']) {
+        await refused(undefined, ['who', '--as', bad], /^--as takes a name of 1 to 32 letters, digits, dots, dashes or underscores, starting with a letter or digit, not "/);
+      }
+      await refused('a b', ['who'], /^PEERMESH_AS takes a name of 1 to 32/);
+      await refused(undefined, ['who', '--as', 'bell\u0007'], /not "bell␇"$/);
+      await refused(undefined, ['--as', 'a', 'quiet'], /^peermesh quiet does not act as a terminal identity, so it takes no --as$/);
+      await refused(undefined, ['quiet', '--as', 'a'], /^unknown option '--as'/);
+    });
   });
 });

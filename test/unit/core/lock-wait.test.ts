@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { BrokerError } from '../../../src/protocol/errors';
 import type { Lock } from '../../../src/protocol/entities';
-import { flush, gitRepo, harness, join, type Harness } from './helpers';
+import { ManualClock } from '../../../src/core/clock';
+import type { Timers } from '../../../src/core/timers';
+import { FakeTimers, flush, gitRepo, harness, join, type Harness } from './helpers';
 
 type Outcome = { ok: Lock; renewed: boolean } | { error: BrokerError };
 
@@ -136,6 +138,28 @@ describe('core/locks: waiting', () => {
     assert.equal(e.data?.holder, a);
     assert.equal(e.data?.waitedMs, 30_000);
     assert.equal(h.mesh.locks.waiting(), 0);
+  });
+
+  it('a timeout reports the wait that was asked for, even when its timer fires late', async () => {
+    // A busy event loop runs timers late: this one fires 700 ms after the deadline.
+    const clock = new ManualClock();
+    const fake = new FakeTimers(clock);
+    const late: Timers = { setTimeout: (fn, ms) => fake.setTimeout(fn, ms + 700), clearTimeout: (t) => fake.clearTimeout(t) };
+    const slow = await harness({ clock, timers: late });
+    try {
+      const repo = gitRepo();
+      const x = (await join(slow.mesh, 'claude-1', repo)).id;
+      const y = (await join(slow.mesh, 'cursor-1', repo)).id;
+      await slow.mesh.locks.acquire(x, file, { reason: '', ttlSeconds: 600 });
+      const wait = track(slow.mesh.locks.acquire(y, file, { reason: '', waitMs: 2_000 }));
+      await flush(); // queued, its deadline timer set
+      await fake.advance(2_700);
+      const e = failed(wait, 'timeout');
+      assert.match(e.message, /^timed out after 2s waiting for src\/a\.ts: /);
+      assert.equal(e.data?.waitedMs, 2_000);
+    } finally {
+      slow.mesh.dispose();
+    }
   });
 
   it('a waiter that times out unblocks the waiters queued behind it', async () => {

@@ -126,7 +126,7 @@ describe('core/mesh', () => {
   });
 
   describe('retention', () => {
-    it('prunes read and acked messages after messagesMs, keeps unread ones of live peers', async () => {
+    it('prunes queued, read, acked messages and those to gone peers after messagesMs', async () => {
       const h = await harness({ retention: { messagesMs: 1000, eventsMs: 1_000_000 } });
       const a = (await join(h.mesh, 'a')).id;
       const b = (await join(h.mesh, 'b')).id;
@@ -145,7 +145,26 @@ describe('core/mesh', () => {
       const [fresh] = await h.mesh.messages.send(b, { peer: 'a' }, 'text', 'fresh');
       await h.mesh.messages.ack(a, [fresh.id]);
       await h.mesh.sweep();
-      assert.deepEqual(await Promise.all([queued, read, acked, toGone, fresh].map(async (m) => (await h.mesh.messages.get(m.id)) !== undefined)), [true, false, false, false, true]);
+      assert.deepEqual(await Promise.all([queued, read, acked, toGone, fresh].map(async (m) => (await h.mesh.messages.get(m.id)) !== undefined)), [false, false, false, false, true]);
+      h.mesh.dispose();
+    });
+
+    it('prunes unread messages after messagesMs too: the terminal\'s (a cli peer never goes gone) and a connected agent\'s', async () => {
+      const h = await harness({ retention: { messagesMs: 60_000, eventsMs: 1_000_000 } });
+      const agent = (await join(h.mesh, 'agent')).id;
+      const other = (await join(h.mesh, 'other')).id;
+      const terminal = (await join(h.mesh, 'me-cli', null, { kind: 'cli' })).id;
+      await h.mesh.peers.disconnected(terminal); // between two commands, as it nearly always is
+      const [toTerminal] = await h.mesh.messages.send(agent, { peer: 'me-cli' }, 'text', 'for the person');
+      const [toOther] = await h.mesh.messages.send(agent, { peer: 'other' }, 'text', 'never read');
+      h.clock.advance(59_999);
+      await h.mesh.sweep();
+      assert.equal((await h.mesh.counts()).messages, 2, 'kept for the retention');
+      h.clock.advance(2);
+      const [fresh] = await h.mesh.messages.send(other, { peer: 'me-cli' }, 'text', 'fresh');
+      await h.mesh.sweep();
+      assert.equal((await h.mesh.peers.get(terminal))?.status, 'disconnected');
+      assert.deepEqual(await Promise.all([toTerminal, toOther, fresh].map(async (m) => (await h.mesh.messages.get(m.id)) !== undefined)), [false, false, true]);
       h.mesh.dispose();
     });
 

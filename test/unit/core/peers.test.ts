@@ -55,6 +55,16 @@ describe('core/peers', () => {
       assert.equal((await join(h.mesh, 'claude')).name, 'claude');
     });
 
+    it('keeps the MCP client\'s own name, refusing one that would not show as it is', async () => {
+      const inspector = await join(h.mesh, 'inspector', null, { kind: 'unknown', client: 'mcp-inspector' });
+      assert.equal(inspector.client, 'mcp-inspector');
+      assert.equal((await h.mesh.peers.get(inspector.id))?.client, 'mcp-inspector');
+      assert.equal((await join(h.mesh, 'window')).client, null);
+      const e = await rejectsReason(join(h.mesh, 'x', null, { client: 'mcp\u202Einspector' }), 'invalidInput');
+      assert.match(e.message, /^client must not contain control or invisible characters/);
+      await rejectsReason(join(h.mesh, 'y', null, { client: 'c'.repeat(201) }), 'invalidInput');
+    });
+
     it('rejects empty names and relative folders', async () => {
       await rejectsReason(join(h.mesh, '   '), 'invalidInput');
       await rejectsReason(join(h.mesh, 'x', 'relative/dir'), 'invalidInput');
@@ -63,12 +73,24 @@ describe('core/peers', () => {
     it('refuses control characters in a name, at register and at rename: names are shown raw to every peer', async () => {
       for (const name of ['evil\x1b[2K\rroot', 'title\x1b]0;pwned\x07', 'two\nlines', 'c1\u009b31m', 'half\ud800']) {
         const e = await rejectsReason(join(h.mesh, name), 'invalidInput');
-        assert.match(e.message, /^name must not contain control characters/);
+        assert.match(e.message, /^name must not contain control or invisible characters/);
         assert.doesNotMatch(e.message, /\p{Cc}/u, 'the refusal does not echo them raw either');
       }
       const p = await join(h.mesh, 'plain');
       await rejectsReason(h.mesh.peers.update(p.id, { name: 'plain\x1b[31m' }), 'invalidInput');
       assert.equal((await h.mesh.peers.get(p.id))?.name, 'plain');
+    });
+
+    it('refuses bidi controls and invisible characters in a name: "‮alice" would display reversed, "al\u200bice" as alice', async () => {
+      for (const name of ['\u202Eecila', 'al\u200Bice', 'bob\u2066x\u2069', 'car\uFEFFol', 'dave\u200F', 'eve\u3164', 'one\u2028two']) {
+        const e = await rejectsReason(join(h.mesh, name), 'invalidInput');
+        assert.match(e.message, /^name must not contain control or invisible characters/, JSON.stringify(name));
+        assert.doesNotMatch(e.message, /[\p{Cf}\u2028]/u, 'the refusal shows them escaped');
+      }
+      const p = await join(h.mesh, 'plain');
+      await rejectsReason(h.mesh.peers.update(p.id, { name: 'pla\u202Ein' }), 'invalidInput');
+      assert.equal((await h.mesh.peers.get(p.id))?.name, 'plain');
+      assert.equal((await join(h.mesh, '👩‍💻 dev')).name, '👩‍💻 dev', 'an emoji sequence is a fine name');
     });
   });
 

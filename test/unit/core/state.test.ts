@@ -124,4 +124,14 @@ describe('core/state', () => {
     await rejectsReason(h.mesh.state.set('p-a', 'ns', 'k', 1, { ttlSeconds: 0 }), 'invalidInput');
     assert.equal((await h.mesh.counts()).stateEntries, 0);
   });
+
+  it('refuses control and invisible characters in a new namespace or key (a listing would show "config/\u202Edorp" reversed)', async () => {
+    for (const [namespace, key] of [['ns', 'config/\u202Edorp'], ['n\u200Bs', 'k'], ['ns', 'k\x1b[2K'], ['ns', 'a\nb']]) {
+      const e = await rejectsReason(h.mesh.state.set('p-a', namespace, key, 1), 'invalidInput');
+      assert.match(e.message, /must not contain control or invisible characters/);
+      assert.doesNotMatch(e.message, /[\p{Cc}\p{Cf}]/u);
+    }
+    assert.equal((await h.mesh.counts()).stateEntries, 0);
+    assert.equal((await h.mesh.state.set('p-a', 'notes', 'café 👩‍💻', 1)).key, 'café 👩‍💻');
+  });
 });

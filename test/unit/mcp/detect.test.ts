@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { kindFromText } from '../../../src/mcp/detect';
+import { identifyAgent, kindFromText } from '../../../src/mcp/detect';
 
 describe('mcp/detect: the kind of agent from its MCP client name or command line', () => {
   // clientInfo.name as each program sends it in `initialize`, and command lines that run them.
@@ -21,4 +21,24 @@ describe('mcp/detect: the kind of agent from its MCP client name or command line
       assert.equal(kindFromText(text), kind);
     });
   }
+});
+
+describe('mcp/detect: the client\'s own name, carried beside the kind', () => {
+  /** A process id no process has: only the client name counts. */
+  const noProcess = 0x3fffffff;
+
+  it('keeps clientInfo.name for a client of no known kind (the MCP Inspector), and for known kinds too', () => {
+    assert.deepEqual(identifyAgent('mcp-inspector', noProcess), { kind: 'unknown', name: 'mcp-inspector', client: 'mcp-inspector' });
+    assert.deepEqual(identifyAgent('mcp-inspector', noProcess, 'tab-1'), { kind: 'unknown', name: 'tab-1', client: 'mcp-inspector' });
+    assert.deepEqual(identifyAgent('claude-code', noProcess), { kind: 'claude-code', name: 'claude-code', client: 'claude-code' });
+    assert.equal(identifyAgent(undefined, noProcess).client, null);
+    assert.equal(identifyAgent('   ', noProcess).client, null);
+  });
+
+  it('makes any clientInfo.name fit to show: escapes shown, line kept short', () => {
+    assert.equal(identifyAgent('evil\x1b[2K\u202Eclient', noProcess).client, 'evil␛[2K\\u202eclient');
+    const long = identifyAgent('x'.repeat(500), noProcess).client ?? '';
+    assert.equal(long.length, 64);
+    assert.ok(long.endsWith('…'));
+  });
 });

@@ -40,6 +40,12 @@ describe('vscode/messageText: how a message reads to the person', () => {
     assert.equal(inert('$(alert) urgent'), '$\u200b(alert) urgent', 'no icon either');
   });
 
+  it('shows another peer\'s bidi controls and control characters escaped in notifications and picks, keeping our own line breaks', () => {
+    const text = notificationText(message({ fromName: 'mallory', body: 'run \u202Egnp.exe\u202C now \x1b[2K' }));
+    assert.equal(text, 'mallory: run \\u202egnp.exe\\u202c now ␛[2K');
+    assert.equal(inert('a\u2066b\nc'), 'a\\u2066b\nc');
+  });
+
   it('groups the rows of one sending to several peers, and nothing else', () => {
     const thread = 900;
     const broadcast = ['p-b', 'p-c', 'p-w'].map((to) => message({ to, broadcast: true, threadId: thread, body: 'all hands' }));
