@@ -35,7 +35,7 @@ export const handlers: { [M in Exclude<RequestMethod, SessionMethod>]: Handler<M
   'peers/update': async (ctx, p) => ({ peer: await ctx.mesh.peers.update(ctx.peerId, p) }),
 
   'messages/send': async (ctx, p) => ({ messages: await ctx.mesh.messages.send(ctx.peerId, p.to, p.kind, p.body, p.replyTo) }),
-  'messages/inbox': (ctx, p) => ctx.mesh.messages.inbox(ctx.peerId, p.unreadOnly, p.limit, p.peek),
+  'messages/inbox': (ctx, p) => ctx.mesh.messages.inbox(ctx.peerId, p.unreadOnly, p.limit, p.peek, p.before),
   'messages/get': async (ctx, p) => {
     const messages = [];
     for (const id of p.ids) {
@@ -45,7 +45,7 @@ export const handlers: { [M in Exclude<RequestMethod, SessionMethod>]: Handler<M
     return { messages };
   },
   'messages/deliver': (ctx, p) => ctx.mesh.messages.deliver(ctx.peerId, p.budget, p.max),
-  'messages/sent': async (ctx, p) => ({ messages: await ctx.mesh.messages.sent(ctx.peerId, p.limit) }),
+  'messages/sent': async (ctx, p) => ({ messages: await ctx.mesh.messages.sent(ctx.peerId, p.limit, p.before) }),
   'messages/markRead': async (ctx, p) => ({ updated: await ctx.mesh.messages.markRead(ctx.peerId, p.ids) }),
   'messages/claim': (ctx, p) => ctx.mesh.messages.claim(ctx.peerId, p.ids),
   'messages/ack': async (ctx, p) => ({ updated: await ctx.mesh.messages.ack(ctx.peerId, p.ids) }),
@@ -56,7 +56,7 @@ export const handlers: { [M in Exclude<RequestMethod, SessionMethod>]: Handler<M
     entry: await ctx.mesh.state.set(ctx.peerId, p.namespace, p.key, p.value, { ifVersion: p.ifVersion, ttlSeconds: p.ttlSeconds }),
   }),
   'state/delete': async (ctx, p) => ({ deleted: await ctx.mesh.state.delete(ctx.peerId, p.namespace, p.key, p.ifVersion) }),
-  'state/list': async (ctx, p) => ({ entries: await ctx.mesh.state.list(p.namespace, p.prefix, p.limit) }),
+  'state/list': async (ctx, p) => ({ entries: await ctx.mesh.state.list(p.namespace, p.prefix, p.limit, { after: p.after, valueBytes: p.valueBytes }) }),
 
   'locks/acquire': (ctx, p) => ctx.mesh.locks.acquire(ctx.peerId, p.target, {
     reason: p.reason, ttlSeconds: p.ttlSeconds, waitMs: p.waitMs, reentrant: p.reentrant, signal: ctx.signal,

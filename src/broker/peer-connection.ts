@@ -11,7 +11,7 @@ import type { Logger } from '../core/logger';
 import { BrokerError, meshErrorCode } from '../protocol/errors';
 import type { EventType, MeshEvent, Message } from '../protocol/entities';
 import {
-  describeZodError, isRequestMethod, preAuthMethods, protocolVersion, requests, showsActivity, splitMeta, type BrokerInfo,
+  describeZodError, zodIssues, isRequestMethod, preAuthMethods, protocolVersion, requests, showsActivity, splitMeta, type BrokerInfo,
   type ParsedParams, type RequestMeta, type RequestMethod, type Status,
 } from '../protocol/methods';
 import { wsConnection } from '../protocol/transport';
@@ -125,7 +125,8 @@ export class Session {
       }
       const { params, meta } = splitMeta(method, raw);
       const parsed = requests[method].params.safeParse(params ?? {});
-      if (!parsed.success) throw new BrokerError('invalidInput', `${method}: ${describeZodError(parsed.error)}`);
+      // No method in the words (its caller names what it did in its own terms); it is in the data.
+      if (!parsed.success) throw new BrokerError('invalidInput', describeZodError(parsed.error), { method, issues: zodIssues(parsed.error) });
       const since = this.host.journalSeq();
       const result = await this.dispatch(method, parsed.data, meta, signal);
       await this.host.durable(since);

@@ -20,11 +20,15 @@ export function pathArgument(spec: string): string {
   return spec;
 }
 
-/** Parses `path`, `path:12` or `path:12-40` into a lock target; `:12` (no file) is refused like an empty path. */
+/**
+ * Parses `path`, `path:12` or `path:12-40` into a lock target; `:12` (no file) is refused like
+ * an empty path, and a range that ends before it starts here, in the command line's words.
+ */
 export function parseTarget(spec: string): { path: string; startLine?: number; endLine?: number } {
   const m = /^(.*?):(\d+)(?:-(\d+))?$/.exec(spec);
   if (!m) return { path: pathArgument(spec) };
   const start = Number(m[2]);
   const end = m[3] === undefined ? start : Number(m[3]);
+  if (end < start) throw new BrokerError('invalidInput', `${spec}: the range ends before it starts; give path:START-END`);
   return { path: pathArgument(m[1]), startLine: start, endLine: end };
 }

@@ -5,6 +5,7 @@
 import { CommanderError } from 'commander';
 import { BrokerError } from '../protocol/errors';
 import { commandTable } from './commands';
+import { cliErrorText } from './error-text';
 import { buildProgram } from './program';
 
 async function main(argv: string[]): Promise<void> {
@@ -19,8 +20,7 @@ main(process.argv.slice(2)).then(
   (e: unknown) => {
     // --help and --version end the parse with a CommanderError whose exit code is 0.
     if (e instanceof CommanderError && e.exitCode === 0) return process.exit(0);
-    const message = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`peermesh: ${message.split('\n')[0]}\n`);
+    process.stderr.write(`peermesh: ${cliErrorText(e).split('\n')[0]}\n`);
     process.exit(BrokerError.is(e, 'invalidInput') ? 2 : 1);
   },
 );

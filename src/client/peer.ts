@@ -149,9 +149,10 @@ export class PeerClient {
     const { signal, background } = options;
     const wire = background ? { ...params, _meta: { background: true } } : params;
     // The broker answers a frame over its limit without reading it: refuse it here, in the caller's terms.
+    // (No method in these words: the caller knows what it asked; the method is in the data.)
     const bytes = Buffer.byteLength(JSON.stringify({ jsonrpc: '2.0', id: Number.MAX_SAFE_INTEGER, method, params: wire }));
     if (bytes > limits.frameBytes) {
-      throw new BrokerError('invalidInput', `${method}: the request is ${bytes} bytes, more than the ${limits.frameBytes / (1024 * 1024)} MiB a request may be`);
+      throw new BrokerError('invalidInput', `the request is ${bytes} bytes, more than the ${limits.frameBytes / (1024 * 1024)} MiB a request may be`, { method });
     }
     for (let attempt = 0; ; attempt++) {
       await this.ready;
@@ -168,7 +169,7 @@ export class PeerClient {
       const timedOut = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           cancel.cancel();
-          reject(new BrokerError('unavailable', `${method}: the broker did not answer within ${Math.round(answerMs / 1000)} s`));
+          reject(new BrokerError('unavailable', `the broker did not answer within ${Math.round(answerMs / 1000)} s`, { method }));
         }, answerMs);
       });
       try {
@@ -180,7 +181,7 @@ export class PeerClient {
         }
         const lost = conn !== this.conn || this.state !== 'connected';
         if (lost && requests[method].retry === 'safe' && attempt < 3) continue;
-        if (lost) throw new BrokerError('unavailable', `${method}: the broker went away during the request; it may or may not have been applied`);
+        if (lost) throw new BrokerError('unavailable', 'the broker went away during the request; it may or may not have been applied', { method });
         throw e instanceof ResponseError ? new BrokerError('invalidInput', e.message) : e;
       } finally {
         clearTimeout(timer);

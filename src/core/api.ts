@@ -5,7 +5,7 @@
  * method appends its event(s) in that same transaction. Failures reject with a {@link BrokerError} and a reason.
  */
 import type {
-  LineSpan, Lock, Message, MeshEvent, MeshEventOf, Peer, Scope, StateEntry, EventType, MessageKind, OwnStatus, SaveGuardChoice,
+  LineSpan, ListedStateEntry, Lock, Message, MeshEvent, MeshEventOf, Peer, Scope, StateEntry, EventType, MessageKind, OwnStatus, SaveGuardChoice,
 } from '../protocol/entities';
 import type { LockTarget, Recipients } from '../protocol/methods';
 import type { EditRecord } from '../protocol/requests/edits';
@@ -70,16 +70,20 @@ export interface PeersService {
 export interface MessagesService {
   /** Stores one message per recipient, stamped with the sender; emits message_sent per message. */
   send(from: string, to: Recipients, kind: MessageKind, body: string, replyTo?: number): Promise<Message[]>;
-  /** The peer's messages; queued ones returned here become delivered (`message_delivered`), unless `peek`. */
-  inbox(peerId: string, unreadOnly: boolean, limit: number, peek?: boolean): Promise<{ messages: Message[]; unread: number }>;
+  /**
+   * The peer's messages (with `unreadOnly` false, older than message `before` when given);
+   * queued ones returned here become delivered (`message_delivered`), unless `peek`.
+   */
+  inbox(peerId: string, unreadOnly: boolean, limit: number, peek?: boolean, before?: number): Promise<{ messages: Message[]; unread: number }>;
   /**
    * The peer's queued messages for its model, requests and alerts first, as many as fit
    * `budget` characters of bodies (the first always, cut if need be); they become delivered
    * (`message_delivered` each). `more`: still queued; `unread`: not yet read.
    */
   deliver(peerId: string, budget: number, max: number): Promise<{ messages: Array<Message & { truncated: boolean }>; more: number; unread: number }>;
-  /** The newest `limit` messages the peer sent, oldest first, with their recipients' states. */
-  sent(peerId: string, limit: number): Promise<Message[]>;
+  /** The newest `limit` messages the peer sent (older than `before`, when given), oldest first, with their recipients' states. */
+  sent(peerId: string, limit: number, before?: number): Promise<Message[]>;
+  /** Marks the peer's unread messages read; a queued one was seen too (`message_delivered`). */
   markRead(peerId: string, ids: number[]): Promise<number>;
   /**
    * Claims the threads of requests sent to `peerId` and marks them read, all or none: throws
@@ -102,7 +106,11 @@ export interface StateService {
   /** `ifVersion`: compare-and-set (0 = must not exist); throws `versionMismatch` with `{ currentVersion }`. */
   set(author: string, namespace: string, key: string, value: unknown, opts?: { ifVersion?: number; ttlSeconds?: number }): Promise<StateEntry>;
   delete(author: string, namespace: string, key: string, ifVersion?: number): Promise<boolean>;
-  list(namespace: string, prefix: string, limit: number): Promise<StateEntry[]>;
+  /**
+   * Live entries whose key starts with `prefix`, in key order: after `page.after` when given,
+   * values bigger than `page.valueBytes` as JSON left out (null, with their `bytes`).
+   */
+  list(namespace: string, prefix: string, limit: number, page?: { after?: string; valueBytes?: number }): Promise<ListedStateEntry[]>;
 }
 
 /** How to claim: see {@link LocksService.acquire}. */

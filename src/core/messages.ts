@@ -78,23 +78,23 @@ export class Messages implements MessagesService, MeshService {
     return sent;
   }
 
-  inbox(peerId: string, unreadOnly: boolean, limit: number, peek = false): Promise<{ messages: Message[]; unread: number }> {
+  inbox(peerId: string, unreadOnly: boolean, limit: number, peek = false, before?: number): Promise<{ messages: Message[]; unread: number }> {
     const n = Math.min(Math.max(1, Math.floor(limit) || 1), limits.page);
     const now = this.ctx.clock.now();
     return this.ctx.tx(async (t) => {
       await this.peers.requireIn(t, peerId);
-      // Unread: oldest first, so nothing is skipped. Everything: the newest page, in order.
+      // Unread: oldest first, so nothing is skipped. Everything: the newest page (before `before`), in order.
       const rows = unreadOnly
         ? await t.db.all<MessageRow>(`SELECT * FROM messages WHERE to_peer = ? AND ${unread} ORDER BY id LIMIT ?`, [peerId, n])
-        : (await t.db.all<MessageRow>('SELECT * FROM messages WHERE to_peer = ? ORDER BY id DESC LIMIT ?', [peerId, n])).reverse();
+        : (await t.db.all<MessageRow>('SELECT * FROM messages WHERE to_peer = ? AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?',
+          [peerId, before ?? null, before ?? null, n])).reverse();
       if (!peek && rows.some((r) => r.state === 'queued')) {
         // The page is contiguous in id order (unread: every unread one up to the last; all:
-        // every one from the first), so an id bound selects exactly its queued rows, with one
-        // statement text whatever the page (sql.js keeps every distinct statement prepared).
-        const bound = unreadOnly ? 'id <= ?' : 'id >= ?';
+        // every one between its first and last), so id bounds select exactly its queued rows,
+        // with one statement text whatever the page (sql.js keeps every distinct statement prepared).
         await t.db.run(
-          `UPDATE messages SET state = 'delivered', delivered_at = ? WHERE to_peer = ? AND state = 'queued' AND ${bound}`,
-          [now, peerId, unreadOnly ? rows[rows.length - 1].id : rows[0].id],
+          `UPDATE messages SET state = 'delivered', delivered_at = ? WHERE to_peer = ? AND state = 'queued' AND id BETWEEN ? AND ?`,
+          [now, peerId, rows[0].id, rows[rows.length - 1].id],
         );
         for (const r of rows) {
           if (r.state !== 'queued') continue;
@@ -134,11 +134,13 @@ export class Messages implements MessagesService, MeshService {
     });
   }
 
-  sent(peerId: string, limit: number): Promise<Message[]> {
+  sent(peerId: string, limit: number, before?: number): Promise<Message[]> {
     const n = Math.min(Math.max(1, Math.floor(limit) || 1), limits.page);
     return this.ctx.tx(async (t) => {
       await this.peers.requireIn(t, peerId);
-      const rows = await t.db.all<MessageRow>('SELECT * FROM messages WHERE from_peer = ? ORDER BY id DESC LIMIT ?', [peerId, n]);
+      const rows = await t.db.all<MessageRow>(
+        'SELECT * FROM messages WHERE from_peer = ? AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?', [peerId, before ?? null, before ?? null, n],
+      );
       return rows.reverse().map(toMessage);
     });
   }
@@ -200,13 +202,13 @@ export class Messages implements MessagesService, MeshService {
     return this.ctx.tx(async (t) => {
       const caller = await this.peers.requireIn(t, callerId);
       if (!personKinds.includes(caller.kind)) {
-        throw new BrokerError('unauthorized', 'only the person\'s editor or terminal reads the mesh\'s traffic; an agent reads its own inbox (messages/inbox)');
+        throw new BrokerError('unauthorized', 'only the person\'s editor or terminal reads the mesh\'s traffic; an agent reads its own inbox');
       }
       let peerId: string | null = null;
       if (filter.peer !== undefined) {
         // An id names a peer that has left too (its messages remain); a name, only a live one.
         peerId = (await this.peers.getIn(t, filter.peer))?.id ?? (await this.peers.findIn(t, filter.peer))?.id ?? null;
-        if (peerId === null) throw new BrokerError('notFound', `no peer "${filter.peer}": see peers/list`);
+        if (peerId === null) throw new BrokerError('notFound', `no peer "${filter.peer}"`, { missing: [filter.peer] });
       }
       // One statement text whatever the filter (sql.js keeps every distinct statement prepared).
       const rows = await t.db.all<MessageRow>(
@@ -274,12 +276,19 @@ export class Messages implements MessagesService, MeshService {
     const now = this.ctx.clock.now();
     const from = to === 'read' ? unread : "state != 'acked'";
     const ackedAt = to === 'acked' ? now : null;
+    // Read or acked straight from queued (a listing that only looked, then marked what it
+    // showed): its model has seen it, so its sender is told, as for any delivery.
+    const seen = await t.db.all<{ id: number; from_peer: string }>(
+      "SELECT id, from_peer FROM messages WHERE to_peer = ? AND state = 'queued' AND id IN (SELECT value FROM json_each(?)) ORDER BY id",
+      [peerId, JSON.stringify(list)],
+    );
     const { changes } = await t.db.run(
       `UPDATE messages SET state = ?, delivered_at = COALESCE(delivered_at, ?), read_at = COALESCE(read_at, ?),
          acked_at = COALESCE(?, acked_at)
        WHERE to_peer = ? AND ${from} AND id IN (SELECT value FROM json_each(?))`,
       [to, now, now, ackedAt, peerId, JSON.stringify(list)],
     );
+    for (const r of seen) await t.emit('message_delivered', peerId, { id: r.id, from: r.from_peer });
     return changes;
   }
 
@@ -302,7 +311,8 @@ export class Messages implements MessagesService, MeshService {
       else found.set(peer.id, peer);
     }
     if (missing.length > 0) {
-      throw new BrokerError('notFound', `no live peer ${missing.map((m) => `"${m}"`).join(', ')}: see peers/list`, { missing });
+      // Neutral words: each adapter adds where its user sees who is here (mesh_peers, peermesh peers).
+      throw new BrokerError('notFound', `no live peer ${missing.map((m) => `"${m}"`).join(', ')}`, { missing });
     }
     return { recipients: [...found.values()], broadcast: 'peers' in to && found.size > 1 };
   }

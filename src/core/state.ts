@@ -8,7 +8,7 @@
  */
 import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
-import type { StateEntry } from '../protocol/entities';
+import type { ListedStateEntry, StateEntry } from '../protocol/entities';
 import type { MeshCounts, StateService } from './api';
 import type { MeshContext, MeshTx } from './context';
 import type { MeshService } from './service';
@@ -85,16 +85,20 @@ export class State implements StateService, MeshService {
     });
   }
 
-  list(namespace: string, prefix: string, limit: number): Promise<StateEntry[]> {
+  list(namespace: string, prefix: string, limit: number, page: { after?: string; valueBytes?: number } = {}): Promise<ListedStateEntry[]> {
     const n = Math.min(Math.max(1, Math.floor(limit) || 1), limits.page);
+    const over = page.valueBytes ?? null;
     // A prefix test by substr, not LIKE: `%` and `_` in keys are ordinary characters here.
-    // `key >= prefix` lets SQLite walk the primary key from the first candidate.
+    // `key >= prefix` lets SQLite walk the primary key from the first candidate (or the next page's).
+    // A value over `valueBytes` is left in the database: a page of keys costs no megabytes.
     return this.ctx.tx(async (t) => {
-      const rows = await t.db.all<StateRow>(
-        `SELECT * FROM state WHERE namespace = ? AND key >= ? AND substr(key, 1, ?) = ? AND ${live} ORDER BY key LIMIT ?`,
-        [namespace, prefix, [...prefix].length, prefix, this.ctx.clock.now(), n],
+      const rows = await t.db.all<StateRow & { bytes: number }>(
+        `SELECT namespace, key, CASE WHEN ? IS NOT NULL AND length(CAST(value AS BLOB)) > ? THEN NULL ELSE value END AS value,
+           length(CAST(value AS BLOB)) AS bytes, version, author, updated_at, expires_at, deleted_at
+         FROM state WHERE namespace = ? AND key >= ? AND (? IS NULL OR key > ?) AND substr(key, 1, ?) = ? AND ${live} ORDER BY key LIMIT ?`,
+        [over, over, namespace, prefix, page.after ?? null, page.after ?? null, [...prefix].length, prefix, this.ctx.clock.now(), n],
       );
-      return rows.map(toEntry);
+      return rows.map((r) => (r.value === null ? { ...toEntry({ ...r, value: 'null' }), bytes: r.bytes } : toEntry(r)));
     });
   }
 

@@ -1,7 +1,10 @@
 /**
- * Tool failures as the model should read them: what went wrong and what to do next. Branches
- * on the broker's typed `reason`, never on message text.
+ * Tool failures as the model should read them: what went wrong and what to do next, in the
+ * tool's own words (its name, actions and arguments as its schema spells them), never the
+ * broker's methods or wire fields. Branches on the broker's typed `reason` and `data`, never
+ * on message text.
  */
+import type { z } from 'zod';
 import { BrokerError } from '../protocol/errors';
 
 export function toolErrorText(e: unknown): string {
@@ -35,9 +38,65 @@ export function toolErrorText(e: unknown): string {
     case 'unauthorized':
       return `${e.message}. Restart this MCP server (it rejoins the mesh).`;
     case 'notFound':
+      return Array.isArray(data.missing) ? `${e.message} (mesh_peers lists who is here)` : e.message;
     case 'invalidInput':
+      return Array.isArray(data.issues) ? (data.issues as WireIssue[]).map(issueText).join('; ') : e.message;
     case 'badFrame':
     case 'internal':
       return e.message;
   }
+}
+
+interface WireIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * Wire fields as the tools' arguments name them. The tools check their arguments before they
+ * ask the broker, so this only words what slipped past them.
+ */
+const argumentOf: Record<string, string> = {
+  'target.path': 'path', 'target.startLine': 'startLine', 'target.endLine': 'endLine', target: '',
+  waitMs: 'waitSeconds', prefix: 'key', after: 'cursor', before: 'cursor', unreadOnly: 'all', 'to.peer': 'to', 'to.peers': 'to',
+};
+
+function issueText(i: WireIssue): string {
+  const name = argumentOf[i.path] ?? i.path.split('.').filter((p) => !/^\d+$/.test(p)).pop() ?? '';
+  return name ? `${name}: ${i.message}` : i.message;
+}
+
+/**
+ * Arguments that failed a tool's schema, for the model to correct: `mesh_inbox: action must be
+ * one of read, claim, ack, sent (not "bogus"). Correct it and call again.`
+ */
+export function argumentErrorText(tool: string, error: z.ZodError): string {
+  const problems = error.issues.slice(0, 5).map((i) => {
+    const name = i.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') || 'arguments';
+    return `${name} ${problem(i)}`;
+  });
+  return `${tool}: ${problems.join('; ')}. Correct ${problems.length === 1 ? 'it' : 'them'} and call again.`;
+}
+
+/** What is wrong with one argument, after its name. */
+function problem(issue: z.core.$ZodIssue): string {
+  const got = (input: unknown) => (input === undefined ? '' : ` (not ${JSON.stringify(input)?.slice(0, 40) ?? String(input)})`);
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? 'is missing' : `must be ${article(issue.expected)}${got(issue.input)}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map(String).join(', ')}${got(issue.input)}`;
+    case 'too_small':
+      return issue.origin === 'string' ? `must be at least ${issue.minimum} characters` : issue.origin === 'array' ? `needs at least ${issue.minimum} items` : `must be at least ${issue.minimum}`;
+    case 'too_big':
+      return issue.origin === 'string' ? `must be at most ${issue.maximum} characters` : issue.origin === 'array' ? `takes at most ${issue.maximum} items` : `must be at most ${issue.maximum}`;
+    default:
+      return `is not right: ${issue.message}`;
+  }
+}
+
+/** A zod type name as a person says it: `a whole number`, `an array`. */
+function article(type: string): string {
+  if (type === 'int') return 'a whole number';
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }

@@ -1,10 +1,11 @@
 /**
  * One way to define a mesh tool: zod input and output shapes, and a `run` that returns a short
- * text and the structured data. Every result, success or failure, ends with the session's
- * "pending" news: the messages that reached this peer since the last result, bodies and all,
- * in `structuredContent` (what some clients show the model) and in the text alike. Clients
- * that never show notifications or subscribe to resources still put news in front of the
- * model on its next call of any mesh tool.
+ * text and the structured data. Every result, success or failure (arguments that fail the
+ * schema included), ends with the session's "pending" news: the messages that reached this
+ * peer since the last result, bodies and all, in `structuredContent` (what some clients show
+ * the model) and in the text alike. Clients that never show notifications or subscribe to
+ * resources still put news in front of the model on its next call of any mesh tool. Each
+ * tool keeps its own part within the byte budget (budget.ts).
  */
 import path from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -13,7 +14,8 @@ import { z } from 'zod';
 import type { Logger } from '../core/logger';
 import { BrokerError } from '../protocol/errors';
 import { noNews, pendingText, type News } from '../core/news';
-import { toolErrorText } from './errors';
+import { jsonBytes, resultBytes } from './budget';
+import { argumentErrorText, toolErrorText } from './errors';
 import type { MeshClient, MeshSession } from './mesh-session';
 
 /** What every tool may use. */
@@ -51,6 +53,9 @@ export interface MeshTool<I extends z.ZodRawShape, O extends z.ZodRawShape> {
  */
 const pendingField = { pending: z.record(z.string(), z.unknown()) };
 
+/** What the SDK is told a tool takes: any object; {@link registerMeshTool}'s handler checks the rest. */
+const anyArguments = z.looseObject({});
+
 /** The news for a result, from the connected client if there is one (never throws). */
 async function newsFor(ctx: ToolContext): Promise<News> {
   const client = ctx.session.connected;
@@ -66,18 +71,26 @@ export function registerMeshTool<I extends z.ZodRawShape, O extends z.ZodRawShap
   ctx: ToolContext,
   tool: MeshTool<I, O>,
 ): Tool {
-  const handler = async (args: z.output<z.ZodObject<I>>, extra?: { signal?: AbortSignal }): Promise<CallToolResult> => {
+  const input = z.object(tool.input);
+  const failure = async (text: string): Promise<CallToolResult> => ({ content: [{ type: 'text', text: `${text}\n${pendingText(await newsFor(ctx))}` }], isError: true });
+  const handler = async (raw: Record<string, unknown>, extra?: { signal?: AbortSignal }): Promise<CallToolResult> => {
+    // Checked here, not by the SDK (which answers without the news): a tool error the model can correct.
+    const parsed = input.safeParse(raw, { reportInput: true });
+    if (!parsed.success) return failure(argumentErrorText(tool.name, parsed.error));
     try {
       const client = await ctx.session.client();
-      const out = await tool.run(args, client, ctx, extra?.signal);
+      const out = await tool.run(parsed.data, client, ctx, extra?.signal);
       const pending = await newsFor(ctx);
-      return {
+      const result: CallToolResult = {
         content: [{ type: 'text', text: `${out.text}\n${pendingText(pending)}` }],
         structuredContent: { ...(out.data as Record<string, unknown>), pending },
       };
+      const bytes = jsonBytes(result);
+      if (bytes > resultBytes) ctx.log.warn(`[mcp] ${tool.name}: a result of ${bytes} bytes, over the ${resultBytes} budget`);
+      return result;
     } catch (e) {
       if (!BrokerError.is(e)) ctx.log.error(`[mcp] ${tool.name} failed: ${(e as Error).stack ?? String(e)}`);
-      return { content: [{ type: 'text', text: `${toolErrorText(e)}\n${pendingText(await newsFor(ctx))}` }], isError: true };
+      return failure(toolErrorText(e));
     }
   };
   const config = {
@@ -87,7 +100,9 @@ export function registerMeshTool<I extends z.ZodRawShape, O extends z.ZodRawShap
     outputSchema: { ...tool.output, ...pendingField },
     ...(tool.readOnly && { annotations: { readOnlyHint: true } }),
   };
-  server.registerTool(tool.name, config, handler as never); // the SDK's callback type is generic over zod 3 and 4; `args` is the parsed input
+  // The SDK sees any object of arguments (`tools/list` is ours, with the real schema); the
+  // handler checks them against the tool's own. Its callback type is generic over zod 3 and 4.
+  server.registerTool(tool.name, { ...config, inputSchema: anyArguments }, handler as never);
   return {
     name: tool.name,
     title: config.title,

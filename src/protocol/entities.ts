@@ -110,6 +110,13 @@ export const StateEntry = z.object({
 });
 export type StateEntry = z.infer<typeof StateEntry>;
 
+/** An entry as a listing gives it: a value over the listing's `valueBytes` is left out. */
+export const ListedStateEntry = StateEntry.extend({
+  /** Set when the value was left out (it is then null): its size as JSON, in bytes. */
+  bytes: z.number().int().optional(),
+});
+export type ListedStateEntry = z.infer<typeof ListedStateEntry>;
+
 export const Lock = z.object({
   id: z.number().int(),
   /** Absolute, normalized path of the file. */

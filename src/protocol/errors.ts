@@ -1,9 +1,15 @@
 /**
  * Errors that cross the wire carry a typed `reason`, so callers branch on data and never on
- * message text: `BrokerError.is(e, 'lockConflict')`.
+ * message text: `BrokerError.is(e, 'lockConflict')`. Messages name no wire method or field
+ * path: an MCP tool, a command line and an editor each tell their user in their own words,
+ * from the reason and its `data`.
  */
 export const errorReasons = [
-  /** The input failed validation; `message` says which field and why. */
+  /**
+   * The input failed validation; `message` says which field and why. When the broker's schema
+   * refused a request's params, `data.issues` lists `{ path, message }` (path: the wire
+   * field, dotted) and `data.method` the request.
+   */
   'invalidInput',
   /** A frame was not JSON, or not JSON-RPC, or too large. */
   'badFrame',
@@ -20,7 +26,7 @@ export const errorReasons = [
   'alreadyClaimed',
   /** Compare-and-set failed: `data` has `{ currentVersion }`. */
   'versionMismatch',
-  /** The peer, message, key or lock does not exist. */
+  /** The peer, message, key or lock does not exist; for peers, `data.missing` lists the names not found. */
   'notFound',
   /** A wait (lock queue, long-poll) ended without success. */
   'timeout',

@@ -107,10 +107,12 @@ export function isRequestMethod(m: string): m is RequestMethod {
   return Object.prototype.hasOwnProperty.call(requests, m);
 }
 
+/** A zod error's first issues as data: the dotted path of the field ('' for the whole) and the problem. */
+export function zodIssues(error: z.ZodError): Array<{ path: string; message: string }> {
+  return error.issues.slice(0, 5).map((i) => ({ path: i.path.join('.'), message: i.message }));
+}
+
 /** Human-readable text for a zod error: `field: problem; field: problem`. */
 export function describeZodError(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.length ? i.path.join('.') : 'params'}: ${i.message}`)
-    .join('; ');
+  return zodIssues(error).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
 }

@@ -10,5 +10,8 @@
  * marked `_meta.background`, `locks/forceRelease`, `locks/saveGuarded` and `save_guarded`.
  * 4: hooks: `mesh/attach`, `locks/guardEdit`, `edits/*` and `file_edited`; news that reaches the
  * model: `messages/deliver`, `messages/sent` and `message_delivered`.
+ * 5: pages: `state/list` after a key and without values over `valueBytes`, `messages/inbox`
+ * and `messages/sent` before an id (an older broker would ignore these and send the same page
+ * again).
  */
-export const protocolVersion = 4;
+export const protocolVersion = 5;

@@ -256,6 +256,20 @@ describe('peermesh CLI', function () {
     }
   });
 
+  it('a refusal of the broker is told in the command line\'s words, never the broker\'s methods', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['send', 'nobody', 'hi'], /^peermesh: no live peer "nobody" \(peermesh peers lists who is here\)$/],
+      [['lock', 'a.ts:10-5'], /^peermesh: a\.ts:10-5: the range ends before it starts; give path:START-END$/],
+      [['state', 'set', 'ns/k', 'v'.repeat(100_000), 'v'.repeat(100_000), 'v'.repeat(100_000)], /^peermesh: value: must be JSON of at most 262144 characters$/],
+    ];
+    for (const [args, pattern] of cases) {
+      const r = await cli(...args);
+      assert.notEqual(r.code, 0, args.join(' ').slice(0, 40));
+      assert.match(r.stderr.trimEnd(), pattern);
+      assert.doesNotMatch(r.stderr, /\b(?:peers|messages|state|locks)\/[a-zA-Z]+|\btarget\b/);
+    }
+  });
+
   it('a mistake on the command line (unknown option or command, bad number, missing argument) exits 2 with one line', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['peers', '--bogus'], /^peermesh: unknown option '--bogus'; run peermesh peers --help$/],

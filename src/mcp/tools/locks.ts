@@ -1,7 +1,8 @@
 /**
  * Advisory claims on files and line ranges: mesh_lock. Paths are resolved against the agent's
  * working directory here, before they reach the broker, so a relative path means what the
- * agent means by it.
+ * agent means by it; the arguments are checked here too, so a refusal names them as the agent
+ * wrote them. A listing goes in lock id order, a page at a time within the result's budget.
  */
 import { z } from 'zod';
 import { BrokerError } from '../../protocol/errors';
@@ -11,6 +12,7 @@ import type { LockTarget } from '../../protocol/methods';
 import { plural } from '../../core/plural';
 import { defineTool, resolvePath, type ToolContext } from '../tool';
 import { formatDuration } from '../../core/duration';
+import { callText, fitList, moreLine, namesText } from '../budget';
 import { LockView, lockLine, lockView } from '../views';
 
 interface TargetArgs {
@@ -21,31 +23,42 @@ interface TargetArgs {
 
 function target(ctx: ToolContext, args: TargetArgs, action: string): LockTarget {
   if (!args.path) throw new BrokerError('invalidInput', `${action} needs a path`);
+  const file = absolute(ctx, args.path);
   if (args.startLine !== undefined || args.endLine !== undefined) {
     const startLine = args.startLine ?? args.endLine!;
-    return { path: resolvePath(ctx, args.path), startLine, endLine: args.endLine ?? startLine };
+    const endLine = args.endLine ?? startLine;
+    if (startLine > endLine) throw new BrokerError('invalidInput', `startLine (${startLine}) is after endLine (${endLine})`);
+    return { path: file, startLine, endLine };
   }
-  return { path: resolvePath(ctx, args.path) };
+  return { path: file };
+}
+
+/** `p` resolved against the agent's cwd, within the length the broker takes. */
+function absolute(ctx: ToolContext, p: string): string {
+  const file = resolvePath(ctx, p);
+  if (file.length > limits.path) throw new BrokerError('invalidInput', `path is ${file.length} characters once resolved against your cwd; at most ${limits.path}`);
+  return file;
 }
 
 /** mesh_lock: acquire, release, renew, check and list file and line-range locks. */
 export const lockTool = defineTool({
   name: 'mesh_lock',
   title: 'Claim files before editing',
-  description: 'Advisory locks so agents do not edit the same code at once. Before editing a file: acquire it (whole file or a line range) with a reason; if another agent holds it, do not edit it. Release as soon as you are done. release or renew with neither path nor lockId acts on every lock you hold.',
+  description: 'Advisory locks so agents do not edit the same code at once. Before editing: acquire the file or a line range, with a reason; if another agent holds it, do not edit it. Release when done; release or renew with neither path nor lockId acts on every lock you hold.',
   input: {
     action: z.enum(['acquire', 'release', 'renew', 'check', 'list']).describe('acquire (re-acquire renews), release, renew, check (who blocks it), list'),
-    path: z.string().min(1).max(limits.path).optional().describe('File, absolute or relative to your cwd (release, renew, list: a file or a folder; release/renew with neither path nor lockId: every lock you hold)'),
-    startLine: z.number().int().min(1).optional().describe('First line of a range (omit for the whole file)'),
-    endLine: z.number().int().min(1).optional().describe('Last line of the range (inclusive)'),
+    path: z.string().min(1).max(limits.path).optional().describe('File, absolute or relative to your cwd (release, renew, list: file or folder; neither path nor lockId: every lock you hold)'),
+    startLine: z.number().int().min(1).optional().describe('First line (omit: whole file)'),
+    endLine: z.number().int().min(1).optional().describe('Last line (inclusive)'),
     reason: z.string().max(limits.reason).optional().describe('acquire: what you are doing, shown to others'),
-    ttlSeconds: z.number().int().min(1).max(limits.ttlSeconds).optional().describe('acquire/renew: lifetime (default 600); renew before it ends'),
-    waitSeconds: z.number().int().min(0).max(300).optional().describe('acquire: if held, queue up to this long (default 0: fail at once)'),
+    ttlSeconds: z.number().int().min(1).max(limits.ttlSeconds).optional().describe('acquire/renew: lifetime (default 600)'),
+    waitSeconds: z.number().int().min(0).max(300).optional().describe('acquire: if held, wait up to this long (default 0)'),
     lockId: z.number().int().optional().describe('release/renew: a lock id instead of path (neither given: every lock you hold)'),
     holder: z.string().max(limits.name).optional().describe('list: only this peer\'s locks ("me" for yours)'),
+    cursor: z.string().max(20).optional().describe('From more'),
   },
   output: {
-    lock: LockView.optional(), locks: z.array(LockView).optional(), free: z.boolean().optional(), released: z.number().optional(),
+    lock: LockView.optional(), locks: z.array(LockView).optional(), free: z.boolean().optional(), released: z.number().optional(), more: z.string().optional(),
   },
   async run(args, client, ctx, signal) {
     const view = (l: Lock) => lockView(l, ctx.cwd, client.peer.id);
@@ -69,28 +82,40 @@ export const lockTool = defineTool({
         if (args.lockId !== undefined) released = (await client.request('locks/release', { lockId: args.lockId })).released;
         else if (args.startLine !== undefined || args.endLine !== undefined) released = (await client.request('locks/release', { target: target(ctx, args, 'release') })).released;
         // Done with a file, a folder or everything: one request, all or nothing.
-        else released = (await client.request('locks/releaseAll', args.path ? { path: resolvePath(ctx, args.path) } : {})).released;
-        const text = released.length > 0 ? `Released ${released.map((l) => view(l).target).join(', ')}.`
-          : args.path ? `You held no locks on ${args.path}.` : 'You held no locks.';
+        else released = (await client.request('locks/releaseAll', args.path ? { path: absolute(ctx, args.path) } : {})).released;
+        const names = namesText(released.map((l) => view(l).target));
+        const text = released.length === 0 ? (args.path ? `You held no locks on ${args.path}.` : 'You held no locks.')
+          : names.shown < released.length ? `Released ${plural(released.length, 'lock')}: ${names.text}.` : `Released ${names.text}.`;
         return { text, data: { released: released.length } };
       }
       case 'renew': {
         const which = args.lockId !== undefined ? { lockId: args.lockId } : args.path ? { target: target(ctx, args, 'renew') } : {};
         const renewed = (await client.request('locks/renew', { ...which, ttlSeconds: args.ttlSeconds })).locks.map(view);
-        return { text: `Renewed ${renewed.map((l) => `${l.target} (${formatDuration(l.expiresInSec * 1000, { rounding: 'up' })})`).join(', ')}.`, data: { locks: renewed } };
+        const page = fitList(renewed, (l) => `${l.target} (${formatDuration(l.expiresInSec * 1000, { rounding: 'up' })})`);
+        const more = page.cut ? callText('mesh_lock', { action: 'list', holder: 'me' }) : undefined;
+        const rest = renewed.length - page.items.length;
+        const text = `Renewed ${page.lines.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}.${more ? `\n${moreLine(more)}` : ''}`;
+        return { text, data: { locks: page.items, ...(more && { more }) } };
       }
       case 'check': {
         const t = target(ctx, args, 'check');
         const { conflicts } = await client.request('locks/check', { target: t });
-        const locks = conflicts.map(view);
-        const text = locks.length === 0 ? `${args.path} is free: acquire it before editing.` : `Blocked by ${plural(locks.length, 'lock')}:\n${locks.map(lockLine).join('\n')}`;
-        return { text, data: { free: locks.length === 0, locks } };
+        const page = fitList(conflicts.map(view), lockLine);
+        const more = page.cut ? callText('mesh_lock', { action: 'list', path: args.path }) : undefined;
+        const text = conflicts.length === 0 ? `${args.path} is free: acquire it before editing.`
+          : [`Blocked by ${plural(conflicts.length, 'lock')}:`, ...page.lines, ...(more ? [moreLine(more)] : [])].join('\n');
+        return { text, data: { free: conflicts.length === 0, locks: page.items, ...(more && { more }) } };
       }
       case 'list': {
         const holder = args.holder === 'me' ? client.peer.id : args.holder;
-        const { locks } = await client.request('locks/list', { ...(args.path && { path: resolvePath(ctx, args.path) }), ...(holder && { holder }) });
-        const views = locks.map(view);
-        return { text: views.length === 0 ? 'No locks.' : views.map(lockLine).join('\n'), data: { locks: views } };
+        const after = args.cursor === undefined ? 0 : /^\d{1,15}$/.test(args.cursor) ? Number(args.cursor) : NaN;
+        if (Number.isNaN(after)) throw new BrokerError('invalidInput', `cursor "${args.cursor}" is not one mesh_lock gave: call mesh_lock action="list" without it`);
+        const { locks } = await client.request('locks/list', { ...(args.path && { path: absolute(ctx, args.path) }), ...(holder && { holder }) });
+        const page = fitList(locks.filter((l) => l.id > after).sort((a, b) => a.id - b.id).map(view), lockLine);
+        const last = page.items[page.items.length - 1];
+        const more = page.cut ? callText('mesh_lock', { action: 'list', path: args.path, holder: args.holder, cursor: String(last.id) }) : undefined;
+        const text = page.items.length === 0 ? (args.cursor ? 'No more locks.' : 'No locks.') : [...page.lines, ...(more ? [moreLine(more)] : [])].join('\n');
+        return { text, data: { locks: page.items, ...(more && { more }) } };
       }
     }
   },

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { OwnStatus, Scope } from '../../protocol/entities';
 import { limits } from '../../protocol/limits';
 import { describeCounts, StatusCounts } from '../../protocol/requests/status';
+import { callText, fitList, moreLine } from '../budget';
 import { defineTool } from '../tool';
 import { formatDuration } from '../../core/duration';
 import { describeKind, peerListing } from '../../core/peer-listing';
@@ -28,25 +29,33 @@ export const whoamiTool = defineTool({
   },
 });
 
-/** mesh_peers: the peers in a scope, with what each works on. */
+/**
+ * mesh_peers: the peers in a scope, with what each works on; in id order, so that a page
+ * cut at the budget goes on after the last id it showed whoever joins or leaves meanwhile.
+ */
 export const peersTool = defineTool({
   name: 'mesh_peers',
   title: 'List peers',
-  description: 'The other agents (and people) in the mesh, with what each works on. Use before starting work that may overlap, and to find whom to message.',
+  description: 'The other agents (and people) in the mesh, with what each works on. Use before work that may overlap, and to find whom to message.',
   input: {
     scope: Scope.optional().describe('machine (default): everyone; workspace: same folder; repo: same git repository'),
-    includeGone: z.boolean().optional().describe('Also list peers that left (default false)'),
+    includeGone: z.boolean().optional().describe('Also peers that left'),
+    cursor: z.string().max(limits.name).optional().describe('From more'),
   },
-  output: { peers: z.array(PeerView) },
+  output: { peers: z.array(PeerView), more: z.string().optional() },
   readOnly: true,
   async run(args, client, ctx) {
     const { peers } = await client.request('peers/list', { scope: args.scope ?? 'machine', includeGone: args.includeGone ?? false });
     ctx.session.rememberPeers(peers);
-    // Look-alike names flagged; of the peers that left under one name, the last only.
-    const views = peerListing(peers).map(({ peer, ...listed }) => peerView(peer, client.peer.id, listed));
-    const others = views.filter((v) => !v.me).length;
-    const text = others === 0 ? 'No other peers in this scope.' : views.map(peerLine).join('\n');
-    return { text, data: { peers: views } };
+    const after = args.cursor ?? '';
+    // Look-alike names flagged; of the peers that left under one name, the last only. Then by id, for pages.
+    const views = peerListing(peers).filter(({ peer }) => peer.id > after).sort((a, b) => (a.peer.id < b.peer.id ? -1 : 1))
+      .map(({ peer, ...listed }) => peerView(peer, client.peer.id, listed));
+    const page = fitList(views, peerLine);
+    const more = page.cut ? callText('mesh_peers', { scope: args.scope, includeGone: args.includeGone, cursor: page.items[page.items.length - 1].id }) : undefined;
+    const alone = !args.cursor && !more && page.items.every((v) => v.me);
+    const text = alone ? 'No other peers in this scope.' : page.items.length === 0 ? 'No more peers.' : [...page.lines, ...(more ? [moreLine(more)] : [])].join('\n');
+    return { text, data: { peers: page.items, ...(more && { more }) } };
   },
 });
 

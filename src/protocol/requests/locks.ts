@@ -149,7 +149,7 @@ export const locksRequests = defineRequests('locks', {
    * caller's cwd) or held by `holder` (peer id or name).
    */
   'locks/list': {
-    params: z.object({ path: PathInput.optional(), holder: z.string().max(64).optional() }),
+    params: z.object({ path: PathInput.optional(), holder: z.string().max(limits.name).optional() }),
     result: z.object({ locks: z.array(Lock) }),
     retry: 'safe',
   },

@@ -49,6 +49,8 @@ export const messagesRequests = defineRequests('messages', {
       unreadOnly: z.boolean().default(true),
       limit: z.number().int().min(1).max(limits.page).default(50),
       peek: z.boolean().default(false),
+      /** Only messages older than this id: the first of the page before (with `unreadOnly` false). */
+      before: z.number().int().optional(),
     }),
     result: z.object({ messages: z.array(Message), unread: z.number().int() }),
     retry: 'safe',
@@ -78,11 +80,12 @@ export const messagesRequests = defineRequests('messages', {
     retry: 'never',
   },
   /**
-   * Messages the caller sent, newest `limit`, oldest first, with each recipient's state
-   * (queued, delivered: its model has seen it, read, acked). Changes nothing.
+   * Messages the caller sent, newest `limit` (older than message `before`, when given), oldest
+   * first, with each recipient's state (queued, delivered: its model has seen it, read, acked).
+   * Changes nothing.
    */
   'messages/sent': {
-    params: z.object({ limit: z.number().int().min(1).max(limits.page).default(20) }),
+    params: z.object({ limit: z.number().int().min(1).max(limits.page).default(20), before: z.number().int().optional() }),
     result: z.object({ messages: z.array(Message) }),
     retry: 'safe',
   },

@@ -3,14 +3,14 @@
  * peer should see. Every registered peer may read and write every namespace.
  */
 import { z } from 'zod';
-import { StateEntry, TtlInput } from '../entities';
+import { ListedStateEntry, StateEntry, TtlInput } from '../entities';
 import { limits } from '../limits';
 import { defineRequests } from './spec';
 
 const key = z.string().min(1).max(limits.key);
 const stateValue = z.unknown().refine(
   (v) => v !== undefined && JSON.stringify(v).length <= limits.stateValue,
-  { message: `value must be JSON of at most ${limits.stateValue} characters` },
+  { message: `must be JSON of at most ${limits.stateValue} characters` },
 );
 
 export const stateRequests = defineRequests('state', {
@@ -51,9 +51,13 @@ export const stateRequests = defineRequests('state', {
   'state/list': {
     params: z.object({
       namespace: key, prefix: z.string().max(limits.key).default(''),
+      /** Only keys after this one: the last key of the page before. */
+      after: z.string().max(limits.key).optional(),
       limit: z.number().int().min(1).max(limits.page).default(100),
+      /** Leave out values bigger than this as JSON, in bytes (each entry then says its `bytes`). */
+      valueBytes: z.number().int().min(0).optional(),
     }),
-    result: z.object({ entries: z.array(StateEntry) }),
+    result: z.object({ entries: z.array(ListedStateEntry) }),
     retry: 'safe',
   },
 });

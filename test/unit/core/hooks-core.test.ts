@@ -57,6 +57,28 @@ describe('core: news, hooks and edits', () => {
       assert.deepEqual([one.messages.map((m) => m.body), one.more], [['one'], 1]);
     });
 
+    it('marking read what a peek showed tells the sender it was seen (message_delivered), once; the rest stay queued', async () => {
+      const [m1] = await h.mesh.messages.send(a, { peer: b }, 'text', 'shown');
+      const [m2] = await h.mesh.messages.send(a, { peer: b }, 'text', 'not shown');
+      await h.mesh.messages.inbox(b, true, 10, true);
+      assert.equal(await h.mesh.messages.markRead(b, [m1.id]), 1);
+      assert.equal(await h.mesh.messages.markRead(b, [m1.id]), 0);
+      const { events } = await h.mesh.events.read(0, ['message_delivered'], 10);
+      assert.deepEqual(events.map((e) => [e.peer, e.data]), [[b, { id: m1.id, from: a }]]);
+      assert.deepEqual([(await h.mesh.messages.get(m1.id))?.state, (await h.mesh.messages.get(m2.id))?.state], ['read', 'queued']);
+    });
+
+    it('pages of the history and of sent messages go back from an id; a page delivers only its own', async () => {
+      const sent = [];
+      for (let i = 0; i < 5; i++) sent.push(...(await h.mesh.messages.send(a, { peer: b }, 'text', `m${i}`)));
+      const ids = sent.map((m) => m.id);
+      const older = await h.mesh.messages.inbox(b, false, 2, false, ids[3]);
+      assert.deepEqual(older.messages.map((m) => m.id), [ids[1], ids[2]]);
+      assert.deepEqual(await Promise.all(ids.map(async (id) => (await h.mesh.messages.get(id))?.state)),
+        ['queued', 'delivered', 'delivered', 'queued', 'queued'], 'the newer ones stay queued');
+      assert.deepEqual((await h.mesh.messages.sent(a, 2, ids[2])).map((m) => m.id), [ids[0], ids[1]]);
+    });
+
     it('a listing of the inbox delivers too, with the same event; a peek changes nothing', async () => {
       const [m] = await h.mesh.messages.send(a, { peer: b }, 'text', 'hello');
       const peeked = await h.mesh.messages.inbox(b, true, 10, true);

@@ -108,6 +108,14 @@ describe('core/state', () => {
     assert.deepEqual(await keys('zz'), []);
   });
 
+  it('lists a page after a key, leaving out values over valueBytes (with their size)', async () => {
+    for (const key of ['a', 'b', 'c', 'd']) await h.mesh.state.set('p-a', 'ns', key, key === 'b' ? 'x'.repeat(100) : key);
+    const page = await h.mesh.state.list('ns', '', 2, { after: 'a', valueBytes: 50 });
+    assert.deepEqual(page.map((e) => [e.key, e.value, e.bytes]), [['b', null, 102], ['c', 'c', undefined]]);
+    assert.deepEqual((await h.mesh.state.list('ns', '', 10, { after: 'c' })).map((e) => e.key), ['d']);
+    assert.equal((await h.mesh.state.get('ns', 'b'))?.value, 'x'.repeat(100), 'left out of the listing only');
+  });
+
   it('rejects undefined and oversized values, and bad keys', async () => {
     await rejectsReason(h.mesh.state.set('p-a', 'ns', 'k', undefined), 'invalidInput');
     await rejectsReason(h.mesh.state.set('p-a', 'ns', 'k', 'x'.repeat(256 * 1024)), 'invalidInput');

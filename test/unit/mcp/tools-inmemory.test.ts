@@ -1,96 +1,18 @@
 /**
  * Every mesh tool through a real MCP `Client`, in one process: a real broker on a temporary
- * mesh home, two peers, and an MCP server for each, linked to its client by the SDK's
- * in-memory transport. The client checks each `structuredContent` against the `outputSchema`
- * the server lists (it validates once `tools/list` has been read). The process-level tests of
- * `peermesh mcp` are in test/integration/mcp.test.ts.
+ * mesh home, two peers, and an MCP server for each (see in-memory-agent.ts). The process-level
+ * tests of `peermesh mcp` are in test/integration/mcp.test.ts.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
-import type { JsonSchemaType, JsonSchemaValidator, jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation';
 import type { Broker } from '../../../src/broker/broker';
-import { resolveHome, type MeshHome } from '../../../src/home/home';
-import { PeerClient } from '../../../src/client/peer';
-import type { PeerKind } from '../../../src/protocol/entities';
+import { resolveHome } from '../../../src/home/home';
 import { noNews, type News } from '../../../src/core/news';
-import { createMcpServer } from '../../../src/mcp/server';
 import { meshTools } from '../../../src/mcp/tools';
 import { startBroker } from '../../start-broker';
-
-interface ToolResult {
-  text: string;
-  data: Record<string, unknown>;
-  isError: boolean;
-}
-
-/** The client's own validator, counting its checks: proof that a result was held to its outputSchema. */
-class CountingValidator implements jsonSchemaValidator {
-  checks = 0;
-  private readonly ajv = new AjvJsonSchemaValidator();
-
-  getValidator<T>(schema: JsonSchemaType): JsonSchemaValidator<T> {
-    const validate = this.ajv.getValidator<T>(schema);
-    return (input) => {
-      this.checks++;
-      return validate(input);
-    };
-  }
-}
-
-/** One agent: a peer of the mesh, its MCP server, and the MCP client talking to it in memory. */
-class Agent {
-  private constructor(readonly peer: PeerClient, readonly client: Client, private readonly validator: CountingValidator) {}
-
-  static async join(home: MeshHome, cwd: string, name: string, kind: PeerKind): Promise<Agent> {
-    const peer = await PeerClient.connect({ home, canHost: false, subscribeEvents: true, connectTimeoutMs: 5000, intro: { name, kind, cwd } });
-    const server = createMcpServer(peer, { cwd });
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    const validator = new CountingValidator();
-    const client = new Client({ name: `${name}-agent`, version: '1.0.0' }, { jsonSchemaValidator: validator });
-    await server.connect(serverSide);
-    await client.connect(clientSide);
-    // Once it has read the list, the client checks every result against the listed outputSchema.
-    await client.listTools();
-    return new Agent(peer, client, validator);
-  }
-
-  async call(name: string, args: Record<string, unknown> = {}): Promise<ToolResult> {
-    const checked = this.validator.checks;
-    const r = (await this.client.callTool({ name, arguments: args })) as CallToolResult;
-    if (!r.isError) assert.equal(this.validator.checks, checked + 1, `${name}: the client did not check the result against its outputSchema`);
-    const text = r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
-    return { text, data: (r.structuredContent ?? {}) as Record<string, unknown>, isError: r.isError === true };
-  }
-
-  /** Like `call`, but fails the test on a tool error. */
-  async ok(name: string, args: Record<string, unknown> = {}): Promise<ToolResult> {
-    const r = await this.call(name, args);
-    if (r.isError) throw new Error(`${name} ${JSON.stringify(args)} failed: ${r.text}`);
-    return r;
-  }
-
-  async close(): Promise<void> {
-    await this.client.close();
-    await this.peer.close();
-  }
-}
-
-/** Polls `probe` until it returns something, for pushes that arrive on their own time. */
-async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 2000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const hit = await probe();
-    if (hit !== undefined) return hit;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { Agent, until } from './in-memory-agent';
 
 describe('mcp tools over the in-memory transport', function () {
   let dir: string;
