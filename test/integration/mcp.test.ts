@@ -384,8 +384,8 @@ describe('peermesh mcp: agent detection', () => {
 
   it('names the peer after its kind, or after an unknown client', () => {
     const noSuchPid = 2 ** 22 + 12345; // no process tree to look at: only the client name counts
-    assert.deepEqual(identifyAgent('cursor-vscode', noSuchPid), { kind: 'cursor', name: 'cursor' });
-    assert.deepEqual(identifyAgent('My Agent 2', noSuchPid), { kind: 'unknown', name: 'my-agent-2' });
-    assert.deepEqual(identifyAgent('claude-code', noSuchPid, 'reviewer'), { kind: 'claude-code', name: 'reviewer' });
+    assert.deepEqual(identifyAgent('cursor-vscode', noSuchPid), { kind: 'cursor', name: 'cursor', client: 'cursor-vscode' });
+    assert.deepEqual(identifyAgent('My Agent 2', noSuchPid), { kind: 'unknown', name: 'my-agent-2', client: 'My Agent 2' });
+    assert.deepEqual(identifyAgent('claude-code', noSuchPid, 'reviewer'), { kind: 'claude-code', name: 'reviewer', client: 'claude-code' });
   });
 });
