@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { connectTo } from '../../src/client/connect';
 import { PeerClient } from '../../src/client/peer';
 import { openLink } from '../../src/hook/link';
 import { protocolVersion } from '../../src/protocol/methods';
@@ -88,6 +89,7 @@ describe('floods of connections', function () {
     await Promise.all(flooders.map((s) => s.opened));
     let id = 0;
     // 1,000 hellos at once: a program that does not know the mesh's secret, asking anyway.
+    // A PeerMesh peer and a hook prove the secret in their hello, so they are never rationed.
     for (const f of flooders) {
       for (let i = 0; i < 100; i++) f.send({ jsonrpc: '2.0', id: ++id, method: 'mesh/hello', params: { protocol: protocolVersion, nonce: 'n'.repeat(32) } });
     }
@@ -97,10 +99,17 @@ describe('floods of connections', function () {
     mesh.defer(() => hook?.close());
     assert.ok(hook, 'a hook links to the broker during the flood');
     await resident.request('state/set', { namespace: 'flood', key: 'k', value: 1 });
+    // A program that cannot prove the secret (a peer of another mesh home scanning its ports)
+    // is told to wait and look again, not refused for good. Another burst first, so the bucket is empty.
+    for (let i = 0; i < 100; i++) flooders[0].send({ jsonrpc: '2.0', id: ++id, method: 'mesh/hello', params: { protocol: protocolVersion, nonce: 'n'.repeat(32) } });
+    const stranger = await connectTo(mesh.port, 'another home\'s secret', 10_000);
+    if (stranger.kind === 'connected') stranger.ws.terminate();
+    assert.equal(stranger.kind, 'busy', `a stranger's hello in the flood: ${JSON.stringify(stranger.kind === 'connected' ? 'connected' : stranger)}`);
+    assert.ok(stranger.kind === 'busy' && stranger.retryAfterMs! > 0, 'it is told when to try again');
 
-    await raceDeadline(Promise.all(flooders.map((f) => f.answered(100))), closedWithinMs);
+    await raceDeadline(Promise.all(flooders.map((f, i) => f.answered(i === 0 ? 200 : 100))), closedWithinMs);
     const answers = flooders.flatMap((f) => f.answers);
-    assert.equal(answers.length, 1000, `${answers.length} of 1000 hellos answered`);
+    assert.equal(answers.length, 1100, `${answers.length} of 1100 hellos answered`);
     const refused = answers.filter((a) => a.error?.data?.reason === 'rateLimited');
     assert.ok(refused.length > 0, `none of ${answers.length} hellos was refused (${answers.filter((a) => a.result).length} answered)`);
     assert.ok(refused.every((a) => typeof a.error?.data?.retryAfterMs === 'number' && a.error.data.retryAfterMs > 0), 'every refusal says when to try again');

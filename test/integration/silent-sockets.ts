@@ -58,6 +58,8 @@ export function openSilent(kind: 'tcp' | 'ws', port: number): Silent {
     const socket = net.connect({ host: '127.0.0.1', port });
     socket.on('error', () => undefined);
     socket.on('close', onClose);
+    // Whatever the broker says is read and dropped, so its closing is seen (a paused socket never sees the end).
+    socket.resume();
     s.opened = new Promise((resolve) => {
       socket.once('connect', () => resolve());
       socket.once('close', () => resolve());
