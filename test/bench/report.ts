@@ -1,6 +1,7 @@
 /** The bench's table: figure | PeerMesh | floor | note. */
 import os from 'node:os';
 import type { FailoverFigures, ReplayFigures } from './failover';
+import type { FloodFigures } from './flood';
 import type { FloorFigures } from './floor';
 import type { HookFigures } from './hooks';
 import type { RssFigures, WriteAckFigures } from './store';
@@ -11,6 +12,7 @@ import { debounceMs, drawBudgetMs, type VsCodeFigures } from './vscode';
 export interface Figures {
   floor?: FloorFigures; messages?: MessageFigures; locks?: LockFigures; writes?: WriteAckFigures;
   failover?: FailoverFigures; replay?: ReplayFigures; rss?: RssFigures; hooks?: HookFigures; vscode?: VsCodeFigures;
+  flood?: FloodFigures;
 }
 
 export type Row = [figure: string, peermesh: string, floor: string, note: string];
@@ -72,6 +74,7 @@ export function rows(f: Figures): Row[] {
     out.push(['   broker RSS, 0 peers, empty store', m ? `${Math.round(m.freshRssMb)} MB` : '', fl ? `${Math.round(fl.rss.idleMb)} MB` : '', '']);
   }
   if (f.hooks) out.push(...hookRows(f.hooks));
+  if (f.flood) out.push(...floodRows(f.flood));
   if (f.vscode) out.push(...vscodeRows(f.vscode));
   return out;
 }
@@ -87,6 +90,21 @@ function hookRows(k: HookFigures): Row[] {
     ['7. hook PreToolUse (Edit), free file: wall time', pct(k.free), pct(k.bare),
       join(`+${ms(above(k.free))} ms over bare node at p50 (target ≤ +${hookTargetMs}): ${verdict}`, 'floor: node -e 0, in turns with the hook', `${k.runs} runs each`)],
     ['   same, lines another peer claims (denied)', pct(k.claimed), pct(k.bare), `+${ms(above(k.claimed))} ms over bare node at p50`],
+  ];
+}
+
+/** Figure 8: a connection flood from another process; the floor column is the same with no flood. */
+function floodRows(d: FloodFigures): Row[] {
+  const k = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n));
+  const opened = d.opened.tcp + d.opened.ws;
+  const held = `${d.held.tcp} silent TCP + ${d.held.ws} silent WebSockets held, ${d.held.hellers} sending hellos`;
+  return [
+    ['8. newcomer joins during a connection flood', `${ms(d.join.flood.p50)} / ${ms(d.join.flood.max)} ms`, `${ms(d.join.quiet.p50)} / ${ms(d.join.quiet.max)} ms`,
+      join('p50 / max', `${d.join.flood.n} joins`, held, 'floor: the same with no flood')],
+    ['   sockets the flood opened', `${k(opened)} in ${(d.floodMs / 1000).toFixed(1)} s`, '',
+      join(`${k(d.opened.tcp)} TCP, ${k(d.opened.ws)} WebSocket (each one closed was opened again)`, `hellos without a proof: ${k(d.hellos.sent)} sent, ${k(d.hellos.answered)} answered, ${k(d.hellos.refused)} refused`, `CPU broker ${Math.round(d.brokerCpu)}%`)],
+    ['   registered peer round-trip during the flood', pct(d.rt.flood), pct(d.rt.quiet), join(`state/get, max ${ms(d.rt.flood.max)} ms`, 'floor: the same with no flood')],
+    ['   broker RSS before / during / after the flood', `${Math.round(d.rssMb.before)} / ${Math.round(d.rssMb.during)} / ${Math.round(d.rssMb.after)} MB`, '', `peak ${Math.round(d.rssMb.hwm)} MB`],
   ];
 }
 
