@@ -1,24 +1,21 @@
 /**
  * Figure 8: a connection flood. A broker in its own process serves a registered peer; another
- * process (flooder.mjs) keeps hundreds of silent TCP sockets and silent WebSockets open against
+ * process (test/integration/fixtures/flooder.mjs) keeps hundreds of silent TCP sockets and silent WebSockets open against
  * it, opening a new one for each the broker closes, and sends bursts of `mesh/hello` without a
  * proof. Measured: how long a newcomer takes to join, and a registered peer's round-trip, with
  * and without the flood; the broker's RSS before, during and after it.
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import readline from 'node:readline';
 import { PeerClient } from '../../src/client/peer';
 import { admissionLimits } from '../../src/protocol/limits';
-import { protocolVersion } from '../../src/protocol/methods';
+import { startFlooder, type Flooder, type FloodShape } from '../integration/flooder';
 import {
   benchHome, closeClients, connectClients, cpuMsOf, now, removeDir, rssOf, sleep, startBroker, stopProc, summarize, track,
   withTimeout, type BenchHome, type Summary,
 } from './util';
 
 export interface FloodFigures {
-  /** Sockets the flooder kept open at once: silent TCP, silent WebSockets, hello senders. */
-  held: { tcp: number; ws: number; hellers: number };
+  /** Sockets the flooder kept in flight: silent TCP, silent WebSockets, hello senders. */
+  held: FloodShape;
   /** How long the flood ran while it was measured, in ms. */
   floodMs: number;
   /** Sockets opened during the flood (each one the broker closed was opened again). */
@@ -32,20 +29,6 @@ export interface FloodFigures {
   rssMb: { before: number; during: number; after: number; hwm: number };
   /** Broker CPU during the flood, % of one core. */
   brokerCpu: number;
-}
-
-interface FlooderStats { opened: { tcp: number; ws: number }; hellos: { sent: number; answered: number; refused: number } }
-
-/** The flooder process: started, asked for its stats, stopped. */
-function startFlooder(port: number, held: FloodFigures['held']) {
-  const script = path.join(__dirname, 'flooder.mjs');
-  const child = track(spawn(process.execPath, [script, String(port), String(held.tcp), String(held.ws), String(held.hellers), String(protocolVersion)], { stdio: ['pipe', 'pipe', 'inherit'] }));
-  const lines = readline.createInterface({ input: child.stdout! });
-  const ask = (cmd: string) => withTimeout(new Promise<FlooderStats>((resolve) => {
-    lines.once('line', (l) => resolve(JSON.parse(l) as FlooderStats));
-    child.stdin!.write(cmd + '\n');
-  }), 10_000, `flooder ${cmd}`);
-  return { stop: () => ask('stop'), kill: () => child.kill('SIGKILL') };
 }
 
 async function joins(h: BenchHome, n: number, prefix: string): Promise<Summary> {
@@ -76,7 +59,7 @@ export async function measureFlood(quick: boolean, log: (s: string) => void): Pr
   const h = benchHome();
   const broker = await startBroker(h);
   const [resident] = await connectClients(h, 1, 'resident');
-  let flooder: ReturnType<typeof startFlooder> | undefined;
+  let flooder: Flooder | undefined;
   try {
     await resident.request('state/set', { namespace: 'bench', key: 'k', value: { pad: 'x'.repeat(100) } });
     log(`flood: ${joinsN} joins and ${rtN} round-trips with no flood`);
@@ -87,14 +70,16 @@ export async function measureFlood(quick: boolean, log: (s: string) => void): Pr
 
     log(`flood: ${held.tcp} silent TCP + ${held.ws} silent WebSockets held open, ${held.hellers} sockets sending hellos; ${joinsN} joins and ${rtN} round-trips meanwhile`);
     flooder = startFlooder(broker.port, held);
+    track(flooder.child);
     const started = now();
     const cpu0 = cpuMsOf(broker.pid);
+    await withTimeout(flooder.ready, 10_000, 'the flood to begin');
     await sleep(1000); // the flood at full strength before anything is measured
     const flood = { join: await joins(h, joinsN, 'newcomer'), rt: await roundTrips(resident, rtN) };
     const during = rssOf(broker.pid);
     const floodMs = now() - started;
     const brokerCpu = (100 * (cpuMsOf(broker.pid) - cpu0)) / floodMs;
-    const stats = await flooder.stop();
+    const stats = await withTimeout(flooder.stop(), 10_000, 'stopping the flooder');
     flooder = undefined;
 
     // What the flood left behind has waited out the broker's deadlines by now.

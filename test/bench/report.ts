@@ -97,7 +97,7 @@ function hookRows(k: HookFigures): Row[] {
 function floodRows(d: FloodFigures): Row[] {
   const k = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n));
   const opened = d.opened.tcp + d.opened.ws;
-  const held = `${d.held.tcp} silent TCP + ${d.held.ws} silent WebSockets held, ${d.held.hellers} sending hellos`;
+  const held = `flood: ${d.held.tcp} silent TCP + ${d.held.ws} silent WebSockets at a time, ${d.held.hellers} sending hellos`;
   return [
     ['8. newcomer joins during a connection flood', `${ms(d.join.flood.p50)} / ${ms(d.join.flood.max)} ms`, `${ms(d.join.quiet.p50)} / ${ms(d.join.quiet.max)} ms`,
       join('p50 / max', `${d.join.flood.n} joins`, held, 'floor: the same with no flood')],
