@@ -40,11 +40,6 @@ export class Admission {
 
   constructor(private readonly log: Logger) {}
 
-  /** How many connections are waiting now. */
-  get size(): number {
-    return this.waiting.size;
-  }
-
   /** A TCP connection was accepted. */
   accepted(socket: net.Socket): void {
     if (this.waiting.size >= admissionLimits.waiting) this.evictOldest();

@@ -121,12 +121,14 @@ export async function scanPorts(ports: readonly number[], secret: string, timeou
   for (const port of ports) {
     const outcome = await connectTo(port, secret, timeoutMs);
     if (outcome.kind === 'connected') return { ...scan, connected: { ...outcome, port } };
-    if (outcome.kind === 'foreign') scan.foreign.push(outcome.why);
-    else if (outcome.kind === 'busy') {
+    if (outcome.kind === 'foreign') {
+      scan.foreign.push(outcome.why);
+    } else if (outcome.kind === 'busy') {
       scan.busy = true;
       if (outcome.retryAfterMs !== undefined) scan.retryAfterMs = Math.max(scan.retryAfterMs ?? 0, outcome.retryAfterMs);
+    } else {
+      scan.free ??= port;
     }
-    else scan.free ??= port;
   }
   return scan;
 }
