@@ -312,6 +312,9 @@ function listenExclusive(server: http.Server, port: number): Promise<void> {
     };
     server.once('error', onError);
     server.once('listening', onListening);
-    server.listen({ port, host: '127.0.0.1', exclusive: true });
+    // A long accept queue (the kernel caps it at net.core.somaxconn): in a flood, a newcomer's
+    // connection then waits its turn in the queue instead of being dropped and retried by TCP
+    // a second or more later. Queued connections cost the broker no file descriptor.
+    server.listen({ port, host: '127.0.0.1', exclusive: true, backlog: 4096 });
   });
 }
