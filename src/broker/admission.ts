@@ -15,8 +15,11 @@ import type { Logger } from '../core/logger';
 import { TokenBucket } from '../core/token-bucket';
 import { admissionLimits } from '../protocol/limits';
 
-/** What an evicted connection that has not upgraded is told: a PeerMesh broker, busy. */
-const busyAnswer = 'HTTP/1.1 503 Service Unavailable\r\nx-peermesh-broker: busy\r\nretry-after: 1\r\nconnection: close\r\ncontent-length: 0\r\n\r\n';
+/**
+ * What an evicted connection that has not upgraded is told: a PeerMesh broker, busy. Encoded
+ * once: in a flood it is written thousands of times a second.
+ */
+const busyAnswer = Buffer.from('HTTP/1.1 503 Service Unavailable\r\nx-peermesh-broker: busy\r\nretry-after: 1\r\nconnection: close\r\ncontent-length: 0\r\n\r\n', 'latin1');
 
 /** Accept failures (out of file descriptors, say) are logged at most this often. */
 const acceptWarningEveryMs = 60_000;

@@ -25,7 +25,7 @@ export interface FloodStats {
 
 export interface Flooder {
   child: ChildProcess;
-  /** Settles once the flood bites: a hello refused (or, with no hellers, every socket opened). */
+  /** Settles once the flood bites: a hello refused, or the broker has closed as many silent sockets as are kept. */
   ready: Promise<void>;
   /** Ends the flood; resolves with what it did. */
   stop(): Promise<FloodStats>;
