@@ -28,7 +28,8 @@ export const meshRequests = defineRequests('mesh', {
   /**
    * First frame of every session, before registering: both sides prove they know the broker
    * secret (each sends an HMAC over the other's nonce). Fails `invalidInput` when the protocol
-   * versions differ. Sent by the connect logic, never through `PeerClient.request`.
+   * versions differ, and `rateLimited` (with `retryAfterMs`) when too many hellos without a
+   * valid `proof` come at once. Sent by the connect logic, never through `PeerClient.request`.
    */
   'mesh/hello': {
     params: z.object({
