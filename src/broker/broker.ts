@@ -24,6 +24,7 @@ import type { BrokerInfo, Status } from '../protocol/methods';
 import { DurableStore } from '../store/store';
 import { readBrokerFile, readSecret, writeBrokerFile, type MeshHome } from '../home/home';
 import { newNonce } from '../protocol/handshake';
+import { Admission } from './admission';
 import { Session, type SessionHost } from './peer-connection';
 
 export interface BrokerOptions {
@@ -55,6 +56,8 @@ export class Broker implements SessionHost {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: hardFrameLimit });
   /** Each upgrade's session nonce, until the upgrade answer carries it (see Session). */
   private readonly nonces = new WeakMap<http.IncomingMessage, string>();
+  /** Each session's socket, to tell the admission when the session has proved itself. */
+  private readonly sockets = new WeakMap<Session, net.Socket>();
   private readonly timers: NodeJS.Timeout[] = [];
   private idleSince = Date.now();
   private outbox: Array<{ event?: MeshEvent; message?: Message }> = [];
@@ -65,6 +68,7 @@ export class Broker implements SessionHost {
 
   private constructor(
     private readonly server: http.Server,
+    private readonly admission: Admission,
     readonly mesh: Mesh,
     private readonly store: DurableStore,
     readonly secret: string,
@@ -101,10 +105,16 @@ export class Broker implements SessionHost {
     const server = http.createServer((_req, res) => {
       res.writeHead(426, { 'content-type': 'text/plain' }).end('PeerMesh broker: connect with a WebSocket\n');
     });
+    // From the first connection on, also while the store loads: a flood may come at any time.
+    const admission = new Admission(log);
+    server.on('connection', (socket: net.Socket) => admission.accepted(socket));
     await listenExclusive(server, opts.port);
+    // Once listening, a failed accept (EMFILE: out of file descriptors) is logged, never thrown.
+    server.on('error', (e) => admission.acceptFailed(e));
     let broker: Broker | undefined;
     const pendingUpgrades: Array<{ socket: net.Socket; accept: () => void }> = [];
     server.on('upgrade', (req, socket, head) => {
+      admission.requested(socket as net.Socket);
       const accept = () => broker!.upgrade(req, socket as net.Socket, head);
       if (broker) accept();
       else pendingUpgrades.push({ socket: socket as net.Socket, accept });
@@ -129,7 +139,7 @@ export class Broker implements SessionHost {
       });
       // Peers of the previous broker have no connection here yet: their grace period starts now.
       await mesh.peers.markAllDisconnected();
-      broker = new Broker(server, mesh, store, secret, log, opts);
+      broker = new Broker(server, admission, mesh, store, secret, log, opts);
       // A full disk does not stop the broker: it serves reads and saves changes once it can.
       await store.durable().catch((e: unknown) => {
         if (!BrokerError.is(e, 'diskFull')) throw e;
@@ -143,6 +153,7 @@ export class Broker implements SessionHost {
       if (broker) await broker.close().catch(() => undefined);
       else await store?.close().catch(() => undefined);
       for (const { socket } of pendingUpgrades.splice(0)) socket.destroy();
+      admission.dispose();
       server.close();
       throw e;
     }
@@ -177,6 +188,15 @@ export class Broker implements SessionHost {
     sessions.add(session);
   }
 
+  admitted(session: Session): void {
+    const socket = this.sockets.get(session);
+    if (socket) this.admission.admitted(socket);
+  }
+
+  helloWaitMs(): number {
+    return this.admission.helloWaitMs();
+  }
+
   closed(session: Session): void {
     this.sessions.delete(session);
     if (this.sessions.size === 0) this.idleSince = Date.now();
@@ -207,6 +227,7 @@ export class Broker implements SessionHost {
       // failure is thrown, after broker.json is gone and the port is free.
       await this.store.close().catch((e: unknown) => (failure = e));
       await this.forgetBrokerFile().catch((e: unknown) => (failure ??= e));
+      this.admission.dispose();
       await new Promise<void>((resolve) => {
         this.server.close(() => resolve());
         this.server.closeAllConnections();
@@ -232,13 +253,17 @@ export class Broker implements SessionHost {
     // names) shuts out web pages and DNS-rebinding attacks on this loopback port.
     if (req.headers.origin !== undefined || !allowedHosts.includes(host) || this.closing) {
       // The header tells a PeerMesh peer that this is a broker refusing it, not a foreign program.
-      socket.end(`HTTP/1.1 403 Forbidden\r\nx-peermesh-broker: ${this.closing ? 'closing' : 'refused'}\r\nconnection: close\r\n\r\n`);
+      // The socket goes once that is written, whether or not the other side ever closes it.
+      socket.end(`HTTP/1.1 403 Forbidden\r\nx-peermesh-broker: ${this.closing ? 'closing' : 'refused'}\r\nconnection: close\r\n\r\n`, () => socket.destroy());
       return;
     }
     const nonce = newNonce();
     this.nonces.set(req, nonce);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.sessions.add(new Session(ws, this, nonce));
+      const session = new Session(ws, this, nonce);
+      this.sessions.add(session);
+      this.sockets.set(session, socket);
+      this.admission.upgraded(socket, () => session.evict());
     });
   }
 
@@ -287,6 +312,9 @@ function listenExclusive(server: http.Server, port: number): Promise<void> {
     };
     server.once('error', onError);
     server.once('listening', onListening);
-    server.listen({ port, host: '127.0.0.1', exclusive: true });
+    // A long accept queue (the kernel caps it at net.core.somaxconn): in a flood, a newcomer's
+    // connection then waits its turn in the queue instead of being dropped and retried by TCP
+    // a second or more later. Queued connections cost the broker no file descriptor.
+    server.listen({ port, host: '127.0.0.1', exclusive: true, backlog: 4096 });
   });
 }

@@ -9,6 +9,7 @@ import type WebSocket from 'ws';
 import type { Mesh } from '../core/api';
 import type { Logger } from '../core/logger';
 import { BrokerError, meshErrorCode } from '../protocol/errors';
+import { admissionLimits } from '../protocol/limits';
 import type { EventType, MeshEvent, Message } from '../protocol/entities';
 import {
   describeZodError, zodIssues, isRequestMethod, preAuthMethods, protocolVersion, requests, showsActivity, splitMeta, type BrokerInfo,
@@ -34,14 +35,15 @@ export interface SessionHost {
   status(): Promise<Status>;
   /** A session now speaks for `peerId`, beside any other live session of that peer (two terminals on one CLI identity). */
   bind(session: Session, peerId: string): void;
+  /** The session proved it knows the secret: it no longer counts as waiting to join. */
+  admitted(session: Session): void;
+  /** 0 if a hello without a proof may be answered now, else how many ms until one may. */
+  helloWaitMs(): number;
   closed(session: Session): void;
 }
 
 /** What a hook's session (`mesh/attach`) may ask, beside the handshake. */
 const hookMethods: ReadonlySet<RequestMethod> = new Set(['messages/deliver', 'locks/guardEdit', 'edits/record', 'peers/update']);
-
-/** How long a new connection may take to register or resume. */
-const registerWithinMs = 10_000;
 
 export class Session {
   peerId: string | undefined;
@@ -54,7 +56,7 @@ export class Session {
   private ended = false;
   private readonly conn: MessageConnection;
   badFrames = 0;
-  private readonly registerTimer: NodeJS.Timeout;
+  private readonly joinTimer: NodeJS.Timeout;
   /** One per request being handled: aborted when it is cancelled or the connection closes. */
   private readonly inFlight = new Set<AbortController>();
 
@@ -82,7 +84,7 @@ export class Session {
     });
     this.conn.onClose(() => {
       this.ended = true;
-      clearTimeout(this.registerTimer);
+      clearTimeout(this.joinTimer);
       // Nobody is left to answer: waits (long-polls, lock queues) end now, not at their deadline.
       for (const abort of this.inFlight) abort.abort();
       this.inFlight.clear();
@@ -90,11 +92,13 @@ export class Session {
       host.closed(this);
     });
     this.conn.listen();
-    // A connection that never registers holds a socket for nothing: it gets a few seconds.
-    this.registerTimer = setTimeout(() => {
-      if (!this.peerId) this.close(4001, `register or resume within ${registerWithinMs / 1000} s`);
-    }, registerWithinMs);
-    this.registerTimer.unref();
+    // A connection that never proves the secret holds a socket for nothing: it gets a few
+    // seconds. It is cut off after the close frame, not after its answer: a silent one never answers.
+    this.joinTimer = setTimeout(() => {
+      this.close(4001, `register or resume within ${admissionLimits.joinWithinMs / 1000} s`);
+      this.terminate();
+    }, admissionLimits.joinWithinMs);
+    this.joinTimer.unref();
   }
 
   /** True if the session ended on purpose (`mesh/leave`), so no grace period applies. */
@@ -116,6 +120,12 @@ export class Session {
 
   terminate(): void {
     this.ws.terminate();
+  }
+
+  /** Makes room for a newer connection (too many are waiting to join): "try again later". */
+  evict(): void {
+    this.close(1013, 'too many connections waiting to join the mesh; try again');
+    this.terminate();
   }
 
   private async handle(method: string, raw: unknown, signal: AbortSignal): Promise<unknown> {
@@ -179,16 +189,41 @@ export class Session {
   }
 
   private hello(p: ParsedParams<'mesh/hello'>) {
+    if (p.proof !== undefined && proofMatches(this.expectedProof(), p.proof)) {
+      this.admit();
+    } else {
+      // Only a program that does not know the secret gets here: its hellos are rationed, so a
+      // flood of them costs the broker a bounded amount of work. Nothing else is refused.
+      const retryAfterMs = this.host.helloWaitMs();
+      if (retryAfterMs > 0) {
+        throw new BrokerError('rateLimited', `too many handshakes without a proof of the mesh's secret; try again in ${retryAfterMs} ms`, { retryAfterMs });
+      }
+    }
     if (p.protocol !== protocolVersion) {
       throw new BrokerError('invalidInput', `this broker speaks protocol ${protocolVersion}, the peer ${p.protocol}; update PeerMesh`);
     }
     return { proof: proof(this.host.secret, 'broker', this.host.info.port, p.nonce), nonce: this.nonce, broker: this.host.info };
   }
 
+  /**
+   * The session proved it knows the secret: it is no flood, so neither the join deadline nor
+   * the cap on waiting connections applies to it any more (its register may be slow on a busy disk).
+   */
+  private admit(): void {
+    clearTimeout(this.joinTimer);
+    this.host.admitted(this);
+  }
+
+  /** The proof a peer that knows the secret sends for this session. */
+  private expectedProof(): string {
+    return proof(this.host.secret, 'peer', this.host.info.port, this.nonce);
+  }
+
   private checkProof(given: string): void {
-    if (!proofMatches(proof(this.host.secret, 'peer', this.host.info.port, this.nonce), given)) {
+    if (!proofMatches(this.expectedProof(), given)) {
       throw new BrokerError('unauthorized', 'wrong broker secret proof: this peer does not share the mesh home\'s secret');
     }
+    this.admit();
     if (this.peerId || this.joining || this.attached) throw new BrokerError('invalidInput', 'this session is already registered');
   }
 
@@ -230,7 +265,6 @@ export class Session {
     const peer = await this.host.mesh.peers.forAgent(p.pids);
     this.attached = peer ? 'peer' : 'observer';
     if (peer) this.peerId = peer.id;
-    clearTimeout(this.registerTimer);
     return { peer: peer ?? null };
   }
 

@@ -17,13 +17,26 @@ export type ConnectOutcome =
   | { kind: 'connected'; ws: WebSocket; conn: MessageConnection; hello: RequestResult<'mesh/hello'> }
   /** Nothing listens on the port: it is free to bind. */
   | { kind: 'refused' }
-  /** A PeerMesh broker is there but not serving now (starting or stopping): try again soon. */
-  | { kind: 'busy'; why: string }
+  /**
+   * A PeerMesh broker is there but not serving now (starting or stopping, or too many
+   * connections at once): try again soon, after `retryAfterMs` if it said.
+   */
+  | { kind: 'busy'; why: string; retryAfterMs?: number }
   /** Something else is on the port, or a broker of another mesh home. */
   | { kind: 'foreign'; why: string };
 
 export async function connectTo(port: number, secret: string, timeoutMs: number): Promise<ConnectOutcome> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { handshakeTimeout: timeoutMs, maxPayload: answerBytes });
+  // The broker's challenge rides the upgrade answer: proving the secret in the hello already
+  // lets the broker tell this peer from a flood (it never rate-limits a proven hello).
+  let challenge: string | undefined;
+  ws.once('upgrade', (res) => {
+    const header = res.headers['x-peermesh-nonce'];
+    if (typeof header === 'string') challenge = header;
+  });
+  // A broker with too many connections waiting closes the oldest with 1013, "try again later".
+  let closeCode: number | undefined;
+  ws.once('close', (code) => (closeCode = code));
   const opened = await new Promise<ConnectOutcome | undefined>((resolve) => {
     ws.once('open', () => resolve(undefined));
     ws.once('unexpected-response', (_req, res) => {
@@ -44,7 +57,8 @@ export async function connectTo(port: number, secret: string, timeoutMs: number)
   conn.listen();
   const nonce = newNonce();
   try {
-    const raw = await withTimeout(conn.sendRequest('mesh/hello', { protocol: protocolVersion, nonce }), timeoutMs, `port ${port} did not answer the PeerMesh handshake`);
+    const peerProof = challenge === undefined ? undefined : proof(secret, 'peer', port, challenge);
+    const raw = await withTimeout(conn.sendRequest('mesh/hello', { protocol: protocolVersion, nonce, proof: peerProof }), timeoutMs, `port ${port} did not answer the PeerMesh handshake`);
     const hello = requests['mesh/hello'].result.parse(raw);
     if (!proofMatches(proof(secret, 'broker', port, nonce), hello.proof)) {
       throw new Error(`port ${port} is a PeerMesh broker of another mesh home (its secret differs)`);
@@ -53,10 +67,15 @@ export async function connectTo(port: number, secret: string, timeoutMs: number)
   } catch (e) {
     conn.dispose();
     ws.terminate();
+    if (closeCode === 1013) return { kind: 'busy', why: `the broker on port ${port} has too many connections waiting to join` };
     // A typed refusal comes only from a PeerMesh broker (say, of another protocol version):
-    // hosting a second broker beside it would be wrong, so stop with its reason.
+    // hosting a second broker beside it would be wrong, so stop with its reason; unless it
+    // only asks to wait.
     if (e instanceof ResponseError && typeof (e.data as { reason?: unknown } | undefined)?.reason === 'string') {
-      throw BrokerError.fromWire(`the PeerMesh broker on port ${port} refused the handshake: ${e.message}`, e.data);
+      const refusal = BrokerError.fromWire(`the PeerMesh broker on port ${port} refused the handshake: ${e.message}`, e.data);
+      if (refusal.reason !== 'rateLimited') throw refusal;
+      const retryAfterMs = typeof refusal.data?.retryAfterMs === 'number' ? refusal.data.retryAfterMs : undefined;
+      return { kind: 'busy', why: refusal.message, retryAfterMs };
     }
     return { kind: 'foreign', why: (e as Error).message };
   }
@@ -84,8 +103,10 @@ export interface PortScan {
   connected?: Extract<ConnectOutcome, { kind: 'connected' }> & { port: number };
   /** The first port nothing listens on, if any. */
   free?: number;
-  /** A broker is starting or stopping on some port: wait for it, bind nothing. */
+  /** A broker is starting or stopping on some port, or busy: wait for it, bind nothing. */
   busy: boolean;
+  /** The longest wait a busy broker asked for, in ms. */
+  retryAfterMs?: number;
   /** Why each foreign port was passed over. */
   foreign: string[];
 }
@@ -100,9 +121,14 @@ export async function scanPorts(ports: readonly number[], secret: string, timeou
   for (const port of ports) {
     const outcome = await connectTo(port, secret, timeoutMs);
     if (outcome.kind === 'connected') return { ...scan, connected: { ...outcome, port } };
-    if (outcome.kind === 'foreign') scan.foreign.push(outcome.why);
-    else if (outcome.kind === 'busy') scan.busy = true;
-    else scan.free ??= port;
+    if (outcome.kind === 'foreign') {
+      scan.foreign.push(outcome.why);
+    } else if (outcome.kind === 'busy') {
+      scan.busy = true;
+      if (outcome.retryAfterMs !== undefined) scan.retryAfterMs = Math.max(scan.retryAfterMs ?? 0, outcome.retryAfterMs);
+    } else {
+      scan.free ??= port;
+    }
   }
   return scan;
 }

@@ -226,7 +226,7 @@ export class PeerClient {
     const ports = candidatePorts(this.opts.home, this.opts.port);
     const foreign: string[] = [];
     for (let round = 0; !this.closed; round++) {
-      const { connected, free, busy, foreign: passed } = await scanPorts(ports, this.secret, 10_000);
+      const { connected, free, busy, retryAfterMs, foreign: passed } = await scanPorts(ports, this.secret, 10_000);
       if (connected) {
         await this.adopt(connected.port, connected.ws, connected.conn, connected.hello.nonce, connected.hello.broker, resume);
         return;
@@ -246,7 +246,8 @@ export class PeerClient {
         const detail = foreign.length ? ` (${foreign.join('; ')})` : '';
         throw new BrokerError('unavailable', `could not reach or start a PeerMesh broker for ${this.opts.home.dir}${detail}`);
       }
-      await sleep(Math.min(20 + round * 20, 200));
+      // A broker that is busy may say how long to wait (a refused hello): never less than that.
+      await sleep(Math.max(retryAfterMs ?? 0, Math.min(20 + round * 20, 200)));
     }
   }
 

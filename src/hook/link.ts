@@ -57,9 +57,11 @@ export async function openLink(home: string, pids: readonly number[], timeoutMs:
   try {
     if (!challenge) throw new Error('not a PeerMesh broker of this protocol');
     const nonce = newNonce();
+    // The proof rides the hello too, so the broker never rations this hook's hello in a flood.
+    const peerProof = proof(setup.secret, 'peer', setup.port, challenge);
     const [hello, attached] = await Promise.all([
-      link.request<{ proof: string; nonce: string }>('mesh/hello', { protocol: protocolVersion, nonce }),
-      link.request<{ peer: Peer | null }>('mesh/attach', { proof: proof(setup.secret, 'peer', setup.port, challenge), pids }),
+      link.request<{ proof: string; nonce: string }>('mesh/hello', { protocol: protocolVersion, nonce, proof: peerProof }),
+      link.request<{ peer: Peer | null }>('mesh/attach', { proof: peerProof, pids }),
     ]);
     if (hello.nonce !== challenge || !proofMatches(proof(setup.secret, 'broker', setup.port, nonce), hello.proof)) throw new Error('not this home\'s broker');
     return { ...link, peer: attached.peer };

@@ -29,6 +29,8 @@ export function toolErrorText(e: unknown): string {
       return `${e.message}. Only the holder can release or renew it.`;
     case 'unavailable':
       return `${e.message}. PeerMesh reconnects by itself; retry in a few seconds. If it persists, run \`peermesh doctor\`.`;
+    case 'rateLimited':
+      return `${e.message}. Retry in a moment.`;
     case 'diskFull':
       return data.applied === true
         ? `${e.message}. Do not repeat this change; other changes fail until space is freed, but reading works.`

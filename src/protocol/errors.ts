@@ -35,6 +35,11 @@ export const errorReasons = [
   /** The broker is shutting down or not reachable. */
   'unavailable',
   /**
+   * Too many handshakes at once from programs that did not prove they know the mesh's secret:
+   * try again after `data.retryAfterMs` milliseconds.
+   */
+  'rateLimited',
+  /**
    * The disk holding the mesh home is full, so the broker cannot save changes; it keeps serving
    * reads and accepts changes again by itself once space is freed. `data.applied` is false when
    * nothing was changed (retry later), true when the change was already made in memory: it is

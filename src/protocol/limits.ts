@@ -1,6 +1,7 @@
 /**
- * Size limits for everything that crosses the wire. One place, so the broker, the
- * MCP tools and the CLI reject the same inputs with the same words.
+ * Size limits for everything that crosses the wire, and how long and how many connections the
+ * broker lets wait before they prove themselves. One place, so the broker, the MCP tools and
+ * the CLI reject the same inputs with the same words.
  */
 export const limits = {
   /** Largest WebSocket frame the broker accepts, in bytes. */
@@ -35,4 +36,34 @@ export const limits = {
   ttlSeconds: 24 * 60 * 60,
   /** Longest a request may wait (lock wait, event long-poll), in milliseconds. */
   waitMs: 10 * 60 * 1000,
+} as const;
+
+/**
+ * Connections that have not yet shown they know the mesh's secret ("waiting": accepted, upgraded
+ * or not, with no proven `mesh/hello`, register, resume or attach). A PeerMesh program gets past
+ * this within milliseconds of connecting, so these bounds only ever meet programs that do not.
+ */
+export const admissionLimits = {
+  /**
+   * Waiting connections held at once. One more closes the one that has waited longest (an
+   * upgraded one with close code 1013, "try again later"; one not yet upgraded with a marked
+   * 503): a newcomer proves itself long before it would be the oldest, so a flood cannot hold
+   * it out, and the broker's file descriptors stay far below a 512 limit whatever comes.
+   */
+  waiting: 128,
+  /** A TCP connection that has not sent a whole WebSocket upgrade request by then is closed, in ms. */
+  upgradeWithinMs: 3000,
+  /**
+   * An upgraded connection that has not proved the secret by then (a hello with the proof, a
+   * register, resume or attach) is closed (4001), in ms.
+   */
+  joinWithinMs: 5000,
+  /**
+   * `mesh/hello`s without the peer's proof (programs that do not know the secret) answered at
+   * once; past it they are refused `rateLimited` with `retryAfterMs`. A hello with a valid
+   * proof (every PeerMesh peer and hook) is never refused.
+   */
+  helloBurst: 20,
+  /** Such hellos answered per second once the burst is spent. */
+  helloPerSecond: 10,
 } as const;

@@ -1,6 +1,7 @@
 /** The bench's table: figure | PeerMesh | floor | note. */
 import os from 'node:os';
 import type { FailoverFigures, ReplayFigures } from './failover';
+import type { FloodFigures, FloodPhase } from './flood';
 import type { FloorFigures } from './floor';
 import type { HookFigures } from './hooks';
 import type { RssFigures, WriteAckFigures } from './store';
@@ -11,6 +12,7 @@ import { debounceMs, drawBudgetMs, type VsCodeFigures } from './vscode';
 export interface Figures {
   floor?: FloorFigures; messages?: MessageFigures; locks?: LockFigures; writes?: WriteAckFigures;
   failover?: FailoverFigures; replay?: ReplayFigures; rss?: RssFigures; hooks?: HookFigures; vscode?: VsCodeFigures;
+  flood?: FloodFigures;
 }
 
 export type Row = [figure: string, peermesh: string, floor: string, note: string];
@@ -72,6 +74,7 @@ export function rows(f: Figures): Row[] {
     out.push(['   broker RSS, 0 peers, empty store', m ? `${Math.round(m.freshRssMb)} MB` : '', fl ? `${Math.round(fl.rss.idleMb)} MB` : '', '']);
   }
   if (f.hooks) out.push(...hookRows(f.hooks));
+  if (f.flood) out.push(...floodRows(f.flood));
   if (f.vscode) out.push(...vscodeRows(f.vscode));
   return out;
 }
@@ -87,6 +90,24 @@ function hookRows(k: HookFigures): Row[] {
     ['7. hook PreToolUse (Edit), free file: wall time', pct(k.free), pct(k.bare),
       join(`+${ms(above(k.free))} ms over bare node at p50 (target ≤ +${hookTargetMs}): ${verdict}`, 'floor: node -e 0, in turns with the hook', `${k.runs} runs each`)],
     ['   same, lines another peer claims (denied)', pct(k.claimed), pct(k.bare), `+${ms(above(k.claimed))} ms over bare node at p50`],
+  ];
+}
+
+/** Figure 8: floods of connections from another process; the floor column is the same with no flood. */
+function floodRows(d: FloodFigures): Row[] {
+  const k = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n));
+  const within = (p: FloodPhase) => `${k(p.stats.opened.tcp + p.stats.opened.ws)} sockets opened in ${(p.ms / 1000).toFixed(1)} s`;
+  const { silent: s, hellos: g } = d;
+  const sessions = `${d.sessionsAfter} session${d.sessionsAfter === 1 ? '' : 's'} left after them (the registered peer's)`;
+  return [
+    [`8. newcomer joins, ${s.shape.tcp} silent TCP + ${s.shape.ws} silent WebSockets`, `${ms(s.join.p50)} / ${ms(s.join.max)} ms`, `${ms(d.quiet.join.p50)} / ${ms(d.quiet.join.max)} ms`,
+      join('p50 / max', `${s.join.n} joins`, 'each socket the broker closes is opened again', within(s), `CPU broker ${Math.round(s.brokerCpu)}%`, 'floor: the same with no flood')],
+    ['   registered peer round-trip meanwhile', pct(s.rt), pct(d.quiet.rt), join(`state/get, max ${ms(s.rt.max)} ms`, 'floor: the same with no flood')],
+    [`   newcomer joins, ${g.shape.hellers} sockets sending hellos without a proof`, `${ms(g.join.p50)} / ${ms(g.join.max)} ms`, `${ms(d.quiet.join.p50)} / ${ms(d.quiet.join.max)} ms`,
+      join('p50 / max', `hellos: ${k(g.stats.hellos.sent)} sent, ${k(g.stats.hellos.answered)} answered, ${k(g.stats.hellos.refused)} refused in ${(g.ms / 1000).toFixed(1)} s`, `CPU broker ${Math.round(g.brokerCpu)}%`)],
+    ['   registered peer round-trip meanwhile', pct(g.rt), pct(d.quiet.rt), `state/get, max ${ms(g.rt.max)} ms`],
+    ['   broker RSS before / in each flood / after', `${Math.round(d.rssMb.before)} / ${Math.round(s.rssMb)} / ${Math.round(g.rssMb)} / ${Math.round(d.rssMb.after)} MB`, '',
+      join(`peak ${Math.round(d.rssMb.hwm)} MB`, sessions)],
   ];
 }
 

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --json FILE] [-- --only floor,messages,locks,writes,failover,replay,rss,hooks,vscode]`
+ * `npm run bench [-- --quick] [-- --json FILE] [-- --only floor,messages,locks,writes,failover,replay,rss,hooks,flood,vscode]`
  *
  * Measures PeerMesh against a broker in its own process, on 127.0.0.1, in temporary mesh homes,
  * and prints each figure beside the same figure for a bare `ws` echo server (the physical floor).
@@ -11,6 +11,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { buildFixtures } from '../integration/harness';
 import { measureFailover, measureReplay } from './failover';
+import { measureFlood } from './flood';
 import { measureFloor } from './floor';
 import { measureHooks } from './hooks';
 import { rows, table, type Figures } from './report';
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
     ['replay', measureReplay, 180_000],
     ['rss', measureRss, 120_000],
     ['hooks', measureHooks, 120_000],
+    ['flood', measureFlood, 180_000],
     ['vscode', (q, l) => measureVsCode(q, l, vscodeLimitMs), vscodeLimitMs + 30_000],
   ];
   for (const [key, fn, limitMs] of steps) {

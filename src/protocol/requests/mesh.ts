@@ -33,10 +33,21 @@ export const meshRequests = defineRequests('mesh', {
   /**
    * First frame of every session, before registering: both sides prove they know the broker
    * secret (each sends an HMAC over the other's nonce). Fails `invalidInput` when the protocol
-   * versions differ. Sent by the connect logic, never through `PeerClient.request`.
+   * versions differ, and `rateLimited` (with `retryAfterMs`) when too many hellos without a
+   * valid `proof` come at once. Sent by the connect logic, never through `PeerClient.request`.
    */
   'mesh/hello': {
-    params: z.object({ protocol: z.number().int(), nonce: z.string().min(16).max(128) }),
+    params: z.object({
+      protocol: z.number().int(),
+      /** The peer's challenge: the broker answers with its proof over it. */
+      nonce: z.string().min(16).max(128),
+      /**
+       * The peer's proof over the session nonce of the upgrade answer (`x-peermesh-nonce`), as in
+       * `mesh/register`. A hello that carries a valid one is never rate-limited; one without it
+       * (or with a wrong one, say a peer of another mesh home) may be refused `rateLimited`.
+       */
+      proof: z.string().max(128).optional(),
+    }),
     result: z.object({ proof: z.string(), nonce: z.string(), broker: BrokerInfo }),
     retry: 'never',
   },

@@ -1,0 +1,117 @@
+/**
+ * Who may wait at the broker's door. A connection is "waiting" from the moment it is accepted
+ * until it proves it knows the mesh's secret (a `mesh/hello` with the peer's proof, a register,
+ * resume or attach). A PeerMesh program waits a few milliseconds; a flood (silent TCP sockets,
+ * upgrade requests that never end, WebSockets that never say hello) waits forever if let. So:
+ * a deadline for the upgrade request, a cap on how many may wait (the longest-waiting one
+ * makes room for the next, so a flood can neither lock newcomers out nor exhaust the file
+ * descriptors), and a token bucket for hellos that carry no proof.
+ *
+ * The join deadline after the upgrade is the session's own (see Session).
+ */
+import type net from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from '../core/logger';
+import { TokenBucket } from '../core/token-bucket';
+import { admissionLimits } from '../protocol/limits';
+
+/**
+ * What an evicted connection that has not upgraded is told: a PeerMesh broker, busy. Encoded
+ * once: in a flood it is written thousands of times a second.
+ */
+const busyAnswer = Buffer.from('HTTP/1.1 503 Service Unavailable\r\nx-peermesh-broker: busy\r\nretry-after: 1\r\nconnection: close\r\ncontent-length: 0\r\n\r\n', 'latin1');
+
+/** Accept failures (out of file descriptors, say) are logged at most this often. */
+const acceptWarningEveryMs = 60_000;
+
+interface Waiting {
+  /** Ends the connection to make room for a newer one. */
+  evict(): void;
+  /** The upgrade-request deadline, until the request is complete. */
+  timer?: NodeJS.Timeout;
+}
+
+export class Admission {
+  /** In arrival order, so the first is the one that has waited longest. */
+  private readonly waiting = new Map<net.Socket, Waiting>();
+  private readonly hellos = new TokenBucket(
+    { burst: admissionLimits.helloBurst, perSecond: admissionLimits.helloPerSecond },
+    { now: () => performance.now() },
+  );
+  private evictions = 0;
+  private lastAcceptWarning = -Infinity;
+
+  constructor(private readonly log: Logger) {}
+
+  /** A TCP connection was accepted. */
+  accepted(socket: net.Socket): void {
+    if (this.waiting.size >= admissionLimits.waiting) this.evictOldest();
+    const timer = setTimeout(() => {
+      this.forget(socket);
+      socket.destroy();
+    }, admissionLimits.upgradeWithinMs);
+    timer.unref();
+    this.waiting.set(socket, {
+      timer,
+      evict: () => {
+        socket.end(busyAnswer);
+        socket.destroy();
+      },
+    });
+    socket.once('close', () => this.forget(socket));
+  }
+
+  /** Its upgrade request is complete: the upgrade deadline no longer applies. */
+  requested(socket: net.Socket): void {
+    const w = this.waiting.get(socket);
+    clearTimeout(w?.timer);
+    if (w) w.timer = undefined;
+  }
+
+  /** It is a WebSocket now: evicting it runs `evict` (which closes the session). */
+  upgraded(socket: net.Socket, evict: () => void): void {
+    const w = this.waiting.get(socket);
+    if (w) w.evict = evict;
+  }
+
+  /** It proved it knows the secret: it no longer waits, and no longer counts. */
+  admitted(socket: net.Socket): void {
+    this.forget(socket);
+  }
+
+  /** 0 if a hello without a proof may be answered now, else how many ms until one may. */
+  helloWaitMs(): number {
+    return this.hellos.take();
+  }
+
+  /** The server could not accept a connection (EMFILE, ENFILE…): the broker keeps serving. */
+  acceptFailed(e: Error): void {
+    const now = performance.now();
+    if (now - this.lastAcceptWarning < acceptWarningEveryMs) return;
+    this.lastAcceptWarning = now;
+    this.log.warn(`could not accept a connection: ${e.message} (${this.waiting.size} connections waiting to join)`);
+  }
+
+  /** Ends every waiting connection's timer (the server is closing them). */
+  dispose(): void {
+    for (const w of this.waiting.values()) clearTimeout(w.timer);
+    this.waiting.clear();
+  }
+
+  private evictOldest(): void {
+    const [socket, w] = this.waiting.entries().next().value as [net.Socket, Waiting];
+    this.forget(socket);
+    w.evict();
+    // One line per thousand, not per socket: a flood must not flood the log as well.
+    if (this.evictions++ % 1000 === 0) {
+      this.log.warn(`more than ${admissionLimits.waiting} connections waiting to join: closing the longest-waiting ones (${this.evictions} so far)`);
+    }
+  }
+
+  private forget(socket: net.Socket): void {
+    const w = this.waiting.get(socket);
+    if (!w) return;
+    clearTimeout(w.timer);
+    this.waiting.delete(socket);
+  }
+}
