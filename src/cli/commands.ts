@@ -10,7 +10,7 @@ import { meshDefaults } from '../core/mesh';
 import { describeTarget } from '../core/paths';
 import { describeKind, describeLookalike, peerListing } from '../core/peer-listing';
 import { printable } from '../core/printable';
-import { MessageKind, Scope, type MeshEvent, type Message } from '../protocol/entities';
+import { MessageKind, Scope, type ListedStateEntry, type MeshEvent, type Message } from '../protocol/entities';
 import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
 import { describeCounts } from '../protocol/requests/status';
@@ -31,6 +31,20 @@ const print = (text: string) => {
   if (text) process.stdout.write(text + '\n');
 };
 const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
+
+/** A value bigger than this as JSON is listed by its size: a page of keys stays a few MB, whatever they hold. */
+const listedValueBytes = 16 * 1024;
+
+/** Every entry under `prefix`, a page at a time (the broker answers at most a page per request). */
+async function allEntries(c: PeerClient, namespace: string, prefix: string): Promise<ListedStateEntry[]> {
+  const all: ListedStateEntry[] = [];
+  for (;;) {
+    const after = all.length > 0 ? all[all.length - 1].key : undefined;
+    const { entries } = await c.request('state/list', { namespace, prefix, after, limit: limits.page, valueBytes: listedValueBytes });
+    all.push(...entries);
+    if (entries.length < limits.page) return all;
+  }
+}
 
 async function withClient<T>(ctx: CliContext, fn: (c: PeerClient) => Promise<T>, mustExist = false): Promise<T> {
   const client = await cliClient(ctx, { mustExist });
@@ -144,9 +158,10 @@ const state: TableEntry = {
       examples: ['peermesh state list plan'],
       run: (ctx, { prefix: spec }, opts) => withClient(ctx, async (c) => {
         const [namespace, prefix = ''] = spec.split(/\/(.*)/s);
-        const { entries } = await c.request('state/list', { namespace, prefix, limit: 1000 });
+        const entries = await allEntries(c, namespace, prefix);
         if (opts.json) return printJson(entries);
-        print(entries.map((e) => `${printable(e.key)}\tv${e.version}\t${JSON.stringify(e.value)}`).join('\n') || 'no entries');
+        const shown = (e: ListedStateEntry) => (e.bytes === undefined ? JSON.stringify(e.value) : `(${e.bytes} bytes: peermesh state get ${namespace}/${e.key})`);
+        print(entries.map((e) => `${printable(e.key)}\tv${e.version}\t${printable(shown(e))}`).join('\n') || 'no entries');
       }),
     }),
   ],

@@ -15,12 +15,23 @@ async function main(argv: string[]): Promise<void> {
   await program.parseAsync(argv, { from: 'user' });
 }
 
+/**
+ * Exits once stdout and stderr have taken everything written: to a pipe (`peermesh state get
+ * k | jq`) Node writes asynchronously, and exiting at once would cut a long output short.
+ */
+function exit(code: number): void {
+  let open = 2;
+  const done = () => --open === 0 && process.exit(code);
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
 main(process.argv.slice(2)).then(
-  () => process.exit(process.exitCode ?? 0),
+  () => exit(Number(process.exitCode ?? 0)),
   (e: unknown) => {
     // --help and --version end the parse with a CommanderError whose exit code is 0.
-    if (e instanceof CommanderError && e.exitCode === 0) return process.exit(0);
+    if (e instanceof CommanderError && e.exitCode === 0) return exit(0);
     process.stderr.write(`peermesh: ${cliErrorText(e).split('\n')[0]}\n`);
-    process.exit(BrokerError.is(e, 'invalidInput') ? 2 : 1);
+    exit(BrokerError.is(e, 'invalidInput') ? 2 : 1);
   },
 );

@@ -4,7 +4,8 @@
  * logging notification for every new message. Broker pushes drive both (see MeshSession);
  * bursts are folded into one update per resource. A client reads a resource on its own (after
  * an update, or to show it), not as the agent's call: the reads are sent as background
- * requests, which do not show the peer working.
+ * requests, which do not show the peer working. A resource keeps to a tool result's byte
+ * budget: past it, `more` names the tool call that reads on.
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError, SubscribeRequestSchema, UnsubscribeRequestSchema, type LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
@@ -14,6 +15,8 @@ import { printable } from '../core/printable';
 import type { ToolContext } from './tool';
 import { peerListing } from '../core/peer-listing';
 import { lockView, messageView, peerView } from './views';
+import { callText, fitList, resultBytes } from './budget';
+import { cutBody } from './tools/inbox-pages';
 
 /** The resource of each topic: an event of a topic (see `eventTopics`) updates its resource. */
 export const resourceUris: Record<MeshTopic, string> = {
@@ -26,6 +29,15 @@ export const resourceUris: Record<MeshTopic, string> = {
 const settleMs = 100;
 
 const json = (uri: URL, value: unknown) => ({ contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(value) }] });
+
+/** Room for a resource's items: the result budget less the envelope and its other fields. */
+const itemsBytes = resultBytes - 1024;
+
+/** The first `items` that fit, and `more` (the call that reads on, after the last shown) when some did not. */
+function fit<T>(items: readonly T[], more: (last: T) => string): { shown: T[]; more?: string } {
+  const { items: shown, cut } = fitList(items, () => '', itemsBytes);
+  return cut ? { shown, more: more(shown[shown.length - 1]) } : { shown };
+}
 
 export function registerResources(server: McpServer, ctx: ToolContext): { dispose(): void } {
   const { session } = ctx;
@@ -41,7 +53,8 @@ export function registerResources(server: McpServer, ctx: ToolContext): { dispos
     session.rememberMessages(messages);
     if (messages.length === unread) session.syncUnread(messages, counted);
     const now = Date.now();
-    return json(uri, { unread, messages: messages.map((m) => messageView(m, now)) });
+    const { shown, more } = fit(messages.map((m) => cutBody(messageView(m, now))), () => 'mesh_inbox');
+    return json(uri, { unread, messages: shown, ...(more && { more }) });
   });
   server.registerResource('peers', resourceUris.peers, {
     title: 'Peers',
@@ -51,7 +64,9 @@ export function registerResources(server: McpServer, ctx: ToolContext): { dispos
     const client = await session.client();
     const { peers } = await client.request('peers/list', { scope: 'machine', includeGone: false }, { background: true });
     session.rememberPeers(peers);
-    return json(uri, { peers: peerListing(peers).map(({ peer, ...listed }) => peerView(peer, client.peer.id, listed)) });
+    const views = peerListing(peers).sort((a, b) => (a.peer.id < b.peer.id ? -1 : 1)).map(({ peer, ...listed }) => peerView(peer, client.peer.id, listed));
+    const { shown, more } = fit(views, (last) => callText('mesh_peers', { scope: 'machine', cursor: last.id }));
+    return json(uri, { peers: shown, ...(more && { more }) });
   });
   server.registerResource('locks', resourceUris.locks, {
     title: 'Locks',
@@ -60,7 +75,9 @@ export function registerResources(server: McpServer, ctx: ToolContext): { dispos
   }, async (uri) => {
     const client = await session.client();
     const { locks } = await client.request('locks/list', {}, { background: true });
-    return json(uri, { locks: locks.map((l) => lockView(l, ctx.cwd, client.peer.id)) });
+    const views = [...locks].sort((a, b) => a.id - b.id).map((l) => lockView(l, ctx.cwd, client.peer.id));
+    const { shown, more } = fit(views, (last) => callText('mesh_lock', { action: 'list', cursor: String(last.id) }));
+    return json(uri, { locks: shown, ...(more && { more }) });
   });
 
   const known = new Set(Object.values(resourceUris));

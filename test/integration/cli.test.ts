@@ -187,6 +187,32 @@ describe('peermesh CLI', function () {
     assert.match(gone.stderr, /not set/);
   });
 
+  it('state list pages through every key and shows a big value by its size and how to read it', async () => {
+    const writer = await observer(t.home, 'state-writer');
+    try {
+      const keys = Array.from({ length: 1200 }, (_, i) => `k${String(i).padStart(4, '0')}`);
+      for (const key of keys) await writer.request('state/set', { namespace: 'many', key, value: 1 });
+      const big = 'v'.repeat(256 * 1024 - 2);
+      for (const key of ['a', 'b']) await writer.request('state/set', { namespace: 'wide', key, value: big });
+      await writer.request('state/set', { namespace: 'wide', key: 'c', value: 'small' });
+
+      const listed = (await cli('state', 'list', 'many')).stdout.split('\n').map((line) => line.split('\t')[0]);
+      assert.deepEqual(listed, keys, 'every key once, past the first thousand');
+      const wide = await cli('state', 'list', 'wide');
+      assert.equal(wide.code, 0);
+      assert.deepEqual(wide.stdout.split('\n'), [
+        'a\tv1\t(262144 bytes: peermesh state get wide/a)',
+        'b\tv1\t(262144 bytes: peermesh state get wide/b)',
+        'c\tv1\t"small"',
+      ]);
+      const json = JSON.parse((await cli('state', 'list', 'wide', '--json')).stdout) as Array<{ key: string; value: unknown; bytes?: number }>;
+      assert.deepEqual(json.map((e) => [e.key, e.value, e.bytes]), [['a', null, 262144], ['b', null, 262144], ['c', 'small', undefined]]);
+      assert.equal((await cli('state', 'get', 'wide/a')).stdout, JSON.stringify(big), 'get reads the whole value');
+    } finally {
+      await writer.close();
+    }
+  });
+
   it('send reaches a peer, and events lists what happened', async () => {
     const other = await observer(t.home, 'listener');
     try {

@@ -14,11 +14,9 @@ describe('a foreign program on the first candidate port', function () {
     await new Promise<void>((r) => resetter.listen(first, '127.0.0.1', r));
     let client: PeerClient | undefined;
     try {
-      const started = Date.now();
       client = await PeerClient.connect({ home: t.home, canHost: true, connectTimeoutMs: 10_000, intro: { name: 'host', kind: 'unknown' } });
       assert.ok(client.hostedBroker, 'this client hosts the broker');
       assert.equal(client.broker.port, second, 'the broker is on the second candidate');
-      assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
     } finally {
       await client?.close();
       await new Promise((r) => resetter.close(r));

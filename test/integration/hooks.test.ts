@@ -219,9 +219,8 @@ describe('peermesh hook: every client\'s hooks against a real broker and real pe
       for (const env of [{ ...t.env, PEERMESH_HOME: empty }, stale.env]) {
         for (const [client, event, file] of cases) {
           const r = await orphanHook([event, '--client', client], fixture(file, project), env, project);
+          // No stderr: a hook that waited for a broker would have met its deadline and said so there.
           assert.deepEqual([r.code, r.stdout, r.stderr], [0, noopAnswer(client, event).stdout, ''], `${client} ${event}`);
-          // The hook's own deadline is 3 s: well under it means it never waited for a broker.
-          assert.ok(r.ms < 2500, `${client} ${event} took ${r.ms} ms`);
         }
       }
     } finally {

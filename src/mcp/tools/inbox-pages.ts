@@ -42,7 +42,7 @@ export async function findMessage(client: MeshClient, ctx: ToolContext, id: numb
 }
 
 /** `v` with its body cut to what a listing shows, and the call that reads the rest. */
-function cutBody<V extends InboxMessage>(v: V): V {
+export function cutBody<V extends InboxMessage>(v: V): V {
   const end = partEnd(v.body, 0, bodyBytes);
   return end >= v.body.length ? v : { ...v, body: v.body.slice(0, end), more: callText('mesh_inbox', { cursor: `#${v.id}@${end}` }) };
 }

@@ -214,4 +214,41 @@ describe('mcp tool results: a byte budget, and paging', function () {
     once(sentIds, 'a sent message');
     for (const id of sent) assert.ok(sentIds.includes(id), `#${id} is among bob's sent`);
   });
+  it('resources mesh://inbox, mesh://peers and mesh://locks keep to the budget too, and say which call reads the rest', async () => {
+    await alice.ok('mesh_inbox'); // start from an empty inbox
+    for (let i = 0; i < 30; i++) await bob.ok('mesh_send', { to: 'alice', body: `note ${i}: ${'n'.repeat(20_000)}` });
+    const long = 'e'.repeat(200);
+    for (let i = 0; i < 60; i++) await bob.ok('mesh_lock', { action: 'acquire', path: `src/${long}/held-${i}.ts`, reason: `reason ${i} ${'r'.repeat(480)}` });
+    try {
+      const read = async (uri: string) => {
+        const r = await alice.client.readResource({ uri });
+        const [content] = r.contents;
+        assert.ok('text' in content, `${uri} is text`);
+        const text = content.text;
+        assert.ok(Buffer.byteLength(JSON.stringify(r)) <= budget, `${uri}: ${Buffer.byteLength(JSON.stringify(r))} bytes`);
+        return JSON.parse(text) as Record<string, unknown>;
+      };
+      const inbox = await read('mesh://inbox');
+      assert.equal(inbox.unread, 30, 'the count is of every unread message');
+      const notes = inbox.messages as Array<{ body: string; more?: string }>;
+      assert.ok(notes.length > 0 && notes.length < 30, `some messages, not all: ${notes.length}`);
+      assert.ok(notes.every((m) => m.body.length < 20_000 && m.more?.startsWith('mesh_inbox cursor=')), 'long bodies are cut, with the call that reads the rest');
+      assert.equal(inbox.more, 'mesh_inbox');
+
+      const peers = await read('mesh://peers');
+      const shown = peers.peers as Array<{ id: string }>;
+      assert.ok(shown.length < extra.length + 2, `some peers, not all: ${shown.length}`);
+      assert.equal(peers.more, `mesh_peers scope="machine" cursor="${shown[shown.length - 1].id}"`);
+
+      const locks = await read('mesh://locks');
+      const held = locks.locks as Array<{ id: number }>;
+      assert.ok(held.length > 0 && held.length < 60, `some locks, not all: ${held.length}`);
+      assert.equal(locks.more, `mesh_lock action="list" cursor="${held[held.length - 1].id}"`);
+      const next = await alice.ok('mesh_lock', { action: 'list', cursor: String(held[held.length - 1].id) });
+      assert.ok((next.data.locks as Array<{ id: number }>).every((l) => l.id > held[held.length - 1].id), 'the call goes on where the resource stopped');
+    } finally {
+      await bob.ok('mesh_lock', { action: 'release' });
+      await alice.ok('mesh_inbox');
+    }
+  });
 });

