@@ -5,15 +5,20 @@
  * `tools/list` has been read), and every result is held to the result byte budget.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { JsonSchemaType, JsonSchemaValidator, jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation';
-import type { MeshHome } from '../../../src/home/home';
+import type { Broker } from '../../../src/broker/broker';
+import { resolveHome, type MeshHome } from '../../../src/home/home';
 import { PeerClient } from '../../../src/client/peer';
 import type { PeerKind } from '../../../src/protocol/entities';
 import { createMcpServer } from '../../../src/mcp/server';
+import { startBroker } from '../../start-broker';
 
 /** Every result, text and structuredContent together: 24 KiB (src/mcp/budget.ts says why). */
 const resultBudget = 24 * 1024;
@@ -88,4 +93,31 @@ export async function until<T>(probe: () => Promise<T | undefined>, what: string
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** A real broker on a fresh mesh home, and two agents of it: alice (Claude Code) and bob (Cursor). */
+export interface TwoAgents {
+  dir: string;
+  home: MeshHome;
+  broker: Broker;
+  alice: Agent;
+  bob: Agent;
+  /** Closes the agents and the broker and removes the home. */
+  close(): Promise<void>;
+}
+
+export async function twoAgents(prefix: string): Promise<TwoAgents> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  const home = resolveHome({ PEERMESH_HOME: dir });
+  const broker = await startBroker({ home });
+  const alice = await Agent.join(home, dir, 'alice', 'claude-code');
+  const bob = await Agent.join(home, dir, 'bob', 'cursor');
+  return {
+    dir, home, broker, alice, bob,
+    async close() {
+      for (const a of [alice, bob]) await a.close().catch(() => undefined);
+      await broker.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

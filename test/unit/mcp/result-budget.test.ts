@@ -7,14 +7,9 @@
  * every item exactly once.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Broker } from '../../../src/broker/broker';
 import { PeerClient } from '../../../src/client/peer';
-import { resolveHome, type MeshHome } from '../../../src/home/home';
-import { startBroker } from '../../start-broker';
-import { Agent, type ToolResult } from './in-memory-agent';
+import type { MeshHome } from '../../../src/home/home';
+import { twoAgents, type Agent, type ToolResult, type TwoAgents } from './in-memory-agent';
 
 const budget = 24 * 1024;
 
@@ -55,24 +50,20 @@ describe('mcp tool results: a byte budget, and paging', function () {
   this.timeout(60_000);
   let dir: string;
   let home: MeshHome;
-  let broker: Broker;
   let alice: Agent;
   let bob: Agent;
   const extra: PeerClient[] = [];
 
+  let mesh: TwoAgents | undefined;
+
   before(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'pm-budget-'));
-    home = resolveHome({ PEERMESH_HOME: dir });
-    broker = await startBroker({ home });
-    alice = await Agent.join(home, dir, 'alice', 'claude-code');
-    bob = await Agent.join(home, dir, 'bob', 'cursor');
+    mesh = await twoAgents('pm-budget-');
+    ({ dir, home, alice, bob } = mesh);
   });
 
   after(async () => {
     for (const p of extra) await p.close().catch(() => undefined);
-    for (const a of [alice, bob]) await a?.close().catch(() => undefined);
-    await broker?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await mesh?.close();
   });
 
   it('mesh_state list of 100 values of 262 KB: pages under the budget, each value elided with its size and its get, every key once', async () => {

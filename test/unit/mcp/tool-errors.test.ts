@@ -5,38 +5,27 @@
  * the model can correct, ending with the same `pending:` line as every other result.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Broker } from '../../../src/broker/broker';
-import { resolveHome } from '../../../src/home/home';
 import { toolErrorText } from '../../../src/mcp/errors';
 import { BrokerError } from '../../../src/protocol/errors';
-import { startBroker } from '../../start-broker';
-import { Agent, until } from './in-memory-agent';
+import { twoAgents, until, type Agent, type TwoAgents } from './in-memory-agent';
 
 /** A broker method (`locks/acquire`), or a wire field no tool has. */
 const internal = /\b(?:mesh|peers|messages|state|locks|events|status|edits)\/[a-zA-Z]+|\btarget\b|\bwaitMs\b|\bprefix\b|\bparams\b|MCP error|-32602/;
 
 describe('mcp tool errors: in the tool\'s words, with the pending line', function () {
   this.timeout(30_000);
-  let dir: string;
-  let broker: Broker;
   let alice: Agent;
   let bob: Agent;
 
+  let mesh: TwoAgents | undefined;
+
   before(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'pm-errors-'));
-    const home = resolveHome({ PEERMESH_HOME: dir });
-    broker = await startBroker({ home });
-    alice = await Agent.join(home, dir, 'alice', 'claude-code');
-    bob = await Agent.join(home, dir, 'bob', 'cursor');
+    mesh = await twoAgents('pm-errors-');
+    ({ alice, bob } = mesh);
   });
 
   after(async () => {
-    for (const a of [alice, bob]) await a?.close().catch(() => undefined);
-    await broker?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await mesh?.close();
   });
 
   const cases: Array<[string, Record<string, unknown>, RegExp]> = [

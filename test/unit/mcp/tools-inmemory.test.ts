@@ -4,15 +4,11 @@
  * tests of `peermesh mcp` are in test/integration/mcp.test.ts.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Broker } from '../../../src/broker/broker';
-import { resolveHome } from '../../../src/home/home';
 import { noNews, type News } from '../../../src/core/news';
 import { meshTools } from '../../../src/mcp/tools';
-import { startBroker } from '../../start-broker';
-import { Agent, until } from './in-memory-agent';
+import { twoAgents, until, type Agent, type TwoAgents } from './in-memory-agent';
 
 describe('mcp tools over the in-memory transport', function () {
   let dir: string;
@@ -21,19 +17,16 @@ describe('mcp tools over the in-memory transport', function () {
   let alice: Agent;
   let bob: Agent;
 
+  let mesh: TwoAgents | undefined;
+
   before(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'pm-mcp-'));
-    const home = resolveHome({ PEERMESH_HOME: dir });
-    broker = await startBroker({ home });
+    mesh = await twoAgents('pm-mcp-');
+    ({ dir, broker, alice, bob } = mesh);
     port = broker.info.port;
-    alice = await Agent.join(home, dir, 'alice', 'claude-code');
-    bob = await Agent.join(home, dir, 'bob', 'cursor');
   });
 
   after(async () => {
-    for (const a of [alice, bob]) await a?.close().catch(() => undefined);
-    await broker?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await mesh?.close();
   });
 
   it('lists every tool of the catalogue, each with an output schema that has the pending line', async () => {
