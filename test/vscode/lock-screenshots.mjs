@@ -2,7 +2,8 @@
 // that says it is Claude Code, driven by a real MCP client) locks lines 9–11 of a workspace file
 // and sets its summary; the terminal (`peermesh lock`, another process) locks lines 15–17. The
 // launcher opens the file, hovers the locked lines, and saves per color theme (dark, light, high
-// contrast) a screenshot of the editor and one of the PeerMesh sidebar (Peers, Locks) to
+// contrast) a screenshot of the editor and one of the PeerMesh sidebar (Peers, with a second
+// agent whose name looks like the first's, and Locks) to
 // .test-artifacts/vscode/. Each check is [title, async () => void].
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -49,8 +50,9 @@ const themes = [
  */
 export function lockScreenshotChecks(page, { repo, name, workspace, home, artifacts, nodeBin }) {
   const editor = page.locator('.editor-instance .monaco-editor').first();
-  /** The agent's MCP client; closed by the last check (and by `closeAgent` on failure). */
+  /** The agents' MCP clients; closed by the last check. */
   let agent;
+  let lookalike;
   return [
     ['an agent on peermesh mcp (a separate OS process) locks lines 9-11 and says what it does', async () => {
       const transport = new StdioClientTransport({
@@ -66,6 +68,16 @@ export function lockScreenshotChecks(page, { repo, name, workspace, home, artifa
         const result = await agent.callTool({ name: tool, arguments: args });
         if (result.isError) throw new Error(`${tool} failed: ${JSON.stringify(result.content)}`);
       }
+    }],
+    ['a second agent, from an MCP client of no known kind, joins under a name that looks like the first\'s', async () => {
+      const transport = new StdioClientTransport({
+        command: nodeBin, args: [path.join(repo, 'dist', 'cli.js'), 'mcp', '--name', 'cIaude-code'], cwd: workspace,
+        env: { ...cleanEnv(), PEERMESH_HOME: home }, stderr: 'ignore',
+      });
+      lookalike = new Client({ name: 'mcp-inspector', version: '0.17.0' });
+      await lookalike.connect(transport);
+      const result = await lookalike.callTool({ name: 'mesh_summary', arguments: { summary: 'reviewing the tokenizer' } });
+      if (result.isError) throw new Error(`mesh_summary failed: ${JSON.stringify(result.content)}`);
     }],
     ['the terminal locks count() (peermesh lock, another OS process)', async () => {
       const result = spawnSync(nodeBin, [path.join(repo, 'dist', 'cli.js'), 'lock', `${lockedFile}:15-17`, '--reason', 'renaming count'], {
@@ -105,6 +117,8 @@ export function lockScreenshotChecks(page, { repo, name, workspace, home, artifa
       const sidebar = page.locator('.sidebar');
       await sidebar.locator('.monaco-list-row', { hasText: 'claude-code' }).first().waitFor({ state: 'visible', timeout: 10_000 });
       await sidebar.locator('.monaco-list-row', { hasText: 'lines 15–17' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      // Each of the look-alike pair is flagged, naming the other.
+      await sidebar.locator('.monaco-list-row', { hasText: 'cIaude-code' }).filter({ hasText: 'looks like claude-code' }).first().waitFor({ state: 'visible', timeout: 10_000 });
       // The terminal's identity between commands: holding a claim, not a working agent.
       await sidebar.locator('.monaco-list-row', { hasText: 'terminal identity · 1 claim' }).first().waitFor({ state: 'visible', timeout: 10_000 });
     }],
@@ -114,9 +128,10 @@ export function lockScreenshotChecks(page, { repo, name, workspace, home, artifa
       await page.waitForTimeout(300);
       await page.screenshot({ path: path.join(artifacts, `sidebar-${short}${name === 'dev' ? '' : `-${name}`}.png`) });
     }]),
-    ['the agent leaves', async () => {
+    ['the agents leave', async () => {
       await agent?.close();
-      agent = undefined;
+      await lookalike?.close();
+      agent = lookalike = undefined;
     }],
   ];
 }
