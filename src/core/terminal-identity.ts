@@ -4,7 +4,7 @@
  * is released by tomorrow's `peermesh unlock`. A named one (`--as NAME`) is `<user>-cli:NAME`:
  * a lock holder of its own, for scripts that must exclude each other or keep their locks apart
  * from the person's. The name is all the editor learns of it, so its shape is fixed here, for
- * the command line that makes it and the editor that shows it ("terminal (NAME)").
+ * the command line that makes it and the editor that shows it ("terminal --as NAME").
  */
 import type { Peer } from '../protocol/entities';
 
