@@ -56,8 +56,8 @@ export async function connectTo(port: number, secret: string, timeoutMs: number)
   const conn = wsConnection(ws, { maxFrameBytes: answerBytes });
   conn.listen();
   const nonce = newNonce();
+  const peerProof = challenge === undefined ? undefined : proof(secret, 'peer', port, challenge);
   try {
-    const peerProof = challenge === undefined ? undefined : proof(secret, 'peer', port, challenge);
     const raw = await withTimeout(conn.sendRequest('mesh/hello', { protocol: protocolVersion, nonce, proof: peerProof }), timeoutMs, `port ${port} did not answer the PeerMesh handshake`);
     const hello = requests['mesh/hello'].result.parse(raw);
     if (!proofMatches(proof(secret, 'broker', port, nonce), hello.proof)) {
@@ -74,6 +74,9 @@ export async function connectTo(port: number, secret: string, timeoutMs: number)
     if (e instanceof ResponseError && typeof (e.data as { reason?: unknown } | undefined)?.reason === 'string') {
       const refusal = BrokerError.fromWire(`the PeerMesh broker on port ${port} refused the handshake: ${e.message}`, e.data);
       if (refusal.reason !== 'rateLimited') throw refusal;
+      // Hellos that prove the secret are never rationed: rationed with a proof, this broker
+      // does not know our secret. It is another mesh home's, whose flood must not stop us.
+      if (peerProof !== undefined) return { kind: 'foreign', why: `port ${port} is a PeerMesh broker of another mesh home (it rations hellos with a proof of our secret)` };
       const retryAfterMs = typeof refusal.data?.retryAfterMs === 'number' ? refusal.data.retryAfterMs : undefined;
       return { kind: 'busy', why: refusal.message, retryAfterMs };
     }

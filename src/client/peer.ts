@@ -17,6 +17,7 @@ import {
   notifications, requests, type BrokerInfo, type PeerIntro, type RequestMethod, type RequestParams,
   type RequestResult,
 } from '../protocol/methods';
+import { retrySafe } from '../protocol/requests/spec';
 import { loadSqlJs } from '../store/sqljs';
 import { lostElection, scanPorts } from './connect';
 
@@ -180,7 +181,7 @@ export class PeerClient {
           throw BrokerError.fromWire(e.message, e.data);
         }
         const lost = conn !== this.conn || this.state !== 'connected';
-        if (lost && requests[method].retry === 'safe' && attempt < 3) continue;
+        if (lost && retrySafe(requests[method], wire) && attempt < 3) continue;
         if (lost) throw new BrokerError('unavailable', 'the broker went away during the request; it may or may not have been applied', { method });
         throw e instanceof ResponseError ? new BrokerError('invalidInput', e.message) : e;
       } finally {

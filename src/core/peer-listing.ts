@@ -11,10 +11,7 @@
  * for it (and the hook bundle never contains it).
  */
 import type { Peer } from '../protocol/entities';
-import { printable } from './printable';
-
-/** Characters that draw nothing: UTS #39 drops them from a skeleton. */
-const ignorable = /\p{Default_Ignorable_Code_Point}/u;
+import { invisible, printable } from './printable';
 
 let prototypes: Map<string, string> | undefined;
 
@@ -27,12 +24,12 @@ function prototypeTable(): Map<string, string> {
   return prototypes;
 }
 
-/** The UTS #39 skeleton of `text`: NFD, default-ignorables dropped, each character's prototype, NFD again. */
+/** The UTS #39 skeleton of `text`: NFD, default-invisibles dropped, each character's prototype, NFD again. */
 export function skeleton(text: string): string {
   const table = prototypeTable();
   let out = '';
   for (const c of text.normalize('NFD')) {
-    if (!ignorable.test(c)) out += table.get(c) ?? c;
+    if (!invisible.test(c)) out += table.get(c) ?? c;
   }
   return out.normalize('NFD');
 }

@@ -8,19 +8,20 @@
  */
 
 /**
+ * Characters that draw nothing (Unicode's default-ignorable code points, e.g. the Hangul filler
+ * U+3164, variation selectors, most format characters): in a name they let two names that look
+ * alike differ, or one look empty. UTS #39 drops them from a skeleton (peer-listing.ts).
+ */
+export const invisible = /\p{Default_Ignorable_Code_Point}/u;
+
+/**
  * A line break (LF, CRLF, and Unicode's line and paragraph separators), a C0 or C1 control
  * character (DEL too), a UTF-16 surrogate not paired with its other half, or a format character
  * (`Cf`: bidi embeddings, overrides, isolates and marks, zero-width spaces and joiners, the byte
- * order mark, tag characters that can carry text nobody sees).
+ * order mark, tag characters that can carry text nobody sees), or another {@link invisible}
+ * character.
  */
-const unprintable = /\r?\n|[\u2028\u2029]|\p{Cc}|\p{Cs}|\p{Cf}/gu;
-
-/**
- * Characters that draw nothing (Unicode's default-ignorable code points, e.g. the Hangul filler
- * U+3164, variation selectors) besides the ones {@link unprintable} already names: harmless in a
- * sentence, but in a name they let two names that look alike differ, or one look empty.
- */
-const invisible = /\p{Default_Ignorable_Code_Point}/u;
+const unprintable = new RegExp(`\\r?\\n|[\\u2028\\u2029]|\\p{Cc}|\\p{Cs}|\\p{Cf}|${invisible.source}`, 'gu');
 
 const pictograph = /\p{Extended_Pictographic}/u;
 /** What may stand between an emoji and a joiner: an emoji presentation selector, a skin tone. */
@@ -49,10 +50,10 @@ function escape(c: string): string {
 
 /**
  * Whether `text` holds a character that has no place in a name or another identifier: one
- * {@link printable} would replace, or another that draws nothing. Emoji sequences are fine.
+ * {@link printable} would replace (control, format and invisible characters). Emoji sequences are fine.
  */
 export function hasHiddenCharacters(text: string): boolean {
-  for (const match of text.matchAll(new RegExp(`${unprintable.source}|${invisible.source}`, 'gu'))) {
+  for (const match of text.matchAll(unprintable)) {
     if (!isEmojiGlue(text, match.index, match[0])) return true;
   }
   return false;
@@ -62,8 +63,9 @@ export function hasHiddenCharacters(text: string): boolean {
  * `text` safe for one line of a terminal or a model's text: a line break becomes ` ⏎ ` (the line
  * it would have begun stays visibly part of this one, so it cannot pass for a line of the listing
  * around it); other C0 characters and DEL become their Unicode control pictures (`ESC` → `␛`);
- * C1 characters, lone surrogates and format characters, which have no pictures, become
- * `\x9b` / `\ud800` / `\u202e` escapes (a joiner inside an emoji stays).
+ * C1 characters, lone surrogates, format and other invisible characters, which have no
+ * pictures, become `\x9b` / `\ud800` / `\u202e` / `\u3164` escapes (a joiner inside an emoji
+ * stays).
  */
 export function printable(text: string): string {
   return text.replace(unprintable, (c, index: number) => {

@@ -42,7 +42,10 @@ export const locksRequests = defineRequests('locks', {
       reentrant: z.boolean().default(true),
     }),
     result: z.object({ lock: Lock, renewed: z.boolean() }),
-    retry: 'safe',
+    // A repeat renews the caller's own lock, except with `reentrant: false`: there the repeat of
+    // a grant the old broker journaled would meet that very lock and report a conflict (or wait
+    // on it) while the caller holds it.
+    retry: (params: { reentrant?: boolean }) => (params.reentrant === false ? 'never' : 'safe'),
   },
   /**
    * Releases the caller's lock by id, or its locks on `target` (a whole-file target releases

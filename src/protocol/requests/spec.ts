@@ -14,8 +14,15 @@ import { limits } from '../limits';
  * - `never`: no; the caller gets `unavailable` ("may or may not have been applied"), because a
  *   repeat could do it twice (send a message twice) or misreport a success (`notFound` for a
  *   release that had worked).
+ * - a function of the request's params, when that depends on them.
  */
-export type Retry = 'safe' | 'never';
+export type Retry = 'safe' | 'never' | ((params: never) => 'safe' | 'never');
+
+/** Whether `spec`'s request with these params may be sent again after a fail-over. */
+export function retrySafe(spec: RequestSpec, params: unknown): boolean {
+  const retry = typeof spec.retry === 'function' ? (spec.retry as (p: unknown) => 'safe' | 'never')(params) : spec.retry;
+  return retry === 'safe';
+}
 
 /** One request: its params, its result, and whether it may be retried after a fail-over. */
 export interface RequestSpec {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { hasHiddenCharacters } from '../../../src/core/printable';
 import { identifyAgent, kindFromText } from '../../../src/mcp/detect';
 
 describe('mcp/detect: the kind of agent from its MCP client name or command line', () => {
@@ -40,5 +41,13 @@ describe('mcp/detect: the client\'s own name, carried beside the kind', () => {
     const long = identifyAgent('x'.repeat(500), noProcess).client ?? '';
     assert.equal(long.length, 64);
     assert.ok(long.endsWith('…'));
+  });
+
+  it('escapes characters that draw nothing in clientInfo.name, so the broker takes the name it is given', () => {
+    for (const [given, shown] of [['My\u3164Agent', 'My\\u3164Agent'], ['co\u034Fdex', 'co\\u034fdex'], ['x\uFE01y', 'x\\ufe01y']]) {
+      const { client } = identifyAgent(given, noProcess);
+      assert.equal(client, shown);
+      assert.equal(hasHiddenCharacters(client ?? ''), false, `${shown} passes the broker's check`);
+    }
   });
 });

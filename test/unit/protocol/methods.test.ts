@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { BrokerError, errorReasons } from '../../../src/protocol/errors';
 import { limits } from '../../../src/protocol/limits';
+import { retrySafe } from '../../../src/protocol/requests/spec';
 import {
   LockTarget, describeZodError, isRequestMethod, notifications, requests, showsActivity, splitMeta,
 } from '../../../src/protocol/methods';
@@ -86,6 +87,14 @@ describe('protocol: what shows a peer at work', () => {
 });
 
 describe('protocol: the person\'s word over claims', () => {
+  it('an acquire is retried after a fail-over unless it is not re-entrant (a repeat would meet its own grant)', () => {
+    const acquire = requests['locks/acquire'];
+    assert.equal(retrySafe(acquire, { target: { path: '/a.ts' } }), true);
+    assert.equal(retrySafe(acquire, { target: { path: '/a.ts' }, reentrant: true }), true);
+    assert.equal(retrySafe(acquire, { target: { path: '/a.ts' }, reentrant: false }), false);
+    assert.equal(retrySafe(requests['locks/forceRelease'], { lockId: 1 }), false);
+  });
+
   it('forceRelease is never retried, and its reason is bounded', () => {
     assert.equal(requests['locks/forceRelease'].retry, 'never');
     assert.equal(requests['locks/forceRelease'].params.safeParse({ lockId: 1 }).success, true);

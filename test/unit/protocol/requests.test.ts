@@ -29,7 +29,7 @@ describe('protocol: one request file per domain', () => {
     for (const [method, spec] of Object.entries(requests) as Array<[string, RequestSpec]>) {
       assert.ok(spec.params instanceof z.ZodType, `${method}: params is not a zod schema`);
       assert.ok(spec.result instanceof z.ZodType, `${method}: result is not a zod schema`);
-      assert.ok(spec.retry === 'safe' || spec.retry === 'never', `${method}: retry is ${String(spec.retry)}`);
+      assert.ok(spec.retry === 'safe' || spec.retry === 'never' || typeof spec.retry === 'function', `${method}: retry is ${String(spec.retry)}`);
     }
   });
 
