@@ -15,7 +15,7 @@ import { printable } from '../core/printable';
 import type { ToolContext } from './tool';
 import { peerListing } from '../core/peer-listing';
 import { lockView, messageView, peerView } from './views';
-import { callText, fitList, resultBytes } from './budget';
+import { callText, fitList, jsonBytes, resultBytes } from './budget';
 import { cutBody } from './tools/inbox-pages';
 
 /** The resource of each topic: an event of a topic (see `eventTopics`) updates its resource. */
@@ -33,9 +33,13 @@ const json = (uri: URL, value: unknown) => ({ contents: [{ uri: uri.href, mimeTy
 /** Room for a resource's items: the result budget less the envelope and its other fields. */
 const itemsBytes = resultBytes - 1024;
 
-/** The first `items` that fit, and `more` (the call that reads on, after the last shown) when some did not. */
+/**
+ * The first `items` that fit, and `more` (the call that reads on, after the last shown) when some
+ * did not. Each is counted as it goes out: JSON text inside the result's JSON, where every
+ * escape is escaped again (a quote in a body costs four bytes, not two).
+ */
 function fit<T>(items: readonly T[], more: (last: T) => string): { shown: T[]; more?: string } {
-  const { items: shown, cut } = fitList(items, () => '', itemsBytes);
+  const { items: shown, cut } = fitList(items, (item) => JSON.stringify(item), itemsBytes, (_, line) => jsonBytes(line));
   return cut ? { shown, more: more(shown[shown.length - 1]) } : { shown };
 }
 

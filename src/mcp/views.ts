@@ -131,9 +131,12 @@ export function stateView(e: StateEntry, authorName: (id: string) => string, now
   };
 }
 
-/** A JSON value cut to `max` characters for a text line (a string as printable text). */
+/**
+ * A JSON value cut to `max` characters for a text line, as printable text (a string without its
+ * quotes): JSON leaves bidi controls and C1 characters in strings as they are.
+ */
 export function clip(value: unknown, max = 200): string {
-  const text = typeof value === 'string' ? printable(value) : JSON.stringify(value);
+  const text = printable(typeof value === 'string' ? value : JSON.stringify(value));
   return text.length > max ? text.slice(0, max - 1) + '…' : text;
 }
 

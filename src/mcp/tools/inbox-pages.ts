@@ -12,7 +12,7 @@ import type { Message } from '../../protocol/entities';
 import { claimsNamespace } from '../../protocol/requests/messages';
 import { printable } from '../../core/printable';
 import type { MeshClient } from '../mesh-session';
-import { bodyBytes, callText, fitList, fitNewest, moreLine, partEnd } from '../budget';
+import { bodyBytes, callText, fitList, fitNewest, moreLine, numericCursor, ownBytes, partBytes, partEnd, renderedBytes } from '../budget';
 import type { ToolContext } from '../tool';
 import { MessageView, messageLine, messageView } from '../views';
 
@@ -26,7 +26,8 @@ export function inboxCursor(cursor: string | undefined): InboxCursor | undefined
   if (cursor === undefined) return undefined;
   const part = /^#(\d{1,15})@(\d{1,9})$/.exec(cursor);
   if (part) return { id: Number(part[1]), at: Number(part[2]) };
-  if (/^\d{1,15}$/.test(cursor)) return { before: Number(cursor) };
+  const before = numericCursor(cursor);
+  if (before !== undefined) return { before };
   throw new BrokerError('invalidInput', `cursor "${cursor}" is not one mesh_inbox gave: call mesh_inbox without it`);
 }
 
@@ -113,15 +114,24 @@ export async function sentMessages(limit: number | undefined, before: number | u
   return { text, data: { messages: page.items, unread: ctx.session.unreadCount, ...(more && { more }) } };
 }
 
-/** A part of a long body, from character `at`: as much as fits, with the call for the next part. */
+/**
+ * A part of a long body, from character `at`: as much as fits, with the call for the next part.
+ * structuredContent carries it raw and the text printable, where an escaped character costs
+ * up to 2.5 times as much: the part is cut to what both together cost.
+ */
 export async function bodyPart(id: number, at: number, client: MeshClient, ctx: ToolContext) {
   const m = await findMessage(client, ctx, id);
   if (at >= m.body.length) throw new BrokerError('invalidInput', `cursor "#${id}@${at}" is past the end of message #${id}: call mesh_inbox without it`);
-  const end = partEnd(m.body, at);
-  const more = end < m.body.length ? callText('mesh_inbox', { cursor: `#${id}@${end}` }) : undefined;
-  const view = { ...messageView(m), body: m.body.slice(at, end), ...(more && { more }) };
-  const text = `#${id} from ${printable(view.from)}, characters ${at} to ${end} of ${m.body.length}: ${printable(view.body)}${more ? `\n${moreLine(more)}` : ''}`;
-  return { text, data: { messages: [view], unread: ctx.session.unreadCount, ...(more && { more }) } };
+  const render = (end: number) => {
+    const more = end < m.body.length ? callText('mesh_inbox', { cursor: `#${id}@${end}` }) : undefined;
+    const view = { ...messageView(m), body: m.body.slice(at, end), ...(more && { more }) };
+    const text = `#${id} from ${printable(view.from)}, characters ${at} to ${end} of ${m.body.length}: ${printable(view.body)}${more ? `\n${moreLine(more)}` : ''}`;
+    return { text, data: { messages: [view], unread: ctx.session.unreadCount, ...(more && { more }) } };
+  };
+  // The part gets what the rest of the result leaves of the tool's own bytes; its end, in the
+  // text and in both calls for the next part, counted at the most digits it can have.
+  const frame = renderedBytes(render(at)) + 3 * String(m.body.length).length;
+  return render(partEnd(m.body, at, Math.min(partBytes, ownBytes - frame), true));
 }
 
 const claimKey = (m: Message) => ({ namespace: claimsNamespace, key: `thread-${m.threadId}` });

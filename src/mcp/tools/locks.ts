@@ -12,7 +12,7 @@ import type { LockTarget } from '../../protocol/methods';
 import { plural } from '../../core/plural';
 import { defineTool, resolvePath, type ToolContext } from '../tool';
 import { formatDuration } from '../../core/duration';
-import { callText, fitList, moreLine, namesText } from '../budget';
+import { callText, fitList, moreLine, namesText, numericCursor } from '../budget';
 import { LockView, lockLine, lockView } from '../views';
 
 interface TargetArgs {
@@ -108,8 +108,8 @@ export const lockTool = defineTool({
       }
       case 'list': {
         const holder = args.holder === 'me' ? client.peer.id : args.holder;
-        const after = args.cursor === undefined ? 0 : /^\d{1,15}$/.test(args.cursor) ? Number(args.cursor) : NaN;
-        if (Number.isNaN(after)) throw new BrokerError('invalidInput', `cursor "${args.cursor}" is not one mesh_lock gave: call mesh_lock action="list" without it`);
+        const after = args.cursor === undefined ? 0 : numericCursor(args.cursor);
+        if (after === undefined) throw new BrokerError('invalidInput', `cursor "${args.cursor}" is not one mesh_lock gave: call mesh_lock action="list" without it`);
         const { locks } = await client.request('locks/list', { ...(args.path && { path: absolute(ctx, args.path) }), ...(holder && { holder }) });
         const page = fitList(locks.filter((l) => l.id > after).sort((a, b) => a.id - b.id).map(view), lockLine);
         const last = page.items[page.items.length - 1];

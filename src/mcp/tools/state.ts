@@ -8,7 +8,7 @@ import { BrokerError } from '../../protocol/errors';
 import { limits } from '../../protocol/limits';
 import { printable } from '../../core/printable';
 import type { StateEntry } from '../../protocol/entities';
-import { callText, elide, elided, fitList, isElided, itemBytes, jsonBytes, moreLine, partBytes, partEnd } from '../budget';
+import { callText, elide, elided, fitList, isElided, itemBytes, moreLine, ownBytes, partBytes, partEnd, renderedBytes } from '../budget';
 import { defineTool } from '../tool';
 import { StateView, clip, stateView } from '../views';
 
@@ -55,7 +55,9 @@ export const stateTool = defineTool({
         if (!entry) return { text: `${key} is not set.`, data: { entry: null } };
         const view = stateView(entry, name);
         const by = `version ${entry.version}, by ${printable(view.author)}`;
-        if (!from && jsonBytes(entry.value) <= partBytes) return { text: `${printable(key)} = ${clip(entry.value, Infinity)} (${by})`, data: { entry: view } };
+        // Shown whole when it fits as it goes out: the text escapes what printable must, up to 2.5 times the bytes.
+        const whole = { text: `${printable(key)} = ${clip(entry.value, Infinity)} (${by})`, data: { entry: view } };
+        if (!from && renderedBytes(whole) <= partBytes) return whole;
         return readPart(entry, view, from ? { at: Number(from[1]), version: Number(from[2]) } : { at: 0, version: entry.version }, by, getCall);
       }
       case 'set': {
@@ -98,8 +100,10 @@ export const stateTool = defineTool({
 
 /**
  * A part of a value too big for one result: its JSON text from `from.at`, as much as fits, in
- * place of the value, with the call for the next part. A part of another version is refused,
- * so the parts put together are always one version's value.
+ * place of the value, with the call for the next part. structuredContent carries the part raw
+ * (the parts put together are the JSON text); the text shows it printable, as every other peer's
+ * word. A part of another version is refused, so the parts put together are always one
+ * version's value.
  */
 function readPart(
   entry: StateEntry,
@@ -113,11 +117,16 @@ function readPart(
     throw new BrokerError('invalidInput', `${entry.key} changed (now version ${entry.version}) since that part was read: read it again from the start with ${getCall(entry.key)}`);
   }
   if (from.at >= json.length) throw new BrokerError('invalidInput', `cursor "${from.at}@${from.version}" is past the end of ${entry.key}: call ${getCall(entry.key)} without it`);
-  const end = partEnd(json, from.at);
-  const part = json.slice(from.at, end);
-  const more = end < json.length ? getCall(entry.key, `${end}@${entry.version}`) : undefined;
-  const value = { elided: true, bytes: Buffer.byteLength(json), part, at: from.at };
-  const text = `${printable(entry.key)} (${by}) is ${value.bytes} bytes of JSON, read in parts; characters ${from.at} to ${end} of ${json.length}:\n${part}` +
-    (more ? `\n${moreLine(more)}` : '');
-  return { text, data: { entry: { ...view, value }, ...(more && { more }) } };
+  const render = (end: number) => {
+    const part = json.slice(from.at, end);
+    const more = end < json.length ? getCall(entry.key, `${end}@${entry.version}`) : undefined;
+    const value = { elided: true, bytes: Buffer.byteLength(json), part, at: from.at };
+    const text = `${printable(entry.key)} (${by}) is ${value.bytes} bytes of JSON, read in parts; characters ${from.at} to ${end} of ${json.length}:\n${printable(part)}` +
+      (more ? `\n${moreLine(more)}` : '');
+    return { text, data: { entry: { ...view, value }, ...(more && { more }) } };
+  };
+  // The part gets what the rest of the result leaves of the tool's own bytes; its end, in the
+  // text and in the next cursor, counted at the most digits it can have.
+  const frame = renderedBytes(render(from.at)) + 2 * String(json.length).length;
+  return render(partEnd(json, from.at, Math.min(partBytes, ownBytes - frame), true));
 }

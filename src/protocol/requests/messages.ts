@@ -85,7 +85,11 @@ export const messagesRequests = defineRequests('messages', {
    * Changes nothing.
    */
   'messages/sent': {
-    params: z.object({ limit: z.number().int().min(1).max(limits.page).default(20), before: z.number().int().optional() }),
+    params: z.object({
+      limit: z.number().int().min(1).max(limits.page).default(20),
+      /** Only messages older than this id: the first of the page before. */
+      before: z.number().int().optional(),
+    }),
     result: z.object({ messages: z.array(Message) }),
     retry: 'safe',
   },

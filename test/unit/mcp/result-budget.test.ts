@@ -119,6 +119,51 @@ describe('mcp tool results: a byte budget, and paging', function () {
     assert.match(stale.text, /doc changed .*version 2.*mesh_state action="get" key="doc"/);
   });
 
+  it('mesh_state get of a value of C1 characters: under the budget as rendered (each shows as an escape, 2.5 times its size)', async () => {
+    const value = '\u0085'.repeat(3800); // 7,602 bytes as JSON, whose text shows 3,800 escapes "\\x85"
+    await bob.ok('mesh_state', { action: 'set', key: 'c1', value });
+    const parts = await pages(alice, 'mesh_state', { action: 'get', key: 'c1' });
+    type Entry = { entry: { value: unknown } };
+    const whole = (parts[0].data as Entry).entry.value;
+    const read = typeof whole === 'string' ? whole : JSON.parse(parts.map((p) => ((p.data as Entry).entry.value as { part: string }).part).join(''));
+    assert.equal(read, value, 'whole or in parts, the value as it was set');
+    for (const p of parts) assert.ok(!ownLines(p).join('\n').includes('\u0085'), 'the text shows C1 characters escaped');
+  });
+
+  it('mesh_state get in parts of a value with bidi and C1 characters: each part escaped in the text, raw in structuredContent, and they put together to the value', async () => {
+    const value = { name: 'report\u202etxt.exe', notes: Array.from({ length: 2000 }, (_, i) => `${i}\u202e\u2066\u0085\u{e0041}`) };
+    await bob.ok('mesh_state', { action: 'set', key: 'bidi', value });
+    // A small value is shown whole: as escaped, whether a string or inside an object.
+    await bob.ok('mesh_state', { action: 'set', key: 'bidi/small', value: { name: value.name } });
+    const small = await alice.ok('mesh_state', { action: 'get', key: 'bidi/small' });
+    assert.deepEqual((small.data.entry as { value: unknown }).value, { name: value.name }, 'structuredContent keeps the value');
+    assert.ok(!ownLines(small).join('\n').includes('\u202e') && small.text.includes('report\\u202etxt.exe'), `get shows it escaped: ${small.text}`);
+    const listed = await alice.ok('mesh_state', { action: 'list', key: 'bidi/' });
+    assert.ok(!ownLines(listed).join('\n').includes('\u202e') && listed.text.includes('report\\u202etxt.exe'), `list shows it escaped: ${listed.text}`);
+    const parts = await pages(alice, 'mesh_state', { action: 'get', key: 'bidi' });
+    assert.ok(parts.length > 1, 'read in parts');
+    type Part = { entry: { value: { part: string } } };
+    const part = (p: ToolResult) => (p.data as Part).entry.value.part;
+    assert.deepEqual(JSON.parse(parts.map(part).join('')), value, 'the raw parts put together are the value');
+    for (const p of parts) {
+      const text = ownLines(p).join('\n');
+      assert.ok(!/[\u202e\u2066\u0085\u{e0041}]/u.test(text), `the text shows no bidi or C1 character unescaped: ${JSON.stringify(text.slice(0, 120))}`);
+      assert.ok(text.includes('\\u202e'), 'it shows them as escapes');
+    }
+  });
+
+  it('mesh_inbox: a long body of C1 and bidi characters is read in parts under the budget as rendered', async () => {
+    await alice.ok('mesh_inbox'); // start from an empty inbox
+    const body = '\u0085\u202e'.repeat(20_000);
+    const [id] = (await bob.ok('mesh_send', { to: 'alice', body })).data.ids as number[];
+    const listed = await alice.ok('mesh_inbox');
+    const cut = (listed.data.messages as Array<{ id: number; body: string; more?: string }>).find((m) => m.id === id)!;
+    assert.ok(cut.more, 'the long body says how to read the rest');
+    const rest = await pages(alice, parseCall(cut.more).tool, parseCall(cut.more).args);
+    assert.equal(cut.body + rest.map((p) => (p.data.messages as Array<{ body: string }>)[0].body).join(''), body);
+    for (const p of rest) assert.ok(!/[\u202e\u0085]/u.test(ownLines(p).join('\n')), 'the text shows them escaped');
+  });
+
   it('mesh_peers: many peers with long summaries come in pages, every peer once', async () => {
     for (let i = 0; i < 40; i++) {
       const p = await PeerClient.connect({ home, canHost: false, connectTimeoutMs: 5000, intro: { name: `worker-${i}`, kind: 'codex', cwd: dir } });
@@ -205,6 +250,24 @@ describe('mcp tool results: a byte budget, and paging', function () {
     once(sentIds, 'a sent message');
     for (const id of sent) assert.ok(sentIds.includes(id), `#${id} is among bob's sent`);
   });
+  it('resource mesh://inbox keeps to the budget as it goes out, when bodies are quotes (escaped twice: JSON text inside JSON)', async () => {
+    await alice.ok('mesh_inbox'); // start from an empty inbox
+    for (let i = 0; i < 30; i++) await bob.ok('mesh_send', { to: 'alice', body: '"'.repeat(3000) });
+    try {
+      const r = await alice.client.readResource({ uri: 'mesh://inbox' });
+      const bytes = Buffer.byteLength(JSON.stringify(r));
+      assert.ok(bytes <= budget, `mesh://inbox: ${bytes} bytes`);
+      const [content] = r.contents;
+      assert.ok('text' in content);
+      const inbox = JSON.parse(content.text) as { messages: unknown[]; more?: string };
+      assert.ok(inbox.messages.length > 0 && inbox.more === 'mesh_inbox', 'some messages, and the call that reads on');
+    } finally {
+      // Read by alice's peer itself, not her model: what is tested here is the resource alone.
+      const { messages } = await alice.peer.request('messages/inbox', { unreadOnly: true, limit: 100 });
+      await alice.peer.request('messages/markRead', { ids: messages.map((m) => m.id) });
+    }
+  });
+
   it('resources mesh://inbox, mesh://peers and mesh://locks keep to the budget too, and say which call reads the rest', async () => {
     await alice.ok('mesh_inbox'); // start from an empty inbox
     for (let i = 0; i < 30; i++) await bob.ok('mesh_send', { to: 'alice', body: `note ${i}: ${'n'.repeat(20_000)}` });
