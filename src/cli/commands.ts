@@ -80,10 +80,16 @@ function lockId(spec: string): number {
   return Number(m[1]);
 }
 
-/** A lock this identity holds already: the broker's words, and what the person may do instead. */
-function heldByYou(e: BrokerError, target: string, as: string | undefined): BrokerError {
+/**
+ * In the way is this identity itself: the broker's words, and what the person may do instead.
+ * Extending is offered only for a lock it holds: when what is in the way is its own request
+ * still queued (`data.queued`, another command of it waiting), there is nothing to renew yet.
+ */
+function blockedByYou(e: BrokerError, target: string, as: string | undefined): BrokerError {
+  const apart = 'to lock apart from it: --as NAME';
+  if (e.data?.queued === true) return new BrokerError('lockConflict', `${e.message}; ${apart}`, e.data);
   const renew = `peermesh lock --renew ${target}${as === undefined ? '' : ` --as ${as}`}`;
-  return new BrokerError('lockConflict', `${e.message}; to extend it: ${renew}; to lock apart from it: --as NAME`, e.data);
+  return new BrokerError('lockConflict', `${e.message}; to extend it: ${renew}; ${apart}`, e.data);
 }
 
 /** `3 min ago`, or `-` for never. */
@@ -309,7 +315,7 @@ export const commandTable: readonly TableEntry[] = [
         waitMs: (opts.wait ?? 0) * 1000,
         reentrant: false,
       }).catch((e: unknown) => {
-        throw BrokerError.is(e, 'lockConflict') && e.data?.holder === c.peer.id ? heldByYou(e, args.target, ctx.as) : e;
+        throw BrokerError.is(e, 'lockConflict') && e.data?.holder === c.peer.id ? blockedByYou(e, args.target, ctx.as) : e;
       }));
       if (opts.json) return printJson(lock);
       print(`locked ${describeTarget(lock)} (#${lock.id}) for ${formatDuration(lock.expiresAt - Date.now(), { rounding: 'up' })}`);

@@ -119,6 +119,25 @@ describe('peermesh lock between scripts (terminal identities)', function () {
     assert.match(none.stderr, /^peermesh: you hold no lock on /);
   }));
 
+  it('blocked by its own queued request (not a lock it holds), lock does not suggest --renew, which would fail', () => withBroker(async (m) => {
+    const target = file(m, 'queued-own.txt');
+    const looker = await m.observer('looker');
+    await looker.request('locks/acquire', { target: { path: target, startLine: 1, endLine: 10 }, reason: 'another agent' });
+    // This identity waits for the whole file; its next command asks for lines nobody holds.
+    const waiting = spawnCli(['lock', target, '--wait', '60'], m.env);
+    m.defer(() => waiting.kill());
+    await eventually('the whole-file request queued', async () => {
+      if (waiting.child.exitCode !== null) assert.fail(`it did not wait: exit ${waiting.child.exitCode}, ${waiting.lines.join(' ')}`);
+      const [lock] = (await looker.request('locks/list', { path: target })).locks;
+      return lock?.waiting === 1 ? lock : undefined;
+    });
+    const r = await m.cli('lock', `${target}:20-30`);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /queued-own\.txt is claimed next by \S+-cli, queued earlier/);
+    assert.doesNotMatch(r.stderr, /--renew/);
+    assert.match(r.stderr, /--as NAME/);
+  }));
+
   it('processes using the identity for the first time at once register one peer and one identity file; unlock releases any of their locks', () => withBroker(async (m) => {
     const targets = ['first-a.txt', 'first-b.txt', 'first-c.txt'].map((n) => file(m, n));
     const runs = await Promise.all(targets.map((t) => m.cli('lock', t)));
