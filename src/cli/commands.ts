@@ -282,7 +282,7 @@ export const commandTable: readonly TableEntry[] = [
 
   defineCommand({
     name: 'lock',
-    description: 'Claim a file or a line range; like flock, a second lock on it fails or waits, even from this identity (--renew extends yours).',
+    description: 'Claim a file or a line range until you unlock it or its TTL runs out (not when this process ends); a second lock on it fails or waits, even from this identity (--renew extends yours).',
     arguments: { target },
     options: {
       ttl,
