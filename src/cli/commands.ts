@@ -24,7 +24,7 @@ import { runHook } from '../hook/main';
 import { parseTarget, pathArgument, table } from './format';
 import { mcp } from './mcp';
 import { serve } from './serve';
-import { cliClient, type CliContext } from './terminal-peer';
+import { cliClient, type CliClientOptions, type CliContext } from './terminal-peer';
 import { setup } from './setup';
 
 const print = (text: string) => {
@@ -46,8 +46,8 @@ async function allEntries(c: PeerClient, namespace: string, prefix: string): Pro
   }
 }
 
-async function withClient<T>(ctx: CliContext, fn: (c: PeerClient) => Promise<T>, mustExist = false): Promise<T> {
-  const client = await cliClient(ctx, { mustExist });
+async function withClient<T>(ctx: CliContext, fn: (c: PeerClient) => Promise<T>, opts: CliClientOptions = {}): Promise<T> {
+  const client = await cliClient(ctx, opts);
   try {
     return await fn(client);
   } finally {
@@ -80,10 +80,16 @@ function lockId(spec: string): number {
   return Number(m[1]);
 }
 
-/** A lock this identity holds already: the broker's words, and what the person may do instead. */
-function heldByYou(e: BrokerError, target: string, as: string | undefined): BrokerError {
+/**
+ * In the way is this identity itself: the broker's words, and what the person may do instead.
+ * Extending is offered only for a lock it holds: when what is in the way is its own request
+ * still queued (`data.queued`, another command of it waiting), there is nothing to renew yet.
+ */
+function blockedByYou(e: BrokerError, target: string, as: string | undefined): BrokerError {
+  const apart = 'to lock apart from it: --as NAME';
+  if (e.data?.queued === true) return new BrokerError('lockConflict', `${e.message}; ${apart}`, e.data);
   const renew = `peermesh lock --renew ${target}${as === undefined ? '' : ` --as ${as}`}`;
-  return new BrokerError('lockConflict', `${e.message}; to extend it: ${renew}; to lock apart from it: --as NAME`, e.data);
+  return new BrokerError('lockConflict', `${e.message}; to extend it: ${renew}; ${apart}`, e.data);
 }
 
 /** `3 min ago`, or `-` for never. */
@@ -101,6 +107,14 @@ const ttl = option.integer('--ttl <seconds>', 'expire after this long', { min: 1
 const target = argument.required('a file, or lines of it: path:START-END (path:12 is one line)');
 const stateKeyArgument = argument.required('the key, as <namespace>/<key>');
 
+/**
+ * For the commands that only look (status, peers, locks, edits, events, state get and list), or
+ * that could find nothing as an identity that does not exist yet (inbox: nobody could have
+ * written to it; unlock and lock --renew: it holds nothing): `--as NAME` must name one that
+ * exists. Everything else acts, and makes it.
+ */
+const looking: CliClientOptions = { existingOnly: true };
+
 const state: TableEntry = {
   name: 'state',
   description: 'Read and write shared state: small JSON values under <namespace>/<key>.',
@@ -115,7 +129,7 @@ const state: TableEntry = {
         const { entry } = await c.request('state/get', stateKey(key));
         if (!entry) throw new BrokerError('notFound', `${key} is not set`);
         return opts.json ? printJson(entry) : print(JSON.stringify(entry.value));
-      }),
+      }, looking),
     }),
     defineCommand({
       name: 'set',
@@ -162,7 +176,7 @@ const state: TableEntry = {
         if (opts.json) return printJson(entries);
         const shown = (e: ListedStateEntry) => (e.bytes === undefined ? JSON.stringify(e.value) : `(${e.bytes} bytes: peermesh state get ${namespace}/${e.key})`);
         print(entries.map((e) => `${printable(e.key)}\tv${e.version}\t${printable(shown(e))}`).join('\n') || 'no entries');
-      }),
+      }, looking),
     }),
   ],
 };
@@ -200,7 +214,9 @@ export const commandTable: readonly TableEntry[] = [
     arguments: {},
     options: { json },
     async run(ctx, _args, opts) {
-      const status = await withClient(ctx, (c) => c.request('status/get', {}), true).catch((e: Error) => {
+      const status = await withClient(ctx, (c) => c.request('status/get', {}), { ...looking, mustExist: true }).catch((e: Error) => {
+        // An identity that does not exist is the answer, not a broker that is not running.
+        if (BrokerError.is(e, 'notFound')) throw e;
         throw new BrokerError('unavailable', `no PeerMesh broker is running for ${ctx.home.dir} (${e.message})`);
       });
       if (opts.json) return printJson(status);
@@ -219,7 +235,7 @@ export const commandTable: readonly TableEntry[] = [
     arguments: {},
     options: { scope, all: option.flag('--all', 'include peers that left'), json },
     async run(ctx, _args, opts) {
-      const { peers } = await withClient(ctx, (c) => c.request('peers/list', { scope: opts.scope, includeGone: opts.all }));
+      const { peers } = await withClient(ctx, (c) => c.request('peers/list', { scope: opts.scope, includeGone: opts.all }), looking);
       if (opts.json) return printJson(peers);
       if (peers.length === 0) return print('no peers');
       // ACTIVE: its last call of its own (a tool call, a command), not a background refresh.
@@ -255,7 +271,7 @@ export const commandTable: readonly TableEntry[] = [
     arguments: {},
     options: { all: option.flag('--all', 'include messages already read'), json },
     async run(ctx, _args, opts) {
-      const result = await withClient(ctx, (c) => c.request('messages/inbox', { unreadOnly: !opts.all, limit: 100 }));
+      const result = await withClient(ctx, (c) => c.request('messages/inbox', { unreadOnly: !opts.all, limit: 100 }), looking);
       if (opts.json) return printJson(result);
       if (result.messages.length === 0) return print('no messages');
       print(result.messages.map(formatMessage).join('\n'));
@@ -266,7 +282,7 @@ export const commandTable: readonly TableEntry[] = [
 
   defineCommand({
     name: 'lock',
-    description: 'Claim a file or a line range; like flock, a second lock on it fails or waits, even from this identity (--renew extends yours).',
+    description: 'Claim a file or a line range until you unlock it or its TTL runs out (not when this process ends); a second lock on it fails or waits, even from this identity (--renew extends yours).',
     arguments: { target },
     options: {
       ttl,
@@ -286,7 +302,7 @@ export const commandTable: readonly TableEntry[] = [
       if (opts.renew) {
         if (opts.wait !== undefined) throw new BrokerError('invalidInput', '--wait goes with taking a lock, not with --renew');
         if (opts.reason !== undefined) throw new BrokerError('invalidInput', '--reason goes with taking a lock, not with --renew (a lock keeps its reason)');
-        const { locks } = await withClient(ctx, (c) => c.request('locks/renew', { target, ttlSeconds: opts.ttl }));
+        const { locks } = await withClient(ctx, (c) => c.request('locks/renew', { target, ttlSeconds: opts.ttl }), looking);
         if (opts.json) return printJson(locks);
         return print(locks.map((l) => `renewed ${describeTarget(l)} (#${l.id}) for ${formatDuration(l.expiresAt - Date.now(), { rounding: 'up' })}`).join('\n'));
       }
@@ -299,7 +315,7 @@ export const commandTable: readonly TableEntry[] = [
         waitMs: (opts.wait ?? 0) * 1000,
         reentrant: false,
       }).catch((e: unknown) => {
-        throw BrokerError.is(e, 'lockConflict') && e.data?.holder === c.peer.id ? heldByYou(e, args.target, ctx.as) : e;
+        throw BrokerError.is(e, 'lockConflict') && e.data?.holder === c.peer.id ? blockedByYou(e, args.target, ctx.as) : e;
       }));
       if (opts.json) return printJson(lock);
       print(`locked ${describeTarget(lock)} (#${lock.id}) for ${formatDuration(lock.expiresAt - Date.now(), { rounding: 'up' })}`);
@@ -324,7 +340,7 @@ export const commandTable: readonly TableEntry[] = [
         return print(`force-released ${describeTarget(released)} (#${released.id}) from ${printable(released.holderName)}${alerted ? ', who was alerted' : ''}`);
       }
       if (opts.reason !== undefined) throw new BrokerError('invalidInput', '--reason goes with --force');
-      const { released } = await withClient(ctx, (c) => c.request('locks/release', { target: absoluteTarget(args.target) }));
+      const { released } = await withClient(ctx, (c) => c.request('locks/release', { target: absoluteTarget(args.target) }), looking);
       if (opts.json) return printJson(released);
       if (released.length === 0) throw new BrokerError('notFound', `you hold no lock on ${args.target}`);
       print(`unlocked ${released.map(describeTarget).join(', ')}`);
@@ -337,7 +353,7 @@ export const commandTable: readonly TableEntry[] = [
     arguments: { path: argument.optional('only claims on this file') },
     options: { json },
     async run(ctx, args, opts) {
-      const { locks } = await withClient(ctx, (c) => c.request('locks/list', args.path === undefined ? {} : { path: path.resolve(pathArgument(args.path)) }));
+      const { locks } = await withClient(ctx, (c) => c.request('locks/list', args.path === undefined ? {} : { path: path.resolve(pathArgument(args.path)) }), looking);
       if (opts.json) return printJson(locks);
       if (locks.length === 0) return print('no locks');
       print(table(['ID', 'TARGET', 'HOLDER', 'LEFT', 'REASON'], locks.map((l) => [
@@ -354,7 +370,7 @@ export const commandTable: readonly TableEntry[] = [
     examples: ['peermesh edits src/parser.ts', 'peermesh edits src/parser.ts:42'],
     async run(ctx, args, opts) {
       const { path: file, startLine: line } = parseTarget(args.target);
-      const { edits } = await withClient(ctx, (c) => c.request('edits/list', { path: path.resolve(file), ...(line !== undefined && { line }) }));
+      const { edits } = await withClient(ctx, (c) => c.request('edits/list', { path: path.resolve(file), ...(line !== undefined && { line }) }), looking);
       if (opts.json) return printJson(edits);
       if (edits.length === 0) return print(`no recorded edits of ${args.target}`);
       print(table(['WHEN', 'PEER', 'TOOL', 'LINES'], edits.map((e) => [
@@ -408,7 +424,7 @@ export const commandTable: readonly TableEntry[] = [
           since = cursor;
           if (!opts.follow) return;
         }
-      });
+      }, looking);
     },
   }),
 

@@ -87,15 +87,33 @@ function connect(ctx: CliContext, opts: { mustExist?: boolean }, identity: PeerI
 /** The broker does not know a saved identity (its store was reset): it must be registered again. */
 const unknownIdentity = (e: unknown) => BrokerError.is(e, 'notFound') || BrokerError.is(e, 'unauthorized');
 
+export interface CliClientOptions {
+  /** Only a broker that runs already: start none, and give up sooner. */
+  mustExist?: boolean;
+  /**
+   * The command only looks, or could find nothing for an identity that does not exist (its
+   * inbox, its locks): a named identity (`--as`) that does not exist is refused, not made. A
+   * typo, or a CI job's own name, in `peermesh status --as x` must not leave a peer behind.
+   */
+  existingOnly?: boolean;
+}
+
 /** Connects as the terminal identity (`ctx.as`), registering it once if it is new, starting a broker if none runs (unless `mustExist`). */
-export async function cliClient(ctx: CliContext, opts: { mustExist?: boolean } = {}): Promise<PeerClient> {
+export async function cliClient(ctx: CliContext, opts: CliClientOptions = {}): Promise<PeerClient> {
   const file = identityFile(ctx.home, ctx.as);
   const saved = await readIdentity(file);
+  const refuse = opts.existingOnly && ctx.as !== undefined;
+  if (!saved && refuse) {
+    throw new BrokerError('notFound', `no terminal identity ${ctx.as} yet; it is made by the first command that acts as it, e.g. peermesh lock --as ${ctx.as} PATH`);
+  }
   if (saved) {
     try {
       return await connect(ctx, opts, saved);
     } catch (e) {
       if (!unknownIdentity(e)) throw e;
+      if (refuse) {
+        throw new BrokerError('notFound', `the mesh no longer knows terminal identity ${ctx.as} (unused for longer than the event retention, or the mesh was reset); it is made again by the next command that acts as it, e.g. peermesh lock --as ${ctx.as} PATH`);
+      }
       ctx.log.warn(`the broker does not know this terminal's identity ${saved.peerId} any more; registering it again`);
     }
   }

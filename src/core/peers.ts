@@ -158,7 +158,8 @@ export class Peers implements PeersService, MeshService {
    * Ends the grace period of peers disconnected for longer than `graceMs`; inside a transaction.
    * The person's terminal (kind `cli`) has no grace period: each `peermesh` command connects
    * and disconnects, and a claim made with `peermesh lock` must outlive the command, so its
-   * locks end only by TTL or `peermesh unlock`. Between commands it shows as `disconnected`.
+   * locks end only by TTL or `peermesh unlock`. Between commands it shows as `disconnected`,
+   * until {@link retireTerminals}.
    */
   async expireGrace(t: MeshTx, now: number): Promise<string[]> {
     const rows = await t.db.all<PeerRow>(
@@ -177,10 +178,31 @@ export class Peers implements PeersService, MeshService {
     return row?.t == null ? null : row.t + this.ctx.settings.graceMs;
   }
 
-  /** The mesh's sweep: ends grace periods that are over; forgets peers gone past the event retention. */
+  /**
+   * Terminal identities unused (disconnected) since before `before` that hold no lock become
+   * gone; inside a transaction. Each distinct `--as NAME` (a CI job's, a typo) is a peer of its
+   * own, and without this would stay in every listing for good. Nothing is lost: it holds
+   * nothing, and the next command acting as it registers it again (the broker no longer knows
+   * its saved identity). Runs after the locks' sweep, so a lock that just expired holds nothing.
+   */
+  async retireTerminals(t: MeshTx, before: number): Promise<string[]> {
+    const rows = await t.db.all<PeerRow>(
+      `SELECT * FROM peers WHERE kind = 'cli' AND status != 'gone' AND disconnected_at IS NOT NULL AND disconnected_at < ?
+         AND NOT EXISTS (SELECT 1 FROM locks WHERE locks.holder = peers.id) ORDER BY disconnected_at, id`,
+      [before],
+    );
+    for (const row of rows) await this.markGone(t, row, 'holder gone');
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * The mesh's sweep: ends grace periods that are over; retires terminal identities unused for
+   * the event retention; forgets peers gone past it.
+   */
   async sweep(t: MeshTx, now: number): Promise<{ gone: number; peers: number }> {
-    const gone = (await this.expireGrace(t, now)).length;
-    return { gone, peers: await this.prune(t, now - this.ctx.settings.retention.eventsMs) };
+    const before = now - this.ctx.settings.retention.eventsMs;
+    const gone = (await this.expireGrace(t, now)).length + (await this.retireTerminals(t, before)).length;
+    return { gone, peers: await this.prune(t, before) };
   }
 
   async counts(tx: SqlTx): Promise<Pick<MeshCounts, 'peers' | 'livePeers'>> {

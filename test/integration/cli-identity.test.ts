@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { PeerClient } from '../../src/client/peer';
 import { spawnCli } from './harness';
-import { withBroker, type MeshFixture } from './with-broker';
+import { withBroker, withInProcessBroker, type MeshFixture } from './with-broker';
 
 /** Polls `look` until it returns something other than undefined; fails naming `what` after `ms`. */
 async function eventually<T>(what: string, look: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
@@ -119,6 +119,25 @@ describe('peermesh lock between scripts (terminal identities)', function () {
     assert.match(none.stderr, /^peermesh: you hold no lock on /);
   }));
 
+  it('blocked by its own queued request (not a lock it holds), lock does not suggest --renew, which would fail', () => withBroker(async (m) => {
+    const target = file(m, 'queued-own.txt');
+    const looker = await m.observer('looker');
+    await looker.request('locks/acquire', { target: { path: target, startLine: 1, endLine: 10 }, reason: 'another agent' });
+    // This identity waits for the whole file; its next command asks for lines nobody holds.
+    const waiting = spawnCli(['lock', target, '--wait', '60'], m.env);
+    m.defer(() => waiting.kill());
+    await eventually('the whole-file request queued', async () => {
+      if (waiting.child.exitCode !== null) assert.fail(`it did not wait: exit ${waiting.child.exitCode}, ${waiting.lines.join(' ')}`);
+      const [lock] = (await looker.request('locks/list', { path: target })).locks;
+      return lock?.waiting === 1 ? lock : undefined;
+    });
+    const r = await m.cli('lock', `${target}:20-30`);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /queued-own\.txt is claimed next by \S+-cli, queued earlier/);
+    assert.doesNotMatch(r.stderr, /--renew/);
+    assert.match(r.stderr, /--as NAME/);
+  }));
+
   it('processes using the identity for the first time at once register one peer and one identity file; unlock releases any of their locks', () => withBroker(async (m) => {
     const targets = ['first-a.txt', 'first-b.txt', 'first-c.txt'].map((n) => file(m, n));
     const runs = await Promise.all(targets.map((t) => m.cli('lock', t)));
@@ -161,4 +180,47 @@ describe('peermesh lock between scripts (terminal identities)', function () {
     assert.deepEqual(await fs.readdir(path.join(m.dir, 'cli-peers')), ['nightly.json']);
     for (const t of targets) assert.equal((await m.cli('unlock', t, '--as', 'nightly')).code, 0, `unlock ${path.basename(t)}`);
   }));
+
+  /** The commands that only look (or, for an identity that does not exist, could find nothing): they make no identity. */
+  const lookOnly = (m: MeshFixture) => [
+    ['status'], ['peers'], ['locks'], ['edits', file(m, 'x.txt')], ['events'], ['state', 'get', 'plan/phase'], ['state', 'list', 'plan'],
+    ['inbox'], ['unlock', file(m, 'x.txt')], ['lock', '--renew', file(m, 'x.txt')],
+  ];
+
+  it('a command that only looks, acting as a name with no identity yet (a typo), refuses and registers nothing', () => withBroker(async (m) => {
+    for (const args of lookOnly(m)) {
+      const r = await m.cli(...args, '--as', 'tpyo');
+      assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /^peermesh: no terminal identity tpyo yet; it is made by the first command that acts as it, e\.g\. peermesh lock --as tpyo /, args.join(' '));
+    }
+    const looker = await m.observer('looker');
+    assert.deepEqual((await looker.request('peers/list', { includeGone: true })).peers.filter((p) => p.kind === 'cli'), [], 'no terminal peer');
+    await assert.rejects(fs.stat(path.join(m.dir, 'cli-peers', 'tpyo.json')), { code: 'ENOENT' });
+    // A command that acts makes it; then the others act as it.
+    assert.equal((await m.cli('state', 'set', 'plan/phase', '2', '--as', 'tpyo')).code, 0);
+    const got = await m.cli('state', 'get', 'plan/phase', '--as', 'tpyo');
+    assert.equal(got.code, 0, got.stderr);
+    assert.equal(got.stdout.trim(), '2');
+  }));
+
+  it('a named identity unused for longer than the event retention is forgotten; looking as it refuses, acting as it registers it again', () => withInProcessBroker(async (m) => {
+    const made = await m.cli('state', 'set', 'ci/job', '1', '--as', 'job-17');
+    assert.equal(made.code, 0, made.stderr);
+    const saved = path.join(m.dir, 'cli-peers', 'job-17.json');
+    const first = (JSON.parse(await fs.readFile(saved, 'utf8')) as { peerId: string }).peerId;
+    const looker = await m.observer('looker');
+    await eventually('the unused identity forgotten', async () => {
+      const { peers } = await looker.request('peers/list', { includeGone: true });
+      return peers.some((p) => p.id === first) ? undefined : true;
+    });
+    const look = await m.cli('peers', '--as', 'job-17');
+    assert.equal(look.code, 1, look.stderr);
+    assert.match(look.stderr, /^peermesh: the mesh no longer knows terminal identity job-17 /);
+    const again = await m.cli('state', 'set', 'ci/job', '2', '--as', 'job-17');
+    assert.equal(again.code, 0, again.stderr);
+    const second = (JSON.parse(await fs.readFile(saved, 'utf8')) as { peerId: string }).peerId;
+    assert.notEqual(second, first, 'registered again, and saved');
+    const named = (await terminals(looker)).filter((p) => p.id === second).map((p) => p.name.replace(/^.*-cli/, '<me>-cli'));
+    assert.deepEqual(named, ['<me>-cli:job-17']);
+  }, { retention: { eventsMs: 500 }, sweepEveryMs: 100 }));
 });

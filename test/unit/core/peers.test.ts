@@ -222,6 +222,31 @@ describe('core/peers', () => {
       assert.equal((await h.mesh.peers.get(cli.id))?.status, 'working');
     });
 
+    it('a terminal identity unused for longer than the event retention and holding no locks is gone, and forgotten', async () => {
+      // The shortest retention `peermesh serve --event-retention` allows: a lock may outlast it.
+      const retention = 3600_000;
+      h.mesh.dispose();
+      h = await harness({ newId: undefined, retention: { eventsMs: retention } });
+      const dir = tempDir();
+      const job = await join(h.mesh, 'me-cli:job-17', dir, { kind: 'cli' });
+      const holder = await join(h.mesh, 'me-cli:nightly', dir, { kind: 'cli' });
+      await h.mesh.locks.acquire(holder.id, { path: 'a.ts' }, { reason: 'kept', ttlSeconds: 2 * 3600 });
+      await h.mesh.peers.disconnected(job.id);
+      await h.mesh.peers.disconnected(holder.id);
+      h.clock.advance(retention);
+      await h.mesh.sweep();
+      assert.equal((await h.mesh.peers.get(job.id))?.status, 'disconnected', 'kept for the whole retention');
+      h.clock.advance(1);
+      await h.mesh.sweep();
+      assert.equal(await h.mesh.peers.get(job.id), undefined, 'gone and pruned once past it');
+      assert.equal((await h.mesh.peers.get(holder.id))?.status, 'disconnected', 'a holder of a lock stays while it holds it');
+      h.clock.advance(retention); // its lock expires: it holds nothing any more
+      await h.mesh.sweep();
+      assert.equal(await h.mesh.peers.get(holder.id), undefined, 'then it goes too');
+      const left = (await h.mesh.events.read(0, ['peer_left'], 500)).events.map((e) => e.peer);
+      assert.deepEqual(left, [job.id, holder.id], 'each left the mesh once, as other peers do');
+    });
+
     it(`touch writes last_seen and last_active to the database at most every ${lastSeenWriteMs / 1000}s, and when the connection drops`, async () => {
       const peer = await join(h.mesh, 'claude');
       const batches: Batch[] = [];
