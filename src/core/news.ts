@@ -52,7 +52,8 @@ export function newsLines(news: News): string[] {
     const re = m.replyTo === null ? '' : ` (re #${m.replyTo})`;
     const cut = m.truncated ? ' [cut short: mesh_inbox has it whole]' : '';
     const todo = m.kind === 'request' ? ' → claim it with mesh_inbox, or answer with mesh_send replyTo=' + m.id : '';
-    return `#${m.id} ${what}from ${printable(m.from)}${re}: ${JSON.stringify(m.body)}${cut}${todo}`;
+    // JSON quotes it on one line; printable escapes what JSON leaves raw (C1 and bidi controls).
+    return `#${m.id} ${what}from ${printable(m.from)}${re}: ${printable(JSON.stringify(m.body))}${cut}${todo}`;
   });
   if (news.more > 0) lines.push(`and ${plural(news.more, 'more message')} → mesh_inbox`);
   return lines;
