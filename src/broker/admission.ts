@@ -29,6 +29,16 @@ interface Waiting {
   evict(): void;
   /** The upgrade-request deadline, until the request is complete. */
   timer?: NodeJS.Timeout;
+  /** Stops counting the bytes it sends (it proved itself, or is gone). */
+  stopCounting?(): void;
+}
+
+/** What the admission may do to an upgraded connection's session. */
+export interface WaitingSession {
+  /** Makes room for a newer connection ("try again later"). */
+  evict(): void;
+  /** Ends it: it sent more bytes than a handshake needs. */
+  overflow(): void;
 }
 
 export class Admission {
@@ -68,10 +78,23 @@ export class Admission {
     if (w) w.timer = undefined;
   }
 
-  /** It is a WebSocket now: evicting it runs `evict` (which closes the session). */
-  upgraded(socket: net.Socket, evict: () => void): void {
+  /**
+   * It is a WebSocket now: evicting it closes the session. The bytes it sends are counted as
+   * they arrive, so a huge frame is cut off long before the broker holds it whole.
+   */
+  upgraded(socket: net.Socket, session: WaitingSession): void {
     const w = this.waiting.get(socket);
-    if (w) w.evict = evict;
+    if (!w) return;
+    w.evict = () => session.evict();
+    let received = 0;
+    const count = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received <= admissionLimits.preAuthBytes) return;
+      this.forget(socket);
+      session.overflow();
+    };
+    socket.on('data', count);
+    w.stopCounting = () => socket.off('data', count);
   }
 
   /** It proved it knows the secret: it no longer waits, and no longer counts. */
@@ -92,10 +115,15 @@ export class Admission {
     this.log.warn(`could not accept a connection: ${e.message} (${this.waiting.size} connections waiting to join)`);
   }
 
-  /** Ends every waiting connection's timer (the server is closing them). */
+  /**
+   * Closes every waiting connection: their deadlines go with the admission, and a server that
+   * never started would otherwise leave them open for good.
+   */
   dispose(): void {
-    for (const w of this.waiting.values()) clearTimeout(w.timer);
-    this.waiting.clear();
+    for (const socket of [...this.waiting.keys()]) {
+      this.forget(socket);
+      socket.destroy();
+    }
   }
 
   private evictOldest(): void {
@@ -112,6 +140,7 @@ export class Admission {
     const w = this.waiting.get(socket);
     if (!w) return;
     clearTimeout(w.timer);
+    w.stopCounting?.();
     this.waiting.delete(socket);
   }
 }

@@ -15,7 +15,7 @@ import {
   describeZodError, zodIssues, isRequestMethod, preAuthMethods, protocolVersion, requests, showsActivity, splitMeta, type BrokerInfo,
   type ParsedParams, type RequestMeta, type RequestMethod, type Status,
 } from '../protocol/methods';
-import { wsConnection } from '../protocol/transport';
+import { wsConnection, type FrameGate } from '../protocol/transport';
 import { handlers, type CallContext } from './handlers';
 import { newNonce, proof, proofMatches, sha256 } from '../protocol/handshake';
 
@@ -59,6 +59,37 @@ export class Session {
   private readonly joinTimer: NodeJS.Timeout;
   /** One per request being handled: aborted when it is cancelled or the connection closes. */
   private readonly inFlight = new Set<AbortController>();
+  /** The session proved it knows the secret: the limits on strangers no longer apply. */
+  private proven = false;
+  /** Frames received before that. */
+  private strangerFrames = 0;
+
+  /**
+   * What a session that has not proved the secret may send: a few small handshake requests.
+   * Anything else ends it before it is parsed or answered, so a program that does not know the
+   * secret cannot make the broker parse, answer and hold answers it never reads.
+   */
+  private readonly gate: FrameGate = {
+    frame: (bytes) => {
+      if (this.proven) return true;
+      // Every frame counts, answered or not: a frame that is not JSON gets an answer as well.
+      if (bytes > admissionLimits.preAuthFrameBytes) {
+        this.refuse(1009, `a frame before proving the mesh's secret may have ${admissionLimits.preAuthFrameBytes} bytes at most`);
+      } else if (++this.strangerFrames > admissionLimits.preAuthRequests) {
+        this.refuse(1008, `more than ${admissionLimits.preAuthRequests} requests before proving the mesh's secret`);
+      } else if (this.ws.bufferedAmount > admissionLimits.preAuthBytes) {
+        this.refuse(1008, 'answers left unread before proving the mesh\'s secret');
+      } else {
+        return true;
+      }
+      return false;
+    },
+    message: (method) => {
+      if (this.proven || (method !== undefined && isRequestMethod(method) && preAuthMethods.has(method))) return true;
+      this.refuse(1008, `${method === undefined ? 'a response' : method.slice(0, 100)}: say mesh/hello, then register, resume or attach first`);
+      return false;
+    },
+  };
 
   /**
    * `nonce`: the broker's challenge for this session, sent in the upgrade answer's
@@ -67,6 +98,7 @@ export class Session {
    */
   constructor(private readonly ws: WebSocket, private readonly host: SessionHost, private readonly nonce: string = newNonce()) {
     this.conn = wsConnection(ws, {
+      gate: this.gate,
       onBadFrame: (why) => {
         this.badFrames++;
         host.log.debug(`rejected a frame from ${this.peerId ?? 'an unregistered session'}: ${why}`);
@@ -120,6 +152,14 @@ export class Session {
 
   terminate(): void {
     this.ws.terminate();
+  }
+
+  /** Ends a session that has not proved the secret and sends more than a handshake needs. */
+  refuse(code: number, why: string): void {
+    if (this.ended) return;
+    this.host.log.debug(`closed an unregistered session: ${why}`);
+    this.close(code, why);
+    this.terminate();
   }
 
   /** Makes room for a newer connection (too many are waiting to join): "try again later". */
@@ -210,6 +250,7 @@ export class Session {
    * the cap on waiting connections applies to it any more (its register may be slow on a busy disk).
    */
   private admit(): void {
+    this.proven = true;
     clearTimeout(this.joinTimer);
     this.host.admitted(this);
   }
@@ -221,6 +262,11 @@ export class Session {
 
   private checkProof(given: string): void {
     if (!proofMatches(this.expectedProof(), given)) {
+      // A wrong proof costs the broker as much as a hello without one: rationed alike.
+      const retryAfterMs = this.host.helloWaitMs();
+      if (retryAfterMs > 0) {
+        throw new BrokerError('rateLimited', `too many handshakes without a proof of the mesh's secret; try again in ${retryAfterMs} ms`, { retryAfterMs });
+      }
       throw new BrokerError('unauthorized', 'wrong broker secret proof: this peer does not share the mesh home\'s secret');
     }
     this.admit();
