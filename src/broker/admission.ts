@@ -21,6 +21,16 @@ import { admissionLimits } from '../protocol/limits';
  */
 const busyAnswer = Buffer.from('HTTP/1.1 503 Service Unavailable\r\nx-peermesh-broker: busy\r\nretry-after: 1\r\nconnection: close\r\ncontent-length: 0\r\n\r\n', 'latin1');
 
+/**
+ * Tells a connection that has not upgraded that this is a PeerMesh broker, busy, and closes it.
+ * The socket goes a moment after the answer is written: destroyed at once with input unread,
+ * it would be reset, and the reset may drop the answer.
+ */
+function sayBusy(socket: net.Socket): void {
+  socket.end(busyAnswer);
+  setTimeout(() => socket.destroy(), admissionLimits.lingerMs).unref();
+}
+
 /** Accept failures (out of file descriptors, say) are logged at most this often. */
 const acceptWarningEveryMs = 60_000;
 
@@ -56,18 +66,17 @@ export class Admission {
   /** A TCP connection was accepted. */
   accepted(socket: net.Socket): void {
     if (this.waiting.size >= admissionLimits.waiting) this.evictOldest();
-    const timer = setTimeout(() => {
+    const w: Waiting = { evict: () => sayBusy(socket) };
+    // After a long synchronous stall Node runs expired timers before it reads what arrived
+    // meanwhile: the verdict waits for that read (setImmediate runs after it), so a request
+    // already in the socket clears the deadline first.
+    w.timer = setTimeout(() => setImmediate(() => {
+      if (this.waiting.get(socket) !== w || w.timer === undefined) return;
       this.forget(socket);
-      socket.destroy();
-    }, admissionLimits.upgradeWithinMs);
-    timer.unref();
-    this.waiting.set(socket, {
-      timer,
-      evict: () => {
-        socket.end(busyAnswer);
-        socket.destroy();
-      },
-    });
+      sayBusy(socket);
+    }), admissionLimits.upgradeWithinMs);
+    w.timer.unref();
+    this.waiting.set(socket, w);
     socket.once('close', () => this.forget(socket));
   }
 

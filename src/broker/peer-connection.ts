@@ -42,6 +42,9 @@ export interface SessionHost {
   closed(session: Session): void;
 }
 
+/** How long a handshake that arrived by the join deadline may still take to be answered, in ms. */
+const handshakeGraceMs = 1000;
+
 /** What a hook's session (`mesh/attach`) may ask, beside the handshake. */
 const hookMethods: ReadonlySet<RequestMethod> = new Set(['messages/deliver', 'locks/guardEdit', 'edits/record', 'peers/update']);
 
@@ -56,13 +59,15 @@ export class Session {
   private ended = false;
   private readonly conn: MessageConnection;
   badFrames = 0;
-  private readonly joinTimer: NodeJS.Timeout;
+  private joinTimer: NodeJS.Timeout;
   /** One per request being handled: aborted when it is cancelled or the connection closes. */
   private readonly inFlight = new Set<AbortController>();
   /** The session proved it knows the secret: the limits on strangers no longer apply. */
   private proven = false;
   /** Frames received before that. */
   private strangerFrames = 0;
+  /** Handshake requests received and not yet answered, before that. */
+  private handshakesUnanswered = 0;
 
   /**
    * What a session that has not proved the secret may send: a few small handshake requests.
@@ -85,7 +90,11 @@ export class Session {
       return false;
     },
     message: (method) => {
-      if (this.proven || (method !== undefined && isRequestMethod(method) && preAuthMethods.has(method))) return true;
+      if (this.proven) return true;
+      if (method !== undefined && isRequestMethod(method) && preAuthMethods.has(method)) {
+        this.handshakesUnanswered++;
+        return true;
+      }
       this.refuse(1008, `${method === undefined ? 'a response' : method.slice(0, 100)}: say mesh/hello, then register, resume or attach first`);
       return false;
     },
@@ -112,6 +121,7 @@ export class Session {
         return await this.handle(method, params, abort.signal);
       } finally {
         this.inFlight.delete(abort);
+        if (this.handshakesUnanswered > 0 && isRequestMethod(method) && preAuthMethods.has(method)) this.handshakesUnanswered--;
       }
     });
     this.conn.onClose(() => {
@@ -124,13 +134,28 @@ export class Session {
       host.closed(this);
     });
     this.conn.listen();
-    // A connection that never proves the secret holds a socket for nothing: it gets a few
-    // seconds. It is cut off after the close frame, not after its answer: a silent one never answers.
-    this.joinTimer = setTimeout(() => {
+    // A connection that never proves the secret holds a socket for nothing: it gets a few seconds.
+    this.joinTimer = setTimeout(() => this.joinDeadline(false), admissionLimits.joinWithinMs);
+    this.joinTimer.unref();
+  }
+
+  /**
+   * The join deadline has passed. After a long synchronous stall (a snapshot, a VACUUM) Node
+   * runs expired timers before it reads what arrived meanwhile, so the verdict waits for that
+   * read (setImmediate runs after it); a handshake received and not yet answered gets one short
+   * grace. It is cut off after the close frame, not after its answer: a silent one never answers.
+   */
+  private joinDeadline(graced: boolean): void {
+    setImmediate(() => {
+      if (this.proven || this.ended) return;
+      if (!graced && this.handshakesUnanswered > 0) {
+        this.joinTimer = setTimeout(() => this.joinDeadline(true), handshakeGraceMs);
+        this.joinTimer.unref();
+        return;
+      }
       this.close(4001, `register or resume within ${admissionLimits.joinWithinMs / 1000} s`);
       this.terminate();
-    }, admissionLimits.joinWithinMs);
-    this.joinTimer.unref();
+    });
   }
 
   /** True if the session ended on purpose (`mesh/leave`), so no grace period applies. */
@@ -162,10 +187,14 @@ export class Session {
     this.terminate();
   }
 
-  /** Makes room for a newer connection (too many are waiting to join): "try again later". */
+  /**
+   * Makes room for a newer connection (too many are waiting to join): "try again later". The
+   * socket goes a moment after the close frame: destroyed at once with input unread, it would
+   * be reset, and the reset may drop the close frame.
+   */
   evict(): void {
     this.close(1013, 'too many connections waiting to join the mesh; try again');
-    this.terminate();
+    setTimeout(() => this.terminate(), admissionLimits.lingerMs).unref();
   }
 
   private async handle(method: string, raw: unknown, signal: AbortSignal): Promise<unknown> {

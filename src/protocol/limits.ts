@@ -79,4 +79,9 @@ export const admissionLimits = {
    * off before the broker holds it whole), and bytes of answers it may leave unread.
    */
   preAuthBytes: 64 * 1024,
+  /**
+   * How long an evicted connection is kept after its marked 503 or close frame is written, in
+   * ms, so that it is read rather than lost to a reset.
+   */
+  lingerMs: 100,
 } as const;

@@ -13,7 +13,11 @@ import { openLink } from '../../src/hook/link';
 import { protocolVersion } from '../../src/protocol/methods';
 import { tempHome } from './harness';
 import { openSilent, raceDeadline, type Silent } from './silent-sockets';
-import { withBroker } from './with-broker';
+import { withBroker, withInProcessBroker } from './with-broker';
+import WebSocket from 'ws';
+import { readSecret } from '../../src/home/home';
+import { proof } from '../../src/protocol/handshake';
+import { admissionLimits } from '../../src/protocol/limits';
 
 /** How long the test waits for the broker to close sessions: far past its own few seconds. */
 const closedWithinMs = 30_000;
@@ -108,6 +112,63 @@ describe('a broker that fails to start', function () {
     }
   });
 });
+
+describe('the admission deadlines', function () {
+  this.timeout(60_000);
+
+  it('answer a hello that arrived while the broker was stalled past the join deadline', () => withInProcessBroker(async (mesh) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${mesh.port}/`);
+    mesh.defer(() => ws.terminate());
+    let nonce = '';
+    ws.once('upgrade', (res) => (nonce = String(res.headers['x-peermesh-nonce'])));
+    await new Promise((resolve) => ws.once('open', resolve));
+    let closeCode: number | undefined;
+    const ended = new Promise<void>((resolve) => ws.once('close', (code) => resolve(void (closeCode = code))));
+    const answered = new Promise<Record<string, unknown>>((resolve) => ws.once('message', (d) => resolve(JSON.parse(d.toString()) as Record<string, unknown>)));
+    const peerProof = proof(await readSecret(mesh.home), 'peer', mesh.port, nonce);
+    ws.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'mesh/hello', params: { protocol: protocolVersion, nonce: 'n'.repeat(32), proof: peerProof } }));
+    // The broker runs in this process: its event loop stalls (as in a snapshot) with the hello in its socket.
+    stall(admissionLimits.joinWithinMs + 500);
+    const first = await Promise.race([answered, ended.then(() => undefined)]);
+    assert.ok(first?.result, `the hello was not answered (closed with ${closeCode})`);
+    assert.equal(closeCode, undefined);
+  }));
+
+  it('let an upgrade request that arrived while the broker was stalled past the upgrade deadline through', () => withInProcessBroker(async (mesh) => {
+    const socket = net.connect({ host: '127.0.0.1', port: mesh.port });
+    mesh.defer(() => socket.destroy());
+    socket.on('error', () => undefined);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    // The broker accepts it on a later turn of this process's event loop.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    let received = '';
+    socket.on('data', (d: Buffer) => (received += d.toString('latin1')));
+    const ended = new Promise((resolve) => socket.once('close', resolve));
+    socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${mesh.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    stall(admissionLimits.upgradeWithinMs + 500);
+    const upgraded = new Promise<void>((resolve) => socket.on('data', () => received.includes('\r\n\r\n') && resolve()));
+    await raceDeadline(Promise.race([upgraded, ended]), closedWithinMs);
+    assert.match(received.split('\r\n')[0] ?? '', / 101 /, `answered: ${JSON.stringify(received.slice(0, 80))}`);
+  }));
+
+  it('tell a connection that sends no upgrade request in time that this is a busy PeerMesh broker', () => withInProcessBroker(async (mesh) => {
+    const socket = net.connect({ host: '127.0.0.1', port: mesh.port });
+    mesh.defer(() => socket.destroy());
+    let received = '';
+    socket.on('data', (d: Buffer) => (received += d.toString('latin1')));
+    socket.on('error', () => undefined);
+    await raceDeadline(new Promise((resolve) => socket.once('close', resolve)), closedWithinMs);
+    assert.match(received, /^HTTP\/1\.1 503 [^]*x-peermesh-broker: busy/, `answered: ${JSON.stringify(received.slice(0, 80))}`);
+  }));
+});
+
+/** Blocks this process's event loop for `ms`, as a long synchronous task in the broker does. */
+function stall(ms: number): void {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    /* busy: nothing else runs */
+  }
+}
 
 /** A TCP connection that sends nothing, made as soon as the port listens. */
 async function connectWhileStarting(port: number): Promise<net.Socket> {
