@@ -21,6 +21,16 @@ import { admissionLimits } from '../protocol/limits';
  */
 const busyAnswer = Buffer.from('HTTP/1.1 503 Service Unavailable\r\nx-peermesh-broker: busy\r\nretry-after: 1\r\nconnection: close\r\ncontent-length: 0\r\n\r\n', 'latin1');
 
+/**
+ * Tells a connection that has not upgraded that this is a PeerMesh broker, busy, and closes it.
+ * The socket goes a moment after the answer is written: destroyed at once with input unread,
+ * it would be reset, and the reset may drop the answer.
+ */
+function sayBusy(socket: net.Socket): void {
+  socket.end(busyAnswer);
+  setTimeout(() => socket.destroy(), admissionLimits.lingerMs).unref();
+}
+
 /** Accept failures (out of file descriptors, say) are logged at most this often. */
 const acceptWarningEveryMs = 60_000;
 
@@ -29,6 +39,16 @@ interface Waiting {
   evict(): void;
   /** The upgrade-request deadline, until the request is complete. */
   timer?: NodeJS.Timeout;
+  /** Stops counting the bytes it sends (it proved itself, or is gone). */
+  stopCounting?(): void;
+}
+
+/** What the admission may do to an upgraded connection's session. */
+export interface WaitingSession {
+  /** Makes room for a newer connection ("try again later"). */
+  evict(): void;
+  /** Ends it: it sent more bytes than a handshake needs. */
+  overflow(): void;
 }
 
 export class Admission {
@@ -46,18 +66,17 @@ export class Admission {
   /** A TCP connection was accepted. */
   accepted(socket: net.Socket): void {
     if (this.waiting.size >= admissionLimits.waiting) this.evictOldest();
-    const timer = setTimeout(() => {
+    const w: Waiting = { evict: () => sayBusy(socket) };
+    // After a long synchronous stall Node runs expired timers before it reads what arrived
+    // meanwhile: the verdict waits for that read (setImmediate runs after it), so a request
+    // already in the socket clears the deadline first.
+    w.timer = setTimeout(() => setImmediate(() => {
+      if (this.waiting.get(socket) !== w || w.timer === undefined) return;
       this.forget(socket);
-      socket.destroy();
-    }, admissionLimits.upgradeWithinMs);
-    timer.unref();
-    this.waiting.set(socket, {
-      timer,
-      evict: () => {
-        socket.end(busyAnswer);
-        socket.destroy();
-      },
-    });
+      sayBusy(socket);
+    }), admissionLimits.upgradeWithinMs);
+    w.timer.unref();
+    this.waiting.set(socket, w);
     socket.once('close', () => this.forget(socket));
   }
 
@@ -68,10 +87,23 @@ export class Admission {
     if (w) w.timer = undefined;
   }
 
-  /** It is a WebSocket now: evicting it runs `evict` (which closes the session). */
-  upgraded(socket: net.Socket, evict: () => void): void {
+  /**
+   * It is a WebSocket now: evicting it closes the session. The bytes it sends are counted as
+   * they arrive, so a huge frame is cut off long before the broker holds it whole.
+   */
+  upgraded(socket: net.Socket, session: WaitingSession): void {
     const w = this.waiting.get(socket);
-    if (w) w.evict = evict;
+    if (!w) return;
+    w.evict = () => session.evict();
+    let received = 0;
+    const count = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received <= admissionLimits.preAuthBytes) return;
+      this.forget(socket);
+      session.overflow();
+    };
+    socket.on('data', count);
+    w.stopCounting = () => socket.off('data', count);
   }
 
   /** It proved it knows the secret: it no longer waits, and no longer counts. */
@@ -92,10 +124,15 @@ export class Admission {
     this.log.warn(`could not accept a connection: ${e.message} (${this.waiting.size} connections waiting to join)`);
   }
 
-  /** Ends every waiting connection's timer (the server is closing them). */
+  /**
+   * Closes every waiting connection: their deadlines go with the admission, and a server that
+   * never started would otherwise leave them open for good.
+   */
   dispose(): void {
-    for (const w of this.waiting.values()) clearTimeout(w.timer);
-    this.waiting.clear();
+    for (const socket of [...this.waiting.keys()]) {
+      this.forget(socket);
+      socket.destroy();
+    }
   }
 
   private evictOldest(): void {
@@ -112,6 +149,7 @@ export class Admission {
     const w = this.waiting.get(socket);
     if (!w) return;
     clearTimeout(w.timer);
+    w.stopCounting?.();
     this.waiting.delete(socket);
   }
 }

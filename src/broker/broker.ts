@@ -19,7 +19,7 @@ import { cachingProbe, nodeWorkspaceProbe } from '../core/workspace';
 import { version } from '../core/version';
 import type { MeshEvent, Message } from '../protocol/entities';
 import { BrokerError } from '../protocol/errors';
-import { limits } from '../protocol/limits';
+import { admissionLimits, limits } from '../protocol/limits';
 import type { BrokerInfo, Status } from '../protocol/methods';
 import { DurableStore } from '../store/store';
 import { readBrokerFile, readSecret, writeBrokerFile, type MeshHome } from '../home/home';
@@ -154,7 +154,9 @@ export class Broker implements SessionHost {
       else await store?.close().catch(() => undefined);
       for (const { socket } of pendingUpgrades.splice(0)) socket.destroy();
       admission.dispose();
+      // Whatever else it accepted (a request under way): no deadline is left to close it.
       server.close();
+      server.closeAllConnections();
       throw e;
     }
   }
@@ -263,7 +265,10 @@ export class Broker implements SessionHost {
       const session = new Session(ws, this, nonce);
       this.sessions.add(session);
       this.sockets.set(session, socket);
-      this.admission.upgraded(socket, () => session.evict());
+      this.admission.upgraded(socket, {
+        evict: () => session.evict(),
+        overflow: () => session.refuse(1009, `more than ${admissionLimits.preAuthBytes} bytes before proving the mesh's secret`),
+      });
     });
   }
 

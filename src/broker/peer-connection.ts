@@ -15,7 +15,7 @@ import {
   describeZodError, zodIssues, isRequestMethod, preAuthMethods, protocolVersion, requests, showsActivity, splitMeta, type BrokerInfo,
   type ParsedParams, type RequestMeta, type RequestMethod, type Status,
 } from '../protocol/methods';
-import { wsConnection } from '../protocol/transport';
+import { wsConnection, type FrameGate } from '../protocol/transport';
 import { handlers, type CallContext } from './handlers';
 import { newNonce, proof, proofMatches, sha256 } from '../protocol/handshake';
 
@@ -42,6 +42,9 @@ export interface SessionHost {
   closed(session: Session): void;
 }
 
+/** How long a handshake that arrived by the join deadline may still take to be answered, in ms. */
+const handshakeGraceMs = 1000;
+
 /** What a hook's session (`mesh/attach`) may ask, beside the handshake. */
 const hookMethods: ReadonlySet<RequestMethod> = new Set(['messages/deliver', 'locks/guardEdit', 'edits/record', 'peers/update']);
 
@@ -56,9 +59,46 @@ export class Session {
   private ended = false;
   private readonly conn: MessageConnection;
   badFrames = 0;
-  private readonly joinTimer: NodeJS.Timeout;
+  private joinTimer: NodeJS.Timeout;
   /** One per request being handled: aborted when it is cancelled or the connection closes. */
   private readonly inFlight = new Set<AbortController>();
+  /** The session proved it knows the secret: the limits on strangers no longer apply. */
+  private proven = false;
+  /** Frames received before that. */
+  private strangerFrames = 0;
+  /** Handshake requests received and not yet answered, before that. */
+  private handshakesUnanswered = 0;
+
+  /**
+   * What a session that has not proved the secret may send: a few small handshake requests.
+   * Anything else ends it before it is parsed or answered, so a program that does not know the
+   * secret cannot make the broker parse, answer and hold answers it never reads.
+   */
+  private readonly gate: FrameGate = {
+    frame: (bytes) => {
+      if (this.proven) return true;
+      // Every frame counts, answered or not: a frame that is not JSON gets an answer as well.
+      if (bytes > admissionLimits.preAuthFrameBytes) {
+        this.refuse(1009, `a frame before proving the mesh's secret may have ${admissionLimits.preAuthFrameBytes} bytes at most`);
+      } else if (++this.strangerFrames > admissionLimits.preAuthRequests) {
+        this.refuse(1008, `more than ${admissionLimits.preAuthRequests} requests before proving the mesh's secret`);
+      } else if (this.ws.bufferedAmount > admissionLimits.preAuthBytes) {
+        this.refuse(1008, 'answers left unread before proving the mesh\'s secret');
+      } else {
+        return true;
+      }
+      return false;
+    },
+    message: (method) => {
+      if (this.proven) return true;
+      if (method !== undefined && isRequestMethod(method) && preAuthMethods.has(method)) {
+        this.handshakesUnanswered++;
+        return true;
+      }
+      this.refuse(1008, `${method === undefined ? 'a response' : method.slice(0, 100)}: say mesh/hello, then register, resume or attach first`);
+      return false;
+    },
+  };
 
   /**
    * `nonce`: the broker's challenge for this session, sent in the upgrade answer's
@@ -67,6 +107,7 @@ export class Session {
    */
   constructor(private readonly ws: WebSocket, private readonly host: SessionHost, private readonly nonce: string = newNonce()) {
     this.conn = wsConnection(ws, {
+      gate: this.gate,
       onBadFrame: (why) => {
         this.badFrames++;
         host.log.debug(`rejected a frame from ${this.peerId ?? 'an unregistered session'}: ${why}`);
@@ -80,6 +121,7 @@ export class Session {
         return await this.handle(method, params, abort.signal);
       } finally {
         this.inFlight.delete(abort);
+        if (this.handshakesUnanswered > 0 && isRequestMethod(method) && preAuthMethods.has(method)) this.handshakesUnanswered--;
       }
     });
     this.conn.onClose(() => {
@@ -92,13 +134,28 @@ export class Session {
       host.closed(this);
     });
     this.conn.listen();
-    // A connection that never proves the secret holds a socket for nothing: it gets a few
-    // seconds. It is cut off after the close frame, not after its answer: a silent one never answers.
-    this.joinTimer = setTimeout(() => {
+    // A connection that never proves the secret holds a socket for nothing: it gets a few seconds.
+    this.joinTimer = setTimeout(() => this.joinDeadline(false), admissionLimits.joinWithinMs);
+    this.joinTimer.unref();
+  }
+
+  /**
+   * The join deadline has passed. After a long synchronous stall (a snapshot, a VACUUM) Node
+   * runs expired timers before it reads what arrived meanwhile, so the verdict waits for that
+   * read (setImmediate runs after it); a handshake received and not yet answered gets one short
+   * grace. It is cut off after the close frame, not after its answer: a silent one never answers.
+   */
+  private joinDeadline(graced: boolean): void {
+    setImmediate(() => {
+      if (this.proven || this.ended) return;
+      if (!graced && this.handshakesUnanswered > 0) {
+        this.joinTimer = setTimeout(() => this.joinDeadline(true), handshakeGraceMs);
+        this.joinTimer.unref();
+        return;
+      }
       this.close(4001, `register or resume within ${admissionLimits.joinWithinMs / 1000} s`);
       this.terminate();
-    }, admissionLimits.joinWithinMs);
-    this.joinTimer.unref();
+    });
   }
 
   /** True if the session ended on purpose (`mesh/leave`), so no grace period applies. */
@@ -122,10 +179,22 @@ export class Session {
     this.ws.terminate();
   }
 
-  /** Makes room for a newer connection (too many are waiting to join): "try again later". */
+  /** Ends a session that has not proved the secret and sends more than a handshake needs. */
+  refuse(code: number, why: string): void {
+    if (this.ended) return;
+    this.host.log.debug(`closed an unregistered session: ${why}`);
+    this.close(code, why);
+    this.terminate();
+  }
+
+  /**
+   * Makes room for a newer connection (too many are waiting to join): "try again later". The
+   * socket goes a moment after the close frame: destroyed at once with input unread, it would
+   * be reset, and the reset may drop the close frame.
+   */
   evict(): void {
     this.close(1013, 'too many connections waiting to join the mesh; try again');
-    this.terminate();
+    setTimeout(() => this.terminate(), admissionLimits.lingerMs).unref();
   }
 
   private async handle(method: string, raw: unknown, signal: AbortSignal): Promise<unknown> {
@@ -210,6 +279,7 @@ export class Session {
    * the cap on waiting connections applies to it any more (its register may be slow on a busy disk).
    */
   private admit(): void {
+    this.proven = true;
     clearTimeout(this.joinTimer);
     this.host.admitted(this);
   }
@@ -221,6 +291,11 @@ export class Session {
 
   private checkProof(given: string): void {
     if (!proofMatches(this.expectedProof(), given)) {
+      // A wrong proof costs the broker as much as a hello without one: rationed alike.
+      const retryAfterMs = this.host.helloWaitMs();
+      if (retryAfterMs > 0) {
+        throw new BrokerError('rateLimited', `too many handshakes without a proof of the mesh's secret; try again in ${retryAfterMs} ms`, { retryAfterMs });
+      }
       throw new BrokerError('unauthorized', 'wrong broker secret proof: this peer does not share the mesh home\'s secret');
     }
     this.admit();

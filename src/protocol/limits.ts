@@ -66,4 +66,22 @@ export const admissionLimits = {
   helloBurst: 20,
   /** Such hellos answered per second once the burst is spent. */
   helloPerSecond: 10,
+  /**
+   * Requests a connection may send before it has proved the secret; one more, or any method
+   * but `mesh/hello`, `mesh/register`, `mesh/resume` and `mesh/attach`, closes it (1008). A
+   * PeerMesh program needs two (a hello, then a register, resume or attach).
+   */
+  preAuthRequests: 4,
+  /** Largest frame such a connection may send, in bytes; a larger one closes it (1009) unanswered. */
+  preAuthFrameBytes: 8 * 1024,
+  /**
+   * Bytes such a connection may send in all, counted as they arrive (so a huge frame is cut
+   * off before the broker holds it whole), and bytes of answers it may leave unread.
+   */
+  preAuthBytes: 64 * 1024,
+  /**
+   * How long an evicted connection is kept after its marked 503 or close frame is written, in
+   * ms, so that it is read rather than lost to a reset.
+   */
+  lingerMs: 100,
 } as const;

@@ -15,11 +15,24 @@ import { makeWellFormed, mayHoldLoneSurrogate } from './well-formed';
 /** JSON-RPC error codes used for frames rejected before dispatch. */
 export const frameErrors = { parse: -32700, invalidRequest: -32600 } as const;
 
+/**
+ * Lets the connection's owner turn frames away before they cost anything: the broker's answer
+ * to connections that have not proved the mesh's secret. Refusing a frame drops it unanswered;
+ * the gate's owner is expected to end the connection.
+ */
+export interface FrameGate {
+  /** Before a frame is parsed: false drops it. */
+  frame(bytes: number): boolean;
+  /** A parsed message, before dispatch: false drops it. `method` is undefined for a response. */
+  message(method: string | undefined): boolean;
+}
+
 class WsReader extends AbstractMessageReader {
   constructor(
     private readonly ws: WebSocket,
     private readonly maxFrameBytes: number,
     private readonly onBadFrame: (id: number | string | null, code: number, message: string) => void,
+    private readonly gate?: FrameGate,
   ) {
     super();
     ws.on('close', () => this.fireClose());
@@ -29,6 +42,7 @@ class WsReader extends AbstractMessageReader {
   listen(callback: DataCallback): Disposable {
     const onMessage = (data: WebSocket.RawData, isBinary: boolean) => {
       const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer | ArrayBuffer).byteLength;
+      if (this.gate && !this.gate.frame(size)) return;
       if (size > this.maxFrameBytes) {
         this.onBadFrame(leadingId(data), frameErrors.invalidRequest, `frame of ${size} bytes is larger than the ${this.maxFrameBytes}-byte limit`);
         return;
@@ -52,6 +66,7 @@ class WsReader extends AbstractMessageReader {
         this.onBadFrame(typeof id === 'number' || typeof id === 'string' ? id : null, frameErrors.invalidRequest, problem);
         return;
       }
+      if (this.gate && !this.gate.message((msg as { method?: string }).method)) return;
       callback(msg as Message);
     };
     this.ws.on('message', onMessage);
@@ -116,11 +131,11 @@ function envelopeProblem(msg: unknown): string | undefined {
  * broker reads with the request limit; a peer reads answers, which may be larger (a page of
  * big state values), up to what its socket accepts.
  */
-export function wsConnection(ws: WebSocket, opts: { maxFrameBytes?: number; onBadFrame?: (message: string) => void } = {}): MessageConnection {
+export function wsConnection(ws: WebSocket, opts: { maxFrameBytes?: number; onBadFrame?: (message: string) => void; gate?: FrameGate } = {}): MessageConnection {
   const onBadFrame = opts.onBadFrame;
   const reader = new WsReader(ws, opts.maxFrameBytes ?? limits.frameBytes, (id, code, message) => {
     onBadFrame?.(message);
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ jsonrpc: '2.0', id, error: { code, message, data: { reason: 'badFrame' } } }));
-  });
+  }, opts.gate);
   return createMessageConnection(reader, new WsWriter(ws));
 }

@@ -13,7 +13,7 @@ export interface FloodShape {
   tcp: number;
   /** WebSockets that upgrade and never say hello. */
   ws: number;
-  /** WebSockets that send bursts of `mesh/hello` without a proof. */
+  /** WebSockets that each send as many `mesh/hello`s without a proof as the broker answers, then connect again. */
   hellers: number;
 }
 

@@ -1,17 +1,29 @@
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
+import { readSecret, type MeshHome } from '../../src/home/home';
 import { BrokerError } from '../../src/protocol/errors';
+import { proof } from '../../src/protocol/handshake';
+import { protocolVersion } from '../../src/protocol/methods';
 import { withBroker } from './with-broker';
 
-/** Opens a raw WebSocket and collects every JSON frame the broker sends back. */
-async function rawSocket(port: number): Promise<{ ws: WebSocket; replies: Array<Record<string, unknown>> }> {
+/**
+ * Opens a raw WebSocket that proves the mesh's secret in a hello (the broker closes, after a
+ * few frames, a session that has not) and collects every JSON frame the broker sends back after it.
+ */
+async function rawSocket(home: MeshHome, port: number): Promise<{ ws: WebSocket; replies: Array<Record<string, unknown>> }> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/`);
+  let nonce = '';
+  ws.once('upgrade', (res) => (nonce = String(res.headers['x-peermesh-nonce'])));
   const replies: Array<Record<string, unknown>> = [];
-  ws.on('message', (d) => replies.push(JSON.parse(d.toString()) as Record<string, unknown>));
   await new Promise((r, j) => {
     ws.once('open', r);
     ws.once('error', j);
   });
+  const peerProof = proof(await readSecret(home), 'peer', port, nonce);
+  ws.send(JSON.stringify({ jsonrpc: '2.0', id: 'hello', method: 'mesh/hello', params: { protocol: protocolVersion, nonce: 'n'.repeat(32), proof: peerProof } }));
+  const hello = await new Promise<Record<string, unknown>>((r) => ws.once('message', (d) => r(JSON.parse(d.toString()) as Record<string, unknown>)));
+  assert.ok(hello.result, `the hello with a proof was refused: ${JSON.stringify(hello)}`);
+  ws.on('message', (d) => replies.push(JSON.parse(d.toString()) as Record<string, unknown>));
   return { ws, replies };
 }
 
@@ -20,7 +32,7 @@ describe('hostile input: malformed, oversized and unauthenticated frames', funct
 
   it('answers each of 1,000 bad frames with an error while well-behaved peers lose nothing', () => withBroker(async (mesh) => {
     const good = await mesh.observer('good');
-    const { ws, replies } = await rawSocket(mesh.port);
+    const { ws, replies } = await rawSocket(mesh.home, mesh.port);
     mesh.defer(() => ws.terminate());
     const big = 'x'.repeat(1024 * 1024 + 10);
     const frames: string[] = [];
@@ -80,7 +92,7 @@ describe('hostile input: malformed, oversized and unauthenticated frames', funct
   }));
 
   it('answers an oversized frame for its own id', () => withBroker(async (mesh) => {
-    const { ws, replies } = await rawSocket(mesh.port);
+    const { ws, replies } = await rawSocket(mesh.home, mesh.port);
     mesh.defer(() => ws.terminate());
     ws.send(JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'state/set', params: { namespace: 'x', key: 'y', value: 'v'.repeat(2 * 1024 * 1024) } }));
     ws.send(`{"jsonrpc":"2.0","id":"big-one","method":"state/set","params":{"value":"${'v'.repeat(2 * 1024 * 1024)}"}}`);
