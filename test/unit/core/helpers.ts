@@ -117,6 +117,15 @@ export function gitRepo(branch = 'main', dir = tempDir('peermesh-repo-')): strin
   return dir;
 }
 
+/** A fresh mesh with peers joined in one git repo, their ids in the order of `names`. */
+export async function peersInRepo(...names: string[]): Promise<{ h: Harness; ids: string[] }> {
+  const h = await harness();
+  const repo = gitRepo();
+  const ids: string[] = [];
+  for (const name of names) ids.push((await join(h.mesh, name, repo)).id);
+  return { h, ids };
+}
+
 export function writeFile(file: string, text = ''): string {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, text);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import type { Lock, LockConflictData } from '../../../src/protocol/entities';
 import { BrokerError } from '../../../src/protocol/errors';
-import { flush, gitRepo, harness, join, rejectsReason, type Harness } from './helpers';
+import { flush, peersInRepo, rejectsReason, type Harness } from './helpers';
 
 describe('core/locks: reentrant false (own locks conflict)', () => {
   let h: Harness;
@@ -16,10 +16,7 @@ describe('core/locks: reentrant false (own locks conflict)', () => {
   const range = (startLine: number, endLine: number) => ({ path: 'src/a.ts', startLine, endLine });
 
   beforeEach(async () => {
-    h = await harness();
-    const repo = gitRepo();
-    a = (await join(h.mesh, 'claude-1', repo)).id;
-    b = (await join(h.mesh, 'cursor-1', repo)).id;
+    ({ h, ids: [a, b] } = await peersInRepo('claude-1', 'cursor-1'));
   });
 
   afterEach(() => h.mesh.dispose());

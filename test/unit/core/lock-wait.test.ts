@@ -3,7 +3,7 @@ import { BrokerError } from '../../../src/protocol/errors';
 import type { Lock } from '../../../src/protocol/entities';
 import { ManualClock } from '../../../src/core/clock';
 import type { Timers } from '../../../src/core/timers';
-import { FakeTimers, flush, gitRepo, harness, join, type Harness } from './helpers';
+import { FakeTimers, flush, gitRepo, harness, join, peersInRepo, type Harness } from './helpers';
 
 type Outcome = { ok: Lock; renewed: boolean } | { error: BrokerError };
 
@@ -37,11 +37,7 @@ describe('core/locks: waiting', () => {
   const range = (startLine: number, endLine: number) => ({ path: 'src/a.ts', startLine, endLine });
 
   beforeEach(async () => {
-    h = await harness();
-    const repo = gitRepo();
-    a = (await join(h.mesh, 'claude-1', repo)).id;
-    b = (await join(h.mesh, 'cursor-1', repo)).id;
-    c = (await join(h.mesh, 'codex-1', repo)).id;
+    ({ h, ids: [a, b, c] } = await peersInRepo('claude-1', 'cursor-1', 'codex-1'));
   });
 
   afterEach(() => h.mesh.dispose());
