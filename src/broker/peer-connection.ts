@@ -263,10 +263,7 @@ export class Session {
     } else {
       // Only a program that does not know the secret gets here: its hellos are rationed, so a
       // flood of them costs the broker a bounded amount of work. Nothing else is refused.
-      const retryAfterMs = this.host.helloWaitMs();
-      if (retryAfterMs > 0) {
-        throw new BrokerError('rateLimited', `too many handshakes without a proof of the mesh's secret; try again in ${retryAfterMs} ms`, { retryAfterMs });
-      }
+      this.ration();
     }
     if (p.protocol !== protocolVersion) {
       throw new BrokerError('invalidInput', `this broker speaks protocol ${protocolVersion}, the peer ${p.protocol}; update PeerMesh`);
@@ -284,6 +281,14 @@ export class Session {
     this.host.admitted(this);
   }
 
+  /** A handshake without a valid proof takes a token of the bucket, or is refused `rateLimited`. */
+  private ration(): void {
+    const retryAfterMs = this.host.helloWaitMs();
+    if (retryAfterMs > 0) {
+      throw new BrokerError('rateLimited', `too many handshakes without a proof of the mesh's secret; try again in ${retryAfterMs} ms`, { retryAfterMs });
+    }
+  }
+
   /** The proof a peer that knows the secret sends for this session. */
   private expectedProof(): string {
     return proof(this.host.secret, 'peer', this.host.info.port, this.nonce);
@@ -292,10 +297,7 @@ export class Session {
   private checkProof(given: string): void {
     if (!proofMatches(this.expectedProof(), given)) {
       // A wrong proof costs the broker as much as a hello without one: rationed alike.
-      const retryAfterMs = this.host.helloWaitMs();
-      if (retryAfterMs > 0) {
-        throw new BrokerError('rateLimited', `too many handshakes without a proof of the mesh's secret; try again in ${retryAfterMs} ms`, { retryAfterMs });
-      }
+      this.ration();
       throw new BrokerError('unauthorized', 'wrong broker secret proof: this peer does not share the mesh home\'s secret');
     }
     this.admit();
