@@ -82,6 +82,21 @@ export const handlers: { [M in Exclude<RequestMethod, SessionMethod>]: Handler<M
   'edits/list': async (ctx, p) => ({ edits: await ctx.mesh.edits.list(ctx.peerId, p.path, p.line, p.limit) }),
 
   'events/read': (ctx, p) => ctx.mesh.events.wait(p.since, p.types, p.limit, p.waitMs, ctx.signal),
+  'events/audit': (ctx, p) => ctx.mesh.events.audit(p),
 
   'status/get': (ctx) => ctx.status(),
+
+  'plan/get': (ctx, p) => ctx.mesh.plans.get(ctx.peerId, p.project),
+  'plan/submit': (ctx, p) => ctx.mesh.plans.submit(ctx.peerId, p.project, p.plan, p.source),
+  'plan/proposal': async (ctx, p) => ({ proposal: await ctx.mesh.plans.proposal(ctx.peerId, p.id) }),
+  'plan/accept': async (ctx, p) => ({ plan: await ctx.mesh.plans.accept(ctx.peerId, p.id) }),
+  'plan/reject': async (ctx, p) => ({ proposal: await ctx.mesh.plans.reject(ctx.peerId, p.id, p.reason) }),
+  'plan/tasks': async (ctx, p) => ({ tasks: await ctx.mesh.plans.tasks(ctx.peerId, p.project, { status: p.status, assignee: p.assignee }) }),
+  'plan/claim': (ctx, p) => ctx.mesh.plans.claim(ctx.peerId, p.project, p.task, p.force),
+  'plan/update': (ctx, p) => ctx.mesh.plans.update(ctx.peerId, p.project, p.task, { status: p.status, assignee: p.assignee, note: p.note, force: p.force }),
+  'plan/contract': async (ctx, p) => {
+    const { project, ...change } = p;
+    return { contract: await ctx.mesh.plans.contract(ctx.peerId, project, change) };
+  },
+  'plan/mine': (ctx, p) => ctx.mesh.plans.mine(ctx.peerId, p.seen),
 };

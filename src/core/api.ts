@@ -10,6 +10,9 @@ import type {
 import type { LockTarget, Recipients } from '../protocol/methods';
 import type { EditRecord } from '../protocol/requests/edits';
 import type { StatusCounts } from '../protocol/requests/status';
+import type {
+  Contract, ContractKind, ContractStatus, Overlap, PlanInput, PlanSource, PlanView, Proposal, Task, TaskStatus,
+} from '../protocol/plan';
 
 /** Registration data after validation (defaults applied). */
 export interface PeerIntroData {
@@ -190,6 +193,35 @@ export interface EventsService {
    */
   wait<T extends EventType = EventType>(since: number, types: readonly T[] | undefined, limit: number, waitMs: number, signal?: AbortSignal): Promise<{ events: Array<MeshEventOf<T>>; cursor: number }>;
   lastSeq(): Promise<number>;
+  /**
+   * The audit trail (`events/audit`): events after seq `after` at or after `since` (epoch ms), of
+   * `types` (all when none are given), oldest first, each with its peer's display name.
+   */
+  audit(filter: { since: number; after: number; types?: readonly EventType[]; limit: number }): Promise<{ entries: Array<{ event: MeshEvent; peerName: string | null }>; cursor: number }>;
+}
+
+/** A plan request's project: a folder inside it, or the caller's own workspace when absent. */
+export type ProjectRef = string | undefined;
+
+/**
+ * The shared plan of each project (see protocol/plan.ts and requests/plan.ts, whose JSDoc states
+ * each rule). A project is the git root (else the folder) of the given folder, or of the
+ * caller's own workspace.
+ */
+export interface PlansService {
+  get(caller: string, project: ProjectRef): Promise<{ plan: PlanView | null; proposals: Array<Omit<Proposal, 'plan'>> }>;
+  /** Stores the plan when the project has none, else records a proposal with its changes. */
+  submit(caller: string, project: ProjectRef, plan: PlanInput, source: PlanSource): Promise<{ plan: PlanView | null; proposal: Proposal | null }>;
+  proposal(caller: string, id: number): Promise<Proposal>;
+  accept(caller: string, id: number): Promise<PlanView>;
+  reject(caller: string, id: number, reason: string): Promise<Omit<Proposal, 'plan'>>;
+  tasks(caller: string, project: ProjectRef, filter: { status?: TaskStatus[]; assignee?: string }): Promise<Task[]>;
+  /** Atomic: one winner among racing claimers; `notReady` unless dependencies are done or `force` says why. */
+  claim(caller: string, project: ProjectRef, task: string, force?: string): Promise<{ task: Task; warnings: Overlap[] }>;
+  update(caller: string, project: ProjectRef, task: string, change: { status?: TaskStatus; assignee?: string | null; note?: string; force?: string }): Promise<{ task: Task; warnings: Overlap[] }>;
+  contract(caller: string, project: ProjectRef, change: { id: string; kind?: ContractKind; name?: string; file?: string | null; symbol?: string | null; spec?: string; status?: ContractStatus }): Promise<Contract>;
+  /** The tasks the caller holds, and those newly assigned to it by others (`seen` marks them shown). */
+  mine(caller: string, seen: boolean): Promise<{ held: Array<Task & { project: string }>; assigned: Array<Task & { project: string }> }>;
 }
 
 /** The core's share of the status counts (declared in `protocol/requests/status.ts`); sessions are the broker's. */
@@ -202,6 +234,7 @@ export interface Mesh {
   readonly locks: LocksService;
   readonly events: EventsService;
   readonly edits: EditsService;
+  readonly plans: PlansService;
   counts(): Promise<MeshCounts>;
   /** Expires locks and state, ends grace periods of vanished peers, prunes by retention. */
   sweep(): Promise<void>;

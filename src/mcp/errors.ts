@@ -27,6 +27,8 @@ export function toolErrorText(e: unknown): string {
       return `${e.message}. Nothing was claimed: leave those to them (ack them to clear them from your inbox) and claim the others again.`;
     case 'notHolder':
       return `${e.message}. Only the holder can release or renew it.`;
+    case 'notReady':
+      return `${e.message}. Take a task that is ready, or start this one anyway with force giving your reason.`;
     case 'unavailable':
       return `${e.message}. PeerMesh reconnects by itself; retry in a few seconds. If it persists, run \`peermesh doctor\`.`;
     case 'rateLimited':

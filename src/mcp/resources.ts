@@ -23,6 +23,7 @@ export const resourceUris: Record<MeshTopic, string> = {
   inbox: 'mesh://inbox',
   peers: 'mesh://peers',
   locks: 'mesh://locks',
+  plan: 'mesh://plan',
 };
 
 /** How long changes to one resource are gathered before subscribers are told. */

@@ -4,6 +4,9 @@
  */
 import { z } from 'zod';
 import { limits } from './limits';
+import {
+  ContractChangedData, PlanChangedData, PlanProposedData, PlanRejectedData, TaskClaimedData, TaskReleasedData, TaskUpdatedData,
+} from './plan';
 
 export const peerKinds = [
   'claude-code', 'cursor', 'copilot', 'codex', 'gemini', 'opencode', 'aider', 'windsurf', 'cline',
@@ -142,6 +145,7 @@ export const eventTypes = [
   'message_sent', 'state_changed', 'state_deleted',
   'lock_acquired', 'lock_released', 'lock_expired', 'lock_renewed', 'save_guarded',
   'message_delivered', 'file_edited',
+  'plan_proposed', 'plan_changed', 'plan_rejected', 'task_claimed', 'task_updated', 'task_released', 'contract_changed',
 ] as const;
 export const EventType = z.enum(eventTypes);
 export type EventType = z.infer<typeof EventType>;
@@ -331,6 +335,13 @@ export const MeshEvent = z.discriminatedUnion('type', [
   eventOf('save_guarded', SaveGuardedData),
   eventOf('message_delivered', MessageDeliveredData),
   eventOf('file_edited', FileEditedData),
+  eventOf('plan_proposed', PlanProposedData),
+  eventOf('plan_changed', PlanChangedData),
+  eventOf('plan_rejected', PlanRejectedData),
+  eventOf('task_claimed', TaskClaimedData),
+  eventOf('task_updated', TaskUpdatedData),
+  eventOf('task_released', TaskReleasedData),
+  eventOf('contract_changed', ContractChangedData),
 ]);
 export type MeshEvent = z.infer<typeof MeshEvent>;
 /** The event of type `T`, e.g. `MeshEventOf<'message_sent'>`. */

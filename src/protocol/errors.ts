@@ -21,9 +21,15 @@ export const errorReasons = [
   'notHolder',
   /**
    * Some of the messages to claim are claimed by another peer already, so none was claimed:
-   * `data.claimed` lists `{ id, by, byName }` for each of them.
+   * `data.claimed` lists `{ id, by, byName }` for each of them. For a task: another peer holds
+   * it, `data` is `{ task, by, byName, status }`.
    */
   'alreadyClaimed',
+  /**
+   * A task cannot start: tasks it depends on are not done. `data.open` lists `{ id, title,
+   * status }` of each; starting anyway takes a reason (`force`).
+   */
+  'notReady',
   /** Compare-and-set failed: `data` has `{ currentVersion }`. */
   'versionMismatch',
   /** The peer, message, key or lock does not exist; for peers, `data.missing` lists the names not found. */

@@ -24,6 +24,7 @@ import { locksRequests } from './requests/locks';
 import { meshRequests } from './requests/mesh';
 import { messagesRequests } from './requests/messages';
 import { peersRequests } from './requests/peers';
+import { planRequests } from './requests/plan';
 import { stateRequests } from './requests/state';
 import { statusRequests } from './requests/status';
 
@@ -44,6 +45,7 @@ export const requests = {
   ...eventsRequests,
   ...editsRequests,
   ...statusRequests,
+  ...planRequests,
 };
 
 export type RequestMethod = keyof typeof requests;

@@ -7,8 +7,8 @@
 import type { EventType } from './entities';
 
 /** The views of the mesh that clients keep up to date from events. */
-export const meshTopics = ['inbox', 'peers', 'locks'] as const;
-/** inbox: messages to this peer; peers: who is in the mesh and what each is doing; locks: every claim. */
+export const meshTopics = ['inbox', 'peers', 'locks', 'plan'] as const;
+/** inbox: messages to this peer; peers: who is in the mesh and what each is doing; locks: every claim; plan: phases, tasks, contracts, proposals. */
 export type MeshTopic = typeof meshTopics[number];
 
 /**
@@ -33,4 +33,11 @@ export const eventTopics: { readonly [T in EventType]: readonly MeshTopic[] } = 
   save_guarded: ['locks'],
   message_delivered: [],
   file_edited: [],
+  plan_proposed: ['plan'],
+  plan_changed: ['plan'],
+  plan_rejected: ['plan'],
+  task_claimed: ['plan'],
+  task_updated: ['plan'],
+  task_released: ['plan'],
+  contract_changed: ['plan'],
 };

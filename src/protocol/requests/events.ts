@@ -21,4 +21,24 @@ export const eventsRequests = defineRequests('events', {
     result: z.object({ events: z.array(MeshEvent), cursor: z.number().int() }),
     retry: 'safe',
   },
+  /**
+   * The audit trail: who changed what, and when. Events after `after` (a seq) that happened at or
+   * after `since` (epoch ms), of the given types (default all), oldest first, each with the
+   * display name its peer had (or has) so the trail reads after the peer is long gone. Plan,
+   * task and contract events are kept for the audit retention, longer than other events.
+   */
+  'events/audit': {
+    params: z.object({
+      since: z.number().int().min(0).default(0),
+      after: z.number().int().min(0).default(0),
+      types: z.array(EventType).max(limits.list).optional(),
+      limit: z.number().int().min(1).max(limits.page).default(500),
+    }),
+    result: z.object({
+      entries: z.array(z.object({ event: MeshEvent, peerName: z.string().nullable() })),
+      /** The seq to pass as the next `after`; equal to `after` when nothing more. */
+      cursor: z.number().int(),
+    }),
+    retry: 'safe',
+  },
 });
