@@ -61,16 +61,16 @@ export class TaskNode implements TreeNode {
     if (who) tip.text(`, ${who}`);
     if (task.note) tip.paragraph().icon(task.status === 'blocked' ? 'error' : 'info').text(task.note);
     if (task.detail) tip.paragraph().text(task.detail);
-    if (task.files.length > 0) tip.paragraph().bold('Files: ').text(task.files.join(', '));
+    if (task.files.length > 0) tip.paragraph().bold('Files:').text(` ${task.files.join(', ')}`);
     if (task.dependsOn.length > 0) {
       const open = new Set(this.waitsFor.map((t) => t.id));
-      tip.paragraph().bold('Depends on: ').text(task.dependsOn.map((id) => (open.has(id) ? `${id} (not done)` : `${id} (done)`)).join(', '));
+      tip.paragraph().bold('Depends on:').text(` ${task.dependsOn.map((id) => (open.has(id) ? `${id} (not done)` : `${id} (done)`)).join(', ')}`);
     }
     if (task.contracts.length > 0) {
-      tip.paragraph().bold('Contracts: ').text(task.contracts.map((id) => {
+      tip.paragraph().bold('Contracts:').text(` ${task.contracts.map((id) => {
         const c = this.contracts.get(id);
         return c ? `${c.name} (${c.kind}, v${c.version}, ${c.status})` : id;
-      }).join(', '));
+      }).join(', ')}`);
     }
     tip.paragraph().text(`Changed ${formatAge(task.updatedAt)}`);
     return tip.md;

@@ -22,6 +22,9 @@ import './messages.test';
 import './errorWrapper.test';
 import './decorations.test';
 import './saveGuard.test';
+// The decomposition tests need the project without a plan: before the Plan view's.
+import './planDecompose.test';
+import './planView.test';
 // Last: it ends by restarting the broker.
 import './actions.test';
 
