@@ -17,8 +17,9 @@
 //
 // Each run starts the server with a temporary PEERMESH_HOME, opens the workbench with the
 // development payload, waits for the suite's result file, then looks at the workbench as a
-// person would (status bar, the PeerMesh container, the dashboard webview), saves a screenshot
-// to .test-artifacts/vscode/, and reads the activation time from the extension host's logs.
+// person would (status bar, the PeerMesh container, the dashboard webview), saves screenshots
+// (the workbench; other agents' locks in the editor and the sidebar; the Plan view) to
+// .test-artifacts/vscode/, and reads the activation time from the extension host's logs.
 // It prints every test mocha-style and one mocha summary ("N passing", "N failing") for all
 // runs, exits non-zero on any failure or timeout, and ends every process it started.
 import { spawnSync } from 'node:child_process';
@@ -32,6 +33,7 @@ import {
 } from '../../scripts/vscode-server.mjs';
 import { findActivation, formatActivation } from './activation-log.mjs';
 import { lockScreenshotChecks, writeLockedFile } from './lock-screenshots.mjs';
+import { planScreenshotChecks } from './plan-screenshots.mjs';
 import { failedRun, printRuns, seconds } from './report.mjs';
 import { workbenchChecks } from './workbench-checks.mjs';
 import { makeWorkbenchDirs, serverEnv } from './workbench-setup.mjs';
@@ -200,6 +202,9 @@ async function runSteps({ name, vsix, mark }) {
     const lockContext = { repo, name, workspace: dirs.workspace, home: dirs.home, artifacts, nodeBin };
     for (const [title, fn] of lockScreenshotChecks(page, lockContext)) await check(title, fn);
     log(`  screenshots: ${path.relative(repo, artifacts)}/editor-lock-{dark,light,hc}${name === 'dev' ? '' : `-${name}`}.png`);
+    // And the Plan view with agents working on a small plan, in each theme (plan-*.png).
+    for (const [title, fn] of planScreenshotChecks(page, lockContext)) await check(title, fn);
+    log(`  screenshots: ${path.relative(repo, artifacts)}/plan{,-hover}-{dark,light,hc}${name === 'dev' ? '' : `-${name}`}.png`);
     writeFileSync(releaseFile, 'done\n');
   }
 
