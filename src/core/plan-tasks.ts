@@ -41,7 +41,7 @@ export class TaskMoves {
     const row = await requireTask(t, root, id);
     if (row.status === 'done') throw new BrokerError('invalidInput', `task ${id} is done: pick another task`);
     if (row.assignee === caller.id && row.status === 'in_progress') return this.withWarnings(t, root, toTask(row), caller.id);
-    await this.checkNotHeld(t, row);
+    if (row.assignee !== caller.id) await this.checkNotHeld(t, row);
     const forced = await this.checkReady(t, root, row, force);
     await this.write(t, root, row, { status: 'in_progress', assignee: caller, note: forced ?? null, shown: true }, caller);
     const moved = await this.withWarnings(t, root, toTask(await requireTask(t, root, id)), caller.id);
