@@ -17,11 +17,13 @@ import { describeCounts } from '../protocol/requests/status';
 import { clientIds } from './clients';
 import { hookClientIds, hookModes } from './hooks';
 import { argument, defineCommand, option, type TableEntry } from './command-spec';
+import { audit } from './audit';
 import { commitGuard } from './commit-guard';
 import { doctor } from './doctor';
 import { hookClients } from '../hook/clients';
 import { runHook } from '../hook/main';
 import { parseTarget, pathArgument, table } from './format';
+import { planCommands } from './plan-commands';
 import { mcp } from './mcp';
 import { serve } from './serve';
 import { json, looking, print, printJson, withClient } from './run-command';
@@ -354,6 +356,9 @@ export const commandTable: readonly TableEntry[] = [
       ])));
     },
   }),
+
+  ...planCommands,
+  audit,
 
   defineCommand({
     name: 'commit-guard',

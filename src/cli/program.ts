@@ -91,7 +91,7 @@ const syntax = (name: string, spec: ArgumentSpec<unknown>) =>
 
 function addCommand(parent: Command, entry: CommandEntry, parentPath: string): void {
   const path = `${parentPath} ${entry.name}`;
-  const cmd = configure(parent.command(entry.name), path).description(entry.description);
+  const cmd = configure(parent.command(entry.name, { isDefault: entry.isDefault }), path).description(entry.description);
   for (const [name, spec] of Object.entries(entry.arguments)) cmd.argument(syntax(name, spec), spec.description);
   for (const [key, spec] of Object.entries(entry.options)) addOption(cmd, key, spec);
   if (entry.usesBroker) addOption(cmd, 'port', portOption);
