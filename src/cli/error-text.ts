@@ -36,13 +36,15 @@ function firstLine(e: unknown): string {
   const open = e.reason === 'notReady' ? openTasks(data) : undefined;
   if (open) {
     const needs = open.map((t) => `${t.id} (${statusWord(t.status)})`).join(', ');
-    return `not ready: it needs ${needs} done first (peermesh plan shows them); to start it anyway, say why: --force REASON`;
+    const what = typeof data?.task === 'string' ? `task ${printable(data.task)} is` : 'the task is';
+    return `${what} not ready: it needs ${needs} done first (peermesh plan shows them); to start it anyway, say why: --force REASON`;
   }
   if (e.reason === 'alreadyClaimed' && typeof data?.task === 'string' && typeof data.byName === 'string') {
     const status = TaskStatus.safeParse(data.status);
-    const doing = status.success ? ` (${statusWord(status.data)})` : '';
-    const by = printable(data.byName);
-    return `task ${printable(data.task)} is taken: ${by} has it${doing}; ask them (peermesh send ${by} TEXT), or free it for anyone: peermesh task set ${printable(data.task)} --unassign`;
+    const [task, by] = [printable(data.task), printable(data.byName)];
+    // Assigned but not started (todo): it was handed to them.
+    const taken = !status.success ? `is taken by ${by}` : status.data === 'todo' ? `was handed to ${by}` : `is taken: ${by} has it (${statusWord(status.data)})`;
+    return `task ${task} ${taken}; ask them (peermesh send ${by} TEXT), or free it for anyone: peermesh task set ${task} --unassign`;
   }
   return message;
 }

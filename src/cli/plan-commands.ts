@@ -89,6 +89,11 @@ export function readPlan(text: string, name: string): PlanInput {
   });
 }
 
+/** `notReady` lists what the task waits for, not the task: add it, so the error can name it. */
+const naming = (task: string) => (e: unknown): never => {
+  throw BrokerError.is(e, 'notReady') ? new BrokerError('notReady', e.message, { ...e.data, task }) : e;
+};
+
 /** The overlap warnings of a claim, on stderr: they are news about the result, not the result. */
 function warn(warnings: readonly Overlap[]): void {
   if (warnings.length > 0) process.stderr.write(formatOverlaps(warnings) + '\n');
@@ -212,7 +217,7 @@ const task: TableEntry = {
       examples: ['peermesh task claim login-form', 'peermesh task claim login-form --force "the API is stubbed for now"'],
       async run(ctx, { id }, opts) {
         const project = await projectDir(opts.project);
-        const result = await withClient(ctx, (c) => c.request('plan/claim', { project, task: taskId(id), force: opts.force }));
+        const result = await withClient(ctx, (c) => c.request('plan/claim', { project, task: taskId(id), force: opts.force }).catch(naming(id)));
         if (opts.json) return printJson(result);
         print(`claimed ${formatTask(result.task)}`);
         warn(result.warnings);
@@ -243,7 +248,7 @@ const task: TableEntry = {
         const assignee = opts.unassign ? null : opts.assignee;
         const result = await withClient(ctx, (c) => c.request('plan/update', {
           project, task: taskId(id), status: statuses[0], note: opts.note, assignee, force: opts.force,
-        }));
+        }).catch(naming(id)));
         if (opts.json) return printJson(result);
         print(formatTask(result.task));
         warn(result.warnings);
