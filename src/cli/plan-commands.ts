@@ -127,7 +127,7 @@ const plan: TableEntry = {
       description: 'Submit a plan from a JSON file (- for stdin): stored if the project has none, else proposed as a change to accept or reject.',
       arguments: { file: argument.required('the plan as JSON (title, phases with tasks, contracts), or - for stdin') },
       options: { project: projectOption, json },
-      examples: ['peermesh plan import plan.json', 'cat plan.json | peermesh plan import - --project ../api'],
+      examples: ['peermesh plan import plan.json', 'peermesh plan import - --project ../api < plan.json'],
       async run(ctx, { file }, opts) {
         const project = await projectDir(opts.project);
         const input = readPlan(await readPlanFile(file), file === '-' ? 'stdin' : file);
