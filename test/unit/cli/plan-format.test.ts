@@ -74,7 +74,7 @@ describe('plan formatting', () => {
       task('t', 'p', { title: 'x'.repeat(100), assignee: 'p-9', assigneeName: 'eve\u202Egnp.exe', status: 'blocked', note: 'line\nbreak' }),
     ] }] };
     const text = formatPlan(hostile, []);
-    assert.ok(!text.includes("\u001b") && !text.includes("\u202E"), "no escape or bidi control reaches the terminal");
+    assert.ok(!text.includes('\u001b') && !text.includes('\u202E'), 'no escape or bidi control reaches the terminal');
     assert.match(text, /^Plan␛\[2J \(version 3\)$/m);
     assert.match(text, new RegExp(`  ✗ blocked  t  ${'x'.repeat(59)}…  eve\\\\u202egnp\\.exe  line ⏎ break$`, 'm'));
   });
