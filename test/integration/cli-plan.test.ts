@@ -71,6 +71,28 @@ describe('peermesh plan, tasks, task, audit export', function () {
     rmSync(project, { recursive: true, force: true });
   });
 
+  it('every plan command has --help with its own options', async () => {
+    const shared = ['--port', '--as', '--help'];
+    const own: Record<string, string[]> = {
+      'plan show': ['--project', '--json'],
+      'plan import': ['--project', '--json'],
+      'plan show-proposal': ['--json'],
+      'plan accept': ['--json'],
+      'plan reject': ['--reason', '--json'],
+      tasks: ['--mine', '--status', '--project', '--json'],
+      'task claim': ['--force', '--project', '--json'],
+      'task set': ['--status', '--note', '--assignee', '--unassign', '--force', '--project', '--json'],
+      'task done': ['--note', '--project', '--json'],
+      'audit export': ['--since', '--format', '--out', '--type'],
+    };
+    const helps = await Promise.all(Object.keys(own).map((name) => run([...name.split(' '), '--help'])));
+    Object.entries(own).forEach(([name, options], i) => {
+      assert.equal(helps[i].code, 0, `${name} --help: ${helps[i].stderr}`);
+      const listed = helps[i].stdout.split(/\n\n/).find((x) => x.startsWith('Options:'))?.match(/--[a-z-]+/g) ?? [];
+      assert.deepEqual(listed.sort(), [...options, ...shared].sort(), name);
+    });
+  });
+
   it('refuses a file that is not JSON, or not a valid plan, listing every issue by its path; nothing is stored', async () => {
     // The shape first: every field that is wrong, at once.
     const bad = structuredClone(plan) as typeof plan;
