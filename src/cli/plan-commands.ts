@@ -131,7 +131,7 @@ const plan: TableEntry = {
       async run(ctx, { file }, opts) {
         const project = await projectDir(opts.project);
         const input = readPlan(await readPlanFile(file), file === '-' ? 'stdin' : file);
-        const result = await withClient(ctx, (c) => c.request('plan/submit', { project, plan: input, source: 'agent' }));
+        const result = await withClient(ctx, (c) => c.request('plan/submit', { project, plan: input, source: 'file' }));
         if (opts.json) return printJson(result);
         if (result.proposal) {
           const p = result.proposal;

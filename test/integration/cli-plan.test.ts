@@ -222,7 +222,7 @@ describe('peermesh plan, tasks, task, audit export', function () {
       '',
     ].join('\n'));
     assert.equal((await planNow())?.version, 1, 'nothing changes until it is accepted');
-    assert.match((await ok('plan')).stdout, /\n1 proposal waiting\n {2}#1 {2}by .* \(agent\) {2}2 changes {2}against version 1\n/);
+    assert.match((await ok('plan')).stdout, /\n1 proposal waiting\n {2}#1 {2}by .* \(file\) {2}2 changes {2}against version 1\n/);
     assert.match((await ok('plan', 'show-proposal', '#1')).stdout, /^proposal #1 by .* against plan version 1: pending, 2 changes\n {2}~ task mail: title\n/);
     assert.equal((await ok('plan', 'accept', '1')).stdout, 'accepted proposal #1: "Sign-in with e-mail links" is now version 2; peermesh plan shows it\n');
     const now = await planNow();
@@ -257,6 +257,7 @@ describe('peermesh plan, tasks, task, audit export', function () {
     assert.deepEqual(Object.keys(lines[0]), ['seq', 'time', 'type', 'peer', 'peerName', 'data']);
     assert.ok(lines.every((e, i) => i === 0 || e.seq > lines[i - 1].seq), 'oldest first');
     assert.equal(lines[1].data.forced, 'the API is stubbed');
+    assert.equal(lines[7].data.source, 'file', 'an imported plan says it came from a file');
     const [future, recent] = await Promise.all([ok('audit', 'export', '--since', '2099-01-01'), ok('audit', 'export', '--since', '1h', '--type', 'plan_rejected')]);
     assert.equal(future.stdout, '');
     assert.equal(recent.stdout.trimEnd().split('\n').length, 1);
