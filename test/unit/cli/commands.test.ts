@@ -135,6 +135,10 @@ describe('peermesh program', () => {
       await program().parseAsync([...argv], { from: 'user' });
       assert.equal(ran, expected, argv.join(' '));
     }
+    // A mistyped subcommand is not the default's argument.
+    const e: unknown = await program().parseAsync(['group', 'othr', '--json'], { from: 'user' }).then(() => undefined, (err: unknown) => err);
+    assert.ok(BrokerError.is(e, 'invalidInput'), String(e));
+    assert.equal(e.message, 'unknown command \'othr\': peermesh group takes show, other; run peermesh group --help');
   });
 
   describe('--as and PEERMESH_AS', () => {
