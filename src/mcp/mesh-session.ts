@@ -1,15 +1,17 @@
 /**
  * What one MCP session keeps track of between tool calls: the peer client (connected lazily),
- * the messages behind each result's "pending" news (queued: not yet shown; unread), peer names for rendering, and the event
- * cursor. Broker pushes (`push/message`, `push/event`) drive it; after a fail-over it catches
- * up from the event log since the last event it saw before the loss.
+ * the messages behind each result's "pending" news (queued: not yet shown; unread), the tasks
+ * of the shared plan it holds, peer names for rendering, and the event cursor. Broker pushes
+ * (`push/message`, `push/event`) drive it; after a fail-over it catches up from the event log
+ * since the last event it saw before the loss.
  */
 import type { Logger } from '../core/logger';
 import type { ConnectionState, RequestOptions } from '../client/peer';
 import type { EventData, MeshEvent, Message, MessageKind, Peer } from '../protocol/entities';
+import type { Task } from '../protocol/plan';
 import type { RequestMethod, RequestParams, RequestResult } from '../protocol/methods';
 import { eventTopics, meshTopics, type MeshTopic } from '../protocol/topics';
-import { newsBudget, newsMax, noNews, toNews, type News } from '../core/news';
+import { newsBudget, newsMax, noNews, toNews, toTasksNews, type News, type TasksNews } from '../core/news';
 
 /** The part of a {@link PeerClient} the MCP server uses (a PeerClient is one). */
 export interface MeshClient {
@@ -57,6 +59,13 @@ export class MeshSession {
   private readonly messageListeners = new Set<(m: Message) => void>();
   /** Where `mesh_events` goes on when called without `since`. */
   eventsCursor: number | undefined;
+  /**
+   * The tasks this peer holds, as `plan/mine` last said. It is asked again only when an event
+   * may have changed them (`planStale`), not on every result: held tasks and new assignments
+   * move rarely, results are many.
+   */
+  private held: ReadonlyArray<Task & { project: string }> = [];
+  private planStale = true;
 
   constructor(
     private readonly source: ClientSource,
@@ -172,6 +181,11 @@ export class MeshSession {
    * failure to fetch leaves them waiting for the next result; it never fails the tool call.
    */
   async news(c: MeshClient): Promise<News> {
+    const [news, tasks] = await Promise.all([this.messageNews(c), this.tasksNews(c)]);
+    return tasks ? { ...news, tasks } : news;
+  }
+
+  private async messageNews(c: MeshClient): Promise<News> {
     if (this.queued.size === 0 && !this.maybeQueued) return { ...noNews, unread: this.unread.size };
     const asked = new Set(this.queued);
     try {
@@ -189,6 +203,32 @@ export class MeshSession {
       this.log.warn(`could not fetch the news for a tool result: ${(e as Error).message}`);
       return { ...noNews, more: this.queued.size, unread: this.unread.size };
     }
+  }
+
+  /**
+   * The plan's part of the news: the held tasks (remembered), and the tasks newly assigned to
+   * this peer, asked of the broker (and marked shown) only when a plan event since the last
+   * ask may have changed them. A failure to ask shows what was held and asks again next time.
+   */
+  private async tasksNews(c: MeshClient): Promise<TasksNews | undefined> {
+    const own = c.peer.gitRoot ?? c.peer.cwd;
+    const name = (id: string) => (id === c.peer.id ? 'you' : this.peerName(id));
+    if (!this.planStale) return toTasksNews({ held: this.held, assigned: [] }, own, name);
+    this.planStale = false;
+    try {
+      const r = await c.request('plan/mine', { seen: true });
+      this.held = r.held;
+      return toTasksNews(r, own, name);
+    } catch (e) {
+      this.planStale = true;
+      this.log.warn(`could not fetch this peer's tasks for a tool result: ${(e as Error).message}`);
+      return toTasksNews({ held: this.held, assigned: [] }, own, name);
+    }
+  }
+
+  /** This peer changed a task itself: its tasks are asked again for the next result. */
+  tasksChanged(): void {
+    this.planStale = true;
   }
 
   /** Messages the model has just been shown another way (its inbox listing): not news any more. */
@@ -211,6 +251,7 @@ export class MeshSession {
       if (s === 'connected' && lost) {
         lost = false;
         this.maybeQueued = true;
+        this.planStale = true;
         void this.catchUp(c, lostAfter);
       }
     });
@@ -276,7 +317,22 @@ export class MeshSession {
     if (e.peer && 'name' in e.data && e.data.name !== undefined) this.names.set(e.peer, e.data.name);
     // Every message is announced to all; only a new one to this peer changes its inbox.
     if (e.type === 'message_sent' && !this.countUnread(e.data)) return;
+    if (this.touchesMyTasks(e)) this.planStale = true;
     for (const topic of eventTopics[e.type]) this.changed(topic);
+  }
+
+  /** Whether a plan event may change the tasks this peer holds or has been assigned. */
+  private touchesMyTasks(e: MeshEvent): boolean {
+    const me = this.current?.peer.id;
+    const holds = (project: string, task?: string) => this.held.some((t) => t.project === project && (task === undefined || t.id === task));
+    switch (e.type) {
+      case 'task_claimed': return e.peer === me;
+      case 'task_updated': return e.peer === me || e.data.assignee === me || holds(e.data.project, e.data.task);
+      case 'task_released': return e.data.previousAssignee === me;
+      // An accepted proposal may drop or change a task this peer holds.
+      case 'plan_changed': return holds(e.data.project);
+      default: return false;
+    }
   }
 
   /** Counts a sent message as unread if it is to this peer and not known yet; true if it was. */
