@@ -35,7 +35,7 @@ export interface BrokerOptions {
   graceMs?: number;
   /** How long a peer shows as working after a call of its own, in ms (60 s). */
   workingWindowMs?: number;
-  retention?: { messagesMs?: number; eventsMs?: number };
+  retention?: { messagesMs?: number; eventsMs?: number; auditMs?: number };
   /** Exit (call `onIdle`) after this long with no sessions. */
   idleExitMs?: number;
   onIdle?: () => void;

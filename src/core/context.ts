@@ -16,7 +16,11 @@ export interface MeshSettings {
   graceMs: number;
   /** A connected peer shows as working for this long after a call of its own, in ms. */
   workingWindowMs: number;
-  retention: { messagesMs: number; eventsMs: number };
+  /**
+   * How long read messages and events are kept, in ms; plan, task and contract events (the
+   * audit trail) are kept for `auditMs` instead, as are decided plan proposals.
+   */
+  retention: { messagesMs: number; eventsMs: number; auditMs: number };
 }
 
 /**

@@ -108,15 +108,41 @@ export class Events implements EventsService, MeshService {
     return { events: (await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM events'))?.n ?? 0 };
   }
 
-  /** Prunes events older than the event retention (the mesh's sweep). */
+  /** Prunes events older than the event retention, the audit trail's older than the audit retention (the mesh's sweep). */
   async sweep(t: MeshTx, now: number): Promise<{ events: number }> {
-    return { events: await this.prune(t, now - this.ctx.settings.retention.eventsMs) };
+    const { eventsMs, auditMs } = this.ctx.settings.retention;
+    return { events: await this.prune(t, now - eventsMs, now - auditMs) };
   }
 
-  /** Deletes events older than `before`; inside a transaction. Journals nothing when there are none. */
-  async prune(t: MeshTx, before: number): Promise<number> {
-    if (!(await t.db.get('SELECT 1 AS x FROM events WHERE at < ? LIMIT 1', [before]))) return 0;
-    return (await t.db.run('DELETE FROM events WHERE at < ?', [before])).changes;
+  /**
+   * Deletes events older than `before`, but those of the audit trail ({@link auditTypes}) only
+   * when older than `auditBefore` (default `before`); inside a transaction. Journals nothing
+   * when there are none.
+   */
+  async prune(t: MeshTx, before: number, auditBefore = before): Promise<number> {
+    const where = 'at < ? AND (type NOT IN (SELECT value FROM json_each(?)) OR at < ?)';
+    const params = [before, JSON.stringify(auditTypes), auditBefore];
+    if (!(await t.db.get(`SELECT 1 AS x FROM events WHERE ${where} LIMIT 1`, params))) return 0;
+    return (await t.db.run(`DELETE FROM events WHERE ${where}`, params)).changes;
+  }
+
+  audit(filter: { since: number; after: number; types?: readonly EventType[]; limit: number }): Promise<{ entries: Array<{ event: MeshEvent; peerName: string | null }>; cursor: number }> {
+    const n = clampLimit(filter.limit);
+    const after = Math.max(0, Math.floor(filter.after));
+    const since = Math.max(0, Math.floor(filter.since));
+    const types = filter.types && filter.types.length > 0 ? JSON.stringify(filter.types) : null;
+    return this.ctx.tx(async (t) => {
+      const rows = await t.db.all<EventRow & { peer_name: string | null }>(
+        `SELECT e.*, p.name AS peer_name FROM events e LEFT JOIN peers p ON p.id = e.peer
+         WHERE e.seq > ? AND e.at >= ? AND (? IS NULL OR e.type IN (SELECT value FROM json_each(?))) ORDER BY e.seq LIMIT ?`,
+        [after, since, types, types, n],
+      );
+      const entries = rows.map((r) => {
+        const event = toEvent(r);
+        return { event, peerName: r.peer_name ?? nameInData(event) };
+      });
+      return { entries, cursor: entries.length > 0 ? entries[entries.length - 1].event.seq : after };
+    });
   }
 
   /** Ends every pending long-poll with `unavailable`. */
@@ -149,6 +175,39 @@ export class Events implements EventsService, MeshService {
 
 function cancelledError(): BrokerError {
   return new BrokerError('cancelled', 'stopped waiting for events: the request was cancelled');
+}
+
+/** The audit trail: events kept for the audit retention rather than the event retention. */
+export const auditTypes: readonly EventType[] = [
+  'plan_proposed', 'plan_changed', 'plan_rejected', 'task_claimed', 'task_updated', 'task_released', 'contract_changed',
+];
+
+/** The name the event's own payload gives its peer, for a peer the mesh has forgotten. */
+function nameInData(e: MeshEvent): string | null {
+  switch (e.type) {
+    case 'peer_joined':
+    case 'peer_left':
+      return e.data.name;
+    case 'peer_status':
+      return e.data.name ?? null;
+    case 'lock_released':
+      return e.data.by ?? (e.peer === e.data.holder ? e.data.holderName : null);
+    case 'lock_acquired':
+    case 'lock_renewed':
+    case 'lock_expired':
+      return e.peer === e.data.holder ? e.data.holderName : null;
+    case 'task_released':
+      return e.peer !== null && e.peer === e.data.previousAssignee ? e.data.previousAssigneeName : null;
+    case 'plan_proposed':
+    case 'plan_changed':
+    case 'plan_rejected':
+    case 'task_claimed':
+    case 'task_updated':
+    case 'contract_changed':
+      return e.data.byName ?? null;
+    default:
+      return null;
+  }
 }
 
 function clampLimit(limit: number): number {

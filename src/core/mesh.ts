@@ -22,6 +22,7 @@ import { Locks } from './locks';
 import { nullLogger, type Logger } from './logger';
 import { Messages } from './messages';
 import { Peers } from './peers';
+import { Plans } from './plan';
 import type { MeshService } from './service';
 import type { SqlStore, SqlTx } from './sql';
 import { State } from './state';
@@ -39,8 +40,8 @@ export interface MeshOptions {
   graceMs?: number;
   /** How long a connected peer shows as working after a call of its own, in ms (60 s). */
   workingWindowMs?: number;
-  /** How long read messages (24 h) and events (48 h) are kept, in ms. */
-  retention?: { messagesMs?: number; eventsMs?: number };
+  /** How long read messages (24 h), events (48 h) and the audit trail (30 days) are kept, in ms. */
+  retention?: { messagesMs?: number; eventsMs?: number; auditMs?: number };
   /** Random hex for peer ids (`p-` + this); 8 hex digits by default. */
   newId?: () => string;
 }
@@ -49,7 +50,7 @@ export const meshDefaults = {
   lockTtlSeconds: 600,
   graceMs: 15_000,
   workingWindowMs: 60_000,
-  retention: { messagesMs: 24 * 3600_000, eventsMs: 48 * 3600_000 },
+  retention: { messagesMs: 24 * 3600_000, eventsMs: 48 * 3600_000, auditMs: 30 * 24 * 3600_000 },
 } as const satisfies MeshSettings;
 
 export class MeshCore implements Mesh {
@@ -59,6 +60,7 @@ export class MeshCore implements Mesh {
   readonly locks: Locks;
   readonly events: Events;
   readonly edits: Edits;
+  readonly plans: Plans;
   private readonly ctx: MeshContext;
   private readonly services: MeshService[];
   private wakeTimer: unknown;
@@ -73,6 +75,7 @@ export class MeshCore implements Mesh {
       retention: {
         messagesMs: opts.retention?.messagesMs ?? meshDefaults.retention.messagesMs,
         eventsMs: opts.retention?.eventsMs ?? meshDefaults.retention.eventsMs,
+        auditMs: opts.retention?.auditMs ?? meshDefaults.retention.auditMs,
       },
     };
     const newId = opts.newId ?? (() => crypto.randomBytes(4).toString('hex'));
@@ -84,9 +87,10 @@ export class MeshCore implements Mesh {
     this.messages = new Messages(this.ctx, this.peers, this.state);
     this.locks = new Locks(this.ctx, this.peers, this.messages);
     this.edits = new Edits(this.ctx, this.peers);
+    this.plans = new Plans(this.ctx, this.peers);
     // The order is the sweep's: a timed-out peer's expired locks are reported (lock_expired)
-    // before it leaves (peer_left); retention after.
-    this.services = [this.locks, this.state, this.peers, this.events, this.messages];
+    // before it leaves (peer_left), and its tasks are freed after (task_released); retention after.
+    this.services = [this.locks, this.state, this.peers, this.plans, this.events, this.messages];
     // Read in the transaction that changed what falls due; the timer is set once it commits.
     this.ctx.onEveryCommit(async (tx) => {
       const due = await this.dueAt(tx);

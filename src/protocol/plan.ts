@@ -255,8 +255,15 @@ export type Overlap = z.infer<typeof Overlap>;
 
 // Event payloads (small: ids, titles, counts; never specs or details).
 
+/**
+ * The display name of the peer that made the change (the event's `peer`), so the audit trail
+ * still reads once that peer is long gone (gone peers are forgotten after the event retention;
+ * plan events are kept for the audit retention).
+ */
+const byName = z.string().optional();
+
 /** `plan_proposed`: a plan was submitted for a project that has one; it waits to be accepted. */
-export const PlanProposedData = z.object({ project: z.string(), proposal: z.number().int(), source: PlanSource, changes: z.number().int() });
+export const PlanProposedData = z.object({ project: z.string(), proposal: z.number().int(), source: PlanSource, changes: z.number().int(), byName });
 
 /** `plan_changed`: a plan was stored (the first) or a proposal accepted. */
 export const PlanChangedData = z.object({
@@ -264,10 +271,11 @@ export const PlanChangedData = z.object({
   /** The proposal accepted, if it was one. */
   proposal: z.number().int().nullable(),
   added: z.number().int(), removed: z.number().int(), changed: z.number().int(),
+  byName,
 });
 
 /** `plan_rejected`: a proposal was turned down (or superseded by another accepted one). */
-export const PlanRejectedData = z.object({ project: z.string(), proposal: z.number().int(), reason: z.string(), superseded: z.boolean() });
+export const PlanRejectedData = z.object({ project: z.string(), proposal: z.number().int(), reason: z.string(), superseded: z.boolean(), byName });
 
 /** `task_claimed`: a peer took a task (status in_progress, itself the assignee). */
 export const TaskClaimedData = z.object({
@@ -276,6 +284,7 @@ export const TaskClaimedData = z.object({
   forced: z.string().optional(),
   /** How many overlaps the claim was warned about. */
   overlaps: z.number().int(),
+  byName,
 });
 
 /** `task_updated`: a task's status or assignee changed. */
@@ -284,6 +293,7 @@ export const TaskUpdatedData = z.object({
   status: TaskStatus, previous: TaskStatus,
   assignee: z.string().nullable(), assigneeName: z.string().nullable(),
   note: z.string().optional(),
+  byName,
 });
 
 /** `task_released`: a task went back to todo because its assignee is gone (event without a peer) or gave it up. */
@@ -296,4 +306,5 @@ export const TaskReleasedData = z.object({
 /** `contract_changed`: a contract was added, its spec changed (a new version), or its status moved. */
 export const ContractChangedData = z.object({
   project: z.string(), contract: z.string(), name: z.string(), version: z.number().int(), status: ContractStatus,
+  byName,
 });

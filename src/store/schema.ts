@@ -108,6 +108,83 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE peers ADD COLUMN client TEXT;
   `,
+  // 5: the shared plan of each project (its root folder): phases, tasks and contracts in plan
+  // order (\`position\`), and proposals to change it. Lists (files, dependencies, contracts of a
+  // task) are JSON arrays. \`assignee_name\` keeps the name a task's assignee had, for when the
+  // peer is long gone; \`shown\` is 0 while a task another peer assigned has not been shown to
+  // its assignee.
+  `
+  CREATE TABLE plans (
+    project TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    updated_by TEXT
+  );
+
+  CREATE TABLE plan_phases (
+    project TEXT NOT NULL,
+    id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    PRIMARY KEY (project, id)
+  );
+
+  CREATE TABLE plan_tasks (
+    project TEXT NOT NULL,
+    id TEXT NOT NULL,
+    phase TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    status TEXT NOT NULL,
+    assignee TEXT,
+    assignee_name TEXT,
+    files TEXT NOT NULL,
+    depends_on TEXT NOT NULL,
+    contracts TEXT NOT NULL,
+    note TEXT,
+    shown INTEGER NOT NULL DEFAULT 1,
+    updated_at INTEGER NOT NULL,
+    updated_by TEXT,
+    PRIMARY KEY (project, id)
+  );
+  CREATE INDEX plan_tasks_assignee ON plan_tasks(assignee, status);
+
+  CREATE TABLE plan_contracts (
+    project TEXT NOT NULL,
+    id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    file TEXT,
+    symbol TEXT,
+    spec TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    updated_by TEXT,
+    PRIMARY KEY (project, id)
+  );
+
+  CREATE TABLE plan_proposals (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    project TEXT NOT NULL,
+    author TEXT NOT NULL,
+    author_name TEXT NOT NULL,
+    source TEXT NOT NULL,
+    base_version INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    -- the submitted PlanInput, and what accepting it changed (or would have, when decided)
+    plan TEXT NOT NULL,
+    changes TEXT NOT NULL,
+    decided_at INTEGER
+  );
+  CREATE INDEX plan_proposals_project ON plan_proposals(project, status);
+  `,
 ];
 
 /** Applies the migrations the database has not seen yet; returns how many ran. */
