@@ -34,13 +34,14 @@ export interface TaskNews {
   project?: string;
 }
 
+/** Empty parts are left out: this rides on every result while the agent holds a task. */
 export interface TasksNews {
   /** The tasks the agent holds (in progress, in review, blocked): shown on every result. */
-  held: TaskNews[];
+  held?: TaskNews[];
   /** Tasks others assigned to it, shown once. */
-  assigned: TaskNews[];
+  assigned?: TaskNews[];
   /** Held or assigned tasks past the caps, not listed. */
-  more: number;
+  more?: number;
 }
 
 export interface News {
@@ -96,7 +97,8 @@ export function toTasksNews(
   if (r.held.length === 0 && r.assigned.length === 0) return undefined;
   const held = r.held.slice(0, heldShown).map((t) => taskNews(t, ownProject, nameOf));
   const assigned = r.assigned.slice(0, assignedShown).map((t) => taskNews(t, ownProject, nameOf, true));
-  return { held, assigned, more: r.held.length - held.length + r.assigned.length - assigned.length };
+  const more = r.held.length - held.length + r.assigned.length - assigned.length;
+  return { ...(held.length > 0 && { held }), ...(assigned.length > 0 && { assigned }), ...(more > 0 && { more }) };
 }
 
 const where = (t: TaskNews) => (t.project ? ` in ${printable(t.project)}` : '');
@@ -109,16 +111,16 @@ const where = (t: TaskNews) => (t.project ? ` in ${printable(t.project)}` : '');
 export function taskLines(tasks: TasksNews | undefined, withHeld = true): string[] {
   if (!tasks) return [];
   const lines: string[] = [];
-  if (withHeld && tasks.held.length > 0) {
+  if (withHeld && tasks.held) {
     const held = tasks.held.map((t) => `${printable(t.id)}${where(t)} (${t.status})`).join(', ');
     lines.push(`your task${tasks.held.length > 1 ? 's' : ''}: ${held}`);
   }
-  for (const t of tasks.assigned) {
+  for (const t of tasks.assigned ?? []) {
     const by = t.by ? `, from ${printable(t.by)}` : '';
     const take = t.status === 'todo' ? ` → mesh_task action="claim" task="${printable(t.id)}"${t.project ? ` project="${printable(t.project)}"` : ''}` : '';
     lines.push(`new task for you: ${printable(t.id)}${where(t)} ${printable(JSON.stringify(t.title ?? ''))} (${t.status}${by})${take}`);
   }
-  if (tasks.more > 0) lines.push(`and ${plural(tasks.more, 'more task')} of yours → mesh_task assignee="me"`);
+  if (tasks.more) lines.push(`and ${plural(tasks.more, 'more task')} of yours → mesh_task assignee="me"`);
   return lines;
 }
 
@@ -156,7 +158,7 @@ function messagesPending(news: News): string {
  */
 export function hookContext(news: News, self: string, withHeld = true): string | undefined {
   const hasMessages = news.messages.length > 0 || news.more > 0;
-  const tasks = taskLines(news.tasks, withHeld || hasMessages || (news.tasks?.assigned.length ?? 0) > 0);
+  const tasks = taskLines(news.tasks, withHeld || hasMessages || news.tasks?.assigned !== undefined);
   if (!hasMessages && tasks.length === 0) return undefined;
   const messages = hasMessages ? [
     `PeerMesh: new messages for you (${self}) from the other agents on this machine:`,

@@ -111,7 +111,7 @@ async function news(link: HookLink, withHeld: boolean): Promise<HookDecision> {
   if (!peer) return {};
   const [r, tasks] = await Promise.all([
     link.request<{ messages: Array<Message & { truncated: boolean }>; more: number; unread: number }>('messages/deliver', { budget: newsBudget, max: newsMax }),
-    tasksNews(link, peer.gitRoot ?? peer.cwd),
+    tasksNews(link, peer.gitRoot ?? peer.workspace ?? peer.cwd),
   ]);
   const context = hookContext({ ...toNews(r), ...(tasks && { tasks }) }, peer.name, withHeld);
   return context ? { context } : {};

@@ -26,9 +26,10 @@ export function toolErrorText(e: unknown): string {
         : `${e.message}. Someone else wrote it first: read it again (mesh_state get), then retry with its version as ifVersion.`;
     case 'alreadyClaimed':
       if (typeof data.task === 'string') {
-        const who = typeof data.byName === 'string' ? data.byName : 'another peer';
-        const status = typeof data.status === 'string' ? ` (${data.status})` : '';
-        return `${printable(who)} holds task ${printable(data.task)}${status}. Leave it to them: take another task (mesh_task), or ask ${printable(who)} with mesh_send.`;
+        const who = printable(typeof data.byName === 'string' ? data.byName : 'another peer');
+        // A todo task with an assignee was handed to them; any other status, they are on it.
+        const has = data.status === 'todo' ? `Task ${printable(data.task)} was handed to ${who}` : `${who} holds task ${printable(data.task)} (${String(data.status)})`;
+        return `${has}. Leave it to them: take another task (mesh_task lists the ready ones), or ask ${who} with mesh_send.`;
       }
       return `${e.message}. Nothing was claimed: leave those to them (ack them to clear them from your inbox) and claim the others again.`;
     case 'notHolder':

@@ -211,7 +211,7 @@ export class MeshSession {
    * ask may have changed them. A failure to ask shows what was held and asks again next time.
    */
   private async tasksNews(c: MeshClient): Promise<TasksNews | undefined> {
-    const own = c.peer.gitRoot ?? c.peer.cwd;
+    const own = c.peer.gitRoot ?? c.peer.workspace ?? c.peer.cwd;
     const name = (id: string) => (id === c.peer.id ? 'you' : this.peerName(id));
     if (!this.planStale) return toTasksNews({ held: this.held, assigned: [] }, own, name);
     this.planStale = false;

@@ -6,6 +6,7 @@
  */
 import { BrokerError } from '../../protocol/errors';
 import type { PlanView, Proposal, Task } from '../../protocol/plan';
+import { plural } from '../../core/plural';
 import { printable } from '../../core/printable';
 import { callText, fitList, jsonBytes, moreLine, numericCursor, ownBytes, partEnd, renderedBytes } from '../budget';
 import { type ContractView, type TaskView, changeLine, contractLine, contractView, doneSet, taskLine, taskView } from '../plan-views';
@@ -26,7 +27,7 @@ function countsText(tasks: readonly TaskView[]): string {
   for (const t of tasks) by.set(t.status, (by.get(t.status) ?? 0) + 1);
   const ready = tasks.filter((t) => t.ready).length;
   const parts = [...by].map(([s, n]) => `${n} ${s}${s === 'todo' && ready > 0 ? ` (${ready} ready)` : ''}`);
-  return `${tasks.length} task${tasks.length === 1 ? '' : 's'}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+  return `${plural(tasks.length, 'task')}${parts.length ? ` (${parts.join(', ')})` : ''}`;
 }
 
 type Item = { phase: { id: string; title: string }; task: TaskView } | { contract: ContractView };
@@ -44,7 +45,7 @@ export function planTree(
   const views = plan.phases.flatMap((p) => p.tasks.map((t) => ({ phase: { id: p.id, title: p.title }, task: taskView(t, selfId, done) })));
   const items: Item[] = [...views, ...plan.contracts.map((c) => ({ contract: contractView(c) }))];
   const shownProposals = proposals.slice(0, 5).map((p) => ({ id: p.id, by: p.author === selfId ? 'you' : p.authorName, source: p.source, changes: p.changes.length }));
-  const head = `Plan ${printable(JSON.stringify(plan.title))} v${plan.version} of ${printable(plan.project)}: ${countsText(views.map((v) => v.task))}, ${plan.contracts.length} contract${plan.contracts.length === 1 ? '' : 's'}.`;
+  const head = `Plan ${printable(JSON.stringify(plan.title))} v${plan.version} of ${printable(plan.project)}: ${countsText(views.map((v) => v.task))}, ${plural(plan.contracts.length, 'contract')}.`;
   const description = from === 0 && plan.description ? clip(plan.description, 500) : undefined;
   const proposalLines = shownProposals.map((p) => `proposal #${p.id} by ${printable(p.by)} (${p.source}, ${p.changes} changes) waits: ${callText('mesh_plan', { action: 'show', proposal: p.id })}, then accept or reject`);
   if (proposals.length > shownProposals.length) proposalLines.push(`and ${proposals.length - shownProposals.length} more proposals`);
@@ -154,7 +155,7 @@ export function proposalChanges(p: Proposal, selfId: string, cursor?: string) {
   const more = page.cut ? callText('mesh_plan', { action: 'show', proposal: p.id, cursor: String(from + page.items.length) }) : undefined;
   const by = p.author === selfId ? 'you' : p.authorName;
   const decide = p.status === 'pending' ? `Accept: ${callText('mesh_plan', { action: 'accept', proposal: p.id })}; or reject it (with a reason).` : `It is ${p.status}.`;
-  const head = `Proposal #${p.id} by ${printable(by)} (${p.source}, against plan v${p.baseVersion}): ${p.changes.length} change${p.changes.length === 1 ? '' : 's'}.`;
+  const head = `Proposal #${p.id} by ${printable(by)} (${p.source}, against plan v${p.baseVersion}): ${plural(p.changes.length, 'change')}.`;
   const text = [head, ...page.lines, decide, ...(more ? [moreLine(more)] : [])].join('\n');
   return { text, data: { proposal: { id: p.id, by, source: p.source, status: p.status }, changes: page.items, ...(more && { more }) } };
 }

@@ -7,6 +7,7 @@
 import { BrokerError } from '../../protocol/errors';
 import { PlanInput, planLimits, type PlanSource, type PlanView } from '../../protocol/plan';
 import { DecompositionFailed, decompose, type AskModel } from '../../core/decompose';
+import { plural } from '../../core/plural';
 import { printable } from '../../core/printable';
 import { callText } from '../budget';
 import type { MeshClient } from '../mesh-session';
@@ -68,7 +69,7 @@ export async function submitPlan(client: MeshClient, where: Where, project: stri
   const done = doneSet(tasks);
   const ready = tasks.filter((t) => t.status === 'todo' && t.dependsOn.every((d) => done.has(d))).map((t) => t.id);
   const take = ready.length > 0 ? ` Ready to start: ${ready.slice(0, 10).map(printable).join(', ')}${ready.length > 10 ? ` and ${ready.length - 10} more` : ''}; take one with ${callText('mesh_task', { action: 'claim', task: ready[0], ...where })}.` : '';
-  const text = `Plan stored as v${stored.version} for ${printable(stored.project)}: ${stored.phases.length} phases, ${tasks.length} tasks, ${stored.contracts.length} contracts.${take}`;
+  const text = `Plan stored as v${stored.version} for ${printable(stored.project)}: ${plural(stored.phases.length, 'phase')}, ${plural(tasks.length, 'task')}, ${plural(stored.contracts.length, 'contract')}.${take}`;
   return { text, data: { project: stored.project, version: stored.version, ready: ready.slice(0, 50) } };
 }
 

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { BrokerError } from '../../protocol/errors';
 import { limits } from '../../protocol/limits';
 import { ContractKind, ContractStatus, PlanId, planLimits } from '../../protocol/plan';
+import { plural } from '../../core/plural';
 import { printable } from '../../core/printable';
 import { callText } from '../budget';
 import { defineTool, resolvePath, type ToolContext } from '../tool';
@@ -97,7 +98,7 @@ export const planTool = defineTool({
         const { plan } = await client.request('plan/accept', { id });
         const tasks = plan.phases.reduce((n, p) => n + p.tasks.length, 0);
         return {
-          text: `Accepted proposal #${id}: the plan is now v${plan.version} ${printable(JSON.stringify(plan.title))}, ${tasks} tasks, ${plan.contracts.length} contracts. Tasks that stayed kept their status and assignee.`,
+          text: `Accepted proposal #${id}: the plan is now v${plan.version} ${printable(JSON.stringify(plan.title))}, ${plural(tasks, 'task')}, ${plural(plan.contracts.length, 'contract')}. Tasks that stayed kept their status and assignee.`,
           data: { project: plan.project, title: plan.title, version: plan.version },
         };
       }

@@ -127,13 +127,22 @@ async function claimed(task: Task, warnings: readonly Overlap[], client: MeshCli
   };
 }
 
+/** The project's tasks, or undefined when it has no plan. */
+async function planTasks(client: MeshClient, project: string | undefined): Promise<Task[] | undefined> {
+  const { tasks } = await client.request('plan/tasks', { project });
+  if (tasks.length > 0) return tasks;
+  // No tasks: a plan without any, or no plan at all (which the agent should hear about).
+  return (await client.request('plan/get', { project })).plan ? tasks : undefined;
+}
+
 /**
  * The tasks of one status, or one peer's, or (neither given) the open ones, in plan order, a
  * page at a time after the task id of `cursor`.
  */
 async function list(client: MeshClient, project: string | undefined, filter: { project?: string; status?: TaskStatus; assignee?: string }, cursor?: string) {
   const self = client.peer.id;
-  const { tasks } = await client.request('plan/tasks', { project });
+  const tasks = await planTasks(client, project);
+  if (!tasks) return { text: 'No tasks: this project has no plan yet (mesh_plan makes one).', data: { tasks: [] } };
   const done = doneSet(tasks);
   const who = filter.assignee === 'me' ? self : filter.assignee;
   const matches = tasks.filter((t) => (filter.status ? t.status === filter.status : who !== undefined || t.status !== 'done')
@@ -146,7 +155,6 @@ async function list(client: MeshClient, project: string | undefined, filter: { p
   const views = matches.slice(from).map((t) => taskView(t, self, done, true));
   const page = fitList(views, taskLine);
   const more = page.cut ? callText('mesh_task', { ...filter, cursor: page.items[page.items.length - 1].id }) : undefined;
-  if (tasks.length === 0) return { text: 'No tasks: this project has no plan yet (mesh_plan makes one).', data: { tasks: [] } };
   const what = filter.status ?? (who === undefined ? 'open' : '');
   const whose = who === undefined ? '' : who === self ? ' of yours' : ` of ${printable(filter.assignee ?? '')}`;
   const ready = views.filter((v) => v.ready).length;
