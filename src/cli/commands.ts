@@ -193,6 +193,7 @@ export const commandTable: readonly TableEntry[] = [
       // The extension's retention settings, with their defaults and minimum.
       messageRetention: option.integer('--message-retention <hours>', `how long messages are kept, read or not (default ${meshDefaults.retention.messagesMs / 3_600_000})`, { min: 1 }),
       eventRetention: option.integer('--event-retention <hours>', `how long events are kept, and peers that left are remembered (default ${meshDefaults.retention.eventsMs / 3_600_000})`, { min: 1 }),
+      auditRetention: option.integer('--audit-retention <days>', `how long the plan's audit trail (plan, task and contract events) is kept (default ${meshDefaults.retention.auditMs / 86_400_000})`, { min: 1 }),
       json,
     },
     logLevel: 'info',
@@ -204,6 +205,7 @@ export const commandTable: readonly TableEntry[] = [
       graceSeconds: opts.grace,
       messageRetentionHours: opts.messageRetention,
       eventRetentionHours: opts.eventRetention,
+      auditRetentionDays: opts.auditRetention,
       json: opts.json,
     }),
   }),
