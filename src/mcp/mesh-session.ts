@@ -321,13 +321,18 @@ export class MeshSession {
     for (const topic of eventTopics[e.type]) this.changed(topic);
   }
 
-  /** Whether a plan event may change the tasks this peer holds or has been assigned. */
+  /**
+   * Whether another peer's plan event may change the tasks this peer holds or has been
+   * assigned. This peer's own changes are made through its tools, which say so themselves
+   * ({@link tasksChanged}) before their result's news is read: the push of the event comes
+   * later, and asking again then would only repeat the answer.
+   */
   private touchesMyTasks(e: MeshEvent): boolean {
     const me = this.current?.peer.id;
+    if (e.peer === me) return false;
     const holds = (project: string, task?: string) => this.held.some((t) => t.project === project && (task === undefined || t.id === task));
     switch (e.type) {
-      case 'task_claimed': return e.peer === me;
-      case 'task_updated': return e.peer === me || e.data.assignee === me || holds(e.data.project, e.data.task);
+      case 'task_updated': return e.data.assignee === me || holds(e.data.project, e.data.task);
       case 'task_released': return e.data.previousAssignee === me;
       // An accepted proposal may drop or change a task this peer holds.
       case 'plan_changed': return holds(e.data.project);

@@ -96,6 +96,8 @@ export const planTool = defineTool({
       case 'accept': {
         const id = needProposal(args.proposal, 'accept');
         const { plan } = await client.request('plan/accept', { id });
+        // A task this agent held may have gone with the old plan.
+        ctx.session.tasksChanged();
         const tasks = plan.phases.reduce((n, p) => n + p.tasks.length, 0);
         return {
           text: `Accepted proposal #${id}: the plan is now v${plan.version} ${printable(JSON.stringify(plan.title))}, ${plural(tasks, 'task')}, ${plural(plan.contracts.length, 'contract')}. Tasks that stayed kept their status and assignee.`,

@@ -63,6 +63,7 @@ export const taskTool = defineTool({
   output: {
     tasks: z.array(item).optional(), task: item.optional(), warnings: z.array(item).optional(), nowReady: z.array(z.string()).optional(), more: z.string().optional(),
   },
+  // Each change says so to the session (tasksChanged), so the result's news shows it.
   async run(args, client, ctx) {
     const { project, where } = projectOf(ctx, args.project);
     const self = client.peer.id;
