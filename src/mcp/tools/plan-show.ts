@@ -47,7 +47,7 @@ export function planTree(
   const shownProposals = proposals.slice(0, 5).map((p) => ({ id: p.id, by: p.author === selfId ? 'you' : p.authorName, source: p.source, changes: p.changes.length }));
   const head = `Plan ${printable(JSON.stringify(plan.title))} v${plan.version} of ${printable(plan.project)}: ${countsText(views.map((v) => v.task))}, ${plural(plan.contracts.length, 'contract')}.`;
   const description = from === 0 && plan.description ? clip(plan.description, 500) : undefined;
-  const proposalLines = shownProposals.map((p) => `proposal #${p.id} by ${printable(p.by)} (${p.source}, ${p.changes} changes) waits: ${callText('mesh_plan', { action: 'show', proposal: p.id })}, then accept or reject`);
+  const proposalLines = shownProposals.map((p) => `proposal #${p.id} by ${printable(p.by)} (${p.source}, ${plural(p.changes, 'change')}) waits: ${callText('mesh_plan', { action: 'show', proposal: p.id })}, then accept or reject`);
   if (proposals.length > shownProposals.length) proposalLines.push(`and ${proposals.length - shownProposals.length} more proposals`);
 
   const render = (shown: Item[], more?: string) => {

@@ -120,7 +120,7 @@ describe('mcp: mesh_plan', function () {
     assert.match(r.text, /\n- remove task e2e\n/);
     assert.match(r.text, new RegExp(`\\nAccept: mesh_plan action="accept" proposal=${id};`));
     const tree = await alice.ok('mesh_plan');
-    assert.match(tree.text, new RegExp(`\\nproposal #${id} by bob \\(agent, \\d+ changes\\) waits: mesh_plan action="show" proposal=${id}, then accept or reject`));
+    assert.match(tree.text, new RegExp(`\\nproposal #${id} by bob \\(agent, \\d+ changes?\\) waits: mesh_plan action="show" proposal=${id}, then accept or reject`));
     assert.match((await alice.ok('mesh_plan', { action: 'show', proposal: id })).text, new RegExp(`^Proposal #${id} by bob`));
     assert.equal((await alice.ok('mesh_plan', { action: 'reject', proposal: id, reason: 'not yet' })).text, `Rejected proposal #${id}.\npending: none`);
     const again = await bob.ok('mesh_plan', { action: 'submit', plan: next });
