@@ -117,7 +117,7 @@ export function taskLines(tasks: TasksNews | undefined, withHeld = true): string
   }
   for (const t of tasks.assigned ?? []) {
     const by = t.by ? `, from ${printable(t.by)}` : '';
-    const take = t.status === 'todo' ? ` → mesh_task action="claim" task="${printable(t.id)}"${t.project ? ` project="${printable(t.project)}"` : ''}` : '';
+    const take = t.status === 'todo' ? ` → mesh_task action="claim" task="${printable(t.id)}"${t.project ? ` project=${printable(JSON.stringify(t.project))}` : ''}` : '';
     lines.push(`new task for you: ${printable(t.id)}${where(t)} ${printable(JSON.stringify(t.title ?? ''))} (${t.status}${by})${take}`);
   }
   if (tasks.more) lines.push(`and ${plural(tasks.more, 'more task')} of yours → mesh_task assignee="me"`);
