@@ -8,10 +8,10 @@
 import type { Logger } from '../core/logger';
 import type { ConnectionState, RequestOptions } from '../client/peer';
 import type { EventData, MeshEvent, Message, MessageKind, Peer } from '../protocol/entities';
-import type { Task } from '../protocol/plan';
 import type { RequestMethod, RequestParams, RequestResult } from '../protocol/methods';
 import { eventTopics, meshTopics, type MeshTopic } from '../protocol/topics';
-import { newsBudget, newsMax, noNews, toNews, toTasksNews, type News, type TasksNews } from '../core/news';
+import { newsBudget, newsMax, noNews, toNews, type News } from '../core/news';
+import { TaskNews } from './task-news';
 
 /** The part of a {@link PeerClient} the MCP server uses (a PeerClient is one). */
 export interface MeshClient {
@@ -59,19 +59,16 @@ export class MeshSession {
   private readonly messageListeners = new Set<(m: Message) => void>();
   /** Where `mesh_events` goes on when called without `since`. */
   eventsCursor: number | undefined;
-  /**
-   * The tasks this peer holds, as `plan/mine` last said. It is asked again only when an event
-   * may have changed them (`planStale`), not on every result: held tasks and new assignments
-   * move rarely, results are many.
-   */
-  private held: ReadonlyArray<Task & { project: string }> = [];
-  private planStale = true;
+  /** The plan's part of the news: the tasks this peer holds and those newly given to it. */
+  private readonly tasks: TaskNews;
 
   constructor(
     private readonly source: ClientSource,
     private readonly agent: () => Promise<AgentInfo>,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.tasks = new TaskNews(log, (id) => this.peerName(id));
+  }
 
   /** The connected client; connects on first use, and tries again after a failed attempt. */
   client(): Promise<MeshClient> {
@@ -181,7 +178,7 @@ export class MeshSession {
    * failure to fetch leaves them waiting for the next result; it never fails the tool call.
    */
   async news(c: MeshClient): Promise<News> {
-    const [news, tasks] = await Promise.all([this.messageNews(c), this.tasksNews(c)]);
+    const [news, tasks] = await Promise.all([this.messageNews(c), this.tasks.news(c)]);
     return tasks ? { ...news, tasks } : news;
   }
 
@@ -205,30 +202,9 @@ export class MeshSession {
     }
   }
 
-  /**
-   * The plan's part of the news: the held tasks (remembered), and the tasks newly assigned to
-   * this peer, asked of the broker (and marked shown) only when a plan event since the last
-   * ask may have changed them. A failure to ask shows what was held and asks again next time.
-   */
-  private async tasksNews(c: MeshClient): Promise<TasksNews | undefined> {
-    const own = c.peer.gitRoot ?? c.peer.workspace ?? c.peer.cwd;
-    const name = (id: string) => (id === c.peer.id ? 'you' : this.peerName(id));
-    if (!this.planStale) return toTasksNews({ held: this.held, assigned: [] }, own, name);
-    this.planStale = false;
-    try {
-      const r = await c.request('plan/mine', { seen: true });
-      this.held = r.held;
-      return toTasksNews(r, own, name);
-    } catch (e) {
-      this.planStale = true;
-      this.log.warn(`could not fetch this peer's tasks for a tool result: ${(e as Error).message}`);
-      return toTasksNews({ held: this.held, assigned: [] }, own, name);
-    }
-  }
-
   /** This peer changed a task itself: its tasks are asked again for the next result. */
   tasksChanged(): void {
-    this.planStale = true;
+    this.tasks.changed();
   }
 
   /** Messages the model has just been shown another way (its inbox listing): not news any more. */
@@ -251,7 +227,7 @@ export class MeshSession {
       if (s === 'connected' && lost) {
         lost = false;
         this.maybeQueued = true;
-        this.planStale = true;
+        this.tasks.changed();
         void this.catchUp(c, lostAfter);
       }
     });
@@ -317,27 +293,8 @@ export class MeshSession {
     if (e.peer && 'name' in e.data && e.data.name !== undefined) this.names.set(e.peer, e.data.name);
     // Every message is announced to all; only a new one to this peer changes its inbox.
     if (e.type === 'message_sent' && !this.countUnread(e.data)) return;
-    if (this.touchesMyTasks(e)) this.planStale = true;
+    this.tasks.apply(e, this.current?.peer.id);
     for (const topic of eventTopics[e.type]) this.changed(topic);
-  }
-
-  /**
-   * Whether another peer's plan event may change the tasks this peer holds or has been
-   * assigned. This peer's own changes are made through its tools, which say so themselves
-   * ({@link tasksChanged}) before their result's news is read: the push of the event comes
-   * later, and asking again then would only repeat the answer.
-   */
-  private touchesMyTasks(e: MeshEvent): boolean {
-    const me = this.current?.peer.id;
-    if (e.peer === me) return false;
-    const holds = (project: string, task?: string) => this.held.some((t) => t.project === project && (task === undefined || t.id === task));
-    switch (e.type) {
-      case 'task_updated': return e.data.assignee === me || holds(e.data.project, e.data.task);
-      case 'task_released': return e.data.previousAssignee === me;
-      // An accepted proposal may drop or change a task this peer holds.
-      case 'plan_changed': return holds(e.data.project);
-      default: return false;
-    }
   }
 
   /** Counts a sent message as unread if it is to this peer and not known yet; true if it was. */

@@ -9,6 +9,7 @@ import { BrokerError } from '../../protocol/errors';
 import { limits } from '../../protocol/limits';
 import { ContractKind, ContractStatus, PlanId, planLimits } from '../../protocol/plan';
 import { plural } from '../../core/plural';
+import { descriptionLimit } from '../../core/decompose';
 import { printable } from '../../core/printable';
 import { callText } from '../budget';
 import { defineTool, resolvePath, type ToolContext } from '../tool';
@@ -64,7 +65,7 @@ export const planTool = defineTool({
     proposal: z.number().int().min(1).optional().describe('show/accept/reject: a proposal id'),
     plan: z.unknown().optional().describe('submit: {title, description?, phases:[{id, title, tasks:[{id, title, detail?, files?, dependsOn?, contracts?}]}], contracts?:[{id, kind, name, spec, file?, symbol?}]}'),
     contract: z.unknown().optional().describe('contract: {id, kind?, name?, spec?, file?, symbol?, status?}'),
-    description: z.string().max(20_000).optional().describe('decompose: the work to plan'),
+    description: z.string().max(descriptionLimit).optional().describe('decompose: the work to plan'),
     reason: z.string().max(limits.reason).optional().describe('reject: why'),
     project: z.string().min(1).max(limits.path).optional().describe('Another project\'s folder (default: yours)'),
     cursor: z.string().max(40).optional().describe('From more'),

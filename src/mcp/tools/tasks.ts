@@ -88,7 +88,7 @@ export const taskTool = defineTool({
       }
       case 'done': {
         const id = needTask(args.task, 'done');
-        const r = await client.request('plan/update', { project, task: id, status: 'done', note: args.note });
+        const r = await about(id, () => client.request('plan/update', { project, task: id, status: 'done', note: args.note }));
         ctx.session.tasksChanged();
         // What this unblocked: todo tasks waiting on it whose dependencies are now all done.
         const { tasks } = await client.request('plan/tasks', { project });
