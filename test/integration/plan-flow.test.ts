@@ -49,7 +49,7 @@ describe('the shared plan through real agents and the audit export', function ()
     const names = { claude: String((await claude.ok('mesh_whoami')).data.name), codex: String((await codex.ok('mesh_whoami')).data.name) };
 
     const submitted = await claude.ok('mesh_plan', { action: 'submit', plan });
-    assert.match(submitted.text, /Plan storage/);
+    assert.match(submitted.text, /stored as v1 .* 3 tasks/);
 
     // The dependency gate: the service waits for the schema.
     const early = await codex.call('mesh_task', { action: 'claim', task: 'service' });
