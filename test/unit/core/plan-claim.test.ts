@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { join, peersInRepo, rejectsReason, type Harness } from './helpers';
-import { eventsOf, loginPlan } from './plan-helpers';
+import { join, rejectsReason, type Harness } from './helpers';
+import { eventsOf, planInRepo } from './plan-helpers';
 
 describe('core/plan: claiming tasks', () => {
   let h: Harness;
@@ -9,9 +9,7 @@ describe('core/plan: claiming tasks', () => {
   let repo: string;
 
   beforeEach(async () => {
-    ({ h, ids: [alice, bob] } = await peersInRepo('alice', 'bob'));
-    repo = (await h.mesh.peers.require(alice)).gitRoot!;
-    await h.mesh.plans.submit(alice, undefined, loginPlan(), 'agent');
+    ({ h, alice, bob, repo } = await planInRepo());
   });
 
   afterEach(() => h.mesh.dispose());

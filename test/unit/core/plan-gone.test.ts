@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { meshDefaults } from '../../../src/core/mesh';
-import { peersInRepo, type Harness } from './helpers';
-import { eventsOf, loginPlan } from './plan-helpers';
+import { type Harness } from './helpers';
+import { eventsOf, planInRepo } from './plan-helpers';
 
 describe('core/plan: tasks of gone assignees', () => {
   let h: Harness;
@@ -10,9 +10,7 @@ describe('core/plan: tasks of gone assignees', () => {
   let repo: string;
 
   beforeEach(async () => {
-    ({ h, ids: [alice, bob] } = await peersInRepo('alice', 'bob'));
-    repo = (await h.mesh.peers.require(alice)).gitRoot!;
-    await h.mesh.plans.submit(alice, undefined, loginPlan(), 'agent');
+    ({ h, alice, bob, repo } = await planInRepo());
     await h.mesh.plans.claim(bob, undefined, 'schema');
     await h.mesh.plans.update(bob, undefined, 'endpoint', { status: 'blocked', note: 'needs the schema' });
     await h.mesh.plans.update(bob, undefined, 'form', { status: 'review' });

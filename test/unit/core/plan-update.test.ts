@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { join, peersInRepo, rejectsReason, type Harness } from './helpers';
-import { eventsOf, loginPlan } from './plan-helpers';
+import { join, rejectsReason, type Harness } from './helpers';
+import { eventsOf, planInRepo } from './plan-helpers';
 
 describe('core/plan: moving tasks', () => {
   let h: Harness;
@@ -10,10 +10,8 @@ describe('core/plan: moving tasks', () => {
   let repo: string;
 
   beforeEach(async () => {
-    ({ h, ids: [alice, bob] } = await peersInRepo('alice', 'bob'));
-    repo = (await h.mesh.peers.require(alice)).gitRoot!;
+    ({ h, alice, bob, repo } = await planInRepo());
     person = (await join(h.mesh, 'me', repo, { kind: 'vscode-window' })).id;
-    await h.mesh.plans.submit(alice, undefined, loginPlan(), 'agent');
   });
 
   afterEach(() => h.mesh.dispose());
