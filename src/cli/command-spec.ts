@@ -107,6 +107,8 @@ export interface CommandDefinition<A extends ArgumentSpecs, O extends OptionSpec
   readonly terminalPeer?: boolean;
   /** Log level unless PEERMESH_LOG says otherwise (default `warn`). */
   readonly logLevel?: 'info' | 'warn';
+  /** In a group: what runs when the group is named alone (`peermesh plan` is `peermesh plan show`). */
+  readonly isDefault?: boolean;
   run(ctx: CliContext, args: Values<A>, opts: Values<O>): Promise<void>;
 }
 
@@ -120,6 +122,7 @@ export interface CommandEntry {
   readonly usesBroker: boolean;
   readonly terminalPeer: boolean;
   readonly logLevel: 'info' | 'warn';
+  readonly isDefault: boolean;
   /** Runs with what commander parsed: positionals in declared order, options by attribute name. */
   run(ctx: CliContext, positionals: readonly unknown[], options: Readonly<Record<string, unknown>>): Promise<void>;
 }
@@ -156,6 +159,7 @@ export function defineCommand<A extends ArgumentSpecs, O extends OptionSpecs>(de
     usesBroker: def.usesBroker ?? true,
     terminalPeer: def.terminalPeer ?? def.usesBroker ?? true,
     logLevel: def.logLevel ?? 'warn',
+    isDefault: def.isDefault ?? false,
     run: (ctx, positionals, options) => def.run(ctx, readAll(args, (_key, i) => positionals[i]), readAll(opts, (key) => options[key])),
   };
 }

@@ -17,20 +17,17 @@ import { describeCounts } from '../protocol/requests/status';
 import { clientIds } from './clients';
 import { hookClientIds, hookModes } from './hooks';
 import { argument, defineCommand, option, type TableEntry } from './command-spec';
+import { audit } from './audit';
 import { commitGuard } from './commit-guard';
 import { doctor } from './doctor';
 import { hookClients } from '../hook/clients';
 import { runHook } from '../hook/main';
 import { parseTarget, pathArgument, table } from './format';
+import { planCommands } from './plan-commands';
 import { mcp } from './mcp';
 import { serve } from './serve';
-import { cliClient, type CliClientOptions, type CliContext } from './terminal-peer';
+import { json, looking, print, printJson, withClient } from './run-command';
 import { setup } from './setup';
-
-const print = (text: string) => {
-  if (text) process.stdout.write(text + '\n');
-};
-const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
 
 /** A value bigger than this as JSON is listed by its size: a page of keys stays a few MB, whatever they hold. */
 const listedValueBytes = 16 * 1024;
@@ -43,16 +40,6 @@ async function allEntries(c: PeerClient, namespace: string, prefix: string): Pro
     const { entries } = await c.request('state/list', { namespace, prefix, after, limit: limits.page, valueBytes: listedValueBytes });
     all.push(...entries);
     if (entries.length < limits.page) return all;
-  }
-}
-
-async function withClient<T>(ctx: CliContext, fn: (c: PeerClient) => Promise<T>, opts: CliClientOptions = {}): Promise<T> {
-  const client = await cliClient(ctx, opts);
-  try {
-    return await fn(client);
-  } finally {
-    // The terminal's peer stays registered (its locks outlive the command); just disconnect.
-    await client.close(false);
   }
 }
 
@@ -101,19 +88,10 @@ function formatEvent(e: MeshEvent): string {
   return `${e.seq}\t${new Date(e.at).toISOString()}\t${e.type}\t${e.peer ?? '-'}\t${JSON.stringify(e.data)}`;
 }
 
-const json = option.flag('--json', 'print JSON');
 const scope = option.oneOf('--scope <scope>', 'which peers', Scope.options, 'machine');
 const ttl = option.integer('--ttl <seconds>', 'expire after this long', { min: 1, max: limits.ttlSeconds });
 const target = argument.required('a file, or lines of it: path:START-END (path:12 is one line)');
 const stateKeyArgument = argument.required('the key, as <namespace>/<key>');
-
-/**
- * For the commands that only look (status, peers, locks, edits, events, state get and list), or
- * that could find nothing as an identity that does not exist yet (inbox: nobody could have
- * written to it; unlock and lock --renew: it holds nothing): `--as NAME` must name one that
- * exists. Everything else acts, and makes it.
- */
-const looking: CliClientOptions = { existingOnly: true };
 
 const state: TableEntry = {
   name: 'state',
@@ -193,6 +171,7 @@ export const commandTable: readonly TableEntry[] = [
       // The extension's retention settings, with their defaults and minimum.
       messageRetention: option.integer('--message-retention <hours>', `how long messages are kept, read or not (default ${meshDefaults.retention.messagesMs / 3_600_000})`, { min: 1 }),
       eventRetention: option.integer('--event-retention <hours>', `how long events are kept, and peers that left are remembered (default ${meshDefaults.retention.eventsMs / 3_600_000})`, { min: 1 }),
+      auditRetention: option.integer('--audit-retention <days>', `how long the plan's audit trail (plan, task and contract events) is kept (default ${meshDefaults.retention.auditMs / 86_400_000})`, { min: 1 }),
       json,
     },
     logLevel: 'info',
@@ -204,6 +183,7 @@ export const commandTable: readonly TableEntry[] = [
       graceSeconds: opts.grace,
       messageRetentionHours: opts.messageRetention,
       eventRetentionHours: opts.eventRetention,
+      auditRetentionDays: opts.auditRetention,
       json: opts.json,
     }),
   }),
@@ -378,6 +358,9 @@ export const commandTable: readonly TableEntry[] = [
       ])));
     },
   }),
+
+  ...planCommands,
+  audit,
 
   defineCommand({
     name: 'commit-guard',

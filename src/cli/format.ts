@@ -1,14 +1,21 @@
-/** Terminal output helpers: aligned tables, parsing lock targets. */
+/** Terminal output helpers: aligned tables and columns, parsing lock targets. */
 import { printable } from '../core/printable';
 import { BrokerError } from '../protocol/errors';
 
 /** Rows under headers, in aligned columns; every cell as `printable` text (cells are often other peers' words). */
 export function table(headers: string[], rows: string[][]): string {
   if (rows.length === 0) return '';
-  rows = rows.map((r) => r.map(printable));
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
-  return [line(headers), ...rows.map(line)].join('\n');
+  return alignColumns([headers, ...rows.map((r) => r.map(printable))]).join('\n');
+}
+
+/**
+ * Rows as lines whose columns line up (two spaces apart, the last column not padded). Cells are
+ * shown as given: make other peers' words `printable` first.
+ */
+export function alignColumns(rows: readonly string[][]): string[] {
+  const count = Math.max(0, ...rows.map((r) => r.length));
+  const widths = Array.from({ length: count }, (_, i) => Math.max(0, ...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((cells) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd());
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * The `peermesh` command line. Every command honours PEERMESH_HOME, has --help, and exits
- * non-zero with a one-line reason on failure: 2 for a mistake on the command line, 1 otherwise.
+ * non-zero with a one-line reason on failure (and, for refused input, its issues one per line
+ * below it): 2 for a mistake on the command line or in a file it reads, 1 otherwise.
  */
 import { CommanderError } from 'commander';
 import { BrokerError } from '../protocol/errors';
@@ -31,7 +32,8 @@ main(process.argv.slice(2)).then(
   (e: unknown) => {
     // --help and --version end the parse with a CommanderError whose exit code is 0.
     if (e instanceof CommanderError && e.exitCode === 0) return exit(0);
-    process.stderr.write(`peermesh: ${cliErrorText(e).split('\n')[0]}\n`);
+    // One line, and a refused input's issues after it, indented.
+    process.stderr.write(`peermesh: ${cliErrorText(e)}\n`);
     exit(BrokerError.is(e, 'invalidInput') ? 2 : 1);
   },
 );

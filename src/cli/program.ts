@@ -60,17 +60,23 @@ function stderrLogger(level: string): Logger {
  * printed by main as one line, and help it would print as an error (a group run without a
  * subcommand) is replaced by that one line too.
  */
-function configure(cmd: Command, path: string): Command {
+function configure(cmd: Command, path: string, defaultOf?: string): Command {
   return cmd
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: () => undefined, outputError: () => undefined })
     .exitOverride((err) => {
-      throw err.exitCode === 0 ? err : usageError(cmd, path, err);
+      throw err.exitCode === 0 ? err : usageError(cmd, path, err, defaultOf);
     });
 }
 
-function usageError(cmd: Command, path: string, err: CommanderError): BrokerError {
+/** `defaultOf`: the path of the group whose default subcommand `cmd` is. */
+function usageError(cmd: Command, path: string, err: CommanderError, defaultOf?: string): BrokerError {
   if (err.code === 'commander.help') {
     return new BrokerError('invalidInput', `missing command: one of ${cmd.commands.map((c) => c.name()).join(', ')}; run ${path} --help`);
+  }
+  // `peermesh plan imprt`: the group's default took the mistyped subcommand as its argument.
+  if (err.code === 'commander.excessArguments' && defaultOf !== undefined && cmd.parent) {
+    const names = cmd.parent.commands.map((c) => c.name()).filter((n) => n !== 'help');
+    return new BrokerError('invalidInput', `unknown command '${printable(String(cmd.args[0]))}': ${defaultOf} takes ${names.join(', ')}; run ${defaultOf} --help`);
   }
   // Commander's reason, as one line without its "error:" and final period.
   const reason = err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').replace(/\.$/, '');
@@ -91,7 +97,7 @@ const syntax = (name: string, spec: ArgumentSpec<unknown>) =>
 
 function addCommand(parent: Command, entry: CommandEntry, parentPath: string): void {
   const path = `${parentPath} ${entry.name}`;
-  const cmd = configure(parent.command(entry.name), path).description(entry.description);
+  const cmd = configure(parent.command(entry.name, { isDefault: entry.isDefault }), path, entry.isDefault ? parentPath : undefined).description(entry.description);
   for (const [name, spec] of Object.entries(entry.arguments)) cmd.argument(syntax(name, spec), spec.description);
   for (const [key, spec] of Object.entries(entry.options)) addOption(cmd, key, spec);
   if (entry.usesBroker) addOption(cmd, 'port', portOption);

@@ -13,6 +13,8 @@ export interface ServeOptions {
   messageRetentionHours?: number;
   /** How long events are kept and gone peers remembered (`retention.eventsHours`). */
   eventRetentionHours?: number;
+  /** How long plan, task and contract events are kept. */
+  auditRetentionDays?: number;
   json: boolean;
 }
 
@@ -27,6 +29,7 @@ export function serveBrokerOptions(opts: ServeOptions): Pick<BrokerOptions, 'idl
     retention: {
       messagesMs: opts.messageRetentionHours === undefined ? undefined : opts.messageRetentionHours * hourMs,
       eventsMs: opts.eventRetentionHours === undefined ? undefined : opts.eventRetentionHours * hourMs,
+      auditMs: opts.auditRetentionDays === undefined ? undefined : opts.auditRetentionDays * 24 * hourMs,
     },
   };
 }

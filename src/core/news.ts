@@ -1,11 +1,13 @@
 /**
  * What is new for an agent, in the words its model reads: the messages a tool result or a
  * hook puts in front of it (requests and alerts first, then oldest to newest), bodies quoted
- * as one JSON string each so another peer's text cannot pass for PeerMesh's own lines. Shared
- * by the MCP server's `pending` part and the hooks' context; imports types only, since the
- * hook entry must load fast.
+ * as one JSON string each so another peer's text cannot pass for PeerMesh's own lines; and
+ * from the shared plan, the task it holds (one short line) and tasks newly assigned to it (a
+ * line each, capped). Shared by the MCP server's `pending` part and the hooks' context;
+ * imports types only, since the hook entry must load fast.
  */
 import type { Message, MessageKind } from '../protocol/entities';
+import type { Task, TaskStatus } from '../protocol/plan';
 import { plural } from './plural';
 import { printable } from './printable';
 
@@ -20,6 +22,28 @@ export interface NewsMessage {
   replyTo: number | null;
 }
 
+/** A task of the shared plan in the news: one the agent holds, or one newly assigned to it. */
+export interface TaskNews {
+  id: string;
+  status: TaskStatus;
+  /** A newly assigned task's title (a held one is named by id alone: it is the agent's own). */
+  title?: string;
+  /** Who assigned it, when known. */
+  by?: string;
+  /** Its project, when it is not the agent's own. */
+  project?: string;
+}
+
+/** Empty parts are left out: this rides on every result while the agent holds a task. */
+export interface TasksNews {
+  /** The tasks the agent holds (in progress, in review, blocked): shown on every result. */
+  held?: TaskNews[];
+  /** Tasks others assigned to it, shown once. */
+  assigned?: TaskNews[];
+  /** Held or assigned tasks past the caps, not listed. */
+  more?: number;
+}
+
 export interface News {
   /** Put in front of the model now: never shown again as news. */
   messages: NewsMessage[];
@@ -27,6 +51,8 @@ export interface News {
   more: number;
   /** Not yet read (acked, claimed or read in mesh_inbox), those just shown included. */
   unread: number;
+  /** From the shared plan; absent when the agent holds no task and none is new. */
+  tasks?: TasksNews;
 }
 
 /** Characters of message bodies one result or hook carries, in all. */
@@ -45,6 +71,59 @@ export function toNews(r: { messages: ReadonlyArray<Message & { truncated: boole
   };
 }
 
+/** Held tasks listed, at most; assigned ones listed, at most. */
+const heldShown = 3;
+const assignedShown = 5;
+
+/** A task of `plan/mine` as news; `project` left out when it is the agent's own. */
+function taskNews(t: Task & { project: string }, ownProject: string | null, nameOf?: (id: string) => string, withTitle = false): TaskNews {
+  return {
+    id: t.id, status: t.status,
+    ...(withTitle && { title: t.title }),
+    ...(withTitle && t.updatedBy && nameOf && { by: nameOf(t.updatedBy) }),
+    ...(t.project !== ownProject && { project: t.project }),
+  };
+}
+
+/**
+ * What `plan/mine` answers, as news within the caps; undefined when the agent holds nothing
+ * and nothing is new. `ownProject` (the agent's git root, else its folder) is left unnamed.
+ */
+export function toTasksNews(
+  r: { held: ReadonlyArray<Task & { project: string }>; assigned: ReadonlyArray<Task & { project: string }> },
+  ownProject: string | null,
+  nameOf?: (id: string) => string,
+): TasksNews | undefined {
+  if (r.held.length === 0 && r.assigned.length === 0) return undefined;
+  const held = r.held.slice(0, heldShown).map((t) => taskNews(t, ownProject, nameOf));
+  const assigned = r.assigned.slice(0, assignedShown).map((t) => taskNews(t, ownProject, nameOf, true));
+  const more = r.held.length - held.length + r.assigned.length - assigned.length;
+  return { ...(held.length > 0 && { held }), ...(assigned.length > 0 && { assigned }), ...(more > 0 && { more }) };
+}
+
+const where = (t: TaskNews) => (t.project ? ` in ${printable(t.project)}` : '');
+
+/**
+ * The task lines: the held ones on one short line (`your task: login-form (in_progress)`), each
+ * newly assigned one on its own, with the call that takes it. `withHeld` false leaves the held
+ * line out (a hook after every tool call need not repeat it).
+ */
+export function taskLines(tasks: TasksNews | undefined, withHeld = true): string[] {
+  if (!tasks) return [];
+  const lines: string[] = [];
+  if (withHeld && tasks.held) {
+    const held = tasks.held.map((t) => `${printable(t.id)}${where(t)} (${t.status})`).join(', ');
+    lines.push(`your task${tasks.held.length > 1 ? 's' : ''}: ${held}`);
+  }
+  for (const t of tasks.assigned ?? []) {
+    const by = t.by ? `, from ${printable(t.by)}` : '';
+    const take = t.status === 'todo' ? ` → mesh_task action="claim" task="${printable(t.id)}"${t.project ? ` project=${printable(JSON.stringify(t.project))}` : ''}` : '';
+    lines.push(`new task for you: ${printable(t.id)}${where(t)} ${printable(JSON.stringify(t.title ?? ''))} (${t.status}${by})${take}`);
+  }
+  if (tasks.more) lines.push(`and ${plural(tasks.more, 'more task')} of yours → mesh_task assignee="me"`);
+  return lines;
+}
+
 /** One line per message, then how many more wait. */
 export function newsLines(news: News): string[] {
   const lines = news.messages.map((m) => {
@@ -59,8 +138,12 @@ export function newsLines(news: News): string[] {
   return lines;
 }
 
-/** The `pending:` part of a tool result's text. */
+/** The `pending:` part of a tool result's text: the messages, then the task lines. */
 export function pendingText(news: News): string {
+  return [messagesPending(news), ...taskLines(news.tasks)].join('\n');
+}
+
+function messagesPending(news: News): string {
   if (news.messages.length === 0) {
     if (news.more > 0) return `pending: ${plural(news.more, 'new message')} → mesh_inbox`;
     return news.unread > 0 ? `pending: nothing new (${news.unread} unread → mesh_inbox)` : 'pending: none';
@@ -68,12 +151,20 @@ export function pendingText(news: News): string {
   return [`pending: ${plural(news.messages.length, 'new message')} for you:`, ...newsLines(news).map((l) => '  ' + l)].join('\n');
 }
 
-/** The context a hook adds for the model, or undefined when there is nothing new. */
-export function hookContext(news: News, self: string): string | undefined {
-  if (news.messages.length === 0 && news.more === 0) return undefined;
-  return [
+/**
+ * The context a hook adds for the model, or undefined when there is nothing to say. The held
+ * task is said when `withHeld` (a session start, a prompt) or along with other news; a newly
+ * assigned task always.
+ */
+export function hookContext(news: News, self: string, withHeld = true): string | undefined {
+  const hasMessages = news.messages.length > 0 || news.more > 0;
+  const tasks = taskLines(news.tasks, withHeld || hasMessages || news.tasks?.assigned !== undefined);
+  if (!hasMessages && tasks.length === 0) return undefined;
+  const messages = hasMessages ? [
     `PeerMesh: new messages for you (${self}) from the other agents on this machine:`,
     ...newsLines(news).map((l) => '- ' + l),
     'Answer with the mesh_send tool (replyTo=<id>); mesh_inbox claims or acks them.',
-  ].join('\n');
+  ] : [];
+  const plan = tasks.length === 0 ? [] : [`PeerMesh${hasMessages ? '' : ` (${self})`}, the shared plan: ${tasks[0]}`, ...tasks.slice(1)];
+  return [...messages, ...plan].join('\n');
 }

@@ -11,6 +11,7 @@ import type { Contract, ContractKind, ContractStatus } from '../protocol/plan';
 import type { MeshTx } from './context';
 import { loadContract } from './plan-store';
 
+/** The fields of a `plan/contract` request: all but the id optional. */
 export interface ContractChange {
   id: string; kind?: ContractKind; name?: string; file?: string | null; symbol?: string | null; spec?: string; status?: ContractStatus;
 }

@@ -7,12 +7,14 @@
 import type { Contract, PlanChange, PlanInput, PlanSource, PlanView, Proposal, Task, TaskStatus } from '../protocol/plan';
 import type { SqlTx } from './sql';
 
+/** A `plans` row: the plan's own fields and version. */
 export interface PlanRow {
   project: string; title: string; description: string; version: number; updated_at: number; updated_by: string | null;
 }
 
 interface PhaseRow { project: string; id: string; position: number; title: string; detail: string }
 
+/** A `plan_tasks` row, read with {@link taskSelect}. */
 export interface TaskRow {
   project: string; id: string; phase: string; position: number; title: string; detail: string; status: TaskStatus;
   assignee: string | null; assignee_name: string | null; files: string; depends_on: string; contracts: string;
@@ -26,6 +28,7 @@ interface ContractRow {
   spec: string; version: number; status: Contract['status']; updated_at: number; updated_by: string | null;
 }
 
+/** A `plan_proposals` row. */
 export interface ProposalRow {
   id: number; project: string; author: string; author_name: string; source: PlanSource; base_version: number;
   status: Proposal['status']; created_at: number; plan: string; changes: string; decided_at: number | null;
@@ -35,6 +38,7 @@ export interface ProposalRow {
 export const taskSelect = `SELECT t.*, COALESCE(p.name, t.assignee_name) AS assignee_now
   FROM plan_tasks t LEFT JOIN peers p ON p.id = t.assignee`;
 
+/** The task a row holds. */
 export function toTask(r: TaskRow): Task {
   return {
     id: r.id, phase: r.phase, title: r.title, detail: r.detail, status: r.status,
@@ -51,6 +55,7 @@ function toContract(r: ContractRow): Contract {
   };
 }
 
+/** The proposal a row holds, with the changes stored with it. */
 export function toProposal(r: ProposalRow): Proposal {
   return {
     id: r.id, project: r.project, author: r.author, authorName: r.author_name, source: r.source,
@@ -59,6 +64,7 @@ export function toProposal(r: ProposalRow): Proposal {
   };
 }
 
+/** The project's `plans` row, if it has a plan. */
 export function planRow(db: SqlTx, project: string): Promise<PlanRow | undefined> {
   return db.get<PlanRow>('SELECT * FROM plans WHERE project = ?', [project]);
 }
@@ -68,10 +74,12 @@ export async function loadTasks(db: SqlTx, project: string): Promise<Task[]> {
   return (await db.all<TaskRow>(`${taskSelect} WHERE t.project = ? ORDER BY t.position`, [project])).map(toTask);
 }
 
+/** One task's row (with its assignee's current name), if the plan has it. */
 export async function loadTask(db: SqlTx, project: string, id: string): Promise<TaskRow | undefined> {
   return db.get<TaskRow>(`${taskSelect} WHERE t.project = ? AND t.id = ?`, [project, id]);
 }
 
+/** One contract of the project's plan, if it has it. */
 export async function loadContract(db: SqlTx, project: string, id: string): Promise<Contract | undefined> {
   const row = await db.get<ContractRow>('SELECT * FROM plan_contracts WHERE project = ? AND id = ?', [project, id]);
   return row && toContract(row);

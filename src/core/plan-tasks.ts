@@ -19,8 +19,10 @@ import { taskOverlaps } from './task-overlap';
 /** Statuses in which a task is someone's work now. */
 export const heldStatuses: readonly TaskStatus[] = ['in_progress', 'review', 'blocked'];
 
+/** What `plan/update` may change of a task. */
 export interface TaskChange { status?: TaskStatus; assignee?: string | null; note?: string; force?: string }
 
+/** A task after a claim or a move, and the overlaps its files have with other peers' work. */
 export interface Moved { task: Task; warnings: Overlap[] }
 
 /** The task's row, or `notFound` naming the plan's task ids (the first few). */
@@ -33,6 +35,7 @@ export async function requireTask(t: MeshTx, root: string, id: string): Promise<
   throw new BrokerError('notFound', `no task "${id}" in the plan of ${root}; its tasks: ${some}`);
 }
 
+/** The task rules, run inside the plan service's transactions (plan.ts). */
 export class TaskMoves {
   constructor(private readonly peers: Peers, private readonly now: () => number) {}
 
@@ -41,7 +44,7 @@ export class TaskMoves {
     const row = await requireTask(t, root, id);
     if (row.status === 'done') throw new BrokerError('invalidInput', `task ${id} is done: pick another task`);
     if (row.assignee === caller.id && row.status === 'in_progress') return this.withWarnings(t, root, toTask(row), caller.id);
-    await this.checkNotHeld(t, row);
+    if (row.assignee !== caller.id) await this.checkNotHeld(t, row);
     const forced = await this.checkReady(t, root, row, force);
     await this.write(t, root, row, { status: 'in_progress', assignee: caller, note: forced ?? null, shown: true }, caller);
     const moved = await this.withWarnings(t, root, toTask(await requireTask(t, root, id)), caller.id);

@@ -34,6 +34,7 @@ export const maxPendingProposals = 20;
 
 type ProposalSummary = Omit<Proposal, 'plan'>;
 
+/** The plan service; see the file's header. Each request is one transaction, its events with it. */
 export class Plans implements PlansService, MeshService {
   private readonly moves: TaskMoves;
 
@@ -156,10 +157,10 @@ export class Plans implements PlansService, MeshService {
   async mine(caller: string, seen: boolean): Promise<{ held: Array<Task & { project: string }>; assigned: Array<Task & { project: string }> }> {
     return this.ctx.tx(async (t) => {
       const peer = await this.peers.requireIn(t, caller);
-      const list = async (where: string) => (await t.db.all<TaskRow>(
-        `${taskSelect} WHERE t.assignee = ? AND ${where} ORDER BY t.project, t.position`, [peer.id],
+      const list = async (where: string, params: string[] = []) => (await t.db.all<TaskRow>(
+        `${taskSelect} WHERE t.assignee = ? AND ${where} ORDER BY t.project, t.position`, [peer.id, ...params],
       )).map((r) => ({ ...toTask(r), project: r.project }));
-      const held = await list(`t.status IN (SELECT value FROM json_each('${JSON.stringify(heldStatuses)}'))`);
+      const held = await list('t.status IN (SELECT value FROM json_each(?))', [JSON.stringify(heldStatuses)]);
       const assigned = await list("t.shown = 0 AND t.status != 'done'");
       if (seen && assigned.length > 0) await t.db.run('UPDATE plan_tasks SET shown = 1 WHERE assignee = ? AND shown = 0', [peer.id]);
       return { held, assigned };

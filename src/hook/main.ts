@@ -2,8 +2,9 @@
  * `peermesh hook <event> --client <client>`: what an agent's hook runs. It reads the client's
  * hook JSON on stdin, joins its agent's peer at the broker (link.ts), and prints the client's
  * own answer:
- * - news (messages nothing has shown the model yet) as added context, on the events that put
- *   it in front of the model: session start, a prompt, after any tool;
+ * - news (messages nothing has shown the model yet, tasks newly assigned to the agent, and the
+ *   task it holds) as added context, on the events that put it in front of the model: session
+ *   start, a prompt, after any tool (there the held task only along with other news);
  * - before a file edit, a denial (or a question, or a warning: `--mode`) when the lines it
  *   touches overlap another peer's claim; with `--claim`, free lines get a short claim;
  * - after a file edit, a record of which lines changed (paths and line numbers only);
@@ -16,9 +17,10 @@
  * schemas: an agent pays its start-up on every tool call.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { hookContext, newsBudget, newsMax, toNews } from '../core/news';
+import { hookContext, newsBudget, newsMax, toNews, toTasksNews, type TasksNews } from '../core/news';
 import { agentProcess } from '../core/processes';
 import type { Lock, Message } from '../protocol/entities';
+import type { Task } from '../protocol/plan';
 import {
   HookInputError, hookClients, honoured, isEditTool, noopAnswer, parseHookInput, renderAnswer,
   type FileEdit, type HookAnswer, type HookClient, type HookDecision, type HookInput,
@@ -87,11 +89,11 @@ export async function decide(input: HookInput, link: HookLink, opts: HookOptions
       return guard(input, link, opts);
     case 'postTool': {
       if (peer && input.edits.length > 0) await attribute(input, link);
-      return news(link);
+      return news(link, false);
     }
     case 'session':
     case 'prompt':
-      return news(link);
+      return news(link, true);
     case 'stop':
       if (peer) await link.request('peers/update', { status: 'idle' });
       return {};
@@ -100,13 +102,29 @@ export async function decide(input: HookInput, link: HookLink, opts: HookOptions
   }
 }
 
-async function news(link: HookLink): Promise<HookDecision> {
-  if (!link.peer) return {};
-  const r = await link.request<{ messages: Array<Message & { truncated: boolean }>; more: number; unread: number }>(
-    'messages/deliver', { budget: newsBudget, max: newsMax },
-  );
-  const context = hookContext(toNews(r), link.peer.name);
+/**
+ * The messages and the tasks news, asked at once (one round trip). `withHeld`: say the held
+ * task even when nothing else is new (at a session start or a prompt; not after every tool).
+ */
+async function news(link: HookLink, withHeld: boolean): Promise<HookDecision> {
+  const peer = link.peer;
+  if (!peer) return {};
+  const [r, tasks] = await Promise.all([
+    link.request<{ messages: Array<Message & { truncated: boolean }>; more: number; unread: number }>('messages/deliver', { budget: newsBudget, max: newsMax }),
+    tasksNews(link, peer.gitRoot ?? peer.workspace ?? peer.cwd),
+  ]);
+  const context = hookContext({ ...toNews(r), ...(tasks && { tasks }) }, peer.name, withHeld);
   return context ? { context } : {};
+}
+
+/** The tasks news (marking new assignments shown), or none if the broker cannot say: messages still go out. */
+async function tasksNews(link: HookLink, ownProject: string | null): Promise<TasksNews | undefined> {
+  type Mine = { held: Array<Task & { project: string }>; assigned: Array<Task & { project: string }> };
+  try {
+    return toTasksNews(await link.request<Mine>('plan/mine', { seen: true }), ownProject);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The lines of `edit`'s file that it touches now: [] for the whole file. */

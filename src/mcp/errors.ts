@@ -5,6 +5,7 @@
  * on message text.
  */
 import type { z } from 'zod';
+import { printable } from '../core/printable';
 import { BrokerError } from '../protocol/errors';
 
 export function toolErrorText(e: unknown): string {
@@ -24,11 +25,17 @@ export function toolErrorText(e: unknown): string {
         ? `${e.message}. Create it with ifVersion 0, or check the namespace and key.`
         : `${e.message}. Someone else wrote it first: read it again (mesh_state get), then retry with its version as ifVersion.`;
     case 'alreadyClaimed':
+      if (typeof data.task === 'string') {
+        const who = printable(typeof data.byName === 'string' ? data.byName : 'another peer');
+        // A todo task with an assignee was handed to them; any other status, they are on it.
+        const has = data.status === 'todo' ? `Task ${printable(data.task)} was handed to ${who}` : `${who} holds task ${printable(data.task)} (${String(data.status)})`;
+        return `${has}. Leave it to them: take another task (mesh_task lists the ready ones), or ask ${who} with mesh_send.`;
+      }
       return `${e.message}. Nothing was claimed: leave those to them (ack them to clear them from your inbox) and claim the others again.`;
     case 'notHolder':
       return `${e.message}. Only the holder can release or renew it.`;
     case 'notReady':
-      return `${e.message}. Take a task that is ready, or start this one anyway with force giving your reason.`;
+      return notReadyText(e.message, data);
     case 'unavailable':
       return `${e.message}. PeerMesh reconnects by itself; retry in a few seconds. If it persists, run \`peermesh doctor\`.`;
     case 'rateLimited':
@@ -49,6 +56,20 @@ export function toolErrorText(e: unknown): string {
     case 'internal':
       return e.message;
   }
+}
+
+/**
+ * A task whose dependencies are not done: which are open, and the two ways on (a ready task,
+ * or this one anyway with a reason). `data.open` lists them; `data.task` (the task asked for)
+ * is added by mesh_task.
+ */
+function notReadyText(message: string, data: Record<string, unknown>): string {
+  const open = Array.isArray(data.open) ? (data.open as Array<{ id?: unknown; status?: unknown }>) : [];
+  const task = typeof data.task === 'string' ? printable(data.task) : undefined;
+  const deps = open.filter((d) => typeof d.id === 'string').map((d) => `${printable(d.id as string)} (${typeof d.status === 'string' ? d.status : 'not done'})`);
+  const what = deps.length > 0 ? `${task ?? 'That task'} waits on ${deps.slice(0, 10).join(', ')}${deps.length > 10 ? ` and ${deps.length - 10} more` : ''}` : message;
+  const force = task ? `mesh_task action="claim" task="${task}" force="<why>"` : 'claim it again with force="<why>"';
+  return `${what}. Take a ready task (mesh_task lists them), or start this one anyway: ${force}.`;
 }
 
 interface WireIssue {

@@ -1,8 +1,9 @@
 /**
  * What one MCP session keeps track of between tool calls: the peer client (connected lazily),
- * the messages behind each result's "pending" news (queued: not yet shown; unread), peer names for rendering, and the event
- * cursor. Broker pushes (`push/message`, `push/event`) drive it; after a fail-over it catches
- * up from the event log since the last event it saw before the loss.
+ * the messages behind each result's "pending" news (queued: not yet shown; unread), the tasks
+ * of the shared plan it holds, peer names for rendering, and the event cursor. Broker pushes
+ * (`push/message`, `push/event`) drive it; after a fail-over it catches up from the event log
+ * since the last event it saw before the loss.
  */
 import type { Logger } from '../core/logger';
 import type { ConnectionState, RequestOptions } from '../client/peer';
@@ -10,6 +11,7 @@ import type { EventData, MeshEvent, Message, MessageKind, Peer } from '../protoc
 import type { RequestMethod, RequestParams, RequestResult } from '../protocol/methods';
 import { eventTopics, meshTopics, type MeshTopic } from '../protocol/topics';
 import { newsBudget, newsMax, noNews, toNews, type News } from '../core/news';
+import { TaskNews } from './task-news';
 
 /** The part of a {@link PeerClient} the MCP server uses (a PeerClient is one). */
 export interface MeshClient {
@@ -57,12 +59,16 @@ export class MeshSession {
   private readonly messageListeners = new Set<(m: Message) => void>();
   /** Where `mesh_events` goes on when called without `since`. */
   eventsCursor: number | undefined;
+  /** The plan's part of the news: the tasks this peer holds and those newly given to it. */
+  private readonly tasks: TaskNews;
 
   constructor(
     private readonly source: ClientSource,
     private readonly agent: () => Promise<AgentInfo>,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.tasks = new TaskNews(log, (id) => this.peerName(id));
+  }
 
   /** The connected client; connects on first use, and tries again after a failed attempt. */
   client(): Promise<MeshClient> {
@@ -172,6 +178,11 @@ export class MeshSession {
    * failure to fetch leaves them waiting for the next result; it never fails the tool call.
    */
   async news(c: MeshClient): Promise<News> {
+    const [news, tasks] = await Promise.all([this.messageNews(c), this.tasks.news(c)]);
+    return tasks ? { ...news, tasks } : news;
+  }
+
+  private async messageNews(c: MeshClient): Promise<News> {
     if (this.queued.size === 0 && !this.maybeQueued) return { ...noNews, unread: this.unread.size };
     const asked = new Set(this.queued);
     try {
@@ -189,6 +200,11 @@ export class MeshSession {
       this.log.warn(`could not fetch the news for a tool result: ${(e as Error).message}`);
       return { ...noNews, more: this.queued.size, unread: this.unread.size };
     }
+  }
+
+  /** This peer changed a task itself: its tasks are asked again for the next result. */
+  tasksChanged(): void {
+    this.tasks.changed();
   }
 
   /** Messages the model has just been shown another way (its inbox listing): not news any more. */
@@ -211,6 +227,7 @@ export class MeshSession {
       if (s === 'connected' && lost) {
         lost = false;
         this.maybeQueued = true;
+        this.tasks.changed();
         void this.catchUp(c, lostAfter);
       }
     });
@@ -276,6 +293,7 @@ export class MeshSession {
     if (e.peer && 'name' in e.data && e.data.name !== undefined) this.names.set(e.peer, e.data.name);
     // Every message is announced to all; only a new one to this peer changes its inbox.
     if (e.type === 'message_sent' && !this.countUnread(e.data)) return;
+    this.tasks.apply(e, this.current?.peer.id);
     for (const topic of eventTopics[e.type]) this.changed(topic);
   }
 

@@ -1,6 +1,6 @@
 /**
- * Push that reaches the agent without polling: resources `mesh://inbox`, `mesh://peers` and
- * `mesh://locks` with `resources/subscribe` and `notifications/resources/updated`, and a
+ * Push that reaches the agent without polling: resources `mesh://inbox`, `mesh://peers`,
+ * `mesh://locks` and `mesh://plan` with `resources/subscribe` and `notifications/resources/updated`, and a
  * logging notification for every new message. Broker pushes drive both (see MeshSession);
  * bursts are folded into one update per resource. A client reads a resource on its own (after
  * an update, or to show it), not as the agent's call: the reads are sent as background
@@ -17,6 +17,7 @@ import { peerListing } from '../core/peer-listing';
 import { lockView, messageView, peerView } from './views';
 import { callText, fitList, jsonBytes, resultBytes } from './budget';
 import { cutBody } from './tools/inbox-pages';
+import { planTree } from './tools/plan-show';
 
 /** The resource of each topic: an event of a topic (see `eventTopics`) updates its resource. */
 export const resourceUris: Record<MeshTopic, string> = {
@@ -83,6 +84,18 @@ export function registerResources(server: McpServer, ctx: ToolContext): { dispos
     const views = [...locks].sort((a, b) => a.id - b.id).map((l) => lockView(l, ctx.cwd, client.peer.id));
     const { shown, more } = fit(views, (last) => callText('mesh_lock', { action: 'list', cursor: String(last.id) }));
     return json(uri, { locks: shown, ...(more && { more }) });
+  });
+
+  server.registerResource('plan', resourceUris.plan, {
+    title: 'Plan',
+    description: 'The shared plan of your project: phases, tasks (status, assignee), contracts and pending proposals.',
+    mimeType: 'application/json',
+  }, async (uri) => {
+    const client = await session.client();
+    const { plan, proposals } = await client.request('plan/get', {}, { background: true });
+    if (!plan) return json(uri, { plan: null });
+    // The tree's own budget counts its text too, which a resource leaves out: half the room for the data alone.
+    return json(uri, planTree(plan, proposals, client.peer.id, {}, undefined, itemsBytes / 2).data);
   });
 
   const known = new Set(Object.values(resourceUris));

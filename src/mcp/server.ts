@@ -9,6 +9,7 @@ import { ListToolsRequestSchema, type ServerCapabilities } from '@modelcontextpr
 import { nullLogger, type Logger } from '../core/logger';
 import { version } from '../core/version';
 import { registerResources } from './resources';
+import { samplingModel } from './sampling';
 import { MeshSession, type AgentInfo, type ClientSource } from './mesh-session';
 import { registerMeshTool, type ToolContext } from './tool';
 import { meshTools } from './tools';
@@ -31,6 +32,7 @@ export const instructions = [
   '3. Release your locks (mesh_lock release) as soon as you are done with them.',
   '4. New messages arrive in full under "pending" in every mesh tool result (and, with PeerMesh hooks, in your context). Answer requests: claim them with mesh_inbox, reply with mesh_send (replyTo), ack them when done.',
   '5. Record shared decisions with mesh_state; keep messages short.',
+  '6. If the project has a plan (mesh_plan), claim a task with mesh_task before working on it, and mark it done when finished. Your task and tasks given to you show under "pending".',
 ].join('\n');
 
 /**
@@ -50,7 +52,7 @@ export function createMcpServer(client: ClientSource, opts: McpServerOptions): M
     { instructions, capabilities: serverCapabilities },
   );
   const agent = async (): Promise<AgentInfo> => ({ clientInfo: server.server.getClientVersion(), roots: await clientRoots(server, log) });
-  const ctx: ToolContext = { session: new MeshSession(client, agent, log), cwd: opts.cwd, log };
+  const ctx: ToolContext = { session: new MeshSession(client, agent, log), cwd: opts.cwd, log, askModel: () => samplingModel(server.server) };
   const tools = meshTools.map((tool) => registerMeshTool(server, ctx, tool));
   // The SDK's own listing repeats `$schema`, integer bounds and size limits in every schema;
   // ours says the same in about a third fewer tokens, which every agent pays on every turn.

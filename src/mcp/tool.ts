@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import type { AskModel } from '../core/decompose';
 import type { Logger } from '../core/logger';
 import { BrokerError } from '../protocol/errors';
 import { noNews, pendingText, type News } from '../core/news';
@@ -24,6 +25,8 @@ export interface ToolContext {
   /** The agent's working directory: relative paths are resolved against it. */
   cwd: string;
   log: Logger;
+  /** The agent's own model through MCP sampling; undefined when its client offers none. */
+  askModel?: () => AskModel | undefined;
 }
 
 export interface ToolOutput<O extends z.ZodRawShape> {

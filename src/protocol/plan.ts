@@ -219,8 +219,11 @@ export const PlanChange = z.object({
 });
 export type PlanChange = z.infer<typeof PlanChange>;
 
-/** Where a plan came from: written by an agent, decomposed through MCP sampling or the editor's language model. */
-export const PlanSource = z.enum(['agent', 'sampling', 'editor']);
+/**
+ * Where a plan came from: written by an agent, decomposed through MCP sampling or the editor's
+ * language model, or a plan file submitted from the command line (`peermesh plan import`).
+ */
+export const PlanSource = z.enum(['agent', 'sampling', 'editor', 'file']);
 export type PlanSource = z.infer<typeof PlanSource>;
 
 export const ProposalStatus = z.enum(['pending', 'accepted', 'rejected', 'superseded']);

@@ -21,7 +21,7 @@ describe('peermesh CLI', function () {
 
   it('every command has --help, listing its own options and no other command\'s', async () => {
     const own: Record<string, string[]> = {
-      serve: ['--idle-exit', '--lock-ttl', '--grace', '--message-retention', '--event-retention', '--json', '--port'],
+      serve: ['--idle-exit', '--lock-ttl', '--grace', '--message-retention', '--event-retention', '--audit-retention', '--json', '--port'],
       status: ['--json', '--port', '--as'],
       peers: ['--scope', '--all', '--json', '--port', '--as'],
       send: ['--kind', '--scope', '--json', '--port', '--as'],
@@ -67,13 +67,14 @@ describe('peermesh CLI', function () {
     const help = (await cli('serve', '--help')).stdout.replace(/\s+/g, ' '); // as one line, whatever the wrapping
     assert.match(help, /--message-retention <hours> how long messages are kept, read or not \(default 24\)/);
     assert.match(help, /--event-retention <hours> how long events are kept, and peers that left are remembered \(default 48\)/);
-    const refused = [['--message-retention', '0'], ['--event-retention', '1.5'], ['--event-retention', 'week']];
+    assert.match(help, /--audit-retention <days> how long the plan's audit trail \(plan, task and contract events\) is kept \(default 30\)/);
+    const refused = [['--message-retention', '0'], ['--event-retention', '1.5'], ['--event-retention', 'week'], ['--audit-retention', '0']];
     for (const [[flag, value], r] of (await Promise.all(refused.map((args) => cli('serve', ...args)))).map((r, i) => [refused[i], r] as const)) {
       assert.equal(r.code, 2, `${flag} ${value}: ${r.stdout}`);
       assert.equal(r.stderr, `peermesh: ${flag} takes a whole number of 1 or more, not "${value}"\n`);
     }
     // Valid ones are taken: this home's broker already runs, so serve says so and exits 0.
-    const r = await cli('serve', '--message-retention', '2', '--event-retention', '72');
+    const r = await cli('serve', '--message-retention', '2', '--event-retention', '72', '--audit-retention', '90');
     assert.equal(r.code, 0, r.stderr);
   });
 

@@ -5,7 +5,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import {
-  LoggingMessageNotificationSchema, ResourceUpdatedNotificationSchema, type CallToolResult,
+  LoggingMessageNotificationSchema, ResourceUpdatedNotificationSchema, type CallToolResult, type ClientCapabilities,
 } from '@modelcontextprotocol/sdk/types.js';
 import { cliPath, repo } from './harness';
 
@@ -14,6 +14,12 @@ export interface ToolResult {
   data: Record<string, unknown>;
   isError: boolean;
   bytes: number;
+}
+
+/** More than a bare client: `{ sampling: {} }` and a `sampling/createMessage` handler, say (`setup` runs before connecting). */
+export interface ClientOptions {
+  capabilities?: ClientCapabilities;
+  setup?: (client: Client) => void;
 }
 
 export class Agent {
@@ -29,8 +35,8 @@ export class Agent {
    * Starts `peermesh mcp`, completes the MCP handshake as `clientName`, and waits until the
    * bridge has joined the mesh (it joins right after the handshake, in the background).
    */
-  static async start(clientName: string, env: NodeJS.ProcessEnv, cwd = repo): Promise<Agent> {
-    const agent = await Agent.connect(clientName, env, cwd);
+  static async start(clientName: string, env: NodeJS.ProcessEnv, cwd = repo, opts: ClientOptions = {}): Promise<Agent> {
+    const agent = await Agent.connect(clientName, env, cwd, opts);
     await agent.ok('mesh_whoami');
     return agent;
   }
@@ -39,7 +45,7 @@ export class Agent {
    * Starts `peermesh mcp` and completes the MCP handshake, calling no tool: the bridge joins
    * the mesh on its own, in the background.
    */
-  static async connect(clientName: string, env: NodeJS.ProcessEnv, cwd = repo): Promise<Agent> {
+  static async connect(clientName: string, env: NodeJS.ProcessEnv, cwd = repo, opts: ClientOptions = {}): Promise<Agent> {
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: [cliPath, 'mcp'],
@@ -47,7 +53,8 @@ export class Agent {
       cwd,
       stderr: 'pipe',
     });
-    const client = new Client({ name: clientName, version: '1.0.0' });
+    const client = new Client({ name: clientName, version: '1.0.0' }, { capabilities: opts.capabilities ?? {} });
+    opts.setup?.(client);
     const agent = new Agent(client, transport);
     transport.stderr?.on('data', (d) => (agent.stderr += String(d)));
     client.onerror = (e) => agent.errors.push(e);

@@ -15,7 +15,7 @@ const firstLook = 20;
 export const eventsTool = defineTool({
   name: 'mesh_events',
   title: 'What happened in the mesh',
-  description: 'Mesh events (peers joining and leaving, locks, state changes, messages), each call going on from where the last stopped. Use to catch up after a long task, or with waitSeconds to wait for something.',
+  description: 'Mesh events (peers, messages, locks, state, plan and tasks), each call going on from where the last stopped. Use to catch up after a long task, or with waitSeconds to wait for something.',
   input: {
     since: z.number().int().min(0).optional().describe('After this seq (default: where you stopped)'),
     types: z.array(EventType).max(20).optional().describe('Only these types'),

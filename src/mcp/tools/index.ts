@@ -9,11 +9,13 @@ import { eventsTool } from './events';
 import { lockTool } from './locks';
 import { inboxTool, sendTool } from './messages';
 import { peersTool, statusTool, summaryTool, whoamiTool } from './peers';
+import { planTool } from './plan';
 import { stateTool } from './state';
+import { taskTool } from './tasks';
 
 /** A tool of any input and output shape. */
 export type AnyMeshTool = MeshTool<z.ZodRawShape, z.ZodRawShape>;
 
 export const meshTools: readonly AnyMeshTool[] = [
-  whoamiTool, peersTool, summaryTool, sendTool, inboxTool, stateTool, lockTool, eventsTool, statusTool,
+  whoamiTool, peersTool, summaryTool, sendTool, inboxTool, stateTool, lockTool, planTool, taskTool, eventsTool, statusTool,
 ];

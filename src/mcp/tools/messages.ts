@@ -34,13 +34,13 @@ async function reply(client: MeshClient, to: Message, body: string): Promise<voi
 export const sendTool = defineTool({
   name: 'mesh_send',
   title: 'Send a message to peers',
-  description: 'Message other agents: ask before touching their area, announce a change that affects them, answer a question. kind=request asks for action (they can claim it). Keep it short.',
+  description: 'Message other agents: ask before touching their area, announce a change that affects them, answer. kind=request asks for action (they can claim it). Keep it short.',
   input: {
-    to: z.string().max(limits.name * 4).optional().describe('Peer name or id; several separated by commas; "all" to broadcast. Optional with replyTo (answers the sender)'),
+    to: z.string().max(limits.name * 4).optional().describe('Peer name or id, several comma-separated, or "all"; optional with replyTo'),
     body: z.string().min(1).max(limits.messageBody).describe('The message'),
-    kind: MessageKind.optional().describe('text (default), request, reply, alert, status_check, dismiss'),
+    kind: MessageKind.optional().describe('Default text'),
     replyTo: z.number().int().optional().describe('Id of the message you are answering'),
-    scope: Scope.optional().describe('For "all": machine (default), workspace or repo'),
+    scope: Scope.optional().describe('For "all" (default machine)'),
   },
   output: { sent: z.number(), ids: z.array(z.number()), to: z.array(z.string()) },
   async run(args, client, ctx) {
@@ -62,14 +62,14 @@ export const sendTool = defineTool({
 export const inboxTool = defineTool({
   name: 'mesh_inbox',
   title: 'Read and handle messages',
-  description: 'Your messages from other agents (new ones also arrive under pending in every result). read lists unread ones; claim a request you will do; ack when done or answered (reply= answers in the same call); sent: whether recipients have seen yours.',
+  description: 'Your messages (new ones also arrive under pending in every result). read the unread; claim a request you will do; ack when done or answered (reply= answers too); sent: whether recipients saw yours.',
   input: {
-    action: z.enum(['read', 'claim', 'ack', 'sent']).optional().describe('read (default), claim, ack, or sent'),
+    action: z.enum(['read', 'claim', 'ack', 'sent']).optional().describe('Default read'),
     ids: z.array(z.number().int()).max(limits.list).optional().describe('claim/ack: message ids'),
     reply: z.string().max(limits.messageBody).optional().describe('claim/ack: answer sent to each sender'),
     all: z.boolean().optional().describe('read: recent messages, read ones too'),
     limit: z.number().int().min(1).max(100).optional().describe('read: at most this many (default 20)'),
-    waitSeconds: z.number().int().min(0).max(300).optional().describe('read: if none unread, wait this long for one'),
+    waitSeconds: z.number().int().min(0).max(300).optional().describe('read: if none unread, wait this long'),
     cursor: z.string().max(40).optional().describe('From more'),
   },
   output: { messages: z.array(InboxMessage).optional(), unread: z.number(), updated: z.number().optional(), more: z.string().optional() },

@@ -13,7 +13,7 @@ import { PeerView, peerLine, peerView } from '../views';
 export const whoamiTool = defineTool({
   name: 'mesh_whoami',
   title: 'Who am I in the mesh',
-  description: 'Your own peer: id, name (others address you by it), kind, folder, branch, summary. Use once at the start, or when unsure how others see you.',
+  description: 'Your own peer: id, name (others address you by it), kind, folder, branch, summary. Use at the start, or when unsure how others see you.',
   input: {},
   output: {
     id: z.string(), name: z.string(), kind: z.string(), status: z.string(), summary: z.string(),
@@ -38,7 +38,7 @@ export const peersTool = defineTool({
   title: 'List peers',
   description: 'The other agents (and people) in the mesh, with what each works on. Use before work that may overlap, and to find whom to message.',
   input: {
-    scope: Scope.optional().describe('machine (default): everyone; workspace: same folder; repo: same git repository'),
+    scope: Scope.optional().describe('machine (default); workspace: same folder; repo: same git repository'),
     includeGone: z.boolean().optional().describe('Also peers that left'),
     cursor: z.string().max(limits.name).optional().describe('From more'),
   },
@@ -65,8 +65,8 @@ export const summaryTool = defineTool({
   title: 'Set what I am working on',
   description: 'Tell the other agents what you are working on. Set it when you start a task and whenever it changes; clear it with "" when done.',
   input: {
-    summary: z.string().max(limits.summary).describe('What you are working on now, one line (e.g. "refactoring auth middleware in src/auth")'),
-    status: OwnStatus.optional().describe('idle: tell others you are waiting (for the person, or on something) until you set working again'),
+    summary: z.string().max(limits.summary).describe('One line, e.g. "refactoring auth middleware in src/auth"'),
+    status: OwnStatus.optional().describe('idle: you wait (on the person, or something) until you set working'),
   },
   output: { name: z.string(), summary: z.string(), status: z.string() },
   async run(args, client) {

@@ -24,9 +24,9 @@ const partCursor = /^(\d+)@(\d+)$/;
 export const stateTool = defineTool({
   name: 'mesh_state',
   title: 'Shared state',
-  description: 'Shared key/value facts all agents can read and write: decisions, ports in use, who owns what, progress. Use ifVersion (compare-and-set) when others may write the same key.',
+  description: 'Shared key/value facts all agents read and write: decisions, ports in use, progress. Use ifVersion (compare-and-set) when others may write the same key.',
   input: {
-    action: z.enum(['get', 'set', 'delete', 'list']).describe('get, set, delete, or list (keys starting with key)'),
+    action: z.enum(['get', 'set', 'delete', 'list']).describe('list: keys starting with key'),
     key: z.string().max(limits.key).optional().describe('The key (list: a prefix, default all)'),
     value: z.unknown().optional().describe('set: any JSON value'),
     namespace: z.string().min(1).max(limits.key).optional().describe('Default "shared"'),

@@ -78,8 +78,8 @@ export const meshRequests = defineRequests('mesh', {
    * the broker binds the session to the one live peer whose `pid` is the first of them that any
    * peer has; when several peers have it, to none. The broker takes the hook's word for the
    * pids: the proof shows it runs as the mesh's user. A hook session may only ask
-   * `messages/deliver`, `locks/guardEdit`, `edits/record` and `peers/update` (its status),
-   * each as the agent's own call; with `peer` null, only `locks/guardEdit` without a claim.
+   * `messages/deliver`, `plan/mine`, `locks/guardEdit`, `edits/record` and `peers/update` (its
+   * status), each as the agent's own call; with `peer` null, only `locks/guardEdit` without a claim.
    * It never registers a peer. Fails `unauthorized` on a wrong proof.
    */
   'mesh/attach': {

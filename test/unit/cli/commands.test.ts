@@ -38,8 +38,15 @@ describe('peermesh command table', () => {
       }
       const variadic = Object.values(entry.arguments).findIndex((a) => a.kind === 'variadic');
       assert.ok(variadic === -1 || variadic === Object.keys(entry.arguments).length - 1, `${name}: only the last argument takes many words`);
-      for (const example of entry.examples) assert.ok(`${example} `.startsWith(`peermesh ${name} `), `${name}: example "${example}"`);
+      // A group's default subcommand may be shown as the group alone (`peermesh plan`).
+      const forms = entry.isDefault ? [name, name.split(' ')[0]] : [name];
+      for (const example of entry.examples) assert.ok(forms.some((f) => `${example} `.startsWith(`peermesh ${f} `)), `${name}: example "${example}"`);
     }
+  });
+
+  it('a group has at most one default subcommand, and only a group has one', () => {
+    for (const group of commandTable.filter(isGroup)) assert.ok(group.subcommands.filter((s) => s.isDefault).length <= 1, group.name);
+    for (const e of commandTable) assert.ok(isGroup(e) || !e.isDefault, e.name);
   });
 
   it('every option is stored under its key, and no flag is declared twice in a command', () => {
@@ -113,6 +120,25 @@ describe('peermesh program', () => {
     await refusal(['probe', 'a', 'b', '--bogus'], /^unknown option '--bogus'; run peermesh probe --help$/);
     await refusal(['probe', 'a'], /^missing required argument 'rest'/);
     await refusal(['nonsense'], /^unknown command 'nonsense'; run peermesh --help$/);
+  });
+
+  it('runs a group\'s default subcommand when the group is named alone, with its options', async () => {
+    let ran = '';
+    const sub = (name: string, isDefault: boolean) => defineCommand({
+      name, isDefault, description: 'Records that it ran.', arguments: {}, options: { json: option.flag('--json', 'a switch') },
+      async run(_ctx, _args, opts) {
+        ran = `${name} ${opts.json}`;
+      },
+    });
+    const program = () => buildProgram([{ name: 'group', description: 'A group.', subcommands: [sub('show', true), sub('other', false)] }]);
+    for (const [argv, expected] of [[['group'], 'show false'], [['group', '--json'], 'show true'], [['group', 'other', '--json'], 'other true']] as const) {
+      await program().parseAsync([...argv], { from: 'user' });
+      assert.equal(ran, expected, argv.join(' '));
+    }
+    // A mistyped subcommand is not the default's argument.
+    const e: unknown = await program().parseAsync(['group', 'othr', '--json'], { from: 'user' }).then(() => undefined, (err: unknown) => err);
+    assert.ok(BrokerError.is(e, 'invalidInput'), String(e));
+    assert.equal(e.message, 'unknown command \'othr\': peermesh group takes show, other; run peermesh group --help');
   });
 
   describe('--as and PEERMESH_AS', () => {

@@ -2,6 +2,15 @@
 import { PlanInput } from '../../../src/protocol/plan';
 import type { EventType, MeshEventOf } from '../../../src/protocol/entities';
 import type { MeshCore } from '../../../src/core/mesh';
+import { peersInRepo, type Harness } from './helpers';
+
+/** Two agents, alice and bob, in one repository whose plan alice submitted ({@link loginPlan}). */
+export async function planInRepo(): Promise<{ h: Harness; alice: string; bob: string; repo: string }> {
+  const { h, ids: [alice, bob] } = await peersInRepo('alice', 'bob');
+  const repo = (await h.mesh.peers.require(alice)).gitRoot!;
+  await h.mesh.plans.submit(alice, undefined, loginPlan(), 'agent');
+  return { h, alice, bob, repo };
+}
 
 /**
  * Two phases: `schema` → `endpoint` (API), then `form` (UI), and one contract the endpoint

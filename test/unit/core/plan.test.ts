@@ -158,8 +158,12 @@ describe('core/plan: plans and proposals', () => {
         p.contracts[1].file = null;
         p.contracts[1].name = 'User record';
       }), 'agent');
+      h.clock.advance(1000);
       const plan = await h.mesh.plans.accept(alice, proposal!.id);
       assert.equal(plan.version, base.version + 1);
+      const stamp = (id: string) => plan.phases.flatMap((p) => p.tasks).find((t) => t.id === id)?.updatedAt;
+      const was = (id: string) => base.phases.flatMap((p) => p.tasks).find((t) => t.id === id)?.updatedAt;
+      assert.deepEqual([stamp('schema'), stamp('endpoint')], [was('schema'), h.clock.now()], 'only what changed is stamped');
       const tasks = plan.phases.flatMap((p) => p.tasks).map((t) => [t.id, t.status, t.assigneeName, t.note, t.title]);
       assert.deepEqual(tasks, [
         ['schema', 'in_progress', 'alice', null, 'User schema'],

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { JsonSchemaType, JsonSchemaValidator, jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation';
 import type { Broker } from '../../../src/broker/broker';
@@ -48,12 +48,20 @@ class CountingValidator implements jsonSchemaValidator {
 export class Agent {
   private constructor(readonly peer: PeerClient, readonly client: Client, private readonly validator: CountingValidator) {}
 
-  static async join(home: MeshHome, cwd: string, name: string, kind: PeerKind): Promise<Agent> {
+  /**
+   * `capabilities` and `setup` make the MCP client more than a bare one: `{ sampling: {} }` and
+   * a `sampling/createMessage` handler, say. `setup` runs before the client connects.
+   */
+  static async join(
+    home: MeshHome, cwd: string, name: string, kind: PeerKind,
+    opts: { capabilities?: ClientCapabilities; setup?: (client: Client) => void } = {},
+  ): Promise<Agent> {
     const peer = await PeerClient.connect({ home, canHost: false, subscribeEvents: true, connectTimeoutMs: 5000, intro: { name, kind, cwd } });
     const server = createMcpServer(peer, { cwd });
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     const validator = new CountingValidator();
-    const client = new Client({ name: `${name}-agent`, version: '1.0.0' }, { jsonSchemaValidator: validator });
+    const client = new Client({ name: `${name}-agent`, version: '1.0.0' }, { jsonSchemaValidator: validator, capabilities: opts.capabilities ?? {} });
+    opts.setup?.(client);
     await server.connect(serverSide);
     await client.connect(clientSide);
     // Once it has read the list, the client checks every result against the listed outputSchema.

@@ -20,6 +20,9 @@ class ScriptedClient implements MeshClient {
   queue: Message[] = [];
   /** News requests made. */
   asked: string[] = [];
+  /** What `plan/mine` answers, and how often it was asked. */
+  mine: { held: unknown[]; assigned: unknown[] } = { held: [], assigned: [] };
+  minesAsked = 0;
 
   async request(method: string, params: Record<string, unknown>): Promise<never> {
     if (method === 'messages/deliver') this.asked.push(method);
@@ -35,6 +38,7 @@ class ScriptedClient implements MeshClient {
           return { events, cursor: events.length ? events[events.length - 1].seq : (params.since as number) };
         }
         case 'messages/inbox': return { messages: [], unread: 0 };
+        case 'plan/mine': this.minesAsked++; return this.mine;
         case 'messages/deliver': {
           const messages = this.queue.splice(0).map((m) => ({ ...m, state: 'delivered', truncated: false }));
           return { messages, more: 0, unread: messages.length };
@@ -63,7 +67,43 @@ const message = (id: number): Message => ({
 });
 const settle = () => new Promise((r) => setImmediate(r));
 
+const task = (id: string, project: string, status = 'in_progress') => ({
+  id, project, phase: 'p', title: id, detail: '', status, assignee: me.id, assigneeName: 'me', files: [], dependsOn: [], contracts: [], note: null, updatedAt: 0, updatedBy: 'p-x',
+});
+const planEvent = (seq: number, type: 'task_claimed' | 'task_updated' | 'plan_changed', peer: string, data: Record<string, unknown>) =>
+  ({ seq, type, peer, at: 0, data: { project: '/r', task: 'a', title: 'a', status: 'todo', previous: 'todo', assignee: null, assigneeName: null, overlaps: 0, ...data } }) as unknown as MeshEvent;
+
 describe('mcp/mesh-session', () => {
+  it('asks for its tasks only after another peer\'s event about them, or a reconnect; its own held tasks come from memory', async () => {
+    const client = new ScriptedClient();
+    const session = new MeshSession(client, async () => ({ roots: [] }), nullLogger);
+    await session.client();
+    client.mine = { held: [task('a', '/r')], assigned: [] };
+    assert.deepEqual((await session.news(client)).tasks, { held: [{ id: 'a', status: 'in_progress', project: '/r' }] });
+    assert.equal(client.minesAsked, 1, 'once after joining');
+    const asks = async (e: MeshEvent) => {
+      client.push(e);
+      const before = client.minesAsked;
+      await session.news(client);
+      return client.minesAsked - before;
+    };
+    assert.equal(await asks(planEvent(11, 'task_claimed', 'p-x', { task: 'b' })), 0, 'another peer took another task');
+    assert.equal(await asks(planEvent(12, 'task_updated', 'p-x', { task: 'b', assignee: 'p-y' })), 0, 'given to someone else');
+    assert.equal(await asks(planEvent(13, 'task_updated', 'p-x', { task: 'c', assignee: me.id })), 1, 'given to this peer');
+    assert.equal(await asks(planEvent(14, 'task_updated', 'p-x', { task: 'a', status: 'review' })), 1, 'its own task moved by another');
+    assert.equal(await asks(planEvent(15, 'plan_changed', 'p-x', { project: '/elsewhere' })), 0, 'a plan it holds nothing in');
+    assert.equal(await asks(planEvent(16, 'plan_changed', 'p-x', { project: '/r' })), 1, 'a new plan where it holds a task');
+    assert.equal(await asks(planEvent(17, 'task_updated', me.id, { task: 'a', status: 'done' })), 0, 'its own change: its tool said so already');
+    session.tasksChanged();
+    await session.news(client);
+    assert.equal(client.minesAsked, 5);
+    client.state('reconnecting');
+    client.state('connected');
+    await settle();
+    await session.news(client);
+    assert.equal(client.minesAsked, 6, 'after a reconnect, events may have been missed');
+  });
+
   it('after a fail-over, catches up from the last event seen before the loss, even when pushes ran ahead', async () => {
     const client = new ScriptedClient();
     const session = new MeshSession(client, async () => ({ roots: [] }), nullLogger);

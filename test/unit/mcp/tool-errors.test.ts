@@ -10,7 +10,7 @@ import { BrokerError } from '../../../src/protocol/errors';
 import { twoAgents, until, type Agent, type TwoAgents } from './in-memory-agent';
 
 /** A broker method (`locks/acquire`), or a wire field no tool has. */
-const internal = /\b(?:mesh|peers|messages|state|locks|events|status|edits)\/[a-zA-Z]+|\btarget\b|\bwaitMs\b|\bprefix\b|\bparams\b|MCP error|-32602/;
+const internal = /\b(?:mesh|peers|messages|state|locks|events|status|edits|plan)\/[a-zA-Z]+|\btarget\b|\bwaitMs\b|\bprefix\b|\bparams\b|MCP error|-32602/;
 
 describe('mcp tool errors: in the tool\'s words, with the pending line', function () {
   this.timeout(30_000);
@@ -40,6 +40,11 @@ describe('mcp tool errors: in the tool\'s words, with the pending line', functio
     ['mesh_lock', { action: 'list', cursor: 'x' }, /^cursor "x" is not one mesh_lock gave/],
     ['mesh_inbox', { cursor: '#x' }, /^cursor "#x" is not one mesh_inbox gave: call mesh_inbox without it/],
     ['mesh_send', { to: Array(201).fill('x').join(','), body: 'hi' }, /^to names 201 peers; at most 200/],
+    ['mesh_task', { action: 'claim' }, /^claim needs task \(its id: mesh_task lists them\)/],
+    ['mesh_task', { action: 'claim', task: 'no such id!' }, /^mesh_task: task is not right: an id is 1 to 64 letters/],
+    ['mesh_plan', { action: 'reject' }, /^reject needs proposal/],
+    ['mesh_plan', { action: 'show', proposal: 99 }, /^no proposal 99/],
+    ['mesh_plan', { action: 'contract', contract: { id: 'x', spec: 's', extra: 1 } }, /^contract: Unrecognized key: "extra"/],
   ];
 
   for (const [tool, args, expected] of cases) {
@@ -87,5 +92,19 @@ describe('mcp tool errors: a refusal of the broker\'s schema', () => {
     });
     assert.equal(toolErrorText(refused), 'startLine: Too small; waitSeconds: Too big; give both');
     assert.equal(toolErrorText(new BrokerError('notFound', 'no live peer "x"', { missing: ['x'] })), 'no live peer "x" (mesh_peers lists who is here)');
+  });
+
+  it('a task another holds names who, and a task not ready what it waits on and how to start it anyway', () => {
+    const held = { task: 'api', by: 'p-1', byName: 'bob', status: 'in_progress' };
+    assert.equal(toolErrorText(new BrokerError('alreadyClaimed', 'task api is taken: bob has it (in progress)', held)),
+      'bob holds task api (in_progress). Leave it to them: take another task (mesh_task lists the ready ones), or ask bob with mesh_send.');
+    assert.match(toolErrorText(new BrokerError('alreadyClaimed', 'task api was handed to bob', { ...held, status: 'todo' })), /^Task api was handed to bob\. /);
+    assert.match(toolErrorText(new BrokerError('alreadyClaimed', '#4 is already claimed by bob', { claimed: [{ id: 4, by: 'p-1', byName: 'bob' }] })),
+      /^#4 is already claimed by bob\. Nothing was claimed: leave those to them/, 'a message claim reads as before');
+    const open = [{ id: 'schema', title: 'Schema', status: 'in_progress' }, { id: 'db', title: 'DB', status: 'todo' }];
+    assert.equal(toolErrorText(new BrokerError('notReady', 'task api waits for tasks not done yet', { task: 'api', open })),
+      'api waits on schema (in_progress), db (todo). Take a ready task (mesh_task lists them), or start this one anyway: mesh_task action="claim" task="api" force="<why>".');
+    assert.equal(toolErrorText(new BrokerError('notReady', 'task api waits for tasks not done yet', {})),
+      'task api waits for tasks not done yet. Take a ready task (mesh_task lists them), or start this one anyway: claim it again with force="<why>".');
   });
 });

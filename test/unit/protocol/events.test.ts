@@ -3,6 +3,7 @@ import path from 'node:path';
 import { MeshEvent, eventTypes, type EventType } from '../../../src/protocol/entities';
 import { eventTopics, meshTopics } from '../../../src/protocol/topics';
 import { gitRepo, harness, join, sha256, writeFile } from '../core/helpers';
+import { loginPlan } from '../core/plan-helpers';
 
 /** True only when A and B are the same type. */
 type Equal<A, B> = (<X>() => X extends A ? 1 : 2) extends (<X>() => X extends B ? 1 : 2) ? true : false;
@@ -71,9 +72,18 @@ describe('protocol: events', () => {
       await h.mesh.locks.forceRelease(person, taken.id, 'the person needs it');
       h.clock.advance(2_000);
       await h.mesh.sweep();
+      await h.mesh.plans.submit(a, undefined, loginPlan(), 'agent');
+      const { proposal: turnedDown } = await h.mesh.plans.submit(c, undefined, loginPlan((p) => (p.title = 'no')), 'sampling');
+      await h.mesh.plans.reject(a, turnedDown!.id, 'no');
+      const { proposal } = await h.mesh.plans.submit(c, undefined, loginPlan((p) => (p.title = 'yes')), 'editor');
+      await h.mesh.plans.accept(a, proposal!.id);
+      await h.mesh.plans.claim(b, undefined, 'schema');
+      await h.mesh.plans.update(c, undefined, 'form', { status: 'blocked', note: 'waiting' });
+      await h.mesh.plans.contract(a, undefined, { id: 'login-api', status: 'approved' });
       await h.mesh.peers.disconnected(b);
       await h.mesh.peers.resume(b, sha256('secret-bob'));
       await h.mesh.peers.leave(b);
+      await h.timers.advance(0); // bob's task is freed
       const { events } = await h.mesh.events.read(0, undefined, 500);
       assert.deepEqual([...new Set(events.map((e) => e.type))].sort(), [...eventTypes].sort(), 'the scenario covers every type');
       for (const e of events) {

@@ -1,0 +1,102 @@
+/**
+ * What the model sees of the shared plan: tasks and contracts as small flat objects (empty
+ * fields left out, peers by name, "you" for the agent itself) and one line of text each. A
+ * todo task says whether it can start (`ready`) or what it waits on, which is what an agent
+ * choosing its next task needs. Titles, notes and specs are other peers' words: every text
+ * line shows them through `printable`.
+ */
+import { printable } from '../core/printable';
+import type { Contract, Overlap, PlanChange, Task } from '../protocol/plan';
+import { clip } from './views';
+
+export type TaskView = {
+  id: string;
+  title: string;
+  status: string;
+  /** Who holds it or did it: a name, or "you". */
+  assignee?: string;
+  /** A todo task whose dependencies are all done. */
+  ready?: true;
+  /** A todo task's dependencies that are not done yet. */
+  waitsOn?: string[];
+  files?: string[];
+  note?: string;
+};
+
+/** Task ids that are done, to tell which todo tasks are ready. */
+export type DoneSet = ReadonlySet<string>;
+
+export function doneSet(tasks: readonly Task[]): DoneSet {
+  return new Set(tasks.filter((t) => t.status === 'done').map((t) => t.id));
+}
+
+/**
+ * `done`: the plan's done tasks, to say whether a todo task is ready (left out without it).
+ * `withFiles`: listings an agent picks a task from show its files; the plan's tree does not.
+ */
+export function taskView(t: Task, selfId: string, done?: DoneSet, withFiles = false): TaskView {
+  const waitsOn = t.status === 'todo' && done ? t.dependsOn.filter((d) => !done.has(d)) : [];
+  return {
+    id: t.id, title: t.title, status: t.status,
+    ...(t.assignee && { assignee: t.assignee === selfId ? 'you' : (t.assigneeName ?? t.assignee) }),
+    ...(t.status === 'todo' && done && waitsOn.length === 0 && { ready: true }),
+    ...(waitsOn.length > 0 && { waitsOn }),
+    ...(withFiles && t.files.length > 0 && { files: t.files }),
+    ...(t.note && { note: t.note }),
+  };
+}
+
+/** `login-form [todo, ready] "Login form"`, `api [in_progress, bob] "API" files: src/api/**`. */
+export function taskLine(t: TaskView): string {
+  const tags = [t.status, t.assignee && printable(t.assignee), t.ready && 'ready', t.waitsOn && `waits on ${t.waitsOn.map(printable).join(', ')}`]
+    .filter(Boolean).join(', ');
+  const files = t.files ? ` files: ${t.files.map(printable).join(', ')}` : '';
+  const note = t.note ? ` note: ${clip(t.note, 200)}` : '';
+  return `${printable(t.id)} [${tags}] ${printable(JSON.stringify(t.title))}${files}${note}`;
+}
+
+export type ContractView = {
+  id: string;
+  kind: string;
+  name: string;
+  version: number;
+  status: string;
+  /** The file that defines it, and the symbol in it. */
+  at?: string;
+};
+
+export function contractView(c: Contract): ContractView {
+  const at = c.file ? `${c.file}${c.symbol ? `#${c.symbol}` : ''}` : c.symbol ?? undefined;
+  return { id: c.id, kind: c.kind, name: c.name, version: c.version, status: c.status, ...(at && { at }) };
+}
+
+/** `login-api (api, v2, proposed) "POST /api/login" at src/routes/login.ts#login`. */
+export function contractLine(c: ContractView): string {
+  return `${printable(c.id)} (${c.kind}, v${c.version}, ${c.status}) ${printable(JSON.stringify(c.name))}${c.at ? ` at ${printable(c.at)}` : ''}`;
+}
+
+/** `add task login-form`, `change contract login-api (spec): in progress by bob`. */
+export function changeLine(c: PlanChange): string {
+  const verb = c.change === 'added' ? 'add' : c.change === 'removed' ? 'remove' : 'change';
+  const fields = c.change === 'changed' && c.fields.length > 0 ? ` (${c.fields.join(', ')})` : '';
+  return `${verb} ${c.what}${c.what === 'plan' ? '' : ` ${printable(c.id)}`}${fields}${c.note ? `: ${printable(c.note)}` : ''}`;
+}
+
+/** Another peer's work on a claimed task's files: its lock, or its task. */
+export type OverlapView = {
+  peer: string;
+  path: string;
+  lock?: number;
+  task?: string;
+};
+
+export function overlapView(o: Overlap): OverlapView {
+  return { peer: o.peerName, path: o.path, ...(o.lockId !== undefined && { lock: o.lockId }), ...(o.task && { task: o.task }) };
+}
+
+/** `bob holds lock #4 on web/a.ts`, `carol works on task signup (web/**)`. */
+export function overlapLine(o: OverlapView): string {
+  return o.task !== undefined
+    ? `${printable(o.peer)} works on task ${printable(o.task)} (${printable(o.path)})`
+    : `${printable(o.peer)} holds ${o.lock !== undefined ? `lock #${o.lock}` : 'a lock'} on ${printable(o.path)}`;
+}
