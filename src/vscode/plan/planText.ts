@@ -122,6 +122,7 @@ const sourceWords: Record<Proposal['source'], string> = {
   agent: 'written by an agent',
   sampling: "decomposed by an agent's model",
   editor: "decomposed by the editor's language model",
+  file: 'imported from a plan file',
 };
 
 function changeLine(row: PlanChange, next: PlanInput, current: PlanView | null): string {
