@@ -29,7 +29,7 @@ const statusIcons: Record<TaskStatus, string> = { todo: 'circle-large-outline', 
 
 /** The project folder plan requests name, or a clear error for a window without one. */
 export function projectOf(ctx: PlanActionContext): string {
-  clientOf(ctx.mesh);
+  clientOf(ctx.mesh); // out of the mesh: its error says why, before "open a folder" would mislead
   const project = ctx.plan.project;
   if (!project) throw new Error('open a folder first: a plan belongs to a project folder');
   return project;

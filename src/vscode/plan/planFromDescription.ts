@@ -52,6 +52,8 @@ export class PlanFromDescription {
     const project = projectOf(this.ctx);
     const text = typeof description === 'string' ? description : await this.askDescription();
     const model = await this.pickModel();
+    // The plan as it is now (the view may still be fetching it): the model revises it rather than restarting.
+    await this.ctx.plan.refresh();
     const current = this.ctx.plan.plan;
     const input = await vscode.window.withProgress({
       location: vscode.ProgressLocation.Notification,
