@@ -54,6 +54,11 @@ if (args.has('--tests')) {
     ...node,
     entryPoints: ['test/vscode/bench/index.ts'],
     outfile: 'out/test/vscode/bench/index.js',
+  }, {
+    // Agents on a plan, for the Plan view's screenshots (test/vscode/plan-screenshots.mjs).
+    ...node,
+    entryPoints: ['test/vscode/planPeers.ts'],
+    outfile: 'out/test/vscode/plan-peers.js',
   });
 }
 

@@ -54,5 +54,11 @@ export default tseslint.config(
     files: ['src/cli/**/*.ts', 'scripts/**', 'test/**', 'esbuild.mjs'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // Test-only extensions VS Code loads as they are: plain CommonJS, no build step.
+    files: ['test/vscode/fixtures/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   { files: ['**/*.mjs', '**/*.cjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly' } } },
 );

@@ -7,7 +7,8 @@
 import * as vscode from 'vscode';
 import { printableLogger, type Logger } from '../core/logger';
 import type { ActionContext } from './actions/context';
-import { registerActions } from './actions';
+import { registerActions, registerPlanActions } from './actions';
+import type { PlanActionContext } from './actions/planActions';
 import { PromptSource } from './actions/prompts';
 import { registerCommand } from './commands';
 import { Config } from './config';
@@ -22,13 +23,17 @@ import { MeshConnection } from './mesh/meshConnection';
 import { MeshLog } from './mesh/meshLog';
 import { ListModel, MeshModel } from './mesh/meshModel';
 import { MessageTraffic } from './mesh/traffic';
+import { PlanModel } from './mesh/planModel';
 import { MessageNotifier } from './messageNotifier';
+import { PlanFromDescription } from './plan/planFromDescription';
+import { ProposalDocuments } from './plan/proposalDocuments';
 import { SaveGuard } from './saveGuard';
 import { MeshStatusBar } from './statusBar';
 import { createDebatesTree, type DebateSummary } from './trees/debatesTree';
 import { LocksTree } from './trees/locksTree';
 import { MessagesTree } from './trees/messagesTree';
 import { createPeersTree } from './trees/peersTree';
+import { PlanTree } from './trees/planTree';
 import type { MeshTree } from './trees/tree';
 
 const moduleEvaluatedAt = performance.now();
@@ -42,7 +47,13 @@ export interface PeerMeshExtensionApi {
   /** What the window knows of the mesh: peers, locks, messages to the person. */
   readonly model: MeshModel;
   /** The sidebar's trees, for the tests to read their rows. */
-  readonly trees: { readonly peers: MeshTree; readonly locks: MeshTree; readonly messages: MeshTree };
+  readonly trees: { readonly peers: MeshTree; readonly locks: MeshTree; readonly messages: MeshTree; readonly plan: MeshTree };
+  /** The window's project plan and its pending proposals. */
+  readonly plan: PlanModel;
+  /** Plan From Description…, for the tests to cancel a run as the notification's Cancel does. */
+  readonly planner: PlanFromDescription;
+  /** The documents that show proposals' changes. */
+  readonly proposals: ProposalDocuments;
   /** The Messages view's filter and the traffic between peers it shows. */
   readonly traffic: MessageTraffic;
   /** Where every question to the person goes; the tests put scripted answers in its place. */
@@ -82,6 +93,11 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
 
   const peersTree = own(createPeersTree(model));
   const locks = own(new LocksTree(model));
+  const plan = own(new PlanModel(connection, log));
+  const planTree = own(new PlanTree(plan, selfId));
+  const proposals = own(new ProposalDocuments());
+  const planActions: PlanActionContext = { ...actions, plan, proposals };
+  const planner = new PlanFromDescription(planActions);
   own(createDebatesTree(own(new ListModel<DebateSummary>())));
   const traffic = own(new MessageTraffic(connection, log));
   const messages = own(new MessagesTree(model, traffic));
@@ -105,6 +121,7 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
   own(registerCommand(commandIds.showLog, showLog, { log, showLog }));
   for (const command of registerAgentSetupCommands({ extensionPath: context.extensionPath, mesh: connection, log, showLog })) own(command);
   for (const command of registerActions(actions, { locks, messages, traffic }, { log, showLog })) own(command);
+  for (const command of registerPlanActions(planActions, planner, { log, showLog })) own(command);
   own(registerCommand(commandIds.guardedSave, () => saveGuard.save(), { log, showLog }));
   own(registerCommand(internalCommandIds.testDecorations, () => decorations.snapshot(), { log, showLog }));
   own(registerCommand(internalCommandIds.testSaveGuard, () => saveGuard.lastDecision, { log, showLog }));
@@ -117,7 +134,7 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
     + `${vscode.env.appName} ${vscode.version}, home ${config.resolvedHome()}, scope ${config.get('scope')}`);
   return {
     statusBarItem: statusBar.item, log: channel, mesh: connection, model, prompts, saveGuard, explorerBadges,
-    trees: { peers: peersTree, locks: locks.tree, messages: messages.tree }, traffic,
+    trees: { peers: peersTree, locks: locks.tree, messages: messages.tree, plan: planTree.tree }, traffic, plan, planner, proposals,
     mcp: { provider: mcpProvider, registered: mcpRegistration !== undefined },
   };
 }

@@ -12,6 +12,7 @@ export const viewContainerId = 'peermesh';
 export const viewIds = {
   peers: 'peermesh.peers',
   locks: 'peermesh.locks',
+  plan: 'peermesh.plan',
   debates: 'peermesh.debates',
   messages: 'peermesh.messages',
   dashboard: 'peermesh.dashboard',
@@ -51,6 +52,12 @@ export const commandIds = {
   markMessageRead: 'peermesh.markMessageRead',
   markAllMessagesRead: 'peermesh.markAllMessagesRead',
   filterMessages: 'peermesh.filterMessages',
+  // The shared plan: decomposition, the Plan view's rows, proposals.
+  planFromDescription: 'peermesh.planFromDescription',
+  claimTask: 'peermesh.claimTask',
+  setTaskStatus: 'peermesh.setTaskStatus',
+  openTaskFiles: 'peermesh.openTaskFiles',
+  reviewProposal: 'peermesh.reviewProposal',
 } as const;
 export type CommandId = (typeof commandIds)[keyof typeof commandIds];
 
@@ -70,6 +77,11 @@ export type InternalCommandId = (typeof internalCommandIds)[keyof typeof interna
 export const contextKeys = {
   /** The active editor shows a file in which another peer holds a claim (the save guard's keybinding). */
   editorHasOthersClaims: 'peermesh.editorHasOthersClaims',
+  /**
+   * What the Plan view knows of the window's project: `none` (it has no plan: the welcome
+   * content offers to make one), `noFolder`, `loaded`, or unset before the first answer.
+   */
+  planState: 'peermesh.planState',
 } as const;
 
 /** The `*.focus` command VS Code generates for a view: reveals it. */
@@ -88,6 +100,9 @@ export const colorIds = {
   /** Overview-ruler mark of lines this window holds (quieter). */
   lockedBySelfRuler: 'peermesh.lockedBySelf.overviewRuler',
 } as const;
+
+/** URI scheme of the read-only documents that show a plan proposal's changes (plan/proposalDocuments.ts). */
+export const proposalScheme = 'peermesh-proposal';
 
 /** Id of the MCP server definition provider (`contributes.mcpServerDefinitionProviders`). */
 export const mcpProviderId = 'peermesh';

@@ -38,7 +38,7 @@ export function writeLockedFile(workspace) {
 }
 
 /** Short name, and how the theme picker labels the built-in theme (the names vary by version). */
-const themes = [
+export const themes = [
   ['dark', /^(Default )?Dark Modern$/, 'Dark Modern'],
   ['light', /^(Default )?Light Modern$/, 'Light Modern'],
   ['hc', /^(Default |Dark )?High Contrast/, 'High Contrast'],
@@ -137,7 +137,7 @@ export function lockScreenshotChecks(page, { repo, name, workspace, home, artifa
 }
 
 /** Runs a palette command the way a person does. */
-async function runCommand(page, pattern, filter) {
+export async function runCommand(page, pattern, filter) {
   await page.keyboard.press('Control+Shift+P');
   await page.keyboard.type(filter);
   await page.waitForTimeout(500);
@@ -146,7 +146,7 @@ async function runCommand(page, pattern, filter) {
 }
 
 /** Switches the color theme the way a person does: Preferences: Color Theme, then a click on it. */
-async function pickColorTheme(page, theme, filter) {
+export async function pickColorTheme(page, theme, filter) {
   await runCommand(page, /^Preferences: Color Theme/, 'Color Theme');
   await page.keyboard.type(filter);
   await page.waitForTimeout(300);
@@ -168,7 +168,7 @@ async function clickRow(page, pattern) {
 }
 
 /** Without an outer npm's or VS Code's variables. */
-function cleanEnv() {
+export function cleanEnv() {
   const env = { ...process.env };
   for (const key of Object.keys(env)) if (key.startsWith('npm_') || key.startsWith('VSCODE_')) delete env[key];
   return env;

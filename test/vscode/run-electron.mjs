@@ -31,13 +31,15 @@ try {
   try {
     await runTests({
       version: options.version,
-      extensionDevelopmentPath: repo,
+      // Beside PeerMesh, the test-only extension with a scripted language model.
+      extensionDevelopmentPath: [repo, path.join(repo, 'test', 'vscode', 'fixtures', 'fake-lm')],
       extensionTestsPath: suiteIndex,
       extensionTestsEnv: {
         PEERMESH_HOME: path.join(tmp, 'peermesh-home'),
         PEERMESH_TEST_RESULT: resultFile,
         PEERMESH_TEST_MODE: 'dev',
         PEERMESH_TEST_REPO: repo,
+        ...(process.env.PEERMESH_VSCODE_GREP ? { PEERMESH_VSCODE_GREP: process.env.PEERMESH_VSCODE_GREP } : {}),
       },
       launchArgs: [
         workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes',

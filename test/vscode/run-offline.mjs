@@ -8,15 +8,22 @@
 //   node test/vscode/run-offline.mjs --dev        only the development folder
 //   node test/vscode/run-offline.mjs --vsix FILE  only FILE, installed as a user would install it
 //   options: --timeout SECONDS (per run, default 300)   --keep (keep the temporary folders)
+//            --grep PATTERN (only the suite's tests whose full title matches; PEERMESH_VSCODE_GREP
+//            too; the launcher's own looks at the workbench still run)
+//
+// Beside PeerMesh the workbench loads test/vscode/fixtures/fake-lm, a test-only extension with
+// a scripted language model (the decomposition tests queue its answers), so PeerMesh's own
+// manifest declares nothing for the tests.
 //
 // Each run starts the server with a temporary PEERMESH_HOME, opens the workbench with the
 // development payload, waits for the suite's result file, then looks at the workbench as a
-// person would (status bar, the PeerMesh container, the dashboard webview), saves a screenshot
-// to .test-artifacts/vscode/, and reads the activation time from the extension host's logs.
+// person would (status bar, the PeerMesh container, the dashboard webview), saves screenshots
+// (the workbench; other agents' locks in the editor and the sidebar; the Plan view) to
+// .test-artifacts/vscode/, and reads the activation time from the extension host's logs.
 // It prints every test mocha-style and one mocha summary ("N passing", "N failing") for all
 // runs, exits non-zero on any failure or timeout, and ends every process it started.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +33,7 @@ import {
 } from '../../scripts/vscode-server.mjs';
 import { findActivation, formatActivation } from './activation-log.mjs';
 import { lockScreenshotChecks, writeLockedFile } from './lock-screenshots.mjs';
+import { planScreenshotChecks } from './plan-screenshots.mjs';
 import { failedRun, printRuns, seconds } from './report.mjs';
 import { workbenchChecks } from './workbench-checks.mjs';
 import { makeWorkbenchDirs, serverEnv } from './workbench-setup.mjs';
@@ -35,6 +43,8 @@ const repo = path.resolve(import.meta.dirname, '../..');
 const suiteIndex = path.join(repo, 'out', 'test', 'vscode', 'suite', 'index.js');
 const artifacts = path.join(repo, '.test-artifacts', 'vscode');
 const extensionId = 'peermesh.peermesh';
+/** Test-only extensions loaded beside PeerMesh in every run. */
+const fixtureExtensions = [path.join(repo, 'test', 'vscode', 'fixtures', 'fake-lm')];
 
 const { values: options } = parseArgs({
   options: {
@@ -42,6 +52,7 @@ const { values: options } = parseArgs({
     vsix: { type: 'string' },
     timeout: { type: 'string', default: '300' },
     keep: { type: 'boolean', default: false },
+    grep: { type: 'string', default: process.env.PEERMESH_VSCODE_GREP },
   },
 });
 const timeoutMs = Number(options.timeout) * 1000;
@@ -115,6 +126,7 @@ async function runSteps({ name, vsix, mark }) {
   cleanups.push(() => (options.keep ? log(`  kept ${tmp}`) : rmSync(tmp, { recursive: true, force: true })));
   const dirs = makeWorkbenchDirs(tmp, 'the PeerMesh tests');
   writeLockedFile(dirs.workspace);
+  for (const fixture of fixtureExtensions) installFixtureExtension(fixture, dirs.extensions);
   const resultFile = path.join(tmp, 'result.json');
   const releaseFile = path.join(tmp, 'release');
 
@@ -139,6 +151,7 @@ async function runSteps({ name, vsix, mark }) {
     PEERMESH_TEST_MODE: name,
     PEERMESH_TEST_REPO: repo,
     PEERMESH_TEST_EXTENSIONS_DIR: dirs.extensions,
+    ...(options.grep ? { PEERMESH_VSCODE_GREP: options.grep } : {}),
   });
   const serverLog = path.join(tmp, 'server.log');
   const server = await startVsCodeServer({
@@ -189,6 +202,9 @@ async function runSteps({ name, vsix, mark }) {
     const lockContext = { repo, name, workspace: dirs.workspace, home: dirs.home, artifacts, nodeBin };
     for (const [title, fn] of lockScreenshotChecks(page, lockContext)) await check(title, fn);
     log(`  screenshots: ${path.relative(repo, artifacts)}/editor-lock-{dark,light,hc}${name === 'dev' ? '' : `-${name}`}.png`);
+    // And the Plan view with agents working on a small plan, in each theme (plan-*.png).
+    for (const [title, fn] of planScreenshotChecks(page, lockContext)) await check(title, fn);
+    log(`  screenshots: ${path.relative(repo, artifacts)}/plan{,-hover}-{dark,light,hc}${name === 'dev' ? '' : `-${name}`}.png`);
     writeFileSync(releaseFile, 'done\n');
   }
 
@@ -239,6 +255,16 @@ function tail(file, lines) {
   } catch {
     return '(unreadable)';
   }
+}
+
+/**
+ * Copies a test-only extension folder into the server's extensions folder before the server
+ * starts, as an installed extension. (The web workbench keeps its development payload in a
+ * map, so a second `extensionDevelopmentPath` would replace PeerMesh rather than join it.)
+ */
+function installFixtureExtension(folder, extensionsDir) {
+  const { publisher, name, version } = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8'));
+  cpSync(folder, path.join(extensionsDir, `${publisher}.${name}-${version}`), { recursive: true });
 }
 
 function packageVsix() {

@@ -18,9 +18,9 @@ export function workbenchChecks(page) {
       const text = await item.innerText();
       if (!/^\s*\d+\/\d+/.test(text)) throw new Error(`the status-bar item reads ${JSON.stringify(text)}`);
     }],
-    ['shows the PeerMesh container with its five views', async () => {
+    ['shows the PeerMesh container with its six views', async () => {
       await container.waitFor({ state: 'visible', timeout: 10_000 });
-      for (const view of ['Peers', 'Locks', 'Messages', 'Debates', 'Dashboard']) {
+      for (const view of ['Peers', 'Locks', 'Plan', 'Messages', 'Debates', 'Dashboard']) {
         await container.locator('.pane-header', { hasText: view }).first().waitFor({ state: 'visible', timeout: 5000 });
       }
     }],

@@ -10,6 +10,8 @@ import { filterMessages, markAllMessagesRead, markMessageRead, openMessage, repl
 import { forceRelease, lockFile, lockSelection, messageHolder, toggleSelectionLock, unlock, unlockAllMine } from './lockActions';
 import { broadcast, sendMessage, setSummary } from './messageActions';
 import { openDashboard, restartBroker, showActions, showBrokerStatus, showPeerLocks } from './meshActions';
+import type { PlanFromDescription } from '../plan/planFromDescription';
+import { claimTask, openTaskFiles, reviewProposal, setTaskStatus, type PlanActionContext } from './planActions';
 
 /** The views whose rows and filters the actions work on. */
 export interface ActionViews {
@@ -42,5 +44,16 @@ export function registerActions(ctx: ActionContext, { locks, messages, traffic }
     registerCommand(commandIds.markMessageRead, (arg) => markMessageRead(ctx, arg), commands),
     registerCommand(commandIds.markAllMessagesRead, () => markAllMessagesRead(ctx), commands),
     registerCommand(commandIds.filterMessages, (arg) => filterMessages(ctx, traffic, arg), commands),
+  ];
+}
+
+/** Registers the plan's commands: decomposition, and the Plan view's rows. */
+export function registerPlanActions(ctx: PlanActionContext, planner: PlanFromDescription, commands: CommandContext): vscode.Disposable[] {
+  return [
+    registerCommand(commandIds.planFromDescription, (arg) => planner.run(arg), commands),
+    registerCommand(commandIds.claimTask, (arg) => claimTask(ctx, arg), commands),
+    registerCommand(commandIds.setTaskStatus, (arg) => setTaskStatus(ctx, arg), commands),
+    registerCommand(commandIds.openTaskFiles, (arg) => openTaskFiles(ctx, arg), commands),
+    registerCommand(commandIds.reviewProposal, (arg) => reviewProposal(ctx, arg), commands),
   ];
 }

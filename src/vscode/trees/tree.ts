@@ -22,7 +22,10 @@ export interface TreeSpec {
   roots(): TreeNode[];
   /** Redraw when any of these fires. */
   changes: readonly vscode.Event<unknown>[];
-  /** Shown in the view while it has no rows (a function: read at every redraw). */
+  /**
+   * Shown in the view while it has no rows (a function: read at every redraw). Empty: nothing,
+   * so the view's welcome content (package.json `viewsWelcome`) speaks alone.
+   */
   emptyMessage: string | (() => string);
   /** Redraw this often while the view is visible and has rows (for "time left"). */
   redrawEveryMs?: number;
@@ -65,7 +68,8 @@ export function createTree(id: ViewId, spec: TreeSpec): MeshTree {
   const view = vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: false });
   const redraw = (): void => {
     const empty = spec.roots().length === 0;
-    view.message = !empty ? undefined : typeof spec.emptyMessage === 'string' ? spec.emptyMessage : spec.emptyMessage();
+    const message = !empty ? undefined : typeof spec.emptyMessage === 'string' ? spec.emptyMessage : spec.emptyMessage();
+    view.message = message || undefined;
     provider.changeEmitter.fire();
   };
   const subscriptions: vscode.Disposable[] = spec.changes.map((event) => event(redraw));

@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { resolveHome } from '../../../src/home/home';
 import { PeerClient } from '../../../src/client/peer';
+import type { PeerKind } from '../../../src/protocol/entities';
 import type { PeerMeshExtensionApi } from '../../../src/vscode/extension';
 
 export const extensionId = 'peermesh.peermesh';
@@ -49,13 +50,14 @@ export function meshHomeDir(): string {
 
 /**
  * Another peer in the window's mesh, in the same folder, as a terminal agent would join it:
- * it never hosts the broker, so it proves there is one to join.
+ * it never hosts the broker, so it proves there is one to join. `kind` says what it is: the
+ * terminal (`cli`, one of the person's peers) unless an agent's kind is given.
  */
-export function otherPeer(name: string): Promise<PeerClient> {
+export function otherPeer(name: string, kind: PeerKind = 'cli'): Promise<PeerClient> {
   const folder = workspaceFolder();
   return PeerClient.connect({
     home: resolveHome({ PEERMESH_HOME: meshHomeDir() }),
-    intro: { name, kind: 'cli', pid: process.pid, cwd: folder, workspace: folder },
+    intro: { name, kind, pid: process.pid, cwd: folder, workspace: folder },
     canHost: false,
     connectTimeoutMs: 10_000,
   });

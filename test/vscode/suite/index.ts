@@ -9,6 +9,8 @@
  * which takes the extension's UI with it; so when PEERMESH_TEST_HOLD names a file, `run()`
  * then waits (at most two minutes) until the launcher creates that file, which it does once it
  * has looked at the workbench and taken its screenshot.
+ *
+ * PEERMESH_VSCODE_GREP (a regular expression) runs only the tests whose full title matches.
  */
 // Order matters: ./mocha installs the BDD globals the test files use when they are evaluated.
 import { mocha } from './mocha';
@@ -20,6 +22,9 @@ import './messages.test';
 import './errorWrapper.test';
 import './decorations.test';
 import './saveGuard.test';
+// The decomposition tests need the project without a plan: before the Plan view's.
+import './planDecompose.test';
+import './planView.test';
 // Last: it ends by restarting the broker.
 import './actions.test';
 
@@ -65,6 +70,8 @@ export function run(): Promise<void> {
     console.log(`[peermesh-suite] ${state} ${test.fullTitle()}`);
   };
 
+  const grep = process.env.PEERMESH_VSCODE_GREP;
+  if (grep) mocha.grep(new RegExp(grep));
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       void finish(tests, started).then(() => {
