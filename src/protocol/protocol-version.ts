@@ -13,5 +13,7 @@
  * 5: pages: `state/list` after a key and without values over `valueBytes`, `messages/inbox`
  * and `messages/sent` before an id (an older broker would ignore these and send the same page
  * again).
+ * 6: the shared plan: `plan/*`, `events/audit`, the plan, task and contract events, `notReady`
+ * (an older broker knows none of them).
  */
-export const protocolVersion = 5;
+export const protocolVersion = 6;
