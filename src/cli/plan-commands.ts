@@ -44,6 +44,8 @@ function proposalId(text: string): number {
 
 /** `todo,in_progress` (or `in-progress`) → the statuses; anything else refused naming the choices. */
 export function parseStatuses(text: string, flag = '--status'): TaskStatus[] {
+  const none = () => new BrokerError('invalidInput', `${flag} takes ${taskStatuses.join(', ')} (several with commas), not "${printable(text)}"`);
+  if (text.split(',').every((s) => s.trim() === '')) throw none();
   return text.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
     const status = TaskStatus.safeParse(s.replace(/[- ]/g, '_').toLowerCase());
     if (status.success) return status.data;
@@ -258,11 +260,13 @@ const task: TableEntry = {
       name: 'done',
       description: 'Mark a task done.',
       arguments: { id: taskArgument },
-      options: { note: option.text('--note <text>', 'a note on how it ended'), project: projectOption, json },
+      options: { note: option.text('--note <text>', 'a note on how it ended'), force, project: projectOption, json },
       examples: ['peermesh task done login-form'],
       async run(ctx, { id }, opts) {
         const project = await projectDir(opts.project);
-        const result = await withClient(ctx, (c) => c.request('plan/update', { project, task: taskId(id), status: 'done', note: opts.note }));
+        const result = await withClient(ctx, (c) => c.request('plan/update', {
+          project, task: taskId(id), status: 'done', note: opts.note, force: opts.force,
+        }).catch(naming(id)));
         if (opts.json) return printJson(result);
         print(formatTask(result.task));
       },

@@ -7,7 +7,7 @@
  */
 import { BrokerError } from '../protocol/errors';
 import type { Peer } from '../protocol/entities';
-import type { Contract, ContractKind, ContractStatus } from '../protocol/plan';
+import { planLimits, type Contract, type ContractKind, type ContractStatus } from '../protocol/plan';
 import type { MeshTx } from './context';
 import { loadContract } from './plan-store';
 
@@ -23,6 +23,10 @@ export async function contractChange(t: MeshTx, peer: Peer, root: string, change
   if (!old) {
     const missing = (['kind', 'name', 'spec'] as const).filter((f) => change[f] === undefined);
     if (missing.length > 0) throw new BrokerError('invalidInput', `a new contract needs a kind, a name and a spec: ${missing.join(', ')} missing`);
+    const count = (await t.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM plan_contracts WHERE project = ?', [root]))?.n ?? 0;
+    if (count >= planLimits.contracts) {
+      throw new BrokerError('invalidInput', `the plan of ${root} has ${count} contracts, the most a plan may have: change or remove one (by a proposal) instead`);
+    }
     next = {
       id: change.id, kind: change.kind!, name: change.name!, file: change.file ?? null, symbol: change.symbol ?? null, spec: change.spec!,
       version: 1, status: change.status ?? 'proposed', updatedAt: now, updatedBy: peer.id,

@@ -85,8 +85,15 @@ export class TaskMoves {
       // Someone's work: the task's assignee says whose (see `Task.assignee`).
       assignee = caller;
     }
+    // Review or done straight from todo skips the start, not its rule: the dependencies gate it.
+    if (moving && previous === 'todo' && (status === 'review' || status === 'done')) note = (await this.checkReady(t, root, row, change.force)) ?? note;
     if (status === 'blocked' && !note) throw new BrokerError('invalidInput', `say why task ${id} is blocked (give a note)`);
     if (status === 'in_progress' && assignee === null) status = 'todo';
+    // Work is done by whoever claims it: an agent does not start or finish it in another peer's name.
+    if (!person && change.assignee !== undefined && assignee !== null && assignee.id !== caller.id && status !== 'todo') {
+      throw new BrokerError('unauthorized',
+        `an agent hands task ${id} to ${assignee.name} as todo only (they claim it themselves); the person may set more`);
+    }
     const to = assignee?.id ?? null;
     if (status === previous && to === row.assignee && note === row.note) {
       return status === 'in_progress' && to !== null ? this.withWarnings(t, root, toTask(row), to) : { task: toTask(row), warnings: [] };

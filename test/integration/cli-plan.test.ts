@@ -82,7 +82,7 @@ describe('peermesh plan, tasks, task, audit export', function () {
       tasks: ['--mine', '--status', '--project', '--json'],
       'task claim': ['--force', '--project', '--json'],
       'task set': ['--status', '--note', '--assignee', '--unassign', '--force', '--project', '--json'],
-      'task done': ['--note', '--project', '--json'],
+      'task done': ['--note', '--force', '--project', '--json'],
       'audit export': ['--since', '--format', '--out', '--type'],
     };
     const helps = await Promise.all(Object.keys(own).map((name) => run([...name.split(' '), '--help'])));
@@ -155,10 +155,13 @@ describe('peermesh plan, tasks, task, audit export', function () {
     assert.match(refused.stderr, /^peermesh: --status takes todo, in_progress, review, blocked, done/);
   });
 
-  it('claims: a task whose dependency is not done is refused naming it, unless --force says why', async () => {
+  it('claims: a task whose dependency is not done is refused naming it (done too), unless --force says why', async () => {
     const early = await run(['task', 'claim', 'login-form']);
     assert.equal(early.code, 1);
     assert.equal(early.stderr, 'peermesh: task login-form is not ready: it needs login-route (todo) done first (peermesh plan shows them); to start it anyway, say why: --force REASON\n');
+    const doneEarly = await run(['task', 'done', 'login-form']);
+    assert.equal(doneEarly.code, 1);
+    assert.equal(doneEarly.stderr, early.stderr, 'done straight from todo waits for the same tasks');
     const forced = await ok('task', 'claim', 'login-form', '--force', 'the API is stubbed');
     assert.equal(forced.stdout, `claimed login-form "Login form": ◐ in progress, ${me} (the API is stubbed)\n`);
     assert.deepEqual((JSON.parse((await ok('tasks', '--mine', '--json')).stdout) as Array<{ id: string; status: string }>).map((x) => [x.id, x.status]),

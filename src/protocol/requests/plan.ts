@@ -83,10 +83,12 @@ export const planRequests = defineRequests('plan', {
     retry: 'safe',
   },
   /**
-   * Moves a task: `status` (to in_progress it is a claim, with its rules), `assignee` (a peer id
-   * or live name, or null to unassign; an agent may hand out only unassigned tasks, the person
-   * any), `note` (why it is blocked). An agent may move only its own or unassigned tasks; the
-   * person's peers any. Emits `task_updated` (`task_released` when its assignee gives it up).
+   * Moves a task: `status` (to in_progress it is a claim, with its rules; to review or done
+   * from todo its dependencies gate it the same way, `force` saying why), `assignee` (a peer id
+   * or live name, or null to unassign; an agent may hand out only unassigned tasks, and to
+   * another peer only as todo, the person any), `note` (why it is blocked). An agent may move
+   * only its own or unassigned tasks; the person's peers any. Emits `task_updated`
+   * (`task_released` when its assignee gives it up).
    */
   'plan/update': {
     params: z.object({

@@ -156,5 +156,6 @@ describe('plan files and flags', () => {
   it('reads statuses as the protocol spells them or with dashes, and refuses others naming the choices', () => {
     assert.deepEqual(parseStatuses('todo, in-progress,BLOCKED'), ['todo', 'in_progress', 'blocked']);
     assert.throws(() => parseStatuses('todo,doing'), /^BrokerError: --status takes todo, in_progress, review, blocked, done \(several with commas\), not "doing"$/);
+    assert.throws(() => parseStatuses(' , ,'), /^BrokerError: --status takes todo, in_progress, review, blocked, done \(several with commas\), not " , ,"$/, 'no status is not "none of them"');
   });
 });

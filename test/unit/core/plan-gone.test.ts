@@ -13,6 +13,7 @@ describe('core/plan: tasks of gone assignees', () => {
     ({ h, alice, bob, repo } = await planInRepo());
     await h.mesh.plans.claim(bob, undefined, 'schema');
     await h.mesh.plans.update(bob, undefined, 'endpoint', { status: 'blocked', note: 'needs the schema' });
+    await h.mesh.plans.claim(bob, undefined, 'form', 'its endpoint is mocked');
     await h.mesh.plans.update(bob, undefined, 'form', { status: 'review' });
   });
 

@@ -67,6 +67,31 @@ describe('core/plan: moving tasks', () => {
     assert.deepEqual([t.status, t.assignee], ['done', alice]);
   });
 
+  it('review or done of a task not started is gated by its dependencies as a start is; blocked is not', async () => {
+    const e = await rejectsReason(h.mesh.plans.update(alice, undefined, 'endpoint', { status: 'done' }), 'notReady');
+    assert.deepEqual(e.data, { open: [{ id: 'schema', title: 'User schema', status: 'todo' }] });
+    await rejectsReason(h.mesh.plans.update(person, undefined, 'endpoint', { status: 'review' }), 'notReady');
+    assert.equal((await h.mesh.plans.tasks(alice, undefined, {})).find((t) => t.id === 'endpoint')?.status, 'todo');
+    const blocked = await h.mesh.plans.update(alice, undefined, 'form', { status: 'blocked', note: 'waits for the endpoint' });
+    assert.equal(blocked.task.status, 'blocked');
+    const forced = await h.mesh.plans.update(alice, undefined, 'endpoint', { status: 'done', force: 'done on another branch' });
+    assert.deepEqual([forced.task.status, forced.task.assignee, forced.task.note], ['done', alice, 'done on another branch']);
+  });
+
+  it('an agent hands a task to another peer as todo only, never started, in review, blocked or done in their name', async () => {
+    for (const change of [{ status: 'in_progress' as const }, { status: 'review' as const }, { status: 'done' as const }, { status: 'blocked' as const, note: 'x' }]) {
+      const e = await rejectsReason(h.mesh.plans.update(alice, undefined, 'schema', { ...change, assignee: 'bob' }), 'unauthorized');
+      assert.match(e.message, /^an agent hands task schema to bob as todo only/);
+    }
+    await h.mesh.plans.update(alice, undefined, 'form', { status: 'blocked', note: 'no design' });
+    await rejectsReason(h.mesh.plans.update(alice, undefined, 'form', { assignee: 'bob' }), 'unauthorized');
+    assert.deepEqual(await eventsOf(h.mesh, 'task_claimed'), []);
+    const handed = await h.mesh.plans.update(alice, undefined, 'schema', { status: 'todo', assignee: 'bob' });
+    assert.deepEqual([handed.task.status, handed.task.assignee], ['todo', bob]);
+    const started = await h.mesh.plans.update(person, undefined, 'endpoint', { status: 'in_progress', assignee: 'bob', force: 'demo' });
+    assert.deepEqual([started.task.status, started.task.assignee], ['in_progress', bob], 'the person may');
+  });
+
   it('assignee by id or live name; unknown: notFound; an agent hands out only unassigned tasks', async () => {
     await rejectsReason(h.mesh.plans.update(alice, undefined, 'schema', { assignee: 'nobody' }), 'notFound');
     assert.equal((await h.mesh.plans.update(alice, undefined, 'schema', { assignee: 'bob' })).task.assignee, bob);

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { planChanges } from '../../../src/core/plan-diff';
 import { maxPendingProposals } from '../../../src/core/plan';
+import { planLimits } from '../../../src/protocol/plan';
 import { gitRepo, harness, join, peersInRepo, rejectsReason, tempDir, type Harness } from './helpers';
 import { eventsOf, loginPlan, rawPlan } from './plan-helpers';
 
@@ -247,6 +248,18 @@ describe('core/plan: plans and proposals', () => {
       assert.equal(after.version, plan!.version + 4, 'each change of a contract but its status moves the plan version');
       await h.mesh.plans.contract(alice, undefined, { id: 'events', status: 'superseded' });
       assert.equal((await h.mesh.plans.get(alice, undefined)).plan?.version, after.version, 'a status move does not');
+    });
+
+    it(`a plan keeps at most ${planLimits.contracts} contracts, added one at a time too`, async () => {
+      await h.mesh.plans.submit(alice, undefined, loginPlan(), 'agent');
+      for (let i = 2; i < planLimits.contracts; i++) await h.mesh.plans.contract(alice, undefined, { id: `c${i}`, kind: 'api', name: 'C', spec: 's' });
+      const e = await rejectsReason(h.mesh.plans.contract(alice, undefined, { id: 'one-more', kind: 'api', name: 'C', spec: 's' }), 'invalidInput');
+      assert.match(e.message, /^the plan of .* has 100 contracts, the most a plan may have/);
+      const plan = (await h.mesh.plans.get(alice, undefined)).plan!;
+      assert.equal(plan.contracts.length, planLimits.contracts);
+      assert.equal((await h.mesh.plans.contract(alice, undefined, { id: 'c2', status: 'approved' })).status, 'approved', 'changing one still works');
+      const { proposal } = await h.mesh.plans.submit(bob, undefined, { ...loginPlan(), contracts: plan.contracts }, 'agent');
+      assert.equal(proposal?.status, 'pending', 'the plan as it is can still be proposed again');
     });
   });
 });
