@@ -9,6 +9,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import { parseDuration } from '../core/duration';
+import { auditTypes } from '../core/events';
 import { printable } from '../core/printable';
 import { MeshEvent, eventTypes, type EventType } from '../protocol/entities';
 import { BrokerError } from '../protocol/errors';
@@ -92,10 +93,20 @@ export function parseSince(text: string, now: number): number {
 }
 
 /**
- * `--type`: event types, comma-separated; `task_*` stands for every type that begins `task_`.
- * Unknown names are refused, naming the types there are.
+ * The types an export holds: those `--type` names, else the plan's audit trail (plan, task and
+ * contract events). Every event would bury the trail under each terminal command's arrival and
+ * departure, and spread a CSV over a column for every field of every type; `--type all` asks for it.
+ */
+export function exportTypes(text: string | undefined): EventType[] {
+  return text === undefined ? [...auditTypes] : parseTypes(text);
+}
+
+/**
+ * `--type`: event types, comma-separated; `task_*` stands for every type that begins `task_`,
+ * `all` for every type. Unknown names are refused, naming the types there are.
  */
 export function parseTypes(text: string): EventType[] {
+  if (text.trim().toLowerCase() === 'all') return [...eventTypes];
   const types = new Set<EventType>();
   for (const word of text.split(',').map((w) => w.trim()).filter(Boolean)) {
     const matches = word.endsWith('*') ? eventTypes.filter((t) => t.startsWith(word.slice(0, -1))) : eventTypes.filter((t) => t === word);

@@ -1,6 +1,6 @@
 /**
- * `peermesh audit export`: the audit trail (who changed the plan, claimed and moved tasks, and
- * everything else the event log keeps) as JSON lines or CSV, to stdout or a file. Read a page at
+ * `peermesh audit export`: the audit trail (who changed the plan, claimed and moved tasks; with
+ * `--type`, any event the log keeps) as JSON lines or CSV, to stdout or a file. Read a page at
  * a time and written as it comes, so a long trail never sits in memory whole.
  */
 import { createWriteStream, promises as fs, type WriteStream } from 'node:fs';
@@ -10,7 +10,7 @@ import { plural } from '../core/plural';
 import type { EventType } from '../protocol/entities';
 import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
-import { auditColumns, auditCsv, auditFormats, auditJsonLines, parseSince, parseTypes, type AuditEntry, type AuditFormat } from './audit-format';
+import { auditColumns, auditCsv, auditFormats, auditJsonLines, exportTypes, parseSince, type AuditEntry, type AuditFormat } from './audit-format';
 import { defineCommand, option, type TableEntry } from './command-spec';
 import { looking, print, withClient } from './run-command';
 
@@ -91,21 +91,22 @@ async function exportTrail(c: PeerClient, filter: { since: number; types?: Event
 
 const auditExport = defineCommand({
   name: 'export',
-  description: 'Write the audit trail: every plan change, task claim and status move (and every other event kept) with who did it, as JSON lines or CSV.',
+  description: 'Write the audit trail: every plan change, task claim and status move with who did it (other events with --type), as JSON lines or CSV.',
   arguments: {},
   options: {
     since: option.text('--since <when>', 'only events since then: a duration back from now (2h, 7d) or an ISO date or time (2025-06-01, 2025-06-01T09:30Z)'),
     format: option.oneOf('--format <format>', 'jsonl: one JSON object a line; csv: seq, time, type, peer, peer_name, then a column per data field', auditFormats, 'jsonl'),
     out: option.text('--out <file>', 'write to this file (made whole, or not at all) instead of stdout'),
-    type: option.text('--type <types>', 'only these event types, comma-separated; task_* for every task_ type'),
+    type: option.text('--type <types>', 'these event types, comma-separated (task_* for every task_ type, all for every event); default the plan\'s: plan_*, task_*, contract_changed'),
   },
   examples: [
     'peermesh audit export --since 7d --format csv --out audit.csv',
-    'peermesh audit export --type plan_*,task_*,contract_changed --since 2025-06-01',
+    'peermesh audit export --type task_* --since 2025-06-01',
+    'peermesh audit export --type all --since 1h',
   ],
   async run(ctx, _args, opts) {
     const since = opts.since === undefined ? 0 : parseSince(opts.since, Date.now());
-    const types = opts.type === undefined ? undefined : parseTypes(opts.type);
+    const types = exportTypes(opts.type);
     const out = opts.out === undefined ? undefined : path.resolve(opts.out);
     const sink = out === undefined ? stdoutSink() : await fileSink(out);
     const show = progress(out === undefined && process.stdout.isTTY === true);

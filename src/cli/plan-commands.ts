@@ -246,6 +246,8 @@ const task: TableEntry = {
         if (statuses.length === 0 && opts.note === undefined && opts.assignee === undefined && !opts.unassign) {
           throw new BrokerError('invalidInput', 'say what to change: --status, --note, --assignee or --unassign');
         }
+        // Said here in the command's words (the broker's refusal cannot name the flag).
+        if (statuses[0] === 'blocked' && !opts.note?.trim()) throw new BrokerError('invalidInput', `say why task ${id} is blocked: --note TEXT`);
         const project = await projectDir(opts.project);
         const assignee = opts.unassign ? null : opts.assignee;
         const result = await withClient(ctx, (c) => c.request('plan/update', {

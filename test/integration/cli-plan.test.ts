@@ -188,7 +188,7 @@ describe('peermesh plan, tasks, task, audit export', function () {
   it('moves tasks: a blocked one needs a note, done, handed to another peer, unassigned', async () => {
     const noNote = await run(['task', 'set', 'mail', '--status', 'blocked']);
     assert.equal(noNote.code, 2);
-    assert.match(noNote.stderr, /^peermesh: say why task mail is blocked/);
+    assert.match(noNote.stderr, /^peermesh: say why task mail is blocked: --note TEXT\n/);
     assert.equal((await ok('task', 'set', 'mail', '--status', 'blocked', '--note', 'waits for the mail server')).stdout,
       `mail "Mail template": ✗ blocked, ${me} (waits for the mail server)\n`);
     assert.equal((await ok('task', 'done', 'login-route')).stdout, `login-route "Login route sends the link": ✓ done, ${me}\n`);

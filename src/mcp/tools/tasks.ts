@@ -32,8 +32,9 @@ async function about<T>(task: string, call: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The task id, or a refusal showing the call: a model fresh from mesh_plan's `id` tends to pass that. */
 function needTask(task: string | undefined, action: string): string {
-  if (!task) throw new BrokerError('invalidInput', `${action} needs task (its id: mesh_task lists them)`);
+  if (!task) throw new BrokerError('invalidInput', `${action} needs the task's id as task (not id): mesh_task action="${action}" task="<id>"; mesh_task lists them`);
   return task;
 }
 
@@ -80,6 +81,10 @@ export const taskTool = defineTool({
       case 'update': {
         const id = needTask(args.task, 'update');
         if (args.status === undefined && assignee === undefined && args.note === undefined) throw new BrokerError('invalidInput', 'update needs status, assignee or note');
+        // Said here in this tool's words (the broker's refusal cannot name the argument).
+        if (args.status === 'blocked' && !args.note?.trim()) {
+          throw new BrokerError('invalidInput', `blocked needs a note saying why: mesh_task action="update" task="${id}" status="blocked" note="<why>"`);
+        }
         const r = await about(id, () => client.request('plan/update', { project, task: id, status: args.status, assignee, note: args.note, force: args.force }));
         ctx.session.tasksChanged();
         const warnings = warningLines(r.warnings);

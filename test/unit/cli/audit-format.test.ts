@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
-import { auditColumns, auditCsv, auditJsonLines, auditRecord, parseSince, parseTypes, type AuditEntry } from '../../../src/cli/audit-format';
+import { auditColumns, auditCsv, auditJsonLines, auditRecord, exportTypes, parseSince, parseTypes, type AuditEntry } from '../../../src/cli/audit-format';
 import { MeshEvent, eventTypes } from '../../../src/protocol/entities';
 
 const at = Date.UTC(2025, 5, 1, 9, 30);
@@ -88,5 +88,17 @@ describe('audit export formats', () => {
     assert.deepEqual(parseTypes('*'), [...eventTypes]);
     assert.throws(() => parseTypes('task_claimed,tasks'), /^BrokerError: --type: no event type "tasks"; there are peer_joined, /);
     assert.throws(() => parseTypes(' , '), /names no event type/);
+    assert.deepEqual(parseTypes('all'), [...eventTypes]);
+    assert.deepEqual(parseTypes(' ALL '), [...eventTypes]);
+  });
+
+  it('exports the plan\'s audit trail unless --type says otherwise, in columns of its own fields only', () => {
+    const types = exportTypes(undefined);
+    assert.deepEqual(types, ['plan_proposed', 'plan_changed', 'plan_rejected', 'task_claimed', 'task_updated', 'task_released', 'contract_changed']);
+    const columns = auditColumns(types);
+    // A terminal's arrival and departure (peer_joined, peer_status) are not in it, nor their columns.
+    for (const other of ['resumed', 'connected', 'holderName', 'threadId']) assert.ok(!columns.includes(other), `no ${other} column`);
+    assert.deepEqual(exportTypes('all'), [...eventTypes]);
+    assert.deepEqual(exportTypes('task_claimed'), ['task_claimed']);
   });
 });

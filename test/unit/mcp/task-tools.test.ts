@@ -93,12 +93,12 @@ describe('mcp: mesh_task', function () {
     assert.equal(review.text.split('\n')[0], 'Task login-form [review, you] "Login form" note: PR #12.');
     const blocked = await bob.call('mesh_task', { action: 'update', task: 'login-page', status: 'blocked' });
     assert.equal(blocked.isError, true);
-    assert.match(blocked.text, /^say why task login-page is blocked \(give a note\)/);
+    assert.match(blocked.text, /^blocked needs a note saying why: mesh_task action="update" task="login-page" status="blocked" note="<why>"\npending: /);
     const handOut = await alice.call('mesh_task', { action: 'update', task: 'login-page', assignee: 'alice' });
     assert.equal(handOut.isError, true);
     assert.match(handOut.text, /^bob holds task login-page \(in_progress\)/);
     assert.match((await alice.call('mesh_task', { action: 'update', task: 'login-form' })).text, /^update needs status, assignee or note/);
-    assert.match((await alice.call('mesh_task', { action: 'claim' })).text, /^claim needs task/);
+    assert.match((await alice.call('mesh_task', { action: 'claim' })).text, /^claim needs the task's id as task/);
   });
 
   it('done names the tasks that became ready, with the call that takes one', async () => {
