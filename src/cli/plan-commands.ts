@@ -181,7 +181,7 @@ const plan: TableEntry = {
       async run(ctx, { id }, opts) {
         const { proposal } = await withClient(ctx, (c) => c.request('plan/reject', { id: proposalId(id), reason: opts.reason ?? '' }));
         if (opts.json) return printJson(proposal);
-        print(`rejected proposal #${proposal.id} by ${printable(proposal.authorName)}`);
+        print(`rejected proposal #${proposal.id} (made by ${printable(proposal.authorName)}); the plan is unchanged`);
       },
     }),
   ],

@@ -16,7 +16,7 @@ import type { z } from 'zod';
 import { BrokerError } from '../protocol/errors';
 import type { Peer } from '../protocol/entities';
 import { describeZodError, zodIssues } from '../protocol/methods';
-import { PlanInput, type Contract, type PlanSource, type PlanView, type Proposal, type Task, type TaskStatus } from '../protocol/plan';
+import { PlanInput, planLimits, type Contract, type PlanSource, type PlanView, type Proposal, type Task, type TaskStatus } from '../protocol/plan';
 import { planRequests } from '../protocol/requests/plan';
 import type { MeshCounts, PlansService, ProjectRef } from './api';
 import type { MeshContext, MeshTx } from './context';
@@ -31,6 +31,9 @@ import type { SqlTx } from './sql';
 
 /** Pending proposals one project may have at once: each is listed with the plan. */
 export const maxPendingProposals = 20;
+
+/** Most tasks `mine` returns of each kind (held, newly assigned); the rest come on a later call. */
+export const mineLimit = 50;
 
 type ProposalSummary = Omit<Proposal, 'plan'>;
 
@@ -57,6 +60,10 @@ export class Plans implements PlansService, MeshService {
       const now = this.ctx.clock.now();
       const current = await loadPlan(t.db, root);
       if (!current) {
+        const plans = (await t.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM plans'))?.n ?? 0;
+        if (plans >= planLimits.projects) {
+          throw new BrokerError('invalidInput', `this mesh keeps plans for ${planLimits.projects} projects already; ${root} is not one of them: name the folder of an existing project`);
+        }
         await storePlan(t.db, root, plan, undefined, peer.id, now);
         const stored = (await loadPlan(t.db, root))!;
         await t.emit('plan_changed', peer.id, {
@@ -157,12 +164,15 @@ export class Plans implements PlansService, MeshService {
   async mine(caller: string, seen: boolean): Promise<{ held: Array<Task & { project: string }>; assigned: Array<Task & { project: string }> }> {
     return this.ctx.tx(async (t) => {
       const peer = await this.peers.requireIn(t, caller);
+      // Bounded like every answer: news shows a few lines of these; the rest wait for the next call.
       const list = async (where: string, params: string[] = []) => (await t.db.all<TaskRow>(
-        `${taskSelect} WHERE t.assignee = ? AND ${where} ORDER BY t.project, t.position`, [peer.id, ...params],
+        `${taskSelect} WHERE t.assignee = ? AND ${where} ORDER BY t.project, t.position LIMIT ?`, [peer.id, ...params, mineLimit],
       )).map((r) => ({ ...toTask(r), project: r.project }));
       const held = await list('t.status IN (SELECT value FROM json_each(?))', [JSON.stringify(heldStatuses)]);
       const assigned = await list("t.shown = 0 AND t.status != 'done'");
-      if (seen && assigned.length > 0) await t.db.run('UPDATE plan_tasks SET shown = 1 WHERE assignee = ? AND shown = 0', [peer.id]);
+      for (const task of seen ? assigned : []) {
+        await t.db.run('UPDATE plan_tasks SET shown = 1 WHERE project = ? AND id = ? AND assignee = ?', [task.project, task.id, peer.id]);
+      }
       return { held, assigned };
     });
   }

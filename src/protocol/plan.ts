@@ -26,6 +26,8 @@ export const planLimits = {
   contracts: 100,
   /** Files or globs of one task; dependencies or contracts of one task. */
   perTask: 50,
+  /** Projects with a plan in one mesh. */
+  projects: 100,
 } as const;
 
 export const PlanId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,

@@ -234,7 +234,7 @@ describe('peermesh plan, tasks, task, audit export', function () {
 
     next.title = 'Sign-in, simpler';
     assert.match((await ok('--as', 'other', 'plan', 'import', file('third.json', next))).stdout, /proposal #2/);
-    assert.equal((await ok('plan', 'reject', '2', '--reason', 'keep the title')).stdout, `rejected proposal #2 by ${other}\n`);
+    assert.equal((await ok('plan', 'reject', '2', '--reason', 'keep the title')).stdout, `rejected proposal #2 (made by ${other}); the plan is unchanged\n`);
     const again = await run(['plan', 'accept', '2']);
     assert.equal(again.code, 2);
     assert.match(again.stderr, /^peermesh: proposal 2 is rejected, no longer pending/);

@@ -12,7 +12,7 @@ import { limits } from '../../protocol/limits';
 import { taskStatuses, type Overlap, type Proposal, type Task, type TaskStatus } from '../../protocol/plan';
 import type { PlanModel } from '../mesh/planModel';
 import { inert } from '../messageText';
-import { describeOverlaps, statusLabels } from '../plan/planText';
+import { describeOverlaps, globCharacters, insideProject, statusLabels } from '../plan/planText';
 import type { ProposalDocuments } from '../plan/proposalDocuments';
 import { ProposalNode, TaskNode } from '../trees/planTree';
 import { clientOf, type ActionContext } from './context';
@@ -134,7 +134,6 @@ export async function setTaskStatus(ctx: PlanActionContext, arg?: unknown): Prom
   return moved.task;
 }
 
-const globCharacters = /[*?[\]{}]/;
 
 /**
  * Open Files: the task's files that exist open in editors; its globs' matches are offered in a
@@ -145,7 +144,7 @@ export async function openTaskFiles(ctx: PlanActionContext, arg?: unknown): Prom
   const root = ctx.plan.plan?.project ?? projectOf(ctx);
   const exact: vscode.Uri[] = [];
   const matched = new Map<string, vscode.Uri>();
-  for (const pattern of task.files) {
+  for (const pattern of task.files.filter((f) => insideProject(root, f))) {
     if (globCharacters.test(pattern)) {
       for (const uri of await vscode.workspace.findFiles(new vscode.RelativePattern(vscode.Uri.file(root), pattern), undefined, 500)) matched.set(uri.toString(), uri);
     } else {

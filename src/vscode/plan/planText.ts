@@ -7,6 +7,8 @@
  * through {@link mdText}, which escapes every character Markdown or HTML would act on, so a
  * plan cannot put a link, an image or markup into the editor.
  */
+import path from 'node:path';
+import { isInside } from '../../core/paths';
 import { printable } from '../../core/printable';
 import type {
   Contract, ContractInput, Overlap, PlanChange, PlanInput, PlanView, Proposal, Task, TaskInput, TaskStatus,
@@ -140,4 +142,17 @@ function changeLine(row: PlanChange, next: PlanInput, current: PlanView | null):
   if (row.change === 'changed') parts.push(row.fields.map((f) => fieldChange(f, before?.[f], after?.[f])).join('; '));
   if (row.note) parts.push(`*${mdText(row.note)}*`);
   return parts.join(' — ');
+}
+
+/** Characters that make a task's file a glob. */
+export const globCharacters = /[*?[\]{}]/;
+
+/**
+ * Whether a task's file or glob stays inside the project `root`: an agent writes the plan, so
+ * `../secrets` or an absolute path elsewhere is never opened on its word. A glob is judged by
+ * its folder before the first glob character.
+ */
+export function insideProject(root: string, pattern: string): boolean {
+  const base = globCharacters.test(pattern) ? pattern.slice(0, pattern.search(globCharacters)) : pattern;
+  return isInside(path.resolve(root, base), root);
 }

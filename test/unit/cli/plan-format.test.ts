@@ -93,6 +93,9 @@ describe('plan formatting', () => {
       'form           ○ todo         -         web     Title of form',
     ].join('\n'));
     assert.equal(formatTasks([]), 'no tasks');
+    const sly = { ...plan.phases[0].tasks[1], assigneeName: 'bob\u001b[2J\u202e' };
+    const listed = formatTasks([sly]);
+    assert.ok(!listed.includes('\u001b') && !listed.includes('\u202e'), 'another peer\'s name cannot drive the terminal');
     assert.equal(formatTask(plan.phases[0].tasks[1]), 'mail-template "Title of mail-template": ◐ in progress, bob (started early)');
     assert.equal(formatTask(plan.phases[1].tasks[0]), 'form "Title of form": ○ todo, unassigned');
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { planChanges } from '../../../src/core/plan-diff';
-import { maxPendingProposals } from '../../../src/core/plan';
+import { maxPendingProposals, mineLimit } from '../../../src/core/plan';
 import { planLimits } from '../../../src/protocol/plan';
 import { gitRepo, harness, join, peersInRepo, rejectsReason, tempDir, type Harness } from './helpers';
 import { eventsOf, loginPlan, rawPlan } from './plan-helpers';
@@ -99,6 +99,31 @@ describe('core/plan: plans and proposals', () => {
       for (let i = 0; i < maxPendingProposals; i++) await h.mesh.plans.submit(bob, undefined, loginPlan((p) => (p.title = `v${i}`)), 'agent');
       const e = await rejectsReason(h.mesh.plans.submit(bob, undefined, loginPlan(), 'agent'), 'invalidInput');
       assert.match(e.message, /proposals waiting already: accept or reject some/);
+    });
+
+    it(`keeps plans for at most ${planLimits.projects} projects; an existing project still takes proposals`, async () => {
+      const outside = tempDir();
+      for (let i = 0; i < planLimits.projects; i++) await h.mesh.plans.submit(alice, path.join(outside, `p${i}`), loginPlan(), 'agent');
+      const e = await rejectsReason(h.mesh.plans.submit(alice, path.join(outside, 'one-more'), loginPlan(), 'agent'), 'invalidInput');
+      assert.match(e.message, new RegExp(`plans for ${planLimits.projects} projects already; .*one-more is not one of them`));
+      const { proposal } = await h.mesh.plans.submit(bob, path.join(outside, 'p7'), loginPlan((p) => (p.title = 'v2')), 'agent');
+      assert.equal(proposal?.status, 'pending');
+    });
+  });
+
+  describe('mine: the tasks a peer holds and was given', () => {
+    it(`answers at most ${mineLimit} of each; the given ones not yet answered come on the next call`, async () => {
+      const repo = (await h.mesh.peers.require(alice)).gitRoot!;
+      const person = (await join(h.mesh, 'me', repo, { kind: 'vscode-window' })).id;
+      const many = Array.from({ length: mineLimit + 10 }, (_, i) => ({ id: `t${i}`, title: `Task ${i}` }));
+      await h.mesh.plans.submit(alice, undefined, loginPlan((p) => p.phases.push({ id: 'many', title: 'Many', detail: '', tasks: many as never })), 'agent');
+      for (const t of many) await h.mesh.plans.update(person, undefined, t.id, { assignee: bob });
+      const first = await h.mesh.plans.mine(bob, true);
+      assert.equal(first.assigned.length, mineLimit);
+      assert.deepEqual((await h.mesh.plans.mine(bob, true)).assigned.map((t) => t.id), many.slice(mineLimit).map((t) => t.id));
+      assert.deepEqual((await h.mesh.plans.mine(bob, true)).assigned, []);
+      for (const t of many) await h.mesh.plans.update(person, undefined, t.id, { assignee: alice, status: 'in_progress' });
+      assert.equal((await h.mesh.plans.mine(alice, false)).held.length, mineLimit);
     });
   });
 

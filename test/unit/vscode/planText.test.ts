@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { planChanges } from '../../../src/core/plan-diff';
 import { PlanInput, type PlanView, type Proposal, type Task, type TaskStatus } from '../../../src/protocol/plan';
-import { describeOverlaps, mdText, openDependencies, planAsInput, proposalMarkdown } from '../../../src/vscode/plan/planText';
+import { describeOverlaps, insideProject, mdText, openDependencies, planAsInput, proposalMarkdown } from '../../../src/vscode/plan/planText';
 import { loginPlan } from '../core/plan-helpers';
 
 /** The plan as the broker would show it once stored, with the given tasks' statuses and assignees. */
@@ -81,5 +81,10 @@ describe('the plan in words', () => {
     assert.deepEqual(openDependencies(form, tasks).map((t) => t.id), ['endpoint']);
     const done = tasks.map((t) => (t.id === 'endpoint' ? { ...t, status: 'done' as const } : t));
     assert.deepEqual(openDependencies(form, done), []);
+  });
+
+  it('opens only files inside the project: a task naming ../ or another absolute path is not followed', () => {
+    for (const inside of ['src/a.ts', './src', 'src/**/*.ts', '**/*.md', '/work/app/lib/x.ts', 'src/../lib/y.ts']) assert.ok(insideProject('/work/app', inside), inside);
+    for (const outside of ['../secrets.txt', '/etc/passwd', '../other/**', 'src/../../x', '/work/application/x.ts']) assert.ok(!insideProject('/work/app', outside), outside);
   });
 });
