@@ -11,7 +11,7 @@ import { BrokerError } from '../protocol/errors';
 import { PlanId, PlanInput, TaskStatus, taskStatuses, type Overlap } from '../protocol/plan';
 import { argument, defineCommand, option, type TableEntry } from './command-spec';
 import {
-  acceptHint, formatChanges, formatOverlaps, formatPlan, formatProposal, formatTask, formatTasks, issuePath,
+  acceptHint, formatChanges, formatOverlaps, formatPlan, formatProposal, formatTask, formatTasks, issuePath, madeReady,
 } from './plan-format';
 import { json, looking, print, printJson, withClient } from './run-command';
 
@@ -201,9 +201,11 @@ const tasks = defineCommand({
   async run(ctx, _args, opts) {
     const project = await projectDir(opts.project);
     const status = opts.status === undefined ? undefined : parseStatuses(opts.status);
-    const result = await withClient(ctx, (c) => c.request('plan/tasks', { project, status, assignee: opts.mine ? c.peer.id : undefined }), looking);
-    if (opts.json) return printJson(result.tasks);
-    print(formatTasks(result.tasks));
+    // Every task of the project (at most 300), so a listing can say which are ready.
+    const { all, me } = await withClient(ctx, async (c) => ({ all: (await c.request('plan/tasks', { project })).tasks, me: c.peer.id }), looking);
+    const shown = all.filter((t) => (status === undefined || status.includes(t.status)) && (!opts.mine || t.assignee === me));
+    if (opts.json) return printJson(shown);
+    print(formatTasks(shown, all));
   },
 });
 
@@ -266,11 +268,14 @@ const task: TableEntry = {
       examples: ['peermesh task done login-form'],
       async run(ctx, { id }, opts) {
         const project = await projectDir(opts.project);
-        const result = await withClient(ctx, (c) => c.request('plan/update', {
-          project, task: taskId(id), status: 'done', note: opts.note, force: opts.force,
-        }).catch(naming(id)));
+        const { result, all } = await withClient(ctx, async (c) => {
+          const moved = await c.request('plan/update', { project, task: taskId(id), status: 'done', note: opts.note, force: opts.force }).catch(naming(id));
+          return { result: moved, all: (await c.request('plan/tasks', { project })).tasks };
+        });
         if (opts.json) return printJson(result);
         print(formatTask(result.task));
+        const ready = madeReady(result.task.id, all);
+        if (ready.length > 0) print(`now ready: ${ready.map((t) => t.id).join(', ')} (peermesh task claim ${ready[0].id})`);
       },
     }),
   ],

@@ -118,12 +118,31 @@ export function acceptHint(id: number): string {
   return `accept it: peermesh plan accept ${id}\nreject it: peermesh plan reject ${id} [--reason TEXT]`;
 }
 
-/** Tasks under headers, in plan order. */
-export function formatTasks(tasks: readonly Task[]): string {
+/**
+ * Tasks under headers, in plan order. With `all` (every task of the project, to tell which
+ * dependencies are done), a task that cannot start yet says what it needs, and a todo task
+ * that can says `ready`.
+ */
+export function formatTasks(tasks: readonly Task[], all: readonly Task[] = []): string {
   if (tasks.length === 0) return 'no tasks';
-  return table(['ID', 'STATUS', 'ASSIGNEE', 'PHASE', 'TITLE'], tasks.map((t) => [
-    t.id, statusLabel(t.status), t.assigneeName ?? '-', t.phase, cut(t.title) + (t.note ? ` (${cut(t.note)})` : ''),
-  ]));
+  const statusOf = new Map(all.map((t) => [t.id, t.status] as const));
+  const remarks = (t: Task): string => {
+    const waits = t.status === 'done' || all.length === 0 ? [] : t.dependsOn.filter((d) => statusOf.get(d) !== 'done');
+    return [
+      waits.length > 0 ? `needs ${waits.join(', ')}` : t.status === 'todo' && all.length > 0 ? 'ready' : '',
+      t.note ? cut(t.note) : '',
+    ].filter(Boolean).join('; ');
+  };
+  return table(['ID', 'STATUS', 'ASSIGNEE', 'PHASE', 'TITLE'], tasks.map((t) => {
+    const remark = remarks(t);
+    return [t.id, statusLabel(t.status), t.assigneeName ?? '-', t.phase, cut(t.title) + (remark ? ` (${remark})` : '')];
+  }));
+}
+
+/** The todo tasks that `done` (just finished) made ready: all their dependencies are done now. */
+export function madeReady(done: string, all: readonly Task[]): Task[] {
+  const statusOf = new Map(all.map((t) => [t.id, t.status] as const));
+  return all.filter((t) => t.status === 'todo' && t.dependsOn.includes(done) && t.dependsOn.every((d) => statusOf.get(d) === 'done'));
 }
 
 /** One task in one line: `login-form "Login form": ◐ in progress, bob`. */
