@@ -105,10 +105,18 @@ export function formatChanges(changes: readonly PlanChange[]): string {
   }).join('\n');
 }
 
+/** What a proposal's changes are, by its state: a waiting one's are against the plan now. */
+const changesAre: Record<ProposalSummary['status'], string> = {
+  pending: 'accepting it changes, against the plan now',
+  accepted: 'it changed',
+  rejected: 'it would have changed, against the plan it was made for',
+  superseded: 'it would have changed, against the plan it was made for',
+};
+
 /** A proposal: who made it, against which version, its state, what it changes, and what to run next while it waits. */
 export function formatProposal(p: ProposalSummary): string {
   const head = `proposal #${p.id} by ${printable(p.authorName)} (${p.source}) against plan version ${p.baseVersion}: ${p.status}, ${plural(p.changes.length, 'change')}`;
-  const lines = [head, formatChanges(p.changes)];
+  const lines = [head, `what ${changesAre[p.status]}:`, formatChanges(p.changes)];
   if (p.status === 'pending') lines.push(acceptHint(p.id));
   return lines.join('\n');
 }

@@ -230,7 +230,7 @@ describe('peermesh plan, tasks, task, audit export', function () {
     ].join('\n'));
     assert.equal((await planNow())?.version, 1, 'nothing changes until it is accepted');
     assert.match((await ok('plan')).stdout, /\n1 proposal waiting\n {2}#1 {2}by .* \(file\) {2}2 changes {2}against version 1\n/);
-    assert.match((await ok('plan', 'show-proposal', '#1')).stdout, /^proposal #1 by .* against plan version 1: pending, 2 changes\n {2}~ task mail: title\n/);
+    assert.match((await ok('plan', 'show-proposal', '#1')).stdout, /^proposal #1 by .* against plan version 1: pending, 2 changes\nwhat accepting it changes, against the plan now:\n {2}~ task mail: title\n/);
     assert.equal((await ok('plan', 'accept', '1')).stdout, 'accepted proposal #1: "Sign-in with e-mail links" is now version 2; peermesh plan shows it\n');
     const now = await planNow();
     assert.deepEqual(now?.phases[0].tasks.map((x) => [x.id, x.status]), [['login-route', 'done'], ['mail', 'todo'], ['rate-limit', 'todo']]);

@@ -117,11 +117,14 @@ describe('plan formatting', () => {
     assert.match(formatChanges([]), /no changes/);
     assert.equal(formatProposal(proposal), [
       'proposal #4 by bob (agent) against plan version 3: pending, 3 changes',
+      'what accepting it changes, against the plan now:',
       formatChanges(proposal.changes),
       'accept it: peermesh plan accept 4',
       'reject it: peermesh plan reject 4 [--reason TEXT]',
     ].join('\n'));
-    assert.doesNotMatch(formatProposal({ ...proposal, status: 'rejected' }), /accept it/);
+    const rejected = formatProposal({ ...proposal, status: 'rejected' });
+    assert.doesNotMatch(rejected, /accept it/);
+    assert.match(rejected, /^what it would have changed, against the plan it was made for:$/m, 'a decided proposal does not claim to change the plan now');
   });
 
   it('warns of claims and other tasks on the task\'s files, naming the peer and the file', () => {
