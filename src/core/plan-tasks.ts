@@ -61,7 +61,10 @@ export class TaskMoves {
     const own = row.assignee === caller.id;
     const free = row.assignee === null || !(await this.liveAssignee(t, row.assignee));
     if (!person && !own) await this.checkNotHeld(t, row);
-    let assignee: Pick<Peer, 'id' | 'name'> | null = row.assignee === null ? null : { id: row.assignee, name: row.assignee_now ?? row.assignee };
+    // A gone assignee holds nothing: its task moves on in the name of whoever moves it (a note
+    // alone keeps the name of whoever did it).
+    const takenOver = free && !own && change.status !== undefined && change.status !== row.status;
+    let assignee: Pick<Peer, 'id' | 'name'> | null = row.assignee === null || takenOver ? null : { id: row.assignee, name: row.assignee_now ?? row.assignee };
     if (change.assignee !== undefined) {
       const to = change.assignee === null ? null : await this.peers.findIn(t, change.assignee);
       if (to === undefined) throw new BrokerError('notFound', `no live peer "${change.assignee}" to assign task ${id} to`);

@@ -64,4 +64,12 @@ describe('core/plan: tasks of gone assignees', () => {
       ['schema', 'todo', null], ['endpoint', 'blocked', null], ['form', 'review', 'bob'],
     ]);
   });
+
+  it('a gone assignee\'s task in review is finished in the name of whoever finishes it, not the gone peer\'s', async () => {
+    await h.mesh.peers.leave(bob);
+    const { task } = await h.mesh.plans.update(alice, undefined, 'form', { status: 'done' });
+    assert.deepEqual([task.status, task.assigneeName], ['done', 'alice']);
+    const updated = (await eventsOf(h.mesh, 'task_updated')).pop();
+    assert.deepEqual([updated?.peer, updated?.data.assignee], [alice, alice]);
+  });
 });
