@@ -6,7 +6,8 @@
  *
  * Two patterns overlap when either matches the other taken literally (`src/api/**` and
  * `src/api/users.ts`), when one names a folder holding the other, or, for two globs, when one's
- * static base folder holds the other's (`src/**` and `src/api/*.ts`). A path without glob
+ * static base folder holds the other's (`src/**` and `src/api/*.ts`) and their files may end
+ * alike (`src/**\/*.ts` and `src/**\/*.css` never name the same file). A path without glob
  * characters names a file or a whole folder (`src/api`, `src/api/`). Glob matching is picomatch's.
  */
 import path from 'node:path';
@@ -74,6 +75,7 @@ export function patternOverlap(a: Pattern, b: Pattern): string | null {
 function overlapOf(a: Pattern, b: Pattern): string | null {
   if (!a.glob && !b.glob) return within(a.text, b.text) ? a.text : within(b.text, a.text) ? b.text : null;
   if (a.glob && b.glob) {
+    if (disjointSuffixes(a.text, b.text)) return null;
     if (a.matches(b.text) || within(b.base, a.base)) return b.text;
     if (b.matches(a.text) || within(a.base, b.base)) return a.text;
     return null;
@@ -85,6 +87,23 @@ function overlapOf(a: Pattern, b: Pattern): string | null {
   // The literal may be a folder under the glob's base, holding files the glob names.
   if (mayBeFolder(literal) && within(literal.text, glob.base)) return literal.text;
   return null;
+}
+
+/**
+ * The literal end of a glob's last segment (`.ts` of `src/**\/*.ts`), '' when it ends in a glob
+ * character (`src/**`, `*.{ts,tsx}`): what every file it names ends with.
+ */
+function literalSuffix(glob: string): string {
+  const last = glob.slice(glob.lastIndexOf('/') + 1);
+  const m = /[*?[\]{}]([^*?[\]{}]*)$/.exec(last);
+  return m ? m[1] : '';
+}
+
+/** Two globs whose files must end differently (`*.ts`, `*.css`) name no file in common. */
+function disjointSuffixes(a: string, b: string): boolean {
+  const [sa, sb] = [literalSuffix(a), literalSuffix(b)];
+  const [x, y] = nocase ? [sa.toLowerCase(), sb.toLowerCase()] : [sa, sb];
+  return x !== '' && y !== '' && !x.endsWith(y) && !y.endsWith(x);
 }
 
 interface LockRow { id: number; path: string; holder: string; holder_name: string }

@@ -24,6 +24,9 @@ describe('core/plan: overlap warnings', () => {
       ['src/a.ts', 'src/ab.ts', null],
       ['src/api', 'src/apis/x.ts', null],
       ['lib/**', 'src/**', null],
+      ['src/**/*.ts', 'src/**/*.css', null],
+      ['src/**/*.ts', 'src/api/*.d.ts', 'src/api/*.d.ts'],
+      ['src/**/*.ts', 'src/api/**', 'src/api/**'],
       ['../outside.ts', 'outside.ts', null],
     ];
     for (const [a, b, expected] of cases) {
