@@ -27,6 +27,7 @@ import { PlanModel } from './mesh/planModel';
 import { MessageNotifier } from './messageNotifier';
 import { PlanFromDescription } from './plan/planFromDescription';
 import { ProposalDocuments } from './plan/proposalDocuments';
+import { ProposalNotifier } from './plan/proposalNotifier';
 import { SaveGuard } from './saveGuard';
 import { MeshStatusBar } from './statusBar';
 import { createDebatesTree, type DebateSummary } from './trees/debatesTree';
@@ -98,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
   const proposals = own(new ProposalDocuments());
   const planActions: PlanActionContext = { ...actions, plan, proposals };
   const planner = new PlanFromDescription(planActions);
+  own(new ProposalNotifier(connection, plan, config, prompts, log));
   own(createDebatesTree(own(new ListModel<DebateSummary>())));
   const traffic = own(new MessageTraffic(connection, log));
   const messages = own(new MessagesTree(model, traffic));

@@ -25,6 +25,7 @@ import './saveGuard.test';
 // The decomposition tests need the project without a plan: before the Plan view's.
 import './planDecompose.test';
 import './planView.test';
+import './planProposals.test';
 // Last: it ends by restarting the broker.
 import './actions.test';
 
