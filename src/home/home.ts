@@ -50,9 +50,15 @@ export async function readSecret(home: MeshHome): Promise<string> {
   throw new Error(`${home.secretFile} is empty or too short; delete it and retry`);
 }
 
-/** Port range for derived broker ports. */
+/**
+ * Port range for derived broker ports: 20000–31999, below every system's default ephemeral range
+ * (Linux from 32768, Windows and macOS from 49152). A port in that range can be held for a
+ * moment by any outgoing connection, and a probe of it, with no broker listening, can even be
+ * given that very port as its own and connect to itself (reading its own request back as a
+ * garbled answer).
+ */
 const portBase = 20_000;
-const portSpan = 40_000;
+const portSpan = 12_000;
 /** How many consecutive ports are tried when one is taken by a foreign program. */
 export const candidateCount = 5;
 
