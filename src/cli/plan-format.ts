@@ -31,11 +31,15 @@ function cut(text: string, width = titleWidth): string {
 
 const assignee = (t: Task): string => (t.assigneeName === null ? '-' : printable(t.assigneeName));
 
-/** What a task that is not done still waits for (its dependencies not done), and why it is blocked. */
-function taskRemarks(t: Task, statusOf: ReadonlyMap<string, TaskStatus>): string {
-  const waits = t.status === 'done' ? [] : t.dependsOn.filter((d) => statusOf.get(d) !== 'done');
+/**
+ * What a task that is not done still waits for (its dependencies not done; none said without
+ * `statusOf`, the status of every task), that a todo task waits for nothing (`sayReady`), and
+ * its note (why it is blocked, or started early).
+ */
+function taskRemarks(t: Task, statusOf: ReadonlyMap<string, TaskStatus> | undefined, sayReady = false): string {
+  const waits = t.status === 'done' || !statusOf ? [] : t.dependsOn.filter((d) => statusOf.get(d) !== 'done');
   return [
-    waits.length > 0 ? `needs ${waits.join(', ')}` : '',
+    waits.length > 0 ? `needs ${waits.join(', ')}` : sayReady && statusOf && t.status === 'todo' ? 'ready' : '',
     t.note ? cut(t.note) : '',
   ].filter(Boolean).join('; ');
 }
@@ -133,16 +137,9 @@ export function acceptHint(id: number): string {
  */
 export function formatTasks(tasks: readonly Task[], all: readonly Task[] = []): string {
   if (tasks.length === 0) return 'no tasks';
-  const statusOf = new Map(all.map((t) => [t.id, t.status] as const));
-  const remarks = (t: Task): string => {
-    const waits = t.status === 'done' || all.length === 0 ? [] : t.dependsOn.filter((d) => statusOf.get(d) !== 'done');
-    return [
-      waits.length > 0 ? `needs ${waits.join(', ')}` : t.status === 'todo' && all.length > 0 ? 'ready' : '',
-      t.note ? cut(t.note) : '',
-    ].filter(Boolean).join('; ');
-  };
+  const statusOf = all.length > 0 ? new Map(all.map((t) => [t.id, t.status] as const)) : undefined;
   return table(['ID', 'STATUS', 'ASSIGNEE', 'PHASE', 'TITLE'], tasks.map((t) => {
-    const remark = remarks(t);
+    const remark = taskRemarks(t, statusOf, true);
     return [t.id, statusLabel(t.status), t.assigneeName ?? '-', t.phase, cut(t.title) + (remark ? ` (${remark})` : '')];
   }));
 }
