@@ -5,6 +5,9 @@
  */
 import type { Mesh } from '../core/api';
 import type { ParsedParams, RequestMethod, RequestResult, Status } from '../protocol/methods';
+import { debateHandlers } from './debate-handlers';
+import { deltaHandlers } from './delta-handlers';
+import { syncHandlers } from './sync-handlers';
 
 /** What a handler may know about the caller and the broker. */
 export interface CallContext {
@@ -17,7 +20,7 @@ export interface CallContext {
   leave(): Promise<void>;
 }
 
-type Handler<M extends RequestMethod> = (ctx: CallContext, params: ParsedParams<M>) => RequestResult<M> | Promise<RequestResult<M>>;
+export type Handler<M extends RequestMethod> = (ctx: CallContext, params: ParsedParams<M>) => RequestResult<M> | Promise<RequestResult<M>>;
 type SessionMethod = 'mesh/hello' | 'mesh/register' | 'mesh/resume' | 'mesh/attach';
 
 export const handlers: { [M in Exclude<RequestMethod, SessionMethod>]: Handler<M> } = {
@@ -99,4 +102,11 @@ export const handlers: { [M in Exclude<RequestMethod, SessionMethod>]: Handler<M
     return { contract: await ctx.mesh.plans.contract(ctx.peerId, project, change) };
   },
   'plan/mine': (ctx, p) => ctx.mesh.plans.mine(ctx.peerId, p.seen),
+
+  ...deltaHandlers,
+  ...debateHandlers,
+  ...syncHandlers,
 };
+
+/** The handlers of one domain's requests (`delta/…`), kept in a file of their own. */
+export type DomainHandlers<D extends string> = { [M in Extract<RequestMethod, `${D}/${string}`>]: Handler<M> };

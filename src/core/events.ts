@@ -180,6 +180,8 @@ function cancelledError(): BrokerError {
 /** The audit trail: events kept for the audit retention rather than the event retention. */
 export const auditTypes: readonly EventType[] = [
   'plan_proposed', 'plan_changed', 'plan_rejected', 'task_claimed', 'task_updated', 'task_released', 'contract_changed',
+  'delta_pushed', 'delta_acked', 'debate_started', 'debate_turn', 'debate_changed',
+  'sync_acquired', 'sync_released', 'sync_stalled',
 ];
 
 /** The name the event's own payload gives its peer, for a peer the mesh has forgotten. */

@@ -11,7 +11,6 @@
  * - A task whose assignee is gone is freed by the sweep, which the mesh runs at once after a
  *   peer becomes gone ({@link nextExpiry} says "now" while one waits).
  */
-import path from 'node:path';
 import type { z } from 'zod';
 import { BrokerError } from '../protocol/errors';
 import type { Peer } from '../protocol/entities';
@@ -24,8 +23,8 @@ import { contractChange, type ContractChange } from './plan-contract';
 import { changeCounts, planChanges } from './plan-diff';
 import { loadPlan, loadTasks, planRow, planSize, storePlan, taskSelect, toProposal, toTask, type ProposalRow, type TaskRow } from './plan-store';
 import { goneHolder, heldStatuses, TaskMoves, type Moved, type TaskChange } from './plan-tasks';
-import { checkPathDepth, checkPathText } from './paths';
 import type { Peers } from './peers';
+import { projectRoot } from './project';
 import type { MeshService } from './service';
 import type { SqlTx } from './sql';
 
@@ -200,22 +199,8 @@ export class Plans implements PlansService, MeshService {
   private inProject<T>(caller: string, project: ProjectRef, fn: (t: MeshTx, peer: Peer, root: string) => Promise<T>): Promise<T> {
     return this.ctx.tx(async (t) => {
       const peer = await this.peers.requireLiveIn(t, caller);
-      return fn(t, peer, this.projectRoot(peer, project));
+      return fn(t, peer, projectRoot(this.ctx.probe, peer, project));
     });
-  }
-
-  /** The project's root: the git root of the named folder (relative to the caller's cwd), else the folder; else the caller's own. */
-  private projectRoot(peer: Peer, project: ProjectRef): string {
-    if (project === undefined) {
-      const own = peer.gitRoot ?? peer.workspace ?? peer.cwd;
-      if (!own) throw new BrokerError('invalidInput', `${peer.name} has no workspace folder: name the project folder`);
-      return own;
-    }
-    const input = checkPathText(project, 'project');
-    const base = peer.cwd ?? peer.workspace;
-    if (!path.isAbsolute(input) && !base) throw new BrokerError('invalidInput', `the project "${input}" is relative, but ${peer.name} has no folder: give an absolute path`);
-    const real = this.ctx.probe.realpath(checkPathDepth(base ? path.resolve(base, input) : path.resolve(input), input, 'project'));
-    return this.ctx.probe.gitRoot(real) ?? real;
   }
 
   private async requireProposal(t: MeshTx, id: number): Promise<ProposalRow> {

@@ -19,13 +19,13 @@ import { callText, fitList, jsonBytes, resultBytes } from './budget';
 import { cutBody } from './tools/inbox-pages';
 import { planTree } from './tools/plan-show';
 
-/** The resource of each topic: an event of a topic (see `eventTopics`) updates its resource. */
-export const resourceUris: Record<MeshTopic, string> = {
+/** The resource of a topic that has one: an event of the topic (see `eventTopics`) updates its resource. */
+export const resourceUris = {
   inbox: 'mesh://inbox',
   peers: 'mesh://peers',
   locks: 'mesh://locks',
   plan: 'mesh://plan',
-};
+} as const satisfies Partial<Record<MeshTopic, string>>;
 
 /** How long changes to one resource are gathered before subscribers are told. */
 const settleMs = 100;
@@ -98,7 +98,7 @@ export function registerResources(server: McpServer, ctx: ToolContext): { dispos
     return json(uri, planTree(plan, proposals, client.peer.id, {}, undefined, itemsBytes / 2).data);
   });
 
-  const known = new Set(Object.values(resourceUris));
+  const known = new Set<string>(Object.values(resourceUris));
   const subscribed = new Set<string>();
   const check = (uri: string) => {
     if (!known.has(uri)) throw new McpError(ErrorCode.InvalidParams, `unknown resource ${uri}; subscribe to ${[...known].join(', ')}`);
@@ -117,8 +117,8 @@ export function registerResources(server: McpServer, ctx: ToolContext): { dispos
 
   const timers = new Map<string, NodeJS.Timeout>();
   const offChange = session.onChange((r) => {
-    const uri = resourceUris[r];
-    if (!subscribed.has(uri) || timers.has(uri)) return;
+    const uri: string | undefined = (resourceUris as Partial<Record<MeshTopic, string>>)[r];
+    if (uri === undefined || !subscribed.has(uri) || timers.has(uri)) return;
     timers.set(uri, setTimeout(() => {
       timers.delete(uri);
       if (server.isConnected()) server.server.sendResourceUpdated({ uri }).catch((e: Error) => ctx.log.debug(`[mcp] resource update not sent: ${e.message}`));

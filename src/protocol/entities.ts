@@ -5,6 +5,10 @@
 import { z } from 'zod';
 import { limits } from './limits';
 import {
+  DebateChangedData, DebateStartedData, DebateTurnData, DeltaAckedData, DeltaPushedData, SyncAcquiredData, SyncQueuedData, SyncReleasedData,
+  SyncStalledData,
+} from './coordination';
+import {
   ContractChangedData, PlanChangedData, PlanProposedData, PlanRejectedData, TaskClaimedData, TaskReleasedData, TaskUpdatedData,
 } from './plan';
 
@@ -146,6 +150,8 @@ export const eventTypes = [
   'lock_acquired', 'lock_released', 'lock_expired', 'lock_renewed', 'save_guarded',
   'message_delivered', 'file_edited',
   'plan_proposed', 'plan_changed', 'plan_rejected', 'task_claimed', 'task_updated', 'task_released', 'contract_changed',
+  'delta_pushed', 'delta_acked', 'debate_started', 'debate_turn', 'debate_changed',
+  'sync_queued', 'sync_acquired', 'sync_released', 'sync_stalled',
 ] as const;
 export const EventType = z.enum(eventTypes);
 export type EventType = z.infer<typeof EventType>;
@@ -342,6 +348,15 @@ export const MeshEvent = z.discriminatedUnion('type', [
   eventOf('task_updated', TaskUpdatedData),
   eventOf('task_released', TaskReleasedData),
   eventOf('contract_changed', ContractChangedData),
+  eventOf('delta_pushed', DeltaPushedData),
+  eventOf('delta_acked', DeltaAckedData),
+  eventOf('debate_started', DebateStartedData),
+  eventOf('debate_turn', DebateTurnData),
+  eventOf('debate_changed', DebateChangedData),
+  eventOf('sync_queued', SyncQueuedData),
+  eventOf('sync_acquired', SyncAcquiredData),
+  eventOf('sync_released', SyncReleasedData),
+  eventOf('sync_stalled', SyncStalledData),
 ]);
 export type MeshEvent = z.infer<typeof MeshEvent>;
 /** The event of type `T`, e.g. `MeshEventOf<'message_sent'>`. */

@@ -18,6 +18,8 @@
 import { z } from 'zod';
 import { Message, MeshEvent } from './entities';
 import { BrokerError } from './errors';
+import { debateRequests } from './requests/debate';
+import { deltaRequests } from './requests/delta';
 import { editsRequests } from './requests/edits';
 import { eventsRequests } from './requests/events';
 import { locksRequests } from './requests/locks';
@@ -27,6 +29,7 @@ import { peersRequests } from './requests/peers';
 import { planRequests } from './requests/plan';
 import { stateRequests } from './requests/state';
 import { statusRequests } from './requests/status';
+import { syncRequests } from './requests/sync';
 
 export { BrokerInfo, Status } from './requests/status';
 export { PeerIntro } from './requests/mesh';
@@ -46,6 +49,9 @@ export const requests = {
   ...editsRequests,
   ...statusRequests,
   ...planRequests,
+  ...deltaRequests,
+  ...debateRequests,
+  ...syncRequests,
 };
 
 export type RequestMethod = keyof typeof requests;

@@ -151,6 +151,21 @@ export function dependencyCycle(tasks: readonly { id: string; dependsOn: readonl
   return null;
 }
 
+/** The person's ruling on a debate, recorded on the contract or task it concerns. */
+export const Decision = z.object({
+  debate: z.number().int(),
+  /** The decision delta that carried it. */
+  delta: z.number().int(),
+  text: z.string(),
+  byName: z.string(),
+  at: z.number(),
+});
+export type Decision = z.infer<typeof Decision>;
+
+/** A contract the task codes against changed (a contract_change delta) and its assignee has not acked it yet. */
+export const ChangedContract = z.object({ contract: z.string(), version: z.number().int(), delta: z.number().int() });
+export type ChangedContract = z.infer<typeof ChangedContract>;
+
 export const Task = z.object({
   id: z.string(),
   /** The phase it belongs to. */
@@ -169,6 +184,10 @@ export const Task = z.object({
   updatedAt: z.number(),
   /** The peer that made the last change; null for the broker (an assignee gone). */
   updatedBy: z.string().nullable(),
+  /** Contracts it codes against that changed since its assignee last acked; absent when none. */
+  changedContracts: z.array(ChangedContract).optional(),
+  /** Rulings on debates about it; absent when none. */
+  decisions: z.array(Decision).optional(),
 });
 export type Task = z.infer<typeof Task>;
 
@@ -192,6 +211,8 @@ export const Contract = z.object({
   status: ContractStatus,
   updatedAt: z.number(),
   updatedBy: z.string().nullable(),
+  /** Rulings on debates about it; absent when none. */
+  decisions: z.array(Decision).optional(),
 });
 export type Contract = z.infer<typeof Contract>;
 

@@ -15,5 +15,7 @@
  * again).
  * 6: the shared plan: `plan/*`, `events/audit`, the plan, task and contract events, `notReady`
  * (an older broker knows none of them).
+ * 7: context deltas, debates and the landing queue: `delta/*`, `debate/*`, `sync/*` and their
+ * events.
  */
-export const protocolVersion = 6;
+export const protocolVersion = 7;

@@ -7,8 +7,8 @@
 import type { EventType } from './entities';
 
 /** The views of the mesh that clients keep up to date from events. */
-export const meshTopics = ['inbox', 'peers', 'locks', 'plan'] as const;
-/** inbox: messages to this peer; peers: who is in the mesh and what each is doing; locks: every claim; plan: phases, tasks, contracts, proposals. */
+export const meshTopics = ['inbox', 'peers', 'locks', 'plan', 'deltas', 'debates', 'sync'] as const;
+/** inbox: messages to this peer; peers: who is in the mesh and what each is doing; locks: every claim; plan: phases, tasks, contracts, proposals; deltas, debates, sync: context deltas, debates, landing queues. */
 export type MeshTopic = typeof meshTopics[number];
 
 /**
@@ -40,4 +40,13 @@ export const eventTopics: { readonly [T in EventType]: readonly MeshTopic[] } = 
   task_updated: ['plan'],
   task_released: ['plan'],
   contract_changed: ['plan'],
+  delta_pushed: ['deltas'],
+  delta_acked: ['deltas'],
+  debate_started: ['debates'],
+  debate_turn: ['debates'],
+  debate_changed: ['debates'],
+  sync_queued: ['sync'],
+  sync_acquired: ['sync'],
+  sync_released: ['sync'],
+  sync_stalled: ['sync'],
 };

@@ -185,6 +185,122 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX plan_proposals_project ON plan_proposals(project, status);
   `,
+  // 6: context deltas and who each was routed to (shown, acked); decisions recorded on the
+  // contract or task a ruling concerns; debates with their turns and proposals; the landing
+  // queue (one row per holder or waiter of a branch's token) and recent hold times per branch.
+  // Lists are JSON arrays, \`affects\` and \`contract_versions\` JSON objects.
+  `
+  CREATE TABLE deltas (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    project TEXT NOT NULL,
+    author TEXT NOT NULL,
+    author_name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    affects TEXT NOT NULL,
+    contract_versions TEXT NOT NULL,
+    debate INTEGER,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX deltas_project ON deltas(project, id);
+
+  CREATE TABLE delta_recipients (
+    delta INTEGER NOT NULL,
+    peer TEXT NOT NULL,
+    peer_name TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    via TEXT NOT NULL,
+    shown_at INTEGER,
+    acked_at INTEGER,
+    PRIMARY KEY (delta, peer)
+  );
+  CREATE INDEX delta_recipients_peer ON delta_recipients(peer, acked_at);
+
+  CREATE TABLE plan_decisions (
+    project TEXT NOT NULL,
+    target TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    debate INTEGER NOT NULL,
+    delta INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    by_name TEXT NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX plan_decisions_target ON plan_decisions(project, target, target_id);
+
+
+
+  CREATE TABLE debates (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    project TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    origin INTEGER,
+    contract TEXT,
+    task TEXT,
+    participants TEXT NOT NULL,
+    status TEXT NOT NULL,
+    round INTEGER NOT NULL,
+    max_rounds INTEGER NOT NULL,
+    escalation TEXT,
+    agreed INTEGER,
+    ruling TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX debates_project ON debates(project, status);
+
+  CREATE TABLE debate_turns (
+    debate INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    peer TEXT NOT NULL,
+    peer_name TEXT NOT NULL,
+    round INTEGER NOT NULL,
+    position TEXT NOT NULL,
+    constraints TEXT NOT NULL,
+    alternatives TEXT NOT NULL,
+    proposal INTEGER,
+    proposal_text TEXT,
+    accepts INTEGER,
+    escalate INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (debate, seq)
+  );
+
+  -- what each participant was last shown of a debate (its round and status), for its news
+  CREATE TABLE debate_seen (
+    debate INTEGER NOT NULL,
+    peer TEXT NOT NULL,
+    round INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    PRIMARY KEY (debate, peer)
+  );
+
+
+
+  CREATE TABLE sync_queue (
+    project TEXT NOT NULL,
+    branch TEXT NOT NULL,
+    peer TEXT NOT NULL,
+    peer_name TEXT NOT NULL,
+    queued_at INTEGER NOT NULL,
+    -- set for the holder (the one row of the branch with acquired_at), NULL for waiters
+    acquired_at INTEGER,
+    expires_at INTEGER,
+    ttl_ms INTEGER NOT NULL,
+    stalled INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (project, branch, peer)
+  );
+
+  CREATE TABLE sync_holds (
+    project TEXT NOT NULL,
+    branch TEXT NOT NULL,
+    held_ms INTEGER NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX sync_holds_branch ON sync_holds(project, branch, at);
+  `,
 ];
 
 /** Applies the migrations the database has not seen yet; returns how many ran. */

@@ -94,7 +94,10 @@ describe('audit export formats', () => {
 
   it('exports the plan\'s audit trail unless --type says otherwise, in columns of its own fields only', () => {
     const types = exportTypes(undefined);
-    assert.deepEqual(types, ['plan_proposed', 'plan_changed', 'plan_rejected', 'task_claimed', 'task_updated', 'task_released', 'contract_changed']);
+    assert.deepEqual(types, [
+      'plan_proposed', 'plan_changed', 'plan_rejected', 'task_claimed', 'task_updated', 'task_released', 'contract_changed',
+      'delta_pushed', 'delta_acked', 'debate_started', 'debate_turn', 'debate_changed', 'sync_acquired', 'sync_released', 'sync_stalled',
+    ]);
     const columns = auditColumns(types);
     // A terminal's arrival and departure (peer_joined, peer_status) are not in it, nor their columns.
     for (const other of ['resumed', 'connected', 'holderName', 'threadId']) assert.ok(!columns.includes(other), `no ${other} column`);

@@ -21,12 +21,12 @@ describe('store: the plan', () => {
     for (const [i, sql] of migrations.slice(0, 4).entries()) db.exec(`BEGIN; ${sql}; PRAGMA user_version = ${i + 1}; COMMIT;`);
     db.exec("INSERT INTO peers (id, name, kind, status, connected_at, last_seen, session_hash, client) VALUES ('p-a', 'a', 'cursor', 'live', 1, 1, 'h', 'x')");
     db.exec("INSERT INTO events (type, peer, at, data) VALUES ('peer_joined', 'p-a', 1, '{}')");
-    assert.equal(migrate(db), 1);
-    assert.equal(db.get<{ user_version: number }>('PRAGMA user_version')?.user_version, 5);
+    assert.equal(migrate(db), migrations.length - 4);
+    assert.equal(db.get<{ user_version: number }>('PRAGMA user_version')?.user_version, migrations.length);
     assert.deepEqual(db.all('SELECT id, client FROM peers'), [{ id: 'p-a', client: 'x' }]);
     assert.equal(db.all('SELECT * FROM events').length, 1);
     const tables = db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'plan%' ORDER BY name").map((r) => r.name);
-    assert.deepEqual(tables, ['plan_contracts', 'plan_phases', 'plan_proposals', 'plan_tasks', 'plans']);
+    assert.deepEqual(tables, ['plan_contracts', 'plan_decisions', 'plan_phases', 'plan_proposals', 'plan_tasks', 'plans']);
     assert.equal(migrate(db), 0, 'applied once');
     db.close();
   });

@@ -1,0 +1,75 @@
+/**
+ * Context deltas: an agent's discovery pushed to the peers it affects. Every request works on
+ * one project, as the plan's do (`project`, else the caller's own workspace).
+ */
+import { z } from 'zod';
+import { coordinationLimits, Delta, DeltaAffects, DeltaKind, DeltaSeverity } from '../coordination';
+import { limits } from '../limits';
+import { planLimits } from '../plan';
+import { defineRequests } from './spec';
+
+const project = z.string().min(1).max(limits.path).optional();
+
+export const deltaRequests = defineRequests('delta', {
+  /**
+   * Pushes a delta. It is routed to the peers (not the author) whose tasks, claims or recent
+   * edits touch what it affects, and visible to all. A `contract_change` must name contracts
+   * of the plan: each gets a new version (`spec` when given becomes the new spec) and the tasks
+   * that code against it are routed to. `notFound` for a contract or task the plan does not
+   * have. Emits `delta_pushed` (and `contract_changed`). Not retried: a repeat would push twice.
+   */
+  'delta/push': {
+    params: z.object({
+      project,
+      kind: DeltaKind,
+      severity: DeltaSeverity.default('info'),
+      summary: z.string().trim().min(1).max(coordinationLimits.summary),
+      detail: z.string().max(coordinationLimits.detail).default(''),
+      affects: DeltaAffects.default({ contracts: [], files: [], tasks: [] }),
+      /** A contract_change's new spec, for its one contract. */
+      spec: z.string().min(1).max(planLimits.spec).optional(),
+    }),
+    result: z.object({ delta: Delta }),
+    retry: 'never',
+  },
+  /**
+   * The project's deltas after `since` (a delta id), oldest first: all of them, or only
+   * `blocking` ones, or only those routed to the caller (`mine`).
+   */
+  'delta/list': {
+    params: z.object({
+      project,
+      since: z.number().int().min(0).default(0),
+      blocking: z.boolean().default(false),
+      mine: z.boolean().default(false),
+      limit: z.number().int().min(1).max(limits.page).default(100),
+    }),
+    result: z.object({ deltas: z.array(Delta), more: z.boolean() }),
+    retry: 'safe',
+  },
+  /** One delta, with who has and has not acked it. `notFound` for an unknown id. */
+  'delta/get': {
+    params: z.object({ id: z.number().int().min(1) }),
+    result: z.object({ delta: Delta }),
+    retry: 'safe',
+  },
+  /**
+   * Acks deltas (ids; those already acked are no error). A peer a delta was not routed to may
+   * ack it too: it is recorded as a recipient that asked. Emits `delta_acked` per new ack.
+   */
+  'delta/ack': {
+    params: z.object({ ids: z.array(z.number().int().min(1)).min(1).max(limits.list) }),
+    result: z.object({ acked: z.array(z.number().int()) }),
+    retry: 'safe',
+  },
+  /**
+   * The caller's delta news, for the pending part of tool results and hooks: blocking deltas
+   * routed to it that it has not acked (every time, until it acks), then others routed to it
+   * not shown yet, which `seen` marks shown. Over every project.
+   */
+  'delta/mine': {
+    params: z.object({ seen: z.boolean().default(false) }),
+    result: z.object({ blocking: z.array(Delta), fresh: z.array(Delta) }),
+    retry: (p: { seen?: boolean }) => (p.seen ? 'never' : 'safe'),
+  },
+});

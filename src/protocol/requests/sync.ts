@@ -1,0 +1,57 @@
+/**
+ * The landing queue: one FIFO token per target branch of a repository, so agents rebase and
+ * push to a shared branch one at a time; agents landing on different branches never wait for
+ * each other. `project` names the repository as the plan's requests do.
+ */
+import { z } from 'zod';
+import { Branch, SyncQueue } from '../coordination';
+import { limits } from '../limits';
+import { defineRequests } from './spec';
+
+const project = z.string().min(1).max(limits.path).optional();
+
+export const syncRequests = defineRequests('sync', {
+  /**
+   * Asks for the branch's token: granted at once when free (or already the caller's: a renew),
+   * else the caller joins the queue and, with `waitMs`, waits for its turn. A wait never gives
+   * up before the holder ahead could be declared stale (past its TTL, or gone): it lasts at
+   * least that long. A waiter whose turn comes while it is not waiting gets the token all the
+   * same (its news says so). Emits `sync_queued`, `sync_acquired`.
+   */
+  'sync/acquire': {
+    params: z.object({
+      project,
+      branch: Branch,
+      ttlSeconds: z.number().int().min(10).max(limits.ttlSeconds).default(600),
+      waitMs: z.number().int().min(0).max(limits.waitMs).default(0),
+    }),
+    result: z.object({
+      queue: SyncQueue,
+      acquired: z.boolean(),
+      /** 0 when holding it, else the place in the queue (1: next). */
+      position: z.number().int(),
+    }),
+    retry: 'safe',
+  },
+  /**
+   * Gives the token back (or leaves the queue). `notHolder` when the caller neither holds nor
+   * waits for it. Emits `sync_released`, and `sync_acquired` for the next in line.
+   */
+  'sync/release': {
+    params: z.object({ project, branch: Branch }),
+    result: z.object({ queue: SyncQueue }),
+    retry: 'safe',
+  },
+  /** The queues of the repository (one branch when given) that have a holder or waiters. */
+  'sync/status': {
+    params: z.object({ project, branch: Branch.optional() }),
+    result: z.object({ queues: z.array(SyncQueue) }),
+    retry: 'safe',
+  },
+  /** The queues where the caller holds the token or waits, over every repository: its news. */
+  'sync/mine': {
+    params: z.object({}),
+    result: z.object({ queues: z.array(SyncQueue) }),
+    retry: 'safe',
+  },
+});
