@@ -280,7 +280,7 @@ export const SyncReleasedData = z.object({
   heldMs: z.number(),
 });
 
-/** `sync_stalled`: a branch's token has been held far longer than usual; the queue waits on it. */
+/** `sync_stalled`: a branch's token has been held far longer than usual by `who`; the queue waits on it. */
 export const SyncStalledData = z.object({
-  project: z.string(), branch: z.string(), holder: z.string(), holderName: z.string(), heldMs: z.number(), usualMs: z.number(), waiting: z.number().int(),
+  project: z.string(), branch: z.string(), who: z.string(), whoName: z.string(), heldMs: z.number(), usualMs: z.number(), waiting: z.number().int(),
 });
