@@ -7,7 +7,8 @@
 import type {
   LineSpan, ListedStateEntry, Lock, Message, MeshEvent, MeshEventOf, Peer, Scope, StateEntry, EventType, MessageKind, OwnStatus, SaveGuardChoice,
 } from '../protocol/entities';
-import type { LockTarget, Recipients } from '../protocol/methods';
+import type { Delta } from '../protocol/coordination';
+import type { LockTarget, Recipients, RequestParams } from '../protocol/methods';
 import type { EditRecord } from '../protocol/requests/edits';
 import type { StatusCounts } from '../protocol/requests/status';
 import type {
@@ -224,6 +225,24 @@ export interface PlansService {
   mine(caller: string, seen: boolean): Promise<{ held: Array<Task & { project: string }>; assigned: Array<Task & { project: string }> }>;
 }
 
+/** A delta as an agent pushes it: the `delta/push` request but its project (defaults apply). */
+export type DeltaPush = Omit<RequestParams<'delta/push'>, 'project'>;
+
+/**
+ * Context deltas of each project (see protocol/coordination.ts and requests/delta.ts, whose
+ * JSDoc states each rule; deltas.ts says how they are routed).
+ */
+export interface DeltasService {
+  /** Routes and stores the delta (a contract_change bumps its contracts first); `decision` is the broker's own. */
+  push(caller: string, project: ProjectRef, delta: DeltaPush): Promise<Delta>;
+  list(caller: string, project: ProjectRef, filter: { since?: number; blocking?: boolean; mine?: boolean; limit?: number }): Promise<{ deltas: Delta[]; more: boolean }>;
+  get(caller: string, id: number): Promise<Delta>;
+  /** Acks the deltas; returns those newly acked (acked before, or the caller's own: skipped). `notFound` naming unknown ids. */
+  ack(caller: string, ids: readonly number[]): Promise<number[]>;
+  /** Unacked blocking deltas routed to the caller, and others not shown yet (`seen` marks both shown). */
+  mine(caller: string, seen: boolean): Promise<{ blocking: Delta[]; fresh: Delta[] }>;
+}
+
 /** The core's share of the status counts (declared in `protocol/requests/status.ts`); sessions are the broker's. */
 export type MeshCounts = Omit<StatusCounts, 'sessions'>;
 
@@ -235,6 +254,7 @@ export interface Mesh {
   readonly events: EventsService;
   readonly edits: EditsService;
   readonly plans: PlansService;
+  readonly deltas: DeltasService;
   counts(): Promise<MeshCounts>;
   /** Expires locks and state, ends grace periods of vanished peers, prunes by retention. */
   sweep(): Promise<void>;

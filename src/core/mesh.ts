@@ -16,6 +16,7 @@ import { BrokerError } from '../protocol/errors';
 import type { Mesh, MeshCounts } from './api';
 import type { Clock } from './clock';
 import { MeshContext, type MeshSettings } from './context';
+import { Deltas } from './deltas';
 import { Edits } from './edits';
 import { Events } from './events';
 import { Locks } from './locks';
@@ -61,6 +62,7 @@ export class MeshCore implements Mesh {
   readonly events: Events;
   readonly edits: Edits;
   readonly plans: Plans;
+  readonly deltas: Deltas;
   private readonly ctx: MeshContext;
   private readonly services: MeshService[];
   private wakeTimer: unknown;
@@ -88,9 +90,10 @@ export class MeshCore implements Mesh {
     this.locks = new Locks(this.ctx, this.peers, this.messages);
     this.edits = new Edits(this.ctx, this.peers);
     this.plans = new Plans(this.ctx, this.peers);
+    this.deltas = new Deltas(this.ctx, this.peers);
     // The order is the sweep's: a timed-out peer's expired locks are reported (lock_expired)
     // before it leaves (peer_left), and its tasks are freed after (task_released); retention after.
-    this.services = [this.locks, this.state, this.peers, this.plans, this.events, this.messages];
+    this.services = [this.locks, this.state, this.peers, this.plans, this.deltas, this.events, this.messages];
     // Read in the transaction that changed what falls due; the timer is set once it commits.
     this.ctx.onEveryCommit(async (tx) => {
       const due = await this.dueAt(tx);
