@@ -80,7 +80,9 @@ describe('protocol: events', () => {
       await h.mesh.plans.claim(b, undefined, 'schema');
       await h.mesh.plans.update(c, undefined, 'form', { status: 'blocked', note: 'waiting' });
       await h.mesh.plans.contract(a, undefined, { id: 'login-api', status: 'approved' });
-      // The deltas (delta_pushed, delta_acked), debates (debate_started, debate_turn, debate_changed)
+      const delta = await h.mesh.deltas.push(a, undefined, { kind: 'discovery', severity: 'blocking', summary: 'the schema moved', affects: { tasks: ['schema'] } });
+      await h.mesh.deltas.ack(b, [delta.id]);
+      // The debates (debate_started, debate_turn, debate_changed)
       // and landing queue (sync_queued, sync_acquired, sync_released, sync_stalled) scenarios go here.
       await h.mesh.peers.disconnected(b);
       await h.mesh.peers.resume(b, sha256('secret-bob'));
