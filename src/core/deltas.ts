@@ -94,7 +94,7 @@ export class Deltas implements DeltasService, MeshService {
       );
       const byId = new Map(rows.map((r) => [r.id, r]));
       const missing = wanted.filter((id) => !byId.has(id));
-      if (missing.length > 0) throw new BrokerError('notFound', `no delta ${missing.join(', ')}; nothing was acked`, { missing });
+      if (missing.length > 0) throw new BrokerError('notFound', `no delta ${missing.join(', ')}; nothing was acked`, { deltas: missing });
       const now = this.ctx.clock.now();
       const acked: number[] = [];
       for (const id of wanted) {

@@ -135,7 +135,7 @@ describe('core/deltas', () => {
         [carol, { project: repo, delta: d.id, severity: 'blocking', byName: 'carol' }],
       ]);
       const e = await rejectsReason(h.mesh.deltas.ack(dave, [d.id, 998, 999]), 'notFound');
-      assert.equal(e.message, 'no delta 998, 999; nothing was acked');
+      assert.deepEqual([e.message, e.data], ['no delta 998, 999; nothing was acked', { deltas: [998, 999] }]);
       assert.equal((await h.mesh.deltas.get(dave, d.id)).recipients.length, 2, 'all or nothing');
       await rejectsReason(h.mesh.deltas.get(dave, 999), 'notFound');
     });

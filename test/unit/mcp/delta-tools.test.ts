@@ -1,0 +1,92 @@
+/**
+ * mesh_delta through real MCP clients over a real broker: pushing (whom it reached and why, a
+ * contract change's new versions), listing (who acked, what waits for the caller's ack, since
+ * and blocking-only), acking, and refusals in the tool's words.
+ */
+import assert from 'node:assert/strict';
+import { twoAgents, type Agent, type TwoAgents } from './in-memory-agent';
+import { signIn } from './plan-fixture';
+
+/** The tool's own text, without the pending line every result ends with. */
+const own = (r: { text: string }) => r.text.replace(/\npending: .*$/s, '');
+
+describe('mcp: mesh_delta', function () {
+  this.timeout(30_000);
+  let mesh: TwoAgents;
+  let alice: Agent;
+  let bob: Agent;
+
+  before(async () => {
+    mesh = await twoAgents('pm-delta-');
+    ({ alice, bob } = mesh);
+  });
+
+  after(async () => {
+    await mesh?.close();
+  });
+
+  it('says when there are none', async () => {
+    const r = await alice.ok('mesh_delta');
+    assert.equal(own(r), 'No deltas.');
+    assert.deepEqual(r.data.deltas, []);
+  });
+
+  it('push says whom it reached and why, without echoing the delta', async () => {
+    await alice.ok('mesh_plan', { action: 'submit', plan: signIn });
+    await bob.ok('mesh_task', { action: 'claim', task: 'login-form' });
+    const r = await alice.ok('mesh_delta', { action: 'push', summary: 'the form posts JSON now', files: ['web/login/**'], blocking: true });
+    assert.equal(own(r), 'Pushed delta #1. Sent to bob (task login-form); each must ack it.');
+    assert.deepEqual(r.data.delta, { id: 1, sentTo: [{ peer: 'bob', reason: 'task', via: 'login-form' }] });
+    const none = await bob.ok('mesh_delta', { action: 'push', kind: 'dependency', summary: 'zod 4', files: ['package.json'] });
+    assert.equal(own(none), 'Pushed delta #2. No peer\'s task, claim or recent edit touches it: others see it in mesh_delta list.');
+  });
+
+  it('list shows who acked and what waits for the caller\'s ack; ack clears it', async () => {
+    const r = await bob.ok('mesh_delta');
+    assert.deepEqual(own(r).split('\n'), [
+      '2 deltas, 1 waiting for your ack:',
+      '#1 blocking discovery by alice "the form posts JSON now" files: web/login/**; waiting: you',
+      '#2 info dependency by you "zod 4" files: package.json',
+      'Ack when read: mesh_delta action="ack" ids=[1]',
+    ]);
+    assert.deepEqual((r.data.deltas as Array<Record<string, unknown>>)[0], {
+      id: 1, kind: 'discovery', severity: 'blocking', by: 'alice', summary: 'the form posts JSON now', files: ['web/login/**'], waiting: ['you'],
+    });
+    assert.equal(own(await bob.ok('mesh_delta', { action: 'ack', ids: [1, 2] })), 'Acked #1. #2: acked before, or your own.');
+    assert.equal(own(await bob.ok('mesh_delta', { action: 'ack', ids: [1] })), 'Nothing new acked. #1: acked before, or your own.');
+    const seen = await alice.ok('mesh_delta', { blocking: true });
+    assert.deepEqual(own(seen).split('\n'), ['1 blocking delta:', '#1 blocking discovery by you "the form posts JSON now" files: web/login/**; acked: bob']);
+  });
+
+  it('a contract change gives its contracts new versions, and since lists what came after', async () => {
+    const r = await alice.ok('mesh_delta', {
+      action: 'push', kind: 'contract_change', summary: 'login answers 202', contracts: ['login-api'], spec: 'Body {"email": string}. 202 when sent.',
+    });
+    assert.equal(own(r), 'Pushed delta #3. Sent to bob (task login-form).\nContract login-api is v2 now (proposed again).');
+    assert.deepEqual(r.data.delta, { id: 3, sentTo: [{ peer: 'bob', reason: 'task', via: 'login-form' }], versions: { 'login-api': 2 } });
+    const after = await bob.ok('mesh_delta', { since: 2 });
+    assert.deepEqual(own(after).split('\n'), [
+      '1 delta after #2, 1 waiting for your ack:',
+      '#3 info contract_change by alice "login answers 202" contracts: login-api v2; waiting: you',
+      'Ack when read: mesh_delta action="ack" ids=[3]',
+    ]);
+    assert.equal(own(await bob.ok('mesh_delta', { since: 3 })), 'No deltas after #3.');
+  });
+
+  it('refusals say what to do, in the tool\'s words', async () => {
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ action: 'push' }, /^push needs a summary: one line saying what changed\n/],
+      [{ action: 'ack' }, /^ack needs ids: the deltas' ids, as mesh_delta lists them\n/],
+      [{ action: 'ack', ids: [99] }, /^no delta 99; nothing was acked\n/],
+      [{ action: 'push', summary: 'x', tasks: ['nope'] }, /^the plan of \S+ has no task nope; nothing was pushed\n/],
+      [{ action: 'push', kind: 'contract_change', summary: 'x' }, /^a contract_change names the contracts of the plan that changed/],
+      [{ action: 'push', kind: 'decision', summary: 'x' }, /^mesh_delta: kind must be one of discovery, contract_change, dependency, scope_change \(not "decision"\)/],
+      [{ action: 'push', summary: 'x', files: ['../out.ts'] }, /^files are relative to the project \S+; \.\.\/out\.ts is outside it\n/],
+    ];
+    for (const [args, expected] of cases) {
+      const r = await alice.call('mesh_delta', args);
+      assert.equal(r.isError, true, JSON.stringify(args));
+      assert.match(r.text, expected, `${JSON.stringify(args)}: ${r.text}`);
+    }
+  });
+});
