@@ -23,6 +23,7 @@ import { doctor } from './doctor';
 import { hookClients } from '../hook/clients';
 import { runHook } from '../hook/main';
 import { parseTarget, pathArgument, table } from './format';
+import { deltaCommands } from './delta-commands';
 import { planCommands } from './plan-commands';
 import { mcp } from './mcp';
 import { serve } from './serve';
@@ -360,6 +361,7 @@ export const commandTable: readonly TableEntry[] = [
   }),
 
   ...planCommands,
+  ...deltaCommands,
   audit,
 
   defineCommand({
