@@ -1,7 +1,8 @@
 /**
  * mesh_delta through real MCP clients over a real broker: pushing (whom it reached and why, a
  * contract change's new versions), listing (who acked, what waits for the caller's ack, since
- * and blocking-only), acking, and refusals in the tool's words.
+ * and blocking-only), acking, and refusals in the tool's words; the broker's delta/get and
+ * delta/mine over the same wire.
  */
 import assert from 'node:assert/strict';
 import { twoAgents, type Agent, type TwoAgents } from './in-memory-agent';
@@ -71,6 +72,14 @@ describe('mcp: mesh_delta', function () {
       'Ack when read: mesh_delta action="ack" ids=[3]',
     ]);
     assert.equal(own(await bob.ok('mesh_delta', { since: 3 })), 'No deltas after #3.');
+  });
+
+  it('the broker answers delta/get and delta/mine too (what the pending news reads)', async () => {
+    const { delta } = await bob.peer.request('delta/get', { id: 3 });
+    assert.deepEqual([delta.summary, delta.recipients.map((r) => [r.peerName, r.ackedAt])], ['login answers 202', [['bob', null]]]);
+    const first = await bob.peer.request('delta/mine', { seen: true });
+    assert.deepEqual([first.blocking.map((d) => d.id), first.fresh.map((d) => d.id)], [[], [3]]);
+    assert.deepEqual(await bob.peer.request('delta/mine', { seen: true }), { blocking: [], fresh: [] }, 'shown once');
   });
 
   it('refusals say what to do, in the tool\'s words', async () => {
