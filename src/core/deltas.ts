@@ -25,6 +25,7 @@ import { checked } from './plan';
 import { contractChange } from './plan-contract';
 import { loadPlan } from './plan-store';
 import type { Peers } from './peers';
+import { printable } from './printable';
 import { projectRoot } from './project';
 import type { MeshService } from './service';
 
@@ -52,7 +53,7 @@ export class Deltas implements DeltasService, MeshService {
       const contracts = (plan?.contracts ?? []).filter((c) => affects.contracts.includes(c.id));
       checkNamed(root, plan !== undefined, affects, contracts.map((c) => c.id), tasks.map((task) => task.id));
       const { patterns, outside } = affectedFiles(root, affects.files, p.kind === 'contract_change' ? contracts : []);
-      if (outside.length > 0) throw new BrokerError('invalidInput', `files are relative to the project ${root}; ${outside.join(', ')} ${outside.length === 1 ? 'is' : 'are'} outside it`);
+      if (outside.length > 0) throw new BrokerError('invalidInput', `files are relative to the project ${root}; ${outside.map(printable).join(', ')} ${outside.length === 1 ? 'is' : 'are'} outside it`);
       const versions: Record<string, number> = {};
       for (const c of p.kind === 'contract_change' ? contracts : []) {
         versions[c.id] = (await contractChange(t, peer, root, { id: c.id, spec: p.spec }, now, { newVersion: true })).version;
