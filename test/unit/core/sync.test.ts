@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import type { EventType } from '../../../src/protocol/entities';
 import { staleBeatMs } from '../../../src/core/sync';
+import type { SyncAnswer } from '../../../src/core/sync-waits';
 import { flush, peersInRepo, rejectsReason, type Harness } from './helpers';
 
 /** The sync events so far, each as "type who detail". */
@@ -164,13 +165,12 @@ describe('core: the landing queue', () => {
   describe('waits', () => {
     it('a wait shorter than the holder\'s TTL still gets the token when the holder expires', async () => {
       await h.mesh.sync.acquire(a, undefined, 'main', { ttlSeconds: 60 });
-      let answer: { acquired: boolean; position: number } | undefined;
-      void h.mesh.sync.acquire(b, undefined, 'main', { waitMs: 1_000 }).then((r) => (answer = r));
+      const got: { answer?: SyncAnswer } = {};
+      void h.mesh.sync.acquire(b, undefined, 'main', { waitMs: 1_000 }).then((r) => (got.answer = r));
       await h.timers.advance(10_000);
-      assert.equal(answer, undefined, 'still waiting past its own 1 s');
+      assert.equal(got.answer === undefined, true, 'still waiting past its own 1 s');
       await h.timers.advance(50_000);
-      assert.deepEqual(answer, { acquired: true, position: 0, queue: answer!.queue });
-      assert.equal(answer!.queue.holder?.peerName, 'bob');
+      assert.deepEqual([got.answer?.acquired, got.answer?.position, got.answer?.queue.holder?.peerName], [true, 0, 'bob']);
     });
 
     it('is answered as soon as the holder releases', async () => {
@@ -183,14 +183,14 @@ describe('core: the landing queue', () => {
 
     it('ends without the token when the holder renewed: acquired false, the place kept, the token later', async () => {
       await h.mesh.sync.acquire(a, undefined, 'main', { ttlSeconds: 60 });
-      let answer: { acquired: boolean; position: number } | undefined;
-      void h.mesh.sync.acquire(b, undefined, 'main', { waitMs: 1_000 }).then((r) => (answer = r));
+      const got: { answer?: SyncAnswer } = {};
+      void h.mesh.sync.acquire(b, undefined, 'main', { waitMs: 1_000 }).then((r) => (got.answer = r));
       await h.timers.advance(30_000);
       await h.mesh.sync.acquire(a, undefined, 'main', { ttlSeconds: 60 });
       await h.timers.advance(30_000 + staleBeatMs - 1);
-      assert.equal(answer, undefined);
+      assert.equal(got.answer === undefined, true);
       await h.timers.advance(1);
-      assert.deepEqual([answer?.acquired, answer?.position], [false, 1]);
+      assert.deepEqual([got.answer?.acquired, got.answer?.position], [false, 1]);
       await h.mesh.sync.release(a, undefined, 'main');
       assert.deepEqual((await h.mesh.sync.mine(b)).map((q) => q.holder?.peerName), ['bob'], 'its turn came while it was not waiting');
     });
