@@ -29,10 +29,11 @@ export interface SyncRow {
   ttl_ms: number;
   stalled: number;
   peer_status: string | null;
+  peer_kind: string | null;
   peer_disconnected_at: number | null;
 }
 
-const rowSelect = `SELECT q.rowid AS seq, q.*, p.status AS peer_status, p.disconnected_at AS peer_disconnected_at
+const rowSelect = `SELECT q.rowid AS seq, q.*, p.status AS peer_status, p.kind AS peer_kind, p.disconnected_at AS peer_disconnected_at
   FROM sync_queue q LEFT JOIN peers p ON p.id = q.peer`;
 /** The holder first, then the waiters in the order they came. */
 const queueOrder = 'ORDER BY q.acquired_at IS NULL, q.queued_at, q.rowid';

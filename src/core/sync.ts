@@ -237,7 +237,9 @@ export class SyncQueues implements SyncService, MeshService {
   /** When a wait of `waitMs` asked at `now` ends: see the file's header. */
   private waitDeadline(holder: SyncRow | undefined, now: number, waitMs: number): number {
     if (!holder) return now + waitMs;
-    const graceEnds = holder.peer_disconnected_at === null ? Infinity : holder.peer_disconnected_at + this.ctx.settings.graceMs;
+    // The person's terminal (kind `cli`) disconnects after every command and has no grace period.
+    const inGrace = holder.peer_disconnected_at !== null && holder.peer_kind !== 'cli';
+    const graceEnds = inGrace ? holder.peer_disconnected_at! + this.ctx.settings.graceMs : Infinity;
     const stale = Math.min(holder.expires_at!, graceEnds) + staleBeatMs;
     return Math.max(now + waitMs, Math.min(stale, now + maxStaleWaitMs + staleBeatMs));
   }
