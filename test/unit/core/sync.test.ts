@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { EventType } from '../../../src/protocol/entities';
 import { staleBeatMs } from '../../../src/core/sync';
 import type { SyncAnswer } from '../../../src/core/sync-waits';
-import { flush, peersInRepo, rejectsReason, type Harness } from './helpers';
+import { flush, peersInRepo, rejectsReason, sha256, type Harness } from './helpers';
 
 /** The sync events so far, each as "type who detail". */
 async function syncEvents(h: Harness, since = 0): Promise<string[]> {
@@ -171,6 +171,19 @@ describe('core: the landing queue', () => {
       assert.equal(got.answer === undefined, true, 'still waiting past its own 1 s');
       await h.timers.advance(50_000);
       assert.deepEqual([got.answer?.acquired, got.answer?.position, got.answer?.queue.holder?.peerName], [true, 0, 'bob']);
+    });
+
+    it('for a disconnected holder, lasts until its grace period could end it', async () => {
+      await h.mesh.sync.acquire(a, undefined, 'main', { ttlSeconds: 600 });
+      await h.mesh.peers.disconnected(a);
+      const got: { answer?: SyncAnswer } = {};
+      void h.mesh.sync.acquire(b, undefined, 'main', { waitMs: 1_000 }).then((r) => (got.answer = r));
+      await h.timers.advance(5_000);
+      await h.mesh.peers.resume(a, sha256('secret-alice'));
+      await h.timers.advance(10_000 + staleBeatMs - 1);
+      assert.equal(got.answer === undefined, true, 'still waiting until the grace could have ended');
+      await h.timers.advance(1);
+      assert.deepEqual([got.answer?.acquired, got.answer?.position], [false, 1], 'alice came back: not stale');
     });
 
     it('is answered as soon as the holder releases', async () => {
