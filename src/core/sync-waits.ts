@@ -29,6 +29,10 @@ export class SyncWaits {
     this.waiters.add(waiter);
   }
 
+  get size(): number {
+    return this.waiters.size;
+  }
+
   has(waiter: SyncWaiter): boolean {
     return this.waiters.has(waiter);
   }

@@ -89,7 +89,8 @@ export class SyncQueues implements SyncService, MeshService {
       const position = positionOf(queue, caller);
       // Registered in the same transaction, so the grant that ends it (a later one) finds it.
       if (position > 0 && waitMs > 0 && !this.disposed) {
-        const holder = (await branchRows(t.db, root, name)).find((r) => r.acquired_at !== null);
+        // The holder is the one found above: joining the line does not change it.
+        const holder = rows.find((r) => r.acquired_at !== null);
         waiter = { peer: caller, project: root, branch: name, deadline: this.waitDeadline(holder, now, waitMs), timer: undefined, ...settle };
         this.waits.add(waiter);
       }
@@ -159,6 +160,11 @@ export class SyncQueues implements SyncService, MeshService {
       if (due === null || at < due) due = at;
     }
     return due;
+  }
+
+  /** How many acquire requests are waiting (for tests). */
+  waiting(): number {
+    return this.waits.size;
   }
 
   async counts(): Promise<Partial<MeshCounts>> {

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Broker } from '../../../src/broker/broker';
 import { resolveHome } from '../../../src/home/home';
+import type { SyncQueues } from '../../../src/core/sync';
 import { clockTime } from '../../../src/mcp/tools/sync';
 import { startBroker } from '../../start-broker';
 import { Agent } from './in-memory-agent';
@@ -63,6 +64,25 @@ describe('mcp: mesh_sync', function () {
     assert.equal(released.text.split('\n')[0], 'Done with main: bob holds it now.');
     const r = await waiting;
     assert.match(r.text.split('\n')[0], /^You hold the landing token for main until \d\d:\d\d; push, then release\.$/);
+  });
+
+  it('a cancelled call stops the broker\'s wait and keeps the place in line', async () => {
+    const abort = new AbortController();
+    const call = alice.client.callTool({ name: 'mesh_sync', arguments: { action: 'acquire', wait: 60 } }, undefined, { signal: abort.signal });
+    const sync = broker.mesh.sync as SyncQueues;
+    for (let i = 0; sync.waiting() === 0; i++) {
+      assert.ok(i < 200, 'the broker never waited');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    abort.abort();
+    await assert.rejects(call);
+    for (let i = 0; sync.waiting() > 0; i++) {
+      assert.ok(i < 200, 'the broker kept waiting after the cancel');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const s = await bob.ok('mesh_sync', { action: 'status' });
+    assert.match(s.text.split('\n')[0], /^main: you hold it .*, 1 waiting: alice$/);
+    await alice.ok('mesh_sync', { action: 'release' });
   });
 
   it('refuses a release by one that neither holds nor waits, in the tool\'s words', async () => {
