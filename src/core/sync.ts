@@ -11,8 +11,9 @@
  *   holder past its TTL or gone), to the first waiter not gone, whether it is still waiting on
  *   a request or not; gone waiters are dropped on the way.
  * - A wait lasts `waitMs`, or longer: until the holder ahead could be declared stale (its
- *   `expiresAt`, or the end of its grace period when it is disconnected, whichever is first)
- *   plus {@link staleBeatMs}, but never past {@link maxStaleWaitMs} from the request.
+ *   `expiresAt`, or the end of its grace period when it is disconnected, whichever is first;
+ *   the person's terminal has none) plus {@link staleBeatMs}, but never past
+ *   {@link maxStaleWaitMs} from the request. Only the wait is in memory (sync-waits.ts).
  * - A hold lasting more than `stallFactor` (3)× the branch's usual hold (the median of its last
  *   `holdsKept` (20) released holds) and at least `stallFloorMs` (2 min), or with no history
  *   more than half its TTL, is reported once (`sync_stalled`), by the sweep (sync-store.ts).
@@ -268,7 +269,7 @@ export class SyncQueues implements SyncService, MeshService {
   private onCancel(w: SyncWaiter): void {
     if (!this.waits.remove(w)) return;
     this.ctx.timers.clearTimeout(w.timer);
-    w.reject(new BrokerError('cancelled', `stopped waiting for the landing token of ${w.branch}: the request was cancelled (the place in line is kept; sync/release leaves it)`));
+    w.reject(new BrokerError('cancelled', `stopped waiting for the landing token of ${w.branch}: the request was cancelled (your place in line is kept; release leaves it)`));
   }
 
   private endWaits(peer: string | undefined, error: BrokerError): void {
