@@ -24,6 +24,7 @@ import { hookClients } from '../hook/clients';
 import { runHook } from '../hook/main';
 import { parseTarget, pathArgument, table } from './format';
 import { planCommands } from './plan-commands';
+import { syncCommands } from './sync-commands';
 import { mcp } from './mcp';
 import { serve } from './serve';
 import { json, looking, print, printJson, withClient } from './run-command';
@@ -360,6 +361,7 @@ export const commandTable: readonly TableEntry[] = [
   }),
 
   ...planCommands,
+  ...syncCommands,
   audit,
 
   defineCommand({

@@ -10,6 +10,7 @@ import type {
 import type { LockTarget, Recipients } from '../protocol/methods';
 import type { EditRecord } from '../protocol/requests/edits';
 import type { StatusCounts } from '../protocol/requests/status';
+import type { SyncQueue } from '../protocol/coordination';
 import type {
   Contract, ContractKind, ContractStatus, Overlap, PlanInput, PlanSource, PlanView, Proposal, Task, TaskStatus,
 } from '../protocol/plan';
@@ -224,6 +225,23 @@ export interface PlansService {
   mine(caller: string, seen: boolean): Promise<{ held: Array<Task & { project: string }>; assigned: Array<Task & { project: string }> }>;
 }
 
+/** The landing queue: one FIFO token per branch of a repository (see protocol/requests/sync.ts, whose JSDoc states each rule). */
+export interface SyncService {
+  /**
+   * The branch's token for `caller`: granted, renewed, or a place in line (kept when asked
+   * again). With `waitMs`, waits for its turn (at least until the holder ahead could be
+   * declared stale); a wait that ends without it answers `acquired: false`, the place kept.
+   * `signal` aborting ends the wait with `cancelled`.
+   */
+  acquire(caller: string, project: ProjectRef, branch: string, opts?: { ttlSeconds?: number; waitMs?: number; signal?: AbortSignal }): Promise<{ queue: SyncQueue; acquired: boolean; position: number }>;
+  /** Gives the token back, passing it on, or leaves the line; `notHolder` when neither. */
+  release(caller: string, project: ProjectRef, branch: string): Promise<SyncQueue>;
+  /** The project's queues that have a holder or waiters (only `branch`'s when given). */
+  status(caller: string, project: ProjectRef, branch?: string): Promise<SyncQueue[]>;
+  /** The queues where the caller holds or waits, over every repository. */
+  mine(caller: string): Promise<SyncQueue[]>;
+}
+
 /** The core's share of the status counts (declared in `protocol/requests/status.ts`); sessions are the broker's. */
 export type MeshCounts = Omit<StatusCounts, 'sessions'>;
 
@@ -235,6 +253,7 @@ export interface Mesh {
   readonly events: EventsService;
   readonly edits: EditsService;
   readonly plans: PlansService;
+  readonly sync: SyncService;
   counts(): Promise<MeshCounts>;
   /** Expires locks and state, ends grace periods of vanished peers, prunes by retention. */
   sweep(): Promise<void>;

@@ -80,8 +80,13 @@ describe('protocol: events', () => {
       await h.mesh.plans.claim(b, undefined, 'schema');
       await h.mesh.plans.update(c, undefined, 'form', { status: 'blocked', note: 'waiting' });
       await h.mesh.plans.contract(a, undefined, { id: 'login-api', status: 'approved' });
-      // The deltas (delta_pushed, delta_acked), debates (debate_started, debate_turn, debate_changed)
-      // and landing queue (sync_queued, sync_acquired, sync_released, sync_stalled) scenarios go here.
+      // The deltas (delta_pushed, delta_acked) and debates (debate_started, debate_turn, debate_changed) scenarios go here.
+      // The landing queue: alice holds main past half its TTL (a stall), then passes it to bob.
+      await h.mesh.sync.acquire(a, undefined, 'main', { ttlSeconds: 10 });
+      await h.mesh.sync.acquire(b, undefined, 'main');
+      h.clock.advance(5_000);
+      await h.mesh.sweep();
+      await h.mesh.sync.release(a, undefined, 'main');
       await h.mesh.peers.disconnected(b);
       await h.mesh.peers.resume(b, sha256('secret-bob'));
       await h.mesh.peers.leave(b);
