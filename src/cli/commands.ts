@@ -25,6 +25,7 @@ import { runHook } from '../hook/main';
 import { parseTarget, pathArgument, table } from './format';
 import { deltaCommands } from './delta-commands';
 import { planCommands } from './plan-commands';
+import { syncCommands } from './sync-commands';
 import { mcp } from './mcp';
 import { serve } from './serve';
 import { json, looking, print, printJson, withClient } from './run-command';
@@ -362,6 +363,7 @@ export const commandTable: readonly TableEntry[] = [
 
   ...planCommands,
   ...deltaCommands,
+  ...syncCommands,
   audit,
 
   defineCommand({

@@ -11,6 +11,7 @@ import type { Delta } from '../protocol/coordination';
 import type { LockTarget, Recipients, RequestParams } from '../protocol/methods';
 import type { EditRecord } from '../protocol/requests/edits';
 import type { StatusCounts } from '../protocol/requests/status';
+import type { SyncQueue } from '../protocol/coordination';
 import type {
   Contract, ContractKind, ContractStatus, Overlap, PlanInput, PlanSource, PlanView, Proposal, Task, TaskStatus,
 } from '../protocol/plan';
@@ -243,6 +244,23 @@ export interface DeltasService {
   mine(caller: string, seen: boolean): Promise<{ blocking: Delta[]; fresh: Delta[] }>;
 }
 
+/** The landing queue: one FIFO token per branch of a repository (see protocol/requests/sync.ts, whose JSDoc states each rule). */
+export interface SyncService {
+  /**
+   * The branch's token for `caller`: granted, renewed, or a place in line (kept when asked
+   * again). With `waitMs`, waits for its turn (at least until the holder ahead could be
+   * declared stale); a wait that ends without it answers `acquired: false`, the place kept.
+   * `signal` aborting ends the wait with `cancelled`.
+   */
+  acquire(caller: string, project: ProjectRef, branch: string, opts?: { ttlSeconds?: number; waitMs?: number; signal?: AbortSignal }): Promise<{ queue: SyncQueue; acquired: boolean; position: number }>;
+  /** Gives the token back, passing it on, or leaves the line; `notHolder` when neither. */
+  release(caller: string, project: ProjectRef, branch: string): Promise<SyncQueue>;
+  /** The project's queues that have a holder or waiters (only `branch`'s when given). */
+  status(caller: string, project: ProjectRef, branch?: string): Promise<SyncQueue[]>;
+  /** The queues where the caller holds or waits, over every repository. */
+  mine(caller: string): Promise<SyncQueue[]>;
+}
+
 /** The core's share of the status counts (declared in `protocol/requests/status.ts`); sessions are the broker's. */
 export type MeshCounts = Omit<StatusCounts, 'sessions'>;
 
@@ -255,6 +273,7 @@ export interface Mesh {
   readonly edits: EditsService;
   readonly plans: PlansService;
   readonly deltas: DeltasService;
+  readonly sync: SyncService;
   counts(): Promise<MeshCounts>;
   /** Expires locks and state, ends grace periods of vanished peers, prunes by retention. */
   sweep(): Promise<void>;

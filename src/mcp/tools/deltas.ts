@@ -89,7 +89,7 @@ export const deltaTool = defineTool({
     since: z.number().int().optional().describe('list: after this id'),
   },
   output: { deltas: z.array(item).optional(), delta: item.optional(), acked: z.array(z.number()).optional(), more: z.string().optional() },
-  async run(args, client) {
+  async run(args, client, ctx) {
     const self = client.peer.id;
     switch (args.action ?? 'list') {
       case 'list': {
@@ -109,11 +109,14 @@ export const deltaTool = defineTool({
           kind: args.kind ?? 'discovery', severity: args.blocking ? 'blocking' : 'info', summary: args.summary, detail: args.detail, spec: args.spec,
           affects: { files: args.files ?? [], tasks: args.tasks ?? [], contracts: args.contracts ?? [] },
         });
+        ctx.session.coordinationChanged();
         return pushed(delta);
       }
       case 'ack': {
         if (!args.ids?.length) throw new BrokerError('invalidInput', 'ack needs ids: the deltas\' ids, as mesh_delta lists them');
         const { acked } = await client.request('delta/ack', { ids: args.ids });
+        // An acked blocking delta leaves this session's news at once, not when its event comes back.
+        ctx.session.coordinationChanged();
         const skipped = args.ids.filter((id) => !acked.includes(id));
         const text = [
           acked.length > 0 ? `Acked ${acked.map((id) => `#${id}`).join(', ')}.` : 'Nothing new acked.',

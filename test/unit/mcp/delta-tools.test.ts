@@ -77,9 +77,14 @@ describe('mcp: mesh_delta', function () {
   it('the broker answers delta/get and delta/mine too (what the pending news reads)', async () => {
     const { delta } = await bob.peer.request('delta/get', { id: 3 });
     assert.deepEqual([delta.summary, delta.recipients.map((r) => [r.peerName, r.ackedAt])], ['login answers 202', [['bob', null]]]);
-    const first = await bob.peer.request('delta/mine', { seen: true });
-    assert.deepEqual([first.blocking.map((d) => d.id), first.fresh.map((d) => d.id)], [[], [3]]);
-    assert.deepEqual(await bob.peer.request('delta/mine', { seen: true }), { blocking: [], fresh: [] }, 'shown once');
+    // Pushed and read over the wire alone: a tool call of bob's would read its news first.
+    const push = (summary: string, severity: 'info' | 'blocking') => alice.peer.request('delta/push', { kind: 'discovery', summary, severity, affects: { tasks: ['login-form'] } });
+    const [{ delta: fresh }, { delta: blocking }] = [await push('fresh', 'info'), await push('blocking', 'blocking')];
+    const ids = (r: { blocking: Array<{ id: number }>; fresh: Array<{ id: number }> }) => [r.blocking.map((d) => d.id), r.fresh.map((d) => d.id)];
+    assert.deepEqual(ids(await bob.peer.request('delta/mine', { seen: true })), [[blocking.id], [fresh.id]]);
+    assert.deepEqual(ids(await bob.peer.request('delta/mine', { seen: true })), [[blocking.id], []], 'a fresh one once, a blocking one until acked');
+    await bob.peer.request('delta/ack', { ids: [blocking.id] });
+    assert.deepEqual(ids(await bob.peer.request('delta/mine', { seen: false })), [[], []]);
   });
 
   it('refusals say what to do, in the tool\'s words', async () => {

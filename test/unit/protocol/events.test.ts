@@ -82,8 +82,13 @@ describe('protocol: events', () => {
       await h.mesh.plans.contract(a, undefined, { id: 'login-api', status: 'approved' });
       const delta = await h.mesh.deltas.push(a, undefined, { kind: 'discovery', severity: 'blocking', summary: 'the schema moved', affects: { tasks: ['schema'] } });
       await h.mesh.deltas.ack(b, [delta.id]);
-      // The debates (debate_started, debate_turn, debate_changed)
-      // and landing queue (sync_queued, sync_acquired, sync_released, sync_stalled) scenarios go here.
+      // The debates (debate_started, debate_turn, debate_changed) scenario goes here.
+      // The landing queue: alice holds main past half its TTL (a stall), then passes it to bob.
+      await h.mesh.sync.acquire(a, undefined, 'main', { ttlSeconds: 10 });
+      await h.mesh.sync.acquire(b, undefined, 'main');
+      h.clock.advance(5_000);
+      await h.mesh.sweep();
+      await h.mesh.sync.release(a, undefined, 'main');
       await h.mesh.peers.disconnected(b);
       await h.mesh.peers.resume(b, sha256('secret-bob'));
       await h.mesh.peers.leave(b);
