@@ -82,6 +82,9 @@ describe('protocol: events', () => {
       await h.mesh.plans.contract(a, undefined, { id: 'login-api', status: 'approved' });
       // The deltas (delta_pushed, delta_acked), debates (debate_started, debate_turn, debate_changed)
       // and landing queue (sync_queued, sync_acquired, sync_released, sync_stalled) scenarios go here.
+      const debate = await h.mesh.debates.start(a, undefined, { topic: 'REST or RPC', with: ['carol'], turn: { position: 'REST', proposal: 'REST' } });
+      await h.mesh.debates.respond(c, debate.id, { position: 'RPC', escalate: true });
+      await h.mesh.debates.decide(person, debate.id, { pick: 1 });
       await h.mesh.peers.disconnected(b);
       await h.mesh.peers.resume(b, sha256('secret-bob'));
       await h.mesh.peers.leave(b);
