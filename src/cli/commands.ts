@@ -24,6 +24,7 @@ import { doctor } from './doctor';
 import { hookClients } from '../hook/clients';
 import { runHook } from '../hook/main';
 import { parseTarget, pathArgument, table } from './format';
+import { debateCommands } from './debate-commands';
 import { planCommands } from './plan-commands';
 import { mcp } from './mcp';
 import { serve } from './serve';
@@ -365,6 +366,7 @@ export const commandTable: readonly TableEntry[] = [
   }),
 
   ...planCommands,
+  ...debateCommands,
   audit,
 
   defineCommand({
