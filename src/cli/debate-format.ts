@@ -3,6 +3,7 @@
  * the person first to catch the eye), and one debate round by round, ending with what the
  * person can do about it. Pure: text in, text out; agents' words go through `printable`.
  */
+import { plural } from '../core/plural';
 import { printable } from '../core/printable';
 import type { Debate, DebateSummary } from '../protocol/coordination';
 import { table } from './format';
@@ -15,7 +16,7 @@ export function debateState(d: DebateSummary): string {
     case 'resolved':
       return `resolved on proposal ${d.agreed}`;
     case 'escalated':
-      return `escalated (${d.escalation!.reason === 'asked' ? `${nameOf(d, d.escalation!.peer ?? '')} asked` : d.escalation!.reason === 'idle' ? 'nobody took a turn' : `no agreement after ${d.round} rounds`})`;
+      return `escalated (${d.escalation!.reason === 'asked' ? `${nameOf(d, d.escalation!.peer ?? '')} asked` : d.escalation!.reason === 'idle' ? 'nobody took a turn' : `no agreement after ${plural(d.round, 'round')}`})`;
     case 'decided':
       return `decided by ${printable(d.ruling!.peerName)}`;
   }

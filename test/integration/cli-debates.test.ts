@@ -59,13 +59,13 @@ describe('peermesh debates, debate show, decide', function () {
     assert.deepEqual(rows, [
       'ID STATE WHO TOPIC',
       '#3 open, round 1 of 1, awaiting bob alice, bob naming',
-      '#1 escalated (no agreement after 1 rounds) alice, bob REST or RPC',
+      '#1 escalated (no agreement after 1 round) alice, bob REST or RPC',
     ]);
 
     const shown = await run('debate', 'show', '1');
     assert.equal(shown.code, 0, shown.stderr);
     assert.deepEqual(shown.stdout.trim().split('\n'), [
-      '#1 "REST or RPC": escalated (no agreement after 1 rounds)',
+      '#1 "REST or RPC": escalated (no agreement after 1 round)',
       'participants: alice, bob',
       'concerns: contract api',
       'round 1',
