@@ -19,6 +19,23 @@ const item = z.record(z.string(), z.unknown());
 /** Characters of a turn's position shown in `get` (a round's positions read together). */
 const positionShown = 400;
 
+/** Characters of a proposal shown (the CLI's `peermesh debate show` has it whole). */
+const proposalShown = 600;
+
+/** What a result gives proposals, and turns: each part a third of the tool's own bytes. */
+const partBudget = 5 * 1024;
+
+function cut(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+}
+
+/** The newest of `items` that fit the budget, in their order, with a line saying how many earlier ones are left out. */
+function newest<T>(items: readonly T[], line: (item: T) => string, what: string): { items: T[]; lines: string[] } {
+  const fit = fitList([...items].reverse(), line, partBudget);
+  const left = items.length - fit.items.length;
+  return { items: fit.items.reverse(), lines: [...(left > 0 ? [`(${left} earlier ${what} not shown)`] : []), ...fit.lines.reverse()] };
+}
+
 /** mesh_debate: start, respond to, read and list debates. */
 export const debateTool = defineTool({
   name: 'mesh_debate',
@@ -62,10 +79,13 @@ export const debateTool = defineTool({
         : (await client.request('debate/get', { id: args.id })).debate;
     }
     const v = view(debate, self);
-    const lines = [headLine(v), ...debate.proposals.map((p) => `${p.n}. ${printable(p.peerName)}: ${printable(p.text)}`)];
-    if (action === 'get') lines.push(...debate.turns.map((t) => `r${t.round} ${printable(t.peerName)}: ${printable(t.position.slice(0, positionShown))}${t.accepts ? ` [accepts ${t.accepts}]` : ''}${t.escalate ? ' [asks the person]' : ''}`));
-    lines.push(next(debate, self, v.accepts ?? {}));
-    return { text: lines.join('\n'), data: { debate: { ...v, proposals: debate.proposals.map((p) => ({ n: p.n, by: p.peerName, text: p.text })) } } };
+    const proposals = newest(debate.proposals.map((p) => ({ n: p.n, by: p.peerName, text: cut(p.text, proposalShown) })),
+      (p) => `${p.n}. ${printable(p.by)}: ${printable(p.text)}`, 'proposals');
+    const turns = action === 'get'
+      ? newest(debate.turns, (t) => `r${t.round} ${printable(t.peerName)}: ${printable(cut(t.position, positionShown))}${t.accepts ? ` [accepts ${t.accepts}]` : ''}${t.escalate ? ' [asks the person]' : ''}`, 'turns').lines
+      : [];
+    const lines = [headLine(v), ...proposals.lines, ...turns, next(debate, self, v.accepts ?? {})];
+    return { text: lines.join('\n'), data: { debate: { ...v, proposals: proposals.items } } };
   },
 });
 

@@ -60,4 +60,20 @@ describe('mcp: mesh_debate', function () {
     const noId = await bob.call('mesh_debate', { action: 'respond', position: 'p' });
     assert.match(noId.text, /^respond needs the debate's id/);
   });
+
+  it('a long debate stays within the result budget: the newest proposals and turns, and how many earlier are left out', async () => {
+    const long = (c: string) => c.repeat(4000);
+    const first = await alice.ok('mesh_debate', { action: 'start', topic: 'long', with: ['bob'], position: long('a'), proposal: long('A') });
+    const id = (first.data.debate as { id: number }).id;
+    for (let round = 1; round <= 5; round++) {
+      await bob.ok('mesh_debate', { action: 'respond', id, position: long('b'), proposal: long('B') });
+      if (round < 5) await alice.ok('mesh_debate', { action: 'respond', id, position: long('a'), proposal: long('A') });
+    }
+    const r = await alice.ok('mesh_debate', { action: 'get', id });
+    assert.match(r.text, /^#\d+ "long" \[escalated\] you, bob\n\(\d+ earlier proposals not shown\)\n/);
+    assert.match(r.text, /\n\(\d+ earlier turns not shown\)\n/);
+    assert.match(r.text, /\n10\. bob: B{599}…\n/, 'the newest proposal is shown, cut');
+    const shown = (r.data.debate as { proposals: Array<{ n: number }> }).proposals.map((p) => p.n);
+    assert.equal(shown[shown.length - 1], 10);
+  });
 });
