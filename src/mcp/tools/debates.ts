@@ -48,6 +48,7 @@ export const debateTool = defineTool({
     with: z.array(z.string().min(1).max(limits.name)).min(1).max(coordinationLimits.participants - 1).optional().describe('start: peer names'),
     origin: z.number().int().min(1).optional().describe('start: the delta in dispute'),
     position: z.string().trim().min(1).max(coordinationLimits.detail).optional().describe('Your view and why'),
+    constraints: z.array(z.string().trim().min(1).max(coordinationLimits.item)).max(coordinationLimits.items).optional().describe('What you must keep'),
     proposal: z.string().trim().min(1).max(coordinationLimits.detail).optional(),
     accept: z.number().int().min(1).optional(),
     escalate: z.boolean().optional(),
@@ -66,7 +67,7 @@ export const debateTool = defineTool({
     }
     const turn = () => {
       if (!args.position) throw new BrokerError('invalidInput', `${action} takes your turn: give position (your view and why), and proposal or accept`);
-      return { position: args.position, proposal: args.proposal, accept: args.accept, escalate: args.escalate ?? false };
+      return { position: args.position, constraints: args.constraints, proposal: args.proposal, accept: args.accept, escalate: args.escalate ?? false };
     };
     let debate: Debate;
     if (action === 'start') {
@@ -82,7 +83,7 @@ export const debateTool = defineTool({
     const proposals = newest(debate.proposals.map((p) => ({ n: p.n, by: p.peerName, text: cut(p.text, proposalShown) })),
       (p) => `${p.n}. ${printable(p.by)}: ${printable(p.text)}`, 'proposals');
     const turns = action === 'get'
-      ? newest(debate.turns, (t) => `r${t.round} ${printable(t.peerName)}: ${printable(cut(t.position, positionShown))}${t.accepts ? ` [accepts ${t.accepts}]` : ''}${t.escalate ? ' [asks the person]' : ''}`, 'turns').lines
+      ? newest(debate.turns, (t) => `r${t.round} ${printable(t.peerName)}: ${printable(cut(t.position, positionShown))}${t.constraints.length > 0 ? ` (must: ${printable(t.constraints.join('; '))})` : ''}${t.accepts ? ` [accepts ${t.accepts}]` : ''}${t.escalate ? ' [asks the person]' : ''}`, 'turns').lines
       : [];
     const lines = [headLine(v), ...proposals.lines, ...turns, next(debate, self, v.accepts ?? {})];
     return { text: lines.join('\n'), data: { debate: { ...v, proposals: proposals.items } } };
