@@ -59,6 +59,11 @@ if (args.has('--tests')) {
     ...node,
     entryPoints: ['test/vscode/planPeers.ts'],
     outfile: 'out/test/vscode/plan-peers.js',
+  }, {
+    // Agents in a debate, for the Debates view's screenshots (test/vscode/debate-screenshots.mjs).
+    ...node,
+    entryPoints: ['test/vscode/debatePeers.ts'],
+    outfile: 'out/test/vscode/debate-peers.js',
   });
 }
 

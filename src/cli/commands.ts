@@ -26,6 +26,7 @@ import { runHook } from '../hook/main';
 import { parseTarget, pathArgument, table } from './format';
 import { debateCommands } from './debate-commands';
 import { planCommands } from './plan-commands';
+import { syncCommands } from './sync-commands';
 import { mcp } from './mcp';
 import { serve } from './serve';
 import { json, looking, print, printJson, withClient } from './run-command';
@@ -367,6 +368,7 @@ export const commandTable: readonly TableEntry[] = [
 
   ...planCommands,
   ...debateCommands,
+  ...syncCommands,
   audit,
 
   defineCommand({

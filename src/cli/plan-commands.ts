@@ -7,11 +7,12 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { plural } from '../core/plural';
 import { printable } from '../core/printable';
+import { madeReady, statusOf } from '../core/readiness';
 import { BrokerError } from '../protocol/errors';
 import { PlanId, PlanInput, TaskStatus, taskStatuses, type Overlap } from '../protocol/plan';
 import { argument, defineCommand, option, type TableEntry } from './command-spec';
 import {
-  acceptHint, formatChanges, formatOverlaps, formatPlan, formatProposal, formatTask, formatTasks, issuePath, madeReady,
+  acceptHint, formatChanges, formatOverlaps, formatPlan, formatProposal, formatTask, formatTasks, issuePath,
 } from './plan-format';
 import { json, looking, print, printJson, withClient } from './run-command';
 
@@ -274,7 +275,7 @@ const task: TableEntry = {
         });
         if (opts.json) return printJson(result);
         print(formatTask(result.task));
-        const ready = madeReady(result.task.id, all);
+        const ready = madeReady(result.task.id, all, statusOf(all));
         if (ready.length > 0) print(`now ready: ${ready.map((t) => t.id).join(', ')} (peermesh task claim ${ready[0].id})`);
       },
     }),

@@ -6,6 +6,7 @@
  */
 import { plural } from '../core/plural';
 import { printable } from '../core/printable';
+import { statusOf, waitingOn, type StatusOf } from '../core/readiness';
 import type { Overlap, PlanChange, PlanView, Proposal, Task, TaskStatus } from '../protocol/plan';
 import { alignColumns, table } from './format';
 
@@ -33,13 +34,13 @@ const assignee = (t: Task): string => (t.assigneeName === null ? '-' : printable
 
 /**
  * What a task that is not done still waits for (its dependencies not done; none said without
- * `statusOf`, the status of every task), that a todo task waits for nothing (`sayReady`), and
+ * `status`, the status of every task), that a todo task waits for nothing (`sayReady`), and
  * its note (why it is blocked, or started early).
  */
-function taskRemarks(t: Task, statusOf: ReadonlyMap<string, TaskStatus> | undefined, sayReady = false): string {
-  const waits = t.status === 'done' || !statusOf ? [] : t.dependsOn.filter((d) => statusOf.get(d) !== 'done');
+function taskRemarks(t: Task, status: StatusOf | undefined, sayReady = false): string {
+  const waits = t.status === 'done' || !status ? [] : waitingOn(t, status);
   return [
-    waits.length > 0 ? `needs ${waits.join(', ')}` : sayReady && statusOf && t.status === 'todo' ? 'ready' : '',
+    waits.length > 0 ? `needs ${waits.join(', ')}` : sayReady && status && t.status === 'todo' ? 'ready' : '',
     t.note ? cut(t.note) : '',
   ].filter(Boolean).join('; ');
 }
@@ -58,14 +59,14 @@ function contractRows(plan: PlanView): string[][] {
  * accept or reject them. Task rows line up across phases.
  */
 export function formatPlan(plan: PlanView, proposals: readonly ProposalSummary[]): string {
-  const statusOf = new Map(plan.phases.flatMap((p) => p.tasks.map((t) => [t.id, t.status] as const)));
+  const status = statusOf(plan.phases.flatMap((p) => p.tasks));
   const indent = '  ';
   // One set of columns for every task row, so the tree lines up from phase to phase.
-  const taskRows = plan.phases.flatMap((p) => p.tasks.map((t) => [statusLabel(t.status), t.id, cut(t.title), assignee(t), taskRemarks(t, statusOf)]));
+  const taskRows = plan.phases.flatMap((p) => p.tasks.map((t) => [statusLabel(t.status), t.id, cut(t.title), assignee(t), taskRemarks(t, status)]));
   const taskLines = alignColumns(taskRows);
   const lines = [`${printable(plan.title)} (version ${plan.version})`, `project ${printable(plan.project)}`];
   if (plan.description.trim()) lines.push(cut(plan.description, 200));
-  const tasks = [...statusOf.values()];
+  const tasks = [...status.values()];
   lines.push(`${plural(tasks.length, 'task')}: ${taskStatusCounts(tasks)}`);
   let next = 0;
   for (const phase of plan.phases) {
@@ -137,17 +138,11 @@ export function acceptHint(id: number): string {
  */
 export function formatTasks(tasks: readonly Task[], all: readonly Task[] = []): string {
   if (tasks.length === 0) return 'no tasks';
-  const statusOf = all.length > 0 ? new Map(all.map((t) => [t.id, t.status] as const)) : undefined;
+  const status = all.length > 0 ? statusOf(all) : undefined;
   return table(['ID', 'STATUS', 'ASSIGNEE', 'PHASE', 'TITLE'], tasks.map((t) => {
-    const remark = taskRemarks(t, statusOf, true);
+    const remark = taskRemarks(t, status, true);
     return [t.id, statusLabel(t.status), t.assigneeName ?? '-', t.phase, cut(t.title) + (remark ? ` (${remark})` : '')];
   }));
-}
-
-/** The todo tasks that `done` (just finished) made ready: all their dependencies are done now. */
-export function madeReady(done: string, all: readonly Task[]): Task[] {
-  const statusOf = new Map(all.map((t) => [t.id, t.status] as const));
-  return all.filter((t) => t.status === 'todo' && t.dependsOn.includes(done) && t.dependsOn.every((d) => statusOf.get(d) === 'done'));
 }
 
 /** One task in one line: `login-form "Login form": ◐ in progress, bob`. */

@@ -8,7 +8,7 @@ import type {
   LineSpan, ListedStateEntry, Lock, Message, MeshEvent, MeshEventOf, Peer, Scope, StateEntry, EventType, MessageKind, OwnStatus, SaveGuardChoice,
 } from '../protocol/entities';
 import type { z } from 'zod';
-import type { Debate, DebateStatus, DebateSummary, TurnInput } from '../protocol/coordination';
+import type { Debate, DebateStatus, DebateSummary, SyncQueue, TurnInput } from '../protocol/coordination';
 import type { LockTarget, Recipients } from '../protocol/methods';
 import type { debateRequests } from '../protocol/requests/debate';
 import type { EditRecord } from '../protocol/requests/edits';
@@ -246,6 +246,23 @@ export interface DebatesService {
   mine(caller: string, seen: boolean): Promise<{ yourTurn: DebateSummary[]; changed: DebateSummary[] }>;
 }
 
+/** The landing queue: one FIFO token per branch of a repository (see protocol/requests/sync.ts, whose JSDoc states each rule). */
+export interface SyncService {
+  /**
+   * The branch's token for `caller`: granted, renewed, or a place in line (kept when asked
+   * again). With `waitMs`, waits for its turn (at least until the holder ahead could be
+   * declared stale); a wait that ends without it answers `acquired: false`, the place kept.
+   * `signal` aborting ends the wait with `cancelled`.
+   */
+  acquire(caller: string, project: ProjectRef, branch: string, opts?: { ttlSeconds?: number; waitMs?: number; signal?: AbortSignal }): Promise<{ queue: SyncQueue; acquired: boolean; position: number }>;
+  /** Gives the token back, passing it on, or leaves the line; `notHolder` when neither. */
+  release(caller: string, project: ProjectRef, branch: string): Promise<SyncQueue>;
+  /** The project's queues that have a holder or waiters (only `branch`'s when given). */
+  status(caller: string, project: ProjectRef, branch?: string): Promise<SyncQueue[]>;
+  /** The queues where the caller holds or waits, over every repository. */
+  mine(caller: string): Promise<SyncQueue[]>;
+}
+
 /** The core's share of the status counts (declared in `protocol/requests/status.ts`); sessions are the broker's. */
 export type MeshCounts = Omit<StatusCounts, 'sessions'>;
 
@@ -258,6 +275,7 @@ export interface Mesh {
   readonly edits: EditsService;
   readonly plans: PlansService;
   readonly debates: DebatesService;
+  readonly sync: SyncService;
   counts(): Promise<MeshCounts>;
   /** Expires locks and state, ends grace periods of vanished peers, prunes by retention. */
   sweep(): Promise<void>;

@@ -27,6 +27,7 @@ import { Plans } from './plan';
 import type { MeshService } from './service';
 import type { SqlStore, SqlTx } from './sql';
 import { State } from './state';
+import { SyncQueues } from './sync';
 import { systemTimers, type Timers } from './timers';
 import { nodeWorkspaceProbe, type WorkspaceProbe } from './workspace';
 
@@ -66,6 +67,7 @@ export class MeshCore implements Mesh {
   readonly edits: Edits;
   readonly plans: Plans;
   readonly debates: Debates;
+  readonly sync: SyncQueues;
   private readonly ctx: MeshContext;
   private readonly services: MeshService[];
   private wakeTimer: unknown;
@@ -98,9 +100,11 @@ export class MeshCore implements Mesh {
     this.edits = new Edits(this.ctx, this.peers);
     this.plans = new Plans(this.ctx, this.peers);
     this.debates = new Debates(this.ctx, this.peers);
+    this.sync = new SyncQueues(this.ctx, this.peers);
     // The order is the sweep's: a timed-out peer's expired locks are reported (lock_expired)
-    // before it leaves (peer_left), and its tasks are freed after (task_released); retention after.
-    this.services = [this.locks, this.state, this.peers, this.plans, this.events, this.messages];
+    // before it leaves (peer_left), and its tasks and landing tokens are freed after
+    // (task_released, sync_released); retention after.
+    this.services = [this.locks, this.state, this.peers, this.plans, this.sync, this.events, this.messages];
     this.services.push(this.debates);
     // Read in the transaction that changed what falls due; the timer is set once it commits.
     this.ctx.onEveryCommit(async (tx) => {

@@ -8,6 +8,7 @@
  */
 import type { Message, MessageKind } from '../protocol/entities';
 import type { Task, TaskStatus } from '../protocol/plan';
+import { blockingLines, coordinationLines, type CoordinationNews } from './coordination-news';
 import { plural } from './plural';
 import { printable } from './printable';
 
@@ -53,6 +54,8 @@ export interface News {
   unread: number;
   /** From the shared plan; absent when the agent holds no task and none is new. */
   tasks?: TasksNews;
+  /** Deltas, debates and landing tokens; absent when none concerns the agent. */
+  coordination?: CoordinationNews;
 }
 
 /** Characters of message bodies one result or hook carries, in all. */
@@ -138,9 +141,12 @@ export function newsLines(news: News): string[] {
   return lines;
 }
 
-/** The `pending:` part of a tool result's text: the messages, then the task lines. */
+/**
+ * The `pending:` part of a tool result's text: blocking deltas first, then the messages, the
+ * task lines, and the debates, other deltas and landing tokens.
+ */
 export function pendingText(news: News): string {
-  return [messagesPending(news), ...taskLines(news.tasks)].join('\n');
+  return [...blockingLines(news.coordination), messagesPending(news), ...taskLines(news.tasks), ...coordinationLines(news.coordination)].join('\n');
 }
 
 function messagesPending(news: News): string {
@@ -158,13 +164,20 @@ function messagesPending(news: News): string {
  */
 export function hookContext(news: News, self: string, withHeld = true): string | undefined {
   const hasMessages = news.messages.length > 0 || news.more > 0;
-  const tasks = taskLines(news.tasks, withHeld || hasMessages || news.tasks?.assigned !== undefined);
-  if (!hasMessages && tasks.length === 0) return undefined;
+  const blocking = blockingLines(news.coordination);
+  const others = coordinationLines(news.coordination);
+  const tasks = taskLines(news.tasks, withHeld || hasMessages || news.tasks?.assigned !== undefined || others.length > 0);
+  if (!hasMessages && tasks.length === 0 && blocking.length === 0 && others.length === 0) return undefined;
+  const mesh = blocking.length + others.length === 0 ? [] : [
+    `PeerMesh (${self}), from the other agents:`,
+    ...[...blocking, ...others].map((l) => '- ' + l),
+  ];
   const messages = hasMessages ? [
     `PeerMesh: new messages for you (${self}) from the other agents on this machine:`,
     ...newsLines(news).map((l) => '- ' + l),
     'Answer with the mesh_send tool (replyTo=<id>); mesh_inbox claims or acks them.',
   ] : [];
   const plan = tasks.length === 0 ? [] : [`PeerMesh${hasMessages ? '' : ` (${self})`}, the shared plan: ${tasks[0]}`, ...tasks.slice(1)];
-  return [...messages, ...plan].join('\n');
+  // Blocking deltas lead: the agent must not go on without them.
+  return blocking.length > 0 ? [...mesh, ...messages, ...plan].join('\n') : [...messages, ...plan, ...mesh].join('\n');
 }

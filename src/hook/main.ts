@@ -17,7 +17,9 @@
  * schemas: an agent pays its start-up on every tool call.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { toCoordinationNews, type CoordinationNews } from '../core/coordination-news';
 import { hookContext, newsBudget, newsMax, toNews, toTasksNews, type TasksNews } from '../core/news';
+import type { RequestResult } from '../protocol/methods';
 import { agentProcess } from '../core/processes';
 import type { Lock, Message } from '../protocol/entities';
 import type { Task } from '../protocol/plan';
@@ -109,12 +111,33 @@ export async function decide(input: HookInput, link: HookLink, opts: HookOptions
 async function news(link: HookLink, withHeld: boolean): Promise<HookDecision> {
   const peer = link.peer;
   if (!peer) return {};
-  const [r, tasks] = await Promise.all([
+  const own = peer.gitRoot ?? peer.workspace ?? peer.cwd;
+  const [r, tasks, coordination] = await Promise.all([
     link.request<{ messages: Array<Message & { truncated: boolean }>; more: number; unread: number }>('messages/deliver', { budget: newsBudget, max: newsMax }),
-    tasksNews(link, peer.gitRoot ?? peer.workspace ?? peer.cwd),
+    tasksNews(link, own),
+    coordinationNews(link, peer.id, own, withHeld),
   ]);
-  const context = hookContext({ ...toNews(r), ...(tasks && { tasks }) }, peer.name, withHeld);
+  const context = hookContext({ ...toNews(r), ...(tasks && { tasks }), ...(coordination && { coordination }) }, peer.name, withHeld);
   return context ? { context } : {};
+}
+
+/**
+ * Blocking deltas, debates awaiting a turn, other new deltas (marked shown), and with
+ * `withTokens` the landing tokens held or waited for (not after every tool: they would repeat);
+ * none if the broker cannot say: messages still go out.
+ */
+async function coordinationNews(link: HookLink, self: string, ownProject: string | null, withTokens: boolean): Promise<CoordinationNews | undefined> {
+  type Mine<M extends 'delta/mine' | 'debate/mine' | 'sync/mine'> = RequestResult<M>;
+  try {
+    const [deltas, debates, sync] = await Promise.all([
+      link.request<Mine<'delta/mine'>>('delta/mine', { seen: true }),
+      link.request<Mine<'debate/mine'>>('debate/mine', { seen: true }),
+      withTokens ? link.request<Mine<'sync/mine'>>('sync/mine', {}) : { queues: [] },
+    ]);
+    return toCoordinationNews({ deltas, debates, landing: sync.queues }, self, ownProject, Date.now());
+  } catch {
+    return undefined;
+  }
 }
 
 /** The tasks news (marking new assignments shown), or none if the broker cannot say: messages still go out. */

@@ -11,6 +11,7 @@ import type { EventData, MeshEvent, Message, MessageKind, Peer } from '../protoc
 import type { RequestMethod, RequestParams, RequestResult } from '../protocol/methods';
 import { eventTopics, meshTopics, type MeshTopic } from '../protocol/topics';
 import { newsBudget, newsMax, noNews, toNews, type News } from '../core/news';
+import { CoordinationFeed } from './coordination-feed';
 import { TaskNews } from './task-news';
 
 /** The part of a {@link PeerClient} the MCP server uses (a PeerClient is one). */
@@ -61,6 +62,8 @@ export class MeshSession {
   eventsCursor: number | undefined;
   /** The plan's part of the news: the tasks this peer holds and those newly given to it. */
   private readonly tasks: TaskNews;
+  /** Deltas, debates and landing tokens: blocking deltas and held tokens until settled, the rest once. */
+  private readonly coordination: CoordinationFeed;
 
   constructor(
     private readonly source: ClientSource,
@@ -68,6 +71,7 @@ export class MeshSession {
     private readonly log: Logger,
   ) {
     this.tasks = new TaskNews(log, (id) => this.peerName(id));
+    this.coordination = new CoordinationFeed(log);
   }
 
   /** The connected client; connects on first use, and tries again after a failed attempt. */
@@ -178,8 +182,8 @@ export class MeshSession {
    * failure to fetch leaves them waiting for the next result; it never fails the tool call.
    */
   async news(c: MeshClient): Promise<News> {
-    const [news, tasks] = await Promise.all([this.messageNews(c), this.tasks.news(c)]);
-    return tasks ? { ...news, tasks } : news;
+    const [news, tasks, coordination] = await Promise.all([this.messageNews(c), this.tasks.news(c), this.coordination.news(c)]);
+    return { ...news, ...(tasks && { tasks }), ...(coordination && { coordination }) };
   }
 
   private async messageNews(c: MeshClient): Promise<News> {
@@ -207,6 +211,11 @@ export class MeshSession {
     this.tasks.changed();
   }
 
+  /** This peer pushed or acked a delta, took a debate turn, or took or gave a landing token: asked again for the next result. */
+  coordinationChanged(): void {
+    this.coordination.changed();
+  }
+
   /** Messages the model has just been shown another way (its inbox listing): not news any more. */
   delivered(ids: readonly number[]): void {
     for (const id of ids) this.queued.delete(id);
@@ -228,6 +237,7 @@ export class MeshSession {
         lost = false;
         this.maybeQueued = true;
         this.tasks.changed();
+        this.coordination.changed();
         void this.catchUp(c, lostAfter);
       }
     });
@@ -294,6 +304,7 @@ export class MeshSession {
     // Every message is announced to all; only a new one to this peer changes its inbox.
     if (e.type === 'message_sent' && !this.countUnread(e.data)) return;
     this.tasks.apply(e, this.current?.peer.id);
+    this.coordination.apply(e);
     for (const topic of eventTopics[e.type]) this.changed(topic);
   }
 

@@ -6,6 +6,7 @@
  * line shows them through `printable`.
  */
 import { printable } from '../core/printable';
+import { waitingOn, type StatusOf } from '../core/readiness';
 import type { Contract, Overlap, PlanChange, Task } from '../protocol/plan';
 import { clip } from './views';
 
@@ -23,23 +24,16 @@ export type TaskView = {
   note?: string;
 };
 
-/** Task ids that are done, to tell which todo tasks are ready. */
-export type DoneSet = ReadonlySet<string>;
-
-export function doneSet(tasks: readonly Task[]): DoneSet {
-  return new Set(tasks.filter((t) => t.status === 'done').map((t) => t.id));
-}
-
 /**
- * `done`: the plan's done tasks, to say whether a todo task is ready (left out without it).
- * `withFiles`: listings an agent picks a task from show its files; the plan's tree does not.
+ * `status`: the plan's tasks' statuses, to say whether a todo task is ready (left out without
+ * it). `withFiles`: listings an agent picks a task from show its files; the plan's tree does not.
  */
-export function taskView(t: Task, selfId: string, done?: DoneSet, withFiles = false): TaskView {
-  const waitsOn = t.status === 'todo' && done ? t.dependsOn.filter((d) => !done.has(d)) : [];
+export function taskView(t: Task, selfId: string, status?: StatusOf, withFiles = false): TaskView {
+  const waitsOn = t.status === 'todo' && status ? waitingOn(t, status) : [];
   return {
     id: t.id, title: t.title, status: t.status,
     ...(t.assignee && { assignee: t.assignee === selfId ? 'you' : (t.assigneeName ?? t.assignee) }),
-    ...(t.status === 'todo' && done && waitsOn.length === 0 && { ready: true }),
+    ...(t.status === 'todo' && status && waitsOn.length === 0 && { ready: true }),
     ...(waitsOn.length > 0 && { waitsOn }),
     ...(withFiles && t.files.length > 0 && { files: t.files }),
     ...(t.note && { note: t.note }),

@@ -277,10 +277,15 @@ export const SyncReleasedData = z.object({
   reason: z.enum(['released', 'expired', 'gone', 'skipped']),
   /** The peer that held or waited, and its name. */
   holder: z.boolean(), who: z.string(), whoName: z.string(),
+  /** How long it held the token (a holder) or waited in line (a waiter), ms. */
   heldMs: z.number(),
 });
 
-/** `sync_stalled`: a branch's token has been held far longer than usual by `who`; the queue waits on it. */
+/**
+ * `sync_stalled`: a branch's token has been held far longer than usual by `who`; the queue
+ * waits on it. `usualMs` is null when the branch has no history yet (then it held more than
+ * half its TTL); `waiting`: how many wait behind it.
+ */
 export const SyncStalledData = z.object({
-  project: z.string(), branch: z.string(), who: z.string(), whoName: z.string(), heldMs: z.number(), usualMs: z.number(), waiting: z.number().int(),
+  project: z.string(), branch: z.string(), who: z.string(), whoName: z.string(), heldMs: z.number(), usualMs: z.number().nullable(), waiting: z.number().int(),
 });

@@ -7,7 +7,8 @@
 import * as vscode from 'vscode';
 import { printableLogger, type Logger } from '../core/logger';
 import type { ActionContext } from './actions/context';
-import { registerActions, registerPlanActions } from './actions';
+import { registerActions, registerDebateActions, registerPlanActions } from './actions';
+import type { DebateActionContext } from './actions/debateActions';
 import type { PlanActionContext } from './actions/planActions';
 import { PromptSource } from './actions/prompts';
 import { registerCommand } from './commands';
@@ -21,16 +22,19 @@ import { registerAgentSetupCommands } from './mcp/agentSetup';
 import { PeerMeshMcpProvider, registerMcpProvider } from './mcp/mcpProvider';
 import { MeshConnection } from './mesh/meshConnection';
 import { MeshLog } from './mesh/meshLog';
-import { ListModel, MeshModel } from './mesh/meshModel';
+import { DebateModel } from './mesh/debateModel';
+import { MeshModel } from './mesh/meshModel';
 import { MessageTraffic } from './mesh/traffic';
 import { PlanModel } from './mesh/planModel';
 import { MessageNotifier } from './messageNotifier';
+import { DebateDocuments } from './debates/debateDocuments';
+import { DebateNotifier } from './debates/debateNotifier';
 import { PlanFromDescription } from './plan/planFromDescription';
 import { ProposalDocuments } from './plan/proposalDocuments';
 import { ProposalNotifier } from './plan/proposalNotifier';
 import { SaveGuard } from './saveGuard';
 import { MeshStatusBar } from './statusBar';
-import { createDebatesTree, type DebateSummary } from './trees/debatesTree';
+import { DebatesTree } from './trees/debatesTree';
 import { LocksTree } from './trees/locksTree';
 import { MessagesTree } from './trees/messagesTree';
 import { createPeersTree } from './trees/peersTree';
@@ -48,13 +52,16 @@ export interface PeerMeshExtensionApi {
   /** What the window knows of the mesh: peers, locks, messages to the person. */
   readonly model: MeshModel;
   /** The sidebar's trees, for the tests to read their rows. */
-  readonly trees: { readonly peers: MeshTree; readonly locks: MeshTree; readonly messages: MeshTree; readonly plan: MeshTree };
+  readonly trees: { readonly peers: MeshTree; readonly locks: MeshTree; readonly messages: MeshTree; readonly plan: MeshTree; readonly debates: MeshTree };
   /** The window's project plan and its pending proposals. */
   readonly plan: PlanModel;
   /** Plan From Description…, for the tests to cancel a run as the notification's Cancel does. */
   readonly planner: PlanFromDescription;
   /** The documents that show proposals' changes. */
   readonly proposals: ProposalDocuments;
+  /** The window's project's debates, and the documents that show one round by round. */
+  readonly debates: DebateModel;
+  readonly debateDocuments: DebateDocuments;
   /** The Messages view's filter and the traffic between peers it shows. */
   readonly traffic: MessageTraffic;
   /** Where every question to the person goes; the tests put scripted answers in its place. */
@@ -100,7 +107,11 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
   const planActions: PlanActionContext = { ...actions, plan, proposals };
   const planner = new PlanFromDescription(planActions);
   own(new ProposalNotifier(connection, plan, config, prompts, log));
-  own(createDebatesTree(own(new ListModel<DebateSummary>())));
+  const debates = own(new DebateModel(connection, log));
+  const debatesTree = own(new DebatesTree(debates));
+  const debateDocuments = own(new DebateDocuments());
+  const debateActions: DebateActionContext = { ...actions, debates, debateDocuments };
+  own(new DebateNotifier(connection, debates, config, prompts, log));
   const traffic = own(new MessageTraffic(connection, log));
   const messages = own(new MessagesTree(model, traffic));
   own(new MessageNotifier(model, config, prompts, log));
@@ -124,6 +135,7 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
   for (const command of registerAgentSetupCommands({ extensionPath: context.extensionPath, mesh: connection, log, showLog })) own(command);
   for (const command of registerActions(actions, { locks, messages, traffic }, { log, showLog })) own(command);
   for (const command of registerPlanActions(planActions, planner, { log, showLog })) own(command);
+  for (const command of registerDebateActions(debateActions, { log, showLog })) own(command);
   own(registerCommand(commandIds.guardedSave, () => saveGuard.save(), { log, showLog }));
   own(registerCommand(internalCommandIds.testDecorations, () => decorations.snapshot(), { log, showLog }));
   own(registerCommand(internalCommandIds.testSaveGuard, () => saveGuard.lastDecision, { log, showLog }));
@@ -136,7 +148,8 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
     + `${vscode.env.appName} ${vscode.version}, home ${config.resolvedHome()}, scope ${config.get('scope')}`);
   return {
     statusBarItem: statusBar.item, log: channel, mesh: connection, model, prompts, saveGuard, explorerBadges,
-    trees: { peers: peersTree, locks: locks.tree, messages: messages.tree, plan: planTree.tree }, traffic, plan, planner, proposals,
+    trees: { peers: peersTree, locks: locks.tree, messages: messages.tree, plan: planTree.tree, debates: debatesTree.tree },
+    traffic, plan, planner, proposals, debates, debateDocuments,
     mcp: { provider: mcpProvider, registered: mcpRegistration !== undefined },
   };
 }

@@ -58,6 +58,9 @@ export const commandIds = {
   setTaskStatus: 'peermesh.setTaskStatus',
   openTaskFiles: 'peermesh.openTaskFiles',
   reviewProposal: 'peermesh.reviewProposal',
+  // Debates: the Debates view's rows, the escalation notification, the palette.
+  openDebate: 'peermesh.openDebate',
+  decideDebate: 'peermesh.decideDebate',
 } as const;
 export type CommandId = (typeof commandIds)[keyof typeof commandIds];
 
@@ -103,6 +106,9 @@ export const colorIds = {
 
 /** URI scheme of the read-only documents that show a plan proposal's changes (plan/proposalDocuments.ts). */
 export const proposalScheme = 'peermesh-proposal';
+
+/** URI scheme of the read-only documents that show a debate round by round (debates/debateDocuments.ts). */
+export const debateScheme = 'peermesh-debate';
 
 /** Id of the MCP server definition provider (`contributes.mcpServerDefinitionProviders`). */
 export const mcpProviderId = 'peermesh';

@@ -5,9 +5,9 @@
 // saves per color theme (dark, light, high contrast) a screenshot of it, and one hovering the
 // blocked task, to .test-artifacts/vscode/plan-{dark,light,hc}.png and plan-hover-*.png.
 // Each check is [title, async () => void].
-import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { cleanEnv, pickColorTheme, runCommand, themes } from './lock-screenshots.mjs';
+import { pickColorTheme, runCommand, themes } from './lock-screenshots.mjs';
+import { startPeers } from './peer-process.mjs';
 
 /** The views that give the Plan view their room while it is photographed. */
 const collapsed = ['Locks', 'Messages', 'Debates', 'Dashboard'];
@@ -35,27 +35,9 @@ export function planScreenshotChecks(page, { repo, name, workspace, home, artifa
   const planPane = sidebar.locator('.pane', { has: titled('Plan') }).first();
   /** The agents' process; ended by the last check (or when the launcher exits). */
   let agents;
-  const stop = () => agents?.kill('SIGKILL');
   return [
     ['two agents (another OS process) put a small plan in place and move its tasks into every status', async () => {
-      agents = spawn(nodeBin, [path.join(repo, 'out', 'test', 'vscode', 'plan-peers.js')], {
-        cwd: workspace, env: { ...cleanEnv(), PEERMESH_HOME: home }, stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      process.once('exit', stop);
-      await new Promise((resolve, reject) => {
-        let output = '';
-        const timer = setTimeout(() => reject(new Error(`the agents were not ready after 30 s:\n${output}`)), 30_000);
-        const read = (chunk) => {
-          output += chunk;
-          if (/^ready$/m.test(output)) {
-            clearTimeout(timer);
-            resolve();
-          }
-        };
-        agents.stdout.on('data', read);
-        agents.stderr.on('data', (chunk) => { output += chunk; });
-        agents.once('exit', (code) => { clearTimeout(timer); reject(new Error(`the agents exited (${code}):\n${output}`)); });
-      });
+      agents = await startPeers('plan-peers.js', { repo, workspace, home, nodeBin });
     }],
     ['the Plan view shows the phases, every status and the approved contract', async () => {
       await page.mouse.move(700, 700);
@@ -88,19 +70,13 @@ export function planScreenshotChecks(page, { repo, name, workspace, home, artifa
     }]),
     ['the plan agents leave', async () => {
       await page.mouse.move(900, 700);
-      if (!agents || agents.exitCode !== null) return;
-      const exited = new Promise((resolve) => agents.once('exit', resolve));
-      agents.stdin.end();
-      const timer = setTimeout(stop, 10_000);
-      await exited;
-      clearTimeout(timer);
-      process.off('exit', stop);
+      await agents?.leave();
     }],
   ];
 }
 
 /** Drags the sash on the sidebar's right edge until the sidebar is `width` pixels wide, so descriptions fit. */
-async function widenSidebar(page, sidebar, width) {
+export async function widenSidebar(page, sidebar, width) {
   const box = await sidebar.boundingBox();
   if (!box || box.width >= width) return;
   const edge = box.x + box.width;

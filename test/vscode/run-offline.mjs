@@ -33,6 +33,7 @@ import {
 } from '../../scripts/vscode-server.mjs';
 import { findActivation, formatActivation } from './activation-log.mjs';
 import { lockScreenshotChecks, writeLockedFile } from './lock-screenshots.mjs';
+import { debateScreenshotChecks } from './debate-screenshots.mjs';
 import { planScreenshotChecks } from './plan-screenshots.mjs';
 import { failedRun, printRuns, seconds } from './report.mjs';
 import { workbenchChecks } from './workbench-checks.mjs';
@@ -205,6 +206,11 @@ async function runSteps({ name, vsix, mark }) {
     // And the Plan view with agents working on a small plan, in each theme (plan-*.png).
     for (const [title, fn] of planScreenshotChecks(page, lockContext)) await check(title, fn);
     log(`  screenshots: ${path.relative(repo, artifacts)}/plan{,-hover}-{dark,light,hc}${name === 'dev' ? '' : `-${name}`}.png`);
+    // And the Debates view with an escalated debate and the person's ruling (debates-*.png), in the first pass only.
+    if (name === 'dev') {
+      for (const [title, fn] of debateScreenshotChecks(page, lockContext)) await check(title, fn);
+      log(`  screenshots: ${path.relative(repo, artifacts)}/debates-{escalated,ruling}-{dark,light}.png`);
+    }
     writeFileSync(releaseFile, 'done\n');
   }
 

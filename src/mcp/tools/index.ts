@@ -12,11 +12,12 @@ import { inboxTool, sendTool } from './messages';
 import { peersTool, statusTool, summaryTool, whoamiTool } from './peers';
 import { planTool } from './plan';
 import { stateTool } from './state';
+import { syncTool } from './sync';
 import { taskTool } from './tasks';
 
 /** A tool of any input and output shape. */
 export type AnyMeshTool = MeshTool<z.ZodRawShape, z.ZodRawShape>;
 
 export const meshTools: readonly AnyMeshTool[] = [
-  whoamiTool, peersTool, summaryTool, sendTool, inboxTool, stateTool, lockTool, planTool, taskTool, debateTool, eventsTool, statusTool,
+  whoamiTool, peersTool, summaryTool, sendTool, inboxTool, stateTool, lockTool, planTool, taskTool, debateTool, syncTool, eventsTool, statusTool,
 ];

@@ -8,8 +8,9 @@ import { BrokerError } from '../../protocol/errors';
 import type { PlanView, Proposal, Task } from '../../protocol/plan';
 import { plural } from '../../core/plural';
 import { printable } from '../../core/printable';
+import { statusOf } from '../../core/readiness';
 import { callText, fitList, jsonBytes, moreLine, numericCursor, ownBytes, partEnd, renderedBytes } from '../budget';
-import { type ContractView, type TaskView, changeLine, contractLine, contractView, doneSet, taskLine, taskView } from '../plan-views';
+import { type ContractView, type TaskView, changeLine, contractLine, contractView, taskLine, taskView } from '../plan-views';
 import { clip } from '../views';
 
 type PhaseView = { id: string; title: string; tasks: TaskView[] };
@@ -41,8 +42,8 @@ export function planTree(
   plan: PlanView, proposals: ReadonlyArray<Omit<Proposal, 'plan'>>, selfId: string, where: Where, cursor?: string, room = ownBytes,
 ) {
   const from = treeCursor(cursor, plan.version);
-  const done = doneSet(allTasks(plan));
-  const views = plan.phases.flatMap((p) => p.tasks.map((t) => ({ phase: { id: p.id, title: p.title }, task: taskView(t, selfId, done) })));
+  const status = statusOf(allTasks(plan));
+  const views = plan.phases.flatMap((p) => p.tasks.map((t) => ({ phase: { id: p.id, title: p.title }, task: taskView(t, selfId, status) })));
   const items: Item[] = [...views, ...plan.contracts.map((c) => ({ contract: contractView(c) }))];
   const shownProposals = proposals.slice(0, 5).map((p) => ({ id: p.id, by: p.author === selfId ? 'you' : p.authorName, source: p.source, changes: p.changes.length }));
   const head = `Plan ${printable(JSON.stringify(plan.title))} v${plan.version} of ${printable(plan.project)}: ${countsText(views.map((v) => v.task))}, ${plural(plan.contracts.length, 'contract')}.`;
@@ -112,12 +113,12 @@ export function planItem(plan: PlanView, id: string, selfId: string, where: Wher
   const task = tasks.find((t) => t.id === id);
   const contract = plan.contracts.find((c) => c.id === id);
   if (!task && !contract) throw new BrokerError('notFound', `no task or contract "${id}" in the plan (mesh_plan shows them)`);
-  const done = doneSet(tasks);
+  const status = statusOf(tasks);
   let head: string[];
   let long: { name: 'detail' | 'spec'; text: string };
   let data: Record<string, unknown>;
   if (task) {
-    const view = taskView(task, selfId, done, true);
+    const view = taskView(task, selfId, status, true);
     const deps = task.dependsOn.map((d) => `${d} (${tasks.find((t) => t.id === d)?.status ?? 'gone'})`);
     const contracts = plan.contracts.filter((c) => task.contracts.includes(c.id)).map(contractView);
     head = [`Task ${taskLine(view)} in phase ${printable(task.phase)}`,

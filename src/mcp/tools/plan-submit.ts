@@ -7,11 +7,11 @@
 import { BrokerError } from '../../protocol/errors';
 import { PlanInput, planLimits, type PlanSource, type PlanView } from '../../protocol/plan';
 import { DecompositionFailed, decompose, type AskModel } from '../../core/decompose';
-import { plural } from '../../core/plural';
+import { plural, someOf } from '../../core/plural';
 import { printable } from '../../core/printable';
+import { isReady, statusOf } from '../../core/readiness';
 import { callText } from '../budget';
 import type { MeshClient } from '../mesh-session';
-import { doneSet } from '../plan-views';
 import { planTree, proposalChanges, type Where } from './plan-show';
 
 /** The shape of a plan and the rules, for an agent that writes one itself. */
@@ -66,9 +66,9 @@ export async function submitPlan(client: MeshClient, where: Where, project: stri
     return { text: `Your model's plan is stored (nobody has accepted anything: it is the project's first).\n${tree.text}`, data: tree.data };
   }
   const tasks = stored.phases.flatMap((p) => p.tasks);
-  const done = doneSet(tasks);
-  const ready = tasks.filter((t) => t.status === 'todo' && t.dependsOn.every((d) => done.has(d))).map((t) => t.id);
-  const take = ready.length > 0 ? ` Ready to start: ${ready.slice(0, 10).map(printable).join(', ')}${ready.length > 10 ? ` and ${ready.length - 10} more` : ''}; take one with ${callText('mesh_task', { action: 'claim', task: ready[0], ...where })}.` : '';
+  const status = statusOf(tasks);
+  const ready = tasks.filter((t) => isReady(t, status)).map((t) => t.id);
+  const take = ready.length > 0 ? ` Ready to start: ${someOf(ready.map(printable))}; take one with ${callText('mesh_task', { action: 'claim', task: ready[0], ...where })}.` : '';
   const text = `Plan stored as v${stored.version} for ${printable(stored.project)}: ${plural(stored.phases.length, 'phase')}, ${plural(tasks.length, 'task')}, ${plural(stored.contracts.length, 'contract')}.${take}`;
   return { text, data: { project: stored.project, version: stored.version, ready: ready.slice(0, 50) } };
 }

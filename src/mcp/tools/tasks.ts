@@ -9,12 +9,13 @@ import { z } from 'zod';
 import { BrokerError } from '../../protocol/errors';
 import { limits } from '../../protocol/limits';
 import { PlanId, TaskStatus, type Overlap, type Task } from '../../protocol/plan';
-import { plural } from '../../core/plural';
+import { plural, someOf } from '../../core/plural';
 import { printable } from '../../core/printable';
+import { madeReady, statusOf } from '../../core/readiness';
 import { callText, fitList, moreLine } from '../budget';
 import type { MeshClient } from '../mesh-session';
 import { defineTool } from '../tool';
-import { type OverlapView, contractLine, contractView, doneSet, overlapLine, overlapView, taskLine, taskView } from '../plan-views';
+import { type OverlapView, contractLine, contractView, overlapLine, overlapView, taskLine, taskView } from '../plan-views';
 import { projectOf } from './plan';
 
 const item = z.record(z.string(), z.unknown());
@@ -97,14 +98,14 @@ export const taskTool = defineTool({
         ctx.session.tasksChanged();
         // What this unblocked: todo tasks waiting on it whose dependencies are now all done.
         const { tasks } = await client.request('plan/tasks', { project });
-        const done = doneSet(tasks);
-        const nowReady = tasks.filter((t) => t.status === 'todo' && t.dependsOn.includes(id) && t.dependsOn.every((d) => done.has(d))).map((t) => t.id);
+        const status = statusOf(tasks);
+        const nowReady = madeReady(id, tasks, status).map((t) => t.id);
         const next = nowReady.length > 0
-          ? ` Now ready: ${nowReady.slice(0, 10).map(printable).join(', ')}${nowReady.length > 10 ? ` and ${nowReady.length - 10} more` : ''} (${callText('mesh_task', { action: 'claim', task: nowReady[0], ...where })}).`
+          ? ` Now ready: ${someOf(nowReady.map(printable))} (${callText('mesh_task', { action: 'claim', task: nowReady[0], ...where })}).`
           : '';
         return {
           text: `Task ${printable(id)} is done.${next} Release your locks on its files (mesh_lock release) and clear your summary if you are finished.`,
-          data: { task: taskView(r.task, self, done), nowReady: nowReady.slice(0, 50) },
+          data: { task: taskView(r.task, self, status), nowReady: nowReady.slice(0, 50) },
         };
       }
     }
@@ -149,7 +150,7 @@ async function list(client: MeshClient, project: string | undefined, filter: { p
   const self = client.peer.id;
   const tasks = await planTasks(client, project);
   if (!tasks) return { text: 'No tasks: this project has no plan yet (mesh_plan makes one).', data: { tasks: [] } };
-  const done = doneSet(tasks);
+  const status = statusOf(tasks);
   const who = filter.assignee === 'me' ? self : filter.assignee;
   const matches = tasks.filter((t) => (filter.status ? t.status === filter.status : who !== undefined || t.status !== 'done')
     && (who === undefined || t.assignee === who || t.assigneeName === who));
@@ -158,7 +159,7 @@ async function list(client: MeshClient, project: string | undefined, filter: { p
     from = matches.findIndex((t) => t.id === cursor) + 1;
     if (from === 0) throw new BrokerError('invalidInput', `cursor "${cursor}" is not one mesh_task gave (or that task is gone): call mesh_task without it`);
   }
-  const views = matches.slice(from).map((t) => taskView(t, self, done, true));
+  const views = matches.slice(from).map((t) => taskView(t, self, status, true));
   const page = fitList(views, taskLine);
   const more = page.cut ? callText('mesh_task', { ...filter, cursor: page.items[page.items.length - 1].id }) : undefined;
   const what = filter.status ?? (who === undefined ? 'open' : '');

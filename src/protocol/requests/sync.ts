@@ -12,11 +12,16 @@ const project = z.string().min(1).max(limits.path).optional();
 
 export const syncRequests = defineRequests('sync', {
   /**
-   * Asks for the branch's token: granted at once when free (or already the caller's: a renew),
-   * else the caller joins the queue and, with `waitMs`, waits for its turn. A wait never gives
-   * up before the holder ahead could be declared stale (past its TTL, or gone): it lasts at
-   * least that long. A waiter whose turn comes while it is not waiting gets the token all the
-   * same (its news says so). Emits `sync_queued`, `sync_acquired`.
+   * Asks for the branch's token: granted at once when free (or already the caller's: a renew,
+   * which moves `expiresAt` and emits `sync_acquired` with `waitedMs` 0), else the caller joins
+   * the queue (asking again keeps its place) and, with `waitMs`, waits for its turn. A wait
+   * never gives up before the holder ahead could be declared stale: it lasts until that
+   * holder's `expiresAt` (or the end of its grace period, if it is disconnected and that comes
+   * first) plus a second, when that is later than `waitMs`, but at most `limits.waitMs` past
+   * it. A wait that ends without the token answers `acquired: false` with the place in line,
+   * which is kept; a cancelled one answers `cancelled`, the place kept too. A waiter whose turn
+   * comes while it is not waiting gets the token all the same (its news says so). Emits
+   * `sync_queued`, `sync_acquired`.
    */
   'sync/acquire': {
     params: z.object({

@@ -12,6 +12,7 @@ import { broadcast, sendMessage, setSummary } from './messageActions';
 import { openDashboard, restartBroker, showActions, showBrokerStatus, showPeerLocks } from './meshActions';
 import type { PlanFromDescription } from '../plan/planFromDescription';
 import { claimTask, openTaskFiles, reviewProposal, setTaskStatus, type PlanActionContext } from './planActions';
+import { decideDebate, openDebate, type DebateActionContext } from './debateActions';
 
 /** The views whose rows and filters the actions work on. */
 export interface ActionViews {
@@ -55,5 +56,13 @@ export function registerPlanActions(ctx: PlanActionContext, planner: PlanFromDes
     registerCommand(commandIds.setTaskStatus, (arg) => setTaskStatus(ctx, arg), commands),
     registerCommand(commandIds.openTaskFiles, (arg) => openTaskFiles(ctx, arg), commands),
     registerCommand(commandIds.reviewProposal, (arg) => reviewProposal(ctx, arg), commands),
+  ];
+}
+
+/** Registers the debates' commands: open one round by round, rule on one. */
+export function registerDebateActions(ctx: DebateActionContext, commands: CommandContext): vscode.Disposable[] {
+  return [
+    registerCommand(commandIds.openDebate, (arg) => openDebate(ctx, arg), commands),
+    registerCommand(commandIds.decideDebate, (arg) => decideDebate(ctx, arg), commands),
   ];
 }

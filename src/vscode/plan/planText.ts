@@ -37,12 +37,6 @@ export function describeOverlaps(overlaps: readonly Overlap[]): string {
     : `${o.peerName} works on task ${o.task ?? '?'} (${o.path})`)).join('; ');
 }
 
-/** The tasks of `task.dependsOn` that are not done, with their statuses. */
-export function openDependencies(task: Task, tasks: readonly Task[]): Task[] {
-  const byId = new Map(tasks.map((t) => [t.id, t]));
-  return task.dependsOn.map((id) => byId.get(id)).filter((t): t is Task => t !== undefined && t.status !== 'done');
-}
-
 /**
  * The current plan as a plan input, for a language model that revises it: the same ids keep
  * what stays, so a proposal's changes are only the real ones.

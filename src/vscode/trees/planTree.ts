@@ -12,7 +12,8 @@ import type { Contract, ContractStatus, Phase, Task, TaskStatus } from '../../pr
 import { Disposable } from '../dispose';
 import { commandIds, viewIds } from '../ids';
 import type { PlanModel, ProposalSummary } from '../mesh/planModel';
-import { openDependencies, statusLabels } from '../plan/planText';
+import { statusLabels } from '../plan/planText';
+import { statusOf, waitingOn, type StatusOf } from '../../core/readiness';
 import { createTree, formatAge, SafeTooltip, type MeshTree, type TreeNode } from './tree';
 
 const icon = (id: string, color?: string) => new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
@@ -37,8 +38,8 @@ export class TaskNode implements TreeNode {
     readonly parent: PhaseNode,
     /** Whether this window's peer is its assignee. */
     readonly mine: boolean,
-    /** Its dependencies that are not done. */
-    readonly waitsFor: readonly Task[],
+    /** The ids of its dependencies that are not done. */
+    readonly waitsFor: readonly string[],
     private readonly contracts: ReadonlyMap<string, Contract>,
   ) {}
 
@@ -48,7 +49,7 @@ export class TaskNode implements TreeNode {
     item.id = `task-${task.id}`;
     item.iconPath = taskIcons[task.status];
     const who = this.mine ? 'you' : task.assigneeName && printable(task.assigneeName);
-    const waiting = task.status === 'todo' && this.waitsFor.length > 0 ? `waits for ${this.waitsFor.map((t) => t.id).join(', ')}` : '';
+    const waiting = task.status === 'todo' && this.waitsFor.length > 0 ? `waits for ${this.waitsFor.join(', ')}` : '';
     item.description = [who, statusLabels[task.status], waiting].filter(Boolean).join(' · ');
     item.contextValue = `task.${task.status}${this.mine ? '.mine' : ''}${task.files.length > 0 ? '.files' : ''}`;
     item.tooltip = this.tooltip(who);
@@ -63,7 +64,7 @@ export class TaskNode implements TreeNode {
     if (task.detail) tip.paragraph().text(task.detail);
     if (task.files.length > 0) tip.paragraph().bold('Files:').text(` ${task.files.join(', ')}`);
     if (task.dependsOn.length > 0) {
-      const open = new Set(this.waitsFor.map((t) => t.id));
+      const open = new Set(this.waitsFor);
       tip.paragraph().bold('Depends on:').text(` ${task.dependsOn.map((id) => (open.has(id) ? `${id} (not done)` : `${id} (done)`)).join(', ')}`);
     }
     if (task.contracts.length > 0) {
@@ -80,8 +81,8 @@ export class TaskNode implements TreeNode {
 export class PhaseNode implements TreeNode {
   private readonly children: TaskNode[];
 
-  constructor(readonly phase: Phase, self: string | undefined, all: readonly Task[], contracts: ReadonlyMap<string, Contract>) {
-    this.children = phase.tasks.map((task) => new TaskNode(task, this, task.assignee !== null && task.assignee === self, openDependencies(task, all), contracts));
+  constructor(readonly phase: Phase, self: string | undefined, status: StatusOf, contracts: ReadonlyMap<string, Contract>) {
+    this.children = phase.tasks.map((task) => new TaskNode(task, this, task.assignee !== null && task.assignee === self, waitingOn(task, status), contracts));
   }
 
   toTreeItem(): vscode.TreeItem {
@@ -178,12 +179,12 @@ export class PlanTree extends Disposable {
   private roots(): TreeNode[] {
     const current = this.plan.plan;
     if (!current) return [];
-    const all = current.phases.flatMap((p) => p.tasks);
+    const status = statusOf(current.phases.flatMap((p) => p.tasks));
     const contracts = new Map(current.contracts.map((c) => [c.id, c]));
     const self = this.selfId();
     return [
       ...this.plan.proposals.map((p) => new ProposalNode(p)),
-      ...current.phases.map((phase) => new PhaseNode(phase, self, all, contracts)),
+      ...current.phases.map((phase) => new PhaseNode(phase, self, status, contracts)),
       ...(current.contracts.length > 0 ? [new ContractsNode(current.contracts)] : []),
     ];
   }

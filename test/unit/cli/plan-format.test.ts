@@ -5,8 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import {
-  formatChanges, formatOverlaps, formatPlan, formatProposal, formatTask, formatTasks, issuePath, madeReady, statusLabel, taskStatusCounts, type ProposalSummary,
+  formatChanges, formatOverlaps, formatPlan, formatProposal, formatTask, formatTasks, issuePath, statusLabel, taskStatusCounts, type ProposalSummary,
 } from '../../../src/cli/plan-format';
+import { madeReady, statusOf } from '../../../src/core/readiness';
 import { parseStatuses, readPlan } from '../../../src/cli/plan-commands';
 import { BrokerError } from '../../../src/protocol/errors';
 import { PlanInput, type PlanView, type Task } from '../../../src/protocol/plan';
@@ -98,9 +99,9 @@ describe('plan formatting', () => {
       'Title of route', 'Title of mail-template (started early)', 'Title of form (needs mail-template)',
     ], 'with every task known, what a task needs or that it is ready');
     const finished = all.map((t) => (t.id === 'mail-template' ? { ...t, status: 'done' as const } : t));
-    assert.deepEqual(madeReady('mail-template', finished).map((t) => t.id), ['form'], 'done made form ready');
-    assert.deepEqual(madeReady('mail-template', all), [], 'not while a dependency is open');
-    assert.deepEqual(madeReady('route', finished).map((t) => t.id), ['form']);
+    assert.deepEqual(madeReady('mail-template', finished, statusOf(finished)).map((t) => t.id), ['form'], 'done made form ready');
+    assert.deepEqual(madeReady('mail-template', all, statusOf(all)), [], 'not while a dependency is open');
+    assert.deepEqual(madeReady('route', finished, statusOf(finished)).map((t) => t.id), ['form']);
     const sly = { ...plan.phases[0].tasks[1], assigneeName: 'bob\u001b[2J\u202e' };
     const listed = formatTasks([sly]);
     assert.ok(!listed.includes('\u001b') && !listed.includes('\u202e'), 'another peer\'s name cannot drive the terminal');

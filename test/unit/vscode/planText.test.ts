@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { planChanges } from '../../../src/core/plan-diff';
 import { PlanInput, type PlanView, type Proposal, type Task, type TaskStatus } from '../../../src/protocol/plan';
-import { describeOverlaps, insideProject, mdText, openDependencies, planAsInput, proposalMarkdown } from '../../../src/vscode/plan/planText';
+import { describeOverlaps, insideProject, mdText, planAsInput, proposalMarkdown } from '../../../src/vscode/plan/planText';
 import { loginPlan } from '../core/plan-helpers';
 
 /** The plan as the broker would show it once stored, with the given tasks' statuses and assignees. */
@@ -71,16 +71,11 @@ describe('the plan in words', () => {
     assert.equal(mdText('a*b_c<d>'), 'a\\*b\\_c\\<d\\>');
   });
 
-  it('names the peers a claim overlaps, and the dependencies a task waits for', () => {
+  it('names the peers a claim overlaps', () => {
     assert.equal(describeOverlaps([
       { kind: 'lock', peer: 'p-2', peerName: 'bob', path: 'src/api/login.ts', lockId: 3 },
       { kind: 'task', peer: 'p-3', peerName: 'carol', path: 'src/api/**', task: 'endpoint' },
     ]), 'bob holds a lock on src/api/login.ts; carol works on task endpoint (src/api/**)');
-    const tasks = current.phases.flatMap((p) => p.tasks);
-    const form = tasks.find((t) => t.id === 'form')!;
-    assert.deepEqual(openDependencies(form, tasks).map((t) => t.id), ['endpoint']);
-    const done = tasks.map((t) => (t.id === 'endpoint' ? { ...t, status: 'done' as const } : t));
-    assert.deepEqual(openDependencies(form, done), []);
   });
 
   it('opens only files inside the project: a task naming ../ or another absolute path is not followed', () => {

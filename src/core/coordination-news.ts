@@ -1,0 +1,152 @@
+/**
+ * The news of deltas, debates and the landing queue, in the words a model reads in a tool
+ * result's `pending` part and a hook's context:
+ * - blocking deltas routed to the agent and not acked: on every result until it acks, before
+ *   anything else;
+ * - debates where it is the agent's turn (once a round), and its debates that were settled or
+ *   escalated (once);
+ * - other deltas routed to it (once);
+ * - the landing tokens it holds (every result, with the time left) or waits for.
+ * Summaries and topics are other peers' words: JSON-quoted on one line, escaped by `printable`.
+ * Imports types only, since the hook entry must load fast.
+ */
+import type { Debate, DebateSummary, Delta, DeltaKind, DeltaSeverity, SyncQueue } from '../protocol/coordination';
+import { plural } from './plural';
+import { printable } from './printable';
+
+export interface DeltaNews {
+  id: number;
+  kind: DeltaKind;
+  severity: DeltaSeverity;
+  summary: string;
+  /** The author's name. */
+  from: string;
+  /** Its project, when it is not the agent's own. */
+  project?: string;
+}
+
+export interface DebateNews {
+  id: number;
+  topic: string;
+  status: Debate['status'];
+  round: number;
+  maxRounds: number;
+  /** It awaits the agent's turn (else it is news that the debate was settled or escalated). */
+  yourTurn: boolean;
+  /** Its agreed proposal or the ruling's decision delta, when settled. */
+  agreed?: number;
+  decision?: number;
+  project?: string;
+}
+
+export interface LandingNews {
+  branch: string;
+  /** 0: the agent holds the token; else its place in the queue. */
+  position: number;
+  /** While holding: ms left before the token is taken from it. */
+  leftMs?: number;
+  /** While waiting: who holds it. */
+  holder?: string;
+  project?: string;
+}
+
+/** Empty parts are left out. */
+export interface CoordinationNews {
+  blocking?: DeltaNews[];
+  debates?: DebateNews[];
+  deltas?: DeltaNews[];
+  landing?: LandingNews[];
+  /** Items past the caps, not listed. */
+  more?: number;
+}
+
+/** Items of each kind listed, at most: summaries are short, but a result must stay small. */
+const shown = 5;
+
+/** What `delta/mine`, `debate/mine` and `sync/mine` answer, as news within the caps; undefined when nothing. */
+export function toCoordinationNews(
+  r: {
+    deltas?: { blocking: readonly Delta[]; fresh: readonly Delta[] };
+    debates?: { yourTurn: readonly DebateSummary[]; changed: readonly DebateSummary[] };
+    landing?: readonly SyncQueue[];
+  },
+  self: string,
+  ownProject: string | null,
+  now: number,
+): CoordinationNews | undefined {
+  const where = (project: string) => (project !== ownProject ? { project } : {});
+  const delta = (d: Delta): DeltaNews => ({ id: d.id, kind: d.kind, severity: d.severity, summary: d.summary, from: d.authorName, ...where(d.project) });
+  const debate = (d: DebateSummary, yourTurn: boolean): DebateNews => ({
+    id: d.id, topic: d.topic, status: d.status, round: d.round, maxRounds: d.maxRounds, yourTurn,
+    ...(d.agreed !== null && { agreed: d.agreed }), ...(d.ruling && { decision: d.ruling.delta }), ...where(d.project),
+  });
+  const landing = (q: SyncQueue): LandingNews => {
+    const holding = q.holder?.peer === self;
+    const place = q.waiting.findIndex((w) => w.peer === self) + 1;
+    return {
+      branch: q.branch, position: holding ? 0 : place,
+      ...(holding && q.holder && { leftMs: Math.max(0, q.holder.expiresAt - now) }),
+      ...(!holding && q.holder && { holder: q.holder.peerName }),
+      ...where(q.project),
+    };
+  };
+  let more = 0;
+  const cap = <T>(items: readonly T[]): T[] => {
+    more += Math.max(0, items.length - shown);
+    return items.slice(0, shown);
+  };
+  const news: CoordinationNews = {};
+  const blocking = cap(r.deltas?.blocking ?? []).map(delta);
+  const debates = cap([...(r.debates?.yourTurn ?? []).map((d) => debate(d, true)), ...(r.debates?.changed ?? []).map((d) => debate(d, false))]);
+  const deltas = cap(r.deltas?.fresh ?? []).map(delta);
+  const lands = cap(r.landing ?? []).map(landing);
+  if (blocking.length > 0) news.blocking = blocking;
+  if (debates.length > 0) news.debates = debates;
+  if (deltas.length > 0) news.deltas = deltas;
+  if (lands.length > 0) news.landing = lands;
+  if (more > 0) news.more = more;
+  return Object.keys(news).length > 0 ? news : undefined;
+}
+
+const quoted = (text: string) => printable(JSON.stringify(text));
+const inProject = (project: string | undefined) => (project ? ` in ${printable(project)}` : '');
+const projectArg = (project: string | undefined) => (project ? ` project=${printable(JSON.stringify(project))}` : '');
+
+function deltaLine(d: DeltaNews): string {
+  const what = `delta #${d.id} ${d.kind.replace('_', ' ')} from ${printable(d.from)}${inProject(d.project)}: ${quoted(d.summary)}`;
+  if (d.severity === 'blocking') return `BLOCKING ${what} → take it into account, then mesh_delta action="ack" ids=[${d.id}]`;
+  return d.severity === 'warning' ? `warning: ${what}` : what;
+}
+
+function debateLine(d: DebateNews): string {
+  const about = `debate #${d.id}${inProject(d.project)} ${quoted(d.topic)}`;
+  if (d.yourTurn) return `${about}: your turn (round ${d.round} of ${d.maxRounds}) → mesh_debate action="get" id=${d.id}, then action="respond"`;
+  switch (d.status) {
+    case 'resolved': return `${about}: agreed on proposal ${d.agreed ?? '?'}`;
+    case 'escalated': return `${about}: escalated; the person will rule`;
+    case 'decided': return `${about}: the person ruled${d.decision ? ` (decision delta #${d.decision})` : ''}`;
+    case 'open': return `${about}: open, round ${d.round} of ${d.maxRounds}`;
+  }
+}
+
+function landingLine(l: LandingNews): string {
+  const branch = `${quoted(l.branch)}${inProject(l.project)}`;
+  if (l.position === 0) {
+    const minutes = Math.max(1, Math.round((l.leftMs ?? 0) / 60_000));
+    return `you hold the landing token for ${branch} (${plural(minutes, 'minute')} left) → rebase, push, then mesh_sync action="release" branch=${quoted(l.branch)}${projectArg(l.project)}`;
+  }
+  return `landing queue for ${branch}: you are number ${l.position}${l.holder ? `, ${printable(l.holder)} holds the token` : ''}`;
+}
+
+/** The lines that go before everything else: blocking deltas awaiting the agent's ack. */
+export function blockingLines(news: CoordinationNews | undefined): string[] {
+  return (news?.blocking ?? []).map(deltaLine);
+}
+
+/** The other lines: debates, deltas, landing tokens, then how many more. */
+export function coordinationLines(news: CoordinationNews | undefined): string[] {
+  if (!news) return [];
+  const lines = [...(news.debates ?? []).map(debateLine), ...(news.deltas ?? []).map(deltaLine), ...(news.landing ?? []).map(landingLine)];
+  if (news.more) lines.push(`and ${plural(news.more, 'more item')} → mesh_delta action="list", mesh_debate action="list"`);
+  return lines;
+}

@@ -1,0 +1,55 @@
+/**
+ * The deltas', debates' and landing queue's part of an MCP session's news (see
+ * core/coordination-news.ts). `delta/mine`, `debate/mine` and `sync/mine` are asked only when
+ * something may have changed them: an event of their topics (pushed, or replayed after a
+ * reconnect), or the peer's own tool call ({@link CoordinationFeed.changed}). Between asks the
+ * blocking deltas and the landing tokens come from memory: they stay in the news until acked or
+ * released; what is shown once (other deltas, debate turns) is not repeated.
+ */
+import { toCoordinationNews, type CoordinationNews } from '../core/coordination-news';
+import type { Logger } from '../core/logger';
+import type { Delta, SyncQueue } from '../protocol/coordination';
+import type { MeshEvent } from '../protocol/entities';
+import { eventTopics, type MeshTopic } from '../protocol/topics';
+import type { MeshClient } from './mesh-session';
+
+const topics: readonly MeshTopic[] = ['deltas', 'debates', 'sync'];
+
+export class CoordinationFeed {
+  private blocking: readonly Delta[] = [];
+  private landing: readonly SyncQueue[] = [];
+  private stale = true;
+
+  constructor(private readonly log: Logger) {}
+
+  /** Something may have changed this peer's deltas, debates or tokens: ask again for the next result. */
+  changed(): void {
+    this.stale = true;
+  }
+
+  /** An event pushed to (or replayed for) this session; safe to apply twice. */
+  apply(e: MeshEvent): void {
+    if (eventTopics[e.type].some((t) => topics.includes(t))) this.stale = true;
+  }
+
+  async news(c: MeshClient): Promise<CoordinationNews | undefined> {
+    const own = c.peer.gitRoot ?? c.peer.workspace ?? c.peer.cwd;
+    if (!this.stale) return toCoordinationNews({ deltas: { blocking: this.blocking, fresh: [] }, landing: this.landing }, c.peer.id, own, Date.now());
+    this.stale = false;
+    try {
+      const [deltas, debates, sync] = await Promise.all([
+        c.request('delta/mine', { seen: true }),
+        c.request('debate/mine', { seen: true }),
+        c.request('sync/mine', {}),
+      ]);
+      this.blocking = deltas.blocking;
+      this.landing = sync.queues;
+      return toCoordinationNews({ deltas, debates, landing: sync.queues }, c.peer.id, own, Date.now());
+    } catch (e) {
+      // What was known still shows; the next result asks again.
+      this.stale = true;
+      this.log.warn(`could not fetch this peer's deltas, debates and landing tokens for a tool result: ${(e as Error).message}`);
+      return toCoordinationNews({ deltas: { blocking: this.blocking, fresh: [] }, landing: this.landing }, c.peer.id, own, Date.now());
+    }
+  }
+}

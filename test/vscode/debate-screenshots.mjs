@@ -1,0 +1,75 @@
+// The Debates view as a person sees it: two agents in a separate OS process (out/test/vscode/
+// debate-peers.js, built from test/vscode/debatePeers.ts) argue two rounds without agreeing, so
+// their debate escalates. The launcher gives the Debates view the sidebar's room, photographs
+// the escalated debate (highlighted, counted on the view's badge, told in a notification) in
+// the dark and light themes, rules on it as a person does (Decide Debate… from the palette, the
+// debate, a proposal), and photographs the ruling: .test-artifacts/vscode/
+// debates-escalated-{dark,light}.png and debates-ruling-{dark,light}.png.
+// Each check is [title, async () => void].
+import path from 'node:path';
+import { pickColorTheme, runCommand, themes } from './lock-screenshots.mjs';
+import { widenSidebar } from './plan-screenshots.mjs';
+import { startPeers } from './peer-process.mjs';
+
+const topic = 'Paginate /users by cursor or by page number?';
+/** The views that give the Debates view their room while it is photographed. */
+const collapsed = ['Locks', 'Plan', 'Messages', 'Dashboard'];
+const shown = themes.filter(([short]) => short === 'dark' || short === 'light');
+
+/**
+ * @param {import('playwright-core').Page} page
+ * @param {{ repo: string, name: string, workspace: string, home: string, artifacts: string, nodeBin: string }} ctx
+ */
+export function debateScreenshotChecks(page, { repo, name, workspace, home, artifacts, nodeBin }) {
+  const sidebar = page.locator('.sidebar');
+  const titled = (title) => page.locator('.pane-header', { has: page.locator('h3.title', { hasText: new RegExp(`^${title}$`) }) });
+  const header = (title) => sidebar.locator(titled(title)).first();
+  const debatesPane = sidebar.locator('.pane', { has: titled('Debates') }).first();
+  const row = (text) => debatesPane.locator('.monaco-list-row', { hasText: topic }).filter({ hasText: text }).first();
+  const suffix = (short) => `${short}${name === 'dev' ? '' : `-${name}`}`;
+  let agents;
+  const shoot = async (what, short) => {
+    await page.mouse.move(900, 700);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(artifacts, `debates-${what}-${suffix(short)}.png`) });
+  };
+  return [
+    ['two agents (another OS process) argue two rounds without agreeing: their debate escalates', async () => {
+      agents = await startPeers('debate-peers.js', { repo, workspace, home, nodeBin });
+    }],
+    ['the Debates view shows the escalated debate, highlighted and counted, and a notification asks for a ruling', async () => {
+      await page.mouse.move(700, 700);
+      await runCommand(page, /^View: Show PeerMesh$/, 'Show PeerMesh');
+      for (const title of collapsed) {
+        if ((await header(title).getAttribute('aria-expanded')) === 'true') await header(title).click();
+      }
+      if ((await header('Debates').getAttribute('aria-expanded')) !== 'true') await header('Debates').click();
+      await widenSidebar(page, sidebar, 560);
+      await page.keyboard.press('Control+1');
+      await row('awaiting your ruling').waitFor({ state: 'visible', timeout: 10_000 });
+      await page.locator('.notifications-toasts', { hasText: 'could not agree on' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    }],
+    ...shown.map(([short, theme, filter]) => [`escalated debate screenshot in ${short} theme`, async () => {
+      await pickColorTheme(page, theme, filter);
+      await shoot('escalated', short);
+    }]),
+    ['Decide Debate… from the palette rules on it with one of the proposals', async () => {
+      await runCommand(page, /^PeerMesh: Decide Debate…$/, 'Decide Debate');
+      // The debate (the only one open or escalated), then the proposal the agents go with.
+      const rows = page.locator('.quick-input-widget .monaco-list-row');
+      await rows.filter({ hasText: topic }).first().click();
+      await rows.filter({ hasText: 'Cursor pagination' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      await rows.filter({ hasText: 'Cursor pagination' }).first().click();
+      await row('decided by').waitFor({ state: 'visible', timeout: 10_000 });
+    }],
+    ...[...shown].reverse().map(([short, theme, filter]) => [`ruling screenshot in ${short} theme`, async () => {
+      await pickColorTheme(page, theme, filter);
+      await shoot('ruling', short);
+    }]),
+    ['the debating agents leave', async () => {
+      await page.mouse.move(900, 700);
+      await agents?.leave();
+      await runCommand(page, /^View: Close All Editors$/, 'Close All Editors');
+    }],
+  ];
+}
