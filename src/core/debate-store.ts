@@ -62,7 +62,7 @@ export async function toSummaries(db: SqlTx, rows: readonly DebateRow[]): Promis
   });
 }
 
-/** Stores `peer`'s turn as the debate's next; a proposal gets the next number. Returns the turn's facts. */
+/** Stores `peer`'s turn as the debate's next (a proposal gets the next number), and returns it. */
 export async function insertTurn(db: SqlTx, d: LoadedDebate, peer: Peer, input: TurnInput, at: number): Promise<Turn> {
   const proposal = input.proposal === undefined ? null : d.proposals.length + 1;
   const turn: Turn = {
