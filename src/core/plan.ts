@@ -228,7 +228,7 @@ function summary(p: Proposal): ProposalSummary {
 }
 
 /** `value` checked against `schema` (defaults applied), else `invalidInput` naming what is wrong. */
-function checked<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+export function checked<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new BrokerError('invalidInput', describeZodError(parsed.error), { issues: zodIssues(parsed.error) });
   return parsed.data;
