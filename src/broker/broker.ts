@@ -36,6 +36,8 @@ export interface BrokerOptions {
   /** How long a peer shows as working after a call of its own, in ms (60 s). */
   workingWindowMs?: number;
   retention?: { messagesMs?: number; eventsMs?: number; auditMs?: number };
+  /** Rounds a debate gets, and how long an open one waits for a turn, in ms (see MeshOptions). */
+  debate?: { maxRounds?: number; idleMs?: number };
   /** Exit (call `onIdle`) after this long with no sessions. */
   idleExitMs?: number;
   onIdle?: () => void;
@@ -136,6 +138,7 @@ export class Broker implements SessionHost {
         graceMs: opts.graceMs,
         workingWindowMs: opts.workingWindowMs,
         retention: opts.retention,
+        debate: opts.debate,
       });
       // Peers of the previous broker have no connection here yet: their grace period starts now.
       await mesh.peers.markAllDisconnected();

@@ -6,6 +6,8 @@
  * the value commander kept (untyped) back to the declared type, validating it on the way, so a
  * command's `run` receives typed objects and never casts a bag of flags.
  */
+import { parseDuration } from '../core/duration';
+import { printable } from '../core/printable';
 import { BrokerError } from '../protocol/errors';
 import type { CliContext } from './terminal-peer';
 
@@ -64,6 +66,20 @@ export const option = {
       flags,
       description: max === Number.MAX_SAFE_INTEGER ? description : `${description} (${min}–${max})`,
       read: (v) => (typeof v === 'string' ? wholeNumber(flag, v, min, max) : undefined),
+    };
+  },
+  /** A duration as people write it (`15m`, `1h 30m`: see core/duration.ts), in ms: `--debate-idle <duration>`. */
+  duration(flags: string, description: string): OptionSpec<number | undefined> {
+    const flag = longName(flags);
+    return {
+      flags,
+      description,
+      read: (v) => {
+        if (typeof v !== 'string') return undefined;
+        const ms = parseDuration(v);
+        if (ms === undefined || ms === 0) throw new BrokerError('invalidInput', `${flag} takes a duration such as 15m, 1h or 1h 30m, not "${printable(v)}"`);
+        return ms;
+      },
     };
   },
   /** One of a fixed list, checked by commander: `--scope <scope>`. */

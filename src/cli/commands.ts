@@ -11,6 +11,7 @@ import { describeTarget } from '../core/paths';
 import { describeKind, describeLookalike, peerListing } from '../core/peer-listing';
 import { printable } from '../core/printable';
 import { MessageKind, Scope, type ListedStateEntry, type MeshEvent, type Message } from '../protocol/entities';
+import { coordinationLimits } from '../protocol/coordination';
 import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
 import { describeCounts } from '../protocol/requests/status';
@@ -24,6 +25,7 @@ import { hookClients } from '../hook/clients';
 import { runHook } from '../hook/main';
 import { parseTarget, pathArgument, table } from './format';
 import { deltaCommands } from './delta-commands';
+import { debateCommands } from './debate-commands';
 import { planCommands } from './plan-commands';
 import { syncCommands } from './sync-commands';
 import { mcp } from './mcp';
@@ -174,6 +176,8 @@ export const commandTable: readonly TableEntry[] = [
       messageRetention: option.integer('--message-retention <hours>', `how long messages are kept, read or not (default ${meshDefaults.retention.messagesMs / 3_600_000})`, { min: 1 }),
       eventRetention: option.integer('--event-retention <hours>', `how long events are kept, and peers that left are remembered (default ${meshDefaults.retention.eventsMs / 3_600_000})`, { min: 1 }),
       auditRetention: option.integer('--audit-retention <days>', `how long the plan's audit trail (plan, task and contract events) is kept (default ${meshDefaults.retention.auditMs / 86_400_000})`, { min: 1 }),
+      debateRounds: option.integer('--debate-rounds <n>', `rounds a debate gets before it escalates to you (default ${meshDefaults.debate.maxRounds})`, { min: 1, max: coordinationLimits.maxRounds }),
+      debateIdle: option.duration('--debate-idle <duration>', `how long an open debate waits for a turn before it escalates to you (default ${meshDefaults.debate.idleMs / 60_000}m)`),
       json,
     },
     logLevel: 'info',
@@ -186,6 +190,8 @@ export const commandTable: readonly TableEntry[] = [
       messageRetentionHours: opts.messageRetention,
       eventRetentionHours: opts.eventRetention,
       auditRetentionDays: opts.auditRetention,
+      debateRounds: opts.debateRounds,
+      debateIdleMs: opts.debateIdle,
       json: opts.json,
     }),
   }),
@@ -363,6 +369,7 @@ export const commandTable: readonly TableEntry[] = [
 
   ...planCommands,
   ...deltaCommands,
+  ...debateCommands,
   ...syncCommands,
   audit,
 

@@ -15,13 +15,17 @@ export interface ServeOptions {
   eventRetentionHours?: number;
   /** How long plan, task and contract events are kept. */
   auditRetentionDays?: number;
+  /** Rounds a debate gets before it escalates. */
+  debateRounds?: number;
+  /** How long an open debate waits for a turn before it escalates, in ms. */
+  debateIdleMs?: number;
   json: boolean;
 }
 
 const hourMs = 3_600_000;
 
 /** The broker settings the flags give; those left out are the broker's defaults. */
-export function serveBrokerOptions(opts: ServeOptions): Pick<BrokerOptions, 'idleExitMs' | 'lockTtlSeconds' | 'graceMs' | 'retention'> {
+export function serveBrokerOptions(opts: ServeOptions): Pick<BrokerOptions, 'idleExitMs' | 'lockTtlSeconds' | 'graceMs' | 'retention' | 'debate'> {
   return {
     idleExitMs: opts.idleExitSeconds ? opts.idleExitSeconds * 1000 : undefined,
     lockTtlSeconds: opts.lockTtlSeconds,
@@ -31,6 +35,7 @@ export function serveBrokerOptions(opts: ServeOptions): Pick<BrokerOptions, 'idl
       eventsMs: opts.eventRetentionHours === undefined ? undefined : opts.eventRetentionHours * hourMs,
       auditMs: opts.auditRetentionDays === undefined ? undefined : opts.auditRetentionDays * 24 * hourMs,
     },
+    debate: { maxRounds: opts.debateRounds, idleMs: opts.debateIdleMs },
   };
 }
 

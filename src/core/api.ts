@@ -7,11 +7,12 @@
 import type {
   LineSpan, ListedStateEntry, Lock, Message, MeshEvent, MeshEventOf, Peer, Scope, StateEntry, EventType, MessageKind, OwnStatus, SaveGuardChoice,
 } from '../protocol/entities';
-import type { Delta } from '../protocol/coordination';
+import type { z } from 'zod';
+import type { Debate, DebateStatus, DebateSummary, Delta, SyncQueue, TurnInput } from '../protocol/coordination';
 import type { LockTarget, Recipients, RequestParams } from '../protocol/methods';
+import type { debateRequests } from '../protocol/requests/debate';
 import type { EditRecord } from '../protocol/requests/edits';
 import type { StatusCounts } from '../protocol/requests/status';
-import type { SyncQueue } from '../protocol/coordination';
 import type {
   Contract, ContractKind, ContractStatus, Overlap, PlanInput, PlanSource, PlanView, Proposal, Task, TaskStatus,
 } from '../protocol/plan';
@@ -244,6 +245,25 @@ export interface DeltasService {
   mine(caller: string, seen: boolean): Promise<{ blocking: Delta[]; fresh: Delta[] }>;
 }
 
+/** What starting a debate takes (see `debate/start`), the project aside. */
+export type DebateStart = Omit<z.input<typeof debateRequests['debate/start']['params']>, 'project'>;
+
+/**
+ * Structured debates of each project (see protocol/coordination.ts and requests/debate.ts,
+ * whose JSDoc states each rule).
+ */
+export interface DebatesService {
+  /** Starts a debate with the caller as its first participant, and takes the caller's first turn. */
+  start(caller: string, project: ProjectRef, input: DebateStart): Promise<Debate>;
+  respond(caller: string, id: number, turn: z.input<typeof TurnInput>): Promise<Debate>;
+  get(caller: string, id: number): Promise<Debate>;
+  list(caller: string, project: ProjectRef, filter: { status?: DebateStatus[]; limit?: number }): Promise<DebateSummary[]>;
+  /** The person's ruling: a proposal picked, or text of their own. */
+  decide(caller: string, id: number, ruling: { pick?: number; text?: string }): Promise<Debate>;
+  /** Debates awaiting the caller's turn, and those that moved since it was last shown them (`seen` marks them shown). */
+  mine(caller: string, seen: boolean): Promise<{ yourTurn: DebateSummary[]; changed: DebateSummary[] }>;
+}
+
 /** The landing queue: one FIFO token per branch of a repository (see protocol/requests/sync.ts, whose JSDoc states each rule). */
 export interface SyncService {
   /**
@@ -273,6 +293,7 @@ export interface Mesh {
   readonly edits: EditsService;
   readonly plans: PlansService;
   readonly deltas: DeltasService;
+  readonly debates: DebatesService;
   readonly sync: SyncService;
   counts(): Promise<MeshCounts>;
   /** Expires locks and state, ends grace periods of vanished peers, prunes by retention. */

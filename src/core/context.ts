@@ -21,6 +21,12 @@ export interface MeshSettings {
    * audit trail) are kept for `auditMs` instead, as are decided plan proposals.
    */
   retention: { messagesMs: number; eventsMs: number; auditMs: number };
+  /**
+   * Debates: how many rounds one gets before it escalates (a debate may say otherwise), and
+   * how long an open one waits for a turn before it escalates, in ms. Decided and resolved
+   * debates are audit: kept for `retention.auditMs`.
+   */
+  debate: { maxRounds: number; idleMs: number };
 }
 
 /**

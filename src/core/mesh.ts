@@ -17,6 +17,7 @@ import type { Mesh, MeshCounts } from './api';
 import type { Clock } from './clock';
 import { MeshContext, type MeshSettings } from './context';
 import { Deltas } from './deltas';
+import { Debates } from './debates';
 import { Edits } from './edits';
 import { Events } from './events';
 import { Locks } from './locks';
@@ -44,6 +45,8 @@ export interface MeshOptions {
   workingWindowMs?: number;
   /** How long read messages (24 h), events (48 h) and the audit trail (30 days) are kept, in ms. */
   retention?: { messagesMs?: number; eventsMs?: number; auditMs?: number };
+  /** Rounds a debate gets (5) and how long an open one waits for a turn before it escalates, in ms (15 min). */
+  debate?: { maxRounds?: number; idleMs?: number };
   /** Random hex for peer ids (`p-` + this); 8 hex digits by default. */
   newId?: () => string;
 }
@@ -53,6 +56,7 @@ export const meshDefaults = {
   graceMs: 15_000,
   workingWindowMs: 60_000,
   retention: { messagesMs: 24 * 3600_000, eventsMs: 48 * 3600_000, auditMs: 30 * 24 * 3600_000 },
+  debate: { maxRounds: 5, idleMs: 15 * 60_000 },
 } as const satisfies MeshSettings;
 
 export class MeshCore implements Mesh {
@@ -64,6 +68,7 @@ export class MeshCore implements Mesh {
   readonly edits: Edits;
   readonly plans: Plans;
   readonly deltas: Deltas;
+  readonly debates: Debates;
   readonly sync: SyncQueues;
   private readonly ctx: MeshContext;
   private readonly services: MeshService[];
@@ -81,6 +86,10 @@ export class MeshCore implements Mesh {
         eventsMs: opts.retention?.eventsMs ?? meshDefaults.retention.eventsMs,
         auditMs: opts.retention?.auditMs ?? meshDefaults.retention.auditMs,
       },
+      debate: {
+        maxRounds: opts.debate?.maxRounds ?? meshDefaults.debate.maxRounds,
+        idleMs: opts.debate?.idleMs ?? meshDefaults.debate.idleMs,
+      },
     };
     const newId = opts.newId ?? (() => crypto.randomBytes(4).toString('hex'));
     this.ctx = new MeshContext(db, opts.clock, opts.timers ?? systemTimers, opts.logger ?? nullLogger,
@@ -93,11 +102,13 @@ export class MeshCore implements Mesh {
     this.edits = new Edits(this.ctx, this.peers);
     this.plans = new Plans(this.ctx, this.peers);
     this.deltas = new Deltas(this.ctx, this.peers);
+    this.debates = new Debates(this.ctx, this.peers);
     this.sync = new SyncQueues(this.ctx, this.peers);
     // The order is the sweep's: a timed-out peer's expired locks are reported (lock_expired)
     // before it leaves (peer_left), and its tasks and landing tokens are freed after
     // (task_released, sync_released); retention after.
     this.services = [this.locks, this.state, this.peers, this.plans, this.sync, this.deltas, this.events, this.messages];
+    this.services.push(this.debates);
     // Read in the transaction that changed what falls due; the timer is set once it commits.
     this.ctx.onEveryCommit(async (tx) => {
       const due = await this.dueAt(tx);

@@ -5,6 +5,7 @@
  * the whole plan, so their order is phase order too).
  */
 import type { ChangedContract, Contract, PlanChange, PlanInput, PlanSource, PlanView, Proposal, Task, TaskStatus } from '../protocol/plan';
+import { decisionsOf, withDecisions } from './plan-decisions';
 import type { SqlTx } from './sql';
 
 /** A `plans` row: the plan's own fields and version. */
@@ -81,9 +82,10 @@ export function planRow(db: SqlTx, project: string): Promise<PlanRow | undefined
   return db.get<PlanRow>('SELECT * FROM plans WHERE project = ?', [project]);
 }
 
-/** The project's tasks in plan order. */
+/** The project's tasks in plan order, with the rulings recorded on them. */
 export async function loadTasks(db: SqlTx, project: string): Promise<Task[]> {
-  return (await db.all<TaskRow>(`${taskSelect} WHERE t.project = ? ORDER BY t.position`, [project])).map(toTask);
+  const decisions = await decisionsOf(db, project, 'task');
+  return (await db.all<TaskRow>(`${taskSelect} WHERE t.project = ? ORDER BY t.position`, [project])).map((r) => withDecisions(toTask(r), decisions));
 }
 
 /** One task's row (with its assignee's current name), if the plan has it. */
@@ -104,10 +106,11 @@ export async function loadPlan(db: SqlTx, project: string): Promise<PlanView | u
   const phases = await db.all<PhaseRow>('SELECT * FROM plan_phases WHERE project = ? ORDER BY position', [project]);
   const tasks = await loadTasks(db, project);
   const contracts = await db.all<ContractRow>('SELECT * FROM plan_contracts WHERE project = ? ORDER BY position', [project]);
+  const decisions = await decisionsOf(db, project, 'contract');
   return {
     project, title: plan.title, description: plan.description, version: plan.version,
     phases: phases.map((p) => ({ id: p.id, title: p.title, detail: p.detail, tasks: tasks.filter((t) => t.phase === p.id) })),
-    contracts: contracts.map(toContract), updatedAt: plan.updated_at, updatedBy: plan.updated_by,
+    contracts: contracts.map((c) => withDecisions(toContract(c), decisions)), updatedAt: plan.updated_at, updatedBy: plan.updated_by,
   };
 }
 

@@ -115,7 +115,7 @@ export const deltaTool = defineTool({
       case 'ack': {
         if (!args.ids?.length) throw new BrokerError('invalidInput', 'ack needs ids: the deltas\' ids, as mesh_delta lists them');
         const { acked } = await client.request('delta/ack', { ids: args.ids });
-        // An acked blocking delta leaves this session's news at once, not when its event comes back.
+        // Its news is asked again for this result, whether or not the delta_acked event is back yet.
         ctx.session.coordinationChanged();
         const skipped = args.ids.filter((id) => !acked.includes(id));
         const text = [

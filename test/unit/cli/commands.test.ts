@@ -91,6 +91,7 @@ describe('peermesh program', () => {
       scope: option.oneOf('--scope <scope>', 'a choice', ['machine', 'repo'] as const, 'machine'),
       reason: option.text('--reason <text>', 'some text'),
       follow: option.flag('-f, --follow', 'a switch'),
+      idle: option.duration('--idle <duration>', 'a duration'),
     },
     async run(ctx, args, opts) {
       seen = [ctx.port, args, opts];
@@ -106,15 +107,17 @@ describe('peermesh program', () => {
 
   it('gives run typed arguments and options, with defaults', async () => {
     await parse('probe', 'a', 'b', 'c', '--ttl', '7', '-f', '--port', '4100');
-    assert.deepEqual(seen, [4100, { first: 'a', rest: ['b', 'c'] }, { ttl: 7, scope: 'machine', reason: undefined, follow: true }]);
-    await parse('probe', 'a', 'b', '--scope', 'repo', '--reason', 'why', '--port', '0');
-    assert.deepEqual(seen, [undefined, { first: 'a', rest: ['b'] }, { ttl: undefined, scope: 'repo', reason: 'why', follow: false }]);
+    assert.deepEqual(seen, [4100, { first: 'a', rest: ['b', 'c'] }, { ttl: 7, scope: 'machine', reason: undefined, follow: true, idle: undefined }]);
+    await parse('probe', 'a', 'b', '--scope', 'repo', '--reason', 'why', '--port', '0', '--idle', '1h 30m');
+    assert.deepEqual(seen, [undefined, { first: 'a', rest: ['b'] }, { ttl: undefined, scope: 'repo', reason: 'why', follow: false, idle: 90 * 60_000 }]);
   });
 
   it('refuses bad numbers, unknown options and commands, and missing arguments as invalid input, in one line', async () => {
     await refusal(['probe', 'a', 'b', '--ttl', 'soon'], /^--ttl takes a whole number from 1 to 100, not "soon"$/);
     await refusal(['probe', 'a', 'b', '--ttl', '101'], /^--ttl takes a whole number/);
     await refusal(['probe', 'a', 'b', '--ttl', '1.5'], /^--ttl takes a whole number/);
+    await refusal(['probe', 'a', 'b', '--idle', '15'], /^--idle takes a duration such as 15m, 1h or 1h 30m, not "15"$/);
+    await refusal(['probe', 'a', 'b', '--idle', '0s'], /^--idle takes a duration/);
     await refusal(['probe', 'a', 'b', '--port', '70000'], /^--port takes a whole number from 0 to 65535/);
     await refusal(['probe', 'a', 'b', '--scope', 'galaxy'], /Allowed choices are machine, repo; run peermesh probe --help$/);
     await refusal(['probe', 'a', 'b', '--bogus'], /^unknown option '--bogus'; run peermesh probe --help$/);

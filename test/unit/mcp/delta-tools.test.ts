@@ -8,8 +8,15 @@ import assert from 'node:assert/strict';
 import { twoAgents, type Agent, type TwoAgents } from './in-memory-agent';
 import { signIn } from './plan-fixture';
 
-/** The tool's own text, without the pending line every result ends with. */
-const own = (r: { text: string }) => r.text.replace(/\npending: .*$/s, '');
+/** The tool's own text, without the news every result ends with (blocking deltas first, then the pending line). */
+function own(r: { text: string }): string {
+  const lines = r.text.split('\n');
+  return lines.slice(0, lines.findIndex((l) => /^(BLOCKING |pending: )/.test(l))).join('\n');
+}
+
+/** The blocking deltas in a result's news, by id. */
+const blockingNews = (r: { data: Record<string, unknown> }) =>
+  ((r.data.pending as { coordination?: { blocking?: Array<{ id: number }> } }).coordination?.blocking ?? []).map((d) => d.id);
 
 describe('mcp: mesh_delta', function () {
   this.timeout(30_000);
@@ -53,7 +60,10 @@ describe('mcp: mesh_delta', function () {
     assert.deepEqual((r.data.deltas as Array<Record<string, unknown>>)[0], {
       id: 1, kind: 'discovery', severity: 'blocking', by: 'alice', summary: 'the form posts JSON now', files: ['web/login/**'], waiting: ['you'],
     });
-    assert.equal(own(await bob.ok('mesh_delta', { action: 'ack', ids: [1, 2] })), 'Acked #1. #2: acked before, or your own.');
+    assert.deepEqual(blockingNews(r), [1], 'until acked, in the news of every result');
+    const acked = await bob.ok('mesh_delta', { action: 'ack', ids: [1, 2] });
+    assert.equal(own(acked), 'Acked #1. #2: acked before, or your own.');
+    assert.deepEqual(blockingNews(acked), [], 'gone from the news of the ack\'s own result');
     assert.equal(own(await bob.ok('mesh_delta', { action: 'ack', ids: [1] })), 'Nothing new acked. #1: acked before, or your own.');
     const seen = await alice.ok('mesh_delta', { blocking: true });
     assert.deepEqual(own(seen).split('\n'), ['1 blocking delta:', '#1 blocking discovery by you "the form posts JSON now" files: web/login/**; acked: bob']);

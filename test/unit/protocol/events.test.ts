@@ -82,7 +82,9 @@ describe('protocol: events', () => {
       await h.mesh.plans.contract(a, undefined, { id: 'login-api', status: 'approved' });
       const delta = await h.mesh.deltas.push(a, undefined, { kind: 'discovery', severity: 'blocking', summary: 'the schema moved', affects: { tasks: ['schema'] } });
       await h.mesh.deltas.ack(b, [delta.id]);
-      // The debates (debate_started, debate_turn, debate_changed) scenario goes here.
+      const debate = await h.mesh.debates.start(a, undefined, { topic: 'REST or RPC', with: ['carol'], turn: { position: 'REST', proposal: 'REST' } });
+      await h.mesh.debates.respond(c, debate.id, { position: 'RPC', escalate: true });
+      await h.mesh.debates.decide(person, debate.id, { pick: 1 });
       // The landing queue: alice holds main past half its TTL (a stall), then passes it to bob.
       await h.mesh.sync.acquire(a, undefined, 'main', { ttlSeconds: 10 });
       await h.mesh.sync.acquire(b, undefined, 'main');

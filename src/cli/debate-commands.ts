@@ -1,0 +1,74 @@
+/**
+ * Debates on the command line, for the person: `peermesh debates` (those that wait on you,
+ * or all), `peermesh debate show ID` (round by round), and `peermesh decide ID` (pick a
+ * proposal or write the ruling). The terminal is one of the person's peers, so it may rule.
+ */
+import { printable } from '../core/printable';
+import { BrokerError } from '../protocol/errors';
+import { argument, defineCommand, option, type TableEntry } from './command-spec';
+import { formatDebate, formatDebates } from './debate-format';
+import { json, looking, print, printJson, withClient } from './run-command';
+
+/** `12` or `#12`: a debate id as `peermesh debates` lists it. */
+function debateId(text: string): number {
+  const m = /^#?(\d{1,9})$/.exec(text);
+  if (!m || Number(m[1]) < 1) throw new BrokerError('invalidInput', `"${printable(text)}" is not a debate id (as peermesh debates lists them, e.g. 3 or #3)`);
+  return Number(m[1]);
+}
+
+const idArgument = argument.required('the debate id (peermesh debates lists them)');
+
+const debates = defineCommand({
+  name: 'debates',
+  description: 'List the project\'s debates that are open or wait for your ruling (all with --all).',
+  arguments: {},
+  options: { all: option.flag('--all', 'resolved and decided ones too'), json },
+  examples: ['peermesh debates', 'peermesh debates --all --json'],
+  async run(ctx, _args, opts) {
+    const status = opts.all ? undefined : (['open', 'escalated'] as const).slice();
+    const list = await withClient(ctx, async (c) => (await c.request('debate/list', { project: process.cwd(), status })).debates, looking);
+    if (opts.json) return printJson(list);
+    print(list.length === 0 ? `no ${opts.all ? '' : 'open or escalated '}debates` : formatDebates(list));
+  },
+});
+
+const debate: TableEntry = {
+  name: 'debate',
+  description: 'Read one debate.',
+  subcommands: [
+    defineCommand({
+      name: 'show',
+      description: 'Show a debate round by round: each turn\'s position, proposal or acceptance, and how it ended.',
+      arguments: { id: idArgument },
+      options: { json },
+      examples: ['peermesh debate show 3'],
+      async run(ctx, { id }, opts) {
+        const result = await withClient(ctx, (c) => c.request('debate/get', { id: debateId(id) }), looking);
+        if (opts.json) return printJson(result.debate);
+        print(formatDebate(result.debate));
+      },
+    }),
+  ],
+};
+
+const decide = defineCommand({
+  name: 'decide',
+  description: 'Rule on a debate: pick one of its proposals, or write your own ruling. The participants get it as a blocking decision.',
+  arguments: { ruling: argument.variadic('the debate id, then your ruling (unless --pick)') },
+  options: { pick: option.integer('--pick <n>', 'the proposal you pick', { min: 1 }), json },
+  examples: ['peermesh decide 3 --pick 2', 'peermesh decide 3 use REST, versioned under /v1'],
+  async run(ctx, { ruling: given }, opts) {
+    // One variadic argument: commander has no optional words after a required id.
+    const [id, ...words] = given;
+    if (id === undefined) throw new BrokerError('invalidInput', 'say which debate: peermesh decide ID --pick N, or peermesh decide ID your ruling');
+    const ruling = words.join(' ').trim();
+    if ((opts.pick === undefined) === (ruling === '')) throw new BrokerError('invalidInput', 'give --pick N or the text of your ruling, one of the two');
+    const result = await withClient(ctx, (c) => c.request('debate/decide', { id: debateId(id), ...(opts.pick === undefined ? { text: ruling } : { pick: opts.pick }) }));
+    if (opts.json) return printJson(result.debate);
+    const d = result.debate;
+    print(`ruled on #${d.id}: ${printable(d.ruling!.text)}\nsent to ${d.participants.map((p) => printable(p.peerName)).join(', ')} as blocking decision #${d.ruling!.delta}`);
+  },
+});
+
+/** The debates' entries of the command table. */
+export const debateCommands: readonly TableEntry[] = [debates, debate, decide];
