@@ -1,16 +1,13 @@
 /** The `delta/…` requests. */
-import { BrokerError } from '../protocol/errors';
 import type { DomainHandlers } from './handlers';
 
-// PLACEHOLDER until the delta service lands: answers every request with `unavailable`.
-const notBuilt = (): never => {
-  throw new BrokerError('unavailable', 'not built yet');
-};
-
 export const deltaHandlers: DomainHandlers<'delta'> = {
-  'delta/push': notBuilt,
-  'delta/list': notBuilt,
-  'delta/get': notBuilt,
-  'delta/ack': notBuilt,
-  'delta/mine': notBuilt,
+  'delta/push': async (ctx, p) => {
+    const { project, ...delta } = p;
+    return { delta: await ctx.mesh.deltas.push(ctx.peerId, project, delta) };
+  },
+  'delta/list': (ctx, p) => ctx.mesh.deltas.list(ctx.peerId, p.project, p),
+  'delta/get': async (ctx, p) => ({ delta: await ctx.mesh.deltas.get(ctx.peerId, p.id) }),
+  'delta/ack': async (ctx, p) => ({ acked: await ctx.mesh.deltas.ack(ctx.peerId, p.ids) }),
+  'delta/mine': (ctx, p) => ctx.mesh.deltas.mine(ctx.peerId, p.seen),
 };

@@ -24,6 +24,7 @@ import { doctor } from './doctor';
 import { hookClients } from '../hook/clients';
 import { runHook } from '../hook/main';
 import { parseTarget, pathArgument, table } from './format';
+import { deltaCommands } from './delta-commands';
 import { debateCommands } from './debate-commands';
 import { planCommands } from './plan-commands';
 import { syncCommands } from './sync-commands';
@@ -367,6 +368,7 @@ export const commandTable: readonly TableEntry[] = [
   }),
 
   ...planCommands,
+  ...deltaCommands,
   ...debateCommands,
   ...syncCommands,
   audit,

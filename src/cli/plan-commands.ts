@@ -19,10 +19,10 @@ import { json, looking, print, printJson, withClient } from './run-command';
 /** Largest plan file read: a request carrying it must fit the broker's frame. */
 const planFileBytes = 1024 * 1024;
 
-const projectOption = option.text('--project <dir>', "a folder of the project (default: the current folder's project)");
+export const projectOption = option.text('--project <dir>', "a folder of the project (default: the current folder's project)");
 
 /** The folder the request names its project by: `--project` (which must be a folder), else the current one. */
-async function projectDir(given: string | undefined): Promise<string> {
+export async function projectDir(given: string | undefined): Promise<string> {
   if (given === undefined) return process.cwd();
   const dir = path.resolve(given);
   const stat = await fs.stat(dir).catch(() => undefined);

@@ -8,8 +8,8 @@ import type {
   LineSpan, ListedStateEntry, Lock, Message, MeshEvent, MeshEventOf, Peer, Scope, StateEntry, EventType, MessageKind, OwnStatus, SaveGuardChoice,
 } from '../protocol/entities';
 import type { z } from 'zod';
-import type { Debate, DebateStatus, DebateSummary, SyncQueue, TurnInput } from '../protocol/coordination';
-import type { LockTarget, Recipients } from '../protocol/methods';
+import type { Debate, DebateStatus, DebateSummary, Delta, SyncQueue, TurnInput } from '../protocol/coordination';
+import type { LockTarget, Recipients, RequestParams } from '../protocol/methods';
 import type { debateRequests } from '../protocol/requests/debate';
 import type { EditRecord } from '../protocol/requests/edits';
 import type { StatusCounts } from '../protocol/requests/status';
@@ -227,6 +227,24 @@ export interface PlansService {
   mine(caller: string, seen: boolean): Promise<{ held: Array<Task & { project: string }>; assigned: Array<Task & { project: string }> }>;
 }
 
+/** A delta as an agent pushes it: the `delta/push` request but its project (defaults apply). */
+export type DeltaPush = Omit<RequestParams<'delta/push'>, 'project'>;
+
+/**
+ * Context deltas of each project (see protocol/coordination.ts and requests/delta.ts, whose
+ * JSDoc states each rule; deltas.ts says how they are routed).
+ */
+export interface DeltasService {
+  /** Routes and stores the delta (a contract_change bumps its contracts first); `decision` is the broker's own. */
+  push(caller: string, project: ProjectRef, delta: DeltaPush): Promise<Delta>;
+  list(caller: string, project: ProjectRef, filter: { since?: number; blocking?: boolean; mine?: boolean; limit?: number }): Promise<{ deltas: Delta[]; more: boolean }>;
+  get(caller: string, id: number): Promise<Delta>;
+  /** Acks the deltas; returns those newly acked (acked before, or the caller's own: skipped). `notFound` naming unknown ids. */
+  ack(caller: string, ids: readonly number[]): Promise<number[]>;
+  /** Unacked blocking deltas routed to the caller, and others not shown yet (`seen` marks both shown). */
+  mine(caller: string, seen: boolean): Promise<{ blocking: Delta[]; fresh: Delta[] }>;
+}
+
 /** What starting a debate takes (see `debate/start`), the project aside. */
 export type DebateStart = Omit<z.input<typeof debateRequests['debate/start']['params']>, 'project'>;
 
@@ -274,6 +292,7 @@ export interface Mesh {
   readonly events: EventsService;
   readonly edits: EditsService;
   readonly plans: PlansService;
+  readonly deltas: DeltasService;
   readonly debates: DebatesService;
   readonly sync: SyncService;
   counts(): Promise<MeshCounts>;

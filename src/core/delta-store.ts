@@ -1,12 +1,12 @@
 /**
  * Context deltas' rows (migration 6 in store/schema.ts): writing one with the peers it was
- * routed to, and reading them back as {@link Delta}s. Routing (which peers a delta affects)
+ * routed to, reading them back as {@link Delta}s, acks, and what each recipient was shown. Routing (which peers a delta affects)
  * is the deltas service's; a decision names its recipients itself (a debate's participants).
  */
 import type { Delta, DeltaAffects, DeltaKind, DeltaRecipient, DeltaSeverity, RouteReason } from '../protocol/coordination';
 import type { Peer } from '../protocol/entities';
 import type { MeshTx } from './context';
-import type { SqlTx } from './sql';
+import type { SqlTx, SqlValue } from './sql';
 
 interface DeltaRow {
   id: number; project: string; author: string; author_name: string; kind: DeltaKind; severity: DeltaSeverity;
@@ -76,6 +76,41 @@ export async function withRecipients(db: SqlTx, rows: readonly DeltaRow[]): Prom
     byDelta.set(r.delta, list);
   }
   return rows.map((r) => toDelta(r, byDelta.get(r.id) ?? []));
+}
+
+/** The deltas `where` picks (a condition on `d`, the deltas table), in id order, at most `limit`, with their recipients. */
+export async function selectDeltas(db: SqlTx, where: string, params: readonly SqlValue[], limit: number): Promise<Delta[]> {
+  return withRecipients(db, await db.all<DeltaRow>(`SELECT d.* FROM deltas d WHERE ${where} ORDER BY d.id LIMIT ?`, [...params, limit]));
+}
+
+/**
+ * `peer` acks the delta: as a recipient it had, or as a new one that asked (`reason`
+ * `asked`). Emits `delta_acked`. False, changing nothing, when it had acked it already.
+ */
+export async function ackDelta(t: MeshTx, peer: Peer, delta: Pick<DeltaRow, 'id' | 'project' | 'severity'>, now: number): Promise<boolean> {
+  const row = await t.db.get<{ acked_at: number | null }>('SELECT acked_at FROM delta_recipients WHERE delta = ? AND peer = ?', [delta.id, peer.id]);
+  if (row?.acked_at != null) return false;
+  if (row) await t.db.run('UPDATE delta_recipients SET acked_at = ?, shown_at = COALESCE(shown_at, ?) WHERE delta = ? AND peer = ?', [now, now, delta.id, peer.id]);
+  else {
+    await t.db.run("INSERT INTO delta_recipients (delta, peer, peer_name, reason, via, shown_at, acked_at) VALUES (?, ?, ?, 'asked', '', ?, ?)",
+      [delta.id, peer.id, peer.name, now, now]);
+  }
+  await t.emit('delta_acked', peer.id, { project: delta.project, delta: delta.id, severity: delta.severity, byName: peer.name });
+  return true;
+}
+
+/** Marks the deltas `ids` shown to `peer` now, where they were not yet. */
+export async function markShown(db: SqlTx, peer: string, ids: readonly number[], now: number): Promise<void> {
+  if (ids.length === 0) return;
+  await db.run('UPDATE delta_recipients SET shown_at = ? WHERE peer = ? AND shown_at IS NULL AND delta IN (SELECT value FROM json_each(?))',
+    [now, peer, JSON.stringify(ids)]);
+}
+
+/** Deletes deltas made before `before`, with their recipients; returns how many. */
+export async function pruneDeltas(db: SqlTx, before: number): Promise<number> {
+  if (!(await db.get('SELECT 1 AS x FROM deltas WHERE created_at < ? LIMIT 1', [before]))) return 0;
+  await db.run('DELETE FROM delta_recipients WHERE delta IN (SELECT id FROM deltas WHERE created_at < ?)', [before]);
+  return (await db.run('DELETE FROM deltas WHERE created_at < ?', [before])).changes;
 }
 
 function toDelta(r: DeltaRow, recipients: DeltaRecipient[]): Delta {

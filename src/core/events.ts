@@ -206,6 +206,8 @@ function nameInData(e: MeshEvent): string | null {
     case 'task_claimed':
     case 'task_updated':
     case 'contract_changed':
+    case 'delta_pushed':
+    case 'delta_acked':
       return e.data.byName ?? null;
     default:
       return null;

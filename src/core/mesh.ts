@@ -16,6 +16,7 @@ import { BrokerError } from '../protocol/errors';
 import type { Mesh, MeshCounts } from './api';
 import type { Clock } from './clock';
 import { MeshContext, type MeshSettings } from './context';
+import { Deltas } from './deltas';
 import { Debates } from './debates';
 import { Edits } from './edits';
 import { Events } from './events';
@@ -66,6 +67,7 @@ export class MeshCore implements Mesh {
   readonly events: Events;
   readonly edits: Edits;
   readonly plans: Plans;
+  readonly deltas: Deltas;
   readonly debates: Debates;
   readonly sync: SyncQueues;
   private readonly ctx: MeshContext;
@@ -99,12 +101,13 @@ export class MeshCore implements Mesh {
     this.locks = new Locks(this.ctx, this.peers, this.messages);
     this.edits = new Edits(this.ctx, this.peers);
     this.plans = new Plans(this.ctx, this.peers);
+    this.deltas = new Deltas(this.ctx, this.peers);
     this.debates = new Debates(this.ctx, this.peers);
     this.sync = new SyncQueues(this.ctx, this.peers);
     // The order is the sweep's: a timed-out peer's expired locks are reported (lock_expired)
     // before it leaves (peer_left), and its tasks and landing tokens are freed after
     // (task_released, sync_released); retention after.
-    this.services = [this.locks, this.state, this.peers, this.plans, this.sync, this.events, this.messages];
+    this.services = [this.locks, this.state, this.peers, this.plans, this.sync, this.deltas, this.events, this.messages];
     this.services.push(this.debates);
     // Read in the transaction that changed what falls due; the timer is set once it commits.
     this.ctx.onEveryCommit(async (tx) => {

@@ -16,8 +16,14 @@ export interface ContractChange {
   id: string; kind?: ContractKind; name?: string; file?: string | null; symbol?: string | null; spec?: string; status?: ContractStatus;
 }
 
-/** Creates or changes the contract; emits `contract_changed` unless nothing changed. Inside a transaction. */
-export async function contractChange(t: MeshTx, peer: Peer, root: string, change: ContractChange, now: number): Promise<Contract> {
+/**
+ * Creates or changes the contract; emits `contract_changed` unless nothing changed. Inside a
+ * transaction. `newVersion`: an existing contract gets the next version even when its spec
+ * stays (a `contract_change` delta says the contract changed, with or without its new spec).
+ */
+export async function contractChange(
+  t: MeshTx, peer: Peer, root: string, change: ContractChange, now: number, { newVersion = false } = {},
+): Promise<Contract> {
   const old = await loadContract(t.db, root, change.id);
   let next: Contract;
   if (!old) {
@@ -33,17 +39,18 @@ export async function contractChange(t: MeshTx, peer: Peer, root: string, change
     };
   } else {
     const newSpec = change.spec !== undefined && change.spec !== old.spec;
+    const bumped = newSpec || newVersion;
     next = {
       ...old,
       kind: change.kind ?? old.kind, name: change.name ?? old.name,
       file: change.file === undefined ? old.file : change.file, symbol: change.symbol === undefined ? old.symbol : change.symbol,
       spec: change.spec ?? old.spec,
-      version: newSpec ? old.version + 1 : old.version,
-      status: change.status ?? (newSpec ? 'proposed' : old.status),
+      version: bumped ? old.version + 1 : old.version,
+      status: change.status ?? (bumped ? 'proposed' : old.status),
       updatedAt: now, updatedBy: peer.id,
     };
     const same = (['kind', 'name', 'file', 'symbol', 'spec', 'status'] as const).every((f) => next[f] === old[f]);
-    if (same) return old;
+    if (same && !bumped) return old;
   }
   const structural = !old || (['kind', 'name', 'file', 'symbol', 'spec'] as const).some((f) => next[f] !== old[f]);
   const position = old ? null : ((await t.db.get<{ n: number | null }>('SELECT MAX(position) AS n FROM plan_contracts WHERE project = ?', [root]))?.n ?? -1) + 1;

@@ -4,7 +4,7 @@
  * Lists are stored as JSON arrays; positions keep the plan's order (tasks are numbered over
  * the whole plan, so their order is phase order too).
  */
-import type { Contract, PlanChange, PlanInput, PlanSource, PlanView, Proposal, Task, TaskStatus } from '../protocol/plan';
+import type { ChangedContract, Contract, PlanChange, PlanInput, PlanSource, PlanView, Proposal, Task, TaskStatus } from '../protocol/plan';
 import { decisionsOf, withDecisions } from './plan-decisions';
 import type { SqlTx } from './sql';
 
@@ -22,6 +22,8 @@ export interface TaskRow {
   note: string | null; shown: number; updated_at: number; updated_by: string | null;
   /** The assignee's name now, or the one it had when it is no longer known. */
   assignee_now: string | null;
+  /** JSON array of {@link ChangedContract}s: contract changes the assignee was routed and has not acked. */
+  changed_contracts: string;
 }
 
 interface ContractRow {
@@ -35,17 +37,27 @@ export interface ProposalRow {
   status: Proposal['status']; created_at: number; plan: string; changes: string; decided_at: number | null;
 }
 
-/** Tasks with their assignee's current name (a renamed peer shows by its new name). */
-export const taskSelect = `SELECT t.*, COALESCE(p.name, t.assignee_name) AS assignee_now
+/**
+ * Tasks with their assignee's current name (a renamed peer shows by its new name), and the
+ * contracts they code against that changed since: each `contract_change` delta on one of them
+ * routed to the assignee and not acked by it yet (deltas.ts routes them).
+ */
+export const taskSelect = `SELECT t.*, COALESCE(p.name, t.assignee_name) AS assignee_now,
+    (SELECT json_group_array(json_object('contract', v.key, 'version', v.value, 'delta', d.id) ORDER BY d.id, v.key)
+       FROM delta_recipients r JOIN deltas d ON d.id = r.delta, json_each(d.contract_versions) v
+       WHERE r.peer = t.assignee AND r.acked_at IS NULL AND d.project = t.project AND d.kind = 'contract_change'
+         AND v.key IN (SELECT value FROM json_each(t.contracts))) AS changed_contracts
   FROM plan_tasks t LEFT JOIN peers p ON p.id = t.assignee`;
 
 /** The task a row holds. */
 export function toTask(r: TaskRow): Task {
+  const changed = JSON.parse(r.changed_contracts) as ChangedContract[];
   return {
     id: r.id, phase: r.phase, title: r.title, detail: r.detail, status: r.status,
     assignee: r.assignee, assigneeName: r.assignee === null ? null : r.assignee_now,
     files: JSON.parse(r.files) as string[], dependsOn: JSON.parse(r.depends_on) as string[],
     contracts: JSON.parse(r.contracts) as string[], note: r.note, updatedAt: r.updated_at, updatedBy: r.updated_by,
+    ...(changed.length > 0 && { changedContracts: changed }),
   };
 }
 

@@ -61,15 +61,16 @@ export type DeltaAffects = z.infer<typeof DeltaAffects>;
 /**
  * Why a delta was routed to a peer: it holds or is assigned a task named or touched (`task`),
  * it claims an affected file (`claim`), it edited one recently (`edit`), or it takes part in
- * the debate a decision rules on (`participant`).
+ * the debate a decision rules on (`participant`); or it was not routed the delta but acked it
+ * all the same (`asked`).
  */
-export const RouteReason = z.enum(['task', 'claim', 'edit', 'participant']);
+export const RouteReason = z.enum(['task', 'claim', 'edit', 'participant', 'asked']);
 export type RouteReason = z.infer<typeof RouteReason>;
 
 export const DeltaRecipient = z.object({
   ...By,
   reason: RouteReason,
-  /** What made it affected: the task id, the claimed or edited file. */
+  /** What made it affected: the task id, the claimed or edited file; empty for `asked`. */
   via: z.string(),
   /** When it was first shown the delta (in a result or a hook), null while not yet. */
   shownAt: z.number().nullable(),

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { MeshTool } from '../tool';
+import { deltaTool } from './deltas';
 import { debateTool } from './debates';
 import { eventsTool } from './events';
 import { lockTool } from './locks';
@@ -19,5 +20,5 @@ import { taskTool } from './tasks';
 export type AnyMeshTool = MeshTool<z.ZodRawShape, z.ZodRawShape>;
 
 export const meshTools: readonly AnyMeshTool[] = [
-  whoamiTool, peersTool, summaryTool, sendTool, inboxTool, stateTool, lockTool, planTool, taskTool, debateTool, syncTool, eventsTool, statusTool,
+  whoamiTool, peersTool, summaryTool, sendTool, inboxTool, stateTool, lockTool, planTool, taskTool, deltaTool, debateTool, syncTool, eventsTool, statusTool,
 ];

@@ -12,11 +12,14 @@ const project = z.string().min(1).max(limits.path).optional();
 
 export const deltaRequests = defineRequests('delta', {
   /**
-   * Pushes a delta. It is routed to the peers (not the author) whose tasks, claims or recent
-   * edits touch what it affects, and visible to all. A `contract_change` must name contracts
-   * of the plan: each gets a new version (`spec` when given becomes the new spec) and the tasks
-   * that code against it are routed to. `notFound` for a contract or task the plan does not
-   * have. Emits `delta_pushed` (and `contract_changed`). Not retried: a repeat would push twice.
+   * Pushes a delta. It is routed to the live peers (not the author) whose tasks, claims or
+   * recent edits touch what it affects, and visible to all. A `contract_change` must name
+   * contracts of the plan (`invalidInput` when it names none or the project has no plan): each
+   * gets its next version, proposed again (`spec`, for one contract only, becomes its new
+   * spec), and the tasks that code against it are routed to. `notFound` naming the contracts
+   * and tasks the plan does not have; `invalidInput` for a file outside the project, and for a
+   * `decision` (only the broker pushes one, from the person's ruling). Emits `delta_pushed`
+   * (and `contract_changed`). Not retried: a repeat would push twice.
    */
   'delta/push': {
     params: z.object({
@@ -54,8 +57,10 @@ export const deltaRequests = defineRequests('delta', {
     retry: 'safe',
   },
   /**
-   * Acks deltas (ids; those already acked are no error). A peer a delta was not routed to may
-   * ack it too: it is recorded as a recipient that asked. Emits `delta_acked` per new ack.
+   * Acks deltas (ids; those already acked, and the caller's own, are no error and skipped;
+   * `acked` lists the ones newly acked). A peer a delta was not routed to may ack it too: it is
+   * recorded as a recipient that asked. `notFound` naming unknown ids (`data.deltas`), acking
+   * none. Emits `delta_acked` per new ack.
    */
   'delta/ack': {
     params: z.object({ ids: z.array(z.number().int().min(1)).min(1).max(limits.list) }),

@@ -80,7 +80,8 @@ describe('protocol: events', () => {
       await h.mesh.plans.claim(b, undefined, 'schema');
       await h.mesh.plans.update(c, undefined, 'form', { status: 'blocked', note: 'waiting' });
       await h.mesh.plans.contract(a, undefined, { id: 'login-api', status: 'approved' });
-      // The deltas (delta_pushed, delta_acked) scenario goes here.
+      const delta = await h.mesh.deltas.push(a, undefined, { kind: 'discovery', severity: 'blocking', summary: 'the schema moved', affects: { tasks: ['schema'] } });
+      await h.mesh.deltas.ack(b, [delta.id]);
       const debate = await h.mesh.debates.start(a, undefined, { topic: 'REST or RPC', with: ['carol'], turn: { position: 'REST', proposal: 'REST' } });
       await h.mesh.debates.respond(c, debate.id, { position: 'RPC', escalate: true });
       await h.mesh.debates.decide(person, debate.id, { pick: 1 });

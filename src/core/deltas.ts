@@ -1,0 +1,169 @@
+/**
+ * Context deltas (protocol/coordination.ts; the rules are the JSDoc of
+ * protocol/requests/delta.ts): what an agent found out, pushed to the peers whose work it
+ * affects. Each belongs to a project, as the plan does (project.ts).
+ *
+ * - Routing is decided once, at push time (delta-routes.ts): later claims and edits do not
+ *   add recipients. Everyone may read every delta; a peer it was not routed to may ack it too.
+ * - A `contract_change` changes the plan: each named contract gets its next version through
+ *   the plan's own contract path (plan-contract.ts, `contract_changed` with it), and the tasks
+ *   that code against it show it in `changedContracts` until their assignee acks the delta
+ *   (plan-store.ts reads that from the recipients).
+ * - A `decision` is the broker's alone (a ruling on a debate): agents cannot push one.
+ * - Deltas are part of the audit trail: kept for the audit retention, then pruned with their
+ *   recipients by the sweep.
+ */
+import { BrokerError } from '../protocol/errors';
+import type { Delta, DeltaAffects } from '../protocol/coordination';
+import type { Peer } from '../protocol/entities';
+import { deltaRequests } from '../protocol/requests/delta';
+import type { DeltaPush, DeltasService, MeshCounts, ProjectRef } from './api';
+import type { MeshContext, MeshTx } from './context';
+import { affectedFiles, routeDelta } from './delta-routes';
+import { ackDelta, insertDelta, loadDelta, markShown, pruneDeltas, selectDeltas, type DeltaRow } from './delta-store';
+import { checked } from './plan';
+import { contractChange } from './plan-contract';
+import { loadPlan } from './plan-store';
+import type { Peers } from './peers';
+import { printable } from './printable';
+import { projectRoot } from './project';
+import type { MeshService } from './service';
+
+/** Most deltas `mine` returns of each kind (blocking, fresh); the rest come on a later call. */
+export const mineLimit = 50;
+
+/** The kinds an agent may push: all but `decision`. */
+const agentKinds = deltaRequests['delta/push'].params.shape.kind.options.filter((k) => k !== 'decision');
+
+/** The context-delta service; see the file's header. Each request is one transaction, its events with it. */
+export class Deltas implements DeltasService, MeshService {
+  constructor(private readonly ctx: MeshContext, private readonly peers: Peers) {}
+
+  async push(caller: string, project: ProjectRef, delta: DeltaPush): Promise<Delta> {
+    const p = checked(deltaRequests['delta/push'].params, { ...delta, project });
+    const affects: DeltaAffects = { contracts: unique(p.affects.contracts), files: unique(p.affects.files), tasks: unique(p.affects.tasks) };
+    checkKind(p.kind, p.spec, affects);
+    return this.inProject(caller, project, async (t, peer, root) => {
+      const now = this.ctx.clock.now();
+      const plan = await loadPlan(t.db, root);
+      if (!plan && p.kind === 'contract_change') {
+        throw new BrokerError('invalidInput', `${root} has no plan, so no contracts to change: a contract_change is about a contract of the project's plan`);
+      }
+      const tasks = plan?.phases.flatMap((ph) => ph.tasks) ?? [];
+      const contracts = (plan?.contracts ?? []).filter((c) => affects.contracts.includes(c.id));
+      checkNamed(root, plan !== undefined, affects, contracts.map((c) => c.id), tasks.map((task) => task.id));
+      const { patterns, outside } = affectedFiles(root, affects.files, p.kind === 'contract_change' ? contracts : []);
+      if (outside.length > 0) throw new BrokerError('invalidInput', `files are relative to the project ${root}; ${outside.map(printable).join(', ')} ${outside.length === 1 ? 'is' : 'are'} outside it`);
+      const versions: Record<string, number> = {};
+      for (const c of p.kind === 'contract_change' ? contracts : []) {
+        versions[c.id] = (await contractChange(t, peer, root, { id: c.id, spec: p.spec }, now, { newVersion: true })).version;
+      }
+      const routes = await routeDelta(t.db, peer.id, { root, affects, files: patterns, tasks }, now);
+      return insertDelta(t, peer, {
+        project: root, kind: p.kind, severity: p.severity, summary: p.summary, detail: p.detail, affects, contractVersions: versions, debate: null,
+      }, routes, now);
+    });
+  }
+
+  async list(caller: string, project: ProjectRef, filter: { since?: number; blocking?: boolean; mine?: boolean; limit?: number }): Promise<{ deltas: Delta[]; more: boolean }> {
+    const f = checked(deltaRequests['delta/list'].params, { ...filter, project });
+    return this.inProject(caller, project, async (t, peer, root) => {
+      const rows = await selectDeltas(t.db,
+        `d.project = ? AND d.id > ? AND (? = 0 OR d.severity = 'blocking')
+         AND (? = 0 OR d.id IN (SELECT delta FROM delta_recipients WHERE peer = ?))`,
+        [root, f.since, f.blocking ? 1 : 0, f.mine ? 1 : 0, peer.id], f.limit + 1);
+      return { deltas: rows.slice(0, f.limit), more: rows.length > f.limit };
+    });
+  }
+
+  async get(caller: string, id: number): Promise<Delta> {
+    const p = checked(deltaRequests['delta/get'].params, { id });
+    return this.ctx.tx(async (t) => {
+      await this.peers.requireLiveIn(t, caller);
+      const delta = await loadDelta(t.db, p.id);
+      if (!delta) throw new BrokerError('notFound', `no delta ${p.id}`);
+      return delta;
+    });
+  }
+
+  async ack(caller: string, ids: readonly number[]): Promise<number[]> {
+    const wanted = unique(checked(deltaRequests['delta/ack'].params, { ids }).ids);
+    return this.ctx.tx(async (t) => {
+      const peer = await this.peers.requireLiveIn(t, caller);
+      const rows = await t.db.all<Pick<DeltaRow, 'id' | 'project' | 'severity' | 'author'>>(
+        'SELECT id, project, severity, author FROM deltas WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(wanted)],
+      );
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      const missing = wanted.filter((id) => !byId.has(id));
+      if (missing.length > 0) throw new BrokerError('notFound', `no delta ${missing.join(', ')}; nothing was acked`, { deltas: missing });
+      const now = this.ctx.clock.now();
+      const acked: number[] = [];
+      for (const id of wanted) {
+        const row = byId.get(id)!;
+        if (row.author !== peer.id && (await ackDelta(t, peer, row, now))) acked.push(id);
+      }
+      return acked;
+    });
+  }
+
+  async mine(caller: string, seen: boolean): Promise<{ blocking: Delta[]; fresh: Delta[] }> {
+    const p = checked(deltaRequests['delta/mine'].params, { seen });
+    return this.ctx.tx(async (t) => {
+      const peer = await this.peers.requireIn(t, caller);
+      const open = 'd.id IN (SELECT delta FROM delta_recipients WHERE peer = ? AND acked_at IS NULL';
+      const blocking = await selectDeltas(t.db, `d.severity = 'blocking' AND ${open})`, [peer.id], mineLimit);
+      const fresh = await selectDeltas(t.db, `d.severity != 'blocking' AND ${open} AND shown_at IS NULL)`, [peer.id], mineLimit);
+      if (p.seen) await markShown(t.db, peer.id, [...blocking, ...fresh].map((d) => d.id), this.ctx.clock.now());
+      return { blocking, fresh };
+    });
+  }
+
+  async counts(): Promise<Partial<MeshCounts>> {
+    return {};
+  }
+
+  /** Prunes deltas older than the audit retention, with their recipients. */
+  async sweep(t: MeshTx, now: number): Promise<{ deltas: number }> {
+    return { deltas: await pruneDeltas(t.db, now - this.ctx.settings.retention.auditMs) };
+  }
+
+  /** Runs `fn` in one transaction with the live caller and the project's root. */
+  private inProject<T>(caller: string, project: ProjectRef, fn: (t: MeshTx, peer: Peer, root: string) => Promise<T>): Promise<T> {
+    return this.ctx.tx(async (t) => {
+      const peer = await this.peers.requireLiveIn(t, caller);
+      return fn(t, peer, projectRoot(this.ctx.probe, peer, project));
+    });
+  }
+}
+
+/** What a kind of delta needs, checked before anything is read: `invalidInput` in the caller's terms. */
+function checkKind(kind: Delta['kind'], spec: string | undefined, affects: DeltaAffects): void {
+  if (kind === 'decision') {
+    throw new BrokerError('invalidInput',
+      `a decision is the person's ruling on a debate, and only PeerMesh pushes one; push what you found as ${agentKinds.join(', ')}`);
+  }
+  if (kind !== 'contract_change') {
+    if (spec !== undefined) throw new BrokerError('invalidInput', `spec is a contract_change's new spec for its contract; a ${kind} has none`);
+    return;
+  }
+  if (affects.contracts.length === 0) throw new BrokerError('invalidInput', 'a contract_change names the contracts of the plan that changed (affects.contracts)');
+  if (spec !== undefined && affects.contracts.length > 1) {
+    throw new BrokerError('invalidInput', `spec is one contract's new spec, but this change names ${affects.contracts.length}: push one change per contract to give each its spec`);
+  }
+}
+
+/** `notFound` naming every contract and task the delta names that the project's plan (if any) does not have. */
+function checkNamed(root: string, hasPlan: boolean, affects: DeltaAffects, contracts: readonly string[], tasks: readonly string[]): void {
+  const missing = { contracts: affects.contracts.filter((c) => !contracts.includes(c)), tasks: affects.tasks.filter((id) => !tasks.includes(id)) };
+  const named = [
+    ...(missing.contracts.length > 0 ? [`contract ${missing.contracts.join(', ')}`] : []),
+    ...(missing.tasks.length > 0 ? [`task ${missing.tasks.join(', ')}`] : []),
+  ];
+  if (named.length === 0) return;
+  const where = hasPlan ? `the plan of ${root} has no ${named.join(' and no ')}` : `${root} has no plan, so no ${named.join(' or ')}`;
+  throw new BrokerError('notFound', `${where}; nothing was pushed`, { missing });
+}
+
+function unique<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
+}
