@@ -124,20 +124,18 @@ async function news(link: HookLink, withHeld: boolean): Promise<HookDecision> {
 /**
  * Blocking deltas, debates awaiting a turn, other new deltas (marked shown), and with
  * `withTokens` the landing tokens held or waited for (not after every tool: they would repeat);
- * none if the broker cannot say: messages still go out.
+ * each part the broker cannot say left out: messages still go out.
  */
 async function coordinationNews(link: HookLink, self: string, ownProject: string | null, withTokens: boolean): Promise<CoordinationNews | undefined> {
   type Mine<M extends 'delta/mine' | 'debate/mine' | 'sync/mine'> = RequestResult<M>;
-  try {
-    const [deltas, debates, sync] = await Promise.all([
-      link.request<Mine<'delta/mine'>>('delta/mine', { seen: true }),
-      link.request<Mine<'debate/mine'>>('debate/mine', { seen: true }),
-      withTokens ? link.request<Mine<'sync/mine'>>('sync/mine', {}) : { queues: [] },
-    ]);
-    return toCoordinationNews({ deltas, debates, landing: sync.queues }, self, ownProject, Date.now());
-  } catch {
-    return undefined;
-  }
+  // Each answer stands alone: what was marked shown is shown even when another ask fails.
+  const [deltas, debates, sync] = await Promise.allSettled([
+    link.request<Mine<'delta/mine'>>('delta/mine', { seen: true }),
+    link.request<Mine<'debate/mine'>>('debate/mine', { seen: true }),
+    withTokens ? link.request<Mine<'sync/mine'>>('sync/mine', {}) : { queues: [] },
+  ]);
+  const value = <T>(r: PromiseSettledResult<T>): T | undefined => (r.status === 'fulfilled' ? r.value : undefined);
+  return toCoordinationNews({ deltas: value(deltas), debates: value(debates), landing: value(sync)?.queues }, self, ownProject, Date.now());
 }
 
 /** The tasks news (marking new assignments shown), or none if the broker cannot say: messages still go out. */

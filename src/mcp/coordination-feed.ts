@@ -36,20 +36,24 @@ export class CoordinationFeed {
     const own = c.peer.gitRoot ?? c.peer.workspace ?? c.peer.cwd;
     if (!this.stale) return toCoordinationNews({ deltas: { blocking: this.blocking, fresh: [] }, landing: this.landing }, c.peer.id, own, Date.now());
     this.stale = false;
-    try {
-      const [deltas, debates, sync] = await Promise.all([
-        c.request('delta/mine', { seen: true }),
-        c.request('debate/mine', { seen: true }),
-        c.request('sync/mine', {}),
-      ]);
-      this.blocking = deltas.blocking;
-      this.landing = sync.queues;
-      return toCoordinationNews({ deltas, debates, landing: sync.queues }, c.peer.id, own, Date.now());
-    } catch (e) {
+    // Each answer stands alone: deltas and debates marked shown are shown even when another ask fails.
+    const [deltas, debates, sync] = await Promise.allSettled([
+      c.request('delta/mine', { seen: true }),
+      c.request('debate/mine', { seen: true }),
+      c.request('sync/mine', {}),
+    ]);
+    if (deltas.status === 'fulfilled') this.blocking = deltas.value.blocking;
+    if (sync.status === 'fulfilled') this.landing = sync.value.queues;
+    const failed = [deltas, debates, sync].filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed.length > 0) {
       // What was known still shows; the next result asks again.
       this.stale = true;
-      this.log.warn(`could not fetch this peer's deltas, debates and landing tokens for a tool result: ${(e as Error).message}`);
-      return toCoordinationNews({ deltas: { blocking: this.blocking, fresh: [] }, landing: this.landing }, c.peer.id, own, Date.now());
+      this.log.warn(`could not fetch this peer's deltas, debates or landing tokens for a tool result: ${(failed[0].reason as Error).message}`);
     }
+    return toCoordinationNews({
+      deltas: deltas.status === 'fulfilled' ? deltas.value : { blocking: this.blocking, fresh: [] },
+      ...(debates.status === 'fulfilled' && { debates: debates.value }),
+      landing: this.landing,
+    }, c.peer.id, own, Date.now());
   }
 }

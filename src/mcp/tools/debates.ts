@@ -54,7 +54,7 @@ export const debateTool = defineTool({
     escalate: z.boolean().optional(),
   },
   output: { debate: item.optional(), debates: z.array(item).optional() },
-  async run(args, client) {
+  async run(args, client, ctx) {
     const self = client.peer.id;
     const action = args.action ?? 'list';
     if (action === 'list') {
@@ -79,6 +79,8 @@ export const debateTool = defineTool({
         ? (await client.request('debate/respond', { id: args.id, turn: turn() })).debate
         : (await client.request('debate/get', { id: args.id })).debate;
     }
+    // A turn taken here is news no more; the result's news is asked again.
+    if (action !== 'get') ctx.session.coordinationChanged();
     const v = view(debate, self);
     const proposals = newest(debate.proposals.map((p) => ({ n: p.n, by: p.peerName, text: cut(p.text, proposalShown) })),
       (p) => `${p.n}. ${printable(p.by)}: ${printable(p.text)}`, 'proposals');

@@ -90,11 +90,13 @@ export const syncTool = defineTool({
       case 'acquire': {
         const branch = branchOf(ctx, client, args.branch);
         const r = await client.request('sync/acquire', { branch, waitMs: (args.wait ?? 0) * 1000 }, { signal });
+        ctx.session.coordinationChanged();
         return { text: acquiredText(r.queue, r.position), data: { queue: queueView(r.queue, self), acquired: r.acquired, position: r.position } };
       }
       case 'release': {
         const branch = branchOf(ctx, client, args.branch);
         const { queue } = await client.request('sync/release', { branch });
+        ctx.session.coordinationChanged();
         const next = queue.holder ? `${printable(queue.holder.peerName)} holds it now` : 'it is free';
         return { text: `Done with ${printable(branch)}: ${next}.`, data: { queue: queueView(queue, self) } };
       }
