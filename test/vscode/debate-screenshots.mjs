@@ -11,9 +11,9 @@ import { pickColorTheme, runCommand, themes } from './lock-screenshots.mjs';
 import { widenSidebar } from './plan-screenshots.mjs';
 import { startPeers } from './peer-process.mjs';
 
-const topic = 'Paginate /users by cursor or by page number?';
+const topic = 'Paginate /users: cursor or pages?';
 /** The views that give the Debates view their room while it is photographed. */
-const collapsed = ['Locks', 'Plan', 'Messages', 'Dashboard'];
+const collapsed = ['Peers', 'Locks', 'Plan', 'Messages', 'Dashboard'];
 const shown = themes.filter(([short]) => short === 'dark' || short === 'light');
 
 /**
@@ -47,13 +47,16 @@ export function debateScreenshotChecks(page, { repo, name, workspace, home, arti
       await widenSidebar(page, sidebar, 560);
       await page.keyboard.press('Control+1');
       await row('awaiting your ruling').waitFor({ state: 'visible', timeout: 10_000 });
-      await page.locator('.notifications-toasts', { hasText: 'could not agree on' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      // The notification, in the notification center (a toast hides itself after a while).
+      await runCommand(page, /^Notifications: Show Notifications$/, 'Show Notifications');
+      await page.locator('.notifications-center', { hasText: 'could not agree on' }).first().waitFor({ state: 'visible', timeout: 10_000 });
     }],
     ...shown.map(([short, theme, filter]) => [`escalated debate screenshot in ${short} theme`, async () => {
       await pickColorTheme(page, theme, filter);
       await shoot('escalated', short);
     }]),
     ['Decide Debate… from the palette rules on it with one of the proposals', async () => {
+      await runCommand(page, /^Notifications: Hide Notifications$/, 'Hide Notifications');
       await runCommand(page, /^PeerMesh: Decide Debate…$/, 'Decide Debate');
       // The debate (the only one open or escalated), then the proposal the agents go with.
       const rows = page.locator('.quick-input-widget .monaco-list-row');

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     affects: { files: ['src/api/users.ts'], contracts: [], tasks: [] },
   });
   const { debate } = await web.request('debate/start', {
-    topic: 'Paginate /users by cursor or by page number?', with: [api.peer.id], origin: delta.id, maxRounds: 2,
+    topic: 'Paginate /users: cursor or pages?', with: [api.peer.id], origin: delta.id, maxRounds: 2,
     turn: turn('The table jumps to page 7; a cursor cannot do that.', {
       constraints: ['the admin table ships Friday'], proposal: 'Offset pagination: ?page=&size=, with a total count',
     }),

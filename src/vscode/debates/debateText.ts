@@ -69,7 +69,8 @@ function proposer(debate: Debate, n: number): string {
 /** The whole debate as Markdown: where it stands, the proposals, each round's turns, the ruling. */
 export function debateMarkdown(debate: Debate): string {
   const lines = [`# Debate ${debate.id}: ${mdText(debate.topic)}`, ''];
-  lines.push(`**${mdText(debateStatusLabels[debate.status])}**: ${mdText(debateState(debate))}`, '');
+  const state = debateState(debate);
+  lines.push(`**${mdText(state.charAt(0).toUpperCase() + state.slice(1))}**`, '');
   lines.push(`Participants: ${debate.participants.map((p) => mdText(p.peerName)).join(', ')}`, '');
   const concerns = [
     debate.concerns.contract && `contract ${mdText(debate.concerns.contract)}`,

@@ -7,7 +7,7 @@
  * JSON to the file named by PEERMESH_TEST_RESULT: every test with its state, duration and
  * error, plus `vscode.version`. VS Code ends the extension host as soon as `run()` settles,
  * which takes the extension's UI with it; so when PEERMESH_TEST_HOLD names a file, `run()`
- * then waits (at most two minutes) until the launcher creates that file, which it does once it
+ * then waits (at most six minutes) until the launcher creates that file, which it does once it
  * has looked at the workbench and taken its screenshot.
  *
  * PEERMESH_VSCODE_GREP (a regular expression) runs only the tests whose full title matches.
@@ -113,7 +113,7 @@ async function finish(tests: TestResult[], started: number): Promise<void> {
   await holdUntilReleased(process.env.PEERMESH_TEST_HOLD);
 }
 
-async function holdUntilReleased(releaseFile: string | undefined, maxMs = 120_000): Promise<void> {
+async function holdUntilReleased(releaseFile: string | undefined, maxMs = 360_000): Promise<void> {
   if (!releaseFile) return;
   const deadline = Date.now() + maxMs;
   while (!existsSync(releaseFile) && Date.now() < deadline) {
