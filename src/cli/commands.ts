@@ -19,19 +19,14 @@ import { clientIds } from './clients';
 import { hookClientIds, hookModes } from './hooks';
 import { argument, defineCommand, option, type TableEntry } from './command-spec';
 import { audit } from './audit';
-import { commitGuard } from './commit-guard';
-import { doctor } from './doctor';
 import { hookClients } from '../hook/clients';
-import { runHook } from '../hook/main';
 import { parseTarget, pathArgument, table } from './format';
 import { deltaCommands } from './delta-commands';
 import { debateCommands } from './debate-commands';
 import { planCommands } from './plan-commands';
 import { syncCommands } from './sync-commands';
-import { mcp } from './mcp';
 import { serve } from './serve';
 import { json, looking, print, printJson, withClient } from './run-command';
-import { setup } from './setup';
 
 /** A value bigger than this as JSON is listed by its size: a page of keys stays a few MB, whatever they hold. */
 const listedValueBytes = 16 * 1024;
@@ -380,6 +375,7 @@ export const commandTable: readonly TableEntry[] = [
     options: {},
     usesBroker: false,
     async run() {
+      const { commitGuard } = await import('./commit-guard');
       process.exitCode = await commitGuard(process.cwd(), process.env);
     },
   }),
@@ -396,7 +392,7 @@ export const commandTable: readonly TableEntry[] = [
     usesBroker: false,
     examples: ['peermesh hook PreToolUse --client claude-code < input.json'],
     // `peermesh hook` normally never gets here: bin.ts sends it to the small hook bundle first.
-    run: () => runHook(process.argv.slice(process.argv.indexOf('hook') + 1)),
+    run: async () => (await import('../hook/main')).runHook(process.argv.slice(process.argv.indexOf('hook') + 1)),
   }),
 
   defineCommand({
@@ -428,7 +424,7 @@ export const commandTable: readonly TableEntry[] = [
     arguments: {},
     options: { name: option.text('--name <name>', 'peer name instead of the agent\'s (also PEERMESH_NAME)') },
     terminalPeer: false,
-    run: (ctx, _args, opts) => mcp(ctx, { name: opts.name }),
+    run: async (ctx, _args, opts) => (await import('./mcp')).mcp(ctx, { name: opts.name }),
   }),
 
   defineCommand({
@@ -443,7 +439,7 @@ export const commandTable: readonly TableEntry[] = [
     },
     usesBroker: false,
     examples: ['peermesh setup claude-code cursor', 'peermesh setup all', 'peermesh setup claude-code gemini --hooks', 'peermesh setup codex --hooks --print', 'peermesh setup cursor --remove'],
-    run: (ctx, args, opts) => setup(ctx, args.clients, { print: opts.print, hooks: opts.hooks, hookMode: opts.hookMode, remove: opts.remove }),
+    run: async (ctx, args, opts) => (await import('./setup')).setup(ctx, args.clients, { print: opts.print, hooks: opts.hooks, hookMode: opts.hookMode, remove: opts.remove }),
   }),
 
   defineCommand({
@@ -452,6 +448,6 @@ export const commandTable: readonly TableEntry[] = [
     arguments: {},
     options: {},
     terminalPeer: false,
-    run: (ctx) => doctor(ctx),
+    run: async (ctx) => (await import('./doctor')).doctor(ctx),
   }),
 ];

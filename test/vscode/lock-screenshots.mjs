@@ -46,9 +46,10 @@ export const themes = [
 
 /**
  * @param {import('playwright-core').Page} page
- * @param {{ repo: string, name: string, workspace: string, home: string, artifacts: string, nodeBin: string }} ctx
+ * @param {{ repo: string, name: string, workspace: string, home: string, artifacts: string, nodeBin: string, shownThemes?: typeof themes }} ctx
+ *   `shownThemes`: the themes to photograph in (default all three).
  */
-export function lockScreenshotChecks(page, { repo, name, workspace, home, artifacts, nodeBin }) {
+export function lockScreenshotChecks(page, { repo, name, workspace, home, artifacts, nodeBin, shownThemes = themes }) {
   const editor = page.locator('.editor-instance .monaco-editor').first();
   /** The agents' MCP clients; closed by the last check. */
   let agent;
@@ -98,7 +99,7 @@ export function lockScreenshotChecks(page, { repo, name, workspace, home, artifa
       const badges = await editor.locator('.cgmr').count();
       if (badges !== 6) throw new Error(`expected 6 gutter badges (lines 9-11 and 15-17), saw ${badges}`);
     }],
-    ...themes.map(([short, theme, filter]) => [`screenshot in ${short} theme, hovering the locked lines`, async () => {
+    ...shownThemes.map(([short, theme, filter]) => [`screenshot in ${short} theme, hovering the locked lines`, async () => {
       await pickColorTheme(page, theme, filter);
       await page.mouse.move(700, 700);
       await page.waitForTimeout(300);
@@ -122,7 +123,7 @@ export function lockScreenshotChecks(page, { repo, name, workspace, home, artifa
       // The terminal's identity between commands: holding a claim, not a working agent.
       await sidebar.locator('.monaco-list-row', { hasText: 'terminal identity · 1 claim' }).first().waitFor({ state: 'visible', timeout: 10_000 });
     }],
-    ...themes.map(([short, theme, filter]) => [`sidebar screenshot in ${short} theme`, async () => {
+    ...shownThemes.map(([short, theme, filter]) => [`sidebar screenshot in ${short} theme`, async () => {
       await pickColorTheme(page, theme, filter);
       await page.mouse.move(700, 700);
       await page.waitForTimeout(300);

@@ -25,9 +25,10 @@ const expectedRows = [
 
 /**
  * @param {import('playwright-core').Page} page
- * @param {{ repo: string, name: string, workspace: string, home: string, artifacts: string, nodeBin: string }} ctx
+ * @param {{ repo: string, name: string, workspace: string, home: string, artifacts: string, nodeBin: string, shownThemes?: typeof themes }} ctx
+ *   `shownThemes`: the themes to photograph in (default all three).
  */
-export function planScreenshotChecks(page, { repo, name, workspace, home, artifacts, nodeBin }) {
+export function planScreenshotChecks(page, { repo, name, workspace, home, artifacts, nodeBin, shownThemes = themes }) {
   const sidebar = page.locator('.sidebar');
   // A view's header by its title alone (the description beside it, "Passwordless sign-in · v3", is other text).
   const titled = (title) => page.locator('.pane-header', { has: page.locator('h3.title', { hasText: new RegExp(`^${title}$`) }) });
@@ -54,7 +55,7 @@ export function planScreenshotChecks(page, { repo, name, workspace, home, artifa
           .waitFor({ state: 'visible', timeout: 10_000 });
       }
     }],
-    ...themes.map(([short, theme, filter]) => [`Plan view screenshots in ${short} theme, then hovering the blocked task`, async () => {
+    ...shownThemes.map(([short, theme, filter]) => [`Plan view screenshots in ${short} theme, then hovering the blocked task`, async () => {
       const suffix = `${short}${name === 'dev' ? '' : `-${name}`}`;
       await pickColorTheme(page, theme, filter);
       await page.mouse.move(900, 700);
