@@ -21,7 +21,7 @@ describe('peermesh CLI', function () {
 
   it('every command has --help, listing its own options and no other command\'s', async () => {
     const own: Record<string, string[]> = {
-      serve: ['--idle-exit', '--lock-ttl', '--grace', '--message-retention', '--event-retention', '--audit-retention', '--json', '--port'],
+      serve: ['--idle-exit', '--lock-ttl', '--grace', '--message-retention', '--event-retention', '--audit-retention', '--debate-rounds', '--debate-idle', '--json', '--port'],
       status: ['--json', '--port', '--as'],
       peers: ['--scope', '--all', '--json', '--port', '--as'],
       send: ['--kind', '--scope', '--json', '--port', '--as'],
