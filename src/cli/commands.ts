@@ -170,7 +170,7 @@ export const commandTable: readonly TableEntry[] = [
       // The extension's retention settings, with their defaults and minimum.
       messageRetention: option.integer('--message-retention <hours>', `how long messages are kept, read or not (default ${meshDefaults.retention.messagesMs / 3_600_000})`, { min: 1 }),
       eventRetention: option.integer('--event-retention <hours>', `how long events are kept, and peers that left are remembered (default ${meshDefaults.retention.eventsMs / 3_600_000})`, { min: 1 }),
-      auditRetention: option.integer('--audit-retention <days>', `how long the plan's audit trail (plan, task and contract events) is kept (default ${meshDefaults.retention.auditMs / 86_400_000})`, { min: 1 }),
+      auditRetention: option.integer('--audit-retention <days>', `how long the audit trail (the plan, deltas, debates and landings) is kept (default ${meshDefaults.retention.auditMs / 86_400_000})`, { min: 1 }),
       debateRounds: option.integer('--debate-rounds <n>', `rounds a debate gets before it escalates to you (default ${meshDefaults.debate.maxRounds})`, { min: 1, max: coordinationLimits.maxRounds }),
       debateIdle: option.duration('--debate-idle <duration>', `how long an open debate waits for a turn before it escalates to you (default ${meshDefaults.debate.idleMs / 60_000}m)`),
       json,

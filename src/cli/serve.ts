@@ -13,7 +13,7 @@ export interface ServeOptions {
   messageRetentionHours?: number;
   /** How long events are kept and gone peers remembered (`retention.eventsHours`). */
   eventRetentionHours?: number;
-  /** How long plan, task and contract events are kept. */
+  /** How long the audit trail (plan, task, contract, delta, debate and landing events) is kept. */
   auditRetentionDays?: number;
   /** Rounds a debate gets before it escalates. */
   debateRounds?: number;

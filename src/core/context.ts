@@ -17,8 +17,9 @@ export interface MeshSettings {
   /** A connected peer shows as working for this long after a call of its own, in ms. */
   workingWindowMs: number;
   /**
-   * How long read messages and events are kept, in ms; plan, task and contract events (the
-   * audit trail) are kept for `auditMs` instead, as are decided plan proposals.
+   * How long read messages and events are kept, in ms; the audit trail (plan, task, contract,
+   * delta, debate and landing events) is kept for `auditMs` instead, as are decided plan
+   * proposals, deltas and settled debates.
    */
   retention: { messagesMs: number; eventsMs: number; auditMs: number };
   /**

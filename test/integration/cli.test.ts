@@ -67,7 +67,7 @@ describe('peermesh CLI', function () {
     const help = (await cli('serve', '--help')).stdout.replace(/\s+/g, ' '); // as one line, whatever the wrapping
     assert.match(help, /--message-retention <hours> how long messages are kept, read or not \(default 24\)/);
     assert.match(help, /--event-retention <hours> how long events are kept, and peers that left are remembered \(default 48\)/);
-    assert.match(help, /--audit-retention <days> how long the plan's audit trail \(plan, task and contract events\) is kept \(default 30\)/);
+    assert.match(help, /--audit-retention <days> how long the audit trail \(the plan, deltas, debates and landings\) is kept \(default 30\)/);
     const refused = [['--message-retention', '0'], ['--event-retention', '1.5'], ['--event-retention', 'week'], ['--audit-retention', '0']];
     for (const [[flag, value], r] of (await Promise.all(refused.map((args) => cli('serve', ...args)))).map((r, i) => [refused[i], r] as const)) {
       assert.equal(r.code, 2, `${flag} ${value}: ${r.stdout}`);
