@@ -4,6 +4,7 @@
  * `contributes.configuration`. Free of `vscode` imports so it is testable in plain Node.
  */
 import type { Scope } from '../protocol/entities';
+import { coordinationLimits } from '../protocol/coordination';
 import { limits } from '../protocol/limits';
 
 /** Section of every setting: `peermesh.<key>`. */
@@ -42,6 +43,10 @@ export const settingSpecs = {
   lockGraceSeconds: { key: 'lockGraceSeconds', default: 15, parse: integer(0, 24 * 3600) },
   messagesRetentionHours: { key: 'retention.messagesHours', default: 24, parse: positive },
   eventsRetentionHours: { key: 'retention.eventsHours', default: 48, parse: positive },
+  /** Rounds a debate gets before it escalates to the person (a broker this window hosts). */
+  debateRounds: { key: 'debate.maxRounds', default: 5, parse: integer(1, coordinationLimits.maxRounds) },
+  /** Minutes an open debate waits for a turn before it escalates (a broker this window hosts). */
+  debateIdleMinutes: { key: 'debate.idleMinutes', default: 15, parse: integer(1, 24 * 60) },
   scope: { key: 'scope', default: 'workspace' as Scope, parse: scope },
   /** Warn before saving over lines another peer has claimed. */
   saveGuard: { key: 'saveGuard.enabled', default: true, parse: flag },

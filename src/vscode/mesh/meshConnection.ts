@@ -246,6 +246,7 @@ export class MeshConnection extends Disposable {
           messagesMs: this.config.get('messagesRetentionHours') * 3_600_000,
           eventsMs: this.config.get('eventsRetentionHours') * 3_600_000,
         },
+        debate: { maxRounds: this.config.get('debateRounds'), idleMs: this.config.get('debateIdleMinutes') * 60_000 },
       },
     };
   }
