@@ -27,8 +27,11 @@ export interface OptionSpec<T> {
 /** One positional argument; its name is its key in the command's `arguments`. */
 export interface ArgumentSpec<T> {
   readonly description: string;
-  /** `required` is `<name>`, `optional` is `[name]`, `variadic` is `<name...>` (one or more). */
-  readonly kind: 'required' | 'optional' | 'variadic';
+  /**
+   * `required` is `<name>`, `optional` is `[name]`, `variadic` is `<name...>` (one or more),
+   * `rest` is `[name...]` (none or more).
+   */
+  readonly kind: 'required' | 'optional' | 'variadic' | 'rest';
   readonly read: (value: unknown) => T;
 }
 
@@ -100,6 +103,10 @@ export const argument = {
   /** One or more words, e.g. a message's text. */
   variadic(description: string): ArgumentSpec<string[]> {
     return { description, kind: 'variadic', read: (v) => (Array.isArray(v) ? v.filter(isString) : []) };
+  },
+  /** Any number of words, none included, e.g. a ruling that `--pick` makes unneeded. */
+  rest(description: string): ArgumentSpec<string[]> {
+    return { description, kind: 'rest', read: (v) => (Array.isArray(v) ? v.filter(isString) : []) };
   },
 };
 

@@ -54,13 +54,10 @@ const debate: TableEntry = {
 const decide = defineCommand({
   name: 'decide',
   description: 'Rule on a debate: pick one of its proposals, or write your own ruling. The participants get it as a blocking decision.',
-  arguments: { ruling: argument.variadic('the debate id, then your ruling (unless --pick)') },
+  arguments: { id: idArgument, ruling: argument.rest('your ruling, in your words (unless --pick)') },
   options: { pick: option.integer('--pick <n>', 'the proposal you pick', { min: 1 }), json },
   examples: ['peermesh decide 3 --pick 2', 'peermesh decide 3 use REST, versioned under /v1'],
-  async run(ctx, { ruling: given }, opts) {
-    // One variadic argument: commander has no optional words after a required id.
-    const [id, ...words] = given;
-    if (id === undefined) throw new BrokerError('invalidInput', 'say which debate: peermesh decide ID --pick N, or peermesh decide ID your ruling');
+  async run(ctx, { id, ruling: words }, opts) {
     const ruling = words.join(' ').trim();
     if ((opts.pick === undefined) === (ruling === '')) throw new BrokerError('invalidInput', 'give --pick N or the text of your ruling, one of the two');
     const result = await withClient(ctx, (c) => c.request('debate/decide', { id: debateId(id), ...(opts.pick === undefined ? { text: ruling } : { pick: opts.pick }) }));

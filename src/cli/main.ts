@@ -27,6 +27,12 @@ function exit(code: number): void {
   process.stderr.write('', done);
 }
 
+// A reader that stops early (`peermesh events | head`) closes the pipe: the output is done, not failed.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(0);
+});
+
 main(process.argv.slice(2)).then(
   () => exit(Number(process.exitCode ?? 0)),
   (e: unknown) => {

@@ -93,7 +93,7 @@ function addOption(cmd: Command, key: string, spec: OptionSpec<unknown>): void {
 }
 
 const syntax = (name: string, spec: ArgumentSpec<unknown>) =>
-  spec.kind === 'required' ? `<${name}>` : spec.kind === 'optional' ? `[${name}]` : `<${name}...>`;
+  ({ required: `<${name}>`, optional: `[${name}]`, variadic: `<${name}...>`, rest: `[${name}...]` })[spec.kind];
 
 function addCommand(parent: Command, entry: CommandEntry, parentPath: string): void {
   const path = `${parentPath} ${entry.name}`;

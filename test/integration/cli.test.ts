@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { observer, runCli, spawnCli, tempHome, type Proc } from './harness';
+import { cliPath, observer, runCli, spawnCli, tempHome, type Proc } from './harness';
 
 describe('peermesh CLI', function () {
   this.timeout(60_000);
@@ -17,6 +18,13 @@ describe('peermesh CLI', function () {
     broker.kill('SIGTERM');
     await broker.exited;
     t.cleanup();
+  });
+
+  it('stops quietly when its reader closes the pipe early (peermesh … | head)', () => {
+    // A real pipe whose reader is gone before the help is written (`true` reads nothing).
+    const r = spawnSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${cliPath}" help | true`], { env: t.env, encoding: 'utf8' });
+    assert.equal(r.stderr, '', 'no stack trace');
+    assert.equal(r.status, 0, 'exit 0: the output is done, not failed');
   });
 
   it('every command has --help, listing its own options and no other command\'s', async () => {

@@ -36,7 +36,7 @@ describe('peermesh command table', () => {
       for (const [key, spec] of [...Object.entries(entry.arguments), ...Object.entries(entry.options)]) {
         assert.ok(spec.description.trim(), `${name} ${key}: described`);
       }
-      const variadic = Object.values(entry.arguments).findIndex((a) => a.kind === 'variadic');
+      const variadic = Object.values(entry.arguments).findIndex((a) => a.kind === 'variadic' || a.kind === 'rest');
       assert.ok(variadic === -1 || variadic === Object.keys(entry.arguments).length - 1, `${name}: only the last argument takes many words`);
       // A group's default subcommand may be shown as the group alone (`peermesh plan`).
       const forms = entry.isDefault ? [name, name.split(' ')[0]] : [name];
