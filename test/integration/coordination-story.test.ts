@@ -39,7 +39,7 @@ function coordination(r: ToolResult): CoordinationNews | undefined {
   return (r.data.pending as { coordination?: CoordinationNews }).coordination;
 }
 
-/** The lines of a result's text from its `pending:` line on (the blocking deltas go before it). */
+/** A result's text by lines: the tool's own, then blocking deltas, `pending:`, tasks, other news. */
 function lines(r: ToolResult): string[] {
   return r.text.split('\n');
 }
@@ -130,6 +130,7 @@ describe('the coordination story: a contract change, a debate the person rules o
       });
       assert.deepEqual((answered.data.debate as { accepts: unknown }).accepts, { carol: 1, you: 2 });
       assert.equal(lines(answered)[0], round < 5 ? `#1 "Paging users" [open, round ${round + 1} of 5, awaiting carol, you] carol, you` : '#1 "Paging users" [escalated] carol, you');
+      if (round === 5) assert.ok(lines(answered).includes('Escalated (rounds): the person will rule; work on something else meanwhile.'), answered.text);
     }
     const escalated = await carol.ok('mesh_whoami');
     assert.ok(lines(escalated).includes('debate #1 "Paging users": escalated; the person will rule'), escalated.text);
@@ -160,19 +161,24 @@ describe('the coordination story: a contract change, a debate the person rules o
     const carolMain = await carol.ok('mesh_sync', { action: 'acquire', branch: 'main' });
     assert.deepEqual([carolMain.data.acquired, carolMain.data.position], [false, 1]);
     assert.match(lines(carolMain)[0], /^2nd in line for main behind alice \(holding \d+s\)\./);
-    assert.ok(lines(carolMain).includes('landing queue for "main": you are 2nd in line, behind alice (holding the token)'), carolMain.text);
+    assert.ok(lines(carolMain).includes('landing queue for "main": you are 2nd in line, alice holds the token'), carolMain.text);
     const bobRelease = await bob.ok('mesh_sync', { action: 'acquire', branch: 'release' });
     assert.deepEqual([bobRelease.data.acquired, bobRelease.data.position], [true, 0], 'another branch: no wait behind main');
     assert.match(bobRelease.text, /^you hold the landing token for "release" \(10 minutes left\)/m);
     const status = await alice.ok('mesh_sync');
     assert.match(status.text, /^main: you hold it \(\d+s, until \d\d:\d\d\), 1 waiting: carol\nrelease: bob holds it/);
 
+    // carol waits for her turn (a wait that reaches the broker after the release finds the token hers all the same).
+    const waiting = carol.ok('mesh_sync', { action: 'acquire', branch: 'main', wait: 30 });
+    waiting.catch(() => undefined); // awaited below; not an unhandled rejection if a step before fails
     const released = await alice.ok('mesh_sync', { action: 'release', branch: 'main' });
     assert.equal(lines(released)[0], 'Done with main: carol holds it now.');
+    assert.equal(coordination(released)?.landing, undefined, 'alice holds no token now');
+    const waited = await waiting;
+    assert.deepEqual([waited.data.acquired, waited.data.position], [true, 0]);
+    assert.match(lines(waited)[0], /^You hold the landing token for main until \d\d:\d\d; push, then release\.$/);
     const carolNext = await carol.ok('mesh_whoami');
     assert.match(carolNext.text, /^you hold the landing token for "main" \(10 minutes left\) → rebase, push, then mesh_sync action="release" branch="main"$/m);
     assert.deepEqual(coordination(carolNext)?.landing?.map((l) => [l.branch, l.position]), [['main', 0]]);
-    const waited = await carol.ok('mesh_sync', { action: 'acquire', branch: 'main', wait: 5 });
-    assert.deepEqual([waited.data.acquired, waited.data.position], [true, 0]);
   }));
 });
