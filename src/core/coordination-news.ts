@@ -11,7 +11,7 @@
  * Imports types only, since the hook entry must load fast.
  */
 import type { Debate, DebateSummary, Delta, DeltaKind, DeltaSeverity, SyncQueue } from '../protocol/coordination';
-import { plural } from './plural';
+import { ordinal, plural } from './plural';
 import { printable } from './printable';
 
 export interface DeltaNews {
@@ -135,7 +135,8 @@ function landingLine(l: LandingNews): string {
     const minutes = Math.max(1, Math.round((l.leftMs ?? 0) / 60_000));
     return `you hold the landing token for ${branch} (${plural(minutes, 'minute')} left) → rebase, push, then mesh_sync action="release" branch=${quoted(l.branch)}${projectArg(l.project)}`;
   }
-  return `landing queue for ${branch}: you are number ${l.position}${l.holder ? `, ${printable(l.holder)} holds the token` : ''}`;
+  // Counted as acquire's answer counts: the holder is first in line.
+  return `landing queue for ${branch}: you are ${ordinal(l.position + 1)} in line${l.holder ? `, ${printable(l.holder)} holds the token` : ''}`;
 }
 
 /** The lines that go before everything else: blocking deltas awaiting the agent's ack. */

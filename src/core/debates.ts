@@ -105,7 +105,7 @@ export class Debates implements DebatesService, MeshService {
       const now = this.ctx.clock.now();
       const delta = await insertDelta(t, peer, {
         project: row.project, kind: 'decision', severity: 'blocking',
-        summary: `Ruling on: ${row.topic}`.slice(0, coordinationLimits.summary), detail: text,
+        summary: decisionSummary(row.topic, text), detail: text,
         affects: { contracts: row.contract ? [row.contract] : [], files: [], tasks: row.task ? [row.task] : [] },
         contractVersions: {}, debate: row.id,
       }, d.participants.map((x) => ({ ...x, reason: 'participant' as const, via: `debate #${row.id}` })), now);
@@ -243,4 +243,16 @@ async function markSeen(db: SqlTx, d: DebateSummary, peer: string): Promise<void
 function noProposal(d: LoadedDebate, n: number): string {
   const has = d.proposals.length === 0 ? 'none yet: make one' : `1–${d.proposals.length}`;
   return `debate #${d.row.id} has no proposal ${n} (it has ${has})`;
+}
+
+/**
+ * A decision's one line, read in both debaters' news: the topic and the ruling itself, so an
+ * agent learns what to work to without another call (the whole ruling is the delta's detail).
+ */
+export function decisionSummary(topic: string, ruling: string): string {
+  const line = `Ruling on ${topic}: ${ruling.replace(/\s+/g, ' ')}`;
+  if (line.length <= coordinationLimits.summary) return line;
+  // Not between the halves of a surrogate pair: that would leave a character that is none.
+  const cut = line.slice(0, coordinationLimits.summary - 1).replace(/[\uD800-\uDBFF]$/, '');
+  return `${cut}…`;
 }

@@ -8,3 +8,8 @@ export function someOf(items: readonly string[], max = 10): string {
   const shown = items.slice(0, max).join(', ');
   return items.length > max ? `${shown} and ${items.length - max} more` : shown;
 }
+
+/** "1st", "2nd", "11th", "23rd": a place in a line. */
+export function ordinal(n: number): string {
+  return `${n}${n % 100 >= 11 && n % 100 <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th'}`;
+}

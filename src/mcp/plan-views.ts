@@ -22,6 +22,11 @@ export type TaskView = {
   waitsOn?: string[];
   files?: string[];
   note?: string;
+  /**
+   * Contracts it codes against that changed and its assignee has not acked yet, as
+   * `users-api v2 (delta #7)`: the work may need redoing, and the ack call needs the delta.
+   */
+  changed?: string[];
 };
 
 /**
@@ -37,16 +42,21 @@ export function taskView(t: Task, selfId: string, status?: StatusOf, withFiles =
     ...(waitsOn.length > 0 && { waitsOn }),
     ...(withFiles && t.files.length > 0 && { files: t.files }),
     ...(t.note && { note: t.note }),
+    ...(t.changedContracts && { changed: t.changedContracts.map((c) => `${c.contract} v${c.version} (delta #${c.delta})`) }),
   };
 }
 
-/** `login-form [todo, ready] "Login form"`, `api [in_progress, bob] "API" files: src/api/**`. */
+/**
+ * `login-form [todo, ready] "Login form"`, `api [in_progress, bob] "API" files: src/api/**`,
+ * `api [in_progress, you] "API" contracts changed: login-api v2 (delta #7)`.
+ */
 export function taskLine(t: TaskView): string {
   const tags = [t.status, t.assignee && printable(t.assignee), t.ready && 'ready', t.waitsOn && `waits on ${t.waitsOn.map(printable).join(', ')}`]
     .filter(Boolean).join(', ');
   const files = t.files ? ` files: ${t.files.map(printable).join(', ')}` : '';
   const note = t.note ? ` note: ${clip(t.note, 200)}` : '';
-  return `${printable(t.id)} [${tags}] ${printable(JSON.stringify(t.title))}${files}${note}`;
+  const changed = t.changed ? ` contracts changed: ${t.changed.map(printable).join(', ')}` : '';
+  return `${printable(t.id)} [${tags}] ${printable(JSON.stringify(t.title))}${files}${note}${changed}`;
 }
 
 export type ContractView = {

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { formatDuration } from '../../core/duration';
+import { ordinal } from '../../core/plural';
 import { printable } from '../../core/printable';
 import { nodeWorkspaceProbe } from '../../core/workspace';
 import { Branch, type SyncQueue } from '../../protocol/coordination';
@@ -38,8 +39,6 @@ function queueView(q: SyncQueue, self: string, now = Date.now()): QueueView {
 
 /** "14:05": the time of day `at`, on the agent's clock. */
 export const clockTime = (at: number) => new Date(at).toTimeString().slice(0, 5);
-
-const ordinal = (n: number) => `${n}${n % 100 >= 11 && n % 100 <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th'}`;
 
 const held = (q: SyncQueue, now: number) => formatDuration(now - q.holder!.since, { rounding: 'nearest', units: 1 });
 

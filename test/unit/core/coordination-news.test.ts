@@ -44,7 +44,7 @@ describe('core/news: deltas, debates and landing tokens', () => {
       'debate #5 "cursor or offset": the person ruled (decision delta #9)',
       'warning: delta #8 contract change from alice in /other: "slow tests"',
       'you hold the landing token for "main" (9 minutes left) → rebase, push, then mesh_sync action="release" branch="main"',
-      'landing queue for "release": you are number 1, carol holds the token',
+      'landing queue for "release": you are 2nd in line, carol holds the token',
     ].join('\n'));
   });
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import type { z } from 'zod';
 import type { TurnInput } from '../../../src/protocol/coordination';
+import { decisionSummary } from '../../../src/core/debates';
+import { coordinationLimits } from '../../../src/protocol/coordination';
 import { harness, join, gitRepo, rejectsReason, type Harness } from './helpers';
 import { eventsOf, loginPlan } from './plan-helpers';
 
@@ -78,7 +80,7 @@ describe('core/debates', () => {
     assert.deepEqual(ruled.ruling, { peer: person, peerName: 'me', proposal: 1, text: 'use REST', delta, at: h.clock.now() });
     const [pushed] = await eventsOf(h.mesh, 'delta_pushed');
     assert.deepEqual([pushed.peer, pushed.data], [person, {
-      project: repo, delta, kind: 'decision', severity: 'blocking', summary: 'Ruling on: API style', recipients: [alice, bob], byName: 'me',
+      project: repo, delta, kind: 'decision', severity: 'blocking', summary: 'Ruling on API style: use REST', recipients: [alice, bob], byName: 'me',
     }]);
     const row = h.db.get<{ affects: string; debate: number; detail: string }>('SELECT * FROM deltas WHERE id = ?', [delta])!;
     assert.deepEqual([JSON.parse(row.affects), row.debate, row.detail], [{ contracts: ['login-api'], files: [], tasks: ['endpoint'] }, d.id, 'use REST']);
@@ -164,5 +166,12 @@ describe('core/debates', () => {
     await h.mesh.sweep();
     assert.deepEqual((await h.mesh.debates.list(carol, undefined, {})).map((x) => x.id), [b.id], 'the escalated one waits for its ruling');
     assert.equal(h.db.all('SELECT * FROM debate_turns WHERE debate = ?', [a.id]).length, 0);
+  });
+
+  it('a decision\'s summary carries the ruling on one line, cut to a summary\'s length', () => {
+    assert.equal(decisionSummary('API style', 'use REST,\n  versioned'), 'Ruling on API style: use REST, versioned');
+    const long = decisionSummary('API style', `${'x'.repeat(coordinationLimits.summary - 23)}😀 and more`);
+    assert.equal(long.length, coordinationLimits.summary - 1, 'the emoji is not split: it goes whole');
+    assert.match(long, /x…$/);
   });
 });
