@@ -1,35 +1,17 @@
 /**
  * The debates of the window's project, as the Debates view, its badge, the notifier and the
- * actions read them. Fetched whole (`debate/list`) when the window joins and shortly after any
- * pushed event of the `debates` topic (a round is a burst of turns: one fetch for it). Actions
- * that change a debate call {@link DebateModel.refresh} and await it.
+ * actions read them (`debate/list`, fetched as {@link FetchedModel} says).
  */
-import * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
 import type { DebateSummary } from '../../protocol/coordination';
-import type { MeshEvent } from '../../protocol/entities';
-import { eventTopics } from '../../protocol/topics';
-import { Disposable } from '../dispose';
-import { debounceMs } from '../timing';
+import { FetchedModel } from './fetchedModel';
 import type { MeshConnection } from './meshConnection';
 
-export class DebateModel extends Disposable {
+export class DebateModel extends FetchedModel {
   private current: readonly DebateSummary[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  /** Fetches run one after another, so an older answer never overwrites a newer one. */
-  private fetching: Promise<void> = Promise.resolve();
 
-  private readonly changeEmitter = this.register(new vscode.EventEmitter<void>());
-  readonly onDidChange = this.changeEmitter.event;
-
-  constructor(private readonly mesh: MeshConnection, private readonly log: Logger) {
-    super();
-    mesh.onDidChangeState((state) => {
-      if (state.kind === 'connected') this.schedule(0);
-      if (state.kind === 'closed' || state.kind === 'connecting') this.set([]);
-    }, undefined, this.subscriptions);
-    mesh.onDidReceiveEvent(this.onEvent, this, this.subscriptions);
-    this.register({ dispose: () => clearTimeout(this.timer) });
+  constructor(mesh: MeshConnection, log: Logger) {
+    super(mesh, log, 'debates');
   }
 
   /** The project's debates, newest first. */
@@ -46,25 +28,7 @@ export class DebateModel extends Disposable {
     return this.current.find((d) => d.id === id);
   }
 
-  /** Fetches the debates now (after any fetch under way) and resolves once the model holds them. */
-  refresh(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.fetching = this.fetching.then(() => this.fetch());
-    return this.fetching;
-  }
-
-  private onEvent(event: MeshEvent): void {
-    if (eventTopics[event.type].includes('debates')) this.schedule();
-  }
-
-  private schedule(delayMs: number = debounceMs.views): void {
-    if (this.timer && delayMs > 0) return; // the burst's fetch is already scheduled
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.refresh(), delayMs);
-  }
-
-  private async fetch(): Promise<void> {
+  protected async fetch(): Promise<void> {
     const client = this.mesh.client;
     if (!client || this.isDisposed) return;
     const project = client.peer.workspace;
@@ -76,6 +40,10 @@ export class DebateModel extends Disposable {
     } catch (error) {
       this.log.warn(`[debates] reading the debates of ${project} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  protected forget(): void {
+    this.set([]);
   }
 
   private set(debates: readonly DebateSummary[]): void {

@@ -3,19 +3,15 @@
  * read it: the plan (phases, tasks, contracts) and its pending proposals. The project is the
  * window's workspace folder (the broker widens it to its git root).
  *
- * It is fetched whole (`plan/get`) when the window joins, and again shortly after any pushed
- * event of the `plan` topic: claims and moves come in bursts (an agent claiming, then blocking),
- * so a burst costs one fetch. Actions that change the plan call {@link PlanModel.refresh} and
- * await it, so the view shows their effect when they return.
+ * It is fetched whole (`plan/get`) as {@link FetchedModel} says: when the window joins, and
+ * shortly after a burst of `plan` events of its project.
  */
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
 import type { MeshEvent } from '../../protocol/entities';
 import type { PlanView, Proposal, Task } from '../../protocol/plan';
-import { eventTopics } from '../../protocol/topics';
-import { Disposable } from '../dispose';
 import { contextKeys } from '../ids';
-import { debounceMs } from '../timing';
+import { FetchedModel } from './fetchedModel';
 import type { MeshConnection } from './meshConnection';
 
 /** A pending proposal as `plan/get` lists it: without its plan. */
@@ -28,26 +24,13 @@ export type ProposalSummary = Omit<Proposal, 'plan'>;
  */
 export type PlanState = 'unknown' | 'noFolder' | 'none' | 'loaded';
 
-export class PlanModel extends Disposable {
+export class PlanModel extends FetchedModel {
   private currentPlan: PlanView | null = null;
   private currentProposals: readonly ProposalSummary[] = [];
   private currentState: PlanState = 'unknown';
-  private timer: NodeJS.Timeout | undefined;
-  /** Fetches run one after another, so an older answer never overwrites a newer one. */
-  private fetching: Promise<void> = Promise.resolve();
 
-  private readonly changeEmitter = this.register(new vscode.EventEmitter<void>());
-  /** The plan, its proposals or the state changed. */
-  readonly onDidChange = this.changeEmitter.event;
-
-  constructor(private readonly mesh: MeshConnection, private readonly log: Logger) {
-    super();
-    mesh.onDidChangeState((state) => {
-      if (state.kind === 'connected') this.schedule(0);
-      if (state.kind === 'closed' || state.kind === 'connecting') this.set('unknown', null, []);
-    }, undefined, this.subscriptions);
-    mesh.onDidReceiveEvent(this.onEvent, this, this.subscriptions);
-    this.register({ dispose: () => clearTimeout(this.timer) });
+  constructor(mesh: MeshConnection, log: Logger) {
+    super(mesh, log, 'plan');
   }
 
   get plan(): PlanView | null {
@@ -76,29 +59,17 @@ export class PlanModel extends Disposable {
     return this.tasks().find((task) => task.id === id);
   }
 
-  /** Fetches the plan now (after any fetch under way) and resolves once the model holds it. */
-  refresh(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.fetching = this.fetching.then(() => this.fetch());
-    return this.fetching;
-  }
-
-  private onEvent(event: MeshEvent): void {
-    if (!eventTopics[event.type].includes('plan')) return;
-    // Another project's plan: nothing here changed (unknown until this project has a plan).
+  /** Another project's plan event changes nothing here (any event may, until this project has a plan). */
+  protected override concerns(event: MeshEvent): boolean {
     const project = (event.data as { project?: unknown }).project;
-    if (this.currentPlan && typeof project === 'string' && project !== this.currentPlan.project) return;
-    this.schedule();
+    return !this.currentPlan || typeof project !== 'string' || project === this.currentPlan.project;
   }
 
-  private schedule(delayMs: number = debounceMs.views): void {
-    if (this.timer && delayMs > 0) return; // the burst's fetch is already scheduled
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.refresh(), delayMs);
+  protected forget(): void {
+    this.set('unknown', null, []);
   }
 
-  private async fetch(): Promise<void> {
+  protected async fetch(): Promise<void> {
     const client = this.mesh.client;
     if (!client || this.isDisposed) return;
     const project = client.peer.workspace;
