@@ -73,6 +73,11 @@ export class TaskNode implements TreeNode {
         return c ? `${c.name} (${c.kind}, v${c.version}, ${c.status})` : id;
       }).join(', ')}`);
     }
+    if (task.changedContracts?.length) {
+      tip.paragraph().icon('warning').bold('Contract changed, not yet acknowledged by its agent:')
+        .text(` ${task.changedContracts.map((c) => `${c.contract} v${c.version} (delta ${c.delta})`).join(', ')}`);
+    }
+    for (const d of task.decisions ?? []) tip.paragraph().icon('law').bold(`Ruling (debate ${d.debate}, ${d.byName}):`).text(` ${d.text}`);
     tip.paragraph().text(`Changed ${formatAge(task.updatedAt)}`);
     return tip.md;
   }
