@@ -45,8 +45,13 @@ export interface SessionHost {
 /** How long a handshake that arrived by the join deadline may still take to be answered, in ms. */
 const handshakeGraceMs = 1000;
 
-/** What a hook's session (`mesh/attach`) may ask, beside the handshake: its news (messages, its tasks), guards and records. */
-const hookMethods: ReadonlySet<RequestMethod> = new Set(['messages/deliver', 'plan/mine', 'locks/guardEdit', 'edits/record', 'peers/update']);
+/**
+ * What a hook's session (`mesh/attach`) may ask, beside the handshake: its news (messages, its
+ * tasks, deltas, debates, landing tokens), guards and records.
+ */
+const hookMethods: ReadonlySet<RequestMethod> = new Set([
+  'messages/deliver', 'plan/mine', 'delta/mine', 'debate/mine', 'sync/mine', 'locks/guardEdit', 'edits/record', 'peers/update',
+]);
 
 export class Session {
   peerId: string | undefined;

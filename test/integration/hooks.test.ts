@@ -175,6 +175,23 @@ describe('peermesh hook: every client\'s hooks against a real broker and real pe
     assert.match((byGemini.hookSpecificOutput as Record<string, string>).additionalContext, new RegExp(`alert from ${holder.peer.name}: "gemini: tests are red on main"`));
   });
 
+  it('leads every hook\'s context with a blocking delta on the agent\'s claimed file until the agent acks it', async () => {
+    await claude.ok('mesh_lock', { action: 'acquire', path: 'src/util.ts', reason: 'fixing two' });
+    const pushed = await holder.ok('mesh_delta', { action: 'push', kind: 'discovery', summary: 'two is 3 on purpose: the parser counts from one', files: ['src/util.ts'], blocking: true });
+    const id = (pushed.data.delta as { id: number }).id;
+    const prompt = fixture('claude-code/userpromptsubmit.json', project);
+    const contextOf = async () => {
+      const out = json(await claude.hook(['UserPromptSubmit', '--client', 'claude-code'], prompt, project));
+      return (out.hookSpecificOutput as Record<string, string> | undefined)?.additionalContext ?? '';
+    };
+    const blocking = new RegExp(`^PeerMesh \\(${claude.peer.name}\\), from the other agents:\n- BLOCKING delta #${id} discovery from ${holder.peer.name}: "two is 3 on purpose: the parser counts from one"`);
+    assert.match(await contextOf(), blocking);
+    assert.match(await contextOf(), blocking, 'still there: not acked yet');
+    await claude.ok('mesh_delta', { action: 'ack', ids: [id] });
+    assert.doesNotMatch(await contextOf(), /BLOCKING/, 'gone once acked');
+    await claude.ok('mesh_lock', { action: 'release', path: 'src/util.ts' });
+  });
+
   it('records which lines of which file an agent changed, after the edit', async () => {
     const file = path.join(project, 'app.ts');
     writeFileSync(file, readFileSync(file, 'utf8').replace('"hello"', '"hello from claude"'));
