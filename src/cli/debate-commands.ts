@@ -3,7 +3,10 @@
  * or all), `peermesh debate show ID` (round by round), and `peermesh decide ID` (pick a
  * proposal or write the ruling). The terminal is one of the person's peers, so it may rule.
  */
+import { agentProcess } from '../core/processes';
 import { printable } from '../core/printable';
+import { openLink } from '../hook/link';
+import { personKinds } from '../protocol/entities';
 import { BrokerError } from '../protocol/errors';
 import { argument, defineCommand, option, type TableEntry } from './command-spec';
 import { formatDebate, formatDebates } from './debate-format';
@@ -58,6 +61,7 @@ const decide = defineCommand({
   options: { pick: option.integer('--pick <n>', 'the proposal you pick', { min: 1 }), json },
   examples: ['peermesh decide 3 --pick 2', 'peermesh decide 3 use REST, versioned under /v1'],
   async run(ctx, { id, ruling: words }, opts) {
+    await refuseAgents(ctx.home.dir);
     const ruling = words.join(' ').trim();
     if ((opts.pick === undefined) === (ruling === '')) throw new BrokerError('invalidInput', 'give --pick N or the text of your ruling, one of the two');
     const result = await withClient(ctx, (c) => c.request('debate/decide', { id: debateId(id), ...(opts.pick === undefined ? { text: ruling } : { pick: opts.pick }) }));
@@ -66,6 +70,23 @@ const decide = defineCommand({
     print(`ruled on #${d.id}: ${printable(d.ruling!.text)}\nsent to ${d.participants.map((p) => printable(p.peerName)).join(', ')} as blocking decision #${d.ruling!.delta}`);
   },
 });
+
+/**
+ * Only the person rules. The terminal is the person's peer, so an agent that runs
+ * `peermesh decide` from its shell tool would rule for them: the agent behind this process
+ * (past the shells, as the commit guard finds it) is refused, naming what it may do instead.
+ */
+async function refuseAgents(home: string): Promise<void> {
+  const link = await openLink(home, [agentProcess(process.ppid)], 3000);
+  try {
+    const agent = link?.peer;
+    if (agent && !personKinds.includes(agent.kind)) {
+      throw new BrokerError('invalidInput', `${printable(agent.name)} is an agent: only the person rules on a debate. Take your turn with mesh_debate action="respond", or set escalate to ask the person`);
+    }
+  } finally {
+    link?.close();
+  }
+}
 
 /** The debates' entries of the command table. */
 export const debateCommands: readonly TableEntry[] = [debates, debate, decide];

@@ -192,6 +192,16 @@ describe('peermesh hook: every client\'s hooks against a real broker and real pe
     await claude.ok('mesh_lock', { action: 'release', path: 'src/util.ts' });
   });
 
+  it('refuses `peermesh decide` run by an agent: only the person rules on a debate', async () => {
+    const started = await claude.ok('mesh_debate', { action: 'start', topic: 'tabs or spaces', with: [codex.peer.name], position: 'spaces read the same everywhere', proposal: 'two spaces' });
+    const id = String((started.data.debate as { id: number }).id);
+    const r = await codex.exec(process.execPath, [cliPath, 'decide', id, '--pick', '1'], project, { PEERMESH_HOME: t.env.PEERMESH_HOME! });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`^peermesh: ${codex.peer.name} is an agent: only the person rules on a debate`));
+    const after = await claude.ok('mesh_debate', { action: 'get', id: Number(id) });
+    assert.match(after.text, /\[open, round 1 of 5/, 'nobody ruled');
+  });
+
   it('records which lines of which file an agent changed, after the edit', async () => {
     const file = path.join(project, 'app.ts');
     writeFileSync(file, readFileSync(file, 'utf8').replace('"hello"', '"hello from claude"'));
