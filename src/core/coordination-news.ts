@@ -60,8 +60,12 @@ export interface CoordinationNews {
   more?: number;
 }
 
-/** Items of each kind listed, at most: summaries are short, but a result must stay small. */
-const shown = 5;
+/**
+ * Items of each kind listed, at most: summaries are short, but a result must stay small. The
+ * broker's `delta/mine` and `debate/mine` answer no more than this of each kind, so nothing is
+ * marked shown that a result leaves out.
+ */
+export const newsItems = 5;
 
 /** What `delta/mine`, `debate/mine` and `sync/mine` answer, as news within the caps; undefined when nothing. */
 export function toCoordinationNews(
@@ -92,12 +96,15 @@ export function toCoordinationNews(
   };
   let more = 0;
   const cap = <T>(items: readonly T[]): T[] => {
-    more += Math.max(0, items.length - shown);
-    return items.slice(0, shown);
+    more += Math.max(0, items.length - newsItems);
+    return items.slice(0, newsItems);
   };
   const news: CoordinationNews = {};
   const blocking = cap(r.deltas?.blocking ?? []).map(delta);
-  const debates = cap([...(r.debates?.yourTurn ?? []).map((d) => debate(d, true)), ...(r.debates?.changed ?? []).map((d) => debate(d, false))]);
+  // A ruling arrives as a blocking decision delta: its debate is not said again beside it.
+  const ruledBy = new Set((r.deltas?.blocking ?? []).map((d) => d.id));
+  const changed = (r.debates?.changed ?? []).filter((d) => !(d.ruling && ruledBy.has(d.ruling.delta)));
+  const debates = [...cap(r.debates?.yourTurn ?? []).map((d) => debate(d, true)), ...cap(changed).map((d) => debate(d, false))];
   const deltas = cap(r.deltas?.fresh ?? []).map(delta);
   const lands = cap(r.landing ?? []).map(landing);
   if (blocking.length > 0) news.blocking = blocking;

@@ -27,10 +27,14 @@ import { loadContract, loadTask } from './plan-store';
 import type { Peers } from './peers';
 import { projectRoot } from './project';
 import type { MeshService } from './service';
+import { newsItems } from './coordination-news';
 import type { SqlTx } from './sql';
 
-/** Most debates `mine` returns of each kind; the rest come on a later call. */
-export const mineLimit = 50;
+/**
+ * Most debates `mine` returns of each kind (your turn, changed): what one result's news shows,
+ * so none is marked shown without being shown; the rest come on a later call.
+ */
+export const mineLimit = newsItems;
 
 type StartParams = z.output<typeof debateRequests['debate/start']['params']>;
 

@@ -25,12 +25,16 @@ import { checked } from './plan';
 import { contractChange } from './plan-contract';
 import { loadPlan } from './plan-store';
 import type { Peers } from './peers';
+import { newsItems } from './coordination-news';
 import { printable } from './printable';
 import { projectRoot } from './project';
 import type { MeshService } from './service';
 
-/** Most deltas `mine` returns of each kind (blocking, fresh); the rest come on a later call. */
-export const mineLimit = 50;
+/**
+ * Most deltas `mine` returns of each kind (blocking, fresh): what one result's news shows, so
+ * none is marked shown without being shown; the rest come on a later call.
+ */
+export const mineLimit = newsItems;
 
 /** The kinds an agent may push: all but `decision`. */
 const agentKinds = deltaRequests['delta/push'].params.shape.kind.options.filter((k) => k !== 'decision');

@@ -143,10 +143,12 @@ export class SyncQueues implements SyncService, MeshService {
   }
 
   /** Takes the token from holders past their TTL or gone, drops gone waiters, reports stalls. */
-  async sweep(t: MeshTx, now: number): Promise<{ syncChanges: number }> {
+  async sweep(t: MeshTx, now: number): Promise<{ syncChanges: number; syncHolds: number }> {
     let changes = 0;
     for (const { project, branch } of await activeBranches(t.db)) changes += await this.settleBranch(t, project, branch, now);
-    return { syncChanges: changes };
+    // The hold times of branches nobody has landed on for the audit retention say nothing usual any more.
+    const { changes: holds } = await t.db.run('DELETE FROM sync_holds WHERE at < ?', [now - this.ctx.settings.retention.auditMs]);
+    return { syncChanges: changes, syncHolds: holds };
   }
 
   /** Now while a holder or waiter is gone; else the next TTL end or stall moment. */

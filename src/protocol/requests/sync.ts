@@ -45,7 +45,8 @@ export const syncRequests = defineRequests('sync', {
   'sync/release': {
     params: z.object({ project, branch: Branch }),
     result: z.object({ queue: SyncQueue }),
-    retry: 'safe',
+    // Not retried: a release that went through before a fail-over would answer notHolder the second time.
+    retry: 'never',
   },
   /** The queues of the repository (one branch when given) that have a holder or waiters. */
   'sync/status': {

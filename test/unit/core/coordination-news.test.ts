@@ -48,6 +48,13 @@ describe('core/news: deltas, debates and landing tokens', () => {
     ].join('\n'));
   });
 
+  it('says a ruling once: by its blocking decision delta, not again by its debate', () => {
+    const ruled = debate({ status: 'decided', ruling: { peer: 'p-v', peerName: 'Dana', proposal: 1, text: 'x', delta: 9, at: 3 } });
+    const news = toCoordinationNews({ deltas: { blocking: [{ ...delta(9, 'blocking', 'Ruling on cursor or offset: cursor'), kind: 'decision' }], fresh: [] }, debates: { yourTurn: [], changed: [ruled] } }, 'p-b', '/repo', 0);
+    assert.equal(news?.debates, undefined);
+    assert.equal(news?.blocking?.length, 1);
+  });
+
   it('caps each kind and counts what it left out', () => {
     const many = Array.from({ length: 8 }, (_, i) => delta(i + 1, 'info', `d${i + 1}`));
     const news = toCoordinationNews({ deltas: { blocking: [], fresh: many } }, 'p-b', '/repo', 0)!;

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { recentEditMs } from '../../../src/core/delta-routes';
+import { mineLimit } from '../../../src/core/deltas';
 import type { Delta } from '../../../src/protocol/coordination';
 import { gitRepo, join, rejectsReason, tempDir, type Harness } from './helpers';
 import { eventsOf, loginPlan, planInRepo } from './plan-helpers';
@@ -118,6 +119,15 @@ describe('core/deltas', () => {
       assert.deepEqual(seen.recipients.map((r) => [r.peerName, r.shownAt !== null, r.ackedAt !== null]), [['bob', true, true], ['carol', false, false]]);
       assert.deepEqual(ids((await h.mesh.deltas.mine(carol, false)).blocking), [stop.id]);
       assert.deepEqual(await h.mesh.deltas.mine(alice, true), { blocking: [], fresh: [] }, 'the author is no recipient');
+    });
+
+    it(`mine answers at most ${mineLimit} of each kind, marking only those shown; the rest come on the next call`, async () => {
+      await h.mesh.plans.claim(bob, undefined, 'schema');
+      const pushed = [];
+      for (let i = 0; i < mineLimit + 2; i++) pushed.push(await push(alice, { kind: 'discovery', summary: `note ${i}`, affects: { tasks: ['schema'] } }));
+      const first = await h.mesh.deltas.mine(bob, true);
+      assert.deepEqual(first.fresh.map((d) => d.id), pushed.slice(0, mineLimit).map((d) => d.id));
+      assert.deepEqual((await h.mesh.deltas.mine(bob, true)).fresh.map((d) => d.id), pushed.slice(mineLimit).map((d) => d.id), 'none lost');
     });
 
     it('ack: again is no error; a peer not routed is added as one that asked; the author\'s own is skipped; unknown ids refused', async () => {

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { EventType } from '../../../src/protocol/entities';
+import { meshDefaults } from '../../../src/core/mesh';
 import { staleBeatMs } from '../../../src/core/sync';
 import type { SyncAnswer } from '../../../src/core/sync-waits';
 import { flush, peersInRepo, rejectsReason, sha256, type Harness } from './helpers';
@@ -131,6 +132,19 @@ describe('core: the landing queue', () => {
       assert.equal((await h.mesh.sync.status(a, undefined, 'main'))[0].stalled, true);
       await h.timers.advance(200_000);
       assert.equal((await h.mesh.events.read(0, ['sync_stalled'], 10)).events.length, 1, 'once per hold');
+    });
+
+    it('forgets the hold times of a branch nobody landed on for the audit retention', async () => {
+      await h.mesh.sync.acquire(c, undefined, 'feature');
+      await h.timers.advance(30_000);
+      await h.mesh.sync.release(c, undefined, 'feature');
+      await h.mesh.sync.acquire(a, undefined, 'feature');
+      assert.equal((await h.mesh.sync.status(a, undefined, 'feature'))[0].usualMs, 30_000);
+      await h.mesh.sync.release(a, undefined, 'feature');
+      await h.timers.advance(meshDefaults.retention.auditMs + 1);
+      await h.mesh.sweep();
+      await h.mesh.sync.acquire(a, undefined, 'feature');
+      assert.equal((await h.mesh.sync.status(a, undefined, 'feature'))[0].usualMs, null);
     });
 
     it('with history, past 3× the usual hold and at least two minutes; the next release clears it', async () => {
