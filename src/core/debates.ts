@@ -155,6 +155,8 @@ export class Debates implements DebatesService, MeshService {
     }
     const old = `SELECT id FROM debates WHERE status IN ('decided', 'resolved') AND updated_at < ?`;
     const before = [now - this.ctx.settings.retention.auditMs];
+    // Rulings recorded on the plan are kept as long as the debates they settled.
+    await t.db.run('DELETE FROM plan_decisions WHERE at < ?', before);
     if (!(await t.db.get(`${old} LIMIT 1`, before))) return { escalated: idle.length, debates: 0 };
     await t.db.run(`DELETE FROM debate_turns WHERE debate IN (${old})`, before);
     await t.db.run(`DELETE FROM debate_seen WHERE debate IN (${old})`, before);

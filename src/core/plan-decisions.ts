@@ -18,6 +18,11 @@ export async function recordDecision(db: SqlTx, project: string, target: Decisio
   );
 }
 
+/** Forgets the decisions on a task or contract that left the plan. */
+export async function forgetDecisions(db: SqlTx, project: string, target: DecisionTarget, id: string): Promise<void> {
+  await db.run('DELETE FROM plan_decisions WHERE project = ? AND target = ? AND target_id = ?', [project, target, id]);
+}
+
 /** The project's decisions on `target`s, by their id, oldest first. */
 export async function decisionsOf(db: SqlTx, project: string, target: DecisionTarget): Promise<Map<string, Decision[]>> {
   const rows = await db.all<DecisionRow>('SELECT * FROM plan_decisions WHERE project = ? AND target = ? ORDER BY at, rowid', [project, target]);

@@ -5,7 +5,7 @@
  * the whole plan, so their order is phase order too).
  */
 import type { ChangedContract, Contract, PlanChange, PlanInput, PlanSource, PlanView, Proposal, Task, TaskStatus } from '../protocol/plan';
-import { decisionsOf, withDecisions } from './plan-decisions';
+import { decisionsOf, forgetDecisions, withDecisions } from './plan-decisions';
 import type { SqlTx } from './sql';
 
 /** A `plans` row: the plan's own fields and version. */
@@ -155,7 +155,11 @@ export async function storePlan(db: SqlTx, project: string, input: PlanInput, cu
         same ? old.updatedAt : now, same ? old.updatedBy : by, project, t.id],
     );
   }
-  for (const id of oldTasks.keys()) await db.run('DELETE FROM plan_tasks WHERE project = ? AND id = ?', [project, id]);
+  for (const id of oldTasks.keys()) {
+    await db.run('DELETE FROM plan_tasks WHERE project = ? AND id = ?', [project, id]);
+    // A later task of the same id is another task: the rulings on this one go with it.
+    await forgetDecisions(db, project, 'task', id);
+  }
   const oldContracts = new Map(current?.contracts.map((c) => [c.id, c]) ?? []);
   for (const [i, c] of input.contracts.entries()) {
     const old = oldContracts.get(c.id);
@@ -175,7 +179,10 @@ export async function storePlan(db: SqlTx, project: string, input: PlanInput, cu
         same ? old.updatedAt : now, same ? old.updatedBy : by],
     );
   }
-  for (const id of oldContracts.keys()) await db.run('DELETE FROM plan_contracts WHERE project = ? AND id = ?', [project, id]);
+  for (const id of oldContracts.keys()) {
+    await db.run('DELETE FROM plan_contracts WHERE project = ? AND id = ?', [project, id]);
+    await forgetDecisions(db, project, 'contract', id);
+  }
 }
 
 /** Counts of what a first plan adds: its phases, tasks and contracts. */

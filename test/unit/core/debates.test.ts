@@ -94,6 +94,15 @@ describe('core/debates', () => {
     const [changed] = await eventsOf(h.mesh, 'debate_changed');
     assert.deepEqual(changed.data, { project: repo, debate: d.id, topic: 'API style', status: 'decided', previous: 'open', delta, byName: 'me' });
     await rejectsReason(h.mesh.debates.decide(person, d.id, { text: 'again' }), 'invalidInput');
+    // The task leaves the plan and a new one takes its id: the ruling went with the old one.
+    const without = loginPlan((p) => {
+      p.phases[0].tasks = p.phases[0].tasks.filter((t) => t.id !== 'endpoint');
+      p.phases[1].tasks[0].dependsOn = [];
+    });
+    await h.mesh.plans.accept(alice, (await h.mesh.plans.submit(alice, undefined, without, 'agent')).proposal!.id);
+    await h.mesh.plans.accept(alice, (await h.mesh.plans.submit(alice, undefined, loginPlan(), 'agent')).proposal!.id);
+    assert.equal((await h.mesh.plans.tasks(bob, undefined, {})).find((t) => t.id === 'endpoint')?.decisions, undefined);
+    assert.deepEqual((await h.mesh.plans.get(bob, undefined)).plan!.contracts[0].decisions, [decision], 'the contract stayed, and its ruling');
   });
 
   it('rules on an escalated debate with the person\'s own text; a resolved one has nothing to rule on', async () => {
