@@ -4,8 +4,12 @@
  */
 import type { Logger } from '../../core/logger';
 import type { DebateSummary } from '../../protocol/coordination';
+import { limits } from '../../protocol/limits';
 import { FetchedModel } from './fetchedModel';
 import type { MeshConnection } from './meshConnection';
+
+/** Settled debates (agreed or decided) the view lists, the newest. */
+const settledShown = 50;
 
 export class DebateModel extends FetchedModel {
   private current: readonly DebateSummary[] = [];
@@ -14,7 +18,7 @@ export class DebateModel extends FetchedModel {
     super(mesh, log, 'debates');
   }
 
-  /** The project's debates, newest first. */
+  /** The project's debates still going, then the latest settled ones; newest first within each. */
   get debates(): readonly DebateSummary[] {
     return this.current;
   }
@@ -34,9 +38,13 @@ export class DebateModel extends FetchedModel {
     const project = client.peer.workspace;
     if (project === null) return this.set([]);
     try {
-      // Background: the window redrawing a view is not the person working.
-      const { debates } = await client.request('debate/list', { project }, { background: true });
-      if (client === this.mesh.client) this.set(debates);
+      // Background: the window redrawing a view is not the person working. Every debate still
+      // going (none awaiting a ruling may drop off), and the latest settled ones.
+      const [going, settled] = await Promise.all([
+        client.request('debate/list', { project, status: ['escalated', 'open'], limit: limits.page }, { background: true }),
+        client.request('debate/list', { project, status: ['resolved', 'decided'], limit: settledShown }, { background: true }),
+      ]);
+      if (client === this.mesh.client) this.set([...going.debates, ...settled.debates]);
     } catch (error) {
       this.log.warn(`[debates] reading the debates of ${project} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
