@@ -112,6 +112,13 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
   const debateDocuments = own(new DebateDocuments());
   const debateActions: DebateActionContext = { ...actions, debates, debateDocuments };
   own(new DebateNotifier(connection, debates, config, prompts, log));
+  debates.onDidChange(() => {
+    const client = connection.client;
+    if (!client) return;
+    // Background: an open document following its debate is not the person working.
+    debateDocuments.follow(async (id) => (await client.request('debate/get', { id }, { background: true })).debate)
+      .catch((error: unknown) => log.warn(`[debates] an open debate was not brought up to date: ${error instanceof Error ? error.message : String(error)}`));
+  }, undefined, context.subscriptions);
   const traffic = own(new MessageTraffic(connection, log));
   const messages = own(new MessagesTree(model, traffic));
   own(new MessageNotifier(model, config, prompts, log));

@@ -345,7 +345,8 @@ describe('peermesh mcp: sizes (agents pay per token)', function () {
       // What the model reads on every turn (the budget of test/unit/mcp/tools-budget.test.ts), and
       // the whole list with titles and output schemas, which clients read once per session.
       assert.ok(visible.length < 12 * 1024, `the tools as the model reads them are ${visible.length} bytes`);
-      assert.ok(list.length < 16 * 1024, `tools/list is ${list.length} bytes`);
+      // Fourteen tools with their output schemas; read once per session, not every turn.
+      assert.ok(list.length < 20 * 1024, `tools/list is ${list.length} bytes`);
       for (const [what, bytes] of rows) assert.ok(bytes < 1500, `${what}: ${bytes} bytes`);
     } finally {
       for (const a of agents) await a.close().catch(() => undefined);

@@ -74,6 +74,22 @@ describe('Debates: the person rules on what the agents could not agree on', () =
     assert.match(document ?? '', /## Round 2 of 2/);
   });
 
+  it('Open Debate shows it round by round, and the open document follows the debate', async function () {
+    this.timeout(30_000);
+    const api = await joinedMesh();
+    const { debate } = await alice.request('debate/start', {
+      project, topic: 'Where the retry lives', with: [bob.peer.id],
+      turn: turn('In the client: it knows the request.', { proposal: 'Retry in PeerClient' }),
+    });
+    await vscode.commands.executeCommand('peermesh.openDebate', debate.id);
+    const uri = vscode.Uri.from({ scheme: 'peermesh-debate', path: `/debate-${debate.id}.md` });
+    assert.match(api.debateDocuments.text(uri) ?? '', /Round 1 of 5[\s\S]*In the client/);
+    await bob.request('debate/respond', { id: debate.id, turn: turn('In the broker: one place for all.', { proposal: 'Retry in the broker' }) });
+    await waitFor('the open document to show bob\'s turn', () => (/In the broker: one place for all/.test(api.debateDocuments.text(uri) ?? '') ? true : undefined));
+    assert.match(api.debateDocuments.text(uri) ?? '', /Round 2 of 5, awaiting/i);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('does not offer a ruling on a debate the agents settled', async function () {
     this.timeout(30_000);
     const { debate } = await alice.request('debate/start', {
