@@ -49,6 +49,7 @@ export const debateTool = defineTool({
     origin: z.number().int().min(1).optional().describe('start: the delta in dispute'),
     position: z.string().trim().min(1).max(coordinationLimits.detail).optional().describe('Your view and why'),
     constraints: z.array(z.string().trim().min(1).max(coordinationLimits.item)).max(coordinationLimits.items).optional().describe('What you must keep'),
+    alternatives: z.array(z.string().trim().min(1).max(coordinationLimits.item)).max(coordinationLimits.items).optional().describe('Other ways'),
     proposal: z.string().trim().min(1).max(coordinationLimits.detail).optional(),
     accept: z.number().int().min(1).optional(),
     escalate: z.boolean().optional(),
@@ -67,7 +68,7 @@ export const debateTool = defineTool({
     }
     const turn = () => {
       if (!args.position) throw new BrokerError('invalidInput', `${action} takes your turn: give position (your view and why), and proposal or accept`);
-      return { position: args.position, constraints: args.constraints, proposal: args.proposal, accept: args.accept, escalate: args.escalate ?? false };
+      return { position: args.position, constraints: args.constraints, alternatives: args.alternatives, proposal: args.proposal, accept: args.accept, escalate: args.escalate ?? false };
     };
     let debate: Debate;
     if (action === 'start') {
@@ -85,7 +86,7 @@ export const debateTool = defineTool({
     const proposals = newest(debate.proposals.map((p) => ({ n: p.n, by: p.peerName, text: cut(p.text, proposalShown) })),
       (p) => `${p.n}. ${printable(p.by)}: ${printable(p.text)}`, 'proposals');
     const turns = action === 'get'
-      ? newest(debate.turns, (t) => `r${t.round} ${printable(t.peerName)}: ${printable(cut(t.position, positionShown))}${t.constraints.length > 0 ? ` (must: ${printable(t.constraints.join('; '))})` : ''}${t.accepts ? ` [accepts ${t.accepts}]` : ''}${t.escalate ? ' [asks the person]' : ''}`, 'turns').lines
+      ? newest(debate.turns, (t) => `r${t.round} ${printable(t.peerName)}: ${printable(cut(t.position, positionShown))}${t.constraints.length > 0 ? ` (must: ${printable(t.constraints.join('; '))})` : ''}${t.alternatives.length > 0 ? ` (or: ${printable(t.alternatives.join('; '))})` : ''}${t.accepts ? ` [accepts ${t.accepts}]` : ''}${t.escalate ? ' [asks the person]' : ''}`, 'turns').lines
       : [];
     const lines = [headLine(v), ...proposals.lines, ...turns, next(debate, self, v.accepts ?? {})];
     return { text: lines.join('\n'), data: { debate: { ...v, proposals: proposals.items } } };

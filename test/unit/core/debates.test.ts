@@ -26,7 +26,25 @@ describe('core/debates', () => {
     await h.mesh.plans.submit(alice, undefined, loginPlan(), 'agent');
   });
 
-  afterEach(() => h.mesh.dispose());
+  // After every test, every debate it left is in one state whose fields agree with it, as stored.
+  afterEach(async () => {
+    try {
+      for (const { id } of h.db.all<{ id: number }>('SELECT id FROM debates')) {
+        const d = await h.mesh.debates.get(person, id);
+        const fields = [d.awaiting.length > 0, d.agreed !== null, d.escalation !== null, d.ruling !== null];
+        const expected: Record<typeof d.status, boolean[]> = {
+          open: [true, false, false, false],
+          resolved: [false, true, false, false],
+          escalated: [false, false, true, false],
+          // Ruled on straight from open, or after an escalation.
+          decided: [false, false, d.escalation !== null, true],
+        };
+        assert.deepEqual(fields, expected[d.status], `debate ${id} is ${d.status}: awaiting, agreed, escalation, ruling`);
+      }
+    } finally {
+      h.mesh.dispose();
+    }
+  });
 
   const startWithBob = (more: { maxRounds?: number; contract?: string; task?: string; origin?: number } = {}, turn = say('REST', { proposal: 'use REST' })) =>
     h.mesh.debates.start(alice, undefined, { topic: 'API style', with: ['bob'], turn, ...more });

@@ -26,7 +26,7 @@ describe('mcp: mesh_debate', function () {
   });
 
   it('start takes the first turn and says who is awaited; the other responds and they agree', async () => {
-    const started = await alice.ok('mesh_debate', { action: 'start', topic: 'API style', with: ['bob'], position: 'REST is simpler', constraints: ['no new dependencies'], proposal: 'use REST' });
+    const started = await alice.ok('mesh_debate', { action: 'start', topic: 'API style', with: ['bob'], position: 'REST is simpler', constraints: ['no new dependencies'], alternatives: ['gRPC later'], proposal: 'use REST' });
     const lines = started.text.split('\n');
     assert.deepEqual(lines.slice(0, 3), [
       '#1 "API style" [open, round 1 of 5, awaiting bob] you, bob',
@@ -35,7 +35,7 @@ describe('mcp: mesh_debate', function () {
     ]);
     assert.deepEqual((started.data.debate as Record<string, unknown>).proposals, [{ n: 1, by: 'alice', text: 'use REST' }]);
     const seen = await bob.ok('mesh_debate', { action: 'get', id: 1 });
-    assert.match(seen.text, /\nr1 alice: REST is simpler \(must: no new dependencies\) \[accepts 1\]\nAccepting: alice→1\. Your turn: mesh_debate action="respond" id=1 position="…" with accept=N or proposal="…" \(escalate=true asks the person\)\./);
+    assert.match(seen.text, /\nr1 alice: REST is simpler \(must: no new dependencies\) \(or: gRPC later\) \[accepts 1\]\nAccepting: alice→1\. Your turn: mesh_debate action="respond" id=1 position="…" with accept=N or proposal="…" \(escalate=true asks the person\)\./);
     const agreed = await bob.ok('mesh_debate', { action: 'respond', id: 1, position: 'fine', accept: 1 });
     assert.match(agreed.text, /^#1 "API style" \[resolved\] alice, you\n1\. alice: use REST\nAgreed on 1: work to it\./);
     assert.equal((agreed.data.debate as Record<string, unknown>).agreed, 1);
