@@ -42,6 +42,11 @@ export class SyncWaits {
     return this.waiters.delete(waiter);
   }
 
+  /** Whether `peer` has a request waiting for the branch's token now. */
+  waiting(peer: string, project: string, branch: string): boolean {
+    return [...this.waiters].some((w) => w.peer === peer && w.project === project && w.branch === branch);
+  }
+
   /** Takes out the waits of the holder of `queue` on its branch: their turn came. */
   takeGranted(queue: SyncQueue): SyncWaiter[] {
     return this.take((w) => w.peer === queue.holder?.peer && w.project === queue.project && w.branch === queue.branch);

@@ -18,6 +18,10 @@
  *   `holdsKept` (20) released holds) and at least `stallFloorMs` (2 min), or with no history
  *   more than half its TTL, is reported once (`sync_stalled`), by the sweep (sync-store.ts).
  *   Only released holds count: an expired or gone one measures the TTL or a crash, not a landing.
+ * - A waiter whose turn comes while no request of its waits (it asked without waiting, or its
+ *   wait ended) gets the token for {@link pickupMs} only, the full TTL once it acquires again:
+ *   an agent that moved on, or the person's terminal left queued, does not hold the line for a
+ *   whole TTL.
  */
 import type { z } from 'zod';
 import { Branch, type SyncQueue } from '../protocol/coordination';
@@ -34,8 +38,12 @@ import type { SqlTx } from './sql';
 import { activeBranches, branchRows, isGone, loadQueue, positionOf, recordHold, stallsAt, toQueue, usualMs, type SyncRow } from './sync-store';
 import { SyncWaits, type SyncAnswer, type SyncWaiter } from './sync-waits';
 
+/** How long a waiter that was not waiting when its turn came holds the token before it is passed on, unless it acquires again. */
+export const pickupMs = 2 * 60_000;
+
 /** How long past the moment a holder could be declared stale a wait still lasts: the sweep's moment to pass the token on. */
 export const staleBeatMs = 1000;
+
 /** The longest a wait lasts for a stale holder (the longest wait a request may ask for): a long TTL must not hold a request open for hours. */
 export const maxStaleWaitMs = limits.waitMs;
 
@@ -220,7 +228,10 @@ export class SyncQueues implements SyncService, MeshService {
 
   /** Gives the free token to `row` (a waiter); its pending waits are answered once this commits. */
   private async grant(t: MeshTx, row: SyncRow, now: number): Promise<void> {
-    const expiresAt = now + row.ttl_ms;
+    // A waiter not waiting on a request now learns of its turn from its news, if it still
+    // works at all: it holds the token for a pickup window, and its TTL once it acquires again.
+    const waiting = this.waits.waiting(row.peer, row.project, row.branch);
+    const expiresAt = now + (waiting ? row.ttl_ms : Math.min(row.ttl_ms, pickupMs));
     await t.db.run('UPDATE sync_queue SET acquired_at = ?, expires_at = ?, stalled = 0 WHERE project = ? AND branch = ? AND peer = ?',
       [now, expiresAt, row.project, row.branch, row.peer]);
     await t.emit('sync_acquired', row.peer, { project: row.project, branch: row.branch, expiresAt, waitedMs: now - row.queued_at, byName: row.peer_name });

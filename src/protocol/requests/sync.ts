@@ -20,8 +20,9 @@ export const syncRequests = defineRequests('sync', {
    * first) plus a second, when that is later than `waitMs`, but at most `limits.waitMs` past
    * it. A wait that ends without the token answers `acquired: false` with the place in line,
    * which is kept; a cancelled one answers `cancelled`, the place kept too. A waiter whose turn
-   * comes while it is not waiting gets the token all the same (its news says so). Emits
-   * `sync_queued`, `sync_acquired`.
+   * comes while it is not waiting gets the token all the same (its news says so), for two
+   * minutes: acquiring again then gives it its TTL; else it passes on. Emits `sync_queued`,
+   * `sync_acquired`.
    */
   'sync/acquire': {
     params: z.object({

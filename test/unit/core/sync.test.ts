@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import type { EventType } from '../../../src/protocol/entities';
 import { meshDefaults } from '../../../src/core/mesh';
-import { staleBeatMs } from '../../../src/core/sync';
+import { pickupMs, staleBeatMs } from '../../../src/core/sync';
 import type { SyncAnswer } from '../../../src/core/sync-waits';
 import { flush, peersInRepo, rejectsReason, sha256, type Harness } from './helpers';
 
@@ -132,6 +132,18 @@ describe('core: the landing queue', () => {
       assert.equal((await h.mesh.sync.status(a, undefined, 'main'))[0].stalled, true);
       await h.timers.advance(200_000);
       assert.equal((await h.mesh.events.read(0, ['sync_stalled'], 10)).events.length, 1, 'once per hold');
+    });
+
+    it('a waiter not waiting when its turn comes holds the token for the pickup window, its TTL once it acquires again', async () => {
+      await h.mesh.sync.acquire(a, undefined, 'main');
+      await h.mesh.sync.acquire(b, undefined, 'main');
+      await h.mesh.sync.acquire(c, undefined, 'main');
+      const passed = await h.mesh.sync.release(a, undefined, 'main');
+      assert.deepEqual([passed.holder?.peerName, passed.holder!.expiresAt - h.clock.now()], ['bob', pickupMs]);
+      await h.timers.advance(pickupMs);
+      assert.equal(await holder(), 'carol', 'bob did not come back for it: it passed on');
+      const renewed = await h.mesh.sync.acquire(c, undefined, 'main', { ttlSeconds: 900 });
+      assert.equal(renewed.queue.holder!.expiresAt - h.clock.now(), 900_000, 'carol came back: her TTL');
     });
 
     it('forgets the hold times of a branch nobody landed on for the audit retention', async () => {
