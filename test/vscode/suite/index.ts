@@ -26,6 +26,7 @@ import './saveGuard.test';
 import './planDecompose.test';
 import './planView.test';
 import './planProposals.test';
+import './debates.test';
 // Last: it ends by restarting the broker.
 import './actions.test';
 
