@@ -21,11 +21,11 @@ import type { MeshContext, MeshTx } from './context';
 import { afterTurn, turnRefusal } from './debate-rules';
 import { insertTurn, loadDebate, toDebate, toSummaries, type DebateRow, type LoadedDebate } from './debate-store';
 import { insertDelta } from './delta-store';
-import { checked } from './plan';
+import { checked } from './checked';
 import { recordDecision } from './plan-decisions';
 import { loadContract, loadTask } from './plan-store';
 import type { Peers } from './peers';
-import { projectRoot } from './project';
+import { inProject, projectRoot } from './project';
 import type { MeshService } from './service';
 import { newsItems } from './coordination-news';
 import type { SqlTx } from './sql';
@@ -84,9 +84,7 @@ export class Debates implements DebatesService, MeshService {
 
   async list(caller: string, project: ProjectRef, filter: { status?: DebateSummary['status'][]; limit?: number }): Promise<DebateSummary[]> {
     const p = checked(debateRequests['debate/list'].params, { ...filter, project });
-    return this.ctx.tx(async (t) => {
-      const peer = await this.peers.requireLiveIn(t, caller);
-      const root = projectRoot(this.ctx.probe, peer, project);
+    return inProject(this.ctx, this.peers, caller, project, async (t, _peer, root) => {
       const rows = await t.db.all<DebateRow>(
         `SELECT * FROM debates WHERE project = ? AND (? IS NULL OR status IN (SELECT value FROM json_each(?))) ORDER BY id DESC LIMIT ?`,
         [root, p.status ? 1 : null, JSON.stringify(p.status ?? []), p.limit],

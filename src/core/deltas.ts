@@ -15,19 +15,18 @@
  */
 import { BrokerError } from '../protocol/errors';
 import type { Delta, DeltaAffects } from '../protocol/coordination';
-import type { Peer } from '../protocol/entities';
 import { deltaRequests } from '../protocol/requests/delta';
 import type { DeltaPush, DeltasService, MeshCounts, ProjectRef } from './api';
 import type { MeshContext, MeshTx } from './context';
 import { affectedFiles, routeDelta } from './delta-routes';
 import { ackDelta, insertDelta, loadDelta, markShown, pruneDeltas, selectDeltas, type DeltaRow } from './delta-store';
-import { checked } from './plan';
+import { checked } from './checked';
 import { contractChange } from './plan-contract';
 import { loadPlan } from './plan-store';
 import type { Peers } from './peers';
 import { newsItems } from './coordination-news';
 import { printable } from './printable';
-import { projectRoot } from './project';
+import { inProject } from './project';
 import type { MeshService } from './service';
 
 /**
@@ -47,7 +46,7 @@ export class Deltas implements DeltasService, MeshService {
     const p = checked(deltaRequests['delta/push'].params, { ...delta, project });
     const affects: DeltaAffects = { contracts: unique(p.affects.contracts), files: unique(p.affects.files), tasks: unique(p.affects.tasks) };
     checkKind(p.kind, p.spec, affects);
-    return this.inProject(caller, project, async (t, peer, root) => {
+    return inProject(this.ctx, this.peers, caller, project, async (t, peer, root) => {
       const now = this.ctx.clock.now();
       const plan = await loadPlan(t.db, root);
       if (!plan && p.kind === 'contract_change') {
@@ -71,7 +70,7 @@ export class Deltas implements DeltasService, MeshService {
 
   async list(caller: string, project: ProjectRef, filter: { since?: number; blocking?: boolean; mine?: boolean; limit?: number }): Promise<{ deltas: Delta[]; more: boolean }> {
     const f = checked(deltaRequests['delta/list'].params, { ...filter, project });
-    return this.inProject(caller, project, async (t, peer, root) => {
+    return inProject(this.ctx, this.peers, caller, project, async (t, peer, root) => {
       const rows = await selectDeltas(t.db,
         `d.project = ? AND d.id > ? AND (? = 0 OR d.severity = 'blocking')
          AND (? = 0 OR d.id IN (SELECT delta FROM delta_recipients WHERE peer = ?))`,
@@ -131,13 +130,7 @@ export class Deltas implements DeltasService, MeshService {
     return { deltas: await pruneDeltas(t.db, now - this.ctx.settings.retention.auditMs) };
   }
 
-  /** Runs `fn` in one transaction with the live caller and the project's root. */
-  private inProject<T>(caller: string, project: ProjectRef, fn: (t: MeshTx, peer: Peer, root: string) => Promise<T>): Promise<T> {
-    return this.ctx.tx(async (t) => {
-      const peer = await this.peers.requireLiveIn(t, caller);
-      return fn(t, peer, projectRoot(this.ctx.probe, peer, project));
-    });
-  }
+
 }
 
 /** What a kind of delta needs, checked before anything is read: `invalidInput` in the caller's terms. */

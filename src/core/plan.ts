@@ -11,20 +11,18 @@
  * - A task whose assignee is gone is freed by the sweep, which the mesh runs at once after a
  *   peer becomes gone ({@link nextExpiry} says "now" while one waits).
  */
-import type { z } from 'zod';
 import { BrokerError } from '../protocol/errors';
-import type { Peer } from '../protocol/entities';
-import { describeZodError, zodIssues } from '../protocol/methods';
 import { PlanInput, planLimits, type Contract, type PlanSource, type PlanView, type Proposal, type Task, type TaskStatus } from '../protocol/plan';
 import { planRequests } from '../protocol/requests/plan';
 import type { MeshCounts, PlansService, ProjectRef } from './api';
+import { checked } from './checked';
 import type { MeshContext, MeshTx } from './context';
 import { contractChange, type ContractChange } from './plan-contract';
 import { changeCounts, planChanges } from './plan-diff';
 import { loadPlan, loadTasks, planRow, planSize, storePlan, taskSelect, toProposal, toTask, type ProposalRow, type TaskRow } from './plan-store';
 import { goneHolder, heldStatuses, TaskMoves, type Moved, type TaskChange } from './plan-tasks';
 import type { Peers } from './peers';
-import { projectRoot } from './project';
+import { inProject } from './project';
 import type { MeshService } from './service';
 import type { SqlTx } from './sql';
 
@@ -45,7 +43,7 @@ export class Plans implements PlansService, MeshService {
   }
 
   async get(caller: string, project: ProjectRef): Promise<{ plan: PlanView | null; proposals: ProposalSummary[] }> {
-    return this.inProject(caller, project, async (t, _peer, root) => {
+    return inProject(this.ctx, this.peers, caller, project, async (t, _peer, root) => {
       const plan = await loadPlan(t.db, root);
       const rows = await t.db.all<ProposalRow>("SELECT * FROM plan_proposals WHERE project = ? AND status = 'pending' ORDER BY id", [root]);
       return { plan: plan ?? null, proposals: rows.map((r) => summary(this.current(r, plan))) };
@@ -55,7 +53,7 @@ export class Plans implements PlansService, MeshService {
   async submit(caller: string, project: ProjectRef, input: PlanInput, source: PlanSource): Promise<{ plan: PlanView | null; proposal: Proposal | null }> {
     const plan = checked(PlanInput, input);
     const how = checked(planRequests['plan/submit'].params.shape.source, source);
-    return this.inProject(caller, project, async (t, peer, root) => {
+    return inProject(this.ctx, this.peers, caller, project, async (t, peer, root) => {
       const now = this.ctx.clock.now();
       const current = await loadPlan(t.db, root);
       if (!current) {
@@ -135,7 +133,7 @@ export class Plans implements PlansService, MeshService {
 
   async tasks(caller: string, project: ProjectRef, filter: { status?: TaskStatus[]; assignee?: string }): Promise<Task[]> {
     const { status, assignee } = checked(planRequests['plan/tasks'].params, { ...filter, project });
-    return this.inProject(caller, project, async (t, _peer, root) => {
+    return inProject(this.ctx, this.peers, caller, project, async (t, _peer, root) => {
       const who = assignee === undefined ? undefined : (await this.peers.findIn(t, assignee))?.id ?? assignee;
       return (await loadTasks(t.db, root))
         .filter((task) => (status === undefined || status.includes(task.status)) && (who === undefined || task.assignee === who));
@@ -144,17 +142,17 @@ export class Plans implements PlansService, MeshService {
 
   async claim(caller: string, project: ProjectRef, task: string, force?: string): Promise<Moved> {
     const p = checked(planRequests['plan/claim'].params, { project, task, force });
-    return this.inProject(caller, project, (t, peer, root) => this.moves.claim(t, peer, root, p.task, p.force));
+    return inProject(this.ctx, this.peers, caller, project, (t, peer, root) => this.moves.claim(t, peer, root, p.task, p.force));
   }
 
   async update(caller: string, project: ProjectRef, task: string, change: TaskChange): Promise<Moved> {
     const p = checked(planRequests['plan/update'].params, { project, task, ...change });
-    return this.inProject(caller, project, (t, peer, root) => this.moves.update(t, peer, root, p.task, p));
+    return inProject(this.ctx, this.peers, caller, project, (t, peer, root) => this.moves.update(t, peer, root, p.task, p));
   }
 
   async contract(caller: string, project: ProjectRef, change: ContractChange): Promise<Contract> {
     const p = checked(planRequests['plan/contract'].params, { project, ...change });
-    return this.inProject(caller, project, async (t, peer, root) => {
+    return inProject(this.ctx, this.peers, caller, project, async (t, peer, root) => {
       if (!(await planRow(t.db, root))) throw new BrokerError('notFound', `no plan for ${root}: submit one first`);
       return contractChange(t, peer, root, p, this.ctx.clock.now());
     });
@@ -195,13 +193,7 @@ export class Plans implements PlansService, MeshService {
     return waiting ? this.ctx.clock.now() : null;
   }
 
-  /** Runs `fn` in one transaction with the live caller and the project's root. */
-  private inProject<T>(caller: string, project: ProjectRef, fn: (t: MeshTx, peer: Peer, root: string) => Promise<T>): Promise<T> {
-    return this.ctx.tx(async (t) => {
-      const peer = await this.peers.requireLiveIn(t, caller);
-      return fn(t, peer, projectRoot(this.ctx.probe, peer, project));
-    });
-  }
+
 
   private async requireProposal(t: MeshTx, id: number): Promise<ProposalRow> {
     const row = await t.db.get<ProposalRow>('SELECT * FROM plan_proposals WHERE id = ?', [id]);
@@ -225,11 +217,4 @@ export class Plans implements PlansService, MeshService {
 function summary(p: Proposal): ProposalSummary {
   const { plan: _plan, ...rest } = p;
   return rest;
-}
-
-/** `value` checked against `schema` (defaults applied), else `invalidInput` naming what is wrong. */
-export function checked<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new BrokerError('invalidInput', describeZodError(parsed.error), { issues: zodIssues(parsed.error) });
-  return parsed.data;
 }

@@ -8,7 +8,9 @@ import path from 'node:path';
 import { BrokerError } from '../protocol/errors';
 import type { Peer } from '../protocol/entities';
 import type { ProjectRef } from './api';
+import type { MeshContext, MeshTx } from './context';
 import { checkPathDepth, checkPathText } from './paths';
+import type { Peers } from './peers';
 import type { WorkspaceProbe } from './workspace';
 
 /** The project's root folder; `invalidInput` when neither the request nor the caller names a folder. */
@@ -23,4 +25,14 @@ export function projectRoot(probe: WorkspaceProbe, peer: Peer, project: ProjectR
   if (!path.isAbsolute(input) && !base) throw new BrokerError('invalidInput', `the project "${input}" is relative, but ${peer.name} has no folder: give an absolute path`);
   const real = probe.realpath(checkPathDepth(base ? path.resolve(base, input) : path.resolve(input), input, 'project'));
   return probe.gitRoot(real) ?? real;
+}
+
+/** Runs `fn` in one transaction with the live caller and the root of the project it names. */
+export function inProject<T>(
+  ctx: MeshContext, peers: Peers, caller: string, project: ProjectRef, fn: (t: MeshTx, peer: Peer, root: string) => Promise<T>,
+): Promise<T> {
+  return ctx.tx(async (t) => {
+    const peer = await peers.requireLiveIn(t, caller);
+    return fn(t, peer, projectRoot(ctx.probe, peer, project));
+  });
 }

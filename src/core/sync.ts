@@ -23,16 +23,15 @@
  *   an agent that moved on, or the person's terminal left queued, does not hold the line for a
  *   whole TTL.
  */
-import type { z } from 'zod';
 import { Branch, type SyncQueue } from '../protocol/coordination';
 import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
-import { describeZodError, zodIssues } from '../protocol/methods';
 import { syncRequests } from '../protocol/requests/sync';
 import type { MeshCounts, ProjectRef, SyncService } from './api';
+import { checked } from './checked';
 import type { MeshContext, MeshTx } from './context';
 import type { Peers } from './peers';
-import { projectRoot } from './project';
+import { inProject } from './project';
 import type { MeshService } from './service';
 import type { SqlTx } from './sql';
 import { activeBranches, branchRows, isGone, loadQueue, positionOf, recordHold, stallsAt, toQueue, usualMs, type SyncRow } from './sync-store';
@@ -69,9 +68,7 @@ export class SyncQueues implements SyncService, MeshService {
     let settle!: Pick<SyncWaiter, 'resolve' | 'reject'>;
     const granted = new Promise<SyncAnswer>((resolve, reject) => (settle = { resolve, reject }));
     let waiter: SyncWaiter | undefined;
-    const answer = await this.ctx.tx(async (t) => {
-      const peer = await this.peers.requireLiveIn(t, caller);
-      const root = projectRoot(this.ctx.probe, peer, project);
+    const answer = await inProject(this.ctx, this.peers, caller, project, async (t, peer, root) => {
       const now = this.ctx.clock.now();
       await this.settleBranch(t, root, name, now);
       const rows = await branchRows(t.db, root, name);
@@ -120,9 +117,7 @@ export class SyncQueues implements SyncService, MeshService {
 
   release(caller: string, project: ProjectRef, branch: string): Promise<SyncQueue> {
     const name = checked(Branch, branch, 'branch');
-    return this.ctx.tx(async (t) => {
-      const peer = await this.peers.requireLiveIn(t, caller);
-      const root = projectRoot(this.ctx.probe, peer, project);
+    return inProject(this.ctx, this.peers, caller, project, async (t, peer, root) => {
       const now = this.ctx.clock.now();
       // Not settled first: a holder releasing a moment past its TTL still released it.
       const mine = (await branchRows(t.db, root, name)).find((r) => r.peer === caller);
@@ -136,8 +131,7 @@ export class SyncQueues implements SyncService, MeshService {
 
   status(caller: string, project: ProjectRef, branch?: string): Promise<SyncQueue[]> {
     const name = branch === undefined ? undefined : checked(Branch, branch, 'branch');
-    return this.ctx.tx(async (t) => {
-      const root = projectRoot(this.ctx.probe, await this.peers.requireLiveIn(t, caller), project);
+    return inProject(this.ctx, this.peers, caller, project, async (t, _peer, root) => {
       const branches = name === undefined ? await activeBranches(t.db, { project: root }) : [{ project: root, branch: name }];
       return this.queues(t, branches);
     });
@@ -300,11 +294,4 @@ export class SyncQueues implements SyncService, MeshService {
     }
     return out;
   }
-}
-
-/** `value` checked against `schema` (defaults applied), else `invalidInput` naming the field and what is wrong. */
-function checked<S extends z.ZodType>(schema: S, value: unknown, field: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new BrokerError('invalidInput', `${field}: ${describeZodError(parsed.error)}`, { issues: zodIssues(parsed.error) });
-  return parsed.data;
 }
