@@ -10,14 +10,9 @@ import { personKinds } from '../protocol/entities';
 import { BrokerError } from '../protocol/errors';
 import { argument, defineCommand, option, type TableEntry } from './command-spec';
 import { formatDebate, formatDebates } from './debate-format';
-import { json, looking, print, printJson, withClient } from './run-command';
+import { json, looking, numberedId, print, printJson, withClient } from './run-command';
 
-/** `12` or `#12`: a debate id as `peermesh debates` lists it. */
-function debateId(text: string): number {
-  const m = /^#?(\d{1,9})$/.exec(text);
-  if (!m || Number(m[1]) < 1) throw new BrokerError('invalidInput', `"${printable(text)}" is not a debate id (as peermesh debates lists them, e.g. 3 or #3)`);
-  return Number(m[1]);
-}
+const debateId = (text: string): number => numberedId(text, 'debate', 'peermesh debates');
 
 const idArgument = argument.required('the debate id (peermesh debates lists them)');
 

@@ -14,7 +14,7 @@ import { argument, defineCommand, option, type TableEntry } from './command-spec
 import {
   acceptHint, formatChanges, formatOverlaps, formatPlan, formatProposal, formatTask, formatTasks, issuePath,
 } from './plan-format';
-import { json, looking, print, printJson, withClient } from './run-command';
+import { json, looking, numberedId, print, printJson, withClient } from './run-command';
 
 /** Largest plan file read: a request carrying it must fit the broker's frame. */
 const planFileBytes = 1024 * 1024;
@@ -36,12 +36,7 @@ function taskId(text: string): string {
   throw new BrokerError('invalidInput', `"${printable(text)}" is not a task id (as peermesh tasks lists them): 1 to 64 letters, digits, dots, dashes or underscores`);
 }
 
-/** `12` or `#12`: a proposal id as `peermesh plan` lists it. */
-function proposalId(text: string): number {
-  const m = /^#?(\d{1,9})$/.exec(text);
-  if (!m || Number(m[1]) < 1) throw new BrokerError('invalidInput', `"${printable(text)}" is not a proposal id (as peermesh plan lists them, e.g. 3 or #3)`);
-  return Number(m[1]);
-}
+const proposalId = (text: string): number => numberedId(text, 'proposal', 'peermesh plan');
 
 /** `todo,in_progress` (or `in-progress`) → the statuses; anything else refused naming the choices. */
 export function parseStatuses(text: string, flag = '--status'): TaskStatus[] {

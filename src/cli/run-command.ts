@@ -3,6 +3,8 @@
  * and hold a connection as the terminal identity for the length of one command.
  */
 import type { PeerClient } from '../client/peer';
+import { printable } from '../core/printable';
+import { BrokerError } from '../protocol/errors';
 import { option } from './command-spec';
 import { cliClient, type CliClientOptions, type CliContext } from './terminal-peer';
 
@@ -33,4 +35,11 @@ export async function withClient<T>(ctx: CliContext, fn: (c: PeerClient) => Prom
     // The terminal's peer stays registered (its locks outlive the command); just disconnect.
     await client.close(false);
   }
+}
+
+/** `12` or `#12`: the id of a `what` (proposal, debate) as the command `listedBy` lists it. */
+export function numberedId(text: string, what: string, listedBy: string): number {
+  const m = /^#?(\d{1,9})$/.exec(text);
+  if (!m || Number(m[1]) < 1) throw new BrokerError('invalidInput', `"${printable(text)}" is not a ${what} id (as ${listedBy} lists them, e.g. 3 or #3)`);
+  return Number(m[1]);
 }
