@@ -141,13 +141,36 @@ export const Lock = z.object({
   expiresAt: z.number(),
   /** How many requests of other peers are queued for (part of) it; given by `locks/list`. */
   waiting: z.number().int().optional(),
+  /**
+   * The repository the file belongs to (its common git directory, shared by every worktree of
+   * it), when it is in one: claims on the same `relPath` in two worktrees of one repository
+   * warn rather than conflict.
+   */
+  repo: z.string().nullable().optional(),
+  /**
+   * True when the code a ranged claim covered is gone from the file: the claim keeps its last
+   * range (never widened, never dropped) until its holder re-takes or releases it.
+   */
+  anchorLost: z.boolean().optional(),
 });
 export type Lock = z.infer<typeof Lock>;
+
+/**
+ * Another worktree's claim on the same file of the same repository: a warning, not a conflict,
+ * since edits in two worktrees meet only at merge.
+ */
+export const WorktreeClaim = z.object({
+  lock: Lock,
+  /** The other worktree's root folder, and its checked-out branch (null when unknown). */
+  worktree: z.string(),
+  branch: z.string().nullable(),
+});
+export type WorktreeClaim = z.infer<typeof WorktreeClaim>;
 
 export const eventTypes = [
   'peer_joined', 'peer_left', 'peer_status', 'summary_changed',
   'message_sent', 'state_changed', 'state_deleted',
-  'lock_acquired', 'lock_released', 'lock_expired', 'lock_renewed', 'save_guarded',
+  'lock_acquired', 'lock_released', 'lock_expired', 'lock_renewed', 'lock_moved', 'save_guarded',
   'message_delivered', 'file_edited',
   'plan_proposed', 'plan_changed', 'plan_rejected', 'task_claimed', 'task_updated', 'task_released', 'contract_changed',
   'delta_pushed', 'delta_acked', 'debate_started', 'debate_turn', 'debate_changed',
@@ -235,6 +258,16 @@ export const StateDeletedData = z.object({
 export const LockEventData = Lock.pick({
   id: true, path: true, root: true, relPath: true, startLine: true, endLine: true,
   holder: true, holderName: true, expiresAt: true,
+});
+
+/**
+ * `lock_moved`: a ranged claim followed the code it covers through an edit (on disk or in an
+ * editor). `from` is the range it had; the lock's own fields are the range it has now. With
+ * `anchorLost` the covered code is gone: the range is the last one it had, and its holder is told.
+ */
+export const LockMovedData = LockEventData.extend({
+  from: z.object({ startLine: z.number().int(), endLine: z.number().int() }),
+  anchorLost: z.boolean(),
 });
 
 /**
@@ -338,6 +371,7 @@ export const MeshEvent = z.discriminatedUnion('type', [
   eventOf('lock_released', LockReleasedData),
   eventOf('lock_expired', LockEventData),
   eventOf('lock_renewed', LockEventData),
+  eventOf('lock_moved', LockMovedData),
   eventOf('save_guarded', SaveGuardedData),
   eventOf('message_delivered', MessageDeliveredData),
   eventOf('file_edited', FileEditedData),

@@ -17,5 +17,7 @@
  * (an older broker knows none of them).
  * 7: context deltas, debates and the landing queue: `delta/*`, `debate/*`, `sync/*` and their
  * events.
+ * 8: claims that follow the code: `locks/fileChanged`, `lock_moved`, `anchorLost`, and claims
+ * of other worktrees of the same repository (`alsoClaimed`).
  */
-export const protocolVersion = 7;
+export const protocolVersion = 8;

@@ -30,6 +30,7 @@ export const eventTopics: { readonly [T in EventType]: readonly MeshTopic[] } = 
   lock_released: ['locks'],
   lock_expired: ['locks'],
   lock_renewed: ['locks'],
+  lock_moved: ['locks'],
   save_guarded: ['locks'],
   message_delivered: [],
   file_edited: [],

@@ -3,7 +3,7 @@
  * expires after its TTL unless renewed, and outlives a dropped connection for a grace period.
  */
 import { z } from 'zod';
-import { LineInput, Lock, PathInput, SaveGuardChoice, TtlInput, WaitInput } from '../entities';
+import { LineInput, Lock, PathInput, SaveGuardChoice, TtlInput, WaitInput, WorktreeClaim } from '../entities';
 import { limits } from '../limits';
 import { Ok, defineRequests } from './spec';
 
@@ -18,6 +18,16 @@ export const LockTarget = z.object({
   message: 'startLine must not be after endLine',
 });
 export type LockTarget = z.infer<typeof LockTarget>;
+
+/** A position in a text, as editors and the Language Server Protocol count: 0-based line and UTF-16 column. */
+const TextPosition = z.object({ line: z.number().int().min(0), character: z.number().int().min(0) });
+
+/** One edit of a text, as VS Code's `TextDocumentContentChangeEvent` and LSP's incremental `didChange` give it. */
+export const TextChange = z.object({
+  range: z.object({ start: TextPosition, end: TextPosition }),
+  text: z.string(),
+});
+export type TextChange = z.infer<typeof TextChange>;
 
 export const locksRequests = defineRequests('locks', {
   /**
@@ -41,7 +51,12 @@ export const locksRequests = defineRequests('locks', {
        */
       reentrant: z.boolean().default(true),
     }),
-    result: z.object({ lock: Lock, renewed: z.boolean() }),
+    result: z.object({
+      lock: Lock,
+      renewed: z.boolean(),
+      /** Claims on the same file in other worktrees of the same repository: warnings, not conflicts. */
+      alsoClaimed: z.array(WorktreeClaim).optional(),
+    }),
     // A repeat renews the caller's own lock, except with `reentrant: false`: there the repeat of
     // a grant the old broker journaled would meet that very lock and report a conflict (or wait
     // on it) while the caller holds it.
@@ -141,10 +156,41 @@ export const locksRequests = defineRequests('locks', {
     result: z.object({ conflicts: z.array(Lock), claimed: z.array(Lock) }),
     retry: 'safe',
   },
-  /** Locks that would conflict with acquiring `target` (the caller's own are left out). */
+  /**
+   * Locks that would conflict with acquiring `target` (the caller's own are left out), and
+   * claims on the same file in other worktrees of the same repository (`alsoClaimed`).
+   */
   'locks/check': {
     params: z.object({ target: LockTarget }),
-    result: z.object({ conflicts: z.array(Lock) }),
+    result: z.object({ conflicts: z.array(Lock), alsoClaimed: z.array(WorktreeClaim).optional() }),
+    retry: 'safe',
+  },
+  /**
+   * The contents of `path` changed in an editor before it was saved: the ranged claims on it
+   * follow their code (`lock_moved` per claim that moved). Either the whole new `text`, or the
+   * `changes` made to the text whose content hash is `baseHash`, in order. `hash` is the content
+   * hash of the result (see core/reanchor.ts `contentHash`): a change already seen (the same
+   * save again, from the disk) is applied once. When the broker does not have the text
+   * `baseHash` names, it answers `needText` and the editor sends the whole text. A file no
+   * claim covers is ignored (`tracked: false`).
+   */
+  'locks/fileChanged': {
+    params: z.object({
+      path: PathInput,
+      hash: z.string().max(128),
+      text: z.string().optional(),
+      baseHash: z.string().max(128).optional(),
+      changes: z.array(TextChange).max(10_000).optional(),
+    }).refine((p) => (p.text === undefined) !== (p.changes === undefined), { message: 'give the text or the changes, not both' })
+      .refine((p) => p.changes === undefined || p.baseHash !== undefined, { message: 'changes need the baseHash of the text they change' }),
+    result: z.object({
+      /** Whether any ranged claim is on the file (only those files are followed). */
+      tracked: z.boolean(),
+      /** True when `changes` could not be applied: send the whole text. */
+      needText: z.boolean().optional(),
+      /** The claims that moved (or lost their code). */
+      moved: z.array(Lock),
+    }),
     retry: 'safe',
   },
   /**
