@@ -354,7 +354,7 @@ export const commandTable: readonly TableEntry[] = [
     arguments: { path: argument.optional('only claims on this file, or under this folder') },
     options: {
       watch: option.flag('-w, --watch', 'keep printing the changes to the claims, one line each'),
-      json: option.flag('--json', 'print JSON; with --watch, one line {"type":"locks","locks":[…]} and then each event as a line'),
+      json: option.flag('--json', 'print JSON; when watching, the claims as one line {"type":"locks","locks":[…]}, then each event as a line'),
     },
     examples: ['peermesh locks src/', 'peermesh locks --watch', 'peermesh locks --watch --json | jq -c \'select(.type == "lock_moved")\''],
     async run(ctx, args, opts) {

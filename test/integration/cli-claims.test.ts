@@ -1,9 +1,11 @@
 /**
- * `peermesh locks --watch` as a person runs it, a real CLI process against a real broker: the
- * claims now, then a line per change as another peer takes and releases claims, and as a file
- * is edited on disk above a claim (the claim moves with its code) or the claimed lines are
- * deleted (code gone); `--json` gives the same as JSON lines; a reader that closes the pipe
- * ends it quietly; and when the broker goes, the watch says so and ends.
+ * Claims as a person sees them in the terminal, a real CLI process against a real broker.
+ * `peermesh locks --watch`: the claims now, then a line per change as another peer takes and
+ * releases claims, and as a file is edited on disk above a claim (the claim moves with its
+ * code) or the claimed lines are deleted (code gone); `--json` gives the same as JSON lines; a
+ * reader that closes the pipe ends it quietly; and when the broker goes, the watch says so and
+ * ends. `peermesh check` and `peermesh lock`: the claims in the way, and a warning of the same
+ * file claimed in another worktree of the repository.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -11,7 +13,7 @@ import { mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import type { PeerClient } from '../../src/client/peer';
-import { cliPath, observer, spawnCli, tempHome, type Proc } from './harness';
+import { cliPath, observer, runCli, spawnCli, tempHome, type Proc } from './harness';
 
 const numbered = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `const line${from + i} = ${from + i};`);
 
@@ -22,11 +24,12 @@ function save(file: string, lines: readonly string[]): void {
   renameSync(temp, file);
 }
 
-describe('peermesh locks --watch', function () {
+describe('claims in the terminal: peermesh locks --watch, check and lock', function () {
   this.timeout(120_000);
   let t: ReturnType<typeof tempHome>;
   let broker: Proc;
   let project: string;
+  let worktree: string;
   let alice: PeerClient;
   const watchers: Proc[] = [];
   const watch = (...args: string[]) => {
@@ -39,10 +42,15 @@ describe('peermesh locks --watch', function () {
   before(async () => {
     t = tempHome();
     project = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'pm-watch-')));
-    execFileSync('git', ['init', '-q'], { cwd: project });
     mkdirSync(path.join(project, 'src'));
     writeFileSync(file('a.ts'), numbered(40).join('\n') + '\n');
     writeFileSync(file('b.ts'), numbered(10).join('\n') + '\n');
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: project, stdio: 'ignore' });
+    git('init', '-q', '-b', 'main');
+    git('add', '.');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'start');
+    worktree = `${project}-feature`;
+    git('worktree', 'add', '-q', '-b', 'feature', worktree);
     broker = spawnCli(['serve', '--json'], t.env);
     await broker.waitFor((o) => o.running === false, 20_000, 'broker start');
     alice = await observer(t.home, 'alice');
@@ -60,6 +68,7 @@ describe('peermesh locks --watch', function () {
     await broker?.exited;
     t?.cleanup();
     rmSync(project, { recursive: true, force: true });
+    rmSync(worktree, { recursive: true, force: true });
   });
 
   it('prints the claims, then a line as another peer takes and releases one; a watch of one file shows only its own', async () => {
@@ -131,6 +140,28 @@ describe('peermesh locks --watch', function () {
     assert.equal(await exited, 0, stderr);
     assert.equal(stdout, 'no locks\n');
     assert.equal(stderr, '', 'no stack trace');
+  });
+
+  it('check says who is in the way (exit 1) or that it is free; check and lock warn of the same file claimed in another worktree', async () => {
+    const cli = (...args: string[]) => runCli(args, t.env);
+    const free = await cli('check', file('a.ts') + ':1-5');
+    assert.deepEqual([free.code, free.stdout, free.stderr], [0, `${file('a.ts')}:1-5 is free`, '']);
+    const { lock } = await alice.request('locks/acquire', { target: { path: file('a.ts'), startLine: 3, endLine: 8 }, reason: 'imports' });
+    const held = await cli('check', file('a.ts') + ':1-5');
+    assert.equal(held.code, 1, held.stderr);
+    assert.match(held.stdout, new RegExp(`^ID\\s+TARGET\\s+HOLDER\\s+LEFT\\s+REASON\n${lock.id}\\s+src/a\\.ts:3-8\\s+alice\\s+.+\\s+imports$`));
+    assert.deepEqual(JSON.parse((await cli('check', file('a.ts'), '--json')).stdout).conflicts.map((l: { id: number }) => l.id), [lock.id]);
+
+    // The same file in the other worktree: free there, with a warning.
+    const warning = 'peermesh: warning: also claimed in worktree ' + path.basename(project) + ' on branch main by alice: lines 3-8\n';
+    const there = path.join(worktree, 'src', 'a.ts');
+    const checked = await cli('check', there + ':1-5');
+    assert.deepEqual([checked.code, checked.stdout, checked.stderr], [0, `${there}:1-5 is free`, warning]);
+    const locked = await cli('lock', there + ':1-5');
+    assert.equal(locked.code, 0, locked.stderr);
+    assert.match(locked.stdout, /^locked src\/a\.ts:1-5 \(#\d+\) for /);
+    assert.equal(locked.stderr, warning);
+    assert.equal((await cli('unlock', there + ':1-5')).code, 0);
   });
 
   it('says the broker went away and exits 1 when it goes', async () => {
