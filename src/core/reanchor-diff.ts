@@ -31,6 +31,7 @@ interface Hunk {
 /** Where each old line went: its new index when kept, else the hunk that removed it. */
 export class LineMap {
   constructor(
+    private readonly oldKeys: readonly string[],
     private readonly newOf: Int32Array,
     private readonly hunkOf: Int32Array,
     private readonly hunks: readonly Hunk[],
@@ -48,6 +49,8 @@ export class LineMap {
   startOf(s: number): number {
     if (this.kept(s)) return this.newOf[s];
     const h = this.hunks[this.hunkOf[s]];
+    const slid = this.slidUp(h, s);
+    if (slid !== undefined) return slid;
     const offset = s - h.oldStart;
     return offset < h.newEnd - h.newStart ? h.newStart + offset : h.newEnd;
   }
@@ -56,8 +59,36 @@ export class LineMap {
   endOf(e: number): number {
     if (this.kept(e)) return this.newOf[e];
     const h = this.hunks[this.hunkOf[e]];
+    const slid = this.slidDown(h, e);
+    if (slid !== undefined) return slid;
     const offset = h.oldEnd - 1 - e;
     return offset < h.newEnd - h.newStart ? h.newEnd - 1 - offset : h.newStart - 1;
+  }
+
+  /**
+   * A deletion that took a range's first line `s` but could as well have been the same lines
+   * just above it (a `}` or a blank line deleted next to another): read it so, and the range
+   * keeps its lines. Where `s` is then, or undefined when the deletion cannot slide up that far.
+   */
+  private slidUp(h: Hunk, s: number): number | undefined {
+    if (h.newStart !== h.newEnd) return undefined;
+    const k = h.oldEnd - s;
+    for (let j = 1; j <= k; j++) {
+      const o = h.oldStart - j;
+      if (o < 0 || this.newOf[o] !== h.newStart - j || this.oldKeys[o] !== this.oldKeys[h.oldEnd - j]) return undefined;
+    }
+    return h.newStart - k;
+  }
+
+  /** {@link slidUp} for a range's last line `e`: the deletion read as the same lines just below. */
+  private slidDown(h: Hunk, e: number): number | undefined {
+    if (h.newStart !== h.newEnd) return undefined;
+    const k = e - h.oldStart + 1;
+    for (let j = 0; j < k; j++) {
+      const o = h.oldEnd + j;
+      if (o >= this.newOf.length || this.newOf[o] !== h.newStart + j || this.oldKeys[o] !== this.oldKeys[h.oldStart + j]) return undefined;
+    }
+    return h.newStart + k - 1;
   }
 }
 
@@ -105,5 +136,5 @@ export function lineMap(oldKeys: readonly string[], newKeys: readonly string[]):
     }
   }
   keep(o, n, tail);
-  return new LineMap(newOf, hunkOf, hunks);
+  return new LineMap(oldKeys, newOf, hunkOf, hunks);
 }

@@ -83,6 +83,27 @@ describe('core/reanchor followEdit: a claim follows the code it covers', () => {
       assert.deepEqual(follow(after, remove), at(21, 28, true));
     });
 
+    it('a `}` deleted just below a claim that ends on a `}` is not taken for the claim\'s own', () => {
+      // add() up to its `if` block's `}` (12-17); its last two lines, `set(...)` and `  }`, deleted
+      // and a line put at the top. To the diff `    }` and `  }` are one line: either could be the
+      // one deleted, and the claim keeps its own.
+      const claim = { startLine: 12, endLine: 17 };
+      const after = insertAt(replaceLines(file, 18, 19), 1, ['// stock']);
+      const placed = follow(after, claim);
+      assert.deepEqual(placed, at(13, 18));
+      assert.deepEqual(textAt(after, placed), textAt(file, claim));
+    });
+
+    it('a blank line deleted above a claim that starts on a blank line is not taken for the claim\'s own', () => {
+      // The blank line and add()'s signature (11-12); the class's first three lines deleted (a
+      // blank, `export class`, the field) and a line put at the end.
+      const claim = { startLine: 11, endLine: 12 };
+      const after = [...replaceLines(file, 8, 10), '// end'];
+      const placed = follow(after, claim);
+      assert.deepEqual(placed, at(8, 9));
+      assert.deepEqual(textAt(after, placed), textAt(file, claim));
+    });
+
     it('a deletion inside shrinks the claim', () => {
       const after = replaceLines(file, remove.startLine + 2, remove.startLine + 4);
       assert.deepEqual(follow(after, remove), at(21, 25));
