@@ -137,6 +137,7 @@ function shifted(range: LineRange, delta: number): Placement {
   return { startLine: Math.max(1, range.startLine + delta), endLine: Math.max(1, range.endLine + delta), lost: false };
 }
 
+/** An anchor's lines as the search compares them (whitespace collapsed). */
 function keysOf(anchor: Anchor): Anchor {
   return { ...anchor, before: anchor.before.map(lineKey), head: anchor.head.map(lineKey), tail: anchor.tail.map(lineKey), after: anchor.after.map(lineKey) };
 }

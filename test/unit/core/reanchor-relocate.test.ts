@@ -125,7 +125,6 @@ describe('core/reanchor: edits outside a claim never change what it covers (seed
     return { lines: now, range: { startLine, endLine } };
   }
 
-
   /**
    * A range that starts and ends on a line of code, as claims do. (One that starts on a lone
    * `}` beside other `}` lines can lose or gain one of them at its edge: the diff cannot tell
@@ -140,7 +139,7 @@ describe('core/reanchor: edits outside a claim never change what it covers (seed
     }
   }
 
-  it(`${rounds} rounds: the claim's new range holds its old lines, inside the new file`, () => {
+  it(`${rounds} rounds: the claim's new range is where its lines went, and holds exactly them`, () => {
     const random = seeded(15);
     for (let round = 0; round < rounds; round++) {
       const range = codeRange(random);
@@ -148,7 +147,7 @@ describe('core/reanchor: edits outside a claim never change what it covers (seed
       const edited = editAround(file, range, random, 1 + Math.floor(random() * 6));
       const [placed] = followEdit(file, edited.lines, [range]);
       const where = `round ${round}: ${startLine}-${endLine} → ${placed.startLine}-${placed.endLine}`;
-      assert.equal(placed.lost, false, where);
+      assert.deepEqual(placed, { ...edited.range, lost: false }, where);
       assert.ok(placed.startLine >= 1 && placed.endLine <= edited.lines.length, where);
       assert.deepEqual(textAt(edited.lines, placed), textAt(file, range), where);
     }
