@@ -4,6 +4,7 @@ import type { FailoverFigures, ReplayFigures } from './failover';
 import type { FloodFigures, FloodPhase } from './flood';
 import type { FloorFigures } from './floor';
 import type { HookFigures } from './hooks';
+import { reanchorBudgetMs, type ReanchorFigures } from './reanchor';
 import type { RssFigures, WriteAckFigures } from './store';
 import type { LockFigures, MessageFigures } from './traffic';
 import { ms, pct, rate, type PhaseStats, type Summary } from './util';
@@ -12,7 +13,7 @@ import { debounceMs, drawBudgetMs, type VsCodeFigures } from './vscode';
 export interface Figures {
   floor?: FloorFigures; messages?: MessageFigures; locks?: LockFigures; writes?: WriteAckFigures;
   failover?: FailoverFigures; replay?: ReplayFigures; rss?: RssFigures; hooks?: HookFigures; vscode?: VsCodeFigures;
-  flood?: FloodFigures;
+  flood?: FloodFigures; reanchor?: ReanchorFigures;
 }
 
 export type Row = [figure: string, peermesh: string, floor: string, note: string];
@@ -75,6 +76,7 @@ export function rows(f: Figures): Row[] {
   }
   if (f.hooks) out.push(...hookRows(f.hooks));
   if (f.flood) out.push(...floodRows(f.flood));
+  if (f.reanchor) out.push(...reanchorRows(f.reanchor));
   if (f.vscode) out.push(...vscodeRows(f.vscode));
   return out;
 }
@@ -108,6 +110,19 @@ function floodRows(d: FloodFigures): Row[] {
     ['   registered peer round-trip meanwhile', pct(g.rt), pct(d.quiet.rt), `state/get, max ${ms(g.rt.max)} ms`],
     ['   broker RSS before / in each flood / after', `${Math.round(d.rssMb.before)} / ${Math.round(s.rssMb)} / ${Math.round(g.rssMb)} / ${Math.round(d.rssMb.after)} MB`, '',
       join(`peak ${Math.round(d.rssMb.hwm)} MB`, sessions)],
+  ];
+}
+
+/** Figure 9: claims following their code in a large file, beside the budget (p99). */
+function reanchorRows(r: ReanchorFigures): Row[] {
+  const k = `${(r.lines / 1000).toFixed(0)},000`;
+  const budget = `≤ ${reanchorBudgetMs} ms p99`;
+  const verdict = (s: Summary) => (s.p99 <= reanchorBudgetMs ? 'within budget' : 'OVER BUDGET');
+  const note = (s: Summary, what: string) => join(verdict(s), `max ${ms(s.max)} ms`, what);
+  return [
+    [`9. re-anchor, ${k}-line file, one edit`, pct(r.edit), budget, note(r.edit, `${r.claims} claims, ${r.runs} runs; floor column: the budget`)],
+    [`   re-anchor, ${k}-line file, reformatted`, pct(r.reformat), budget, note(r.reformat, 'every line re-indented')],
+    [`   re-anchor, ${k}-line file, rewritten`, pct(r.rewrite), budget, note(r.rewrite, 'too large to diff: each claim re-found by its lines')],
   ];
 }
 
