@@ -14,8 +14,9 @@
  *   a letter or a digit is left in place, the nearest exact copy of the block is its new place;
  * - reformatting (indentation, spacing, CRLF ↔ LF) moves nothing: lines compare with their
  *   whitespace collapsed;
- * - lines past the end of the file (a claim on code not written yet) shift by the change in the
- *   file's length and are never lost;
+ * - lines past the end of the file are lines not written yet, named by their number: they do
+ *   not move and are never lost (an agent that claims lines 10–20 of a 5-line file and then
+ *   writes them keeps the claim on what it wrote);
  * - when the covered code is gone entirely, the range stays the last one it had and is `lost`.
  *   It is never widened to the whole file and never dropped.
  */
@@ -82,7 +83,7 @@ export function followEdit(oldLines: readonly string[], newLines: readonly strin
   const newKeys = newLines.map(lineKey);
   const map = lineMap(oldKeys, newKeys);
   return ranges.map((range) => {
-    if (range.startLine > oldLines.length) return shifted(range, newLines.length - oldLines.length);
+    if (range.startLine > oldLines.length) return { ...range, lost: false };
     // The diff gave up (a rewrite too large to diff cheaply): find the code as after a restart.
     if (!map) return relocateKeys(keysOf(anchorOf(oldLines, range)), range, newKeys);
     return placed(map, oldKeys, newKeys, range);
@@ -109,7 +110,7 @@ function placed(map: LineMap, oldKeys: string[], newKeys: string[], range: LineR
   const pastEnd = range.endLine - oldKeys.length;
   const e = Math.min(range.endLine, oldKeys.length) - 1;
   const start = map.startOf(s);
-  const end = pastEnd > 0 ? range.endLine - 1 + newKeys.length - oldKeys.length : map.endOf(e);
+  const end = pastEnd > 0 ? Math.max(map.endOf(e), range.endLine - 1) : map.endOf(e);
   if (pastEnd <= 0 && !keptSignificant(map, oldKeys, s, e)) {
     const found = findBlock(oldKeys.slice(s, e + 1), newKeys, start);
     if (found !== undefined) return { startLine: found + 1, endLine: found + e - s + 1, lost: false };
@@ -130,11 +131,6 @@ function keptSignificant(map: LineMap, oldKeys: string[], s: number, e: number):
     anySignificant = true;
   }
   return !anySignificant;
-}
-
-/** A range wholly past the end of the old file: moved by the change in the file's length. */
-function shifted(range: LineRange, delta: number): Placement {
-  return { startLine: Math.max(1, range.startLine + delta), endLine: Math.max(1, range.endLine + delta), lost: false };
 }
 
 /** An anchor's lines as the search compares them (whitespace collapsed). */

@@ -240,24 +240,37 @@ describe('core/reanchor followEdit: a claim follows the code it covers', () => {
   });
 
   describe('claims on lines past the end of the file', () => {
-    it('a claim on lines not written yet shifts by the change in length, never lost', () => {
+    it('a claim on lines not written yet keeps its numbers whatever happens above, never lost', () => {
       const later = { startLine: file.length + 5, endLine: file.length + 10 };
       const grown = insertAt(file, 2, ['import { join } from \'node:path\';', '']);
       const shrunk = replaceLines(file, 1, 2);
-      assert.deepEqual(follow(grown, later), at(file.length + 7, file.length + 12));
-      assert.deepEqual(follow(shrunk, later), at(file.length + 3, file.length + 8));
+      assert.deepEqual(follow(grown, later), at(file.length + 5, file.length + 10));
+      assert.deepEqual(follow(shrunk, later), at(file.length + 5, file.length + 10));
+    });
+
+    it('a claim on lines not written yet covers them once its holder writes them', () => {
+      const claim = { startLine: file.length + 1, endLine: file.length + 2 };
+      const written = insertAt(file, file.length + 1, ['export const a = 1;', 'export const b = 2;']);
+      assert.deepEqual(follow(written, claim), at(file.length + 1, file.length + 2));
+      assert.deepEqual(written.slice(file.length, file.length + 2), ['export const a = 1;', 'export const b = 2;']);
     });
 
     it('a claim reaching past the end keeps its unwritten lines when its written ones are deleted', () => {
       const claim = { startLine: 50, endLine: 70 };
       const after = replaceLines(file, 50, file.length);
-      assert.deepEqual(follow(after, claim), at(50, 62));
+      assert.deepEqual(follow(after, claim), at(50, 70));
     });
 
     it('lines appended at the end of the file are inside a claim that reaches past it', () => {
       const claim = { startLine: 55, endLine: 70 };
       const after = insertAt(file, file.length + 1, ['export const a = 1;', 'export const b = 2;']);
-      assert.deepEqual(follow(after, claim), at(55, 72));
+      assert.deepEqual(follow(after, claim), at(55, 70));
+    });
+
+    it('the written part of a claim reaching past the end follows an insertion above it', () => {
+      const claim = { startLine: file.length - 1, endLine: file.length + 5 };
+      const grown = insertAt(file, 2, ['import { join } from \'node:path\';', '']);
+      assert.deepEqual(follow(grown, claim), at(file.length + 1, file.length + 5));
     });
   });
 
