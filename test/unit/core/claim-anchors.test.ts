@@ -158,4 +158,23 @@ describe('core/claim-anchors: claims follow their code', () => {
     assert.deepEqual((await h.mesh.locks.alsoClaimed(inMain, { path: 'src/app.ts' })).map((c) => c.branch), ['feature']);
     assert.deepEqual(await h.mesh.locks.alsoClaimed(inMain, { path: 'src/app.ts', startLine: 20, endLine: 30 }), []);
   });
+
+  it('a branch switch that rewrites a claimed file moves its claims like any other edit', async () => {
+    const main = tempDir('peermesh-switch-');
+    const git = (...args: string[]) => execFileSync('git', ['-C', main, '-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { stdio: 'pipe' });
+    git('init', '-q', '-b', 'main');
+    const app = writeFile(path.join(main, 'app.ts'), `${original.join('\n')}\n`);
+    git('add', '.');
+    git('commit', '-qm', 'start');
+    git('checkout', '-qb', 'other');
+    fs.writeFileSync(app, `${[...source(3, 300), ...original].join('\n')}\n`);
+    git('commit', '-qam', 'three lines on top');
+    git('checkout', '-q', 'main');
+    const holder = (await join(h.mesh, 'codex-2', main)).id;
+    const { lock } = await h.mesh.locks.acquire(holder, { path: 'app.ts', startLine: 10, endLine: 20 }, { reason: '' });
+    const moved = nextMove(h, lock.id);
+    git('checkout', '-q', 'other');
+    const e = await moved;
+    assert.deepEqual([e.data.startLine, e.data.endLine], [13, 23]);
+  });
 });
