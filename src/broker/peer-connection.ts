@@ -47,10 +47,10 @@ const handshakeGraceMs = 1000;
 
 /**
  * What a hook's session (`mesh/attach`) may ask, beside the handshake: its news (messages, its
- * tasks, deltas, debates, landing tokens), guards and records.
+ * tasks, deltas, debates, landing tokens, its claims whose code is gone), guards and records.
  */
 const hookMethods: ReadonlySet<RequestMethod> = new Set([
-  'messages/deliver', 'plan/mine', 'delta/mine', 'debate/mine', 'sync/mine', 'locks/guardEdit', 'edits/record', 'peers/update',
+  'messages/deliver', 'plan/mine', 'delta/mine', 'debate/mine', 'sync/mine', 'locks/list', 'locks/guardEdit', 'edits/record', 'peers/update',
 ]);
 
 export class Session {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { PeerClient } from '../client/peer';
 import { formatDuration } from '../core/duration';
 import { meshDefaults } from '../core/mesh';
-import { describeTarget } from '../core/paths';
+import { describeTarget, describeWorktreeClaim } from '../core/paths';
 import { describeKind, describeLookalike, peerListing } from '../core/peer-listing';
 import { printable } from '../core/printable';
 import { MessageKind, Scope, type ListedStateEntry, type MeshEvent, type Message } from '../protocol/entities';
@@ -21,12 +21,14 @@ import { argument, defineCommand, option, type TableEntry } from './command-spec
 import { audit } from './audit';
 import { hookClients } from '../hook/clients';
 import { parseTarget, pathArgument, table } from './format';
+import { locksTable } from './lock-format';
+import { watchLocks } from './lock-watch';
 import { deltaCommands } from './delta-commands';
 import { debateCommands } from './debate-commands';
 import { planCommands } from './plan-commands';
 import { syncCommands } from './sync-commands';
 import { serve } from './serve';
-import { json, looking, print, printJson, withClient } from './run-command';
+import { json, looking, print, printJson, warn, withClient } from './run-command';
 
 /** A value bigger than this as JSON is listed by its size: a page of keys stays a few MB, whatever they hold. */
 const listedValueBytes = 16 * 1024;
@@ -291,7 +293,7 @@ export const commandTable: readonly TableEntry[] = [
       }
       // Not re-entrant: two scripts of one identity must exclude each other, so a lock this
       // identity holds already is a conflict too, not a silent renewal.
-      const { lock } = await withClient(ctx, (c) => c.request('locks/acquire', {
+      const { lock, alsoClaimed } = await withClient(ctx, (c) => c.request('locks/acquire', {
         target,
         reason: opts.reason ?? '',
         ttlSeconds: opts.ttl,
@@ -300,8 +302,24 @@ export const commandTable: readonly TableEntry[] = [
       }).catch((e: unknown) => {
         throw BrokerError.is(e, 'lockConflict') && e.data?.holder === c.peer.id ? blockedByYou(e, args.target, ctx.as) : e;
       }));
+      warn((alsoClaimed ?? []).map(describeWorktreeClaim));
       if (opts.json) return printJson(lock);
       print(`locked ${describeTarget(lock)} (#${lock.id}) for ${formatDuration(lock.expiresAt - Date.now(), { rounding: 'up' })}`);
+    },
+  }),
+
+  defineCommand({
+    name: 'check',
+    description: 'Say who holds a file or lines of it before you edit them: the claims in your way (exits 1 if there are any), and the same file claimed in other worktrees of its repository.',
+    arguments: { target },
+    options: { json },
+    examples: ['peermesh check src/parser.ts:40-80 && $EDITOR src/parser.ts'],
+    async run(ctx, args, opts) {
+      const { conflicts, alsoClaimed = [] } = await withClient(ctx, (c) => c.request('locks/check', { target: absoluteTarget(args.target) }), looking);
+      if (conflicts.length > 0) process.exitCode = 1;
+      if (opts.json) return printJson({ conflicts, alsoClaimed });
+      print(conflicts.length === 0 ? `${args.target} is free` : locksTable(conflicts));
+      warn(alsoClaimed.map(describeWorktreeClaim));
     },
   }),
 
@@ -332,16 +350,21 @@ export const commandTable: readonly TableEntry[] = [
 
   defineCommand({
     name: 'locks',
-    description: 'List the claims in the mesh.',
-    arguments: { path: argument.optional('only claims on this file') },
-    options: { json },
+    description: 'List the claims in the mesh; with --watch, then print each change to them as it happens (taken, renewed, moved with their code, code gone, released and why, expired) until Ctrl-C or the broker goes.',
+    arguments: { path: argument.optional('only claims on this file, or under this folder') },
+    options: {
+      watch: option.flag('-w, --watch', 'keep printing the changes to the claims, one line each'),
+      json: option.flag('--json', 'print JSON; when watching, the claims as one line {"type":"locks","locks":[…]}, then each event as a line'),
+    },
+    examples: ['peermesh locks src/', 'peermesh locks --watch', 'peermesh locks --watch --json | jq -c \'select(.type == "lock_moved")\''],
     async run(ctx, args, opts) {
-      const { locks } = await withClient(ctx, (c) => c.request('locks/list', args.path === undefined ? {} : { path: path.resolve(pathArgument(args.path)) }), looking);
+      const file = args.path === undefined ? undefined : path.resolve(pathArgument(args.path));
+      if (opts.watch) {
+        return withClient(ctx, (c) => watchLocks(c, { path: file, json: opts.json, print }), looking);
+      }
+      const { locks } = await withClient(ctx, (c) => c.request('locks/list', file === undefined ? {} : { path: file }), looking);
       if (opts.json) return printJson(locks);
-      if (locks.length === 0) return print('no locks');
-      print(table(['ID', 'TARGET', 'HOLDER', 'LEFT', 'REASON'], locks.map((l) => [
-        String(l.id), describeTarget(l), l.holderName, formatDuration(l.expiresAt - Date.now(), { rounding: 'up' }), l.reason || '-',
-      ])));
+      print(locks.length === 0 ? 'no locks' : locksTable(locks));
     },
   }),
 

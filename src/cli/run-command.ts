@@ -15,6 +15,11 @@ export const print = (text: string): void => {
 
 export const printJson = (value: unknown): void => print(JSON.stringify(value, null, 2));
 
+/** Warnings beside the result, on stderr (`peermesh: warning: …`), so the result on stdout stays as scripts read it. */
+export const warn = (lines: readonly string[]): void => {
+  for (const line of lines) process.stderr.write(`peermesh: warning: ${line}\n`);
+};
+
 /** `--json`: the command prints its result as JSON, for scripts. */
 export const json = option.flag('--json', 'print JSON');
 

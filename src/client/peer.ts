@@ -329,6 +329,8 @@ export class PeerClient {
     if (conn !== this.conn || this.closed || this.state !== 'connected') return;
     conn.dispose();
     this.setState('reconnecting');
+    // A listener may close the client on the loss (a watch that ends with its broker): no election then.
+    if (this.closed) return;
     this.log.warn('lost the broker; electing a new one');
     void this.reconnect();
   }

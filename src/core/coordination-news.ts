@@ -1,8 +1,10 @@
 /**
- * The news of deltas, debates and the landing queue, in the words a model reads in a tool
- * result's `pending` part and a hook's context:
+ * The news of deltas, debates, the landing queue and the agent's own claims, in the words a
+ * model reads in a tool result's `pending` part and a hook's context:
  * - blocking deltas routed to the agent and not acked: on every result until it acks, before
  *   anything else;
+ * - its claims whose code was deleted (`anchorLost`): on every result until it releases or
+ *   takes them again, right after the blocking deltas (it may be editing the wrong lines);
  * - debates where it is the agent's turn (once a round), and its debates that were settled or
  *   escalated (once);
  * - other deltas routed to it (once);
@@ -11,6 +13,7 @@
  * Imports types only, since the hook entry must load fast.
  */
 import type { Debate, DebateSummary, Delta, DeltaKind, DeltaSeverity, SyncQueue } from '../protocol/coordination';
+import type { Lock } from '../protocol/entities';
 import { ordinal, plural } from './plural';
 import { printable } from './printable';
 
@@ -50,9 +53,20 @@ export interface LandingNews {
   project?: string;
 }
 
+/** A claim of the agent's whose code is gone: it keeps its last lines until released or taken again. */
+export interface LostClaimNews {
+  id: number;
+  /** The file relative to its project, and the lines the claim still has. */
+  file: string;
+  startLine: number | null;
+  endLine: number | null;
+  project?: string;
+}
+
 /** Empty parts are left out. */
 export interface CoordinationNews {
   blocking?: DeltaNews[];
+  lostClaims?: LostClaimNews[];
   debates?: DebateNews[];
   deltas?: DeltaNews[];
   landing?: LandingNews[];
@@ -67,12 +81,16 @@ export interface CoordinationNews {
  */
 export const newsItems = 5;
 
-/** What `delta/mine`, `debate/mine` and `sync/mine` answer, as news within the caps; undefined when nothing. */
+/**
+ * What `delta/mine`, `debate/mine`, `sync/mine` and `locks/list` of the agent's own claims
+ * answer, as news within the caps; undefined when nothing.
+ */
 export function toCoordinationNews(
   r: {
     deltas?: { blocking: readonly Delta[]; fresh: readonly Delta[] };
     debates?: { yourTurn: readonly DebateSummary[]; changed: readonly DebateSummary[] };
     landing?: readonly SyncQueue[];
+    claims?: readonly Lock[];
   },
   self: string,
   ownProject: string | null,
@@ -107,7 +125,11 @@ export function toCoordinationNews(
   const debates = [...cap(r.debates?.yourTurn ?? []).map((d) => debate(d, true)), ...cap(changed).map((d) => debate(d, false))];
   const deltas = cap(r.deltas?.fresh ?? []).map(delta);
   const lands = cap(r.landing ?? []).map(landing);
+  const lost = cap((r.claims ?? []).filter((l) => l.anchorLost === true && l.holder === self)).map((l): LostClaimNews => ({
+    id: l.id, file: l.relPath, startLine: l.startLine, endLine: l.endLine, ...(l.root !== null && where(l.root)),
+  }));
   if (blocking.length > 0) news.blocking = blocking;
+  if (lost.length > 0) news.lostClaims = lost;
   if (debates.length > 0) news.debates = debates;
   if (deltas.length > 0) news.deltas = deltas;
   if (lands.length > 0) news.landing = lands;
@@ -146,9 +168,20 @@ function landingLine(l: LandingNews): string {
   return `landing queue for ${branch}: you are ${ordinal(l.position + 1)} in line${l.holder ? `, ${printable(l.holder)} holds the token` : ''}`;
 }
 
+function lostClaimLine(c: LostClaimNews): string {
+  const lines = c.startLine === null || c.endLine === null ? '' : c.startLine === c.endLine ? `:${c.startLine}` : `:${c.startLine}-${c.endLine}`;
+  return `Your claim #${c.id} on ${printable(c.file)}${lines}${inProject(c.project)} lost its code (the lines were deleted): `
+    + `release it (mesh_lock action="release" lockId=${c.id}), or claim the lines you need again.`;
+}
+
 /** The lines that go before everything else: blocking deltas awaiting the agent's ack. */
 export function blockingLines(news: CoordinationNews | undefined): string[] {
   return (news?.blocking ?? []).map(deltaLine);
+}
+
+/** The agent's claims whose code is gone, a line each: they go right after the blocking deltas. */
+export function lostClaimLines(news: CoordinationNews | undefined): string[] {
+  return (news?.lostClaims ?? []).map(lostClaimLine);
 }
 
 /** The other lines: debates, deltas, landing tokens, then how many more. */

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
-import type { LineSpan } from '../protocol/entities';
+import type { LineSpan, WorktreeClaim } from '../protocol/entities';
 import type { LockTarget } from '../protocol/methods';
 import { printable } from './printable';
 import type { WorkspaceProbe } from './workspace';
@@ -119,6 +119,18 @@ export function sameSpan(a: Span, b: Span): boolean {
 export function describeTarget(t: { relPath: string } & Span): string {
   if (t.startLine === null || t.endLine === null) return t.relPath;
   return t.startLine === t.endLine ? `${t.relPath}:${t.startLine}` : `${t.relPath}:${t.startLine}-${t.endLine}`;
+}
+
+/**
+ * `also claimed in worktree app-feature on branch feature by bob: lines 10-20`: the same file
+ * claimed in another worktree of its repository (a warning: edits in two worktrees meet only at
+ * merge), as printable text.
+ */
+export function describeWorktreeClaim(w: WorktreeClaim): string {
+  const where = `worktree ${path.basename(w.worktree)}${w.branch ? ` on branch ${w.branch}` : ''}`;
+  const { startLine, endLine } = w.lock;
+  const what = startLine === null || endLine === null ? 'the whole file' : startLine === endLine ? `line ${startLine}` : `lines ${startLine}-${endLine}`;
+  return printable(`also claimed in ${where} by ${w.lock.holderName}: ${what}${w.lock.anchorLost ? ' (code gone)' : ''}`);
 }
 
 /**

@@ -1,15 +1,21 @@
 /**
- * The deltas', debates' and landing queue's part of an MCP session's news (see
+ * The deltas', debates', landing queue's and lost claims' part of an MCP session's news (see
  * core/coordination-news.ts). `delta/mine`, `debate/mine` and `sync/mine` are asked only when
  * something may have changed them: an event of their topics (pushed, or replayed after a
  * reconnect), or the peer's own tool call ({@link CoordinationFeed.changed}). Between asks the
  * blocking deltas and the landing tokens come from memory: they stay in the news until acked or
  * released; what is shown once (other deltas, debate turns) is not repeated.
+ *
+ * The peer's claims whose code is gone stay in the news until released or taken again. Its
+ * claims are listed (`locks/list` by holder) only when that may have changed: a claim of its
+ * own lost its code, or one already known lost changed (released, expired, renewed, taken
+ * again, moved), or its own mesh_lock call while one is known lost
+ * ({@link CoordinationFeed.claimsChanged}).
  */
 import { toCoordinationNews, type CoordinationNews } from '../core/coordination-news';
 import type { Logger } from '../core/logger';
 import type { Delta, SyncQueue } from '../protocol/coordination';
-import type { MeshEvent } from '../protocol/entities';
+import type { Lock, MeshEvent } from '../protocol/entities';
 import { eventTopics, type MeshTopic } from '../protocol/topics';
 import type { MeshClient } from './mesh-session';
 
@@ -19,22 +25,33 @@ export class CoordinationFeed {
   private blocking: readonly Delta[] = [];
   private landing: readonly SyncQueue[] = [];
   private stale = true;
+  /** This peer's claims whose code is gone, as `locks/list` last said. */
+  private lost: readonly Lock[] = [];
+  private claimsStale = true;
 
   constructor(private readonly log: Logger) {}
 
-  /** Something may have changed this peer's deltas, debates or tokens: ask again for the next result. */
+  /** Something may have changed this peer's deltas, debates or tokens (or anything: a reconnect): ask again for the next result. */
   changed(): void {
     this.stale = true;
+    this.claimsStale = true;
+  }
+
+  /** This peer took, released or renewed claims itself: ask again if that may settle a lost one. */
+  claimsChanged(): void {
+    if (this.lost.length > 0) this.claimsStale = true;
   }
 
   /** An event pushed to (or replayed for) this session; safe to apply twice. */
-  apply(e: MeshEvent): void {
+  apply(e: MeshEvent, me: string | undefined): void {
     if (eventTopics[e.type].some((t) => topics.includes(t))) this.stale = true;
+    if (this.losesOrSettles(e, me)) this.claimsStale = true;
   }
 
   async news(c: MeshClient): Promise<CoordinationNews | undefined> {
     const own = c.peer.gitRoot ?? c.peer.workspace ?? c.peer.cwd;
-    if (!this.stale) return toCoordinationNews({ deltas: { blocking: this.blocking, fresh: [] }, landing: this.landing }, c.peer.id, own, Date.now());
+    const claims = this.claimsStale ? this.askClaims(c) : Promise.resolve(this.lost);
+    if (!this.stale) return toCoordinationNews({ deltas: { blocking: this.blocking, fresh: [] }, landing: this.landing, claims: await claims }, c.peer.id, own, Date.now());
     this.stale = false;
     // Each answer stands alone: deltas and debates marked shown are shown even when another ask fails.
     const [deltas, debates, sync] = await Promise.allSettled([
@@ -54,6 +71,35 @@ export class CoordinationFeed {
       deltas: deltas.status === 'fulfilled' ? deltas.value : { blocking: this.blocking, fresh: [] },
       ...(debates.status === 'fulfilled' && { debates: debates.value }),
       landing: this.landing,
+      claims: await claims,
     }, c.peer.id, own, Date.now());
+  }
+
+  /** This peer's claims whose code is gone; what was known when the broker cannot say (asked again next time). */
+  private async askClaims(c: MeshClient): Promise<readonly Lock[]> {
+    this.claimsStale = false;
+    try {
+      const { locks } = await c.request('locks/list', { holder: c.peer.id });
+      this.lost = locks.filter((l) => l.anchorLost === true);
+    } catch (e) {
+      this.claimsStale = true;
+      this.log.warn(`could not list this peer's claims for a tool result: ${(e as Error).message}`);
+    }
+    return this.lost;
+  }
+
+  /** Whether a lock event may add a lost claim of this peer's, or settle one known lost. */
+  private losesOrSettles(e: MeshEvent, me: string | undefined): boolean {
+    switch (e.type) {
+      case 'lock_moved':
+        return e.data.holder === me && (e.data.anchorLost || this.lost.some((l) => l.id === e.data.id));
+      case 'lock_acquired':
+      case 'lock_renewed':
+      case 'lock_released':
+      case 'lock_expired':
+        return this.lost.some((l) => l.id === e.data.id);
+      default:
+        return false;
+    }
   }
 }

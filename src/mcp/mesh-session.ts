@@ -216,6 +216,11 @@ export class MeshSession {
     this.coordination.changed();
   }
 
+  /** This peer took, released or renewed claims: one whose code was gone may be settled. */
+  claimsChanged(): void {
+    this.coordination.claimsChanged();
+  }
+
   /** Messages the model has just been shown another way (its inbox listing): not news any more. */
   delivered(ids: readonly number[]): void {
     for (const id of ids) this.queued.delete(id);
@@ -304,7 +309,7 @@ export class MeshSession {
     // Every message is announced to all; only a new one to this peer changes its inbox.
     if (e.type === 'message_sent' && !this.countUnread(e.data)) return;
     this.tasks.apply(e, this.current?.peer.id);
-    this.coordination.apply(e);
+    this.coordination.apply(e, this.current?.peer.id);
     for (const topic of eventTopics[e.type]) this.changed(topic);
   }
 

@@ -64,6 +64,8 @@ export const LockView = z.object({
   reason: z.string().optional(),
   expiresInSec: z.number(),
   mine: z.boolean().optional(),
+  /** The code it covered was deleted: it keeps its last lines until released or taken again. */
+  codeGone: z.boolean().optional(),
 });
 export type LockView = z.infer<typeof LockView>;
 
@@ -79,12 +81,14 @@ export function lockView(l: Lock, cwd: string, selfId: string, now = Date.now())
     ...(l.reason && { reason: l.reason }),
     expiresInSec: secondsUntil(l.expiresAt, now),
     ...(l.holder === selfId && { mine: true }),
+    ...(l.anchorLost && { codeGone: true }),
   };
 }
 
 export function lockLine(l: LockView): string {
   const who = l.mine ? 'you' : printable(l.holder);
-  return `#${l.id} ${printable(l.target)} by ${who}${l.reason ? ` ("${printable(l.reason)}")` : ''}, ${formatDuration(l.expiresInSec * 1000, { rounding: 'up' })} left`;
+  const gone = l.codeGone ? ', code gone' : '';
+  return `#${l.id} ${printable(l.target)} by ${who}${l.reason ? ` ("${printable(l.reason)}")` : ''}, ${formatDuration(l.expiresInSec * 1000, { rounding: 'up' })} left${gone}`;
 }
 
 export const MessageView = z.object({

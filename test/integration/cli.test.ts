@@ -40,7 +40,8 @@ describe('peermesh CLI', function () {
       'state list': ['--json', '--port', '--as'],
       lock: ['--ttl', '--reason', '--wait', '--renew', '--json', '--port', '--as'],
       unlock: ['--force', '--reason', '--json', '--port', '--as'],
-      locks: ['--json', '--port', '--as'],
+      locks: ['--watch', '--json', '--port', '--as'],
+      check: ['--json', '--port', '--as'],
       events: ['--since', '--follow', '--json', '--port', '--as'],
       edits: ['--json', '--port', '--as'],
       'commit-guard': [],
@@ -57,7 +58,7 @@ describe('peermesh CLI', function () {
     }));
     const top = await cli('--help');
     assert.equal(top.code, 0);
-    for (const name of ['serve', 'status', 'peers', 'send', 'inbox', 'state', 'lock', 'unlock', 'locks', 'events', 'mcp', 'setup', 'doctor']) {
+    for (const name of ['serve', 'status', 'peers', 'send', 'inbox', 'state', 'lock', 'check', 'unlock', 'locks', 'events', 'mcp', 'setup', 'doctor']) {
       assert.match(top.stdout, new RegExp(`^  ${name} `, 'm'), `peermesh --help lists ${name}`);
     }
     assert.match(top.stdout, /PEERMESH_HOME/);

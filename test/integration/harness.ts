@@ -74,11 +74,20 @@ export class Proc {
   }
 
   /** Waits for a JSON line matching `pred` (searching lines already seen too). */
-  async waitFor(pred: (o: Record<string, unknown>) => boolean, timeoutMs = 20_000, what = 'output'): Promise<Record<string, unknown>> {
+  waitFor(pred: (o: Record<string, unknown>) => boolean, timeoutMs = 20_000, what = 'output'): Promise<Record<string, unknown>> {
+    return this.until(() => this.json.find(pred), timeoutMs, what);
+  }
+
+  /** Waits for a line (text or JSON) matching `pred`, searching lines already seen too. */
+  waitForLine(pred: (line: string) => boolean, timeoutMs = 20_000, what = 'output'): Promise<string> {
+    return this.until(() => this.lines.find(pred), timeoutMs, what);
+  }
+
+  private async until<T>(find: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const hit = this.json.find(pred);
-      if (hit) return hit;
+      const hit = find();
+      if (hit !== undefined) return hit;
       if (this.child.exitCode !== null || this.child.signalCode !== null) throw new Error(`process ${this.pid} exited before ${what}: ${this.stderr.slice(-500)}`);
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`timed out waiting for ${what} from ${this.pid}; stderr: ${this.stderr.slice(-500)}`);
@@ -97,8 +106,8 @@ export class Proc {
   }
 }
 
-export function spawnCli(args: string[], env: NodeJS.ProcessEnv): Proc {
-  return new Proc(spawn(process.execPath, [cliPath, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv, cwd?: string): Proc {
+  return new Proc(spawn(process.execPath, [cliPath, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 export function spawnPeer(name: string, env: NodeJS.ProcessEnv): Proc {

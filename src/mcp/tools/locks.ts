@@ -6,9 +6,10 @@
  */
 import { z } from 'zod';
 import { BrokerError } from '../../protocol/errors';
-import type { Lock } from '../../protocol/entities';
+import type { Lock, WorktreeClaim } from '../../protocol/entities';
 import { limits } from '../../protocol/limits';
 import type { LockTarget } from '../../protocol/methods';
+import { describeWorktreeClaim } from '../../core/paths';
 import { plural } from '../../core/plural';
 import { defineTool, resolvePath, type ToolContext } from '../tool';
 import { formatDuration } from '../../core/duration';
@@ -40,6 +41,17 @@ function absolute(ctx: ToolContext, p: string): string {
   return file;
 }
 
+/** Claims in other worktrees named, at most: a warning needs a few, and the result stays small. */
+const worktreeClaimsShown = 5;
+
+/** The same file claimed in other worktrees of its repository, as warning lines, in the text and the data alike. */
+function worktreeClaims(claims: readonly WorktreeClaim[]): { lines: string[]; data: { alsoClaimed?: string[] } } {
+  if (claims.length === 0) return { lines: [], data: {} };
+  const rest = claims.length - worktreeClaimsShown;
+  const lines = [...claims.slice(0, worktreeClaimsShown).map(describeWorktreeClaim), ...(rest > 0 ? [`and ${plural(rest, 'more claim')} in other worktrees`] : [])];
+  return { lines, data: { alsoClaimed: lines } };
+}
+
 /** mesh_lock: acquire, release, renew, check and list file and line-range locks. */
 export const lockTool = defineTool({
   name: 'mesh_lock',
@@ -59,13 +71,14 @@ export const lockTool = defineTool({
   },
   output: {
     lock: LockView.optional(), locks: z.array(LockView).optional(), free: z.boolean().optional(), released: z.number().optional(), more: z.string().optional(),
+    alsoClaimed: z.array(z.string()).optional(),
   },
   async run(args, client, ctx, signal) {
     const view = (l: Lock) => lockView(l, ctx.cwd, client.peer.id);
     switch (args.action) {
       case 'acquire': {
         const t = target(ctx, args, 'acquire');
-        const { lock, renewed } = await client.request('locks/acquire', {
+        const { lock, renewed, alsoClaimed = [] } = await client.request('locks/acquire', {
           target: t, reason: args.reason ?? '', ttlSeconds: args.ttlSeconds, waitMs: (args.waitSeconds ?? 0) * 1000,
         }, { signal });
         // Granted just before the cancellation reached the broker: the agent will never see this
@@ -74,10 +87,14 @@ export const lockTool = defineTool({
           await client.request('locks/release', { lockId: lock.id });
           throw new BrokerError('cancelled', `the call was cancelled; ${lock.relPath} was released again`);
         }
+        ctx.session.claimsChanged();
         const v = view(lock);
-        return { text: `${renewed ? 'Renewed' : 'Locked'} ${v.target} (#${v.id}) for ${formatDuration(v.expiresInSec * 1000, { rounding: 'up' })}. Release it when done.`, data: { lock: v } };
+        const also = worktreeClaims(alsoClaimed);
+        const text = `${renewed ? 'Renewed' : 'Locked'} ${v.target} (#${v.id}) for ${formatDuration(v.expiresInSec * 1000, { rounding: 'up' })}. Release it when done.`;
+        return { text: [text, ...also.lines].join('\n'), data: { lock: v, ...also.data } };
       }
       case 'release': {
+        ctx.session.claimsChanged();
         let released: Lock[];
         if (args.lockId !== undefined) released = (await client.request('locks/release', { lockId: args.lockId })).released;
         else if (args.startLine !== undefined || args.endLine !== undefined) released = (await client.request('locks/release', { target: target(ctx, args, 'release') })).released;
@@ -89,6 +106,7 @@ export const lockTool = defineTool({
         return { text, data: { released: released.length } };
       }
       case 'renew': {
+        ctx.session.claimsChanged();
         const which = args.lockId !== undefined ? { lockId: args.lockId } : args.path ? { target: target(ctx, args, 'renew') } : {};
         const renewed = (await client.request('locks/renew', { ...which, ttlSeconds: args.ttlSeconds })).locks.map(view);
         const page = fitList(renewed, (l) => `${l.target} (${formatDuration(l.expiresInSec * 1000, { rounding: 'up' })})`);
@@ -99,12 +117,13 @@ export const lockTool = defineTool({
       }
       case 'check': {
         const t = target(ctx, args, 'check');
-        const { conflicts } = await client.request('locks/check', { target: t });
+        const { conflicts, alsoClaimed = [] } = await client.request('locks/check', { target: t });
         const page = fitList(conflicts.map(view), lockLine);
         const more = page.cut ? callText('mesh_lock', { action: 'list', path: args.path }) : undefined;
+        const also = worktreeClaims(alsoClaimed);
         const text = conflicts.length === 0 ? `${args.path} is free: acquire it before editing.`
           : [`Blocked by ${plural(conflicts.length, 'lock')}:`, ...page.lines, ...(more ? [moreLine(more)] : [])].join('\n');
-        return { text, data: { free: conflicts.length === 0, locks: page.items, ...(more && { more }) } };
+        return { text: [text, ...also.lines].join('\n'), data: { free: conflicts.length === 0, locks: page.items, ...(more && { more }), ...also.data } };
       }
       case 'list': {
         const holder = args.holder === 'me' ? client.peer.id : args.holder;

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { toCoordinationNews } from '../../../src/core/coordination-news';
 import { hookContext, pendingText, type News } from '../../../src/core/news';
 import type { DebateSummary, Delta, SyncQueue } from '../../../src/protocol/coordination';
+import type { Lock } from '../../../src/protocol/entities';
 
 const delta = (id: number, severity: Delta['severity'], summary: string, project = '/repo'): Delta => ({
   id, project, author: 'p-a', authorName: 'alice', kind: 'contract_change', severity, summary, detail: '',
@@ -76,5 +77,52 @@ describe('core/news: deltas, debates and landing tokens', () => {
     const context = hookContext({ ...message, coordination: turn }, 'bob', false)!;
     assert.ok(context.indexOf('#1 from carol') < context.indexOf('debate #4'), context);
     assert.equal(hookContext(empty, 'bob', false), undefined);
+  });
+});
+
+describe('core/news: the agent\'s claims whose code is gone', () => {
+  const lock = (id: number, change: Partial<Lock> = {}): Lock => ({
+    id, path: `/repo/src/a.ts`, root: '/repo', relPath: 'src/a.ts', startLine: 10, endLine: 20, holder: 'p-b', holderName: 'bob',
+    reason: 'refactor', createdAt: 0, expiresAt: 600_000, ...change,
+  });
+
+  it('names each lost claim with its lines and the calls that settle it, right after the blocking deltas', () => {
+    const coordination = toCoordinationNews({
+      deltas: { blocking: [delta(7, 'blocking', 'v2')], fresh: [] },
+      claims: [lock(12, { anchorLost: true }), lock(13), lock(14, { anchorLost: true, startLine: 5, endLine: 5, root: '/other', relPath: 'b.ts' })],
+    }, 'p-b', '/repo', 0);
+    assert.deepEqual(pendingText({ ...empty, coordination }).split('\n'), [
+      'BLOCKING delta #7 contract change from alice: "v2" → take it into account, then mesh_delta action="ack" ids=[7]',
+      'Your claim #12 on src/a.ts:10-20 lost its code (the lines were deleted): release it (mesh_lock action="release" lockId=12), or claim the lines you need again.',
+      'Your claim #14 on b.ts:5 in /other lost its code (the lines were deleted): release it (mesh_lock action="release" lockId=14), or claim the lines you need again.',
+      'pending: none',
+    ]);
+  });
+
+  it('says nothing of claims that keep their code, nor of another peer\'s lost claims', () => {
+    assert.equal(toCoordinationNews({ claims: [lock(1), lock(2, { anchorLost: false })] }, 'p-b', '/repo', 0), undefined);
+    assert.equal(toCoordinationNews({ claims: [lock(3, { anchorLost: true, holder: 'p-a' })] }, 'p-b', '/repo', 0), undefined);
+  });
+
+  it('caps them like the other kinds', () => {
+    const news = toCoordinationNews({ claims: Array.from({ length: 7 }, (_, i) => lock(i + 1, { anchorLost: true })) }, 'p-b', '/repo', 0)!;
+    assert.equal(news.lostClaims?.length, 5);
+    assert.equal(news.more, 2);
+  });
+
+  it('escapes a file name that would act on a terminal', () => {
+    const coordination = toCoordinationNews({ claims: [lock(4, { anchorLost: true, relPath: 'a\u001b[2J.ts' })] }, 'p-b', '/repo', 0);
+    assert.match(pendingText({ ...empty, coordination }), /^Your claim #4 on a␛\[2J\.ts:10-20 lost its code/);
+  });
+
+  it('says them in a hook\'s context on every event, even after a tool with nothing else new, as the agent\'s own', () => {
+    const coordination = toCoordinationNews({ claims: [lock(12, { anchorLost: true })] }, 'p-b', '/repo', 0);
+    assert.equal(hookContext({ ...empty, coordination }, 'bob', false), [
+      'PeerMesh (bob), your claims:',
+      '- Your claim #12 on src/a.ts:10-20 lost its code (the lines were deleted): release it (mesh_lock action="release" lockId=12), or claim the lines you need again.',
+    ].join('\n'));
+    const withBlocking = toCoordinationNews({ deltas: { blocking: [delta(7, 'blocking', 'v2')], fresh: [] }, claims: [lock(12, { anchorLost: true })] }, 'p-b', '/repo', 0);
+    const context = hookContext({ ...empty, coordination: withBlocking }, 'bob', false)!;
+    assert.ok(context.indexOf('BLOCKING delta #7') < context.indexOf('Your claim #12'), context);
   });
 });
