@@ -73,7 +73,11 @@ export const handlers: { [M in Exclude<RequestMethod, SessionMethod>]: Handler<M
   },
   'locks/renew': async (ctx, p) => ({ locks: await ctx.mesh.locks.renew(ctx.peerId, { lockId: p.lockId, target: p.target }, p.ttlSeconds) }),
   'locks/guardEdit': (ctx, p) => ctx.mesh.locks.guardEdit(ctx.peerId, p.path, p.ranges, p.claim, p.asPerson),
-  'locks/check': async (ctx, p) => ({ conflicts: await ctx.mesh.locks.check(ctx.peerId, p.target) }),
+  'locks/check': async (ctx, p) => {
+    const [conflicts, alsoClaimed] = await Promise.all([ctx.mesh.locks.check(ctx.peerId, p.target), ctx.mesh.locks.alsoClaimed(ctx.peerId, p.target)]);
+    return { conflicts, ...(alsoClaimed.length > 0 && { alsoClaimed }) };
+  },
+  'locks/fileChanged': (ctx, p) => ctx.mesh.locks.fileChanged(ctx.peerId, p.path, p),
   'locks/list': async (ctx, p) => ({
     locks: await ctx.mesh.locks.list({ path: p.path, holder: p.holder, callerCwd: (await ctx.mesh.peers.get(ctx.peerId))?.cwd ?? null }),
   }),

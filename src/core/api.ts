@@ -5,13 +5,14 @@
  * method appends its event(s) in that same transaction. Failures reject with a {@link BrokerError} and a reason.
  */
 import type {
-  LineSpan, ListedStateEntry, Lock, Message, MeshEvent, MeshEventOf, Peer, Scope, StateEntry, EventType, MessageKind, OwnStatus, SaveGuardChoice,
+  LineSpan, ListedStateEntry, Lock, WorktreeClaim, Message, MeshEvent, MeshEventOf, Peer, Scope, StateEntry, EventType, MessageKind, OwnStatus, SaveGuardChoice,
 } from '../protocol/entities';
 import type { z } from 'zod';
 import type { Debate, DebateStatus, DebateSummary, Delta, SyncQueue, TurnInput } from '../protocol/coordination';
 import type { LockTarget, Recipients, RequestParams } from '../protocol/methods';
 import type { debateRequests } from '../protocol/requests/debate';
 import type { EditRecord } from '../protocol/requests/edits';
+import type { TextChange } from '../protocol/requests/locks';
 import type { StatusCounts } from '../protocol/requests/status';
 import type {
   Contract, ContractKind, ContractStatus, Overlap, PlanInput, PlanSource, PlanView, Proposal, Task, TaskStatus,
@@ -140,7 +141,7 @@ export interface LocksService {
    * be granted or the wait ends (then `timeout`, still naming the holder) or `signal` aborts
    * (then `cancelled`).
    */
-  acquire(holder: string, target: LockTarget, opts: AcquireOptions): Promise<{ lock: Lock; renewed: boolean }>;
+  acquire(holder: string, target: LockTarget, opts: AcquireOptions): Promise<{ lock: Lock; renewed: boolean; alsoClaimed?: WorktreeClaim[] }>;
   /** Releases the holder's lock(s) on exactly that target, or the lock with that id. */
   release(holder: string, which: { target?: LockTarget; lockId?: number }): Promise<Lock[]>;
   /**
@@ -169,6 +170,15 @@ export interface LocksService {
   renew(holder: string, which: { lockId?: number; target?: LockTarget }, ttlSeconds?: number): Promise<Lock[]>;
   /** Locks of other peers that conflict with `target`. */
   check(caller: string, target: LockTarget): Promise<Lock[]>;
+  /** Claims overlapping `target` on the same file in other worktrees of its repository: warnings, not conflicts. */
+  alsoClaimed(caller: string, target: LockTarget): Promise<WorktreeClaim[]>;
+  /**
+   * The text of `file` changed in the caller's editor before it was saved (the whole text, or
+   * changes to the text whose hash is `baseHash`): its ranged claims follow their code.
+   * `needText` when the changes cannot be applied; `tracked: false` for a file no ranged
+   * claim covers.
+   */
+  fileChanged(caller: string, file: string, change: { hash: string; text?: string; baseHash?: string; changes?: readonly TextChange[] }): Promise<{ tracked: boolean; needText?: boolean; moved: Lock[] }>;
   /**
    * Claims of others overlapping `ranges` of `file` (empty: the whole file), for an agent about
    * to edit them; `caller` null for a hook that matched no peer (every claim is another's).

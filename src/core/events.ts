@@ -197,6 +197,7 @@ function nameInData(e: MeshEvent): string | null {
     case 'lock_acquired':
     case 'lock_renewed':
     case 'lock_expired':
+    case 'lock_moved':
       return e.peer === e.data.holder ? e.data.holderName : null;
     case 'task_released':
       return e.peer !== null && e.peer === e.data.previousAssignee ? e.data.previousAssigneeName : null;

@@ -17,24 +17,29 @@
 import path from 'node:path';
 import { BrokerError } from '../protocol/errors';
 import { limits } from '../protocol/limits';
-import { personKinds, SaveGuardChoice, type EventData, type LineSpan, type Lock, type LockReleaseReason, type Peer } from '../protocol/entities';
+import { personKinds, SaveGuardChoice, type LineSpan, type Lock, type LockReleaseReason, type Peer, type WorktreeClaim } from '../protocol/entities';
 import type { LockTarget } from '../protocol/methods';
+import { ClaimAnchors, type EditorChange } from './claim-anchors';
+import type { FileAccess } from './files';
 import type { AcquireOptions, LocksService, MeshCounts } from './api';
 import type { MeshContext, MeshTx } from './context';
 import { conflictError, timeoutError, type Blocker } from './lock-errors';
 import { LockQueue, type LockWaiter } from './lock-queue';
 import type { Messages } from './messages';
-import { describeTarget, mergeSpans, normalizeTarget, sameSpan, type NormalizedTarget, type Span } from './paths';
+import { describeTarget, mergeSpans, normalizeTarget, sameSpan, spansOverlap, type NormalizedTarget, type Span } from './paths';
 import type { GoneReason, Peers } from './peers';
 import type { MeshService } from './service';
 import type { SqlTx } from './sql';
-
-interface LockRow {
-  id: number; path: string; root: string | null; rel_path: string; start_line: number | null;
-  end_line: number | null; holder: string; holder_name: string; reason: string; created_at: number; expires_at: number;
-}
+import { eventData, toLock, type LockRow } from './lock-rows';
 
 type Attempt = { lock: Lock; renewed: boolean } | { blocker: Blocker };
+
+/** A granted claim, and the same file's claims in other worktrees of its repository (warnings). */
+export interface Granted {
+  lock: Lock;
+  renewed: boolean;
+  alsoClaimed?: WorktreeClaim[];
+}
 
 /** Live locks overlapping a target: another holder's, or (the second parameter 1) the caller's too. */
 const conflictSql = `SELECT * FROM locks WHERE path = ? AND (holder != ? OR ?) AND expires_at > ?
@@ -43,6 +48,8 @@ const conflictSql = `SELECT * FROM locks WHERE path = ? AND (holder != ? OR ?) A
 
 export class Locks implements LocksService, MeshService {
   private readonly queue = new LockQueue();
+  /** Ranged claims follow their code through edits (claim-anchors.ts). */
+  private readonly anchors: ClaimAnchors;
   private pumping = false;
   /** Paths whose waiters must be retried: a lock there went away, or the queue changed. */
   private dirty: Set<string> | 'all' = new Set();
@@ -52,13 +59,16 @@ export class Locks implements LocksService, MeshService {
     private readonly ctx: MeshContext,
     private readonly peers: Peers,
     private readonly messages: Messages,
+    files: FileAccess,
   ) {
+    this.anchors = new ClaimAnchors(ctx, files, (p) => this.pump(p));
+    void this.anchors.start().catch((e: unknown) => ctx.log.error(e instanceof Error ? e : String(e)));
     peers.onGone((t, peerId, reason) => this.releaseAllOf(t, peerId, reason));
     // A wait belongs to a request on the dropped connection: its answer could not be delivered.
     peers.onDisconnect((peerId) => this.cancelWaits(peerId, new BrokerError('unavailable', 'the connection closed while waiting for a lock')));
   }
 
-  async acquire(holder: string, target: LockTarget, opts: AcquireOptions): Promise<{ lock: Lock; renewed: boolean }> {
+  async acquire(holder: string, target: LockTarget, opts: AcquireOptions): Promise<Granted> {
     const reason = checkReason(opts.reason);
     const reentrant = opts.reentrant ?? true;
     const ttlMs = this.ttlMs(opts.ttlSeconds);
@@ -70,12 +80,16 @@ export class Locks implements LocksService, MeshService {
     let settle!: Pick<LockWaiter, 'resolve' | 'reject'>;
     const granted = new Promise<{ lock: Lock; renewed: boolean }>((resolve, reject) => (settle = { resolve, reject }));
     let waiter: LockWaiter | undefined;
-    let attempt: Attempt;
+    let attempt: Attempt & { alsoClaimed?: WorktreeClaim[] };
     try {
       attempt = await this.ctx.tx(async (t) => {
         const peer = await this.peers.requireLiveIn(t, holder);
         const norm = normalizeTarget(target, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe);
         const tried = await this.attempt(t, holder, norm, reason, ttlMs, now, { reentrant });
+        if ('lock' in tried) {
+          const elsewhere = await this.otherWorktrees(t, norm, now);
+          return elsewhere.length > 0 ? { ...tried, alsoClaimed: elsewhere } : tried;
+        }
         // Queued in the same transaction as the failed try, so the next request already
         // finds it ahead (strict FIFO), and the release that frees the target serves it.
         if ('blocker' in tried && waitMs > 0 && !this.disposed) {
@@ -219,8 +233,24 @@ export class Locks implements LocksService, MeshService {
     return this.ctx.tx(async (t) => {
       const peer = await this.peers.requireIn(t, caller);
       const norm = normalizeTarget(target, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe);
+      await this.anchors.current(t, norm.path);
       return this.conflicting(t, caller, norm, this.ctx.clock.now());
     });
+  }
+
+  alsoClaimed(caller: string, target: LockTarget): Promise<WorktreeClaim[]> {
+    return this.ctx.tx(async (t) => {
+      const peer = await this.peers.requireIn(t, caller);
+      return this.otherWorktrees(t, normalizeTarget(target, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe), this.ctx.clock.now());
+    });
+  }
+
+  async fileChanged(caller: string, file: string, change: EditorChange): Promise<{ tracked: boolean; needText?: boolean; moved: Lock[] }> {
+    const norm = await this.ctx.tx(async (t) => {
+      const peer = await this.peers.requireLiveIn(t, caller);
+      return normalizeTarget({ path: file }, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe);
+    });
+    return this.anchors.editorChanged(norm.path, change);
   }
 
   async guardEdit(caller: string | null, file: string, ranges: readonly LineSpan[], claim?: { ttlSeconds: number; reason: string }, asPerson = false): Promise<{ conflicts: Lock[]; claimed: Lock[] }> {
@@ -236,6 +266,7 @@ export class Locks implements LocksService, MeshService {
         peer ? peer.cwd ?? peer.workspace : null, peer?.workspace ?? null, this.ctx.probe,
       ));
       const conflicts = new Map<number, Lock>();
+      if (targets.length > 0) await this.anchors.current(t, targets[0].path);
       for (const target of targets) for (const lock of await this.conflicting(t, caller ?? '', target, now)) conflicts.set(lock.id, lock);
       if (asPerson) {
         for (const lock of [...conflicts.values()]) {
@@ -305,6 +336,7 @@ export class Locks implements LocksService, MeshService {
   /** Rejects every pending wait with `unavailable`; later waits are refused. */
   dispose(): void {
     this.disposed = true;
+    this.anchors.dispose();
     this.cancelWaits(undefined, new BrokerError('unavailable', 'PeerMesh is shutting down'));
   }
 
@@ -319,12 +351,15 @@ export class Locks implements LocksService, MeshService {
   ): Promise<Attempt> {
     const holderName = (await this.peers.requireLiveIn(t, holder)).name;
     await this.expire(t, now, target.path);
+    // Ranges as the file is now: an edit made just before this request has moved them.
+    await this.anchors.current(t, target.path);
     const own = how.reentrant ? await t.db.get<LockRow>(
       'SELECT * FROM locks WHERE path = ? AND holder = ? AND start_line IS ? AND end_line IS ?',
       [target.path, holder, target.startLine, target.endLine],
     ) : undefined;
     if (own) {
-      const lock = { ...toLock(own), expiresAt: now + ttlMs, reason: reason || own.reason, holderName };
+      // Taking it again re-reads the code it covers (and clears a lost anchor).
+      const lock = await this.anchors.claimed(t, { ...toLock(own), expiresAt: now + ttlMs, reason: reason || own.reason, holderName });
       await t.db.run('UPDATE locks SET expires_at = ?, reason = ?, holder_name = ? WHERE id = ?', [lock.expiresAt, lock.reason, holderName, own.id]);
       await t.emit('lock_renewed', holder, eventData(lock));
       return { lock, renewed: true };
@@ -334,14 +369,14 @@ export class Locks implements LocksService, MeshService {
     const queued = this.queue.firstAhead(holder, target, how.self, !how.reentrant);
     if (queued) return { blocker: { queued, holderName: (await this.peers.getIn(t, queued.holder))?.name ?? queued.holder } };
     const { lastInsertRowid: id } = await t.db.run(
-      `INSERT INTO locks (path, root, rel_path, start_line, end_line, holder, holder_name, reason, created_at, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [target.path, target.root, target.relPath, target.startLine, target.endLine, holder, holderName, reason, now, now + ttlMs],
+      `INSERT INTO locks (path, root, rel_path, repo, start_line, end_line, holder, holder_name, reason, created_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [target.path, target.root, target.relPath, target.repo, target.startLine, target.endLine, holder, holderName, reason, now, now + ttlMs],
     );
-    const lock: Lock = {
+    const lock = await this.anchors.claimed(t, {
       id, path: target.path, root: target.root, relPath: target.relPath, startLine: target.startLine, endLine: target.endLine,
-      holder, holderName, reason, createdAt: now, expiresAt: now + ttlMs,
-    };
+      holder, holderName, reason, createdAt: now, expiresAt: now + ttlMs, ...(target.repo !== null && { repo: target.repo }),
+    });
     await t.emit('lock_acquired', holder, eventData(lock));
     return { lock, renewed: false };
   }
@@ -350,6 +385,23 @@ export class Locks implements LocksService, MeshService {
   private async conflicting(t: MeshTx, holder: string, target: NormalizedTarget, now: number, ownToo = false): Promise<Lock[]> {
     const params = [target.path, holder, ownToo ? 1 : 0, now, target.startLine, target.endLine, target.startLine];
     return (await t.db.all<LockRow>(conflictSql, params)).map(toLock);
+  }
+
+  /**
+   * Live claims overlapping `target` on the same file of the same repository in another
+   * worktree: warnings, since edits there meet this one only at merge.
+   */
+  private async otherWorktrees(t: MeshTx, target: NormalizedTarget, now: number): Promise<WorktreeClaim[]> {
+    if (target.repo === null) return [];
+    const rows = await t.db.all<LockRow>(
+      'SELECT * FROM locks WHERE repo = ? AND rel_path = ? AND path != ? AND expires_at > ? ORDER BY id',
+      [target.repo, target.relPath, target.path, now],
+    );
+    return rows.map(toLock).filter((l) => spansOverlap(l, target)).map((lock) => ({
+      lock,
+      worktree: lock.root ?? path.dirname(lock.path),
+      branch: lock.root === null ? null : this.ctx.probe.gitBranch(lock.root),
+    }));
   }
 
   private liveRows(t: MeshTx, where: string, params: Array<string | number>, now: number): Promise<LockRow[]> {
@@ -394,8 +446,11 @@ export class Locks implements LocksService, MeshService {
     if (why === 'expired') await t.emit('lock_expired', lock.holder, eventData(lock));
     else if (by) await t.emit('lock_released', by.id, { ...eventData(lock), reason: why, by: by.name });
     else await t.emit('lock_released', lock.holder, { ...eventData(lock), reason: why });
-    const path = lock.path;
-    t.whenCommitted(`locks.pump.${path}`, () => this.pump(path));
+    const file = lock.path;
+    t.whenCommitted(`locks.pump.${file}`, () => {
+      this.pump(file);
+      void this.anchors.released(file).catch((e: unknown) => this.ctx.log.error(e instanceof Error ? e : String(e)));
+    });
   }
 
   private async releaseAllOf(t: MeshTx, holder: string, reason: GoneReason): Promise<void> {
@@ -520,19 +575,4 @@ function checkReason(reason: string | undefined): string {
   const r = reason ?? '';
   if (typeof r !== 'string' || r.length > limits.reason) throw new BrokerError('invalidInput', `reason must be at most ${limits.reason} characters`);
   return r;
-}
-
-function toLock(r: LockRow): Lock {
-  return {
-    id: r.id, path: r.path, root: r.root, relPath: r.rel_path, startLine: r.start_line, endLine: r.end_line,
-    holder: r.holder, holderName: r.holder_name, reason: r.reason, createdAt: r.created_at, expiresAt: r.expires_at,
-  };
-}
-
-/** What lock events carry: where, who, until when (the UI keeps badges from these). */
-function eventData(l: Lock): EventData<'lock_acquired'> {
-  return {
-    id: l.id, path: l.path, root: l.root, relPath: l.relPath, startLine: l.startLine, endLine: l.endLine,
-    holder: l.holder, holderName: l.holderName, expiresAt: l.expiresAt,
-  };
 }

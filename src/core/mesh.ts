@@ -20,6 +20,7 @@ import { Deltas } from './deltas';
 import { Debates } from './debates';
 import { Edits } from './edits';
 import { Events } from './events';
+import { nodeFiles, type FileAccess } from './files';
 import { Locks } from './locks';
 import { nullLogger, type Logger } from './logger';
 import { Messages } from './messages';
@@ -37,6 +38,8 @@ export interface MeshOptions {
   timers?: Timers;
   logger?: Logger;
   workspace?: WorkspaceProbe;
+  /** Claimed files' text and word of their changes (the real file system by default). */
+  files?: FileAccess;
   /** Default lock TTL in seconds (600). */
   lockTtlSeconds?: number;
   /** How long a disconnected peer keeps its locks, in ms (15 s). */
@@ -98,7 +101,7 @@ export class MeshCore implements Mesh {
     this.peers = new Peers(this.ctx);
     this.state = new State(this.ctx);
     this.messages = new Messages(this.ctx, this.peers, this.state);
-    this.locks = new Locks(this.ctx, this.peers, this.messages);
+    this.locks = new Locks(this.ctx, this.peers, this.messages, opts.files ?? nodeFiles);
     this.edits = new Edits(this.ctx, this.peers);
     this.plans = new Plans(this.ctx, this.peers);
     this.deltas = new Deltas(this.ctx, this.peers);

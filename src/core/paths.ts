@@ -18,6 +18,8 @@ export interface NormalizedTarget {
   root: string | null;
   /** Path relative to `root` with `/` separators; the absolute path when there is no root. */
   relPath: string;
+  /** The repository (common git dir) the file is in, the same for all its worktrees; null outside git. */
+  repo: string | null;
   startLine: number | null;
   endLine: number | null;
 }
@@ -45,9 +47,10 @@ export function normalizeTarget(
     throw new BrokerError('invalidInput', `"${printable(input)}" is relative, but this peer has no cwd: give an absolute path`);
   }
   const real = probe.realpath(checkPathDepth(base ? path.resolve(base, input) : path.resolve(input), input, 'path'));
-  const root = probe.gitRoot(path.dirname(real)) ?? (workspace && isInside(real, workspace) ? workspace : null);
+  const gitRoot = probe.gitRoot(path.dirname(real));
+  const root = gitRoot ?? (workspace && isInside(real, workspace) ? workspace : null);
   const relPath = root ? path.relative(root, real).split(path.sep).join('/') || '.' : real;
-  return { path: real, root, relPath, startLine, endLine };
+  return { path: real, root, relPath, repo: gitRoot && probe.gitCommonDir(gitRoot), startLine, endLine };
 }
 
 /**

@@ -13,6 +13,11 @@ export interface WorkspaceProbe {
   /** The checked-out branch of the repo at `root`, a short commit id when detached, or null. */
   gitBranch(root: string): string | null;
   /**
+   * The repository the work tree at `root` belongs to: its common git directory, the same for
+   * the main work tree and every worktree added to it (`git worktree add`); null outside a repo.
+   */
+  gitCommonDir(root: string): string | null;
+  /**
    * The real (symlink-free) absolute path of `p`. When `p` does not exist yet, the real path
    * of its longest existing ancestor with the rest appended. Never throws.
    */
@@ -109,8 +114,16 @@ function gitBranch(root: string): string | null {
   return /^[0-9a-f]{7,64}$/i.test(head) ? head.slice(0, 7) : null;
 }
 
+function gitCommonDir(root: string): string | null {
+  const dir = gitDir(root);
+  if (!dir) return null;
+  // A worktree's git dir (`<repo>/.git/worktrees/<name>`) names the shared one in `commondir`.
+  const common = readText(path.join(dir, 'commondir'))?.trim();
+  return realpath(common ? path.resolve(dir, common) : dir);
+}
+
 /** The real file system, read synchronously (a few `stat`s per call). */
-export const nodeWorkspaceProbe: WorkspaceProbe = { realpath, gitRoot, gitBranch };
+export const nodeWorkspaceProbe: WorkspaceProbe = { realpath, gitRoot, gitBranch, gitCommonDir };
 
 /**
  * Remembers the probe's answers for `ttlMs`: every lock request resolves a real path and a
@@ -130,5 +143,7 @@ export function cachingProbe(probe: WorkspaceProbe, clock: Clock, ttlMs = 2000, 
       return value;
     };
   };
-  return { realpath: memo(probe.realpath), gitRoot: memo(probe.gitRoot), gitBranch: memo(probe.gitBranch) };
+  return {
+    realpath: memo(probe.realpath), gitRoot: memo(probe.gitRoot), gitBranch: memo(probe.gitBranch), gitCommonDir: memo(probe.gitCommonDir),
+  };
 }

@@ -301,6 +301,16 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX sync_holds_branch ON sync_holds(project, branch, at);
   `,
+
+  // 7: claims that follow the code they cover. `anchor` is what a ranged claim remembers of its
+  // code (core/reanchor.ts Anchor, as JSON) to re-find it after a restart; `repo` is the file's
+  // repository (common git dir), so the same path in two worktrees of it can be told apart.
+  `
+  ALTER TABLE locks ADD COLUMN repo TEXT;
+  ALTER TABLE locks ADD COLUMN anchor TEXT;
+  ALTER TABLE locks ADD COLUMN anchor_lost INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX locks_repo ON locks(repo, rel_path);
+  `,
 ];
 
 /** Applies the migrations the database has not seen yet; returns how many ran. */

@@ -4,6 +4,8 @@ import type { FailoverFigures, ReplayFigures } from './failover';
 import type { FloodFigures, FloodPhase } from './flood';
 import type { FloorFigures } from './floor';
 import type { HookFigures } from './hooks';
+import { followBudgetMs, type FollowingFigures } from './following';
+import { reanchorBudgetMs, type ReanchorFigures } from './reanchor';
 import type { RssFigures, WriteAckFigures } from './store';
 import type { LockFigures, MessageFigures } from './traffic';
 import { ms, pct, rate, type PhaseStats, type Summary } from './util';
@@ -12,7 +14,7 @@ import { debounceMs, drawBudgetMs, type VsCodeFigures } from './vscode';
 export interface Figures {
   floor?: FloorFigures; messages?: MessageFigures; locks?: LockFigures; writes?: WriteAckFigures;
   failover?: FailoverFigures; replay?: ReplayFigures; rss?: RssFigures; hooks?: HookFigures; vscode?: VsCodeFigures;
-  flood?: FloodFigures;
+  flood?: FloodFigures; reanchor?: ReanchorFigures; following?: FollowingFigures;
 }
 
 export type Row = [figure: string, peermesh: string, floor: string, note: string];
@@ -75,6 +77,7 @@ export function rows(f: Figures): Row[] {
   }
   if (f.hooks) out.push(...hookRows(f.hooks));
   if (f.flood) out.push(...floodRows(f.flood));
+  if (f.reanchor || f.following) out.push(...reanchorRows(f.reanchor, f.following));
   if (f.vscode) out.push(...vscodeRows(f.vscode));
   return out;
 }
@@ -109,6 +112,28 @@ function floodRows(d: FloodFigures): Row[] {
     ['   broker RSS before / in each flood / after', `${Math.round(d.rssMb.before)} / ${Math.round(s.rssMb)} / ${Math.round(g.rssMb)} / ${Math.round(d.rssMb.after)} MB`, '',
       join(`peak ${Math.round(d.rssMb.hwm)} MB`, sessions)],
   ];
+}
+
+/** Figure 9: claims following their code: the re-anchoring alone in a large file, and an edit on disk until a peer hears of it. */
+function reanchorRows(r: ReanchorFigures | undefined, f: FollowingFigures | undefined): Row[] {
+  const out: Row[] = [];
+  if (r) {
+    const k = `${(r.lines / 1000).toFixed(0)},000`;
+    const budget = `≤ ${reanchorBudgetMs} ms p99`;
+    const verdict = (s: Summary) => (s.p99 <= reanchorBudgetMs ? 'within budget' : 'OVER BUDGET');
+    const note = (s: Summary, what: string) => join(verdict(s), `max ${ms(s.max)} ms`, what);
+    out.push(
+      [`9. re-anchor, ${k}-line file, one edit`, pct(r.edit), budget, note(r.edit, `${r.claims} claims, ${r.runs} runs; floor column: the budget`)],
+      [`   re-anchor, ${k}-line file, reformatted`, pct(r.reformat), budget, note(r.reformat, 'every line re-indented')],
+      [`   re-anchor, ${k}-line file, rewritten`, pct(r.rewrite), budget, note(r.rewrite, 'too large to diff: each claim re-found by its lines')],
+    );
+  }
+  if (f) {
+    const verdict = f.moved.p99 <= followBudgetMs.p99 && f.moved.p50 <= followBudgetMs.p50 ? 'within budget' : 'OVER BUDGET';
+    out.push([`   edit on disk → lock_moved at another peer, ${f.lines}-line file`, pct(f.moved), `≤ ${followBudgetMs.p50} / ${followBudgetMs.p99} ms`,
+      join(verdict, `max ${ms(f.moved.max)} ms`, `${f.rounds} edits (temp file renamed over)`, `includes the ${f.settleMs} ms settle window`, 'broker in its own process')]);
+  }
+  return out;
 }
 
 /** Figure 6: the VS Code stage, beside its budget; the steps on the way say where the time goes. */

@@ -45,6 +45,20 @@ describe('core/workspace: nodeWorkspaceProbe', () => {
     assert.equal(probe.gitRoot(path.join(wt, 'src')), wt);
     assert.equal(probe.gitBranch(wt), 'wt-branch');
   });
+
+  it('gitCommonDir: a worktree and its main work tree belong to one repository', () => {
+    const main = gitRepo('main');
+    // What `git worktree add` writes: the worktree's git dir names the shared one in `commondir`.
+    const gitdir = path.join(main, '.git', 'worktrees', 'wt');
+    writeFile(path.join(gitdir, 'HEAD'), 'ref: refs/heads/wt-branch\n');
+    writeFile(path.join(gitdir, 'commondir'), '../..\n');
+    const wt = tempDir('peermesh-wt-');
+    fs.writeFileSync(path.join(wt, '.git'), `gitdir: ${gitdir}\n`);
+    assert.equal(probe.gitCommonDir(main), path.join(main, '.git'));
+    assert.equal(probe.gitCommonDir(wt), path.join(main, '.git'));
+    assert.notEqual(probe.gitCommonDir(gitRepo('main')), path.join(main, '.git'));
+    assert.equal(probe.gitCommonDir(tempDir()), null);
+  });
 });
 
 describe('core/workspace: cachingProbe', () => {
@@ -56,6 +70,7 @@ describe('core/workspace: cachingProbe', () => {
       realpath: (p) => (calls++, probe.realpath(p)),
       gitRoot: (d) => (calls++, probe.gitRoot(d)),
       gitBranch: (r) => (calls++, probe.gitBranch(r)),
+      gitCommonDir: (r) => (calls++, probe.gitCommonDir(r)),
     };
     const cached = cachingProbe(counting, clock, 2000);
     const dir = path.join(repo, 'src');
@@ -73,7 +88,7 @@ describe('core/workspace: cachingProbe', () => {
   it('stays bounded', () => {
     const clock = new ManualClock();
     let calls = 0;
-    const cached = cachingProbe({ realpath: (p) => (calls++, p), gitRoot: () => null, gitBranch: () => null }, clock, 60_000, 10);
+    const cached = cachingProbe({ realpath: (p) => (calls++, p), gitRoot: () => null, gitBranch: () => null, gitCommonDir: () => null }, clock, 60_000, 10);
     for (let i = 0; i < 25; i++) cached.realpath(`/f${i}`);
     cached.realpath('/f24');
     assert.equal(calls, 25, 'the most recent entry is remembered');
@@ -87,12 +102,14 @@ describe('core/paths', () => {
     realpath: (p) => p.replace('/link/', '/repo/'),
     gitRoot: (dir) => (dir.startsWith('/repo') ? '/repo' : null),
     gitBranch: () => 'main',
+    gitCommonDir: () => '/repo/.git',
   };
 
   it('normalizes relative to the base, through the probe, relative to the root', () => {
     assert.deepEqual(normalizeTarget({ path: 'src/a.ts', startLine: 3, endLine: 4 }, '/repo', null, fake), {
-      path: '/repo/src/a.ts', root: '/repo', relPath: 'src/a.ts', startLine: 3, endLine: 4,
+      path: '/repo/src/a.ts', root: '/repo', relPath: 'src/a.ts', repo: '/repo/.git', startLine: 3, endLine: 4,
     });
+    assert.equal(normalizeTarget({ path: '../x.ts' }, '/ws/sub', '/ws', fake).repo, null, 'a workspace that is no git repository has none');
     assert.equal(normalizeTarget({ path: '/link/src/a.ts' }, null, null, fake).path, '/repo/src/a.ts');
     assert.equal(normalizeTarget({ path: '../x.ts' }, '/ws/sub', '/ws', fake).root, '/ws');
     assert.equal(normalizeTarget({ path: '/other/x.ts' }, '/ws', '/ws', fake).relPath, '/other/x.ts');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { MeshEvent, eventTypes, type EventType } from '../../../src/protocol/entities';
 import { eventTopics, meshTopics } from '../../../src/protocol/topics';
+import { contentHash } from '../../../src/core/reanchor';
 import { gitRepo, harness, join, sha256, writeFile } from '../core/helpers';
 import { loginPlan } from '../core/plan-helpers';
 
@@ -50,7 +51,8 @@ describe('protocol: events', () => {
     const h = await harness();
     try {
       const repo = gitRepo();
-      writeFile(path.join(repo, 'src', 'a.ts'));
+      const text = 'one\ntwo\nthree\nfour\nfive\nsix\n';
+      writeFile(path.join(repo, 'src', 'a.ts'), text);
       const a = (await join(h.mesh, 'alice', repo)).id;
       const b = (await join(h.mesh, 'bob', repo)).id;
       const c = (await join(h.mesh, 'carol', repo)).id;
@@ -64,6 +66,7 @@ describe('protocol: events', () => {
       await h.mesh.state.set(a, 'ns', 'brief', 1, { ttlSeconds: 1 });
       const { lock } = await h.mesh.locks.acquire(a, { path: 'src/a.ts', startLine: 1, endLine: 5 }, { reason: 'r' });
       await h.mesh.locks.acquire(a, { path: 'src/a.ts', startLine: 1, endLine: 5 }, { reason: 'r' });
+      await h.mesh.locks.fileChanged(person, 'src/a.ts', { hash: contentHash(`zero\n${text}`), text: `zero\n${text}` });
       await h.mesh.locks.release(a, { lockId: lock.id });
       await h.mesh.locks.acquire(a, { path: 'src/a.ts' }, { reason: 'short', ttlSeconds: 1 });
       await h.mesh.locks.acquire(b, { path: 'src/b.ts' }, { reason: 'kept' });

@@ -1,0 +1,267 @@
+/**
+ * Claims that follow the code they cover (see reanchor.ts for the rules of one move).
+ *
+ * The broker keeps, in memory, the last text it saw of every file that carries a ranged claim,
+ * and watches the files' folders. When a file's text changes — on disk (any program's edit,
+ * a branch switch) or in an editor before it is saved (`locks/fileChanged`) — every ranged
+ * claim on it is moved by diffing the two texts, in one transaction, with a `lock_moved`
+ * event per claim that moved or lost its code. Changes are keyed by content hash, so a save
+ * that reaches the broker twice (from the editor, then from the disk) applies once.
+ *
+ * Durably, each claim keeps what it remembers of its code (`locks.anchor`), written with every
+ * move: a broker that starts (after a restart or a fail-over) has no earlier text to diff
+ * against, so it re-finds each claim's code in the file as it is from that.
+ *
+ * Before any rule reads claimed ranges (an acquire, a check, an edit guard) the file is brought
+ * up to date, so a claim made right after an edit never meets ranges from before it.
+ */
+import path from 'node:path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { BrokerError } from '../protocol/errors';
+import type { Lock } from '../protocol/entities';
+import type { TextChange } from '../protocol/requests/locks';
+import type { MeshContext, MeshTx } from './context';
+import type { FileAccess, FileStamp } from './files';
+import { eventData, toLock, type LockRow } from './lock-rows';
+import { anchorOf, contentHash, followEdit, relocate, splitLines, type Anchor, type LineRange, type Placement } from './reanchor';
+
+/** Larger files are not followed: their claims keep their lines (one read of them per edit would cost too much). */
+export const followedFileBytes = 8 * 1024 * 1024;
+
+/** How long a burst of changes to one file is gathered before the file is read, in ms. */
+export const settleMs = 40;
+
+/**
+ * The last text seen of a followed file (from the disk or an editor), and the file's stamp on
+ * disk when the disk was last read: while the person types, the text is the editor's and the
+ * disk has not changed since.
+ */
+interface Seen {
+  hash: string;
+  text: string;
+  disk?: FileStamp;
+}
+
+export interface EditorChange {
+  hash: string;
+  text?: string;
+  baseHash?: string;
+  changes?: readonly TextChange[];
+}
+
+export class ClaimAnchors {
+  private readonly seen = new Map<string, Seen>();
+  /** One watch per folder, and the followed files in it. */
+  private readonly watches = new Map<string, { close(): void; files: Set<string> }>();
+  private readonly settling = new Map<string, NodeJS.Timeout>();
+  private disposed = false;
+
+  constructor(
+    private readonly ctx: MeshContext,
+    private readonly files: FileAccess,
+    /** Claims moved on `path`: waiters for it may go now. */
+    private readonly moved: (path: string) => void,
+  ) {}
+
+  /**
+   * Re-finds every ranged claim's code in its file as it is now, and starts following the
+   * files: the broker may have been down while they were edited.
+   */
+  async start(): Promise<void> {
+    const now = this.ctx.clock.now();
+    await this.ctx.tx(async (t) => {
+      const rows = await t.db.all<LockRow>('SELECT * FROM locks WHERE start_line IS NOT NULL AND expires_at > ? ORDER BY path, id', [now]);
+      for (const file of new Set(rows.map((r) => r.path))) {
+        const seen = this.fromDisk(file);
+        if (seen) await this.moveClaims(t, file, rows.filter((r) => r.path === file), seen);
+        t.whenCommitted(`anchors.follow.${file}`, () => this.follow(file));
+      }
+    });
+  }
+
+  /**
+   * Inside the transaction that granted (or re-took) a ranged claim: remembers the code it covers
+   * now, clears a lost anchor, and follows its file from then on.
+   */
+  async claimed(t: MeshTx, lock: Lock): Promise<Lock> {
+    if (lock.startLine === null || lock.endLine === null) return lock;
+    const seen = this.seen.get(lock.path) ?? this.fromDisk(lock.path);
+    const anchor = seen ? JSON.stringify(anchorOf(splitLines(seen.text), lock as LineRange)) : null;
+    await t.db.run('UPDATE locks SET anchor = ?, anchor_lost = 0 WHERE id = ?', [anchor, lock.id]);
+    t.whenCommitted(`anchors.follow.${lock.path}`, () => this.follow(lock.path));
+    const { anchorLost: _gone, ...found } = lock;
+    return found;
+  }
+
+  /**
+   * Brings the claims on `file` up to date with the disk before a rule reads them: a no-op for a
+   * file that is not followed or whose stamp on disk is the one last read.
+   */
+  async current(t: MeshTx, file: string): Promise<void> {
+    if (!this.followed(file)) return;
+    const stamp = this.files.stat(file);
+    const disk = this.seen.get(file)?.disk;
+    if (!stamp || (disk && disk.size === stamp.size && disk.mtimeMs === stamp.mtimeMs)) return;
+    await this.reread(t, file);
+  }
+
+  /** `locks/fileChanged`: the text of `file` in an editor changed before it was saved. */
+  async editorChanged(file: string, change: EditorChange): Promise<{ tracked: boolean; needText?: boolean; moved: Lock[] }> {
+    let text = change.text;
+    if (text === undefined) {
+      const seen = this.seen.get(file);
+      if (!seen || seen.hash !== change.baseHash) return { tracked: this.seen.has(file), ...(this.seen.has(file) && { needText: true }), moved: [] };
+      text = applyChanges(seen.text, change.changes ?? []);
+    }
+    if (contentHash(text) !== change.hash) {
+      if (change.text !== undefined) throw new BrokerError('invalidInput', 'hash is not the content hash of text');
+      // The changes did not make the text the editor has: start again from its whole text.
+      return { tracked: true, needText: true, moved: [] };
+    }
+    const body = text;
+    const moved = await this.ctx.tx((t) => this.changed(t, file, { text: body }));
+    return { tracked: this.seen.has(file), moved };
+  }
+
+  /** After a claim on `file` went: stops following the file once no ranged claim is left on it. */
+  async released(file: string): Promise<void> {
+    if (!this.followed(file)) return;
+    const left = await this.ctx.tx((t) => this.rangedOn(t, file));
+    if (left.length === 0) this.unfollow(file);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const timer of this.settling.values()) clearTimeout(timer);
+    this.settling.clear();
+    for (const watch of this.watches.values()) watch.close();
+    this.watches.clear();
+    this.seen.clear();
+  }
+
+  /** The file's text changed (or may have): moves its claims; returns those that moved. */
+  private async changed(t: MeshTx, file: string, next: { text: string; disk?: FileStamp }): Promise<Lock[]> {
+    const rows = await this.rangedOn(t, file);
+    if (rows.length === 0) {
+      t.whenCommitted(`anchors.unfollow.${file}`, () => this.unfollow(file));
+      return [];
+    }
+    const hash = contentHash(next.text);
+    const before = this.seen.get(file);
+    const disk = next.disk ?? before?.disk;
+    this.seen.set(file, { hash, text: next.text, ...(disk && { disk }) });
+    if (before?.hash === hash) return [];
+    return this.moveClaims(t, file, rows, { hash, text: next.text }, before);
+  }
+
+  /**
+   * Moves `rows` (the ranged claims on `file`) to where their code is in `now`: by diffing
+   * against `before` when the broker has it, else from what each claim remembers.
+   */
+  private async moveClaims(t: MeshTx, file: string, rows: readonly LockRow[], now: Pick<Seen, 'hash' | 'text'>, before?: Pick<Seen, 'text'>): Promise<Lock[]> {
+    const lines = splitLines(now.text);
+    const ranges = rows.map((r) => ({ startLine: r.start_line!, endLine: r.end_line! }));
+    const placed: Placement[] = before
+      ? followEdit(splitLines(before.text), lines, ranges)
+      : rows.map((r, i) => (r.anchor ? relocate(JSON.parse(r.anchor) as Anchor, ranges[i], lines) : { ...ranges[i], lost: false }));
+    const moved: Lock[] = [];
+    for (const [i, row] of rows.entries()) {
+      const to = placed[i];
+      const lost = row.anchor_lost !== 0 || to.lost;
+      // A lost claim keeps remembering what is at its lines now, so a restart does not lose it again.
+      const anchor = JSON.stringify(anchorOf(lines, to));
+      const shifted = to.startLine !== row.start_line || to.endLine !== row.end_line || lost !== (row.anchor_lost !== 0);
+      await t.db.run('UPDATE locks SET start_line = ?, end_line = ?, anchor = ?, anchor_lost = ? WHERE id = ?',
+        [to.startLine, to.endLine, anchor, lost ? 1 : 0, row.id]);
+      if (!shifted) continue;
+      const lock = toLock({ ...row, start_line: to.startLine, end_line: to.endLine, anchor_lost: lost ? 1 : 0 });
+      await t.emit('lock_moved', row.holder, { ...eventData(lock), from: ranges[i], anchorLost: lost });
+      moved.push(lock);
+    }
+    if (moved.length > 0) t.whenCommitted(`anchors.moved.${file}`, () => this.moved(file));
+    return moved;
+  }
+
+  private rangedOn(t: MeshTx, file: string): Promise<LockRow[]> {
+    return t.db.all<LockRow>('SELECT * FROM locks WHERE path = ? AND start_line IS NOT NULL AND expires_at > ? ORDER BY id', [file, this.ctx.clock.now()]);
+  }
+
+  /** The file as it is on disk, remembered as the last text seen of it; undefined if it cannot be read. */
+  private fromDisk(file: string): Seen | undefined {
+    const disk = this.files.stat(file);
+    const text = this.files.read(file, followedFileBytes);
+    if (text === null) return undefined;
+    const seen = { hash: contentHash(text), text, ...(disk && { disk }) };
+    this.seen.set(file, seen);
+    return seen;
+  }
+
+  /** Reads the file from disk and moves its claims if its text changed. */
+  private async reread(t: MeshTx, file: string): Promise<void> {
+    const disk = this.files.stat(file);
+    const text = this.files.read(file, followedFileBytes);
+    // A file deleted (or grown too large) keeps its claims where they are: it may come back.
+    if (text !== null) await this.changed(t, file, { text, ...(disk && { disk }) });
+  }
+
+  private followed(file: string): boolean {
+    return this.seen.has(file) || (this.watches.get(path.dirname(file))?.files.has(file) ?? false);
+  }
+
+  private follow(file: string): void {
+    if (this.disposed) return;
+    const dir = path.dirname(file);
+    const watch = this.watches.get(dir);
+    if (watch) {
+      watch.files.add(file);
+      return;
+    }
+    const opened = this.files.watch(dir, (changed) => this.heard(dir, changed), (e) => {
+      this.ctx.log.warn(`stopped following edits in ${dir}: ${e.message}`);
+      this.watches.get(dir)?.close();
+      this.watches.delete(dir);
+    });
+    if (opened) this.watches.set(dir, { close: () => opened.close(), files: new Set([file]) });
+    else this.ctx.log.warn(`cannot watch ${dir}: claims there keep their lines through edits on disk`);
+  }
+
+  private unfollow(file: string): void {
+    this.seen.delete(file);
+    const dir = path.dirname(file);
+    const watch = this.watches.get(dir);
+    if (!watch) return;
+    watch.files.delete(file);
+    if (watch.files.size === 0) {
+      watch.close();
+      this.watches.delete(dir);
+    }
+  }
+
+  /** A file in `dir` changed on disk (`null`: the system could not say which): read it once the burst settles. */
+  private heard(dir: string, changed: string | null): void {
+    const files = this.watches.get(dir)?.files;
+    if (!files) return;
+    for (const file of changed === null ? [...files] : files.has(changed) ? [changed] : []) {
+      clearTimeout(this.settling.get(file));
+      this.settling.set(file, setTimeout(() => {
+        this.settling.delete(file);
+        void this.settled(file);
+      }, settleMs).unref());
+    }
+  }
+
+  private async settled(file: string): Promise<void> {
+    if (this.disposed) return;
+    try {
+      await this.ctx.tx((t) => this.reread(t, file));
+    } catch (e) {
+      this.ctx.log.error(e instanceof Error ? e : String(e));
+    }
+  }
+}
+
+/** `text` after `changes`, applied in order as an editor reports them. */
+function applyChanges(text: string, changes: readonly TextChange[]): string {
+  const doc = TextDocument.create('file:///followed', 'plaintext', 0, text);
+  return TextDocument.update(doc, changes.map((c) => ({ range: c.range, text: c.text })), 1).getText();
+}
