@@ -63,7 +63,7 @@ export class LockNode implements TreeNode {
     if (this.holder && !this.mine) tip.text(` (${peerKindLabel(this.holder)})`);
     tip.paragraph().text(lock.reason || '(no reason given)').paragraph().text(left);
     if (waiting > 0) tip.text(`, ${plural(waiting, 'peer')} waiting`);
-    if (gone) tip.paragraph().text(codeGone(lock));
+    if (gone) tip.paragraph().icon('warning').text(codeGone(lock));
     item.tooltip = tip.md;
     const uri = workspaceUriFor(lock.path);
     item.command = { command: 'vscode.open', title: 'Open at the Locked Lines', arguments: [uri, { selection: lockSelection(lock), preview: true }] };
