@@ -7,10 +7,14 @@
  *
  * Undo, redo, a revert and a reload from disk (VS Code reloads an unmodified document when an
  * agent writes the file) are content changes like any other. The broker keys texts by content
- * hash, so the same change arriving again from the disk watcher is applied once. When it does
- * not know the text a report starts from (the document was dirty when its file became
- * followed, or the broker changed), it answers `needText` and the whole text goes instead.
- * Documents of files without ranged claims send nothing.
+ * hash, so the same change arriving again from the disk watcher is applied once.
+ *
+ * A document with unsaved edits when its file becomes followed sends its whole text at once:
+ * the claim was taken on the file as saved, and its code may already sit elsewhere in the
+ * editor. So does every unsaved followed document when another broker takes over (it knows no
+ * editor's text). Should the broker still not know the text a report starts from, it answers
+ * `needText` and the whole text goes instead. Documents of files without ranged claims send
+ * nothing.
  */
 import * as vscode from 'vscode';
 import { taggedLogger, type Logger } from '../../core/logger';
@@ -33,6 +37,8 @@ interface Followed {
   timer?: NodeJS.Timeout;
   /** A report is on its way: the next waits for its answer, so the broker gets them in order. */
   sending: boolean;
+  /** The whole text is to go next, instead of the changes (which it includes). */
+  textDue: boolean;
   /** The whole text was once too large to send (said once in the log). */
   tooLarge?: boolean;
 }
@@ -58,6 +64,9 @@ export class EditReporter extends Disposable {
     mesh.onDidChangeState((state) => {
       if (state.kind === 'connected') for (const followed of this.followed.values()) this.schedule(followed);
     }, undefined, this.subscriptions);
+    mesh.onDidChangeBroker(() => {
+      for (const followed of this.followed.values()) if (followed.document.isDirty) this.sendTextSoon(followed);
+    }, undefined, this.subscriptions);
     this.register({ dispose: () => { for (const key of [...this.followed.keys()]) this.unfollow(key); } });
     this.onLocksChanged();
   }
@@ -81,7 +90,14 @@ export class EditReporter extends Disposable {
     const path = realPathOf(document.uri.fsPath);
     if (!this.paths.has(path)) return;
     // The text as it is now is what the first report's changes apply to.
-    this.followed.set(key, { document, path, edits: new PendingEdits(contentHash(document.getText())), sending: false });
+    const followed: Followed = { document, path, edits: new PendingEdits(contentHash(document.getText())), sending: false, textDue: false };
+    this.followed.set(key, followed);
+    if (document.isDirty) this.sendTextSoon(followed);
+  }
+
+  private sendTextSoon(followed: Followed): void {
+    followed.textDue = true;
+    this.schedule(followed);
   }
 
   private unfollow(key: string): void {
@@ -100,19 +116,23 @@ export class EditReporter extends Disposable {
   }
 
   private schedule(followed: Followed): void {
-    if (followed.timer || followed.edits.isEmpty || this.isDisposed) return;
+    if (followed.timer || !hasNews(followed) || this.isDisposed) return;
     followed.timer = setTimeout(() => {
       followed.timer = undefined;
       void this.report(followed);
     }, debounceMs.edits);
   }
 
-  /** Sends what was collected; when the broker asks for it, the whole text. */
+  /** Sends what was collected, or the whole text when it is due or the broker asks for it. */
   private async report(followed: Followed): Promise<void> {
     const client = this.mesh.client;
-    if (followed.sending || followed.edits.isEmpty || !client || !this.isFollowed(followed)) return;
+    if (followed.sending || !hasNews(followed) || !client || !this.isFollowed(followed)) return;
     followed.sending = true;
     try {
+      if (followed.textDue) {
+        await this.sendText(followed);
+        return;
+      }
       const text = followed.document.getText();
       const report = followed.edits.take(followed.path, contentHash(text));
       // Background: the window keeping claims in place is not the person acting in the mesh.
@@ -132,6 +152,7 @@ export class EditReporter extends Disposable {
     const text = followed.document.getText();
     const report: FileChangedParams = { path: followed.path, hash: contentHash(text), text };
     followed.edits.restart(report.hash);
+    followed.textDue = false;
     if (!fitsInFrame(report)) {
       if (!followed.tooLarge) this.log.info(`${followed.path} is too large to send whole: its claims follow its edits once they are saved`);
       followed.tooLarge = true;
@@ -143,6 +164,11 @@ export class EditReporter extends Disposable {
   private isFollowed(followed: Followed): boolean {
     return this.followed.get(followed.document.uri.toString()) === followed;
   }
+}
+
+/** Whether `followed` has anything to send. */
+function hasNews(followed: Followed): boolean {
+  return followed.textDue || !followed.edits.isEmpty;
 }
 
 /** VS Code's change, as the protocol's plain object (a `vscode.Range` serializes as an array). */

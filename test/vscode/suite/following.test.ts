@@ -4,6 +4,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Lock } from '../../../src/protocol/entities';
 import type { EditorDecorations } from '../../../src/vscode/decorations/lockDecorations';
+import { lockHover } from '../../../src/vscode/decorations/lockHover';
 import { joinedMesh, waitFor, workspaceFolder } from './helpers';
 import { startMcpAgent, type McpAgent } from './mcpAgent';
 
@@ -106,6 +107,20 @@ describe('Claims that follow the code', () => {
     await badgeOn(file, lockId, 6, 8);
   });
 
+  it('moves a claim taken on the saved file to where its code is in a document already edited, unsaved', async function () {
+    this.timeout(120_000);
+    const editor = await vscode.window.showTextDocument(vscode.Uri.file(file));
+    // The person has typed two lines above line 1 before anyone claims anything.
+    assert.equal(await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), '// one\n// two\n')), true);
+    assert.equal(editor.document.isDirty, true);
+
+    // The agent claims lines 3–5 of the file on disk: lines 5–7 of the document.
+    const { id: lockId } = await agent.lock({ path: name, startLine: 3, endLine: 5, reason: 'renaming the items' });
+    await brokerHas(lockId, 5, 7, 'the document\'s unsaved lines above it');
+    await badgeOn(file, lockId, 5, 7);
+    assert.equal(editor.document.isDirty, true);
+  });
+
   it('says a claim\'s code is gone when the person deletes every line it covered, and keeps its lines', async function () {
     this.timeout(120_000);
     const api = await joinedMesh();
@@ -122,7 +137,12 @@ describe('Claims that follow the code', () => {
     const row = await waitFor('the Locks tree to say the code is gone', () => api.trees.locks.rows().find((r) => String(r.description).startsWith('code gone · ')), 30_000);
     assert.equal(row.label, 'lines 3–5');
     assert.equal((row.iconPath as vscode.ThemeIcon).id, 'warning');
-    // Markdown escapes dropped: the words a person reads.
-    assert.match((row.tooltip as vscode.MarkdownString).value.replace(/\\/g, ''), /\$\(warning\) Code gone: the lines it covered were deleted\. It keeps lines 3–5 until its holder claims the code again or releases it\./);
+    // Markdown escapes and non-breaking spaces undone: the words a person reads.
+    const tooltip = (row.tooltip as vscode.MarkdownString).value.replace(/\\/g, '').replace(/&nbsp;/g, ' ');
+    assert.match(tooltip, /\$\(warning\) Code gone: the lines it covered were deleted\. It keeps lines 3–5 until its holder claims the code again or releases it\./);
+
+    // The hover on the badge says it too, from the lock as the broker has it.
+    const hover = lockHover(lost, api.model.peer(lost.holder), false).value.replace(/\\/g, '').replace(/&nbsp;/g, ' ');
+    assert.match(hover, /\$\(warning\) Code gone: the lines it covered were deleted\. It keeps lines 3–5 until/);
   });
 });
