@@ -20,6 +20,7 @@ import { LockDecorations } from './decorations/lockDecorations';
 import { commandIds, internalCommandIds } from './ids';
 import { registerAgentSetupCommands } from './mcp/agentSetup';
 import { PeerMeshMcpProvider, registerMcpProvider } from './mcp/mcpProvider';
+import { EditReporter } from './mesh/editReporter';
 import { MeshConnection } from './mesh/meshConnection';
 import { MeshLog } from './mesh/meshLog';
 import { DebateModel } from './mesh/debateModel';
@@ -126,6 +127,7 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
   const decorations = own(new LockDecorations(context.extensionUri, model.locks, model.peers, selfId));
   const explorerBadges = own(new LockFileBadges(model.locks, selfId));
   const saveGuard = own(new SaveGuard(actions, config));
+  own(new EditReporter(connection, model.locks, log));
 
   const dashboard = own(new DashboardViewProvider(
     context.extensionUri,

@@ -31,6 +31,14 @@ export function describeLines(lock: Pick<Lock, 'startLine' | 'endLine'>): string
   return lock.startLine === lock.endLine ? `line ${lock.startLine}` : `lines ${lock.startLine}–${lock.endLine}`;
 }
 
+/** What a claim whose code is gone says of itself, in its hover and tooltip. */
+export function codeGone(lock: Pick<Lock, 'startLine' | 'endLine'>): string {
+  return `Code gone: the lines it covered were deleted. It keeps ${describeLines(lock)} until its holder claims the code again or releases it.`;
+}
+
+/** The icon of a claim whose code is gone, in place of its holder's. */
+const codeGoneIcon = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+
 /** The editor selection a lock covers, 0-based, for opening its file at it. */
 export function lockSelection(lock: Lock): vscode.Range {
   if (lock.startLine === null || lock.endLine === null) return new vscode.Range(0, 0, 0, 0);
@@ -47,13 +55,15 @@ export class LockNode implements TreeNode {
     const left = formatTimeLeft(lock.expiresAt - this.now);
     const who = this.mine ? 'this window' : lock.holderName;
     const waiting = lock.waiting ?? 0;
-    item.description = [printable(who), left, waiting > 0 ? `${waiting} waiting` : '', printable(lock.reason)].filter(Boolean).join(' · ');
-    item.iconPath = this.holder && !this.mine ? peerIcon(this.holder) : new vscode.ThemeIcon(this.mine ? 'lock-small' : 'lock');
+    const gone = lock.anchorLost === true;
+    item.description = [gone ? 'code gone' : '', printable(who), left, waiting > 0 ? `${waiting} waiting` : '', printable(lock.reason)].filter(Boolean).join(' · ');
+    item.iconPath = gone ? codeGoneIcon : this.holder && !this.mine ? peerIcon(this.holder) : new vscode.ThemeIcon(this.mine ? 'lock-small' : 'lock');
     item.contextValue = this.mine ? 'lock.own' : 'lock.other';
     const tip = new SafeTooltip().bold(describeTarget(lock)).text(' held by ').bold(who);
     if (this.holder && !this.mine) tip.text(` (${peerKindLabel(this.holder)})`);
     tip.paragraph().text(lock.reason || '(no reason given)').paragraph().text(left);
     if (waiting > 0) tip.text(`, ${plural(waiting, 'peer')} waiting`);
+    if (gone) tip.paragraph().icon('warning').text(codeGone(lock));
     item.tooltip = tip.md;
     const uri = workspaceUriFor(lock.path);
     item.command = { command: 'vscode.open', title: 'Open at the Locked Lines', arguments: [uri, { selection: lockSelection(lock), preview: true }] };

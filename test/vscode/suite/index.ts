@@ -22,6 +22,7 @@ import './messages.test';
 import './errorWrapper.test';
 import './decorations.test';
 import './saveGuard.test';
+import './following.test';
 // The decomposition tests need the project without a plan: before the Plan view's.
 import './planDecompose.test';
 import './planView.test';
