@@ -40,6 +40,12 @@ interface Seen {
   hash: string;
   text: string;
   disk?: FileStamp;
+  /**
+   * Set while the text is an editor's unsaved text: the peer (the person's window) whose editor
+   * it is, and the file's text on disk (when known). Claims are then in the editor's numbering;
+   * other peers, who read the file from disk, name lines in the disk's.
+   */
+  editor?: { peer: string; diskText?: string };
 }
 
 export interface EditorChange {
@@ -106,7 +112,7 @@ export class ClaimAnchors {
   }
 
   /** `locks/fileChanged`: the text of `file` in an editor changed before it was saved. */
-  async editorChanged(file: string, change: EditorChange): Promise<{ tracked: boolean; needText?: boolean; moved: Lock[] }> {
+  async editorChanged(caller: string, file: string, change: EditorChange): Promise<{ tracked: boolean; needText?: boolean; moved: Lock[] }> {
     let text = change.text;
     if (text === undefined) {
       const seen = this.seen.get(file);
@@ -119,8 +125,20 @@ export class ClaimAnchors {
       return { tracked: true, needText: true, moved: [] };
     }
     const body = text;
-    const moved = await this.ctx.tx((t) => this.changed(t, file, { text: body }));
+    const moved = await this.ctx.tx((t) => this.changed(t, file, { text: body, editor: caller }));
     return { tracked: this.seen.has(file), moved };
+  }
+
+  /**
+   * `span` of `file` as `caller` named it, in the numbering claims on the file are in: while
+   * another peer's editor has unsaved changes, the caller (an agent, the terminal) read the
+   * file from disk, so its lines are carried through the difference.
+   */
+  inClaimLines<S extends { startLine: number | null; endLine: number | null }>(file: string, caller: string, span: S): S {
+    const editor = this.seen.get(file)?.editor;
+    if (span.startLine === null || span.endLine === null || !editor || editor.peer === caller || editor.diskText === undefined) return span;
+    const [to] = followEdit(splitLines(editor.diskText), splitLines(this.seen.get(file)!.text), [{ startLine: span.startLine, endLine: span.endLine }]);
+    return to.lost ? span : { ...span, startLine: to.startLine, endLine: to.endLine };
   }
 
   /** After a claim on `file` went: stops following the file once no ranged claim is left on it. */
@@ -140,7 +158,7 @@ export class ClaimAnchors {
   }
 
   /** The file's text changed (or may have): moves its claims; returns those that moved. */
-  private async changed(t: MeshTx, file: string, next: { text: string; disk?: FileStamp }): Promise<Lock[]> {
+  private async changed(t: MeshTx, file: string, next: { text: string; disk?: FileStamp; editor?: string }): Promise<Lock[]> {
     const rows = await this.rangedOn(t, file);
     if (rows.length === 0) {
       t.whenCommitted(`anchors.unfollow.${file}`, () => this.unfollow(file));
@@ -149,7 +167,11 @@ export class ClaimAnchors {
     const hash = contentHash(next.text);
     const before = this.seen.get(file);
     const disk = next.disk ?? before?.disk;
-    this.seen.set(file, { hash, text: next.text, ...(disk && { disk }) });
+    // An editor's text keeps the disk's beside it (the disk's as last read, if it was); a text
+    // read from the disk is both.
+    const diskText = before && (before.editor ? before.editor.diskText : before.text);
+    const editor = next.editor !== undefined && { editor: { peer: next.editor, ...(diskText !== undefined && { diskText }) } };
+    this.seen.set(file, { hash, text: next.text, ...(disk && { disk }), ...editor });
     if (before?.hash === hash) return [];
     return this.moveClaims(t, file, rows, { hash, text: next.text }, before);
   }

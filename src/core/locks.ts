@@ -234,7 +234,7 @@ export class Locks implements LocksService, MeshService {
       const peer = await this.peers.requireIn(t, caller);
       const norm = normalizeTarget(target, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe);
       await this.anchors.current(t, norm.path);
-      return this.conflicting(t, caller, norm, this.ctx.clock.now());
+      return this.conflicting(t, caller, this.anchors.inClaimLines(norm.path, caller, norm), this.ctx.clock.now());
     });
   }
 
@@ -250,7 +250,7 @@ export class Locks implements LocksService, MeshService {
       const peer = await this.peers.requireLiveIn(t, caller);
       return normalizeTarget({ path: file }, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe);
     });
-    return this.anchors.editorChanged(norm.path, change);
+    return this.anchors.editorChanged(caller, norm.path, change);
   }
 
   async guardEdit(caller: string | null, file: string, ranges: readonly LineSpan[], claim?: { ttlSeconds: number; reason: string }, asPerson = false): Promise<{ conflicts: Lock[]; claimed: Lock[] }> {
@@ -261,12 +261,13 @@ export class Locks implements LocksService, MeshService {
     const now = this.ctx.clock.now();
     return this.ctx.tx(async (t) => {
       const peer = caller === null ? undefined : await this.peers.requireLiveIn(t, caller);
-      const targets = spans.map((s) => normalizeTarget(
+      let targets = spans.map((s) => normalizeTarget(
         { path: file, ...(s.startLine !== null && s.endLine !== null && { startLine: s.startLine, endLine: s.endLine }) },
         peer ? peer.cwd ?? peer.workspace : null, peer?.workspace ?? null, this.ctx.probe,
       ));
       const conflicts = new Map<number, Lock>();
       if (targets.length > 0) await this.anchors.current(t, targets[0].path);
+      if (caller !== null) targets = targets.map((target) => this.anchors.inClaimLines(target.path, caller, target));
       for (const target of targets) for (const lock of await this.conflicting(t, caller ?? '', target, now)) conflicts.set(lock.id, lock);
       if (asPerson) {
         for (const lock of [...conflicts.values()]) {
@@ -353,6 +354,7 @@ export class Locks implements LocksService, MeshService {
     await this.expire(t, now, target.path);
     // Ranges as the file is now: an edit made just before this request has moved them.
     await this.anchors.current(t, target.path);
+    target = this.anchors.inClaimLines(target.path, holder, target);
     const own = how.reentrant ? await t.db.get<LockRow>(
       'SELECT * FROM locks WHERE path = ? AND holder = ? AND start_line IS ? AND end_line IS ?',
       [target.path, holder, target.startLine, target.endLine],

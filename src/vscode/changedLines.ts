@@ -62,15 +62,26 @@ function spansOf(changes: readonly Change[], lineCount: number): LineSpan[] {
   return mergeSpans(spans);
 }
 
+/** A position as VS Code reports an edit's range: 0-based line and character. */
+export interface EditPosition {
+  readonly line: number;
+  readonly character: number;
+}
+
 /**
- * The lines one edit touches, as VS Code reports it (`contentChanges`): the replaced range's
- * 0-based start and end lines and the text put in. Counts the inserted newlines without
- * splitting the text, so it stays cheap on every keystroke.
+ * The lines one edit touches, as VS Code reports it (`contentChanges`: the replaced range and
+ * the text put in), numbered as before the edit: the numbering the claims are in when it is
+ * made (claims follow the code, so the broker moves them after it). Whole lines inserted between
+ * two lines touch neither: the span is then empty (`endLine` one before `startLine`), and
+ * overlaps a claim only when the claim covers the lines on both sides, as the broker grows a
+ * claim only for lines inserted strictly inside it. A range that ends at the start of a line
+ * leaves that line as it was.
  */
-export function editedLines(startLine0: number, endLine0: number, text: string): LineSpan {
-  let newlines = 0;
-  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) newlines++;
-  return { startLine: startLine0 + 1, endLine: Math.max(endLine0, startLine0 + newlines) + 1 };
+export function editedLines(start: EditPosition, end: EditPosition, text: string): LineSpan {
+  const emptyRange = start.line === end.line && start.character === end.character;
+  if (emptyRange && start.character === 0 && text.endsWith('\n')) return { startLine: start.line + 1, endLine: start.line };
+  const last = end.character === 0 && end.line > start.line ? end.line : end.line + 1;
+  return { startLine: start.line + 1, endLine: last };
 }
 
 /** The locks that any of `spans` falls in, in their given order. */

@@ -209,7 +209,7 @@ export class SaveGuard extends Disposable {
     const { document } = event;
     if (event.contentChanges.length === 0) return; // only the dirty state changed
     if (this.unwarnedLocksIn(document).length === 0) return;
-    const edited = event.contentChanges.map(({ range, text }) => editedLines(range.start.line, range.end.line, text));
+    const edited = event.contentChanges.map(({ range, text }) => editedLines(range.start, range.end, text));
     if (document.isDirty) {
       this.warnIfTouched(document, edited);
       return;

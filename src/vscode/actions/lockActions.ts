@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { describeTarget, spansOverlap } from '../../core/paths';
+import { followEdit, splitLines } from '../../core/reanchor';
 import type { Lock } from '../../protocol/entities';
 import { BrokerError } from '../../protocol/errors';
 import { limits } from '../../protocol/limits';
@@ -30,6 +31,27 @@ export function selectedLines(editor: vscode.TextEditor): { startLine: number; e
   const { start, end } = editor.selection;
   const last = end.line > start.line && end.character === 0 ? end.line - 1 : end.line;
   return { startLine: start.line + 1, endLine: last + 1 };
+}
+
+/**
+ * The selected lines as the broker should read them. Claims follow the code, and the broker
+ * starts following a file when its first ranged claim is taken, from the file on disk: in a
+ * document with unsaved changes and no ranged claim yet, the selection is carried back to the
+ * saved file's lines (this window then sends its text, and the claim comes forward with the
+ * rest). Once the file is followed, the broker has this window's text and takes its lines as
+ * they are. Lines that exist only in the unsaved text stay as selected.
+ */
+async function linesToClaim(ctx: ActionContext, document: vscode.TextDocument, path: string, lines: { startLine: number; endLine: number }): Promise<{ startLine: number; endLine: number }> {
+  const followed = ctx.model.locks.items.some((lock) => lock.path === path && lock.startLine !== null);
+  if (!document.isDirty || followed) return lines;
+  let saved: string;
+  try {
+    saved = new TextDecoder().decode(await vscode.workspace.fs.readFile(document.uri));
+  } catch {
+    return lines; // not on disk yet: its lines are the editor's
+  }
+  const [placed] = followEdit(splitLines(document.getText()), splitLines(saved), [lines]);
+  return placed.lost ? lines : { startLine: placed.startLine, endLine: placed.endLine };
 }
 
 function activeEditor(): vscode.TextEditor {
@@ -82,7 +104,7 @@ export async function lockSelection(ctx: ActionContext): Promise<Lock | undefine
   const lines = selectedLines(editor);
   const path = realPathOf(editor.document.uri.fsPath);
   const reason = await askReason(ctx, `${vscode.workspace.asRelativePath(path)}, ${describeLines(lines)}`);
-  return acquire(ctx, { path, ...lines }, reason);
+  return acquire(ctx, { path, ...await linesToClaim(ctx, editor.document, path, lines) }, reason);
 }
 
 /** The keybinding: releases this window's locks touching the selection, else locks the selection (no questions). */
@@ -95,7 +117,7 @@ export async function toggleSelectionLock(ctx: ActionContext): Promise<'locked' 
     await release(ctx, mine);
     return 'released';
   }
-  return (await acquire(ctx, { path, ...lines }, '')) ? 'locked' : 'conflict';
+  return (await acquire(ctx, { path, ...await linesToClaim(ctx, editor.document, path, lines) }, '')) ? 'locked' : 'conflict';
 }
 
 /** Unlock: the locks given (a tree row), else the ones of this window touching the selection, else a pick among all of them. */

@@ -177,4 +177,21 @@ describe('core/claim-anchors: claims follow their code', () => {
     const e = await moved;
     assert.deepEqual([e.data.startLine, e.data.endLine], [13, 23]);
   });
+
+  it('while the person has unsaved lines above, an agent\'s lines (read from disk) are carried into the editor\'s numbering', async () => {
+    const windowId = (await join(h.mesh, 'window', repo, { kind: 'vscode-window' })).id;
+    await h.mesh.locks.acquire(b, { path: 'src/values.ts', startLine: 30, endLine: 31 }, { reason: '' });
+    const before = `${original.join('\n')}\n`;
+    const typed = `// one\n// two\n${before}`;
+    await h.mesh.locks.fileChanged(windowId, file, { hash: contentHash(typed), text: typed });
+    // alice read the saved file: its lines 10–12 are the editor's 12–14.
+    const { lock } = await h.mesh.locks.acquire(a, { path: 'src/values.ts', startLine: 10, endLine: 12 }, { reason: '' });
+    assert.deepEqual(range(lock), [12, 14]);
+    assert.deepEqual((await h.mesh.locks.check(b, { path: 'src/values.ts', startLine: 12, endLine: 12 })).map(range), [[12, 14]]);
+    // The window names lines as it shows them.
+    assert.deepEqual(range((await h.mesh.locks.acquire(windowId, { path: 'src/values.ts', startLine: 1, endLine: 2 }, { reason: '' })).lock), [1, 2]);
+    // Once saved, the disk and the editor agree again.
+    writeAtomically(file, typed.slice(0, -1).split('\n'));
+    assert.deepEqual(range((await h.mesh.locks.acquire(a, { path: 'src/values.ts', startLine: 20, endLine: 20 }, { reason: '' })).lock), [20, 20]);
+  });
 });

@@ -73,15 +73,28 @@ describe('changed lines since the last save', () => {
   });
 });
 
-describe('lines one edit touches', () => {
+describe('lines one edit touches, numbered as before it', () => {
+  const at = (line: number, character = 0) => ({ line, character });
+  const claim = { startLine: 3, endLine: 5 };
+
   it('is the edited line when typing within it', () => {
-    assert.deepEqual(editedLines(4, 4, 'x'), span(5));
+    assert.deepEqual(editedLines(at(4, 2), at(4, 2), 'x'), span(5));
+    assert.deepEqual(editedLines(at(3, 7), at(3, 7), '\n'), span(4), 'Enter in the middle of a line splits it');
   });
 
-  it('reaches the last replaced line, or the last inserted one', () => {
-    assert.deepEqual(editedLines(2, 5, ''), span(3, 6));
-    assert.deepEqual(editedLines(2, 2, 'a\nb\nc\n'), span(3, 6));
-    assert.deepEqual(editedLines(2, 3, 'a\nb\nc'), span(3, 5));
+  it('reaches the last replaced line; a range ending at the start of a line leaves that line alone', () => {
+    assert.deepEqual(editedLines(at(2, 1), at(5, 3), ''), span(3, 6));
+    assert.deepEqual(editedLines(at(2), at(5), ''), span(3, 5), 'lines 3 to 5 deleted whole');
+    assert.deepEqual(editedLines(at(2, 4), at(3, 1), 'a\nb\nc'), span(3, 4));
+  });
+
+  it('whole lines inserted between two lines touch a claim only strictly inside it', () => {
+    const above = editedLines(at(2), at(2), 'a\nb\n');
+    assert.deepEqual(touchedLocks([claim], [above]), [], 'right above the claim: the claim shifts');
+    assert.deepEqual(touchedLocks([claim], [editedLines(at(0), at(0), '// one\n// two\n')]), [], 'at the top of the file');
+    assert.deepEqual(touchedLocks([claim], [editedLines(at(5), at(5), 'x\n')]), [], 'right below it');
+    assert.deepEqual(touchedLocks([claim], [editedLines(at(3), at(3), 'x\n')]), [claim], 'between its lines 3 and 4');
+    assert.deepEqual(touchedLocks([{ startLine: null, endLine: null }], [above]).length, 1, 'a whole-file claim is touched by any edit');
   });
 });
 

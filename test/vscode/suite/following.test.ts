@@ -121,6 +121,23 @@ describe('Claims that follow the code', () => {
     assert.equal(editor.document.isDirty, true);
   });
 
+  it('claims the lines the person selected in a document with unsaved lines above them', async function () {
+    this.timeout(120_000);
+    const api = await joinedMesh();
+    const editor = await vscode.window.showTextDocument(vscode.Uri.file(file));
+    assert.equal(await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), '// one\n// two\n')), true);
+    // Lines 5–6 of the document: the saved file's lines 3–4.
+    editor.selection = new vscode.Selection(4, 0, 5, 3);
+    assert.equal(await vscode.commands.executeCommand('peermesh.toggleSelectionLock'), 'locked');
+    const mine = await waitFor('this window\'s claim', () => api.model.ownLocks().find((l) => l.path.endsWith(name)), 30_000);
+    try {
+      await brokerHas(mine.id, 5, 6, 'the lines as the person selected them');
+      assert.equal(editor.document.isDirty, true);
+    } finally {
+      await api.mesh.client!.request('locks/release', { lockId: mine.id });
+    }
+  });
+
   it('says a claim\'s code is gone when the person deletes every line it covered, and keeps its lines', async function () {
     this.timeout(120_000);
     const api = await joinedMesh();
