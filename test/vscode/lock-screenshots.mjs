@@ -4,11 +4,13 @@
 // launcher opens the file, hovers the locked lines, and saves per color theme (dark, light, high
 // contrast) a screenshot of the editor and one of the PeerMesh sidebar (Peers, with a second
 // agent whose name looks like the first's, and Locks) to
-// .test-artifacts/vscode/. Each check is [title, async () => void].
+// .test-artifacts/vscode/. Then count() is deleted on disk, as an agent's edit tool writes (a
+// temporary file renamed over): the terminal's claim keeps its lines and says its code is gone,
+// photographed with the Locks row's tooltip. Each check is [title, async () => void].
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const lockedFile = 'parser.ts';
@@ -128,6 +130,28 @@ export function lockScreenshotChecks(page, { repo, name, workspace, home, artifa
       await page.mouse.move(700, 700);
       await page.waitForTimeout(300);
       await page.screenshot({ path: path.join(artifacts, `sidebar-${short}${name === 'dev' ? '' : `-${name}`}.png`) });
+    }]),
+    ['count() deleted on disk: the terminal\'s claim keeps its lines and says its code is gone', async () => {
+      const file = path.join(workspace, lockedFile);
+      const lines = readFileSync(file, 'utf8').split('\n');
+      lines.splice(13, 4); // the blank line above count() and its three lines
+      writeFileSync(`${file}.tmp`, lines.join('\n'));
+      renameSync(`${file}.tmp`, file);
+      const row = page.locator('.sidebar .monaco-list-row', { hasText: 'code gone' }).first();
+      await row.waitFor({ state: 'visible', timeout: 10_000 });
+      const text = await row.innerText();
+      if (!text.includes('lines 15–17')) throw new Error(`the claim whose code is gone should keep lines 15–17: ${JSON.stringify(text)}`);
+    }],
+    ...shownThemes.map(([short, theme, filter]) => [`code gone screenshot in ${short} theme, with the Locks row's tooltip`, async () => {
+      await pickColorTheme(page, theme, filter);
+      await page.locator('.sidebar .monaco-list-row', { hasText: 'code gone' }).first().hover();
+      const tooltip = page.locator('.monaco-hover', { hasText: 'Code gone' }).first();
+      const shown = await tooltip.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false);
+      await page.waitForTimeout(300);
+      const file = path.join(artifacts, `code-gone-${short}${name === 'dev' ? '' : `-${name}`}.png`);
+      await page.screenshot({ path: file });
+      await page.mouse.move(700, 700);
+      if (!shown) throw new Error(`no tooltip saying the code is gone (screenshot ${path.basename(file)})`);
     }]),
     ['the agents leave', async () => {
       await agent?.close();
