@@ -6,6 +6,7 @@
 import { formatDuration } from '../core/duration';
 import { describeTarget } from '../core/paths';
 import { printable } from '../core/printable';
+import { spanText } from '../core/span-text';
 import type { EventType, Lock, LockReleaseReason, MeshEvent } from '../protocol/entities';
 import { table } from './format';
 
@@ -33,13 +34,10 @@ const releasedBecause: Record<LockReleaseReason, string> = {
 };
 
 /** `10-20`, or `12` for one line. */
-function lines(span: { startLine: number; endLine: number }): string {
-  return span.startLine === span.endLine ? `${span.startLine}` : `${span.startLine}-${span.endLine}`;
-}
-
 /**
  * One change to a claim, as `peermesh locks --watch` prints it after the time:
- * `moved src/a.ts:10-20 → 15-25 #12 (alice)`; a claim whose code was deleted says `code gone`.
+ * `moved src/a.ts:10-20 → 15-25 #12 (alice)`; a claim whose code left the file says `code gone`,
+ * and `code back` when the code returns to its lines.
  */
 export function lockEventText(e: LockEvent): string {
   const d = e.data;
@@ -59,8 +57,10 @@ export function lockEventText(e: LockEvent): string {
     case 'lock_moved': {
       const from = e.data.from;
       const moved = d.startLine !== null && d.endLine !== null && (from.startLine !== d.startLine || from.endLine !== d.endLine);
-      const span = moved ? `${describeTarget({ relPath: d.relPath, ...from })} → ${lines({ startLine: d.startLine!, endLine: d.endLine! })}` : target;
-      return printable(e.data.anchorLost ? `code gone ${span} ${who}: the claim keeps its lines` : `moved ${span} ${who}`);
+      const span = moved ? `${describeTarget({ relPath: d.relPath, ...from })} → ${spanText({ startLine: d.startLine!, endLine: d.endLine! })}` : target;
+      if (moved) return printable(`moved ${span} ${who}${e.data.anchorLost ? ', code gone' : ''}`);
+      // In place: its code just went, or it came back (an undo, a paste after a cut).
+      return printable(e.data.anchorLost ? `code gone ${span} ${who}: the claim keeps its lines` : `code back ${span} ${who}`);
     }
   }
 }

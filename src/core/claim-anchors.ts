@@ -57,8 +57,9 @@ export interface EditorChange {
 
 export class ClaimAnchors {
   private readonly seen = new Map<string, Seen>();
-  /** One watch per folder, and the followed files in it. */
-  private readonly watches = new Map<string, { close(): void; files: Set<string> }>();
+  /** The files followed (those with a ranged claim), and one watch per folder holding any. */
+  private readonly followedFiles = new Set<string>();
+  private readonly watches = new Map<string, { close(): void }>();
   private readonly settling = new Map<string, NodeJS.Timeout>();
   private disposed = false;
 
@@ -78,7 +79,8 @@ export class ClaimAnchors {
     await this.ctx.tx(async (t) => {
       const rows = await t.db.all<LockRow>('SELECT * FROM locks WHERE start_line IS NOT NULL AND expires_at > ? ORDER BY path, id', [now]);
       for (const file of new Set(rows.map((r) => r.path))) {
-        const seen = this.fromDisk(file);
+        // An editor that reported its unsaved text first has the newer word.
+        const seen = this.seen.get(file)?.editor ? undefined : this.fromDisk(file);
         if (seen) await this.moveClaims(t, file, rows.filter((r) => r.path === file), seen);
         t.whenCommitted(`anchors.follow.${file}`, () => this.follow(file));
       }
@@ -105,6 +107,8 @@ export class ClaimAnchors {
    */
   async current(t: MeshTx, file: string): Promise<void> {
     if (!this.followed(file)) return;
+    // Its folder may not have existed when the claim was taken.
+    if (!this.watches.has(path.dirname(file))) this.watch(path.dirname(file));
     const stamp = this.files.stat(file);
     const disk = this.seen.get(file)?.disk;
     if (!stamp || (disk && disk.size === stamp.size && disk.mtimeMs === stamp.mtimeMs)) return;
@@ -116,7 +120,7 @@ export class ClaimAnchors {
     let text = change.text;
     if (text === undefined) {
       const seen = this.seen.get(file);
-      if (!seen || seen.hash !== change.baseHash) return { tracked: this.seen.has(file), ...(this.seen.has(file) && { needText: true }), moved: [] };
+      if (!seen || seen.hash !== change.baseHash) return { tracked: this.followed(file), ...(this.followed(file) && { needText: true }), moved: [] };
       text = applyChanges(seen.text, change.changes ?? []);
     }
     if (contentHash(text) !== change.hash) {
@@ -126,7 +130,7 @@ export class ClaimAnchors {
     }
     const body = text;
     const moved = await this.ctx.tx((t) => this.changed(t, file, { text: body, editor: caller }));
-    return { tracked: this.seen.has(file), moved };
+    return { tracked: this.followed(file), moved };
   }
 
   /**
@@ -154,6 +158,7 @@ export class ClaimAnchors {
     this.settling.clear();
     for (const watch of this.watches.values()) watch.close();
     this.watches.clear();
+    this.followedFiles.clear();
     this.seen.clear();
   }
 
@@ -188,11 +193,16 @@ export class ClaimAnchors {
       : rows.map((r, i) => (r.anchor ? relocate(JSON.parse(r.anchor) as Anchor, ranges[i], lines) : { ...ranges[i], lost: false }));
     const moved: Lock[] = [];
     for (const [i, row] of rows.entries()) {
-      const to = placed[i];
-      const lost = row.anchor_lost !== 0 || to.lost;
-      // A lost claim keeps remembering what is at its lines now, so a restart does not lose it again.
-      const anchor = JSON.stringify(anchorOf(lines, to));
+      // A lost claim keeps the anchor of the code it lost: that code may come back (an undo, the
+      // second half of a cut and paste), and then the claim is where it is again.
+      const back = row.anchor_lost !== 0 && row.anchor ? relocate(JSON.parse(row.anchor) as Anchor, ranges[i], lines) : undefined;
+      const to = back && !back.lost ? back : placed[i];
+      const lost = back ? back.lost : to.lost;
+      const anchor = lost ? row.anchor : JSON.stringify(anchorOf(lines, to));
       const shifted = to.startLine !== row.start_line || to.endLine !== row.end_line || lost !== (row.anchor_lost !== 0);
+      // Rows that did not change are not written: while the person types, this runs every few
+      // keystrokes, and every write goes to the journal.
+      if (!shifted && anchor === row.anchor) continue;
       await t.db.run('UPDATE locks SET start_line = ?, end_line = ?, anchor = ?, anchor_lost = ? WHERE id = ?',
         [to.startLine, to.endLine, anchor, lost ? 1 : 0, row.id]);
       if (!shifted) continue;
@@ -211,7 +221,7 @@ export class ClaimAnchors {
   /** The file as it is on disk, remembered as the last text seen of it; undefined if it cannot be read. */
   private fromDisk(file: string): Seen | undefined {
     const disk = this.files.stat(file);
-    const text = this.files.read(file, followedFileBytes);
+    const text = this.readText(file);
     if (text === null) return undefined;
     const seen = { hash: contentHash(text), text, ...(disk && { disk }) };
     this.seen.set(file, seen);
@@ -221,49 +231,50 @@ export class ClaimAnchors {
   /** Reads the file from disk and moves its claims if its text changed. */
   private async reread(t: MeshTx, file: string): Promise<void> {
     const disk = this.files.stat(file);
-    const text = this.files.read(file, followedFileBytes);
+    const text = this.readText(file);
     // A file deleted (or grown too large) keeps its claims where they are: it may come back.
     if (text !== null) await this.changed(t, file, { text, ...(disk && { disk }) });
   }
 
+  /** The file's text without a byte-order mark (an editor reports it without one), or null. */
+  private readText(file: string): string | null {
+    const text = this.files.read(file, followedFileBytes);
+    return text !== null && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  }
+
   private followed(file: string): boolean {
-    return this.seen.has(file) || (this.watches.get(path.dirname(file))?.files.has(file) ?? false);
+    return this.followedFiles.has(file);
   }
 
   private follow(file: string): void {
     if (this.disposed) return;
-    const dir = path.dirname(file);
-    const watch = this.watches.get(dir);
-    if (watch) {
-      watch.files.add(file);
-      return;
-    }
+    this.followedFiles.add(file);
+    if (!this.watches.has(path.dirname(file))) this.watch(path.dirname(file));
+  }
+
+  /** Watches `dir` for the followed files in it; a folder that cannot be watched yet is tried again on the next request. */
+  private watch(dir: string): void {
     const opened = this.files.watch(dir, (changed) => this.heard(dir, changed), (e) => {
       this.ctx.log.warn(`stopped following edits in ${dir}: ${e.message}`);
       this.watches.get(dir)?.close();
       this.watches.delete(dir);
     });
-    if (opened) this.watches.set(dir, { close: () => opened.close(), files: new Set([file]) });
-    else this.ctx.log.warn(`cannot watch ${dir}: claims there keep their lines through edits on disk`);
+    if (opened) this.watches.set(dir, opened);
   }
 
   private unfollow(file: string): void {
     this.seen.delete(file);
+    this.followedFiles.delete(file);
     const dir = path.dirname(file);
-    const watch = this.watches.get(dir);
-    if (!watch) return;
-    watch.files.delete(file);
-    if (watch.files.size === 0) {
-      watch.close();
-      this.watches.delete(dir);
-    }
+    if ([...this.followedFiles].some((f) => path.dirname(f) === dir)) return;
+    this.watches.get(dir)?.close();
+    this.watches.delete(dir);
   }
 
   /** A file in `dir` changed on disk (`null`: the system could not say which): read it once the burst settles. */
   private heard(dir: string, changed: string | null): void {
-    const files = this.watches.get(dir)?.files;
-    if (!files) return;
-    for (const file of changed === null ? [...files] : files.has(changed) ? [changed] : []) {
+    const files = [...this.followedFiles].filter((f) => path.dirname(f) === dir);
+    for (const file of changed === null ? files : files.includes(changed) ? [changed] : []) {
       clearTimeout(this.settling.get(file));
       this.settling.set(file, setTimeout(() => {
         this.settling.delete(file);

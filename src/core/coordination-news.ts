@@ -16,6 +16,7 @@ import type { Debate, DebateSummary, Delta, DeltaKind, DeltaSeverity, SyncQueue 
 import type { Lock } from '../protocol/entities';
 import { ordinal, plural } from './plural';
 import { printable } from './printable';
+import { spanText } from './span-text';
 
 export interface DeltaNews {
   id: number;
@@ -169,8 +170,8 @@ function landingLine(l: LandingNews): string {
 }
 
 function lostClaimLine(c: LostClaimNews): string {
-  const lines = c.startLine === null || c.endLine === null ? '' : c.startLine === c.endLine ? `:${c.startLine}` : `:${c.startLine}-${c.endLine}`;
-  return `Your claim #${c.id} on ${printable(c.file)}${lines}${inProject(c.project)} lost its code (the lines were deleted): `
+  const lines = c.startLine === null || c.endLine === null ? '' : `:${spanText({ startLine: c.startLine, endLine: c.endLine })}`;
+  return `Your claim #${c.id} on ${printable(c.file)}${lines}${inProject(c.project)} lost its code (its lines are no longer in the file): `
     + `release it (mesh_lock action="release" lockId=${c.id}), or claim the lines you need again.`;
 }
 

@@ -4,7 +4,16 @@ import type { EventData, Lock } from '../protocol/entities';
 export interface LockRow {
   id: number; path: string; root: string | null; rel_path: string; start_line: number | null;
   end_line: number | null; holder: string; holder_name: string; reason: string; created_at: number; expires_at: number;
-  repo: string | null; anchor: string | null; anchor_lost: number;
+  repo: string | null; anchor: string | null; anchor_lost: number; named_start: number | null; named_end: number | null;
+}
+
+/**
+ * Whether `row` is the claim on exactly `span`: its lines now, or the lines its holder named
+ * when it took it (the claim may have moved with its code since).
+ */
+export function claimsSpan(row: LockRow, span: { startLine: number | null; endLine: number | null }): boolean {
+  if (row.start_line === span.startLine && row.end_line === span.endLine) return true;
+  return span.startLine !== null && row.named_start === span.startLine && row.named_end === span.endLine;
 }
 
 export function toLock(r: LockRow): Lock {

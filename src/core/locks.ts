@@ -26,11 +26,11 @@ import type { MeshContext, MeshTx } from './context';
 import { conflictError, timeoutError, type Blocker } from './lock-errors';
 import { LockQueue, type LockWaiter } from './lock-queue';
 import type { Messages } from './messages';
-import { describeTarget, mergeSpans, normalizeTarget, sameSpan, spansOverlap, type NormalizedTarget, type Span } from './paths';
+import { describeTarget, mergeSpans, normalizeTarget, spansOverlap, type NormalizedTarget, type Span } from './paths';
 import type { GoneReason, Peers } from './peers';
 import type { MeshService } from './service';
 import type { SqlTx } from './sql';
-import { eventData, toLock, type LockRow } from './lock-rows';
+import { claimsSpan, eventData, toLock, type LockRow } from './lock-rows';
 
 type Attempt = { lock: Lock; renewed: boolean } | { blocker: Blocker };
 
@@ -130,8 +130,8 @@ export class Locks implements LocksService, MeshService {
       // A whole-file target means "done with this file": it releases every lock the holder
       // has on it. A range releases exactly that range.
       const mine = (await this.liveRows(t, 'path = ? AND holder = ?', [norm.path, holder], now))
-        .map(toLock)
-        .filter((l) => norm.startLine === null || sameSpan(l, norm));
+        .filter((row) => norm.startLine === null || claimsSpan(row, norm))
+        .map(toLock);
       if (mine.length === 0) await this.throwNotHeld(t, holder, norm, now);
       for (const lock of mine) await this.remove(t, lock, 'released');
       return mine;
@@ -210,7 +210,7 @@ export class Locks implements LocksService, MeshService {
       } else if (target.startLine !== undefined || target.endLine !== undefined) {
         // A range renews exactly that range, like release.
         const norm = normalizeTarget(target, base, peer.workspace, this.ctx.probe);
-        mine = (await this.liveRows(t, 'path = ? AND holder = ?', [norm.path, holder], now)).map(toLock).filter((l) => sameSpan(l, norm));
+        mine = (await this.liveRows(t, 'path = ? AND holder = ?', [norm.path, holder], now)).filter((row) => claimsSpan(row, norm)).map(toLock);
         if (mine.length === 0) await this.throwNotHeld(t, holder, norm, now);
       } else {
         // A file renews every lock the holder has in it; a folder, every one under it.
@@ -248,6 +248,10 @@ export class Locks implements LocksService, MeshService {
   async fileChanged(caller: string, file: string, change: EditorChange): Promise<{ tracked: boolean; needText?: boolean; moved: Lock[] }> {
     const norm = await this.ctx.tx(async (t) => {
       const peer = await this.peers.requireLiveIn(t, caller);
+      // An editor's unsaved text moves everyone's claims, and its numbering becomes theirs.
+      if (!personKinds.includes(peer.kind)) {
+        throw new BrokerError('unauthorized', `only the person's editor reports unsaved text; ${peer.name} is a ${peer.kind} peer: claims follow its edits once they are on disk`);
+      }
       return normalizeTarget({ path: file }, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe);
     });
     return this.anchors.editorChanged(caller, norm.path, change);
@@ -354,11 +358,12 @@ export class Locks implements LocksService, MeshService {
     await this.expire(t, now, target.path);
     // Ranges as the file is now: an edit made just before this request has moved them.
     await this.anchors.current(t, target.path);
+    const named = target;
     target = this.anchors.inClaimLines(target.path, holder, target);
-    const own = how.reentrant ? await t.db.get<LockRow>(
-      'SELECT * FROM locks WHERE path = ? AND holder = ? AND start_line IS ? AND end_line IS ?',
-      [target.path, holder, target.startLine, target.endLine],
-    ) : undefined;
+    const own = how.reentrant
+      ? (await t.db.all<LockRow>('SELECT * FROM locks WHERE path = ? AND holder = ? ORDER BY id', [target.path, holder]))
+        .find((row) => claimsSpan(row, target) || claimsSpan(row, named))
+      : undefined;
     if (own) {
       // Taking it again re-reads the code it covers (and clears a lost anchor).
       const lock = await this.anchors.claimed(t, { ...toLock(own), expiresAt: now + ttlMs, reason: reason || own.reason, holderName });
@@ -371,9 +376,9 @@ export class Locks implements LocksService, MeshService {
     const queued = this.queue.firstAhead(holder, target, how.self, !how.reentrant);
     if (queued) return { blocker: { queued, holderName: (await this.peers.getIn(t, queued.holder))?.name ?? queued.holder } };
     const { lastInsertRowid: id } = await t.db.run(
-      `INSERT INTO locks (path, root, rel_path, repo, start_line, end_line, holder, holder_name, reason, created_at, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [target.path, target.root, target.relPath, target.repo, target.startLine, target.endLine, holder, holderName, reason, now, now + ttlMs],
+      `INSERT INTO locks (path, root, rel_path, repo, start_line, end_line, named_start, named_end, holder, holder_name, reason, created_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [target.path, target.root, target.relPath, target.repo, target.startLine, target.endLine, named.startLine, named.endLine, holder, holderName, reason, now, now + ttlMs],
     );
     const lock = await this.anchors.claimed(t, {
       id, path: target.path, root: target.root, relPath: target.relPath, startLine: target.startLine, endLine: target.endLine,

@@ -8,6 +8,7 @@ import { limits } from '../protocol/limits';
 import type { LineSpan, WorktreeClaim } from '../protocol/entities';
 import type { LockTarget } from '../protocol/methods';
 import { printable } from './printable';
+import { spanText } from './span-text';
 import type { WorkspaceProbe } from './workspace';
 
 /** A lock target after normalization; `startLine`/`endLine` are both null for a whole file. */
@@ -111,14 +112,10 @@ export function spansOverlap(a: Span, b: Span): boolean {
   return a.startLine <= b.endLine && b.startLine <= a.endLine;
 }
 
-export function sameSpan(a: Span, b: Span): boolean {
-  return a.startLine === b.startLine && a.endLine === b.endLine;
-}
-
 /** `src/a.ts`, `src/a.ts:12` or `src/a.ts:10-20`. */
 export function describeTarget(t: { relPath: string } & Span): string {
   if (t.startLine === null || t.endLine === null) return t.relPath;
-  return t.startLine === t.endLine ? `${t.relPath}:${t.startLine}` : `${t.relPath}:${t.startLine}-${t.endLine}`;
+  return `${t.relPath}:${spanText({ startLine: t.startLine, endLine: t.endLine })}`;
 }
 
 /**
@@ -129,7 +126,7 @@ export function describeTarget(t: { relPath: string } & Span): string {
 export function describeWorktreeClaim(w: WorktreeClaim): string {
   const where = `worktree ${path.basename(w.worktree)}${w.branch ? ` on branch ${w.branch}` : ''}`;
   const { startLine, endLine } = w.lock;
-  const what = startLine === null || endLine === null ? 'the whole file' : startLine === endLine ? `line ${startLine}` : `lines ${startLine}-${endLine}`;
+  const what = startLine === null || endLine === null ? 'the whole file' : `${startLine === endLine ? 'line' : 'lines'} ${spanText({ startLine, endLine })}`;
   return printable(`also claimed in ${where} by ${w.lock.holderName}: ${what}${w.lock.anchorLost ? ' (code gone)' : ''}`);
 }
 

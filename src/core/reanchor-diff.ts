@@ -3,16 +3,21 @@
  * still there and where, and what replaced the others. Lines compare by their {@link lineKey},
  * so reformatting changes nothing.
  */
+import { createHash } from 'node:crypto';
 import { diffArrays } from 'diff';
+
+/** Longer lines (minified code, data) compare by a hash: an anchor keeps each of its lines. */
+const longLine = 512;
 
 /**
  * A line as compared: trimmed, each run of spaces and tabs one space. Re-indenting, trailing
- * spaces and CRLF ↔ LF leave it the same.
+ * spaces and CRLF ↔ LF leave it the same. A key is its own key, so keys can be stored.
  */
 export function lineKey(line: string): string {
   const trimmed = line.trim();
   // Most lines have no run to collapse; testing first is several times faster on a large file.
-  return trimmed.includes('  ') || trimmed.includes('\t') ? trimmed.replace(/[ \t]+/g, ' ') : trimmed;
+  const key = trimmed.includes('  ') || trimmed.includes('\t') ? trimmed.replace(/[ \t]+/g, ' ') : trimmed;
+  return key.length > longLine ? `#sha256:${createHash('sha256').update(key).digest('base64')}` : key;
 }
 
 /**
@@ -41,6 +46,16 @@ export class LineMap {
 
   kept(oldLine: number): boolean {
     return this.newOf[oldLine] >= 0;
+  }
+
+  /**
+   * Whether new lines `[from, from + count)` were all added by the change (none is an old line
+   * kept): only there can a block that left its place have gone. A copy of the block that was in
+   * the file all along is other code.
+   */
+  added(from: number, count: number): boolean {
+    for (let i = from; i < from + count; i++) if (!this.hunks.some((h) => i >= h.newStart && i < h.newEnd)) return false;
+    return true;
   }
 
   /**

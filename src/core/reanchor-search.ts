@@ -15,14 +15,14 @@ export function significant(key: string): boolean {
 
 /**
  * The start of the occurrence of `block` in `keys` nearest to `near` (the earlier on a tie),
- * starting at `min` or later; undefined when there is none.
+ * starting at `min` or later and at a place `allowed` accepts; undefined when there is none.
  */
-export function findBlock(block: readonly string[], keys: readonly string[], near: number, min = 0): number | undefined {
+export function findBlock(block: readonly string[], keys: readonly string[], near: number, min = 0, allowed: (p: number) => boolean = () => true): number | undefined {
   const last = keys.length - block.length;
   if (block.length === 0 || last < min) return undefined;
   // Test the block's first significant line first: it rejects almost every place at once.
   const probe = Math.max(0, block.findIndex(significant));
-  const at = (p: number) => keys[p + probe] === block[probe] && block.every((line, i) => keys[p + i] === line);
+  const at = (p: number) => keys[p + probe] === block[probe] && block.every((line, i) => keys[p + i] === line) && allowed(p);
   const from = Math.min(last, Math.max(min, near));
   for (let d = 0; from - d >= min || from + d <= last; d++) {
     if (from - d >= min && at(from - d)) return from - d;

@@ -57,21 +57,29 @@ export function contentHash(text: string): string {
   return createHash('sha256').update(withoutBom(text)).digest('hex');
 }
 
-/** The lines of a text: a byte-order mark dropped, split at CRLF, CR or LF. */
+/**
+ * The lines of a text: a byte-order mark dropped, split at CRLF, CR or LF. A line break ends a
+ * line rather than starting one, so `"a\nb\n"` is two lines and an empty text none: a claim on
+ * the lines after a file's end covers what is appended there.
+ */
 export function splitLines(text: string): string[] {
-  return withoutBom(text).split(/\r\n|\r|\n/);
+  const lines = withoutBom(text).split(/\r\n|\r|\n/);
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
 }
 
 /** What a claim on `range` of a file with `lines` remembers of its code. */
 export function anchorOf(lines: readonly string[], range: LineRange): Anchor {
   checkRange(range);
-  const covered = lines.slice(range.startLine - 1, range.endLine);
+  // Lines as compared, not as written: what relocate needs, and a long line costs no more than a hash.
+  const keys = (from: number, to: number) => lines.slice(from, to).map(lineKey);
   const { edge, context } = anchorLines;
+  const covered = keys(range.startLine - 1, range.endLine);
   return {
-    before: lines.slice(Math.max(0, range.startLine - 1 - context), Math.min(lines.length, range.startLine - 1)),
+    before: keys(Math.max(0, range.startLine - 1 - context), Math.min(lines.length, range.startLine - 1)),
     head: covered.slice(0, edge),
     tail: covered.slice(-edge),
-    after: lines.slice(range.endLine, range.endLine + context),
+    after: keys(range.endLine, range.endLine + context),
     length: range.endLine - range.startLine + 1,
   };
 }
@@ -112,7 +120,9 @@ function placed(map: LineMap, oldKeys: string[], newKeys: string[], range: LineR
   const start = map.startOf(s);
   const end = pastEnd > 0 ? Math.max(map.endOf(e), range.endLine - 1) : map.endOf(e);
   if (pastEnd <= 0 && !keptSignificant(map, oldKeys, s, e)) {
-    const found = findBlock(oldKeys.slice(s, e + 1), newKeys, start);
+    const block = oldKeys.slice(s, e + 1);
+    // Only where the change added the block's lines (a `}` may pair with any other) did it move to.
+    const found = findBlock(block, newKeys, start, 0, (p) => block.every((key, i) => !significant(key) || map.added(p + i, 1)));
     if (found !== undefined) return { startLine: found + 1, endLine: found + e - s + 1, lost: false };
   }
   if (start > end) return { ...range, lost: true };

@@ -34,6 +34,8 @@ export const limits = {
   page: 1000,
   /** Longest TTL anyone may ask for: one day, in seconds. */
   ttlSeconds: 24 * 60 * 60,
+  /** Edits in one report of an editor's unsaved changes (`locks/fileChanged`); more go as the whole text. */
+  textChanges: 10_000,
   /** Longest a request may wait (lock wait, event long-poll), in milliseconds. */
   waitMs: 10 * 60 * 1000,
 } as const;

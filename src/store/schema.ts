@@ -309,6 +309,10 @@ export const migrations: readonly string[] = [
   ALTER TABLE locks ADD COLUMN repo TEXT;
   ALTER TABLE locks ADD COLUMN anchor TEXT;
   ALTER TABLE locks ADD COLUMN anchor_lost INTEGER NOT NULL DEFAULT 0;
+  -- the lines as the holder named them when it took the claim: it may release or renew them by
+  -- those numbers after the claim has moved with its code
+  ALTER TABLE locks ADD COLUMN named_start INTEGER;
+  ALTER TABLE locks ADD COLUMN named_end INTEGER;
   CREATE INDEX locks_repo ON locks(repo, rel_path);
   `,
 ];

@@ -71,7 +71,7 @@ describe('peermesh hook and mcp: a claim whose code is gone is named to its hold
       await sleep(50);
     }
 
-    const line = `Your claim #${id} on lib.ts:10-20 lost its code (the lines were deleted): release it (mesh_lock action="release" lockId=${id}), or claim the lines you need again.`;
+    const line = `Your claim #${id} on lib.ts:10-20 lost its code (its lines are no longer in the file): release it (mesh_lock action="release" lockId=${id}), or claim the lines you need again.`;
     const ownClaims = `PeerMesh (${agent.peer.name}), your claims:\n- ${line}`;
     assert.equal(contextOf(await agent.hook(['UserPromptSubmit', '--client', 'claude-code'], prompt, project)), ownClaims);
     assert.equal(contextOf(await agent.hook(['PostToolUse', '--client', 'claude-code'], fixture('posttooluse-edit.json', project), project)), ownClaims, 'after a tool too');

@@ -180,7 +180,7 @@ export const locksRequests = defineRequests('locks', {
       hash: z.string().max(128),
       text: z.string().optional(),
       baseHash: z.string().max(128).optional(),
-      changes: z.array(TextChange).max(10_000).optional(),
+      changes: z.array(TextChange).max(limits.textChanges).optional(),
     }).refine((p) => (p.text === undefined) !== (p.changes === undefined), { message: 'give the text or the changes, not both' })
       .refine((p) => p.changes === undefined || p.baseHash !== undefined, { message: 'changes need the baseHash of the text they change' }),
     result: z.object({

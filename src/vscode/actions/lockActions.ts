@@ -39,7 +39,8 @@ export function selectedLines(editor: vscode.TextEditor): { startLine: number; e
  * document with unsaved changes and no ranged claim yet, the selection is carried back to the
  * saved file's lines (this window then sends its text, and the claim comes forward with the
  * rest). Once the file is followed, the broker has this window's text and takes its lines as
- * they are. Lines that exist only in the unsaved text stay as selected.
+ * they are. A selection of lines not saved yet cannot be claimed by the saved file's lines: the
+ * person may save first.
  */
 async function linesToClaim(ctx: ActionContext, document: vscode.TextDocument, path: string, lines: { startLine: number; endLine: number }): Promise<{ startLine: number; endLine: number }> {
   const followed = ctx.model.locks.items.some((lock) => lock.path === path && lock.startLine !== null);
@@ -51,7 +52,10 @@ async function linesToClaim(ctx: ActionContext, document: vscode.TextDocument, p
     return lines; // not on disk yet: its lines are the editor's
   }
   const [placed] = followEdit(splitLines(document.getText()), splitLines(saved), [lines]);
-  return placed.lost ? lines : { startLine: placed.startLine, endLine: placed.endLine };
+  if (!placed.lost && placed.endLine - placed.startLine === lines.endLine - lines.startLine) return { startLine: placed.startLine, endLine: placed.endLine };
+  const choice = await ctx.prompts.notify('warning', `PeerMesh: ${describeLines(lines)} hold lines that are not saved yet. Save the file to claim them.`, {}, 'Save and Lock');
+  if (choice !== 'Save and Lock' || !(await document.save())) cancelled();
+  return lines;
 }
 
 function activeEditor(): vscode.TextEditor {

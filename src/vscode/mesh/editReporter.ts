@@ -20,6 +20,7 @@ import * as vscode from 'vscode';
 import { taggedLogger, type Logger } from '../../core/logger';
 import { contentHash } from '../../core/reanchor';
 import type { Lock } from '../../protocol/entities';
+import { limits } from '../../protocol/limits';
 import type { TextChange } from '../../protocol/requests/locks';
 import { realPathOf } from '../decorations/lockedPaths';
 import { Disposable } from '../dispose';
@@ -136,10 +137,12 @@ export class EditReporter extends Disposable {
       const text = followed.document.getText();
       const report = followed.edits.take(followed.path, contentHash(text));
       // Background: the window keeping claims in place is not the person acting in the mesh.
-      const answer = fitsInFrame(report) ? await client.request('locks/fileChanged', report, { background: true }) : { needText: true };
+      const sendable = fitsInFrame(report) && (report.changes?.length ?? 0) <= limits.textChanges;
+      const answer = sendable ? await client.request('locks/fileChanged', report, { background: true }) : { needText: true };
       if (answer.needText && this.isFollowed(followed)) await this.sendText(followed);
     } catch (error) {
-      // The next report starts from a text the broker may not know; it will ask for the whole text then.
+      // The broker may not have what was lost: the whole text goes next time.
+      followed.textDue = true;
       this.log.warn(`reporting the edits of ${followed.path} failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       followed.sending = false;

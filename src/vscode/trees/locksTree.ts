@@ -33,7 +33,7 @@ export function describeLines(lock: Pick<Lock, 'startLine' | 'endLine'>): string
 
 /** What a claim whose code is gone says of itself, in its hover and tooltip. */
 export function codeGone(lock: Pick<Lock, 'startLine' | 'endLine'>): string {
-  return `Code gone: the lines it covered were deleted. It keeps ${describeLines(lock)} until its holder claims the code again or releases it.`;
+  return `Code gone: the code it covered is no longer in the file. It keeps ${describeLines(lock)} until its holder claims the code again or releases it.`;
 }
 
 /** The icon of a claim whose code is gone, in place of its holder's. */

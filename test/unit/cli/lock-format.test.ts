@@ -40,7 +40,8 @@ describe('cli: claims in the terminal', () => {
     assert.equal(moved({ startLine: 15, endLine: 25 }, { startLine: 10, endLine: 20 }, false), 'moved src/a.ts:10-20 → 15-25 #12 (alice)');
     assert.equal(moved({ startLine: 3, endLine: 3 }, { startLine: 4, endLine: 4 }, false), 'moved src/a.ts:4 → 3 #12 (alice)');
     assert.equal(moved({}, { startLine: 10, endLine: 20 }, true), 'code gone src/a.ts:10-20 #12 (alice): the claim keeps its lines');
-    assert.equal(moved({ startLine: 8, endLine: 18 }, { startLine: 10, endLine: 20 }, true), 'code gone src/a.ts:10-20 → 8-18 #12 (alice): the claim keeps its lines');
+    assert.equal(moved({ startLine: 8, endLine: 18 }, { startLine: 10, endLine: 20 }, true), 'moved src/a.ts:10-20 → 8-18 #12 (alice), code gone');
+    assert.equal(moved({}, { startLine: 10, endLine: 20 }, false), 'code back src/a.ts:10-20 #12 (alice)');
   });
 
   it('escapes a holder name or file name that would act on the terminal', () => {

@@ -43,6 +43,8 @@ describe('core/claim-anchors: claims follow their code', () => {
   let file: string;
   let a: string;
   let b: string;
+  /** The person's editor window. */
+  let person: string;
   const original = source(40);
 
   beforeEach(async () => {
@@ -51,6 +53,7 @@ describe('core/claim-anchors: claims follow their code', () => {
     file = writeFile(path.join(repo, 'src', 'values.ts'), `${original.join('\n')}\n`);
     a = (await join(h.mesh, 'claude-1', repo)).id;
     b = (await join(h.mesh, 'cursor-1', repo)).id;
+    person = (await join(h.mesh, 'window', repo, { kind: 'vscode-window' })).id;
   });
 
   afterEach(() => h.mesh.dispose());
@@ -96,7 +99,7 @@ describe('core/claim-anchors: claims follow their code', () => {
     const typed = `// one\n// two\n${before}`;
     const events: number[] = [];
     h.mesh.onEvent((e) => e.type === 'lock_moved' && events.push(e.data.startLine ?? 0));
-    const answer = await h.mesh.locks.fileChanged(b, file, {
+    const answer = await h.mesh.locks.fileChanged(person, file, {
       baseHash: contentHash(before), hash: contentHash(typed),
       changes: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '// one\n// two\n' }],
     });
@@ -113,10 +116,12 @@ describe('core/claim-anchors: claims follow their code', () => {
   it('changes to a text the broker does not have ask for the whole text; a wrong hash is refused', async () => {
     await h.mesh.locks.acquire(a, { path: 'src/values.ts', startLine: 3, endLine: 5 }, { reason: '' });
     const change = { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'x\n' };
-    assert.deepEqual(await h.mesh.locks.fileChanged(b, file, { baseHash: 'unknown', hash: 'h', changes: [change] }), { tracked: true, needText: true, moved: [] });
-    await rejectsReason(h.mesh.locks.fileChanged(b, file, { hash: 'not-it', text: 'x\n' }), 'invalidInput');
+    assert.deepEqual(await h.mesh.locks.fileChanged(person, file, { baseHash: 'unknown', hash: 'h', changes: [change] }), { tracked: true, needText: true, moved: [] });
+    await rejectsReason(h.mesh.locks.fileChanged(person, file, { hash: 'not-it', text: 'x\n' }), 'invalidInput');
     const other = writeFile(path.join(repo, 'src', 'other.ts'), 'a\n');
-    assert.deepEqual(await h.mesh.locks.fileChanged(b, other, { hash: contentHash('b\n'), text: 'b\n' }), { tracked: false, moved: [] });
+    assert.deepEqual(await h.mesh.locks.fileChanged(person, other, { hash: contentHash('b\n'), text: 'b\n' }), { tracked: false, moved: [] });
+    // An agent's edits reach the broker on disk; unsaved text is the person's editor's alone.
+    await rejectsReason(h.mesh.locks.fileChanged(b, file, { hash: contentHash('x\n'), text: 'x\n' }), 'unauthorized');
   });
 
   it('after a restart, an edit made while the broker was down is found from what the claim remembers', async () => {
@@ -179,7 +184,7 @@ describe('core/claim-anchors: claims follow their code', () => {
   });
 
   it('while the person has unsaved lines above, an agent\'s lines (read from disk) are carried into the editor\'s numbering', async () => {
-    const windowId = (await join(h.mesh, 'window', repo, { kind: 'vscode-window' })).id;
+    const windowId = person;
     await h.mesh.locks.acquire(b, { path: 'src/values.ts', startLine: 30, endLine: 31 }, { reason: '' });
     const before = `${original.join('\n')}\n`;
     const typed = `// one\n// two\n${before}`;
@@ -193,5 +198,41 @@ describe('core/claim-anchors: claims follow their code', () => {
     // Once saved, the disk and the editor agree again.
     writeAtomically(file, typed.slice(0, -1).split('\n'));
     assert.deepEqual(range((await h.mesh.locks.acquire(a, { path: 'src/values.ts', startLine: 20, endLine: 20 }, { reason: '' })).lock), [20, 20]);
+  });
+
+  it('a claim whose code comes back (an undo, the paste after a cut) is found again and no longer lost', async () => {
+    const { lock } = await h.mesh.locks.acquire(a, { path: 'src/values.ts', startLine: 10, endLine: 12 }, { reason: '' });
+    const typed = async (lines: readonly string[]) => {
+      const text = `${lines.join('\n')}\n`;
+      return (await h.mesh.locks.fileChanged(person, file, { hash: contentHash(text), text })).moved.map((l) => [l.startLine, l.endLine, l.anchorLost ?? false]);
+    };
+    const cut = [...original.slice(0, 9), ...original.slice(12)];
+    assert.deepEqual(await typed(cut), [[10, 12, true]]);
+    assert.deepEqual(await typed(original), [[10, 12, false]], 'undone');
+    assert.deepEqual(await typed(cut), [[10, 12, true]]);
+    assert.deepEqual(await typed([...cut.slice(0, 30), ...original.slice(9, 12), ...cut.slice(30)]), [[31, 33, false]], 'pasted further down');
+    assert.equal((await h.mesh.locks.list({}))[0].id, lock.id);
+  });
+
+  it('after its claim moved, the holder still releases or renews it by the lines it named', async () => {
+    await h.mesh.locks.acquire(a, { path: 'src/values.ts', startLine: 10, endLine: 20 }, { reason: '' });
+    writeAtomically(file, [...source(5, 100), ...original]);
+    const again = await h.mesh.locks.acquire(a, { path: 'src/values.ts', startLine: 10, endLine: 20 }, { reason: '' });
+    assert.equal(again.renewed, true, 'taking the same lines again renews the claim, wherever its code went');
+    assert.deepEqual(range(again.lock), [15, 25]);
+    assert.deepEqual((await h.mesh.locks.renew(a, { target: { path: 'src/values.ts', startLine: 10, endLine: 20 } })).map(range), [[15, 25]]);
+    assert.deepEqual((await h.mesh.locks.release(a, { target: { path: 'src/values.ts', startLine: 10, endLine: 20 } })).map(range), [[15, 25]]);
+    assert.deepEqual(await h.mesh.locks.list({}), []);
+  });
+
+  it('a claim in a folder that does not exist yet follows the file once it is written', async () => {
+    const { lock } = await h.mesh.locks.acquire(a, { path: 'src/new/later.ts', startLine: 3, endLine: 4 }, { reason: '' });
+    const later = path.join(repo, 'src', 'new', 'later.ts');
+    fs.mkdirSync(path.dirname(later));
+    fs.writeFileSync(later, `${source(6).join('\n')}\n`);
+    await h.mesh.locks.check(b, { path: 'src/new/later.ts' }); // the claim's lines are now these
+    const moved = nextMove(h, lock.id);
+    writeAtomically(later, [...source(2, 50), ...source(6)]);
+    assert.deepEqual([(await moved).data.startLine, (await moved).data.endLine], [5, 6]);
   });
 });

@@ -93,8 +93,8 @@ describe('core/news: the agent\'s claims whose code is gone', () => {
     }, 'p-b', '/repo', 0);
     assert.deepEqual(pendingText({ ...empty, coordination }).split('\n'), [
       'BLOCKING delta #7 contract change from alice: "v2" → take it into account, then mesh_delta action="ack" ids=[7]',
-      'Your claim #12 on src/a.ts:10-20 lost its code (the lines were deleted): release it (mesh_lock action="release" lockId=12), or claim the lines you need again.',
-      'Your claim #14 on b.ts:5 in /other lost its code (the lines were deleted): release it (mesh_lock action="release" lockId=14), or claim the lines you need again.',
+      'Your claim #12 on src/a.ts:10-20 lost its code (its lines are no longer in the file): release it (mesh_lock action="release" lockId=12), or claim the lines you need again.',
+      'Your claim #14 on b.ts:5 in /other lost its code (its lines are no longer in the file): release it (mesh_lock action="release" lockId=14), or claim the lines you need again.',
       'pending: none',
     ]);
   });
@@ -119,7 +119,7 @@ describe('core/news: the agent\'s claims whose code is gone', () => {
     const coordination = toCoordinationNews({ claims: [lock(12, { anchorLost: true })] }, 'p-b', '/repo', 0);
     assert.equal(hookContext({ ...empty, coordination }, 'bob', false), [
       'PeerMesh (bob), your claims:',
-      '- Your claim #12 on src/a.ts:10-20 lost its code (the lines were deleted): release it (mesh_lock action="release" lockId=12), or claim the lines you need again.',
+      '- Your claim #12 on src/a.ts:10-20 lost its code (its lines are no longer in the file): release it (mesh_lock action="release" lockId=12), or claim the lines you need again.',
     ].join('\n'));
     const withBlocking = toCoordinationNews({ deltas: { blocking: [delta(7, 'blocking', 'v2')], fresh: [] }, claims: [lock(12, { anchorLost: true })] }, 'p-b', '/repo', 0);
     const context = hookContext({ ...empty, coordination: withBlocking }, 'bob', false)!;

@@ -148,7 +148,7 @@ describe('core/reanchor followEdit: a claim follows the code it covers', () => {
   describe('moves', () => {
     it('a function moved to the end of the file is followed there', () => {
       // parseLine() and its blank line, put after load(), before the file's final empty line.
-      const after = moveBlock(file, { startLine: parseLine.startLine, endLine: parseLine.endLine + 1 }, file.length - 8);
+      const after = moveBlock(file, { startLine: parseLine.startLine, endLine: parseLine.endLine + 1 }, file.length - 7);
       const placed = follow(after, parseLine);
       assert.equal(after[placed.startLine - 2], '}');
       assert.deepEqual(textAt(after, placed), textAt(file, parseLine));
@@ -171,14 +171,27 @@ describe('core/reanchor followEdit: a claim follows the code it covers', () => {
       const cut = replaceLines(file, parseLine.startLine, parseLine.endLine + 1);
       const inClass = insertAt(cut, 29, [...block, '']);
       const fillers = Array.from({ length: 20 }, (_, i) => `export const limit${i} = ${i};`);
-      assert.deepEqual(follow([...inClass, ...block], parseLine), at(58, 64));
-      assert.deepEqual(follow([...inClass, ...fillers, ...block], parseLine), at(29, 35));
+      assert.deepEqual(follow([...inClass, '', ...block], parseLine), at(58, 64));
+      assert.deepEqual(follow([...inClass, '', ...fillers, ...block], parseLine), at(29, 35));
     });
 
     it('a block moved and changed is not found elsewhere: lost', () => {
       const block = textAt(file, parseLine).map((l) => l.replace('sku', 'code'));
       const after = [...replaceLines(file, parseLine.startLine, parseLine.endLine + 1), ...block];
       assert.deepEqual(follow(after, parseLine), { ...parseLine, lost: true });
+    });
+  });
+
+  describe('copies that were there all along are other code', () => {
+    it('a line edited in place does not jump to the same line in another function', () => {
+      const source = ['function a(x) {', '  const y = x + 1;', '  return y;', '}', '', 'function b(x) {', '  const y = x * 2;', '  return y;', '}'];
+      const edited = [...source];
+      edited[7] = '  return y + 0;';
+      assert.deepEqual(followEdit(source, edited, [{ startLine: 8, endLine: 8 }]), [at(8, 8)]);
+      const renamed = [...source];
+      renamed[6] = '  const z = x * 2;';
+      renamed[7] = '  return z;';
+      assert.deepEqual(followEdit(source, renamed, [{ startLine: 7, endLine: 8 }]), [at(7, 8)]);
     });
   });
 
@@ -259,6 +272,16 @@ describe('core/reanchor followEdit: a claim follows the code it covers', () => {
       const claim = { startLine: 50, endLine: 70 };
       const after = replaceLines(file, 50, file.length);
       assert.deepEqual(follow(after, claim), at(50, 70));
+    });
+
+    it('a claim on the lines after a file that ends in a line break covers what is appended there', () => {
+      const text = `${file.join('\n')}\n`;
+      const lines = splitLines(text);
+      const claim = { startLine: lines.length + 1, endLine: lines.length + 5 };
+      const appended = splitLines(`${text}${['a', 'b', 'c', 'd', 'e'].map((l) => `export const ${l} = 0;`).join('\n')}\n`);
+      assert.deepEqual(follow(appended, claim, lines), at(claim.startLine, claim.endLine));
+      assert.deepEqual(textAt(appended, claim), ['export const a = 0;', 'export const b = 0;', 'export const c = 0;', 'export const d = 0;', 'export const e = 0;']);
+      assert.deepEqual(followEdit([], splitLines('one\ntwo\n'), [{ startLine: 1, endLine: 10 }]), [at(1, 10)], 'a new, empty file');
     });
 
     it('lines appended at the end of the file are inside a claim that reaches past it', () => {

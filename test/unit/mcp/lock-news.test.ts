@@ -98,7 +98,7 @@ describe('mcp: claims that follow their code, as agents read them', function () 
     });
     save(path.join(project, file), [...numbered(9), ...numbered(20, 21)]);
     await lost;
-    const line = `Your claim #${id} on src/a.ts:10-20 lost its code (the lines were deleted): release it (mesh_lock action="release" lockId=${id}), or claim the lines you need again.`;
+    const line = `Your claim #${id} on src/a.ts:10-20 lost its code (its lines are no longer in the file): release it (mesh_lock action="release" lockId=${id}), or claim the lines you need again.`;
     const first = await alice.ok('mesh_whoami');
     assert.deepEqual(pendingLines(first.text), [line, 'pending: none']);
     assert.deepEqual((first.data.pending as { coordination?: unknown }).coordination, { lostClaims: [{ id, file: 'src/a.ts', startLine: 10, endLine: 20 }] });

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { Lock } from '../../../src/protocol/entities';
 import type { EditorDecorations } from '../../../src/vscode/decorations/lockDecorations';
 import { lockHover } from '../../../src/vscode/decorations/lockHover';
-import { joinedMesh, waitFor, workspaceFolder } from './helpers';
+import { joinedMesh, waitFor, withAnswers, workspaceFolder } from './helpers';
 import { startMcpAgent, type McpAgent } from './mcpAgent';
 
 /** What the extension draws in the visible editors, from its internal query (not scraped). */
@@ -138,6 +138,25 @@ describe('Claims that follow the code', () => {
     }
   });
 
+  it('offers to save before claiming lines typed but not saved yet, then claims them', async function () {
+    this.timeout(120_000);
+    const api = await joinedMesh();
+    const editor = await vscode.window.showTextDocument(vscode.Uri.file(file));
+    assert.equal(await editor.edit((edit) => edit.insert(new vscode.Position(2, 0), 'export const typed1 = 0;\nexport const typed2 = 0;\n')), true);
+    editor.selection = new vscode.Selection(2, 0, 3, 5); // the two typed lines, 3–4
+    await withAnswers({ notify: (_message, buttons) => (buttons.includes('Save and Lock') ? 'Save and Lock' : undefined) }, async (asked) => {
+      assert.equal(await vscode.commands.executeCommand('peermesh.toggleSelectionLock'), 'locked');
+      assert.match(asked[0]?.text ?? '', /lines 3–4 hold lines that are not saved yet/);
+    });
+    assert.equal(editor.document.isDirty, false, 'saved first');
+    const mine = await waitFor('this window\'s claim', () => api.model.ownLocks().find((l) => l.path.endsWith(name)), 30_000);
+    try {
+      await brokerHas(mine.id, 3, 4, 'the typed lines, saved');
+    } finally {
+      await api.mesh.client!.request('locks/release', { lockId: mine.id });
+    }
+  });
+
   it('says a claim\'s code is gone when the person deletes every line it covered, and keeps its lines', async function () {
     this.timeout(120_000);
     const api = await joinedMesh();
@@ -156,10 +175,10 @@ describe('Claims that follow the code', () => {
     assert.equal((row.iconPath as vscode.ThemeIcon).id, 'warning');
     // Markdown escapes and non-breaking spaces undone: the words a person reads.
     const tooltip = (row.tooltip as vscode.MarkdownString).value.replace(/\\/g, '').replace(/&nbsp;/g, ' ');
-    assert.match(tooltip, /\$\(warning\) Code gone: the lines it covered were deleted\. It keeps lines 3–5 until its holder claims the code again or releases it\./);
+    assert.match(tooltip, /\$\(warning\) Code gone: the code it covered is no longer in the file\. It keeps lines 3–5 until its holder claims the code again or releases it\./);
 
     // The hover on the badge says it too, from the lock as the broker has it.
     const hover = lockHover(lost, api.model.peer(lost.holder), false).value.replace(/\\/g, '').replace(/&nbsp;/g, ' ');
-    assert.match(hover, /\$\(warning\) Code gone: the lines it covered were deleted\. It keeps lines 3–5 until/);
+    assert.match(hover, /\$\(warning\) Code gone: the code it covered is no longer in the file\. It keeps lines 3–5 until/);
   });
 });
