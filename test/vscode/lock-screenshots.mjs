@@ -165,31 +165,52 @@ export function lockScreenshotChecks(page, { repo, name, workspace, home, artifa
 export async function runCommand(page, pattern, filter) {
   await page.keyboard.press('Control+Shift+P');
   await page.keyboard.type(filter);
-  await page.waitForTimeout(500);
   await clickRow(page, pattern);
-  await page.waitForTimeout(500);
+  await page.waitForTimeout(150);
 }
 
-/** Switches the color theme the way a person does: Preferences: Color Theme, then a click on it. */
+/** The class VS Code puts on the workbench for each kind of theme. */
+const themeClass = { dark: 'vs-dark', light: 'vs', hc: 'hc-black' };
+
+/**
+ * Switches the color theme the way a person does: Preferences: Color Theme, then a click on it;
+ * done once the picker is closed and the workbench wears the theme's kind, then a moment for the
+ * editor to repaint.
+ */
 export async function pickColorTheme(page, theme, filter) {
   await runCommand(page, /^Preferences: Color Theme/, 'Color Theme');
+  // Typed once the theme picker lists themes: typed sooner, it would go to the editor.
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: /Modern|High Contrast/ }).first().waitFor({ state: 'visible', timeout: 10_000 });
   await page.keyboard.type(filter);
-  await page.waitForTimeout(300);
   await clickRow(page, theme);
-  await page.waitForTimeout(1200);
+  const kind = themes.find(([, label]) => label === theme)?.[0];
+  await page.locator('.quick-input-widget').first().waitFor({ state: 'hidden', timeout: 10_000 });
+  if (kind) await page.locator(`.monaco-workbench.${themeClass[kind]}`).first().waitFor({ state: 'attached', timeout: 10_000 });
+  await page.waitForTimeout(300);
 }
 
-/** Clicks the quick-pick row whose label matches, or closes the quick pick and throws. */
+/**
+ * Clicks the quick-pick row whose label matches, once the list shows it (it filters as one
+ * types), or closes the quick pick and throws.
+ */
 async function clickRow(page, pattern) {
   const rows = page.locator('.quick-input-widget .monaco-list-row');
-  await rows.first().waitFor({ state: 'visible', timeout: 5000 });
-  const labels = (await rows.allInnerTexts()).map((text) => text.split('\n')[0].trim());
-  const index = labels.findIndex((label) => pattern.test(label));
-  if (index < 0) {
-    await page.keyboard.press('Escape');
-    throw new Error(`no quick-pick row matching ${pattern} among ${JSON.stringify(labels)}`);
+  const labelsNow = async () => (await rows.allInnerTexts()).map((text) => text.split('\n')[0].trim());
+  const until = Date.now() + 5000;
+  let labels;
+  for (let last = ''; ; await page.waitForTimeout(100)) {
+    labels = await labelsNow().catch(() => []);
+    const index = labels.findIndex((label) => pattern.test(label));
+    // Clicked once the list has stopped filtering (two reads alike), so the row is the one read.
+    if (index >= 0 && JSON.stringify(labels) === last) {
+      await rows.nth(index).click();
+      return;
+    }
+    last = JSON.stringify(labels);
+    if (Date.now() > until) break;
   }
-  await rows.nth(index).click();
+  await page.keyboard.press('Escape');
+  throw new Error(`no quick-pick row matching ${pattern} among ${JSON.stringify(labels)}`);
 }
 
 /** Without an outer npm's or VS Code's variables. */
