@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { renameSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Lock } from '../../../src/protocol/entities';
@@ -61,6 +61,7 @@ describe('Claims that follow the code', () => {
   afterEach(async () => {
     await agent?.unlock({ path: name }).catch(() => 0);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    rmSync(file, { force: true }); // the workbench's screenshots show the explorer
   });
   after(async () => {
     await agent?.close();
