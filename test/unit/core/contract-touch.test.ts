@@ -11,7 +11,7 @@ import type { Contract } from '../../../src/protocol/plan';
 const root = '/repo';
 
 const contract = (id: string, file: string | null, symbol: string | null = null): Contract => ({
-  id, kind: 'api', name: id, file, symbol, spec: '', version: 1, status: 'agreed', updatedAt: 0, updatedBy: null,
+  id, kind: 'api', name: id, file, symbol, spec: '', version: 1, status: 'approved', updatedAt: 0, updatedBy: null,
 });
 
 const span = (startLine: number, endLine: number): LineSpan => ({ startLine, endLine });
