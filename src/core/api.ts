@@ -8,9 +8,10 @@ import type {
   LineSpan, ListedStateEntry, Lock, WorktreeClaim, Message, MeshEvent, MeshEventOf, Peer, Scope, StateEntry, EventType, MessageKind, OwnStatus, SaveGuardChoice,
 } from '../protocol/entities';
 import type { z } from 'zod';
-import type { Debate, DebateStatus, DebateSummary, Delta, SyncQueue, TurnInput } from '../protocol/coordination';
+import type { Debate, DebateStatus, DebateSummary, Delta, DeltaDraft, SyncQueue, TurnInput } from '../protocol/coordination';
 import type { LockTarget, Recipients, RequestParams } from '../protocol/methods';
 import type { debateRequests } from '../protocol/requests/debate';
+import type { deltaRequests } from '../protocol/requests/delta';
 import type { EditRecord } from '../protocol/requests/edits';
 import type { TextChange } from '../protocol/requests/locks';
 import type { StatusCounts } from '../protocol/requests/status';
@@ -247,13 +248,20 @@ export type DeltaPush = Omit<RequestParams<'delta/push'>, 'project'>;
 export interface DeltasService {
   /** Routes and stores the delta (a contract_change bumps its contracts first); `decision` is the broker's own. */
   push(caller: string, project: ProjectRef, delta: DeltaPush): Promise<Delta>;
-  list(caller: string, project: ProjectRef, filter: { since?: number; blocking?: boolean; mine?: boolean; limit?: number }): Promise<{ deltas: Delta[]; more: boolean }>;
+  list(caller: string, project: ProjectRef, filter: { since?: number; blocking?: boolean; mine?: boolean; limit?: number }): Promise<{ deltas: Delta[]; more: boolean; drafts: DeltaDraft[] }>;
   get(caller: string, id: number): Promise<Delta>;
   /** Acks the deltas; returns those newly acked (acked before, or the caller's own: skipped). `notFound` naming unknown ids. */
   ack(caller: string, ids: readonly number[]): Promise<number[]>;
-  /** Unacked blocking deltas routed to the caller, and others not shown yet (`seen` marks both shown). */
-  mine(caller: string, seen: boolean): Promise<{ blocking: Delta[]; fresh: Delta[] }>;
+  /** Unacked blocking deltas routed to the caller, others not shown yet, and its drafts new since shown (`seen` marks them shown). */
+  mine(caller: string, seen: boolean): Promise<{ blocking: Delta[]; fresh: Delta[]; drafts: DeltaDraft[] }>;
+  /** Pushes the caller's open draft as its contract_change; the draft is confirmed. */
+  confirm(caller: string, draft: DraftConfirm): Promise<Delta>;
+  /** Dismisses the caller's open drafts; returns those dismissed now. `notFound` naming ids not its own. */
+  dismiss(caller: string, ids: readonly number[]): Promise<number[]>;
 }
+
+/** What confirming a draft takes (see `delta/confirm`). */
+export type DraftConfirm = z.input<typeof deltaRequests['delta/confirm']['params']>;
 
 /** What starting a debate takes (see `debate/start`), the project aside. */
 export type DebateStart = Omit<z.input<typeof debateRequests['debate/start']['params']>, 'project'>;

@@ -8,11 +8,13 @@
  * - debates where it is the agent's turn (once a round), and its debates that were settled or
  *   escalated (once);
  * - other deltas routed to it (once);
+ * - contract changes drafted for it because its edit touched a plan contract (once per
+ *   touching edit), with the calls that confirm or dismiss each;
  * - the landing tokens it holds (every result, with the time left) or waits for.
  * Summaries and topics are other peers' words: JSON-quoted on one line, escaped by `printable`.
  * Imports types only, since the hook entry must load fast.
  */
-import type { Debate, DebateSummary, Delta, DeltaKind, DeltaSeverity, SyncQueue } from '../protocol/coordination';
+import type { Debate, DebateSummary, Delta, DeltaDraft, DeltaKind, DeltaSeverity, SyncQueue } from '../protocol/coordination';
 import type { Lock } from '../protocol/entities';
 import { ordinal, plural } from './plural';
 import { printable } from './printable';
@@ -64,10 +66,23 @@ export interface LostClaimNews {
   project?: string;
 }
 
+/** A contract change drafted for the agent: its edit touched the contract's file or symbol. */
+export interface DraftNews {
+  id: number;
+  contract: string;
+  /** The contract's symbol, else its name. */
+  what: string;
+  /** The file edited, and the symbol's lines now when it names one. */
+  file: string;
+  lines?: string;
+  project?: string;
+}
+
 /** Empty parts are left out. */
 export interface CoordinationNews {
   blocking?: DeltaNews[];
   lostClaims?: LostClaimNews[];
+  drafts?: DraftNews[];
   debates?: DebateNews[];
   deltas?: DeltaNews[];
   landing?: LandingNews[];
@@ -88,7 +103,7 @@ export const newsItems = 5;
  */
 export function toCoordinationNews(
   r: {
-    deltas?: { blocking: readonly Delta[]; fresh: readonly Delta[] };
+    deltas?: { blocking: readonly Delta[]; fresh: readonly Delta[]; drafts?: readonly DeltaDraft[] };
     debates?: { yourTurn: readonly DebateSummary[]; changed: readonly DebateSummary[] };
     landing?: readonly SyncQueue[];
     claims?: readonly Lock[];
@@ -129,8 +144,13 @@ export function toCoordinationNews(
   const lost = cap((r.claims ?? []).filter((l) => l.anchorLost === true && l.holder === self)).map((l): LostClaimNews => ({
     id: l.id, file: l.relPath, startLine: l.startLine, endLine: l.endLine, ...(l.root !== null && where(l.root)),
   }));
+  const drafts = cap(r.deltas?.drafts ?? []).map((d): DraftNews => ({
+    id: d.id, contract: d.contract, what: d.symbol ?? d.contractName, file: d.file,
+    ...(d.symbolLines && { lines: spanText(d.symbolLines) }), ...where(d.project),
+  }));
   if (blocking.length > 0) news.blocking = blocking;
   if (lost.length > 0) news.lostClaims = lost;
+  if (drafts.length > 0) news.drafts = drafts;
   if (debates.length > 0) news.debates = debates;
   if (deltas.length > 0) news.deltas = deltas;
   if (lands.length > 0) news.landing = lands;
@@ -173,6 +193,17 @@ function lostClaimLine(c: LostClaimNews): string {
   const lines = c.startLine === null || c.endLine === null ? '' : `:${spanText({ startLine: c.startLine, endLine: c.endLine })}`;
   return `Your claim #${c.id} on ${printable(c.file)}${lines}${inProject(c.project)} lost its code (its lines are no longer in the file): `
     + `release it (mesh_lock action="release" lockId=${c.id}), or claim the lines you need again.`;
+}
+
+function draftLine(d: DraftNews): string {
+  const where = `${printable(d.file)}${d.lines ? `:${d.lines}` : ''}${inProject(d.project)}`;
+  return `Your edit of ${where} touched contract ${printable(d.contract)} (${quoted(d.what)}): if its interface changed, tell the peers coding against it → `
+    + `mesh_delta action="confirm" ids=[${d.id}] summary="<what changed>" (spec="<its new spec>" if it has one); if not → mesh_delta action="dismiss" ids=[${d.id}]`;
+}
+
+/** The contract changes drafted for the agent's own edits, a line each with the calls that settle them. */
+export function draftLines(news: CoordinationNews | undefined): string[] {
+  return (news?.drafts ?? []).map(draftLine);
 }
 
 /** The lines that go before everything else: blocking deltas awaiting the agent's ack. */

@@ -1,13 +1,16 @@
 /**
  * Who changed which lines. An agent's hook reports each edit after it happened, as a
  * `file_edited` event (path and line ranges, never contents); the event log is the record, so
- * it lives as long as the event retention and costs no table of its own.
+ * it lives as long as the event retention and costs no table of its own. An edit that touches
+ * a plan contract drafts a contract change for its peer (contract-drift.ts).
  */
 import type { EventData, LineSpan } from '../protocol/entities';
 import type { EditRecord } from '../protocol/requests/edits';
 import { limits } from '../protocol/limits';
 import type { EditsService } from './api';
 import type { MeshContext } from './context';
+import { draftOnEdit } from './contract-drift';
+import type { FileAccess } from './files';
 import { mergeSpans, normalizeTarget } from './paths';
 import type { Peers } from './peers';
 
@@ -19,6 +22,7 @@ export class Edits implements EditsService {
   constructor(
     private readonly ctx: MeshContext,
     private readonly peers: Peers,
+    private readonly files: FileAccess,
   ) {}
 
   async record(peerId: string, file: string, ranges: readonly LineSpan[], tool: string): Promise<void> {
@@ -27,6 +31,8 @@ export class Edits implements EditsService {
       const peer = await this.peers.requireLiveIn(t, peerId);
       const { path, root, relPath } = normalizeTarget({ path: file }, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe);
       await t.emit('file_edited', peerId, { path, root, relPath, ranges: spans, tool });
+      // An edit of a plan contract's file or symbol drafts a contract change for its peer.
+      await draftOnEdit(t, peer, path, spans, this.files, this.ctx.clock.now());
     });
   }
 

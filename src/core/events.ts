@@ -209,6 +209,7 @@ function nameInData(e: MeshEvent): string | null {
     case 'contract_changed':
     case 'delta_pushed':
     case 'delta_acked':
+    case 'delta_drafted':
       return e.data.byName ?? null;
     default:
       return null;

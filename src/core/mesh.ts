@@ -101,8 +101,9 @@ export class MeshCore implements Mesh {
     this.peers = new Peers(this.ctx);
     this.state = new State(this.ctx);
     this.messages = new Messages(this.ctx, this.peers, this.state);
-    this.locks = new Locks(this.ctx, this.peers, this.messages, opts.files ?? nodeFiles);
-    this.edits = new Edits(this.ctx, this.peers);
+    const files = opts.files ?? nodeFiles;
+    this.locks = new Locks(this.ctx, this.peers, this.messages, files);
+    this.edits = new Edits(this.ctx, this.peers, files);
     this.plans = new Plans(this.ctx, this.peers);
     this.deltas = new Deltas(this.ctx, this.peers);
     this.debates = new Debates(this.ctx, this.peers);

@@ -8,7 +8,7 @@
  */
 import type { Message, MessageKind } from '../protocol/entities';
 import type { Task, TaskStatus } from '../protocol/plan';
-import { blockingLines, coordinationLines, lostClaimLines, type CoordinationNews } from './coordination-news';
+import { blockingLines, coordinationLines, draftLines, lostClaimLines, type CoordinationNews } from './coordination-news';
 import { plural } from './plural';
 import { printable } from './printable';
 
@@ -143,11 +143,11 @@ export function newsLines(news: News): string[] {
 
 /**
  * The `pending:` part of a tool result's text: blocking deltas first, the agent's claims whose
- * code is gone, then the messages, the task lines, and the debates, other deltas and landing
- * tokens.
+ * code is gone and the contract changes its edits drafted, then the messages, the task lines,
+ * and the debates, other deltas and landing tokens.
  */
 export function pendingText(news: News): string {
-  const first = [...blockingLines(news.coordination), ...lostClaimLines(news.coordination)];
+  const first = [...blockingLines(news.coordination), ...lostClaimLines(news.coordination), ...draftLines(news.coordination)];
   return [...first, messagesPending(news), ...taskLines(news.tasks), ...coordinationLines(news.coordination)].join('\n');
 }
 
@@ -168,14 +168,16 @@ export function hookContext(news: News, self: string, withHeld = true): string |
   const hasMessages = news.messages.length > 0 || news.more > 0;
   const blocking = blockingLines(news.coordination);
   const lost = lostClaimLines(news.coordination);
+  const drafts = draftLines(news.coordination);
   const others = coordinationLines(news.coordination);
-  const tasks = taskLines(news.tasks, withHeld || hasMessages || news.tasks?.assigned !== undefined || others.length > 0 || lost.length > 0);
-  if (!hasMessages && tasks.length === 0 && blocking.length === 0 && lost.length === 0 && others.length === 0) return undefined;
+  const tasks = taskLines(news.tasks, withHeld || hasMessages || news.tasks?.assigned !== undefined || others.length > 0 || lost.length > 0 || drafts.length > 0);
+  if (!hasMessages && tasks.length === 0 && blocking.length === 0 && lost.length === 0 && drafts.length === 0 && others.length === 0) return undefined;
   const mesh = blocking.length + others.length === 0 ? [] : [
     `PeerMesh (${self}), from the other agents:`,
     ...[...blocking, ...others].map((l) => '- ' + l),
   ];
   const claims = lost.length === 0 ? [] : [`PeerMesh (${self}), your claims:`, ...lost.map((l) => '- ' + l)];
+  const edits = drafts.length === 0 ? [] : [`PeerMesh (${self}), your edits:`, ...drafts.map((l) => '- ' + l)];
   const messages = hasMessages ? [
     `PeerMesh: new messages for you (${self}) from the other agents on this machine:`,
     ...newsLines(news).map((l) => '- ' + l),
@@ -183,5 +185,5 @@ export function hookContext(news: News, self: string, withHeld = true): string |
   ] : [];
   const plan = tasks.length === 0 ? [] : [`PeerMesh${hasMessages ? '' : ` (${self})`}, the shared plan: ${tasks[0]}`, ...tasks.slice(1)];
   // Blocking deltas lead, then claims whose code is gone: the agent must not go on without them.
-  return blocking.length > 0 ? [...mesh, ...claims, ...messages, ...plan].join('\n') : [...claims, ...messages, ...plan, ...mesh].join('\n');
+  return blocking.length > 0 ? [...mesh, ...claims, ...edits, ...messages, ...plan].join('\n') : [...claims, ...edits, ...messages, ...plan, ...mesh].join('\n');
 }

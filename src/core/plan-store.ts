@@ -99,6 +99,12 @@ export async function loadContract(db: SqlTx, project: string, id: string): Prom
   return row && toContract(row);
 }
 
+/** The contracts that name a file, of every project's plan, each with its project. */
+export async function contractsWithFiles(db: SqlTx): Promise<Array<Contract & { project: string }>> {
+  const rows = await db.all<ContractRow>('SELECT * FROM plan_contracts WHERE file IS NOT NULL ORDER BY project, position');
+  return rows.map((r) => ({ ...toContract(r), project: r.project }));
+}
+
 /** The project's plan as it is now, or undefined when it has none. */
 export async function loadPlan(db: SqlTx, project: string): Promise<PlanView | undefined> {
   const plan = await planRow(db, project);

@@ -99,6 +99,37 @@ export const Delta = z.object({
 });
 export type Delta = z.infer<typeof Delta>;
 
+/**
+ * A `contract_change` the broker drafted for a peer whose edit touched a plan contract's file
+ * or symbol (the rule: core/contract-touch.ts). It waits for that peer to confirm it (a real
+ * delta is pushed) or dismiss it; one open draft per peer and contract, refreshed by each
+ * further touching edit.
+ */
+export const DraftStatus = z.enum(['draft', 'confirmed', 'dismissed']);
+export type DraftStatus = z.infer<typeof DraftStatus>;
+
+export const DeltaDraft = z.object({
+  id: z.number().int(),
+  project: z.string(),
+  /** The contract's id and name. */
+  contract: z.string(),
+  contractName: z.string(),
+  /** The contract's symbol, when it names one, and its lines after the last touching edit. */
+  symbol: z.string().nullable(),
+  symbolLines: z.object({ startLine: z.number().int(), endLine: z.number().int() }).nullable(),
+  /** The file the last touching edit changed, relative to the project. */
+  file: z.string(),
+  /** Touching edits since it was drafted. */
+  edits: z.number().int(),
+  ...By,
+  status: DraftStatus,
+  /** The delta its confirmation pushed. */
+  delta: z.number().int().nullable(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type DeltaDraft = z.infer<typeof DeltaDraft>;
+
 // ── Debates ──────────────────────────────────────────────────────────────────────────────
 
 /**
@@ -289,4 +320,9 @@ export const SyncReleasedData = z.object({
  */
 export const SyncStalledData = z.object({
   project: z.string(), branch: z.string(), who: z.string(), whoName: z.string(), heldMs: z.number(), usualMs: z.number().nullable(), waiting: z.number().int(),
+});
+
+/** `delta_drafted`: an edit by the event's peer touched a contract: its draft `contract_change` was made or refreshed. */
+export const DeltaDraftedData = z.object({
+  project: z.string(), draft: z.number().int(), contract: z.string(), file: z.string(), byName,
 });

@@ -7,6 +7,7 @@ import { limits } from './limits';
 import {
   DebateChangedData, DebateStartedData, DebateTurnData, DeltaAckedData, DeltaPushedData, SyncAcquiredData, SyncQueuedData, SyncReleasedData,
   SyncStalledData,
+  DeltaDraftedData,
 } from './coordination';
 import {
   ContractChangedData, PlanChangedData, PlanProposedData, PlanRejectedData, TaskClaimedData, TaskReleasedData, TaskUpdatedData,
@@ -175,6 +176,7 @@ export const eventTypes = [
   'plan_proposed', 'plan_changed', 'plan_rejected', 'task_claimed', 'task_updated', 'task_released', 'contract_changed',
   'delta_pushed', 'delta_acked', 'debate_started', 'debate_turn', 'debate_changed',
   'sync_queued', 'sync_acquired', 'sync_released', 'sync_stalled',
+  'delta_drafted',
 ] as const;
 export const EventType = z.enum(eventTypes);
 export type EventType = z.infer<typeof EventType>;
@@ -391,6 +393,7 @@ export const MeshEvent = z.discriminatedUnion('type', [
   eventOf('sync_acquired', SyncAcquiredData),
   eventOf('sync_released', SyncReleasedData),
   eventOf('sync_stalled', SyncStalledData),
+  eventOf('delta_drafted', DeltaDraftedData),
 ]);
 export type MeshEvent = z.infer<typeof MeshEvent>;
 /** The event of type `T`, e.g. `MeshEventOf<'message_sent'>`. */

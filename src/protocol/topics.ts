@@ -50,4 +50,5 @@ export const eventTopics: { readonly [T in EventType]: readonly MeshTopic[] } = 
   sync_acquired: ['sync'],
   sync_released: ['sync'],
   sync_stalled: ['sync'],
+  delta_drafted: ['deltas'],
 };

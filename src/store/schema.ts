@@ -315,6 +315,31 @@ export const migrations: readonly string[] = [
   ALTER TABLE locks ADD COLUMN named_end INTEGER;
   CREATE INDEX locks_repo ON locks(repo, rel_path);
   `,
+
+  // 8 (contract drift): drafts of contract_change deltas for the peer whose edit touched a plan
+  // contract (core/contract-drift.ts), kept a day. At most one with status 'draft' per peer,
+  // project and contract: a further touching edit refreshes it (the code keeps that rule).
+  `
+  CREATE TABLE delta_drafts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    project TEXT NOT NULL,
+    contract TEXT NOT NULL,
+    contract_name TEXT NOT NULL,
+    symbol TEXT,
+    peer TEXT NOT NULL,
+    peer_name TEXT NOT NULL,
+    file TEXT NOT NULL,
+    symbol_start INTEGER,
+    symbol_end INTEGER,
+    edits INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    delta INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    shown_at INTEGER
+  );
+  CREATE INDEX delta_drafts_peer ON delta_drafts(peer, status);
+  `,
 ];
 
 /** Applies the migrations the database has not seen yet; returns how many ran. */

@@ -2,15 +2,17 @@
  * Context deltas, for the agents that find things out and those they affect: mesh_delta. Push
  * what you found (the broker routes it to the peers whose tasks, claims or recent edits touch
  * it), list the project's deltas with who has acked them, ack those routed to you (a blocking
- * one stays in your news until you do). The rules are the broker's (requests/delta.ts).
+ * one stays in your news until you do), confirm or dismiss the contract changes drafted when
+ * your edits touched a plan contract. The rules are the broker's (requests/delta.ts).
  */
 import { z } from 'zod';
 import { BrokerError } from '../../protocol/errors';
-import { coordinationLimits, type Delta, type DeltaRecipient } from '../../protocol/coordination';
+import { coordinationLimits, type Delta, type DeltaDraft, type DeltaRecipient } from '../../protocol/coordination';
 import { limits } from '../../protocol/limits';
 import { planLimits } from '../../protocol/plan';
 import { plural } from '../../core/plural';
 import { printable } from '../../core/printable';
+import { spanText } from '../../core/span-text';
 import { callText, fitList, moreLine } from '../budget';
 import { defineTool } from '../tool';
 import { clip } from '../views';
@@ -74,9 +76,9 @@ export function deltaLine(v: DeltaView): string {
 export const deltaTool = defineTool({
   name: 'mesh_delta',
   title: 'Context deltas',
-  description: 'Tell peers what you found: push reaches those whose tasks, claims or recent edits touch it. list shows who acked; ack what you were sent.',
+  description: 'Tell peers what you found: push reaches those whose tasks, claims or recent edits touch it. list shows who acked; ack what you were sent. confirm/dismiss drafts.',
   input: {
-    action: z.enum(['list', 'push', 'ack']).optional().describe('Default list'),
+    action: z.enum(['list', 'push', 'ack', 'confirm', 'dismiss']).optional().describe('Default list'),
     kind: z.enum(['discovery', 'contract_change', 'dependency', 'scope_change']).optional().describe('push; default discovery'),
     summary: z.string().trim().min(1).max(coordinationLimits.summary).optional().describe('push: one line'),
     detail: z.string().max(coordinationLimits.detail).optional().describe('push'),
@@ -85,23 +87,33 @@ export const deltaTool = defineTool({
     contracts: affected(planLimits.id).describe('push: contract ids'),
     spec: z.string().min(1).max(planLimits.spec).optional().describe('contract_change: new spec'),
     blocking: z.boolean().optional().describe('push: each must ack; list: only blocking'),
-    ids: z.array(z.number().int()).max(limits.list).optional().describe('ack'),
+    ids: z.array(z.number().int()).max(limits.list).optional().describe('ack/confirm/dismiss'),
     since: z.number().int().optional().describe('list: after this id'),
   },
-  output: { deltas: z.array(item).optional(), delta: item.optional(), acked: z.array(z.number()).optional(), more: z.string().optional() },
+  output: {
+    deltas: z.array(item).optional(), delta: item.optional(), acked: z.array(z.number()).optional(), more: z.string().optional(),
+    drafts: z.array(item).optional(), dismissed: z.array(z.number()).optional(),
+  },
   async run(args, client, ctx) {
     const self = client.peer.id;
     switch (args.action ?? 'list') {
       case 'list': {
         const r = await client.request('delta/list', { since: args.since, blocking: args.blocking });
         const views = r.deltas.map((d) => deltaView(d, self));
-        if (views.length === 0) return { text: `No ${args.blocking ? 'blocking deltas' : 'deltas'}${args.since ? ` after #${args.since}` : ''}.`, data: { deltas: [] } };
+        const drafts = r.drafts.map(draftLine);
+        if (views.length === 0) {
+          const none = `No ${args.blocking ? 'blocking deltas' : 'deltas'}${args.since ? ` after #${args.since}` : ''}.`;
+          return { text: [none, ...drafts].join('\n'), data: { deltas: [], ...(drafts.length > 0 && { drafts: r.drafts.map(draftView) }) } };
+        }
         const page = fitList(views, deltaLine);
         const more = page.cut || r.more ? callText('mesh_delta', { since: page.items[page.items.length - 1].id, blocking: args.blocking }) : undefined;
         const toAck = page.items.filter((v) => v.waiting?.includes('you')).map((v) => v.id);
         const head = `${plural(page.items.length, args.blocking ? 'blocking delta' : 'delta')}${args.since ? ` after #${args.since}` : ''}${toAck.length > 0 ? `, ${toAck.length} waiting for your ack` : ''}:`;
         const ack = toAck.length > 0 ? [`Ack when read: ${callText('mesh_delta', { action: 'ack', ids: toAck })}`] : [];
-        return { text: [head, ...page.lines, ...ack, ...(more ? [moreLine(more)] : [])].join('\n'), data: { deltas: page.items, ...(more && { more }) } };
+        return {
+          text: [head, ...page.lines, ...ack, ...drafts, ...(more ? [moreLine(more)] : [])].join('\n'),
+          data: { deltas: page.items, ...(drafts.length > 0 && { drafts: r.drafts.map(draftView) }), ...(more && { more }) },
+        };
       }
       case 'push': {
         if (!args.summary) throw new BrokerError('invalidInput', 'push needs a summary: one line saying what changed');
@@ -124,9 +136,39 @@ export const deltaTool = defineTool({
         ].join(' ');
         return { text, data: { acked } };
       }
+      case 'confirm': {
+        if (args.ids?.length !== 1) throw new BrokerError('invalidInput', 'confirm takes one draft id: ids=[<draft>], as your news or mesh_delta list gives it');
+        const { delta } = await client.request('delta/confirm', {
+          id: args.ids[0], severity: args.blocking ? 'blocking' : 'info', summary: args.summary, detail: args.detail, spec: args.spec,
+        });
+        ctx.session.coordinationChanged();
+        const r = pushed(delta);
+        return { ...r, text: `Confirmed draft #${args.ids[0]}. ${r.text}` };
+      }
+      case 'dismiss': {
+        if (!args.ids?.length) throw new BrokerError('invalidInput', 'dismiss needs ids: the drafts\' ids, as your news or mesh_delta list gives them');
+        const { dismissed } = await client.request('delta/dismiss', { ids: args.ids });
+        const skipped = args.ids.filter((id) => !dismissed.includes(id));
+        const text = [
+          dismissed.length > 0 ? `Dismissed draft ${dismissed.map((id) => `#${id}`).join(', ')}: nothing was sent.` : 'Nothing new dismissed.',
+          ...(skipped.length > 0 ? [`${skipped.map((id) => `#${id}`).join(', ')}: confirmed or dismissed before.`] : []),
+        ].join(' ');
+        return { text, data: { dismissed } };
+      }
     }
   },
 });
+
+/** An open draft as the model reads it. */
+function draftView(d: DeltaDraft) {
+  return { draft: d.id, contract: d.contract, file: d.file, ...(d.symbolLines && { lines: spanText(d.symbolLines) }) };
+}
+
+/** `draft #7: your edit of src/auth.ts:4-6 touched contract auth-refresh → confirm or dismiss`. */
+function draftLine(d: DeltaDraft): string {
+  const where = `${printable(d.file)}${d.symbolLines ? `:${spanText(d.symbolLines)}` : ''}`;
+  return `draft #${d.id}: your edit of ${where} touched contract ${printable(d.contract)} → ${callText('mesh_delta', { action: 'confirm', ids: [d.id] })} (with summary, spec) or ${callText('mesh_delta', { action: 'dismiss', ids: [d.id] })}`;
+}
 
 /** What a push did: whom it reached and why, and the contracts' new versions; not what the caller sent. */
 function pushed(d: Delta) {

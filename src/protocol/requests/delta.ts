@@ -3,7 +3,7 @@
  * one project, as the plan's do (`project`, else the caller's own workspace).
  */
 import { z } from 'zod';
-import { coordinationLimits, Delta, DeltaAffects, DeltaKind, DeltaSeverity } from '../coordination';
+import { coordinationLimits, Delta, DeltaAffects, DeltaDraft, DeltaKind, DeltaSeverity } from '../coordination';
 import { limits } from '../limits';
 import { planLimits } from '../plan';
 import { defineRequests } from './spec';
@@ -37,7 +37,8 @@ export const deltaRequests = defineRequests('delta', {
   },
   /**
    * The project's deltas after `since` (a delta id), oldest first: all of them, or only
-   * `blocking` ones, or only those routed to the caller (`mine`).
+   * `blocking` ones, or only those routed to the caller (`mine`); and the caller's open drafts
+   * in the project.
    */
   'delta/list': {
     params: z.object({
@@ -47,7 +48,7 @@ export const deltaRequests = defineRequests('delta', {
       mine: z.boolean().default(false),
       limit: z.number().int().min(1).max(limits.page).default(100),
     }),
-    result: z.object({ deltas: z.array(Delta), more: z.boolean() }),
+    result: z.object({ deltas: z.array(Delta), more: z.boolean(), drafts: z.array(DeltaDraft).default([]) }),
     retry: 'safe',
   },
   /** One delta, with who has and has not acked it. `notFound` for an unknown id. */
@@ -70,11 +71,40 @@ export const deltaRequests = defineRequests('delta', {
   /**
    * The caller's delta news, for the pending part of tool results and hooks: blocking deltas
    * routed to it that it has not acked (every time, until it acks), then others routed to it
-   * not shown yet, which `seen` marks shown. Over every project.
+   * not shown yet, and its drafts drafted or refreshed since last shown; `seen` marks them
+   * shown. Over every project.
    */
   'delta/mine': {
     params: z.object({ seen: z.boolean().default(false) }),
-    result: z.object({ blocking: z.array(Delta), fresh: z.array(Delta) }),
+    result: z.object({ blocking: z.array(Delta), fresh: z.array(Delta), drafts: z.array(DeltaDraft).default([]) }),
     retry: (p: { seen?: boolean }) => (p.seen ? 'never' : 'safe'),
+  },
+  /**
+   * Confirms one of the caller's open drafts: pushes it as a `contract_change` of its contract
+   * (as `delta/push` would: the contract's version bumps, `spec` becomes its spec, and the
+   * delta goes to the peers the contract concerns), with `summary` (else one saying what was
+   * edited). `notFound` for a draft that is not the caller's; `invalidInput` for one already
+   * confirmed or dismissed, and whatever `delta/push` refuses. Emits `delta_pushed` and
+   * `contract_changed`. Not retried: a repeat would fail on the confirmed draft.
+   */
+  'delta/confirm': {
+    params: z.object({
+      id: z.number().int().min(1),
+      severity: DeltaSeverity.default('info'),
+      summary: z.string().trim().min(1).max(coordinationLimits.summary).optional(),
+      detail: z.string().max(coordinationLimits.detail).default(''),
+      spec: z.string().min(1).max(planLimits.spec).optional(),
+    }),
+    result: z.object({ delta: Delta }),
+    retry: 'never',
+  },
+  /**
+   * Dismisses the caller's open drafts (`dismissed` lists them; those already confirmed or
+   * dismissed are skipped). `notFound` naming ids that are not the caller's drafts, dismissing none.
+   */
+  'delta/dismiss': {
+    params: z.object({ ids: z.array(z.number().int().min(1)).min(1).max(limits.list) }),
+    result: z.object({ dismissed: z.array(z.number().int()) }),
+    retry: 'safe',
   },
 });

@@ -114,11 +114,11 @@ describe('core/deltas', () => {
       const again = await h.mesh.deltas.mine(bob, true);
       assert.deepEqual([ids(again.blocking), ids(again.fresh)], [[stop.id], []]);
       assert.deepEqual(await h.mesh.deltas.ack(bob, [stop.id]), [stop.id]);
-      assert.deepEqual(await h.mesh.deltas.mine(bob, true), { blocking: [], fresh: [] });
+      assert.deepEqual(await h.mesh.deltas.mine(bob, true), { blocking: [], fresh: [], drafts: [] });
       const seen = await h.mesh.deltas.get(alice, stop.id);
       assert.deepEqual(seen.recipients.map((r) => [r.peerName, r.shownAt !== null, r.ackedAt !== null]), [['bob', true, true], ['carol', false, false]]);
       assert.deepEqual(ids((await h.mesh.deltas.mine(carol, false)).blocking), [stop.id]);
-      assert.deepEqual(await h.mesh.deltas.mine(alice, true), { blocking: [], fresh: [] }, 'the author is no recipient');
+      assert.deepEqual(await h.mesh.deltas.mine(alice, true), { blocking: [], fresh: [], drafts: [] }, 'the author is no recipient');
     });
 
     it(`mine answers at most ${mineLimit} of each kind, marking only those shown; the rest come on the next call`, async () => {

@@ -85,6 +85,7 @@ describe('protocol: events', () => {
       await h.mesh.plans.contract(a, undefined, { id: 'login-api', status: 'approved' });
       const delta = await h.mesh.deltas.push(a, undefined, { kind: 'discovery', severity: 'blocking', summary: 'the schema moved', affects: { tasks: ['schema'] } });
       await h.mesh.deltas.ack(b, [delta.id]);
+      await h.mesh.edits.record(a, 'src/types.ts', [], 'Edit'); // the user-type contract's file: a draft
       const debate = await h.mesh.debates.start(a, undefined, { topic: 'REST or RPC', with: ['carol'], turn: { position: 'REST', proposal: 'REST' } });
       await h.mesh.debates.respond(c, debate.id, { position: 'RPC', escalate: true });
       await h.mesh.debates.decide(person, debate.id, { pick: 1 });
