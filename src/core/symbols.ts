@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { BrokerError } from '../protocol/errors';
-import { limits } from '../protocol/limits';
+import { checkSymbolName } from './paths';
 import { printable } from './printable';
 import { outline, type Declaration } from './symbol-outline';
 import { grammarFor, grammarOf, syntaxParsers } from './symbol-parser';
@@ -54,16 +54,9 @@ export async function resolveSymbol(file: string, relPath: string, text: string,
   throw new BrokerError('notFound', `no symbol ${printable(name)} in ${printable(relPath)}; ${hint}`, { closeMatches: close });
 }
 
-/** A symbol name as a caller gave it: a dotted path of names, within the length names have. */
-export function checkSymbolName(name: string): void {
-  if (name.length === 0 || name.length > limits.symbol || /\s/.test(name) || name.split('.').some((part) => part === '')) {
-    throw new BrokerError('invalidInput', `symbol "${printable(name.slice(0, limits.symbol))}" is not a dotted name like AuthService.refresh (at most ${limits.symbol} characters)`);
-  }
-}
-
 /**
  * Names like `name`, closest first: those ending in its last part (`refresh` for
- * `Auth.refresh`), and those a few edits away, case aside.
+ * `Auth.refresh`), and those a few edits away (a third of its last part's length), case aside.
  */
 export function closeMatches(names: readonly string[], name: string): string[] {
   const want = name.toLowerCase();
@@ -73,7 +66,7 @@ export function closeMatches(names: readonly string[], name: string): string[] {
     const lower = candidate.toLowerCase();
     const distance = editDistance(lower, want);
     const sameTail = lower.split('.').pop() === tail;
-    if (sameTail || distance <= Math.max(2, Math.floor(want.length / 3))) scored.push([candidate, sameTail ? Math.min(distance, 1) : distance]);
+    if (sameTail || distance <= Math.max(2, Math.floor(tail.length / 3))) scored.push([candidate, sameTail ? Math.min(distance, 1) : distance]);
   }
   return scored.sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0])).slice(0, matchesShown).map(([n]) => n);
 }

@@ -315,6 +315,13 @@ export const migrations: readonly string[] = [
   ALTER TABLE locks ADD COLUMN named_end INTEGER;
   CREATE INDEX locks_repo ON locks(repo, rel_path);
   `,
+
+  // 8 (symbol claims): the symbol a claim was taken on, followed by name through edits;
+  // `symbol_blocked` when the symbol now reaches into another peer's claim.
+  `
+  ALTER TABLE locks ADD COLUMN symbol TEXT;
+  ALTER TABLE locks ADD COLUMN symbol_blocked INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 /** Applies the migrations the database has not seen yet; returns how many ran. */
