@@ -10,7 +10,7 @@
  * no blank line between (doc comments, `@Override`, `#[derive]`): an edit of those is an edit
  * of the symbol.
  */
-import type { Node } from '@vscode/tree-sitter-wasm';
+import type { Node, Point } from '@vscode/tree-sitter-wasm';
 import type { Grammar } from './symbol-parser';
 
 /** A declaration: its dotted name and its lines (1-based, inclusive). */
@@ -81,48 +81,72 @@ const wrappers = new Set(['export_statement', 'decorated_definition', 'lexical_d
 /** What may sit right above a declaration and belongs to it. */
 const leading = new Set(['comment', 'line_comment', 'block_comment', 'decorator', 'attribute_item', 'annotation']);
 
-/** Every named declaration in `root`, in document order (nested ones after their parent). */
+/**
+ * Every named declaration in `root`, in document order (nested ones after their parent). One
+ * walk of a tree cursor, which makes a node object only for the declarations and wrappers it
+ * meets: tree-sitter finds a node's parent or previous sibling by searching from the root, and
+ * a node object for every token would cost more than the parse.
+ */
 export function outline(grammar: Grammar, root: Node): Declaration[] {
   const namers = declarations[grammar];
   const found: Declaration[] = [];
-  const walk = (node: Node, scope: string): void => {
-    for (const child of node.namedChildren) {
-      if (!child) continue;
-      const name = Object.hasOwn(namers, child.type) ? namers[child.type](child) : undefined;
+  const cursor = root.walk();
+  /** Walks the children of the cursor's node; `wrapped`: the lines of the wrapper(s) it is alone in, which the declaration in it spans. */
+  const walk = (scope: string, wrapped?: Lines): void => {
+    if (!cursor.gotoFirstChild()) return;
+    const before: Sibling[] = [];
+    do {
+      if (!cursor.nodeIsNamed) continue;
+      const type = cursor.nodeType;
+      const here: Sibling = { type, start: cursor.startPosition.row, last: lastRow(cursor.startPosition, cursor.endPosition) };
+      const name = Object.hasOwn(namers, type) ? namers[type](cursor.currentNode) : undefined;
       if (name) {
         const full = scope ? `${scope}.${name}` : name;
-        found.push({ name: full, ...linesOf(outer(child)) });
-        walk(child, full);
+        found.push({ name: full, ...(wrapped ?? linesOf(before, here)) });
+        walk(full);
+      } else if (wrappers.has(type)) {
+        // A wrapper of one declaration (with its decorators and comments) lends it its lines.
+        const alone = cursor.currentNode.namedChildren.filter((c) => c && !leading.has(c.type)).length === 1;
+        walk(scope, alone ? wrapped ?? linesOf(before, here) : undefined);
       } else {
-        walk(child, scope);
+        walk(scope);
       }
-    }
+      before.push(here);
+    } while (cursor.gotoNextSibling());
+    cursor.gotoParent();
   };
-  walk(root, '');
+  try {
+    walk('');
+  } finally {
+    cursor.delete();
+  }
   return found;
 }
 
-/** The node whose text is the whole declaration: `node` climbed through the wrappers it is alone in. */
-function outer(node: Node): Node {
-  let at = node;
-  while (at.parent && wrappers.has(at.parent.type) && at.parent.namedChildren.filter((c) => c && !leading.has(c.type)).length === 1) at = at.parent;
-  return at;
+interface Lines {
+  startLine: number;
+  endLine: number;
 }
 
-/** The lines of `node` and of the comments, decorators and attributes right above it. */
-function linesOf(node: Node): { startLine: number; endLine: number } {
-  let start = node.startPosition.row;
-  for (let prev = node.previousNamedSibling; prev && leading.has(prev.type) && lastRow(prev) >= start - 1; prev = prev.previousNamedSibling) {
+/** A named node met on the walk: its type, first and last rows (0-based). */
+interface Sibling {
+  type: string;
+  start: number;
+  last: number;
+}
+
+/** The lines of `node` and of the comments, decorators and attributes right above it among `before` (its earlier siblings). */
+function linesOf(before: readonly Sibling[], node: Sibling): Lines {
+  let start = node.start;
+  for (let j = before.length - 1; j >= 0 && leading.has(before[j].type) && before[j].last >= start - 1; j--) {
     // A comment at the end of the line above, after code, belongs to that code.
-    const before = prev.previousNamedSibling;
-    if (before && lastRow(before) === prev.startPosition.row) break;
-    start = prev.startPosition.row;
+    if (j > 0 && before[j - 1].last === before[j].start) break;
+    start = before[j].start;
   }
-  return { startLine: start + 1, endLine: lastRow(node) + 1 };
+  return { startLine: start + 1, endLine: node.last + 1 };
 }
 
-/** The last row of `node`'s text (0-based): one ending after a line break (a line comment may) ends on the line before. */
-function lastRow(node: Node): number {
-  const end = node.endPosition;
-  return end.column === 0 && end.row > node.startPosition.row ? end.row - 1 : end.row;
+/** The last row of a node's text (0-based): one ending after a line break (a line comment may) ends on the line before. */
+function lastRow(start: Point, end: Point): number {
+  return end.column === 0 && end.row > start.row ? end.row - 1 : end.row;
 }

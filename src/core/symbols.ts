@@ -9,22 +9,38 @@ import path from 'node:path';
 import { BrokerError } from '../protocol/errors';
 import { checkSymbolName } from './paths';
 import { printable } from './printable';
+import { contentHash } from './reanchor';
 import { outline, type Declaration } from './symbol-outline';
 import { grammarFor, grammarOf, syntaxParsers } from './symbol-parser';
 
 /** Close matches named, at most, when a symbol is not found. */
 const matchesShown = 5;
 
+/**
+ * The last outlines made, by file and content hash: an edit re-resolves every symbol claim on a
+ * file from one parse, and claims taken after it (several symbols of one file, one by one) reuse it.
+ */
+const outlines = new Map<string, { hash: string; declarations: Declaration[] }>();
+const outlinesKept = 16;
+
 /** The declarations of `text` (the file `file`'s), or undefined when no grammar reads its extension. */
 export async function declarationsIn(file: string, text: string): Promise<Declaration[] | undefined> {
   const grammar = grammarFor(file);
   if (!grammar) return undefined;
+  const hash = contentHash(text);
+  const kept = outlines.get(file);
+  if (kept?.hash === hash) return kept.declarations;
   const tree = await (await syntaxParsers()).parse(grammar, text);
+  let declarations: Declaration[];
   try {
-    return outline(grammar, tree.rootNode);
+    declarations = outline(grammar, tree.rootNode);
   } finally {
     tree.delete();
   }
+  outlines.delete(file);
+  outlines.set(file, { hash, declarations });
+  if (outlines.size > outlinesKept) outlines.delete(outlines.keys().next().value!);
+  return declarations;
 }
 
 /** The lines `name` spans among `declarations`, or undefined when none has that name. */
