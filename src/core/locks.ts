@@ -232,7 +232,8 @@ export class Locks implements LocksService, MeshService {
     });
   }
 
-  check(caller: string, target: LockTarget): Promise<Lock[]> {
+  async check(caller: string, target: LockTarget): Promise<Lock[]> {
+    if (target.symbol !== undefined) await syntaxParsers(); // loaded outside the transaction, as for acquire
     return this.ctx.tx(async (t) => {
       const peer = await this.peers.requireIn(t, caller);
       const norm = normalizeTarget(target, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe);
@@ -245,7 +246,8 @@ export class Locks implements LocksService, MeshService {
   alsoClaimed(caller: string, target: LockTarget): Promise<WorktreeClaim[]> {
     return this.ctx.tx(async (t) => {
       const peer = await this.peers.requireIn(t, caller);
-      return this.otherWorktrees(t, normalizeTarget(target, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe), this.ctx.clock.now());
+      const norm = normalizeTarget(target, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe);
+      return this.otherWorktrees(t, await this.anchors.symbolLines(t, norm), this.ctx.clock.now());
     });
   }
 
