@@ -24,7 +24,7 @@ const node = {
   format: 'cjs',
   target: 'node20',
   // vscode is provided by the editor; the optional native ws helpers are not used.
-  external: ['vscode', 'bufferutil', 'utf-8-validate'],
+  external: ['vscode', 'bufferutil', 'utf-8-validate', '@vscode/tree-sitter-wasm'],
 };
 
 const builds = [
@@ -67,10 +67,20 @@ if (args.has('--tests')) {
   });
 }
 
+/** The grammars symbol claims read (src/core/symbol-parser.ts names the same ones). */
+const grammars = ['typescript', 'tsx', 'javascript', 'python', 'go', 'rust', 'java'];
+
 function copyAssets() {
   mkdirSync('dist', { recursive: true });
   const wasm = require.resolve('sql.js/dist/sql-wasm.wasm');
   copyFileSync(wasm, path.join('dist', 'sql-wasm.wasm'));
+  // The tree-sitter runtime is not bundled: it is required from here the first time a symbol is
+  // asked for, so the bundles that never need it (the CLI's start, the hooks) do not carry it.
+  const treeSitter = path.dirname(require.resolve('@vscode/tree-sitter-wasm'));
+  mkdirSync(path.join('dist', 'tree-sitter'), { recursive: true });
+  for (const file of ['tree-sitter.js', 'tree-sitter.wasm', ...grammars.map((g) => `tree-sitter-${g}.wasm`)]) {
+    copyFileSync(path.join(treeSitter, file), path.join('dist', 'tree-sitter', file));
+  }
 }
 
 copyAssets();

@@ -38,7 +38,7 @@ const layerRules = Object.entries(layers).map(([layer, allowed]) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.test-artifacts/**', '.vscode-test/**'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.test-artifacts/**', '.vscode-test/**', 'test/fixtures/symbols/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

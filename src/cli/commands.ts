@@ -91,7 +91,7 @@ function formatEvent(e: MeshEvent): string {
 
 const scope = option.oneOf('--scope <scope>', 'which peers', Scope.options, 'machine');
 const ttl = option.integer('--ttl <seconds>', 'expire after this long', { min: 1, max: limits.ttlSeconds });
-const target = argument.required('a file, or lines of it: path:START-END (path:12 is one line)');
+const target = argument.required('a file, or lines of it: path:START-END (path:12 is one line), or a symbol in it: path#Class.method');
 const stateKeyArgument = argument.required('the key, as <namespace>/<key>');
 
 const state: TableEntry = {
@@ -278,6 +278,7 @@ export const commandTable: readonly TableEntry[] = [
     },
     examples: [
       'peermesh lock src/parser.ts:40-80 --reason "rewriting the tokenizer"',
+      'peermesh lock src/auth.ts#AuthService.refresh --reason "token expiry"',
       'peermesh lock README.md --ttl 300 --wait 30',
       'peermesh lock --renew README.md --ttl 300',
       'peermesh lock --as nightly build/out --wait 600',
@@ -326,7 +327,7 @@ export const commandTable: readonly TableEntry[] = [
   defineCommand({
     name: 'unlock',
     description: 'Release your claim on a file or a line range; with --force, take any peer\'s lock away by its id.',
-    arguments: { target: argument.required('a file, or lines of it: path:START-END; with --force, a lock id (see peermesh locks)') },
+    arguments: { target: argument.required('a file, or lines of it: path:START-END, or a symbol: path#Class.method; with --force, a lock id (see peermesh locks)') },
     options: {
       force: option.flag('--force', 'release another peer\'s lock; its holder, if connected, gets an alert'),
       reason: option.text('--reason <text>', 'when forcing: why, told to the holder'),
@@ -375,7 +376,8 @@ export const commandTable: readonly TableEntry[] = [
     options: { json },
     examples: ['peermesh edits src/parser.ts', 'peermesh edits src/parser.ts:42'],
     async run(ctx, args, opts) {
-      const { path: file, startLine: line } = parseTarget(args.target);
+      const { path: file, startLine: line, symbol } = parseTarget(args.target);
+      if (symbol !== undefined) throw new BrokerError('invalidInput', `edits takes a file or file:line, not a symbol (${args.target})`);
       const { edits } = await withClient(ctx, (c) => c.request('edits/list', { path: path.resolve(file), ...(line !== undefined && { line }) }), looking);
       if (opts.json) return printJson(edits);
       if (edits.length === 0) return print(`no recorded edits of ${args.target}`);

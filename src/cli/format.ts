@@ -28,10 +28,14 @@ export function pathArgument(spec: string): string {
 }
 
 /**
- * Parses `path`, `path:12` or `path:12-40` into a lock target; `:12` (no file) is refused like
- * an empty path, and a range that ends before it starts here, in the command line's words.
+ * Parses `path`, `path:12`, `path:12-40` or `path#Symbol` (`src/auth.ts#AuthService.refresh`)
+ * into a lock target; `:12` or `#Symbol` (no file) is refused like an empty path, and a range
+ * that ends before it starts here, in the command line's words. A `#` followed by a dotted name
+ * names a symbol, so a file named like `notes#todo` is read as one (claim it by its lines).
  */
-export function parseTarget(spec: string): { path: string; startLine?: number; endLine?: number } {
+export function parseTarget(spec: string): { path: string; startLine?: number; endLine?: number; symbol?: string } {
+  const symbol = /^(.*?)#([\p{L}\p{N}_$]+(?:\.[\p{L}\p{N}_$#~]+)*)$/u.exec(spec);
+  if (symbol) return { path: pathArgument(symbol[1]), symbol: symbol[2] };
   const m = /^(.*?):(\d+)(?:-(\d+))?$/.exec(spec);
   if (!m) return { path: pathArgument(spec) };
   const start = Number(m[2]);

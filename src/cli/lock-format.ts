@@ -15,8 +15,8 @@ export const lockEventTypes = ['lock_acquired', 'lock_renewed', 'lock_moved', 'l
 export type LockEvent = Extract<MeshEvent, { type: (typeof lockEventTypes)[number] }>;
 
 /** `src/a.ts:10-20 (code gone)`: a claim whose code was deleted keeps its last lines, and says so. */
-export function claimTarget(l: Pick<Lock, 'relPath' | 'startLine' | 'endLine' | 'anchorLost'>): string {
-  return `${describeTarget(l)}${l.anchorLost ? ' (code gone)' : ''}`;
+export function claimTarget(l: Pick<Lock, 'relPath' | 'startLine' | 'endLine' | 'anchorLost' | 'symbol' | 'symbolBlocked'>): string {
+  return `${describeTarget(l)}${l.anchorLost ? ' (code gone)' : ''}${l.symbolBlocked ? ' (symbol reaches into another claim)' : ''}`;
 }
 
 /** The `peermesh locks` table; empty text for no locks. */

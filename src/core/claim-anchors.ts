@@ -23,7 +23,11 @@ import type { TextChange } from '../protocol/requests/locks';
 import type { MeshContext, MeshTx } from './context';
 import type { FileAccess, FileStamp } from './files';
 import { eventData, toLock, type LockRow } from './lock-rows';
+import type { NormalizedTarget } from './paths';
+import { printable } from './printable';
 import { anchorOf, contentHash, followEdit, relocate, splitLines, type Anchor, type LineRange, type Placement } from './reanchor';
+import { followSymbols } from './symbol-claims';
+import { resolveSymbol } from './symbols';
 
 /** Larger files are not followed: their claims keep their lines (one read of them per edit would cost too much). */
 export const followedFileBytes = 8 * 1024 * 1024;
@@ -95,10 +99,24 @@ export class ClaimAnchors {
     if (lock.startLine === null || lock.endLine === null) return lock;
     const seen = this.seen.get(lock.path) ?? this.fromDisk(lock.path);
     const anchor = seen ? JSON.stringify(anchorOf(splitLines(seen.text), lock as LineRange)) : null;
-    await t.db.run('UPDATE locks SET anchor = ?, anchor_lost = 0 WHERE id = ?', [anchor, lock.id]);
+    await t.db.run('UPDATE locks SET anchor = ?, anchor_lost = 0, symbol_blocked = 0 WHERE id = ?', [anchor, lock.id]);
     t.whenCommitted(`anchors.follow.${lock.path}`, () => this.follow(lock.path));
-    const { anchorLost: _gone, ...found } = lock;
+    const { anchorLost: _gone, symbolBlocked: _blocked, ...found } = lock;
     return found;
+  }
+
+  /**
+   * `target`'s symbol (if it names one) resolved to the lines it spans now, in the numbering claims on the file
+   * are in (an editor's unsaved text, when one has reported it): inside the transaction that
+   * takes or checks the claim. `notFound` when the file cannot be read.
+   */
+  async symbolLines(t: MeshTx, target: NormalizedTarget): Promise<NormalizedTarget> {
+    if (target.symbol === undefined) return target;
+    await this.current(t, target.path);
+    const text = this.seen.get(target.path)?.text ?? this.readText(target.path);
+    if (text === null) throw new BrokerError('notFound', `cannot read ${printable(target.relPath)} to find ${printable(target.symbol)} in it`);
+    const found = await resolveSymbol(target.path, target.relPath, text, target.symbol);
+    return { ...target, startLine: found.startLine, endLine: found.endLine };
   }
 
   /**
@@ -191,23 +209,28 @@ export class ClaimAnchors {
     const placed: Placement[] = before
       ? followEdit(splitLines(before.text), lines, ranges)
       : rows.map((r, i) => (r.anchor ? relocate(JSON.parse(r.anchor) as Anchor, ranges[i], lines) : { ...ranges[i], lost: false }));
+    // A lost claim keeps the anchor of the code it lost: that code may come back (an undo, the
+    // second half of a cut and paste), and then the claim is where it is again.
+    const diffed = rows.map((row, i) => {
+      const back = row.anchor_lost !== 0 && row.anchor ? relocate(JSON.parse(row.anchor) as Anchor, ranges[i], lines) : undefined;
+      return back && !back.lost ? back : back ? { ...placed[i], lost: true } : placed[i];
+    });
+    // Symbol claims are placed by their symbol instead, where it can be found (symbol-claims.ts).
+    const final = await followSymbols(file, now.text, rows, diffed);
     const moved: Lock[] = [];
     for (const [i, row] of rows.entries()) {
-      // A lost claim keeps the anchor of the code it lost: that code may come back (an undo, the
-      // second half of a cut and paste), and then the claim is where it is again.
-      const back = row.anchor_lost !== 0 && row.anchor ? relocate(JSON.parse(row.anchor) as Anchor, ranges[i], lines) : undefined;
-      const to = back && !back.lost ? back : placed[i];
-      const lost = back ? back.lost : to.lost;
+      const { blocked, ...to } = final[i];
+      const lost = to.lost;
       const anchor = lost ? row.anchor : JSON.stringify(anchorOf(lines, to));
-      const shifted = to.startLine !== row.start_line || to.endLine !== row.end_line || lost !== (row.anchor_lost !== 0);
+      const shifted = to.startLine !== row.start_line || to.endLine !== row.end_line || lost !== (row.anchor_lost !== 0) || blocked !== (row.symbol_blocked !== 0);
       // Rows that did not change are not written: while the person types, this runs every few
       // keystrokes, and every write goes to the journal.
       if (!shifted && anchor === row.anchor) continue;
-      await t.db.run('UPDATE locks SET start_line = ?, end_line = ?, anchor = ?, anchor_lost = ? WHERE id = ?',
-        [to.startLine, to.endLine, anchor, lost ? 1 : 0, row.id]);
+      await t.db.run('UPDATE locks SET start_line = ?, end_line = ?, anchor = ?, anchor_lost = ?, symbol_blocked = ? WHERE id = ?',
+        [to.startLine, to.endLine, anchor, lost ? 1 : 0, blocked ? 1 : 0, row.id]);
       if (!shifted) continue;
-      const lock = toLock({ ...row, start_line: to.startLine, end_line: to.endLine, anchor_lost: lost ? 1 : 0 });
-      await t.emit('lock_moved', row.holder, { ...eventData(lock), from: ranges[i], anchorLost: lost });
+      const lock = toLock({ ...row, start_line: to.startLine, end_line: to.endLine, anchor_lost: lost ? 1 : 0, symbol_blocked: blocked ? 1 : 0 });
+      await t.emit('lock_moved', row.holder, { ...eventData(lock), from: ranges[i], anchorLost: lost, ...(blocked && { symbolBlocked: true }) });
       moved.push(lock);
     }
     if (moved.length > 0) t.whenCommitted(`anchors.moved.${file}`, () => this.moved(file));

@@ -31,6 +31,7 @@ import type { GoneReason, Peers } from './peers';
 import type { MeshService } from './service';
 import type { SqlTx } from './sql';
 import { claimsSpan, eventData, toLock, type LockRow } from './lock-rows';
+import { syntaxParsers } from './symbol-parser';
 
 type Attempt = { lock: Lock; renewed: boolean } | { blocker: Blocker };
 
@@ -78,13 +79,15 @@ export class Locks implements LocksService, MeshService {
     }
     const now = this.ctx.clock.now();
     let settle!: Pick<LockWaiter, 'resolve' | 'reject'>;
+    // The parser loads outside the transaction, which would otherwise hold every other request meanwhile.
+    if (target.symbol !== undefined) await syntaxParsers();
     const granted = new Promise<{ lock: Lock; renewed: boolean }>((resolve, reject) => (settle = { resolve, reject }));
     let waiter: LockWaiter | undefined;
     let attempt: Attempt & { alsoClaimed?: WorktreeClaim[] };
     try {
       attempt = await this.ctx.tx(async (t) => {
         const peer = await this.peers.requireLiveIn(t, holder);
-        const norm = normalizeTarget(target, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe);
+        const norm = await this.anchors.symbolLines(t, normalizeTarget(target, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe));
         const tried = await this.attempt(t, holder, norm, reason, ttlMs, now, { reentrant });
         if ('lock' in tried) {
           const elsewhere = await this.otherWorktrees(t, norm, now);
@@ -130,7 +133,7 @@ export class Locks implements LocksService, MeshService {
       // A whole-file target means "done with this file": it releases every lock the holder
       // has on it. A range releases exactly that range.
       const mine = (await this.liveRows(t, 'path = ? AND holder = ?', [norm.path, holder], now))
-        .filter((row) => norm.startLine === null || claimsSpan(row, norm))
+        .filter((row) => (norm.startLine === null && norm.symbol === undefined) || claimsSpan(row, norm))
         .map(toLock);
       if (mine.length === 0) await this.throwNotHeld(t, holder, norm, now);
       for (const lock of mine) await this.remove(t, lock, 'released');
@@ -207,8 +210,8 @@ export class Locks implements LocksService, MeshService {
       else if (target === undefined) {
         mine = (await this.liveRows(t, 'holder = ?', [holder], now)).map(toLock);
         if (mine.length === 0) throw new BrokerError('notFound', 'you hold no locks to renew');
-      } else if (target.startLine !== undefined || target.endLine !== undefined) {
-        // A range renews exactly that range, like release.
+      } else if (target.startLine !== undefined || target.endLine !== undefined || target.symbol !== undefined) {
+        // A range (or a symbol) renews exactly that claim, like release.
         const norm = normalizeTarget(target, base, peer.workspace, this.ctx.probe);
         mine = (await this.liveRows(t, 'path = ? AND holder = ?', [norm.path, holder], now)).filter((row) => claimsSpan(row, norm)).map(toLock);
         if (mine.length === 0) await this.throwNotHeld(t, holder, norm, now);
@@ -229,19 +232,22 @@ export class Locks implements LocksService, MeshService {
     });
   }
 
-  check(caller: string, target: LockTarget): Promise<Lock[]> {
+  async check(caller: string, target: LockTarget): Promise<Lock[]> {
+    if (target.symbol !== undefined) await syntaxParsers(); // loaded outside the transaction, as for acquire
     return this.ctx.tx(async (t) => {
       const peer = await this.peers.requireIn(t, caller);
       const norm = normalizeTarget(target, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe);
       await this.anchors.current(t, norm.path);
-      return this.conflicting(t, caller, this.anchors.inClaimLines(norm.path, caller, norm), this.ctx.clock.now());
+      const at = norm.symbol !== undefined ? await this.anchors.symbolLines(t, norm) : this.anchors.inClaimLines(norm.path, caller, norm);
+      return this.conflicting(t, caller, at, this.ctx.clock.now());
     });
   }
 
   alsoClaimed(caller: string, target: LockTarget): Promise<WorktreeClaim[]> {
     return this.ctx.tx(async (t) => {
       const peer = await this.peers.requireIn(t, caller);
-      return this.otherWorktrees(t, normalizeTarget(target, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe), this.ctx.clock.now());
+      const norm = normalizeTarget(target, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe);
+      return this.otherWorktrees(t, await this.anchors.symbolLines(t, norm), this.ctx.clock.now());
     });
   }
 
@@ -359,7 +365,8 @@ export class Locks implements LocksService, MeshService {
     // Ranges as the file is now: an edit made just before this request has moved them.
     await this.anchors.current(t, target.path);
     const named = target;
-    target = this.anchors.inClaimLines(target.path, holder, target);
+    // A symbol's lines were resolved in the claims' numbering already.
+    if (target.symbol === undefined) target = this.anchors.inClaimLines(target.path, holder, target);
     const own = how.reentrant
       ? (await t.db.all<LockRow>('SELECT * FROM locks WHERE path = ? AND holder = ? ORDER BY id', [target.path, holder]))
         .find((row) => claimsSpan(row, target) || claimsSpan(row, named))
@@ -376,13 +383,14 @@ export class Locks implements LocksService, MeshService {
     const queued = this.queue.firstAhead(holder, target, how.self, !how.reentrant);
     if (queued) return { blocker: { queued, holderName: (await this.peers.getIn(t, queued.holder))?.name ?? queued.holder } };
     const { lastInsertRowid: id } = await t.db.run(
-      `INSERT INTO locks (path, root, rel_path, repo, start_line, end_line, named_start, named_end, holder, holder_name, reason, created_at, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [target.path, target.root, target.relPath, target.repo, target.startLine, target.endLine, named.startLine, named.endLine, holder, holderName, reason, now, now + ttlMs],
+      `INSERT INTO locks (path, root, rel_path, repo, start_line, end_line, named_start, named_end, holder, holder_name, reason, created_at, expires_at, symbol)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [target.path, target.root, target.relPath, target.repo, target.startLine, target.endLine, named.startLine, named.endLine, holder, holderName, reason, now, now + ttlMs, target.symbol ?? null],
     );
     const lock = await this.anchors.claimed(t, {
       id, path: target.path, root: target.root, relPath: target.relPath, startLine: target.startLine, endLine: target.endLine,
       holder, holderName, reason, createdAt: now, expiresAt: now + ttlMs, ...(target.repo !== null && { repo: target.repo }),
+      ...(target.symbol !== undefined && { symbol: target.symbol }),
     });
     await t.emit('lock_acquired', holder, eventData(lock));
     return { lock, renewed: false };
@@ -427,6 +435,7 @@ export class Locks implements LocksService, MeshService {
 
   /** The caller holds nothing on `target`: `notHolder` naming who does, else `notFound`. */
   private async throwNotHeld(t: MeshTx, holder: string, target: NormalizedTarget, now: number): Promise<never> {
+    if (target.symbol !== undefined) throw new BrokerError('notFound', `you hold no claim on ${describeTarget(target)}`);
     const other = (await this.conflicting(t, holder, target, now))[0];
     if (other) {
       throw new BrokerError('notHolder', `${describeTarget(other)} is held by ${other.holderName}, not by you`, { holder: other.holder, holderName: other.holderName });
@@ -511,7 +520,8 @@ export class Locks implements LocksService, MeshService {
       attempt = await this.ctx.tx(async (t) => {
         // Checked inside: the waiter may have ended while this waited for its turn.
         if (!this.queue.has(w)) return null;
-        const tried = await this.attempt(t, w.holder, w.target, w.reason, w.ttlMs, this.ctx.clock.now(), { reentrant: w.reentrant, self: w });
+        // A symbol is looked for again: it may have moved while this waited.
+        const tried = await this.attempt(t, w.holder, await this.anchors.symbolLines(t, w.target), w.reason, w.ttlMs, this.ctx.clock.now(), { reentrant: w.reentrant, self: w });
         // Nobody would receive a lock granted to a waiter that ended meanwhile (a store that
         // answers over the network lets a cancel or deadline in): roll it back.
         if ('lock' in tried && !this.queue.has(w)) throw new WaiterGone();

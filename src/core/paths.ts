@@ -23,6 +23,8 @@ export interface NormalizedTarget {
   repo: string | null;
   startLine: number | null;
   endLine: number | null;
+  /** A symbol target's dotted name: its lines are resolved against the file's text (core/symbols.ts). */
+  symbol?: string;
 }
 
 /** Whether `child` is `parent` or inside it. */
@@ -44,6 +46,10 @@ export function normalizeTarget(
 ): NormalizedTarget {
   const input = checkPathText(target.path, 'path');
   const { startLine, endLine } = validateLines(target.startLine, target.endLine);
+  if (target.symbol !== undefined) {
+    if (startLine !== null) throw new BrokerError('invalidInput', 'give a symbol or lines, not both');
+    checkSymbolName(target.symbol);
+  }
   if (!path.isAbsolute(input) && !base) {
     throw new BrokerError('invalidInput', `"${printable(input)}" is relative, but this peer has no cwd: give an absolute path`);
   }
@@ -51,7 +57,14 @@ export function normalizeTarget(
   const gitRoot = probe.gitRoot(path.dirname(real));
   const root = gitRoot ?? (workspace && isInside(real, workspace) ? workspace : null);
   const relPath = root ? path.relative(root, real).split(path.sep).join('/') || '.' : real;
-  return { path: real, root, relPath, repo: gitRoot && probe.gitCommonDir(gitRoot), startLine, endLine };
+  return { path: real, root, relPath, repo: gitRoot && probe.gitCommonDir(gitRoot), startLine, endLine, ...(target.symbol !== undefined && { symbol: target.symbol }) };
+}
+
+/** A symbol name as a caller gave it: a dotted path of names, within the length names have. */
+export function checkSymbolName(name: string): void {
+  if (typeof name !== 'string' || name.length === 0 || name.length > limits.symbol || /\s/.test(name) || name.split('.').some((part) => part === '')) {
+    throw new BrokerError('invalidInput', `symbol "${printable(String(name).slice(0, limits.symbol))}" is not a dotted name like AuthService.refresh (at most ${limits.symbol} characters)`);
+  }
 }
 
 /**
@@ -112,8 +125,12 @@ export function spansOverlap(a: Span, b: Span): boolean {
   return a.startLine <= b.endLine && b.startLine <= a.endLine;
 }
 
-/** `src/a.ts`, `src/a.ts:12` or `src/a.ts:10-20`. */
-export function describeTarget(t: { relPath: string } & Span): string {
+/** `src/a.ts`, `src/a.ts:12`, `src/a.ts:10-20` or `src/a.ts#Auth.refresh (lines 10-20)`. */
+export function describeTarget(t: { relPath: string; symbol?: string } & Span): string {
+  if (t.symbol !== undefined) {
+    const where = t.startLine === null || t.endLine === null ? '' : ` (${t.startLine === t.endLine ? 'line' : 'lines'} ${spanText({ startLine: t.startLine, endLine: t.endLine })})`;
+    return `${t.relPath}#${t.symbol}${where}`;
+  }
   if (t.startLine === null || t.endLine === null) return t.relPath;
   return `${t.relPath}:${spanText({ startLine: t.startLine, endLine: t.endLine })}`;
 }

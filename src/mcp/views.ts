@@ -66,6 +66,8 @@ export const LockView = z.object({
   mine: z.boolean().optional(),
   /** The code it covered was deleted: it keeps its last lines until released or taken again. */
   codeGone: z.boolean().optional(),
+  /** A symbol claim whose symbol now reaches into another peer's claim: it covers only its lines before. */
+  symbolBlocked: z.boolean().optional(),
 });
 export type LockView = z.infer<typeof LockView>;
 
@@ -82,12 +84,13 @@ export function lockView(l: Lock, cwd: string, selfId: string, now = Date.now())
     expiresInSec: secondsUntil(l.expiresAt, now),
     ...(l.holder === selfId && { mine: true }),
     ...(l.anchorLost && { codeGone: true }),
+    ...(l.symbolBlocked && { symbolBlocked: true }),
   };
 }
 
 export function lockLine(l: LockView): string {
   const who = l.mine ? 'you' : printable(l.holder);
-  const gone = l.codeGone ? ', code gone' : '';
+  const gone = `${l.codeGone ? ', code gone' : ''}${l.symbolBlocked ? ', symbol reaches into another claim' : ''}`;
   return `#${l.id} ${printable(l.target)} by ${who}${l.reason ? ` ("${printable(l.reason)}")` : ''}, ${formatDuration(l.expiresInSec * 1000, { rounding: 'up' })} left${gone}`;
 }
 

@@ -153,6 +153,14 @@ export const Lock = z.object({
    * range (never widened, never dropped) until its holder re-takes or releases it.
    */
   anchorLost: z.boolean().optional(),
+  /** The symbol a symbol claim was taken on (`AuthService.refresh`): its lines follow the symbol. */
+  symbol: z.string().optional(),
+  /**
+   * True when a symbol claim's symbol, re-resolved after an edit, reaches into another peer's
+   * claim: the claim keeps the lines the edit moved it to (never widened into the other claim)
+   * until its holder re-takes it.
+   */
+  symbolBlocked: z.boolean().optional(),
 });
 export type Lock = z.infer<typeof Lock>;
 
@@ -259,7 +267,7 @@ export const StateDeletedData = z.object({
 /** `lock_acquired`, `lock_renewed`, `lock_expired`: the lock as it is (or was) held. */
 export const LockEventData = Lock.pick({
   id: true, path: true, root: true, relPath: true, startLine: true, endLine: true,
-  holder: true, holderName: true, expiresAt: true,
+  holder: true, holderName: true, expiresAt: true, symbol: true,
 });
 
 /**
@@ -270,6 +278,8 @@ export const LockEventData = Lock.pick({
 export const LockMovedData = LockEventData.extend({
   from: z.object({ startLine: z.number().int(), endLine: z.number().int() }),
   anchorLost: z.boolean(),
+  /** A symbol claim that would now reach into another peer's claim (see `Lock.symbolBlocked`). */
+  symbolBlocked: z.boolean().optional(),
 });
 
 /**

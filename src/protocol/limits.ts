@@ -22,6 +22,8 @@ export const limits = {
   summary: 1000,
   /** Lock reasons, dismiss notes and other one-liners. */
   reason: 500,
+  /** A symbol's dotted name (`AuthService.refresh`), in characters. */
+  symbol: 500,
   /** Message bodies, in characters. */
   messageBody: 64 * 1024,
   /** State namespaces and keys. */

@@ -316,10 +316,15 @@ export const migrations: readonly string[] = [
   CREATE INDEX locks_repo ON locks(repo, rel_path);
   `,
 
-  // 8 (contract drift): drafts of contract_change deltas for the peer whose edit touched a plan
-  // contract (core/contract-drift.ts), kept a day. At most one with status 'draft' per peer,
-  // project and contract: a further touching edit refreshes it (the code keeps that rule).
+  // 8: claims in an agent's own terms. Symbol claims: the symbol a claim was taken on, followed
+  // by name through edits; `symbol_blocked` when the symbol now reaches into another peer's
+  // claim. Contract drift: drafts of contract_change deltas for the peer whose edit touched a
+  // plan contract (core/contract-drift.ts), kept a day; at most one with status 'draft' per
+  // peer, project and contract: a further touching edit refreshes it (the code keeps that rule).
   `
+  ALTER TABLE locks ADD COLUMN symbol TEXT;
+  ALTER TABLE locks ADD COLUMN symbol_blocked INTEGER NOT NULL DEFAULT 0;
+
   CREATE TABLE delta_drafts (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     project TEXT NOT NULL,

@@ -27,6 +27,7 @@ export const commandIds = {
   lockFile: 'peermesh.lockFile',
   lockSelection: 'peermesh.lockSelection',
   toggleSelectionLock: 'peermesh.toggleSelectionLock',
+  lockSymbolAtCursor: 'peermesh.lockSymbolAtCursor',
   unlock: 'peermesh.unlock',
   unlockAllMine: 'peermesh.unlockAllMine',
   /** Ctrl+S / Cmd+S in a file other peers hold claims in: the save guard (hidden from the palette). */

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --json FILE] [-- --only floor,messages,locks,writes,failover,replay,rss,hooks,flood,reanchor,following,vscode]`
+ * `npm run bench [-- --quick] [-- --json FILE] [-- --only floor,messages,locks,writes,failover,replay,rss,hooks,flood,reanchor,following,symbols,vscode]`
  *
  * Measures PeerMesh against a broker in its own process, on 127.0.0.1, in temporary mesh homes,
  * and prints each figure beside the same figure for a bare `ws` echo server (the physical floor).
@@ -16,6 +16,7 @@ import { measureFloor } from './floor';
 import { measureHooks } from './hooks';
 import { measureFollowing } from './following';
 import { measureReanchor } from './reanchor';
+import { measureSymbols } from './symbols';
 import { rows, table, type Figures } from './report';
 import { measureRss, measureWriteAcks } from './store';
 import { measureLocks, measureMessages } from './traffic';
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
     ['flood', measureFlood, 180_000],
     ['reanchor', measureReanchor, 120_000],
     ['following', measureFollowing, 120_000],
+    ['symbols', measureSymbols, 120_000],
     ['vscode', (q, l) => measureVsCode(q, l, vscodeLimitMs), vscodeLimitMs + 30_000],
   ];
   for (const [key, fn, limitMs] of steps) {

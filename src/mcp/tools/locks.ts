@@ -20,11 +20,16 @@ interface TargetArgs {
   path?: string;
   startLine?: number;
   endLine?: number;
+  symbol?: string;
 }
 
 function target(ctx: ToolContext, args: TargetArgs, action: string): LockTarget {
   if (!args.path) throw new BrokerError('invalidInput', `${action} needs a path`);
   const file = absolute(ctx, args.path);
+  if (args.symbol !== undefined) {
+    if (args.startLine !== undefined || args.endLine !== undefined) throw new BrokerError('invalidInput', 'give a symbol or startLine/endLine, not both');
+    return { path: file, symbol: args.symbol };
+  }
   if (args.startLine !== undefined || args.endLine !== undefined) {
     const startLine = args.startLine ?? args.endLine!;
     const endLine = args.endLine ?? startLine;
@@ -62,6 +67,7 @@ export const lockTool = defineTool({
     path: z.string().min(1).max(limits.path).optional().describe('File, absolute or relative to your cwd (release, renew, list: file or folder; neither path nor lockId: every lock you hold)'),
     startLine: z.number().int().min(1).optional().describe('First line (omit: whole file)'),
     endLine: z.number().int().min(1).optional().describe('Last line (inclusive)'),
+    symbol: z.string().min(1).max(limits.symbol).optional().describe('Instead of lines: Class.method or function'),
     reason: z.string().max(limits.reason).optional().describe('acquire: what you are doing, shown to others'),
     ttlSeconds: z.number().int().min(1).max(limits.ttlSeconds).optional().describe('acquire/renew: lifetime (default 600)'),
     waitSeconds: z.number().int().min(0).max(300).optional().describe('acquire: if held, wait this long'),
@@ -97,7 +103,7 @@ export const lockTool = defineTool({
         ctx.session.claimsChanged();
         let released: Lock[];
         if (args.lockId !== undefined) released = (await client.request('locks/release', { lockId: args.lockId })).released;
-        else if (args.startLine !== undefined || args.endLine !== undefined) released = (await client.request('locks/release', { target: target(ctx, args, 'release') })).released;
+        else if (args.startLine !== undefined || args.endLine !== undefined || args.symbol !== undefined) released = (await client.request('locks/release', { target: target(ctx, args, 'release') })).released;
         // Done with a file, a folder or everything: one request, all or nothing.
         else released = (await client.request('locks/releaseAll', args.path ? { path: absolute(ctx, args.path) } : {})).released;
         const names = namesText(released.map((l) => view(l).target));
@@ -121,7 +127,7 @@ export const lockTool = defineTool({
         const page = fitList(conflicts.map(view), lockLine);
         const more = page.cut ? callText('mesh_lock', { action: 'list', path: args.path }) : undefined;
         const also = worktreeClaims(alsoClaimed);
-        const text = conflicts.length === 0 ? `${args.path} is free: acquire it before editing.`
+        const text = conflicts.length === 0 ? `${args.path}${args.symbol ? `#${args.symbol}` : ''} is free: acquire it before editing.`
           : [`Blocked by ${plural(conflicts.length, 'lock')}:`, ...page.lines, ...(more ? [moreLine(more)] : [])].join('\n');
         return { text: [text, ...also.lines].join('\n'), data: { free: conflicts.length === 0, locks: page.items, ...(more && { more }), ...also.data } };
       }

@@ -7,11 +7,20 @@ import { LineInput, Lock, PathInput, SaveGuardChoice, TtlInput, WaitInput, Workt
 import { limits } from '../limits';
 import { Ok, defineRequests } from './spec';
 
-/** A file, or a line range of it. */
+/** A file, or a line range of it, or a symbol in it. */
 export const LockTarget = z.object({
   path: PathInput,
   startLine: LineInput.optional(),
   endLine: LineInput.optional(),
+  /**
+   * A declaration by its dotted name (`AuthService.refresh`, `parse_config`), instead of lines:
+   * the broker resolves it to the lines it spans now and re-resolves it when the file changes
+   * (core/symbols.ts). Fails `invalidInput` for a file no grammar reads, `notFound` (with
+   * `data.closeMatches`) for a name the file does not declare.
+   */
+  symbol: z.string().min(1).max(limits.symbol).optional(),
+}).refine((t) => t.symbol === undefined || (t.startLine === undefined && t.endLine === undefined), {
+  message: 'give a symbol or lines, not both',
 }).refine((t) => (t.startLine === undefined) === (t.endLine === undefined), {
   message: 'give both startLine and endLine, or neither',
 }).refine((t) => t.startLine === undefined || t.endLine === undefined || t.startLine <= t.endLine, {

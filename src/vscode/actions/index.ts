@@ -9,6 +9,7 @@ import type { ActionContext } from './context';
 import { filterMessages, markAllMessagesRead, markMessageRead, openMessage, replyToMessage } from './inboxActions';
 import { forceRelease, lockFile, lockSelection, messageHolder, toggleSelectionLock, unlock, unlockAllMine } from './lockActions';
 import { broadcast, sendMessage, setSummary } from './messageActions';
+import { lockSymbolAtCursor } from './symbolActions';
 import { openDashboard, restartBroker, showActions, showBrokerStatus, showPeerLocks } from './meshActions';
 import type { PlanFromDescription } from '../plan/planFromDescription';
 import { claimTask, openTaskFiles, reviewProposal, setTaskStatus, type PlanActionContext } from './planActions';
@@ -26,6 +27,7 @@ export function registerActions(ctx: ActionContext, { locks, messages, traffic }
     registerCommand(commandIds.lockFile, (arg) => lockFile(ctx, arg), commands),
     registerCommand(commandIds.lockSelection, () => lockSelection(ctx), commands),
     registerCommand(commandIds.toggleSelectionLock, () => toggleSelectionLock(ctx), commands),
+    registerCommand(commandIds.lockSymbolAtCursor, () => lockSymbolAtCursor(ctx), commands),
     registerCommand(commandIds.unlock, (arg) => unlock(ctx, arg), commands),
     registerCommand(commandIds.releaseLock, (arg) => unlock(ctx, arg), commands),
     registerCommand(commandIds.unlockAllMine, () => unlockAllMine(ctx), commands),

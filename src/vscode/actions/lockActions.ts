@@ -42,7 +42,7 @@ export function selectedLines(editor: vscode.TextEditor): { startLine: number; e
  * they are. A selection of lines not saved yet cannot be claimed by the saved file's lines: the
  * person may save first.
  */
-async function linesToClaim(ctx: ActionContext, document: vscode.TextDocument, path: string, lines: { startLine: number; endLine: number }): Promise<{ startLine: number; endLine: number }> {
+export async function linesToClaim(ctx: ActionContext, document: vscode.TextDocument, path: string, lines: { startLine: number; endLine: number }): Promise<{ startLine: number; endLine: number }> {
   const followed = ctx.model.locks.items.some((lock) => lock.path === path && lock.startLine !== null);
   if (!document.isDirty || followed) return lines;
   let saved: string;
@@ -65,7 +65,7 @@ function activeEditor(): vscode.TextEditor {
   return editor;
 }
 
-async function askReason(ctx: ActionContext, what: string): Promise<string> {
+export async function askReason(ctx: ActionContext, what: string): Promise<string> {
   const reason = await ctx.prompts.input({
     title: `Lock ${what}`,
     prompt: 'Why? Other agents see this (optional).',
@@ -76,7 +76,7 @@ async function askReason(ctx: ActionContext, what: string): Promise<string> {
 }
 
 /** Claims `target`; on a conflict, says who holds it and offers to message them. Returns the lock, or undefined on a conflict. */
-async function acquire(ctx: ActionContext, target: LockTarget, reason: string): Promise<Lock | undefined> {
+export async function acquire(ctx: ActionContext, target: LockTarget, reason: string): Promise<Lock | undefined> {
   const client = clientOf(ctx.mesh);
   try {
     const { lock, renewed } = await client.request('locks/acquire', { target, reason });

@@ -9,7 +9,7 @@ import { printable } from '../../core/printable';
 import type { Lock, Peer } from '../../protocol/entities';
 import { commandIds, focusViewCommand, viewIds } from '../ids';
 import { peerKindLabel } from '../peerLook';
-import { codeGone, formatTimeLeft } from '../trees/locksTree';
+import { codeGone, formatTimeLeft, symbolBlocked } from '../trees/locksTree';
 
 const showLocks = focusViewCommand(viewIds.locks);
 const messageHolder = commandIds.messageHolder;
@@ -26,6 +26,7 @@ export function lockHover(lock: Lock, holder: Peer | undefined, self: boolean, n
     if (holder) md.appendText(` (${peerKindLabel(holder)})`);
   }
   if (lock.anchorLost) md.appendMarkdown('\n\n$(warning) ').appendText(codeGone(lock));
+  if (lock.symbolBlocked) md.appendMarkdown('\n\n$(warning) ').appendText(symbolBlocked);
   md.appendMarkdown('\n\n').appendText(printable(lock.reason) || '(no reason given)');
   md.appendMarkdown('\n\n').appendText(formatTimeLeft(lock.expiresAt - now));
   md.appendMarkdown('\n\n');

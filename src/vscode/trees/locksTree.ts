@@ -36,6 +36,9 @@ export function codeGone(lock: Pick<Lock, 'startLine' | 'endLine'>): string {
   return `Code gone: the code it covered is no longer in the file. It keeps ${describeLines(lock)} until its holder claims the code again or releases it.`;
 }
 
+/** What a symbol claim that would reach into another peer's claim says of itself. */
+export const symbolBlocked = 'Its symbol now reaches into another peer\'s claim: it keeps the lines it had, and widens once the symbol is clear or its holder claims it again.';
+
 /** The icon of a claim whose code is gone, in place of its holder's. */
 const codeGoneIcon = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
 
@@ -50,7 +53,7 @@ export class LockNode implements TreeNode {
 
   toTreeItem(): vscode.TreeItem {
     const { lock } = this;
-    const item = new vscode.TreeItem(describeLines(lock), vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(lock.symbol ? `${lock.symbol} (${describeLines(lock)})` : describeLines(lock), vscode.TreeItemCollapsibleState.None);
     item.id = `lock-${lock.id}`;
     const left = formatTimeLeft(lock.expiresAt - this.now);
     const who = this.mine ? 'this window' : lock.holderName;
@@ -64,6 +67,7 @@ export class LockNode implements TreeNode {
     tip.paragraph().text(lock.reason || '(no reason given)').paragraph().text(left);
     if (waiting > 0) tip.text(`, ${plural(waiting, 'peer')} waiting`);
     if (gone) tip.paragraph().icon('warning').text(codeGone(lock));
+    if (lock.symbolBlocked) tip.paragraph().icon('warning').text(symbolBlocked);
     item.tooltip = tip.md;
     const uri = workspaceUriFor(lock.path);
     item.command = { command: 'vscode.open', title: 'Open at the Locked Lines', arguments: [uri, { selection: lockSelection(lock), preview: true }] };

@@ -23,6 +23,7 @@ import './errorWrapper.test';
 import './decorations.test';
 import './saveGuard.test';
 import './following.test';
+import './symbols.test';
 // The decomposition tests need the project without a plan: before the Plan view's.
 import './planDecompose.test';
 import './planView.test';

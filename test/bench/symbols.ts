@@ -1,0 +1,46 @@
+/**
+ * Figure 10: what a symbol claim costs the broker: resolving a symbol by name in a TypeScript
+ * file of 1,000, 10,000 and 50,000 lines (a parse of the whole text and a walk of its
+ * declarations, core/symbols.ts), the same work a claim's re-resolution does after an edit.
+ * Pure CPU in this process; the first load of the parser (runtime and grammar) apart.
+ */
+import { declarationsIn, resolveSymbol } from '../../src/core/symbols';
+import { longSource } from '../unit/core/reanchor-fixture';
+import { now, summarize, type Summary } from './util';
+
+export interface SymbolFigures {
+  /** Loading the tree-sitter runtime and the TypeScript grammar, once per process, in ms. */
+  loadMs: number;
+  runs: number;
+  sizes: Array<{ lines: number; declarations: number; resolve: Summary }>;
+}
+
+/**
+ * The budget of one resolution in a 50,000-line file, at p99: a re-resolution after an edit runs
+ * in the broker's transaction, once per change of a file that carries symbol claims.
+ */
+export const symbolBudgetMs = 1000;
+
+export async function measureSymbols(quick: boolean, log: (s: string) => void): Promise<SymbolFigures> {
+  const runs = quick ? 10 : 40;
+  const t0 = now();
+  await declarationsIn('warm.ts', 'function warm() {}');
+  const loadMs = now() - t0;
+  const sizes: SymbolFigures['sizes'] = [];
+  for (const lines of [1_000, 10_000, 50_000]) {
+    const text = `${longSource(lines).join('\n')}\n`;
+    const declarations = (await declarationsIn('bench.ts', text))!;
+    // The last declaration: the walk has to reach the end of the file to find it.
+    const name = declarations[declarations.length - 1].name;
+    log(`symbols: ${lines} lines, ${declarations.length} declarations, resolving ${name} ${runs} times`);
+    const out: number[] = [];
+    for (let i = 0; i < runs + 2; i++) {
+      // A file name of its own each run: the outline kept of the last text would answer at once.
+      const t = now();
+      await resolveSymbol(`bench-${lines}-${i}.ts`, 'bench.ts', text, name);
+      if (i >= 2) out.push(now() - t);
+    }
+    sizes.push({ lines, declarations: declarations.length, resolve: summarize(out) });
+  }
+  return { loadMs, runs, sizes };
+}
