@@ -31,7 +31,7 @@ export async function draftOnEdit(t: MeshTx, peer: Peer, file: string, spans: re
   const drafts: number[] = [];
   for (const project of new Set(contracts.map((c) => c.project))) {
     const rel = path.relative(project, file).split(path.sep).join('/');
-    for (const touch of touchedContracts(contracts.filter((c) => c.project === project), project, rel, spans, read)) {
+    for (const touch of await touchedContracts(contracts.filter((c) => c.project === project), project, rel, spans, read)) {
       drafts.push(await draftTouch(t, peer, { project, contract: touch.contract, file: rel, symbolLines: touch.symbolLines }, now));
     }
   }
