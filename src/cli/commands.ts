@@ -310,15 +310,17 @@ export const commandTable: readonly TableEntry[] = [
 
   defineCommand({
     name: 'check',
-    description: 'Say who holds a file or lines of it before you edit them: the claims in your way (exits 1 if there are any), and the same file claimed in other worktrees of its repository.',
+    description: 'Say who holds a file or lines of it before you edit them: the claims in your way and the requests already waiting for it (exits 1 if there are any), and the same file claimed in other worktrees of its repository.',
     arguments: { target },
     options: { json },
     examples: ['peermesh check src/parser.ts:40-80 && $EDITOR src/parser.ts'],
     async run(ctx, args, opts) {
-      const { conflicts, alsoClaimed = [] } = await withClient(ctx, (c) => c.request('locks/check', { target: absoluteTarget(args.target) }), looking);
-      if (conflicts.length > 0) process.exitCode = 1;
-      if (opts.json) return printJson({ conflicts, alsoClaimed });
-      print(conflicts.length === 0 ? `${args.target} is free` : locksTable(conflicts));
+      const { conflicts, alsoClaimed = [], queued } = await withClient(ctx, (c) => c.request('locks/check', { target: absoluteTarget(args.target) }), looking);
+      if (conflicts.length > 0 || queued) process.exitCode = 1;
+      if (opts.json) return printJson({ conflicts, alsoClaimed, ...(queued && { queued }) });
+      // Requests already waiting come first: a lock now would queue behind them.
+      const line = queued && `queued: ${queued.ahead} ahead (${printable(queued.first)} first)`;
+      print(conflicts.length > 0 ? [locksTable(conflicts), ...(line ? [line] : [])].join('\n') : line ? `${args.target} is not held, but ${line}` : `${args.target} is free`);
       warn(alsoClaimed.map(describeWorktreeClaim));
     },
   }),

@@ -50,4 +50,7 @@ export const eventTopics: { readonly [T in EventType]: readonly MeshTopic[] } = 
   sync_acquired: ['sync'],
   sync_released: ['sync'],
   sync_stalled: ['sync'],
+  lock_release_requested: ['locks'],
+  lock_request_answered: ['locks'],
+  lock_request_escalated: ['locks'],
 };

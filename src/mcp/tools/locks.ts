@@ -11,6 +11,7 @@ import { limits } from '../../protocol/limits';
 import type { LockTarget } from '../../protocol/methods';
 import { describeWorktreeClaim } from '../../core/paths';
 import { plural } from '../../core/plural';
+import { printable } from '../../core/printable';
 import { defineTool, resolvePath, type ToolContext } from '../tool';
 import { formatDuration } from '../../core/duration';
 import { callText, fitList, moreLine, namesText, numericCursor } from '../budget';
@@ -71,7 +72,7 @@ export const lockTool = defineTool({
   },
   output: {
     lock: LockView.optional(), locks: z.array(LockView).optional(), free: z.boolean().optional(), released: z.number().optional(), more: z.string().optional(),
-    alsoClaimed: z.array(z.string()).optional(),
+    alsoClaimed: z.array(z.string()).optional(), queued: z.number().optional(),
   },
   async run(args, client, ctx, signal) {
     const view = (l: Lock) => lockView(l, ctx.cwd, client.peer.id);
@@ -117,13 +118,17 @@ export const lockTool = defineTool({
       }
       case 'check': {
         const t = target(ctx, args, 'check');
-        const { conflicts, alsoClaimed = [] } = await client.request('locks/check', { target: t });
+        const { conflicts, alsoClaimed = [], queued } = await client.request('locks/check', { target: t });
         const page = fitList(conflicts.map(view), lockLine);
         const more = page.cut ? callText('mesh_lock', { action: 'list', path: args.path }) : undefined;
         const also = worktreeClaims(alsoClaimed);
-        const text = conflicts.length === 0 ? `${args.path} is free: acquire it before editing.`
-          : [`Blocked by ${plural(conflicts.length, 'lock')}:`, ...page.lines, ...(more ? [moreLine(more)] : [])].join('\n');
-        return { text: [text, ...also.lines].join('\n'), data: { free: conflicts.length === 0, locks: page.items, ...(more && { more }), ...also.data } };
+        // Waiting requests go first: an acquire now would queue behind them even where no lock is held.
+        const line = queued && `queued: ${queued.ahead} ahead (${printable(queued.first)} first); acquire with waitSeconds to wait your turn.`;
+        const free = conflicts.length === 0 && !queued;
+        const text = free ? `${args.path} is free: acquire it before editing.`
+          : conflicts.length === 0 ? `${args.path} is not held, but ${line}`
+          : [`Blocked by ${plural(conflicts.length, 'lock')}:`, ...page.lines, ...(more ? [moreLine(more)] : []), ...(line ? [line] : [])].join('\n');
+        return { text: [text, ...also.lines].join('\n'), data: { free, locks: page.items, ...(more && { more }), ...(queued && { queued: queued.ahead }), ...also.data } };
       }
       case 'list': {
         const holder = args.holder === 'me' ? client.peer.id : args.holder;
