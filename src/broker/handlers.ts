@@ -80,9 +80,9 @@ export const handlers: { [M in Exclude<RequestMethod, SessionMethod>]: Handler<M
     return { conflicts, ...(alsoClaimed.length > 0 && { alsoClaimed }), ...(queued && { queued }) };
   },
   'locks/fileChanged': (ctx, p) => ctx.mesh.locks.fileChanged(ctx.peerId, p.path, p),
-  'locks/request': (ctx, p) => ctx.mesh.lockRequests.request(ctx.peerId, p, { reason: p.reason, waitMs: p.waitMs, signal: ctx.signal }),
-  'locks/answer': (ctx, p) => ctx.mesh.lockRequests.answer(ctx.peerId, p.id, p),
-  'locks/requests': (ctx, p) => ctx.mesh.lockRequests.news(ctx.peerId, p),
+  'release/request': (ctx, p) => ctx.mesh.lockRequests.request(ctx.peerId, p, { reason: p.reason, waitMs: p.waitMs, signal: ctx.signal }),
+  'release/answer': (ctx, p) => ctx.mesh.lockRequests.answer(ctx.peerId, p.id, p),
+  'release/mine': (ctx, p) => ctx.mesh.lockRequests.news(ctx.peerId, p),
   'locks/list': async (ctx, p) => ({
     locks: await ctx.mesh.locks.list({ path: p.path, holder: p.holder, callerCwd: (await ctx.mesh.peers.get(ctx.peerId))?.cwd ?? null }),
   }),

@@ -52,7 +52,7 @@ const handshakeGraceMs = 1000;
  */
 const hookMethods: ReadonlySet<RequestMethod> = new Set([
   'messages/deliver', 'plan/mine', 'delta/mine', 'debate/mine', 'sync/mine', 'locks/list', 'locks/guardEdit', 'edits/record', 'peers/update',
-  'locks/requests',
+  'release/mine',
 ]);
 
 export class Session {

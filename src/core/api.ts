@@ -13,7 +13,7 @@ import type { LockTarget, Recipients, RequestParams } from '../protocol/methods'
 import type { debateRequests } from '../protocol/requests/debate';
 import type { EditRecord } from '../protocol/requests/edits';
 import type { TextChange } from '../protocol/requests/locks';
-import type { LockAnswer, LockRequest } from '../protocol/requests/lock-requests';
+import type { LockAnswer, LockRequest } from '../protocol/requests/release';
 import type { StatusCounts } from '../protocol/requests/status';
 import type {
   Contract, ContractKind, ContractStatus, Overlap, PlanInput, PlanSource, PlanView, Proposal, Task, TaskStatus,

@@ -16,7 +16,7 @@
  */
 import type { Debate, DebateSummary, Delta, DeltaKind, DeltaSeverity, SyncQueue } from '../protocol/coordination';
 import type { Lock } from '../protocol/entities';
-import type { LockRequest } from '../protocol/requests/lock-requests';
+import type { LockRequest } from '../protocol/requests/release';
 import { ordinal, plural } from './plural';
 import { printable } from './printable';
 import { spanText } from './span-text';

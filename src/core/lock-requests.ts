@@ -18,7 +18,7 @@
 import { BrokerError } from '../protocol/errors';
 import type { LineSpan, Lock, LockRequestStatus } from '../protocol/entities';
 import type { LockTarget } from '../protocol/methods';
-import type { LockAnswer, LockRequest } from '../protocol/requests/lock-requests';
+import type { LockAnswer, LockRequest } from '../protocol/requests/release';
 import { limits } from '../protocol/limits';
 import type { LockRequestsService, MeshCounts } from './api';
 import type { MeshContext, MeshTx } from './context';

@@ -129,14 +129,14 @@ async function news(link: HookLink, withHeld: boolean): Promise<HookDecision> {
  * repeat); each part the broker cannot say left out: messages still go out.
  */
 async function coordinationNews(link: HookLink, self: string, ownProject: string | null, withTokens: boolean): Promise<CoordinationNews | undefined> {
-  type Mine<M extends 'delta/mine' | 'debate/mine' | 'sync/mine' | 'locks/list' | 'locks/requests'> = RequestResult<M>;
+  type Mine<M extends 'delta/mine' | 'debate/mine' | 'sync/mine' | 'locks/list' | 'release/mine'> = RequestResult<M>;
   // Each answer stands alone: what was marked shown is shown even when another ask fails.
   const [deltas, debates, sync, claims, requests] = await Promise.allSettled([
     link.request<Mine<'delta/mine'>>('delta/mine', { seen: true }),
     link.request<Mine<'debate/mine'>>('debate/mine', { seen: true }),
     withTokens ? link.request<Mine<'sync/mine'>>('sync/mine', {}) : { queues: [] },
     link.request<Mine<'locks/list'>>('locks/list', { holder: self }),
-    link.request<Mine<'locks/requests'>>('locks/requests', { seen: true }),
+    link.request<Mine<'release/mine'>>('release/mine', { seen: true }),
   ]);
   const value = <T>(r: PromiseSettledResult<T>): T | undefined => (r.status === 'fulfilled' ? r.value : undefined);
   return toCoordinationNews({

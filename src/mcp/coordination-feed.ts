@@ -12,7 +12,7 @@
  * again, moved), or its own mesh_lock call while one is known lost
  * ({@link CoordinationFeed.claimsChanged}).
  *
- * Release requests (`locks/requests`) are asked when a request event names this peer (as holder
+ * Release requests (`release/mine`) are asked when a request event names this peer (as holder
  * or requester), or on {@link CoordinationFeed.changed}; those awaiting its answer stay in the
  * news from memory until it answers, its own answered ones are shown once.
  */
@@ -20,7 +20,7 @@ import { toCoordinationNews, type CoordinationNews } from '../core/coordination-
 import type { Logger } from '../core/logger';
 import type { Delta, SyncQueue } from '../protocol/coordination';
 import type { Lock, MeshEvent } from '../protocol/entities';
-import type { LockRequest } from '../protocol/requests/lock-requests';
+import type { LockRequest } from '../protocol/requests/release';
 import { eventTopics, type MeshTopic } from '../protocol/topics';
 import type { MeshClient } from './mesh-session';
 
@@ -33,7 +33,7 @@ export class CoordinationFeed {
   /** This peer's claims whose code is gone, as `locks/list` last said. */
   private lost: readonly Lock[] = [];
   private claimsStale = true;
-  /** Release requests awaiting this peer's answer, as `locks/requests` last said. */
+  /** Release requests awaiting this peer's answer, as `release/mine` last said. */
   private toYou: readonly LockRequest[] = [];
   private requestsStale = true;
 
@@ -94,7 +94,7 @@ export class CoordinationFeed {
   private async askRequests(c: MeshClient): Promise<{ toYou: readonly LockRequest[]; answered: readonly LockRequest[] }> {
     this.requestsStale = false;
     try {
-      const r = await c.request('locks/requests', { seen: true });
+      const r = await c.request('release/mine', { seen: true });
       this.toYou = r.toYou;
       return r;
     } catch (e) {

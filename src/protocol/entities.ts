@@ -354,7 +354,7 @@ export type LockRequestStatus = z.infer<typeof LockRequestStatus>;
  * `lock_release_requested`, `lock_request_answered`, `lock_request_escalated`: a peer asked the
  * holder of claim `lockId` to let go of (part of) it, the request was answered or ended
  * (`status`), or it waited past its time and is put to the person. The reasons are not
- * included: `locks/requests` has them.
+ * included: `release/mine` has them.
  */
 export const LockRequestData = z.object({
   /** The request's id. */

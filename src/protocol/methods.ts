@@ -22,7 +22,7 @@ import { debateRequests } from './requests/debate';
 import { deltaRequests } from './requests/delta';
 import { editsRequests } from './requests/edits';
 import { eventsRequests } from './requests/events';
-import { lockRequestsRequests } from './requests/lock-requests';
+import { releaseRequests } from './requests/release';
 import { locksRequests } from './requests/locks';
 import { meshRequests } from './requests/mesh';
 import { messagesRequests } from './requests/messages';
@@ -53,7 +53,7 @@ export const requests = {
   ...deltaRequests,
   ...debateRequests,
   ...syncRequests,
-  ...lockRequestsRequests,
+  ...releaseRequests,
 };
 
 export type RequestMethod = keyof typeof requests;

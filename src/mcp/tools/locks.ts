@@ -136,7 +136,7 @@ export const lockTool = defineTool({
         const which = args.lockId !== undefined ? { lockId: args.lockId } : { target: target(ctx, args, 'request') };
         if (!args.reason?.trim()) throw new BrokerError('invalidInput', 'request needs a reason: say why you need it, the holder reads it');
         const waitMs = (args.waitSeconds ?? 0) * 1000;
-        const { requests, granted } = await client.request('locks/request', { ...which, reason: args.reason, waitMs }, { signal });
+        const { requests, granted } = await client.request('release/request', { ...which, reason: args.reason, waitMs }, { signal });
         ctx.session.coordinationChanged();
         const ids = requests.map((r) => r.id);
         if (granted) {
@@ -149,7 +149,7 @@ export const lockTool = defineTool({
       }
       case 'answer': {
         if (args.requestId === undefined || args.answer === undefined) throw new BrokerError('invalidInput', 'answer needs requestId and answer (release, deny or narrow)');
-        const { request, lock } = await client.request('locks/answer', {
+        const { request, lock } = await client.request('release/answer', {
           id: args.requestId, answer: args.answer, reason: args.reason, startLine: args.startLine, endLine: args.endLine,
         });
         ctx.session.coordinationChanged();

@@ -2,12 +2,11 @@
  * Release requests: a peer that needs what another holds asks the holder to let go, with its
  * reason; the holder releases, denies (saying why) or narrows its claim to a smaller range. A
  * request left unanswered past the mesh's time escalates to the person. Both sides hear of it
- * in their news (`locks/requests`).
+ * in their news (`release/mine`).
  */
 import { z } from 'zod';
-import { LineInput, LockRequestStatus, WaitInput } from '../entities';
+import { LineInput, Lock, LockRequestStatus, WaitInput } from '../entities';
 import { limits } from '../limits';
-import { Lock } from '../entities';
 import { LockTarget } from './locks';
 import { defineRequests } from './spec';
 
@@ -39,7 +38,7 @@ export type LockRequest = z.infer<typeof LockRequest>;
 export const LockAnswer = z.enum(['release', 'deny', 'narrow']);
 export type LockAnswer = z.infer<typeof LockAnswer>;
 
-export const lockRequestsRequests = defineRequests('locks', {
+export const releaseRequests = defineRequests('release', {
   /**
    * Asks the holder of claim `lockId`, or the holders of the claims in the way of `target`, to
    * let go, with `reason`: one request per claim (asking again for the same claim is the same
@@ -49,7 +48,7 @@ export const lockRequestsRequests = defineRequests('locks', {
    * wait with `lockConflict` carrying the holder's reason; else `timeout`. Emits
    * `lock_release_requested`.
    */
-  'locks/request': {
+  'release/request': {
     params: z.object({
       lockId: z.number().int().optional(),
       target: LockTarget.optional(),
@@ -70,7 +69,7 @@ export const lockRequestsRequests = defineRequests('locks', {
    * `notFound` for an unknown request or a claim already gone, `notHolder` for another's claim,
    * `invalidInput` for one already answered. Emits `lock_request_answered`.
    */
-  'locks/answer': {
+  'release/answer': {
     params: z.object({
       id: z.number().int(),
       answer: LockAnswer,
@@ -87,7 +86,7 @@ export const lockRequestsRequests = defineRequests('locks', {
    * looked (`answered`; with `seen`, marked seen). At most 5 of each, oldest first.
    * `escalated`, for the person's editor: every escalated request, whoever holds the claim.
    */
-  'locks/requests': {
+  'release/mine': {
     params: z.object({ seen: z.boolean().default(false), escalated: z.boolean().default(false) }),
     result: z.object({ toYou: z.array(LockRequest), answered: z.array(LockRequest), escalated: z.array(LockRequest).optional() }),
     retry: 'safe',
