@@ -143,8 +143,8 @@ export interface LockRequestsService {
   request(caller: string, which: { lockId?: number; target?: LockTarget }, opts: { reason: string; waitMs?: number; signal?: AbortSignal }): Promise<{ requests: LockRequest[]; granted?: Lock }>;
   /** The holder answers request `id`: release, deny (with a reason) or narrow to startLine–endLine. */
   answer(caller: string, id: number, how: { answer: LockAnswer; reason?: string; startLine?: number; endLine?: number }): Promise<{ request: LockRequest; lock?: Lock }>;
-  /** Requests awaiting the caller's answer, its own answered since it last looked (`seen` marks them), and with `escalated` every escalated one. */
-  news(caller: string, opts: { seen?: boolean; escalated?: boolean }): Promise<{ toYou: LockRequest[]; answered: LockRequest[]; escalated?: LockRequest[] }>;
+  /** Requests awaiting the caller's answer, and its own answered since it last looked (`seen` marks them). */
+  news(caller: string, opts: { seen?: boolean }): Promise<{ toYou: LockRequest[]; answered: LockRequest[] }>;
 }
 
 export interface LocksService {

@@ -156,7 +156,7 @@ export class LockRequests implements LockRequestsService, MeshService {
     });
   }
 
-  async news(caller: string, opts: { seen?: boolean; escalated?: boolean }): Promise<{ toYou: LockRequest[]; answered: LockRequest[]; escalated?: LockRequest[] }> {
+  async news(caller: string, opts: { seen?: boolean }): Promise<{ toYou: LockRequest[]; answered: LockRequest[] }> {
     return this.ctx.tx(async (t) => {
       await this.peers.requireIn(t, caller);
       const toYou = await t.db.all<RequestRow>(`SELECT * FROM lock_requests WHERE holder = ? AND ${openStatus} ORDER BY id LIMIT ?`, [caller, newsItems]);
@@ -164,10 +164,7 @@ export class LockRequests implements LockRequestsService, MeshService {
       if (opts.seen && answered.length > 0) {
         await t.db.run('UPDATE lock_requests SET seen = 1 WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(answered.map((r) => r.id))]);
       }
-      const escalated = opts.escalated
-        ? (await t.db.all<RequestRow>("SELECT * FROM lock_requests WHERE status = 'escalated' ORDER BY id LIMIT ?", [limits.list])).map(toRequest)
-        : undefined;
-      return { toYou: toYou.map(toRequest), answered: answered.map(toRequest), ...(escalated && { escalated }) };
+      return { toYou: toYou.map(toRequest), answered: answered.map(toRequest) };
     });
   }
 

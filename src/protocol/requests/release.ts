@@ -84,11 +84,10 @@ export const releaseRequests = defineRequests('release', {
    * The caller's news of release requests: those waiting for its answer (`toYou`: open or
    * escalated, on claims it holds), and its own requests answered or ended since it last
    * looked (`answered`; with `seen`, marked seen). At most 5 of each, oldest first.
-   * `escalated`, for the person's editor: every escalated request, whoever holds the claim.
    */
   'release/mine': {
-    params: z.object({ seen: z.boolean().default(false), escalated: z.boolean().default(false) }),
-    result: z.object({ toYou: z.array(LockRequest), answered: z.array(LockRequest), escalated: z.array(LockRequest).optional() }),
+    params: z.object({ seen: z.boolean().default(false) }),
+    result: z.object({ toYou: z.array(LockRequest), answered: z.array(LockRequest) }),
     retry: 'safe',
   },
 });
