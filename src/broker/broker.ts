@@ -38,6 +38,8 @@ export interface BrokerOptions {
   retention?: { messagesMs?: number; eventsMs?: number; auditMs?: number };
   /** Rounds a debate gets, and how long an open one waits for a turn, in ms (see MeshOptions). */
   debate?: { maxRounds?: number; idleMs?: number };
+  /** How long a release request waits for the holder's answer before it escalates to the person, in ms (see MeshOptions). */
+  lockRequestEscalateMs?: number;
   /** Exit (call `onIdle`) after this long with no sessions. */
   idleExitMs?: number;
   onIdle?: () => void;
@@ -139,6 +141,7 @@ export class Broker implements SessionHost {
         workingWindowMs: opts.workingWindowMs,
         retention: opts.retention,
         debate: opts.debate,
+        lockRequestEscalateMs: opts.lockRequestEscalateMs,
       });
       // Peers of the previous broker have no connection here yet: their grace period starts now.
       await mesh.peers.markAllDisconnected();

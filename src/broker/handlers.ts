@@ -74,10 +74,15 @@ export const handlers: { [M in Exclude<RequestMethod, SessionMethod>]: Handler<M
   'locks/renew': async (ctx, p) => ({ locks: await ctx.mesh.locks.renew(ctx.peerId, { lockId: p.lockId, target: p.target }, p.ttlSeconds) }),
   'locks/guardEdit': (ctx, p) => ctx.mesh.locks.guardEdit(ctx.peerId, p.path, p.ranges, p.claim, p.asPerson),
   'locks/check': async (ctx, p) => {
-    const [conflicts, alsoClaimed] = await Promise.all([ctx.mesh.locks.check(ctx.peerId, p.target), ctx.mesh.locks.alsoClaimed(ctx.peerId, p.target)]);
-    return { conflicts, ...(alsoClaimed.length > 0 && { alsoClaimed }) };
+    const [conflicts, alsoClaimed, queued] = await Promise.all([
+      ctx.mesh.locks.check(ctx.peerId, p.target), ctx.mesh.locks.alsoClaimed(ctx.peerId, p.target), ctx.mesh.locks.queuedFor(ctx.peerId, p.target),
+    ]);
+    return { conflicts, ...(alsoClaimed.length > 0 && { alsoClaimed }), ...(queued && { queued }) };
   },
   'locks/fileChanged': (ctx, p) => ctx.mesh.locks.fileChanged(ctx.peerId, p.path, p),
+  'release/request': (ctx, p) => ctx.mesh.lockRequests.request(ctx.peerId, p, { reason: p.reason, waitMs: p.waitMs, signal: ctx.signal }),
+  'release/answer': (ctx, p) => ctx.mesh.lockRequests.answer(ctx.peerId, p.id, p),
+  'release/mine': (ctx, p) => ctx.mesh.lockRequests.news(ctx.peerId, p),
   'locks/list': async (ctx, p) => ({
     locks: await ctx.mesh.locks.list({ path: p.path, holder: p.holder, callerCwd: (await ctx.mesh.peers.get(ctx.peerId))?.cwd ?? null }),
   }),

@@ -47,10 +47,12 @@ const handshakeGraceMs = 1000;
 
 /**
  * What a hook's session (`mesh/attach`) may ask, beside the handshake: its news (messages, its
- * tasks, deltas, debates, landing tokens, its claims whose code is gone), guards and records.
+ * tasks, deltas, debates, landing tokens, its claims whose code is gone, release requests),
+ * guards and records.
  */
 const hookMethods: ReadonlySet<RequestMethod> = new Set([
   'messages/deliver', 'plan/mine', 'delta/mine', 'debate/mine', 'sync/mine', 'locks/list', 'locks/guardEdit', 'edits/record', 'peers/update',
+  'release/mine',
 ]);
 
 export class Session {

@@ -22,6 +22,7 @@ import { audit } from './audit';
 import { hookClients } from '../hook/clients';
 import { parseTarget, pathArgument, table } from './format';
 import { locksTable } from './lock-format';
+import { requestRelease } from './lock-request';
 import { watchLocks } from './lock-watch';
 import { deltaCommands } from './delta-commands';
 import { debateCommands } from './debate-commands';
@@ -175,6 +176,7 @@ export const commandTable: readonly TableEntry[] = [
       auditRetention: option.integer('--audit-retention <days>', `how long the audit trail (the plan, deltas, debates and landings) is kept (default ${meshDefaults.retention.auditMs / 86_400_000})`, { min: 1 }),
       debateRounds: option.integer('--debate-rounds <n>', `rounds a debate gets before it escalates to you (default ${meshDefaults.debate.maxRounds})`, { min: 1, max: coordinationLimits.maxRounds }),
       debateIdle: option.duration('--debate-idle <duration>', `how long an open debate waits for a turn before it escalates to you (default ${meshDefaults.debate.idleMs / 60_000}m)`),
+      requestEscalate: option.duration('--request-escalate <duration>', `how long a request to release a lock waits for its holder's answer before it escalates to you (default ${meshDefaults.lockRequestEscalateMs / 60_000}m)`),
       json,
     },
     logLevel: 'info',
@@ -189,6 +191,7 @@ export const commandTable: readonly TableEntry[] = [
       auditRetentionDays: opts.auditRetention,
       debateRounds: opts.debateRounds,
       debateIdleMs: opts.debateIdle,
+      requestEscalateMs: opts.requestEscalate,
       json: opts.json,
     }),
   }),
@@ -274,6 +277,7 @@ export const commandTable: readonly TableEntry[] = [
       reason: option.text('--reason <text>', 'why, shown to whoever else wants it'),
       wait: option.integer('--wait <seconds>', 'if it is held (by anyone, this identity too), wait this long for it', { min: 0, max: limits.waitMs / 1000 }),
       renew: option.flag('--renew', 'extend the lock this identity holds on it (every one it holds in a file) instead of taking it; fails if it holds none'),
+      request: option.flag('--request', 'ask whoever holds it to let go, saying why (--reason); with --wait, also wait for it: a deny ends the wait with their reason'),
       json,
     },
     examples: [
@@ -282,9 +286,11 @@ export const commandTable: readonly TableEntry[] = [
       'peermesh lock README.md --ttl 300 --wait 30',
       'peermesh lock --renew README.md --ttl 300',
       'peermesh lock --as nightly build/out --wait 600',
+      'peermesh lock --request src/parser.ts:40-80 --reason "hotfix for the release" --wait 120',
     ],
     async run(ctx, args, opts) {
       const target = absoluteTarget(args.target);
+      if (opts.request) return requestRelease(ctx, target, opts);
       if (opts.renew) {
         if (opts.wait !== undefined) throw new BrokerError('invalidInput', '--wait goes with taking a lock, not with --renew');
         if (opts.reason !== undefined) throw new BrokerError('invalidInput', '--reason goes with taking a lock, not with --renew (a lock keeps its reason)');
@@ -311,15 +317,17 @@ export const commandTable: readonly TableEntry[] = [
 
   defineCommand({
     name: 'check',
-    description: 'Say who holds a file or lines of it before you edit them: the claims in your way (exits 1 if there are any), and the same file claimed in other worktrees of its repository.',
+    description: 'Say who holds a file or lines of it before you edit them: the claims in your way and the requests already waiting for it (exits 1 if there are any), and the same file claimed in other worktrees of its repository.',
     arguments: { target },
     options: { json },
     examples: ['peermesh check src/parser.ts:40-80 && $EDITOR src/parser.ts'],
     async run(ctx, args, opts) {
-      const { conflicts, alsoClaimed = [] } = await withClient(ctx, (c) => c.request('locks/check', { target: absoluteTarget(args.target) }), looking);
-      if (conflicts.length > 0) process.exitCode = 1;
-      if (opts.json) return printJson({ conflicts, alsoClaimed });
-      print(conflicts.length === 0 ? `${args.target} is free` : locksTable(conflicts));
+      const { conflicts, alsoClaimed = [], queued } = await withClient(ctx, (c) => c.request('locks/check', { target: absoluteTarget(args.target) }), looking);
+      if (conflicts.length > 0 || queued) process.exitCode = 1;
+      if (opts.json) return printJson({ conflicts, alsoClaimed, ...(queued && { queued }) });
+      // Requests already waiting come first: a lock now would queue behind them.
+      const line = queued && `queued: ${queued.ahead} ahead (${printable(queued.first)} first)`;
+      print(conflicts.length > 0 ? [locksTable(conflicts), ...(line ? [line] : [])].join('\n') : line ? `${args.target} is not held, but ${line}` : `${args.target} is free`);
       warn(alsoClaimed.map(describeWorktreeClaim));
     },
   }),

@@ -19,13 +19,15 @@ export interface ServeOptions {
   debateRounds?: number;
   /** How long an open debate waits for a turn before it escalates, in ms. */
   debateIdleMs?: number;
+  /** How long a release request waits for the holder's answer before it escalates, in ms. */
+  requestEscalateMs?: number;
   json: boolean;
 }
 
 const hourMs = 3_600_000;
 
 /** The broker settings the flags give; those left out are the broker's defaults. */
-export function serveBrokerOptions(opts: ServeOptions): Pick<BrokerOptions, 'idleExitMs' | 'lockTtlSeconds' | 'graceMs' | 'retention' | 'debate'> {
+export function serveBrokerOptions(opts: ServeOptions): Pick<BrokerOptions, 'idleExitMs' | 'lockTtlSeconds' | 'graceMs' | 'retention' | 'debate' | 'lockRequestEscalateMs'> {
   return {
     idleExitMs: opts.idleExitSeconds ? opts.idleExitSeconds * 1000 : undefined,
     lockTtlSeconds: opts.lockTtlSeconds,
@@ -36,6 +38,7 @@ export function serveBrokerOptions(opts: ServeOptions): Pick<BrokerOptions, 'idl
       auditMs: opts.auditRetentionDays === undefined ? undefined : opts.auditRetentionDays * 24 * hourMs,
     },
     debate: { maxRounds: opts.debateRounds, idleMs: opts.debateIdleMs },
+    lockRequestEscalateMs: opts.requestEscalateMs,
   };
 }
 

@@ -14,6 +14,7 @@ import type { debateRequests } from '../protocol/requests/debate';
 import type { deltaRequests } from '../protocol/requests/delta';
 import type { EditRecord } from '../protocol/requests/edits';
 import type { TextChange } from '../protocol/requests/locks';
+import type { LockAnswer, LockRequest } from '../protocol/requests/release';
 import type { StatusCounts } from '../protocol/requests/status';
 import type {
   Contract, ContractKind, ContractStatus, Overlap, PlanInput, PlanSource, PlanView, Proposal, Task, TaskStatus,
@@ -134,6 +135,19 @@ export interface AcquireOptions {
   reentrant?: boolean;
 }
 
+/** Asking a claim's holder to let go: see core/lock-requests.ts. */
+export interface LockRequestsService {
+  /**
+   * Asks the holder of lock `lockId`, or of each lock in the way of `target`, to let go, with
+   * `reason`; with `waitMs`, also waits (queued FIFO) for the target and returns it `granted`.
+   */
+  request(caller: string, which: { lockId?: number; target?: LockTarget }, opts: { reason: string; waitMs?: number; signal?: AbortSignal }): Promise<{ requests: LockRequest[]; granted?: Lock }>;
+  /** The holder answers request `id`: release, deny (with a reason) or narrow to startLine–endLine. */
+  answer(caller: string, id: number, how: { answer: LockAnswer; reason?: string; startLine?: number; endLine?: number }): Promise<{ request: LockRequest; lock?: Lock }>;
+  /** Requests awaiting the caller's answer, and its own answered since it last looked (`seen` marks them). */
+  news(caller: string, opts: { seen?: boolean }): Promise<{ toYou: LockRequest[]; answered: LockRequest[] }>;
+}
+
 export interface LocksService {
   /**
    * Claims `target` for `holder`. Re-acquiring the same target renews it (`renewed: true`),
@@ -171,6 +185,8 @@ export interface LocksService {
   renew(holder: string, which: { lockId?: number; target?: LockTarget }, ttlSeconds?: number): Promise<Lock[]>;
   /** Locks of other peers that conflict with `target`. */
   check(caller: string, target: LockTarget): Promise<Lock[]>;
+  /** Other peers' waiting requests an acquire of `target` now would queue behind: how many, and the first one's holder. */
+  queuedFor(caller: string, target: LockTarget): Promise<{ ahead: number; first: string } | undefined>;
   /** Claims overlapping `target` on the same file in other worktrees of its repository: warnings, not conflicts. */
   alsoClaimed(caller: string, target: LockTarget): Promise<WorktreeClaim[]>;
   /**
@@ -313,6 +329,7 @@ export interface Mesh {
   readonly deltas: DeltasService;
   readonly debates: DebatesService;
   readonly sync: SyncService;
+  readonly lockRequests: LockRequestsService;
   counts(): Promise<MeshCounts>;
   /** Expires locks and state, ends grace periods of vanished peers, prunes by retention. */
   sweep(): Promise<void>;

@@ -28,6 +28,8 @@ export interface MeshSettings {
    * debates are audit: kept for `retention.auditMs`.
    */
   debate: { maxRounds: number; idleMs: number };
+  /** How long a release request waits for the holder's answer before it escalates to the person, in ms. */
+  lockRequestEscalateMs: number;
 }
 
 /**

@@ -10,12 +10,15 @@
  * - other deltas routed to it (once);
  * - contract changes drafted for it because its edit touched a plan contract (once per
  *   touching edit), with the calls that confirm or dismiss each;
- * - the landing tokens it holds (every result, with the time left) or waits for.
+ * - the landing tokens it holds (every result, with the time left) or waits for;
+ * - release requests for its claims (every result until it answers, with the blocking deltas:
+ *   another agent waits on it), and the outcome of its own requests (once).
  * Summaries and topics are other peers' words: JSON-quoted on one line, escaped by `printable`.
  * Imports types only, since the hook entry must load fast.
  */
 import type { Debate, DebateSummary, Delta, DeltaDraft, DeltaKind, DeltaSeverity, SyncQueue } from '../protocol/coordination';
 import type { Lock } from '../protocol/entities';
+import type { LockRequest } from '../protocol/requests/release';
 import { ordinal, plural } from './plural';
 import { printable } from './printable';
 import { spanText } from './span-text';
@@ -78,8 +81,31 @@ export interface DraftNews {
   project?: string;
 }
 
+/**
+ * A release request: one for a claim of the agent's (`from` the requester, awaiting its answer),
+ * or one of its own answered or ended (`from` the holder).
+ */
+export interface LockRequestNews {
+  id: number;
+  lockId: number;
+  /** The file relative to its project, and the lines asked for (or kept, when narrowed). */
+  file: string;
+  startLine: number | null;
+  endLine: number | null;
+  from: string;
+  reason: string;
+  status: LockRequest['status'];
+  /** The holder's reason, when it denied. */
+  answer?: string;
+  kept?: { startLine: number; endLine: number };
+}
+
 /** Empty parts are left out. */
 export interface CoordinationNews {
+  /** Release requests awaiting the agent's answer. */
+  requestsToYou?: LockRequestNews[];
+  /** The agent's own release requests, answered or ended. */
+  requestsAnswered?: LockRequestNews[];
   blocking?: DeltaNews[];
   lostClaims?: LostClaimNews[];
   drafts?: DraftNews[];
@@ -107,6 +133,7 @@ export function toCoordinationNews(
     debates?: { yourTurn: readonly DebateSummary[]; changed: readonly DebateSummary[] };
     landing?: readonly SyncQueue[];
     claims?: readonly Lock[];
+    requests?: { toYou: readonly LockRequest[]; answered: readonly LockRequest[] };
   },
   self: string,
   ownProject: string | null,
@@ -148,6 +175,14 @@ export function toCoordinationNews(
     id: d.id, contract: d.contract, what: d.symbol ?? d.contractName, file: d.file,
     ...(d.symbolLines && { lines: spanText(d.symbolLines) }), ...where(d.project),
   }));
+  const request = (r: LockRequest, from: string): LockRequestNews => ({
+    id: r.id, lockId: r.lockId, file: r.relPath, startLine: r.startLine, endLine: r.endLine, from, reason: r.reason, status: r.status,
+    ...(r.answer !== undefined && { answer: r.answer }), ...(r.kept && { kept: r.kept }),
+  });
+  const toYou = cap(r.requests?.toYou ?? []).map((q) => request(q, q.requesterName));
+  const answered = cap(r.requests?.answered ?? []).map((q) => request(q, q.holderName));
+  if (toYou.length > 0) news.requestsToYou = toYou;
+  if (answered.length > 0) news.requestsAnswered = answered;
   if (blocking.length > 0) news.blocking = blocking;
   if (lost.length > 0) news.lostClaims = lost;
   if (drafts.length > 0) news.drafts = drafts;
@@ -206,9 +241,30 @@ export function draftLines(news: CoordinationNews | undefined): string[] {
   return (news?.drafts ?? []).map(draftLine);
 }
 
-/** The lines that go before everything else: blocking deltas awaiting the agent's ack. */
+const claimText = (r: LockRequestNews) => `${printable(r.file)}${r.startLine === null || r.endLine === null ? '' : `:${spanText({ startLine: r.startLine, endLine: r.endLine })}`}`;
+
+function requestToYouLine(r: LockRequestNews): string {
+  const late = r.status === 'escalated' ? ' (unanswered too long: the person was asked)' : '';
+  return `release request #${r.id} from ${printable(r.from)} for your claim #${r.lockId} on ${claimText(r)}: ${quoted(r.reason)}${late} → mesh_lock action="answer" requestId=${r.id} `
+    + 'answer="release", or answer="deny" reason="…", or answer="narrow" startLine=… endLine=… (the lines you keep)';
+}
+
+function requestAnsweredLine(r: LockRequestNews): string {
+  const mine = `your release request #${r.id}: ${printable(r.from)}`;
+  switch (r.status) {
+    case 'released': return `${mine} released claim #${r.lockId} on ${claimText(r)}`;
+    case 'denied': return `${mine} denied it, keeping claim #${r.lockId} on ${claimText(r)}: ${quoted(r.answer ?? '')}`;
+    case 'narrowed': return `${mine} narrowed claim #${r.lockId} to lines ${r.kept ? spanText(r.kept) : '?'} of ${printable(r.file)}; the rest is free`;
+    default: return `your release request #${r.id} ended: claim #${r.lockId} on ${claimText(r)} is gone (expired, or its holder left)`;
+  }
+}
+
+/**
+ * The lines that go before everything else: blocking deltas awaiting the agent's ack, and
+ * release requests awaiting its answer (another agent waits on it).
+ */
 export function blockingLines(news: CoordinationNews | undefined): string[] {
-  return (news?.blocking ?? []).map(deltaLine);
+  return [...(news?.blocking ?? []).map(deltaLine), ...(news?.requestsToYou ?? []).map(requestToYouLine)];
 }
 
 /** The agent's claims whose code is gone, a line each: they go right after the blocking deltas. */
@@ -216,10 +272,10 @@ export function lostClaimLines(news: CoordinationNews | undefined): string[] {
   return (news?.lostClaims ?? []).map(lostClaimLine);
 }
 
-/** The other lines: debates, deltas, landing tokens, then how many more. */
+/** The other lines: the agent's release requests answered, debates, deltas, landing tokens, then how many more. */
 export function coordinationLines(news: CoordinationNews | undefined): string[] {
   if (!news) return [];
-  const lines = [...(news.debates ?? []).map(debateLine), ...(news.deltas ?? []).map(deltaLine), ...(news.landing ?? []).map(landingLine)];
+  const lines = [...(news.requestsAnswered ?? []).map(requestAnsweredLine), ...(news.debates ?? []).map(debateLine), ...(news.deltas ?? []).map(deltaLine), ...(news.landing ?? []).map(landingLine)];
   if (news.more) lines.push(`and ${plural(news.more, 'more item')} → mesh_delta action="list", mesh_debate action="list"`);
   return lines;
 }

@@ -70,6 +70,11 @@ export class LockQueue {
     return this.waiters.filter((w) => (w.holder !== lock.holder || !w.reentrant) && w.target.path === lock.path && spansOverlap(w.target, lock)).length;
   }
 
+  /** Other peers' waiters whose targets overlap `target`, in arrival order: a new acquire would queue behind them all. */
+  ahead(holder: string, target: NormalizedTarget): LockWaiter[] {
+    return this.waiters.filter((w) => w.holder !== holder && w.target.path === target.path && spansOverlap(w.target, target));
+  }
+
   takeAll(holder?: string): LockWaiter[] {
     const taken = this.waiters.filter((w) => holder === undefined || w.holder === holder);
     this.waiters = this.waiters.filter((w) => !taken.includes(w));

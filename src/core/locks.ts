@@ -55,6 +55,8 @@ export class Locks implements LocksService, MeshService {
   /** Paths whose waiters must be retried: a lock there went away, or the queue changed. */
   private dirty: Set<string> | 'all' = new Set();
   private disposed = false;
+  /** Told of every lock that goes, inside the transaction that removes it (release requests end with it). */
+  private readonly goneListeners: Array<(t: MeshTx, lock: Lock, why: LockReleaseReason | 'expired') => Promise<void>> = [];
 
   constructor(
     private readonly ctx: MeshContext,
@@ -243,6 +245,20 @@ export class Locks implements LocksService, MeshService {
     });
   }
 
+  /**
+   * Other peers' requests waiting for (part of) `target`: an acquire now would queue behind
+   * them even where no lock is held. How many, and the first one's holder name.
+   */
+  queuedFor(caller: string, target: LockTarget): Promise<{ ahead: number; first: string } | undefined> {
+    return this.ctx.tx(async (t) => {
+      const peer = await this.peers.requireIn(t, caller);
+      const norm = normalizeTarget(target, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe);
+      const ahead = this.queue.ahead(caller, this.anchors.inClaimLines(norm.path, caller, norm));
+      if (ahead.length === 0) return undefined;
+      return { ahead: ahead.length, first: (await this.peers.getIn(t, ahead[0].holder))?.name ?? ahead[0].holder };
+    });
+  }
+
   alsoClaimed(caller: string, target: LockTarget): Promise<WorktreeClaim[]> {
     return this.ctx.tx(async (t) => {
       const peer = await this.peers.requireIn(t, caller);
@@ -337,6 +353,51 @@ export class Locks implements LocksService, MeshService {
       : await t.db.all<LockRow>('SELECT * FROM locks WHERE path = ? AND expires_at <= ? ORDER BY expires_at, id', [path, now]);
     for (const row of rows) await this.remove(t, toLock(row), 'expired');
     return rows.length;
+  }
+
+  // For release requests (lock-requests.ts): what they do to a lock, inside their transaction.
+
+  /** Runs `listener` inside the transaction that removes any lock, with why it went. */
+  onLockGone(listener: (t: MeshTx, lock: Lock, why: LockReleaseReason | 'expired') => Promise<void>): void {
+    this.goneListeners.push(listener);
+  }
+
+  /** The live lock `id`, if any. */
+  async liveLock(t: MeshTx, id: number, now: number): Promise<Lock | undefined> {
+    const row = await t.db.get<LockRow>('SELECT * FROM locks WHERE id = ? AND expires_at > ?', [id, now]);
+    return row && toLock(row);
+  }
+
+  /** `target` as the caller means it, and the live locks of other peers in its way now. */
+  async blockersIn(t: MeshTx, caller: string, target: LockTarget, now: number): Promise<{ target: NormalizedTarget; locks: Lock[] }> {
+    const peer = await this.peers.requireLiveIn(t, caller);
+    const norm = normalizeTarget(target, peer.cwd ?? peer.workspace, peer.workspace, this.ctx.probe);
+    await this.anchors.current(t, norm.path);
+    const lines = this.anchors.inClaimLines(norm.path, caller, norm);
+    return { target: lines, locks: await this.conflicting(t, caller, lines, now) };
+  }
+
+  /** Its holder lets `lock` go (answering a request); waiters are served once it commits. */
+  releaseIn(t: MeshTx, lock: Lock): Promise<void> {
+    return this.remove(t, lock, 'released');
+  }
+
+  /**
+   * Its holder keeps only `keep` of `lock` (answering a request): the claim's lines become
+   * those, as the holder now names them, and the rest is free to the waiters once it commits.
+   * A ranged claim reports `lock_moved`; a whole-file one `lock_renewed` with its new lines.
+   */
+  async narrowIn(t: MeshTx, lock: Lock, keep: LineSpan): Promise<Lock> {
+    await t.db.run('UPDATE locks SET start_line = ?, end_line = ?, named_start = ?, named_end = ? WHERE id = ?',
+      [keep.startLine, keep.endLine, keep.startLine, keep.endLine, lock.id]);
+    const kept = await this.anchors.claimed(t, { ...lock, startLine: keep.startLine, endLine: keep.endLine });
+    if (lock.startLine !== null && lock.endLine !== null) {
+      await t.emit('lock_moved', lock.holder, { ...eventData(kept), from: { startLine: lock.startLine, endLine: lock.endLine }, anchorLost: false });
+    } else {
+      await t.emit('lock_renewed', lock.holder, eventData(kept));
+    }
+    t.whenCommitted(`locks.narrow.${lock.path}`, () => this.pump(lock.path));
+    return kept;
   }
 
   /** How many requests are waiting (for status and tests). */
@@ -459,6 +520,7 @@ export class Locks implements LocksService, MeshService {
    */
   private async remove(t: MeshTx, lock: Lock, why: LockReleaseReason | 'expired', by?: Peer): Promise<void> {
     await t.db.run('DELETE FROM locks WHERE id = ?', [lock.id]);
+    for (const listener of this.goneListeners) await listener(t, lock, why);
     if (why === 'expired') await t.emit('lock_expired', lock.holder, eventData(lock));
     else if (by) await t.emit('lock_released', by.id, { ...eventData(lock), reason: why, by: by.name });
     else await t.emit('lock_released', lock.holder, { ...eventData(lock), reason: why });

@@ -21,6 +21,7 @@ import { Debates } from './debates';
 import { Edits } from './edits';
 import { Events } from './events';
 import { nodeFiles, type FileAccess } from './files';
+import { LockRequests } from './lock-requests';
 import { Locks } from './locks';
 import { nullLogger, type Logger } from './logger';
 import { Messages } from './messages';
@@ -50,6 +51,8 @@ export interface MeshOptions {
   retention?: { messagesMs?: number; eventsMs?: number; auditMs?: number };
   /** Rounds a debate gets (5) and how long an open one waits for a turn before it escalates, in ms (15 min). */
   debate?: { maxRounds?: number; idleMs?: number };
+  /** How long a release request waits for the holder's answer before it escalates to the person, in ms (2 min). */
+  lockRequestEscalateMs?: number;
   /** Random hex for peer ids (`p-` + this); 8 hex digits by default. */
   newId?: () => string;
 }
@@ -60,6 +63,7 @@ export const meshDefaults = {
   workingWindowMs: 60_000,
   retention: { messagesMs: 24 * 3600_000, eventsMs: 48 * 3600_000, auditMs: 30 * 24 * 3600_000 },
   debate: { maxRounds: 5, idleMs: 15 * 60_000 },
+  lockRequestEscalateMs: 2 * 60_000,
 } as const satisfies MeshSettings;
 
 export class MeshCore implements Mesh {
@@ -73,6 +77,7 @@ export class MeshCore implements Mesh {
   readonly deltas: Deltas;
   readonly debates: Debates;
   readonly sync: SyncQueues;
+  readonly lockRequests: LockRequests;
   private readonly ctx: MeshContext;
   private readonly services: MeshService[];
   private wakeTimer: unknown;
@@ -93,6 +98,7 @@ export class MeshCore implements Mesh {
         maxRounds: opts.debate?.maxRounds ?? meshDefaults.debate.maxRounds,
         idleMs: opts.debate?.idleMs ?? meshDefaults.debate.idleMs,
       },
+      lockRequestEscalateMs: opts.lockRequestEscalateMs ?? meshDefaults.lockRequestEscalateMs,
     };
     const newId = opts.newId ?? (() => crypto.randomBytes(4).toString('hex'));
     this.ctx = new MeshContext(db, opts.clock, opts.timers ?? systemTimers, opts.logger ?? nullLogger,
@@ -113,6 +119,8 @@ export class MeshCore implements Mesh {
     // (task_released, sync_released); retention after.
     this.services = [this.locks, this.state, this.peers, this.plans, this.sync, this.deltas, this.events, this.messages];
     this.services.push(this.debates);
+    this.lockRequests = new LockRequests(this.ctx, this.peers, this.locks);
+    this.services.push(this.lockRequests);
     // Read in the transaction that changed what falls due; the timer is set once it commits.
     this.ctx.onEveryCommit(async (tx) => {
       const due = await this.dueAt(tx);

@@ -122,23 +122,25 @@ async function news(link: HookLink, withHeld: boolean): Promise<HookDecision> {
 }
 
 /**
- * Blocking deltas, the agent's claims whose code is gone (after every tool too: they stay until
- * it releases or re-takes them), debates awaiting a turn, other new deltas (marked shown), and
+ * Blocking deltas, release requests awaiting the agent's answer, its own requests answered, the
+ * agent's claims whose code is gone (after every tool too: they stay until it releases or
+ * re-takes them), debates awaiting a turn, other new deltas (marked shown), and
  * with `withTokens` the landing tokens held or waited for (not after every tool: they would
  * repeat); each part the broker cannot say left out: messages still go out.
  */
 async function coordinationNews(link: HookLink, self: string, ownProject: string | null, withTokens: boolean): Promise<CoordinationNews | undefined> {
-  type Mine<M extends 'delta/mine' | 'debate/mine' | 'sync/mine' | 'locks/list'> = RequestResult<M>;
+  type Mine<M extends 'delta/mine' | 'debate/mine' | 'sync/mine' | 'locks/list' | 'release/mine'> = RequestResult<M>;
   // Each answer stands alone: what was marked shown is shown even when another ask fails.
-  const [deltas, debates, sync, claims] = await Promise.allSettled([
+  const [deltas, debates, sync, claims, requests] = await Promise.allSettled([
     link.request<Mine<'delta/mine'>>('delta/mine', { seen: true }),
     link.request<Mine<'debate/mine'>>('debate/mine', { seen: true }),
     withTokens ? link.request<Mine<'sync/mine'>>('sync/mine', {}) : { queues: [] },
     link.request<Mine<'locks/list'>>('locks/list', { holder: self }),
+    link.request<Mine<'release/mine'>>('release/mine', { seen: true }),
   ]);
   const value = <T>(r: PromiseSettledResult<T>): T | undefined => (r.status === 'fulfilled' ? r.value : undefined);
   return toCoordinationNews({
-    deltas: value(deltas), debates: value(debates), landing: value(sync)?.queues, claims: value(claims)?.locks,
+    deltas: value(deltas), debates: value(debates), landing: value(sync)?.queues, claims: value(claims)?.locks, requests: value(requests),
   }, self, ownProject, Date.now());
 }
 

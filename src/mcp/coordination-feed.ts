@@ -11,11 +11,16 @@
  * own lost its code, or one already known lost changed (released, expired, renewed, taken
  * again, moved), or its own mesh_lock call while one is known lost
  * ({@link CoordinationFeed.claimsChanged}).
+ *
+ * Release requests (`release/mine`) are asked when a request event names this peer (as holder
+ * or requester), or on {@link CoordinationFeed.changed}; those awaiting its answer stay in the
+ * news from memory until it answers, its own answered ones are shown once.
  */
 import { toCoordinationNews, type CoordinationNews } from '../core/coordination-news';
 import type { Logger } from '../core/logger';
 import type { Delta, SyncQueue } from '../protocol/coordination';
 import type { Lock, MeshEvent } from '../protocol/entities';
+import type { LockRequest } from '../protocol/requests/release';
 import { eventTopics, type MeshTopic } from '../protocol/topics';
 import type { MeshClient } from './mesh-session';
 
@@ -28,6 +33,9 @@ export class CoordinationFeed {
   /** This peer's claims whose code is gone, as `locks/list` last said. */
   private lost: readonly Lock[] = [];
   private claimsStale = true;
+  /** Release requests awaiting this peer's answer, as `release/mine` last said. */
+  private toYou: readonly LockRequest[] = [];
+  private requestsStale = true;
 
   constructor(private readonly log: Logger) {}
 
@@ -35,6 +43,7 @@ export class CoordinationFeed {
   changed(): void {
     this.stale = true;
     this.claimsStale = true;
+    this.requestsStale = true;
   }
 
   /** This peer took, released or renewed claims itself: ask again if that may settle a lost one. */
@@ -46,12 +55,17 @@ export class CoordinationFeed {
   apply(e: MeshEvent, me: string | undefined): void {
     if (eventTopics[e.type].some((t) => topics.includes(t))) this.stale = true;
     if (this.losesOrSettles(e, me)) this.claimsStale = true;
+    if ((e.type === 'lock_release_requested' || e.type === 'lock_request_answered' || e.type === 'lock_request_escalated')
+      && (e.data.holder === me || e.data.requester === me)) this.requestsStale = true;
   }
 
   async news(c: MeshClient): Promise<CoordinationNews | undefined> {
     const own = c.peer.gitRoot ?? c.peer.workspace ?? c.peer.cwd;
     const claims = this.claimsStale ? this.askClaims(c) : Promise.resolve(this.lost);
-    if (!this.stale) return toCoordinationNews({ deltas: { blocking: this.blocking, fresh: [] }, landing: this.landing, claims: await claims }, c.peer.id, own, Date.now());
+    const requests = this.requestsStale ? this.askRequests(c) : Promise.resolve({ toYou: this.toYou, answered: [] });
+    if (!this.stale) {
+      return toCoordinationNews({ deltas: { blocking: this.blocking, fresh: [] }, landing: this.landing, claims: await claims, requests: await requests }, c.peer.id, own, Date.now());
+    }
     this.stale = false;
     // Each answer stands alone: deltas and debates marked shown are shown even when another ask fails.
     const [deltas, debates, sync] = await Promise.allSettled([
@@ -72,7 +86,22 @@ export class CoordinationFeed {
       ...(debates.status === 'fulfilled' && { debates: debates.value }),
       landing: this.landing,
       claims: await claims,
+      requests: await requests,
     }, c.peer.id, own, Date.now());
+  }
+
+  /** Release requests for this peer's claims, and its own answered since last shown (marked seen). */
+  private async askRequests(c: MeshClient): Promise<{ toYou: readonly LockRequest[]; answered: readonly LockRequest[] }> {
+    this.requestsStale = false;
+    try {
+      const r = await c.request('release/mine', { seen: true });
+      this.toYou = r.toYou;
+      return r;
+    } catch (e) {
+      this.requestsStale = true;
+      this.log.warn(`could not fetch this peer's release requests for a tool result: ${(e as Error).message}`);
+      return { toYou: this.toYou, answered: [] };
+    }
   }
 
   /** This peer's claims whose code is gone; what was known when the broker cannot say (asked again next time). */

@@ -185,6 +185,7 @@ export const eventTypes = [
   'delta_pushed', 'delta_acked', 'debate_started', 'debate_turn', 'debate_changed',
   'sync_queued', 'sync_acquired', 'sync_released', 'sync_stalled',
   'delta_drafted',
+  'lock_release_requested', 'lock_request_answered', 'lock_request_escalated',
 ] as const;
 export const EventType = z.enum(eventTypes);
 export type EventType = z.infer<typeof EventType>;
@@ -352,6 +353,39 @@ export const FileEditedData = z.object({
   tool: z.string(),
 });
 
+/**
+ * How a release request stands: waiting for the holder (`open`), waiting past the time it had
+ * and put to the person (`escalated`), or ended: the claim was released (by an answer or
+ * otherwise), `denied`, `narrowed` to a smaller range, or `ended` because the claim went
+ * another way (it expired, its holder left, the person took it) or the requester left.
+ */
+export const LockRequestStatus = z.enum(['open', 'escalated', 'released', 'denied', 'narrowed', 'ended']);
+export type LockRequestStatus = z.infer<typeof LockRequestStatus>;
+
+/**
+ * `lock_release_requested`, `lock_request_answered`, `lock_request_escalated`: a peer asked the
+ * holder of claim `lockId` to let go of (part of) it, the request was answered or ended
+ * (`status`), or it waited past its time and is put to the person. The reasons are not
+ * included: `release/mine` has them.
+ */
+export const LockRequestData = z.object({
+  /** The request's id. */
+  id: z.number().int(),
+  lockId: z.number().int(),
+  path: z.string(),
+  relPath: z.string(),
+  /** The lines asked for; null: the whole file. */
+  startLine: z.number().int().nullable(),
+  endLine: z.number().int().nullable(),
+  holder: z.string(),
+  holderName: z.string(),
+  requester: z.string(),
+  requesterName: z.string(),
+  status: LockRequestStatus,
+  /** When narrowed: the lines the holder kept. */
+  kept: z.object({ startLine: z.number().int(), endLine: z.number().int() }).optional(),
+});
+
 const eventFields = {
   /** Monotonic sequence number; read with `since`. */
   seq: z.number().int(),
@@ -404,6 +438,9 @@ export const MeshEvent = z.discriminatedUnion('type', [
   eventOf('sync_released', SyncReleasedData),
   eventOf('sync_stalled', SyncStalledData),
   eventOf('delta_drafted', DeltaDraftedData),
+  eventOf('lock_release_requested', LockRequestData),
+  eventOf('lock_request_answered', LockRequestData),
+  eventOf('lock_request_escalated', LockRequestData),
 ]);
 export type MeshEvent = z.infer<typeof MeshEvent>;
 /** The event of type `T`, e.g. `MeshEventOf<'message_sent'>`. */

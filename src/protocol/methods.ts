@@ -22,6 +22,7 @@ import { debateRequests } from './requests/debate';
 import { deltaRequests } from './requests/delta';
 import { editsRequests } from './requests/edits';
 import { eventsRequests } from './requests/events';
+import { releaseRequests } from './requests/release';
 import { locksRequests } from './requests/locks';
 import { meshRequests } from './requests/mesh';
 import { messagesRequests } from './requests/messages';
@@ -52,6 +53,7 @@ export const requests = {
   ...deltaRequests,
   ...debateRequests,
   ...syncRequests,
+  ...releaseRequests,
 };
 
 export type RequestMethod = keyof typeof requests;

@@ -19,5 +19,8 @@
  * events.
  * 8: claims that follow the code: `locks/fileChanged`, `lock_moved`, `anchorLost`, and claims
  * of other worktrees of the same repository (`alsoClaimed`).
+ * 9: claims in an agent's own terms: symbol claims (`symbol` on targets and locks,
+ * `symbolBlocked`), release requests (`release/*` and their events), `queued` on `locks/check`,
+ * contract drift (`delta/confirm`, `delta/dismiss`, drafts, `delta_drafted`).
  */
-export const protocolVersion = 8;
+export const protocolVersion = 9;

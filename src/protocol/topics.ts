@@ -51,4 +51,7 @@ export const eventTopics: { readonly [T in EventType]: readonly MeshTopic[] } = 
   sync_released: ['sync'],
   sync_stalled: ['sync'],
   delta_drafted: ['deltas'],
+  lock_release_requested: ['locks'],
+  lock_request_answered: ['locks'],
+  lock_request_escalated: ['locks'],
 };

@@ -321,6 +321,10 @@ export const migrations: readonly string[] = [
   // claim. Contract drift: drafts of contract_change deltas for the peer whose edit touched a
   // plan contract (core/contract-drift.ts), kept a day; at most one with status 'draft' per
   // peer, project and contract: a further touching edit refreshes it (the code keeps that rule).
+  // Release requests: a peer asks a claim's holder to let go (core/lock-requests.ts): the lines
+  // asked for; the holder's answer (`answer`: why it denied; `kept_*`: what it kept when it
+  // narrowed); `escalate_at` until it escalates or is answered; `seen` once the requester was
+  // shown the outcome.
   `
   ALTER TABLE locks ADD COLUMN symbol TEXT;
   ALTER TABLE locks ADD COLUMN symbol_blocked INTEGER NOT NULL DEFAULT 0;
@@ -344,6 +348,32 @@ export const migrations: readonly string[] = [
     shown_at INTEGER
   );
   CREATE INDEX delta_drafts_peer ON delta_drafts(peer, status);
+
+  CREATE TABLE lock_requests (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    lock_id INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    rel_path TEXT NOT NULL,
+    start_line INTEGER,
+    end_line INTEGER,
+    holder TEXT NOT NULL,
+    holder_name TEXT NOT NULL,
+    requester TEXT NOT NULL,
+    requester_name TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    status TEXT NOT NULL,
+    answer TEXT,
+    kept_start INTEGER,
+    kept_end INTEGER,
+    created_at INTEGER NOT NULL,
+    escalate_at INTEGER,
+    answered_at INTEGER,
+    seen INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX lock_requests_lock ON lock_requests(lock_id, status);
+  CREATE INDEX lock_requests_holder ON lock_requests(holder, status);
+  CREATE INDEX lock_requests_requester ON lock_requests(requester, seen);
+  CREATE INDEX lock_requests_escalate ON lock_requests(escalate_at);
   `,
 ];
 

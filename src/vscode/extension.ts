@@ -30,6 +30,7 @@ import { PlanModel } from './mesh/planModel';
 import { MessageNotifier } from './messageNotifier';
 import { DebateDocuments } from './debates/debateDocuments';
 import { DebateNotifier } from './debates/debateNotifier';
+import { LockRequestNotifier } from './lockRequestNotifier';
 import { PlanFromDescription } from './plan/planFromDescription';
 import { ProposalDocuments } from './plan/proposalDocuments';
 import { ProposalNotifier } from './plan/proposalNotifier';
@@ -113,6 +114,7 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
   const debateDocuments = own(new DebateDocuments());
   const debateActions: DebateActionContext = { ...actions, debates, debateDocuments };
   own(new DebateNotifier(connection, debates, config, prompts, log));
+  own(new LockRequestNotifier(connection, model, config, prompts, log));
   debates.onDidChange(() => {
     const client = connection.client;
     if (!client) return;

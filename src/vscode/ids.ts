@@ -41,9 +41,9 @@ export const commandIds = {
   restartBroker: 'peermesh.restartBroker',
   openDashboard: 'peermesh.openDashboard',
   showActions: 'peermesh.showActions',
-  // Tree rows' and hovers' actions (Message Holder and Force Release pick a lock without one).
+  // Tree rows' and hovers' actions (Request Release and Force Release pick a lock without one).
   releaseLock: 'peermesh.releaseLock',
-  messageHolder: 'peermesh.messageHolder',
+  requestRelease: 'peermesh.requestRelease',
   forceReleaseLock: 'peermesh.forceReleaseLock',
   showPeerLocks: 'peermesh.showPeerLocks',
   clearLocksFilter: 'peermesh.clearLocksFilter',

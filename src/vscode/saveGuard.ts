@@ -7,8 +7,8 @@
  * - **Ctrl+S / Cmd+S** in a file another peer holds claims in runs {@link SaveGuard.save}
  *   instead of VS Code's save (the keybinding's `when` reads {@link contextKeys}, kept here).
  *   It diffs the document against the file on disk and, when a changed line falls in another
- *   peer's claim, asks first: Save Anyway, Message Holder (not saved), or Cancel. The choice
- *   is recorded in the mesh (`locks/saveGuarded`) and logged, without the file's contents. A
+ *   peer's claim, asks first: Save Anyway, Request Release (not saved), or Cancel. The choice
+ *   is recorded in the mesh (`locks/saveGuarded`; asking the holder is recorded `messaged`) and logged, without the file's contents. A
  *   save that touches no claimed line goes through without a word.
  * - **Typing**: autosave and menu saves cannot be stopped, so the first edit that touches a
  *   claim warns (once per claim while the document is open), without blocking anything.
@@ -17,7 +17,7 @@ import * as vscode from 'vscode';
 import { describeTarget } from '../core/paths';
 import type { Lock } from '../protocol/entities';
 import type { ActionContext } from './actions/context';
-import { messagePeer } from './actions/messageActions';
+import { askRelease, requestReleaseButton } from './actions/lockActions';
 import { changedLines, describeSpans, editedLines, listNames, spansInside, touchedLocks, type LineSpan } from './changedLines';
 import { isCancellation } from './commands';
 import type { Config } from './config';
@@ -51,7 +51,6 @@ const outcomes: Record<GuardChoice, string> = {
 const dirtyStateSettleMs = 100;
 
 const saveAnyway = 'Save Anyway';
-const messageHolder = 'Message Holder';
 const showInLocks = 'Show in Locks';
 
 export class SaveGuard extends Disposable {
@@ -126,7 +125,7 @@ export class SaveGuard extends Disposable {
     return this.decided({ path, lockIds, choice });
   }
 
-  /** The modal warning, and what the person chose: saved (and saved), messaged the first holder, or cancelled. */
+  /** The modal warning, and what the person chose: saved (and saved), asked the first holder to release, or cancelled. */
   private async ask(document: vscode.TextDocument, touched: readonly Lock[], changed: readonly LineSpan[]): Promise<GuardChoice> {
     const file = vscode.workspace.asRelativePath(document.uri);
     const holders = [...new Set(touched.map((lock) => lock.holderName))];
@@ -135,12 +134,12 @@ export class SaveGuard extends Disposable {
       return `${lock.holderName} holds ${heldPart(lock, file)}${why}; you changed ${describeSpans(spansInside(lock, changed))} there.`;
     }).join('\n');
     const message = `Save ${file}? Your changes touch lines that ${listNames(holders)} locked.`;
-    const answer = await this.ctx.prompts.notify('warning', inert(message), { modal: true, detail: inert(detail) }, saveAnyway, messageHolder);
+    const answer = await this.ctx.prompts.notify('warning', inert(message), { modal: true, detail: inert(detail) }, saveAnyway, requestReleaseButton);
     if (answer === saveAnyway) return (await this.write(document)) ? 'saved' : 'cancelled';
-    if (answer !== messageHolder) return 'cancelled';
+    if (answer !== requestReleaseButton) return 'cancelled';
     const [lock] = touched;
     try {
-      await messagePeer(this.ctx, lock.holder, `About ${describeTarget(lock)}: `);
+      await askRelease(this.ctx, lock);
       return 'messaged';
     } catch (error) {
       if (isCancellation(error)) return 'cancelled'; // dismissed the message box: nothing sent, nothing saved
@@ -246,9 +245,9 @@ export class SaveGuard extends Disposable {
     const why = lock.reason ? ` (${lock.reason})` : '';
     this.ctx.log.info(`[save-guard] an edit in ${file} touches ${describeTarget(lock)}, held by ${lock.holderName}; warned`);
     // Another peer's name and reason: inert, so no link or icon syntax comes alive in the notification.
-    const answer = await this.ctx.prompts.notify('warning', inert(`${lock.holderName} holds ${heldPart(lock, file)}${why}. Your edits here may collide.`), {}, messageHolder, showInLocks);
+    const answer = await this.ctx.prompts.notify('warning', inert(`${lock.holderName} holds ${heldPart(lock, file)}${why}. Your edits here may collide.`), {}, requestReleaseButton, showInLocks);
     // Through the commands, so a failure is reported as any command's is.
-    if (answer === messageHolder) await vscode.commands.executeCommand(commandIds.messageHolder, new LockNode(lock, false, this.ctx.model.peer(lock.holder)));
+    if (answer === requestReleaseButton) await vscode.commands.executeCommand(commandIds.requestRelease, new LockNode(lock, false, this.ctx.model.peer(lock.holder)));
     if (answer === showInLocks) await vscode.commands.executeCommand(focusViewCommand(viewIds.locks));
   }
 }

@@ -47,6 +47,8 @@ export const settingSpecs = {
   debateRounds: { key: 'debate.maxRounds', default: 5, parse: integer(1, coordinationLimits.maxRounds) },
   /** Minutes an open debate waits for a turn before it escalates (a broker this window hosts). */
   debateIdleMinutes: { key: 'debate.idleMinutes', default: 15, parse: integer(1, 24 * 60) },
+  /** Minutes a request to release a lock waits for its holder's answer before it escalates (a broker this window hosts). */
+  lockRequestEscalateMinutes: { key: 'lockRequests.escalateMinutes', default: 2, parse: integer(1, 24 * 60) },
   scope: { key: 'scope', default: 'workspace' as Scope, parse: scope },
   /** Warn before saving over lines another peer has claimed. */
   saveGuard: { key: 'saveGuard.enabled', default: true, parse: flag },

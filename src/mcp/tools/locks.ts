@@ -11,6 +11,7 @@ import { limits } from '../../protocol/limits';
 import type { LockTarget } from '../../protocol/methods';
 import { describeWorktreeClaim } from '../../core/paths';
 import { plural } from '../../core/plural';
+import { printable } from '../../core/printable';
 import { defineTool, resolvePath, type ToolContext } from '../tool';
 import { formatDuration } from '../../core/duration';
 import { callText, fitList, moreLine, namesText, numericCursor } from '../budget';
@@ -57,27 +58,29 @@ function worktreeClaims(claims: readonly WorktreeClaim[]): { lines: string[]; da
   return { lines, data: { alsoClaimed: lines } };
 }
 
-/** mesh_lock: acquire, release, renew, check and list file and line-range locks. */
+/** mesh_lock: acquire, release, renew, check and list file and line-range locks; ask a holder to let go, and answer such asks. */
 export const lockTool = defineTool({
   name: 'mesh_lock',
   title: 'Claim files before editing',
-  description: 'Advisory locks so agents do not edit the same code at once. Before editing: acquire the file or a line range, with a reason; if another agent holds it, do not edit it. Release when done; release or renew with neither path nor lockId acts on every lock you hold.',
+  description: 'Advisory locks so agents do not edit the same code at once. Before editing: acquire the file or a line range, with a reason; if another agent holds it, do not edit it: request it. Release when done; release or renew with neither path nor lockId acts on every lock you hold.',
   input: {
-    action: z.enum(['acquire', 'release', 'renew', 'check', 'list']).describe('acquire (again: renews); check: who blocks it'),
+    action: z.enum(['acquire', 'release', 'renew', 'check', 'list', 'request', 'answer']).describe('acquire (again: renews); check: who blocks it'),
     path: z.string().min(1).max(limits.path).optional().describe('File, absolute or relative to your cwd (release, renew, list: file or folder; neither path nor lockId: every lock you hold)'),
     startLine: z.number().int().min(1).optional().describe('First line (omit: whole file)'),
     endLine: z.number().int().min(1).optional().describe('Last line (inclusive)'),
     symbol: z.string().min(1).max(limits.symbol).optional().describe('Instead of lines: Class.method or function'),
-    reason: z.string().max(limits.reason).optional().describe('acquire: what you are doing, shown to others'),
+    reason: z.string().max(limits.reason).optional().describe('acquire/request/deny: why, shown to others'),
     ttlSeconds: z.number().int().min(1).max(limits.ttlSeconds).optional().describe('acquire/renew: lifetime (default 600)'),
-    waitSeconds: z.number().int().min(0).max(300).optional().describe('acquire: if held, wait this long'),
+    waitSeconds: z.number().int().min(0).max(300).optional().describe('acquire/request: if held, wait this long'),
     lockId: z.number().int().optional().describe('release/renew: a lock id instead of path (neither given: every lock you hold)'),
     holder: z.string().max(limits.name).optional().describe('list: only this peer\'s locks ("me" for yours)'),
     cursor: z.string().max(20).optional().describe('From more'),
+    requestId: z.number().int().optional().describe('answer: the request'),
+    answer: z.enum(['release', 'deny', 'narrow']).optional().describe('narrow: keep startLine-endLine'),
   },
   output: {
     lock: LockView.optional(), locks: z.array(LockView).optional(), free: z.boolean().optional(), released: z.number().optional(), more: z.string().optional(),
-    alsoClaimed: z.array(z.string()).optional(),
+    alsoClaimed: z.array(z.string()).optional(), queued: z.number().optional(), requests: z.array(z.number()).optional(),
   },
   async run(args, client, ctx, signal) {
     const view = (l: Lock) => lockView(l, ctx.cwd, client.peer.id);
@@ -123,13 +126,45 @@ export const lockTool = defineTool({
       }
       case 'check': {
         const t = target(ctx, args, 'check');
-        const { conflicts, alsoClaimed = [] } = await client.request('locks/check', { target: t });
+        const { conflicts, alsoClaimed = [], queued } = await client.request('locks/check', { target: t });
         const page = fitList(conflicts.map(view), lockLine);
         const more = page.cut ? callText('mesh_lock', { action: 'list', path: args.path }) : undefined;
         const also = worktreeClaims(alsoClaimed);
-        const text = conflicts.length === 0 ? `${args.path}${args.symbol ? `#${args.symbol}` : ''} is free: acquire it before editing.`
-          : [`Blocked by ${plural(conflicts.length, 'lock')}:`, ...page.lines, ...(more ? [moreLine(more)] : [])].join('\n');
-        return { text: [text, ...also.lines].join('\n'), data: { free: conflicts.length === 0, locks: page.items, ...(more && { more }), ...also.data } };
+        // Waiting requests go first: an acquire now would queue behind them even where no lock is held.
+        const line = queued && `queued: ${queued.ahead} ahead (${printable(queued.first)} first); acquire with waitSeconds to wait your turn.`;
+        const free = conflicts.length === 0 && !queued;
+        const text = free ? `${args.path}${args.symbol ? `#${args.symbol}` : ''} is free: acquire it before editing.`
+          : conflicts.length === 0 ? `${args.path} is not held, but ${line}`
+          : [`Blocked by ${plural(conflicts.length, 'lock')}:`, ...page.lines, ...(more ? [moreLine(more)] : []), ...(line ? [line] : [])].join('\n');
+        return { text: [text, ...also.lines].join('\n'), data: { free, locks: page.items, ...(more && { more }), ...(queued && { queued: queued.ahead }), ...also.data } };
+      }
+      case 'request': {
+        const which = args.lockId !== undefined ? { lockId: args.lockId } : { target: target(ctx, args, 'request') };
+        if (!args.reason?.trim()) throw new BrokerError('invalidInput', 'request needs a reason: say why you need it, the holder reads it');
+        const waitMs = (args.waitSeconds ?? 0) * 1000;
+        const { requests, granted } = await client.request('release/request', { ...which, reason: args.reason, waitMs }, { signal });
+        ctx.session.coordinationChanged();
+        const ids = requests.map((r) => r.id);
+        if (granted) {
+          ctx.session.claimsChanged();
+          const v = view(granted);
+          return { text: `Locked ${v.target} (#${v.id}) for ${formatDuration(v.expiresInSec * 1000, { rounding: 'up' })}: its holder let it go. Release it when done.`, data: { lock: v, requests: ids } };
+        }
+        const asked = requests.map((r) => `${printable(r.holderName)} to release #${r.lockId} (request #${r.id})`).join(', ');
+        return { text: `Asked ${asked}. The answer comes with your next results; acquire with waitSeconds to wait for it.`, data: { requests: ids } };
+      }
+      case 'answer': {
+        if (args.requestId === undefined || args.answer === undefined) throw new BrokerError('invalidInput', 'answer needs requestId and answer (release, deny or narrow)');
+        const { request, lock } = await client.request('release/answer', {
+          id: args.requestId, answer: args.answer, reason: args.reason, startLine: args.startLine, endLine: args.endLine,
+        });
+        ctx.session.coordinationChanged();
+        ctx.session.claimsChanged();
+        const who = printable(request.requesterName);
+        const text = args.answer === 'release' ? `Released #${request.lockId} on ${printable(request.relPath)}; ${who} was told.`
+          : args.answer === 'deny' ? `Kept #${request.lockId}; ${who} was told why.`
+          : `Narrowed #${request.lockId} to ${lock ? view(lock).target : printable(request.relPath)}; the rest is free and ${who} was told.`;
+        return { text, data: { requests: [request.id], ...(lock && { lock: view(lock) }) } };
       }
       case 'list': {
         const holder = args.holder === 'me' ? client.peer.id : args.holder;

@@ -166,12 +166,19 @@ export const locksRequests = defineRequests('locks', {
     retry: 'safe',
   },
   /**
-   * Locks that would conflict with acquiring `target` (the caller's own are left out), and
-   * claims on the same file in other worktrees of the same repository (`alsoClaimed`).
+   * Locks that would conflict with acquiring `target` (the caller's own are left out), claims
+   * on the same file in other worktrees of the same repository (`alsoClaimed`), and the other
+   * peers' requests already waiting for it (`queued`): the target is free only when there are
+   * neither conflicts nor queued requests, since an acquire now would queue behind them.
    */
   'locks/check': {
     params: z.object({ target: LockTarget }),
-    result: z.object({ conflicts: z.array(Lock), alsoClaimed: z.array(WorktreeClaim).optional() }),
+    result: z.object({
+      conflicts: z.array(Lock),
+      alsoClaimed: z.array(WorktreeClaim).optional(),
+      /** Requests ahead of an acquire made now (its place would be `ahead` + 1), and the first one's holder name. */
+      queued: z.object({ ahead: z.number().int(), first: z.string() }).optional(),
+    }),
     retry: 'safe',
   },
   /**

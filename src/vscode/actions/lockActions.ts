@@ -1,13 +1,14 @@
 /**
  * Claiming and releasing from the editor: Lock File, Lock Selection, the lock / unlock toggle
- * of the keybinding, Unlock, Unlock All Mine, and the Locks tree's Release, Message Holder and
- * Force Release. A conflict is not an error: it says who holds the lines, and offers to
- * message them.
+ * of the keybinding, Unlock, Unlock All Mine, and the Locks tree's Release, Request Release and
+ * Force Release. A conflict is not an error: it says who holds the lines, and offers to ask
+ * them to let go.
  */
 import * as vscode from 'vscode';
 import { describeTarget, spansOverlap } from '../../core/paths';
 import { followEdit, splitLines } from '../../core/reanchor';
 import type { Lock } from '../../protocol/entities';
+import type { LockRequest } from '../../protocol/requests/release';
 import { BrokerError } from '../../protocol/errors';
 import { limits } from '../../protocol/limits';
 import type { LockTarget } from '../../protocol/requests/locks';
@@ -15,7 +16,6 @@ import { realPathOf } from '../decorations/lockedPaths';
 import { inert } from '../messageText';
 import { describeLines, formatTimeLeft, LockNode } from '../trees/locksTree';
 import { clientOf, type ActionContext } from './context';
-import { messagePeer } from './messageActions';
 import { cancelled } from './prompts';
 
 /** The file a command acts on: the explorer's or editor title's URI argument, else the active editor's. */
@@ -91,8 +91,8 @@ export async function acquire(ctx: ActionContext, target: LockTarget, reason: st
     // `data.reason` is the error's own reason (lockConflict); the lock's is in `data.lock`.
     const why = held?.reason ? ` (${held.reason})` : '';
     const what = held ? describeTarget(held) : 'those lines';
-    const choice = await ctx.prompts.notify('warning', inert(`PeerMesh: ${what} is locked by ${holder}${why}${left}.`), {}, 'Message Holder');
-    if (choice === 'Message Holder' && held) await messagePeer(ctx, held.holder, `About ${describeTarget(held)}: `);
+    const choice = await ctx.prompts.notify('warning', inert(`PeerMesh: ${what} is locked by ${holder}${why}${left}.`), {}, requestReleaseButton);
+    if (choice === requestReleaseButton && held) await askRelease(ctx, held);
     return undefined;
   }
 }
@@ -158,10 +158,27 @@ function lockArg(ctx: ActionContext, arg: unknown): Lock | undefined {
   return lock;
 }
 
-/** Message Holder on a lock row or hover, or on a lock the person picks. */
-export async function messageHolder(ctx: ActionContext, arg?: unknown): Promise<void> {
-  const lock = lockArg(ctx, arg) ?? await pickOthersLock(ctx, 'Message the holder of…');
-  await messagePeer(ctx, lock.holder, `About ${describeTarget(lock)}: `);
+/** The button that asks a lock's holder to let go, wherever the editor offers it. */
+export const requestReleaseButton = 'Request Release';
+
+/** Request Release on a lock row or hover, or on a lock the person picks. */
+export async function requestRelease(ctx: ActionContext, arg?: unknown): Promise<LockRequest[]> {
+  const lock = lockArg(ctx, arg) ?? await pickOthersLock(ctx, 'Ask the holder to release…');
+  return askRelease(ctx, lock);
+}
+
+/** Asks the holder of `lock` to let go, with the reason the person gives; it answers release, deny or narrow. */
+export async function askRelease(ctx: ActionContext, lock: Lock): Promise<LockRequest[]> {
+  const reason = await ctx.prompts.input({
+    title: inert(`Ask ${lock.holderName} to release ${describeTarget(lock)}`),
+    prompt: 'Why you need it: the holder reads this',
+    validateInput: (text) => (text.trim() ? undefined : 'Say why you need it'),
+  });
+  if (reason === undefined) cancelled();
+  const { requests } = await clientOf(ctx.mesh).request('release/request', { lockId: lock.id, reason });
+  ctx.log.info(`[locks] the person asked ${lock.holderName} to release ${describeTarget(lock)}`);
+  void vscode.window.setStatusBarMessage(`$(bell) Asked ${inert(lock.holderName)} to release ${inert(describeTarget(lock))}`, 4000);
+  return requests;
 }
 
 /** Force Release: another peer's lock, after a confirmation; the broker records who did it and tells the holder. */

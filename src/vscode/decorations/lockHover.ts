@@ -12,12 +12,12 @@ import { peerKindLabel } from '../peerLook';
 import { codeGone, formatTimeLeft, symbolBlocked } from '../trees/locksTree';
 
 const showLocks = focusViewCommand(viewIds.locks);
-const messageHolder = commandIds.messageHolder;
+const requestRelease = commandIds.requestRelease;
 
 /** @param holder the holding peer when the window knows it (for its kind) */
 export function lockHover(lock: Lock, holder: Peer | undefined, self: boolean, now = Date.now()): vscode.MarkdownString {
   const md = new vscode.MarkdownString('', true);
-  md.isTrusted = { enabledCommands: [showLocks, messageHolder] };
+  md.isTrusted = { enabledCommands: [showLocks, requestRelease] };
   md.appendMarkdown('$(lock) **').appendText(describeTarget(lock)).appendMarkdown('** ');
   if (self) {
     md.appendText('locked by this window');
@@ -32,7 +32,7 @@ export function lockHover(lock: Lock, holder: Peer | undefined, self: boolean, n
   md.appendMarkdown('\n\n');
   if (!self) {
     const args = encodeURIComponent(JSON.stringify([{ lockId: lock.id }]));
-    md.appendMarkdown(`[$(comment) Message Holder](command:${messageHolder}?${args} "Send the holder a message") · `);
+    md.appendMarkdown(`[$(bell) Request Release](command:${requestRelease}?${args} "Ask the holder to let go, saying why") · `);
   }
   md.appendMarkdown(`[$(lock) Show in Locks](command:${showLocks} "Reveal the PeerMesh Locks view")`);
   return md;

@@ -247,6 +247,7 @@ export class MeshConnection extends Disposable {
           eventsMs: this.config.get('eventsRetentionHours') * 3_600_000,
         },
         debate: { maxRounds: this.config.get('debateRounds'), idleMs: this.config.get('debateIdleMinutes') * 60_000 },
+        lockRequestEscalateMs: this.config.get('lockRequestEscalateMinutes') * 60_000,
       },
     };
   }

@@ -95,6 +95,11 @@ describe('protocol: events', () => {
       h.clock.advance(5_000);
       await h.mesh.sweep();
       await h.mesh.sync.release(a, undefined, 'main');
+      // Release requests: carol asks for bob's claim, which escalates unanswered, then is denied.
+      const { requests: [asked] } = await h.mesh.lockRequests.request(c, { target: { path: 'src/b.ts' } }, { reason: 'need it' });
+      h.clock.advance(3 * 60_000);
+      await h.mesh.sweep();
+      await h.mesh.lockRequests.answer(b, asked.id, { answer: 'deny', reason: 'not yet' });
       await h.mesh.peers.disconnected(b);
       await h.mesh.peers.resume(b, sha256('secret-bob'));
       await h.mesh.peers.leave(b);

@@ -104,7 +104,7 @@ describe('Mesh actions from the palette', () => {
         const warning = asked.find((a) => a.kind === 'notify');
         assert.ok(warning, 'a warning');
         assert.match(warning.text, /actions\.ts:9-10 is locked by palette-peer \(tests first\), (10|9)m left\./);
-        assert.deepEqual(warning.choices, ['Message Holder']);
+        assert.deepEqual(warning.choices, ['Request Release']);
       });
       const api = await joinedMesh();
       const { locks } = await api.mesh.client!.request('locks/list', { holder: api.mesh.client!.peer.id });
@@ -143,15 +143,17 @@ describe('Mesh actions from the palette', () => {
     assert.notEqual(got.broadcast, true);
   });
 
-  it('Message Holder from a lock\'s hover link writes to the holder', async () => {
+  it('Request Release from a lock\'s hover link asks the holder to let go, with the person\'s reason', async () => {
     const api = await joinedMesh();
     const { lock } = await other.request('locks/acquire', { target: { path: file, startLine: 1, endLine: 2 } });
     try {
       await waitFor('the lock in the model', () => api.model.locks.items.find((l) => l.id === lock.id));
-      await withAnswers({ input: () => 'About actions.ts:1-2: done soon?' }, async () => {
-        await vscode.commands.executeCommand('peermesh.messageHolder', { lockId: lock.id });
+      await withAnswers({ input: () => 'the release build needs these lines' }, async (asked) => {
+        await vscode.commands.executeCommand('peermesh.requestRelease', { lockId: lock.id });
+        assert.equal(asked[0].text, 'Ask palette-peer to release actions.ts:1-2');
       });
-      await received(other, (m) => m.body === 'About actions.ts:1-2: done soon?');
+      const { toYou } = await other.request('release/mine', {});
+      assert.deepEqual(toYou.map((r) => [r.lockId, r.requester, r.reason]), [[lock.id, api.mesh.client!.peer.id, 'the release build needs these lines']]);
     } finally {
       await other.request('locks/release', { lockId: lock.id });
     }

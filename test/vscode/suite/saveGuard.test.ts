@@ -142,7 +142,7 @@ describe('The save guard', function () {
       assert.equal(dialogs.length, 1);
       assert.equal(dialogs[0].message, `Save guarded-${files}.ts? Your changes touch lines that guard-process locked.`);
       assert.equal(dialogs[0].detail, `guard-process holds guarded-${files}.ts lines 3–5 (renaming the constants); you changed line 4 there.`);
-      assert.deepEqual(dialogs[0].buttons, ['Save Anyway', 'Message Holder']);
+      assert.deepEqual(dialogs[0].buttons, ['Save Anyway', 'Request Release']);
     } finally {
       person.restore();
     }
@@ -167,21 +167,20 @@ describe('The save guard', function () {
     assert.deepEqual((await guardEvents(other, lock.id)).map((e) => e.choice), ['cancelled']);
   });
 
-  it('Message Holder opens a message to the holder about its lines, and does not save', async () => {
+  it('Request Release asks the holder to let go of its lines, with the person\'s reason, and does not save', async () => {
     const { file, editor, lock } = await lockedFile();
-    const person = scriptPrompts(api, { dialog: 'Message Holder', input: 'I need line 3 for a minute' });
+    const person = scriptPrompts(api, { dialog: 'Request Release', input: 'I need line 3 for a minute' });
     try {
       await rewriteLine(editor, 3, 'export const line3 = 30;');
       assert.deepEqual(await guardedSave(), { path: lock.path, lockIds: [lock.id], choice: 'messaged' });
       assert.equal(person.inputs.length, 1);
-      assert.equal(person.inputs[0].value, `About guarded-${files}.ts:3-5: `);
     } finally {
       person.restore();
     }
     assert.equal(readFileSync(file, 'utf8'), original);
     assert.equal(editor.document.isDirty, true);
-    const { messages } = await other.request('messages/inbox', { unreadOnly: false, limit: 100 });
-    assert.ok(messages.some((m) => m.body === 'I need line 3 for a minute'), 'the holder got the message');
+    const { toYou } = await other.request('release/mine', {});
+    assert.ok(toYou.some((r) => r.lockId === lock.id && r.reason === 'I need line 3 for a minute'), 'the holder was asked');
     assert.deepEqual((await guardEvents(other, lock.id)).map((e) => e.choice), ['messaged']);
   });
 
@@ -222,23 +221,22 @@ describe('The save guard', function () {
     assert.deepEqual(await guardEvents(other, lock.id), []);
   });
 
-  it('the typing warning\'s buttons message the holder and show the Locks view', async () => {
+  it('the typing warning\'s buttons ask the holder to release and show the Locks view', async () => {
     const { editor, lock } = await lockedFile();
     const { lock: second } = await other.request('locks/acquire', { target: { path: lock.path, startLine: 8, endLine: 9 }, reason: 'tidying' });
     await waitFor('the window to see the second lock', () => (api.model.othersLocks().some((l) => l.id === second.id) ? true : undefined), 5000);
     const person = scriptPrompts(api, {
-      notification: (message) => (message.includes('lines 3–5') ? 'Message Holder' : 'Show in Locks'),
+      notification: (message) => (message.includes('lines 3–5') ? 'Request Release' : 'Show in Locks'),
       input: 'done with line 4 soon?',
     });
     await vscode.commands.executeCommand('workbench.view.explorer');
     await waitFor('the Locks view hidden', () => (api.trees.locks.view.visible ? undefined : true), 5000);
     try {
       await rewriteLine(editor, 4, 'export const line4 = 400;');
-      await waitFor('the message to the holder', async () => {
-        const { messages } = await other.request('messages/inbox', { unreadOnly: false, limit: 100 });
-        return messages.find((m) => m.body === 'done with line 4 soon?');
+      await waitFor('the request to the holder', async () => {
+        const { toYou } = await other.request('release/mine', {});
+        return toYou.find((r) => r.lockId === lock.id && r.reason === 'done with line 4 soon?');
       }, 5000);
-      assert.equal(person.inputs[0]?.value, `About guarded-${files}.ts:3-5: `);
       await rewriteLine(editor, 9, 'export const line9 = 900;');
       await waitFor('the Locks view', () => (api.trees.locks.view.visible ? true : undefined), 5000);
       assert.deepEqual(person.shown.map((s) => s.message), [
@@ -271,7 +269,7 @@ describe('The save guard', function () {
         message: `guard-agent holds guarded-${files}.ts lines 3–5 (renaming the constants). Your edits here may collide.`,
         modal: false,
         detail: undefined,
-        buttons: ['Message Holder', 'Show in Locks'],
+        buttons: ['Request Release', 'Show in Locks'],
       }]);
 
       // A new lock on the same lines is a new claim: warned about once more.
