@@ -277,7 +277,7 @@ export const commandTable: readonly TableEntry[] = [
       reason: option.text('--reason <text>', 'why, shown to whoever else wants it'),
       wait: option.integer('--wait <seconds>', 'if it is held (by anyone, this identity too), wait this long for it', { min: 0, max: limits.waitMs / 1000 }),
       renew: option.flag('--renew', 'extend the lock this identity holds on it (every one it holds in a file) instead of taking it; fails if it holds none'),
-      request: option.flag('--request', 'ask whoever holds it to let go, saying why (--reason); with --wait, also wait for it: a deny ends the wait with their reason'),
+      request: option.flag('--request', 'ask whoever holds it to let go, giving the reason; with a wait, also wait for it (a deny ends the wait with their reason)'),
       json,
     },
     examples: [

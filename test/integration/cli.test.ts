@@ -29,7 +29,7 @@ describe('peermesh CLI', function () {
 
   it('every command has --help, listing its own options and no other command\'s', async () => {
     const own: Record<string, string[]> = {
-      serve: ['--idle-exit', '--lock-ttl', '--grace', '--message-retention', '--event-retention', '--audit-retention', '--debate-rounds', '--debate-idle', '--json', '--port'],
+      serve: ['--idle-exit', '--lock-ttl', '--grace', '--message-retention', '--event-retention', '--audit-retention', '--debate-rounds', '--debate-idle', '--request-escalate', '--json', '--port'],
       status: ['--json', '--port', '--as'],
       peers: ['--scope', '--all', '--json', '--port', '--as'],
       send: ['--kind', '--scope', '--json', '--port', '--as'],
@@ -38,7 +38,7 @@ describe('peermesh CLI', function () {
       'state set': ['--if-version', '--ttl', '--json', '--port', '--as'],
       'state del': ['--port', '--as'],
       'state list': ['--json', '--port', '--as'],
-      lock: ['--ttl', '--reason', '--wait', '--renew', '--json', '--port', '--as'],
+      lock: ['--ttl', '--reason', '--wait', '--renew', '--request', '--json', '--port', '--as'],
       unlock: ['--force', '--reason', '--json', '--port', '--as'],
       locks: ['--watch', '--json', '--port', '--as'],
       check: ['--json', '--port', '--as'],
