@@ -5,30 +5,17 @@
  * in their news (`release/mine`).
  */
 import { z } from 'zod';
-import { LineInput, Lock, LockRequestStatus, WaitInput } from '../entities';
+import { LineInput, Lock, LockRequestData, WaitInput } from '../entities';
 import { limits } from '../limits';
 import { LockTarget } from './locks';
 import { defineRequests } from './spec';
 
-export const LockRequest = z.object({
-  id: z.number().int(),
-  lockId: z.number().int(),
-  path: z.string(),
-  relPath: z.string(),
-  /** The lines asked for (the claim's own when asked by its id); null: the whole file. */
-  startLine: z.number().int().nullable(),
-  endLine: z.number().int().nullable(),
-  holder: z.string(),
-  holderName: z.string(),
-  requester: z.string(),
-  requesterName: z.string(),
+/** A request as its events carry it (`LockRequestData`), with the reasons and its times. */
+export const LockRequest = LockRequestData.extend({
   /** Why the requester needs it. */
   reason: z.string(),
-  status: LockRequestStatus,
   /** The holder's reason, when it denied. */
   answer: z.string().optional(),
-  /** When narrowed: the lines the holder kept. */
-  kept: z.object({ startLine: z.number().int(), endLine: z.number().int() }).optional(),
   createdAt: z.number(),
   /** When it escalates to the person if still unanswered; null once it has, or once answered. */
   escalateAt: z.number().nullable(),

@@ -8,31 +8,12 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { contentHash } from '../../../src/core/reanchor';
-import type { Lock, MeshEventOf } from '../../../src/protocol/entities';
-import { gitRepo, harness, join, rejectsReason, tempDir, writeFile, type Harness } from './helpers';
+import type { Lock } from '../../../src/protocol/entities';
+import { gitRepo, harness, join, nextMove, rejectsReason, tempDir, writeAtomically, writeFile, type Harness } from './helpers';
 
 /** `n` numbered lines of source, each one distinct. */
 function source(n: number, from = 1): string[] {
   return Array.from({ length: n }, (_, i) => `export const value${from + i} = compute(${from + i});`);
-}
-
-/** Replaces `file` as an editor or an agent's edit tool does: write a temporary file, rename it over. */
-function writeAtomically(file: string, lines: readonly string[]): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, `${lines.join('\n')}\n`);
-  fs.renameSync(tmp, file);
-}
-
-/** Resolves with the next `lock_moved` event of lock `id`. */
-function nextMove(h: Harness, id: number): Promise<MeshEventOf<'lock_moved'>> {
-  return new Promise((resolve) => {
-    const off = h.mesh.onEvent((e) => {
-      if (e.type === 'lock_moved' && e.data.id === id) {
-        off();
-        resolve(e);
-      }
-    });
-  });
 }
 
 const range = (l: Lock) => [l.startLine, l.endLine];

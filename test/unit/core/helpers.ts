@@ -13,7 +13,7 @@ import { createMesh, type MeshCore, type MeshOptions } from '../../../src/core/m
 import type { Timers } from '../../../src/core/timers';
 import { migrate } from '../../../src/store/schema';
 import { SqlJsDb } from '../../../src/store/sqljs';
-import type { Peer } from '../../../src/protocol/entities';
+import type { MeshEventOf, Peer } from '../../../src/protocol/entities';
 import { BrokerError } from '../../../src/protocol/errors';
 
 export async function openDb(bytes?: Uint8Array): Promise<SqlJsDb> {
@@ -164,4 +164,23 @@ export function dump(db: SqlJsDb): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = {};
   for (const { name } of tables) out[name] = db.all(`SELECT * FROM "${name}" ORDER BY 1, 2`);
   return out;
+}
+
+/** Replaces `file` as an editor or an agent's edit tool does: write a temporary file, rename it over. */
+export function writeAtomically(file: string, lines: readonly string[]): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, `${lines.join('\n')}\n`);
+  fs.renameSync(tmp, file);
+}
+
+/** Resolves with the next `lock_moved` event of lock `id`. */
+export function nextMove(h: Harness, id: number): Promise<MeshEventOf<'lock_moved'>> {
+  return new Promise((resolve) => {
+    const off = h.mesh.onEvent((e) => {
+      if (e.type === 'lock_moved' && e.data.id === id) {
+        off();
+        resolve(e);
+      }
+    });
+  });
 }

@@ -5,30 +5,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Lock, MeshEventOf } from '../../../src/protocol/entities';
+import type { Lock } from '../../../src/protocol/entities';
 import { BrokerError } from '../../../src/protocol/errors';
-import { gitRepo, harness, join, rejectsReason, writeFile, type Harness } from './helpers';
+import { gitRepo, harness, join, nextMove, rejectsReason, writeAtomically, writeFile, type Harness } from './helpers';
 
 const fixture = fs.readFileSync(path.join(__dirname, '../../fixtures/symbols/auth.ts'), 'utf8').replace(/\n$/, '').split('\n');
-
-/** Replaces `file` as an agent's edit tool does: write a temporary file, rename it over. */
-function writeAtomically(file: string, lines: readonly string[]): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, `${lines.join('\n')}\n`);
-  fs.renameSync(tmp, file);
-}
-
-/** Resolves with the next `lock_moved` event of lock `id`. */
-function nextMove(h: Harness, id: number): Promise<MeshEventOf<'lock_moved'>> {
-  return new Promise((resolve) => {
-    const off = h.mesh.onEvent((e) => {
-      if (e.type === 'lock_moved' && e.data.id === id) {
-        off();
-        resolve(e);
-      }
-    });
-  });
-}
 
 const range = (l: Pick<Lock, 'startLine' | 'endLine'>) => [l.startLine, l.endLine];
 
