@@ -10,7 +10,7 @@
  * no blank line between (doc comments, `@Override`, `#[derive]`): an edit of those is an edit
  * of the symbol.
  */
-import type { Node, Point } from '@vscode/tree-sitter-wasm';
+import type { Language, Node, Query } from '@vscode/tree-sitter-wasm';
 import type { Grammar } from './symbol-parser';
 
 /** A declaration: its dotted name and its lines (1-based, inclusive). */
@@ -81,46 +81,57 @@ const wrappers = new Set(['export_statement', 'decorated_definition', 'lexical_d
 /** What may sit right above a declaration and belongs to it. */
 const leading = new Set(['comment', 'line_comment', 'block_comment', 'decorator', 'attribute_item', 'annotation']);
 
+/** Each grammar's query for the node types that may be declarations, made once per language. */
+const queries = new WeakMap<Language, Query>();
+
+/** Compiles a query (the runtime's `Query`, which this module does not load). */
+export type QueryMaker = (language: Language, source: string) => Query;
+
+function declarationQuery(grammar: Grammar, language: Language, newQuery: QueryMaker): Query {
+  let query = queries.get(language);
+  if (!query) {
+    // Only the types this grammar has: a query naming another grammar's type does not compile.
+    const types = Object.keys(declarations[grammar]).filter((type) => language.idForNodeType(type, true) !== null);
+    query = newQuery(language, `[${types.map((type) => `(${type})`).join(' ')}] @declaration`);
+    queries.set(language, query);
+  }
+  return query;
+}
+
 /**
- * Every named declaration in `root`, in document order (nested ones after their parent). One
- * walk of a tree cursor, which makes a node object only for the declarations and wrappers it
- * meets: tree-sitter finds a node's parent or previous sibling by searching from the root, and
- * a node object for every token would cost more than the parse.
+ * Every named declaration in `root`, in document order (nested ones after their parent).
+ *
+ * A query finds the candidates inside the parser (a walk of every node from here would cost
+ * more than the parse); each one's scope is the nearest declaration it sits in, and its lines
+ * are its own and those of the comments, decorators and attributes right above it, or, when
+ * it is alone in a wrapper (an `export`, a decorated definition, a one-declarator `const`), the
+ * wrapper's with what sits above that.
  */
-export function outline(grammar: Grammar, root: Node): Declaration[] {
+export function outline(grammar: Grammar, root: Node, newQuery: QueryMaker): Declaration[] {
   const namers = declarations[grammar];
   const found: Declaration[] = [];
-  const cursor = root.walk();
-  /** Walks the children of the cursor's node; `wrapped`: the lines of the wrapper(s) it is alone in, which the declaration in it spans. */
-  const walk = (scope: string, wrapped?: Lines): void => {
-    if (!cursor.gotoFirstChild()) return;
-    const before: Sibling[] = [];
-    do {
-      if (!cursor.nodeIsNamed) continue;
-      const type = cursor.nodeType;
-      const here: Sibling = { type, start: cursor.startPosition.row, last: lastRow(cursor.startPosition, cursor.endPosition) };
-      const name = Object.hasOwn(namers, type) ? namers[type](cursor.currentNode) : undefined;
-      if (name) {
-        const full = scope ? `${scope}.${name}` : name;
-        found.push({ name: full, ...(wrapped ?? linesOf(before, here)) });
-        walk(full);
-      } else if (wrappers.has(type)) {
-        // A wrapper of one declaration (with its decorators and comments) lends it its lines.
-        const alone = cursor.currentNode.namedChildren.filter((c) => c && !leading.has(c.type)).length === 1;
-        walk(scope, alone ? wrapped ?? linesOf(before, here) : undefined);
-      } else {
-        walk(scope);
-      }
-      before.push(here);
-    } while (cursor.gotoNextSibling());
-    cursor.gotoParent();
-  };
-  try {
-    walk('');
-  } finally {
-    cursor.delete();
+  const open: Array<{ name: string; endIndex: number }> = [];
+  for (const { node } of declarationQuery(grammar, root.tree.language, newQuery).captures(root)) {
+    const name = namers[node.type](node);
+    if (!name) continue;
+    while (open.length > 0 && node.startIndex >= open[open.length - 1].endIndex) open.pop();
+    const full = open.length > 0 ? `${open[open.length - 1].name}.${name}` : name;
+    found.push({ name: full, ...(wrappedLines(node) ?? linesOf(node)) });
+    open.push({ name: full, endIndex: node.endIndex });
   }
   return found;
+}
+
+/** The lines of the outermost wrapper(s) `node` is alone in, or undefined when it is in none. */
+function wrappedLines(node: Node): Lines | undefined {
+  let outer: Node | undefined;
+  for (let up = node.parent; up && wrappers.has(up.type) && aloneIn(up); up = up.parent) outer = up;
+  return outer && linesOf(outer);
+}
+
+/** Whether `wrapper` holds one declaration (with its decorators and comments). */
+function aloneIn(wrapper: Node): boolean {
+  return wrapper.namedChildren.filter((c) => c && !leading.has(c.type)).length === 1;
 }
 
 interface Lines {
@@ -128,25 +139,21 @@ interface Lines {
   endLine: number;
 }
 
-/** A named node met on the walk: its type, first and last rows (0-based). */
-interface Sibling {
-  type: string;
-  start: number;
-  last: number;
-}
-
-/** The lines of `node` and of the comments, decorators and attributes right above it among `before` (its earlier siblings). */
-function linesOf(before: readonly Sibling[], node: Sibling): Lines {
-  let start = node.start;
-  for (let j = before.length - 1; j >= 0 && leading.has(before[j].type) && before[j].last >= start - 1; j--) {
+/** The lines of `node` and of the comments, decorators and attributes right above it (its earlier named siblings). */
+function linesOf(node: Node): Lines {
+  let start = node.startPosition.row;
+  for (let above = node.previousNamedSibling; above && leading.has(above.type) && lastRow(above) >= start - 1;) {
+    const before = above.previousNamedSibling;
     // A comment at the end of the line above, after code, belongs to that code.
-    if (j > 0 && before[j - 1].last === before[j].start) break;
-    start = before[j].start;
+    if (before && lastRow(before) === above.startPosition.row) break;
+    start = above.startPosition.row;
+    above = before;
   }
-  return { startLine: start + 1, endLine: node.last + 1 };
+  return { startLine: start + 1, endLine: lastRow(node) + 1 };
 }
 
 /** The last row of a node's text (0-based): one ending after a line break (a line comment may) ends on the line before. */
-function lastRow(start: Point, end: Point): number {
+function lastRow(node: Node): number {
+  const { startPosition: start, endPosition: end } = node;
   return end.column === 0 && end.row > start.row ? end.row - 1 : end.row;
 }

@@ -11,7 +11,8 @@ import { checkSymbolName } from './paths';
 import { printable } from './printable';
 import { contentHash } from './reanchor';
 import { outline, type Declaration } from './symbol-outline';
-import { grammarFor, grammarOf, syntaxParsers } from './symbol-parser';
+import type { Tree } from '@vscode/tree-sitter-wasm';
+import { grammarFor, grammarOf, syntaxParsers, type Grammar } from './symbol-parser';
 
 /** Close matches named, at most, when a symbol is not found. */
 const matchesShown = 5;
@@ -23,24 +24,42 @@ const matchesShown = 5;
 const outlines = new Map<string, { hash: string; declarations: Declaration[] }>();
 const outlinesKept = 16;
 
+/**
+ * The last syntax trees, by file, with the text each is of: the next text of a file (an edit
+ * of a file with symbol claims) is parsed from its last tree, only what changed parsed again.
+ * Few are kept: a tree lives in the parser's memory, tens of megabytes for a large file.
+ */
+const trees = new Map<string, { grammar: Grammar; text: string; tree: Tree }>();
+const treesKept = 4;
+
 /** The declarations of `text` (the file `file`'s), or undefined when no grammar reads its extension. */
 export async function declarationsIn(file: string, text: string): Promise<Declaration[] | undefined> {
   const grammar = grammarFor(file);
   if (!grammar) return undefined;
+  const parsers = await syntaxParsers();
+  await parsers.load(grammar);
+  // From here on nothing waits: no other call can use or drop the file's last tree meanwhile.
   const hash = contentHash(text);
   const kept = outlines.get(file);
   if (kept?.hash === hash) return kept.declarations;
-  const tree = await (await syntaxParsers()).parse(grammar, text);
-  let declarations: Declaration[];
-  try {
-    declarations = outline(grammar, tree.rootNode);
-  } finally {
-    tree.delete();
-  }
-  outlines.delete(file);
-  outlines.set(file, { hash, declarations });
-  if (outlines.size > outlinesKept) outlines.delete(outlines.keys().next().value!);
+  const last = trees.get(file);
+  const tree = parsers.parse(grammar, text, last?.grammar === grammar ? last : undefined);
+  last?.tree.delete();
+  trees.delete(file);
+  remember(trees, file, { grammar, text, tree }, treesKept)?.tree.delete();
+  const declarations = outline(grammar, tree.rootNode, parsers.newQuery);
+  remember(outlines, file, { hash, declarations }, outlinesKept);
   return declarations;
+}
+
+/** Sets `map[key]` as its newest entry, dropping (and returning) the oldest beyond `kept`. */
+function remember<V>(map: Map<string, V>, key: string, value: V, kept: number): V | undefined {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size <= kept) return undefined;
+  const [oldest, dropped] = map.entries().next().value!;
+  map.delete(oldest);
+  return dropped;
 }
 
 /** The lines `name` spans among `declarations`, or undefined when none has that name. */
