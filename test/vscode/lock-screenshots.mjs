@@ -164,6 +164,9 @@ export function lockScreenshotChecks(page, { repo, name, workspace, home, artifa
 /** Runs a palette command the way a person does. */
 export async function runCommand(page, pattern, filter) {
   await page.keyboard.press('Control+Shift+P');
+  // Typed once the palette's box has the focus: typed sooner, the keys go to the editor and the
+  // palette lists every command unfiltered.
+  await page.locator('.quick-input-widget .quick-input-box input:focus').waitFor({ state: 'visible', timeout: 10_000 });
   await page.keyboard.type(filter);
   await clickRow(page, pattern);
   await page.waitForTimeout(150);

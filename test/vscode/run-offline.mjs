@@ -3,8 +3,10 @@
 // --tests`) inside a real VS Code on a machine without internet: VS Code's own server from the
 // `code-server` npm package, its workbench in headless Chromium (/work/shared/VSCODE-TESTING.md).
 //
-//   node test/vscode/run-offline.mjs              both runs: the development folder, then
-//                                                 `npm run package` and the installed .vsix
+//   node test/vscode/run-offline.mjs              both runs: the development folder (every
+//                                                 suite), then `npm run package` and the
+//                                                 installed .vsix (the suites packaging can
+//                                                 break: see suite/index.ts)
 //   node test/vscode/run-offline.mjs --dev        only the development folder
 //   node test/vscode/run-offline.mjs --vsix FILE  only FILE, installed as a user would install it
 //   options: --timeout SECONDS (per run, default 300)   --keep (keep the temporary folders)

@@ -10,7 +10,8 @@
  * then waits (at most six minutes) until the launcher creates that file, which it does once it
  * has looked at the workbench and taken its screenshot.
  *
- * PEERMESH_VSCODE_GREP (a regular expression) runs only the tests whose full title matches.
+ * PEERMESH_VSCODE_GREP (a regular expression) runs only the tests whose full title matches;
+ * without it, the installed .vsix (PEERMESH_TEST_MODE=vsix) runs the suites packaging can break.
  */
 // Order matters: ./mocha installs the BDD globals the test files use when they are evaluated.
 import { mocha } from './mocha';
@@ -58,6 +59,14 @@ export interface SuiteResult {
   tests: TestResult[];
 }
 
+/**
+ * The suites the installed .vsix runs: those that packaging can break (activation and the
+ * manifest's contributions, the broker's sql.js and tree-sitter files, the CLI that the MCP
+ * provider starts, the editor's icons). The others run in the development pass only: the same
+ * code, which the package does not change.
+ */
+const packagedSuites = /^(PeerMesh extension|PeerMesh in the mesh|PeerMesh MCP server for agent mode|PeerMesh commands|Locks in the editor and the explorer|Lock Symbol at Cursor) /;
+
 const { EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } = Mocha.Runner.constants;
 
 export function run(): Promise<void> {
@@ -76,6 +85,7 @@ export function run(): Promise<void> {
 
   const grep = process.env.PEERMESH_VSCODE_GREP;
   if (grep) mocha.grep(new RegExp(grep));
+  else if (process.env.PEERMESH_TEST_MODE === 'vsix') mocha.grep(packagedSuites);
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       void finish(tests, started).then(() => {
