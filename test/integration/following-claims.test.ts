@@ -6,54 +6,24 @@
  * between the claim and the edit: the broker elected next re-finds the claim's code.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { PeerClient } from '../../src/client/peer';
-import type { Lock } from '../../src/protocol/entities';
-import { sleep } from './harness';
-import { Agent } from './mcp-agent';
-import { runProcess } from './run-process';
+import { agentsInRepo, claimAt, rewriteOnDisk, type AgentsInRepo } from './agents-in-repo';
+import type { Agent } from './mcp-agent';
 import { withBroker, type ProcessBrokerFixture } from './with-broker';
 
 /** 40 distinct lines of source. */
 const original = Array.from({ length: 40 }, (_, i) => `export function step${i + 1}(): number { return ${i + 1}; }`);
 
-/** The edit: a separate Node process inserts `n` lines at the top, through a temporary file renamed over the old one. */
-async function insertAtTopOnDisk(file: string, n: number): Promise<void> {
-  const script = `
-    const fs = require('node:fs');
-    const [file, n] = [process.argv[1], Number(process.argv[2])];
-    const top = Array.from({ length: n }, (_, i) => '// inserted ' + (i + 1)).join('\\n') + '\\n';
-    fs.writeFileSync(file + '.tmp', top + fs.readFileSync(file, 'utf8'));
-    fs.renameSync(file + '.tmp', file);`;
-  const r = await runProcess(process.execPath, ['-e', script, file, String(n)], { cwd: path.dirname(file), env: process.env });
-  assert.equal(r.code, 0, r.stderr);
+/** The edit: `n` lines inserted at the top, on disk, by another program. */
+function insertAtTopOnDisk(file: string, n: number): Promise<void> {
+  return rewriteOnDisk(file, `(lines, n) => [...Array.from({ length: n }, (_, i) => '// inserted ' + (i + 1)), ...lines]`, n);
 }
 
-/** Asks until alice's one claim is at `range` (the broker follows the disk on its own time). */
-async function claimAt(obs: PeerClient, range: [number, number]): Promise<Lock> {
-  for (;;) {
-    const [lock] = (await obs.request('locks/list', {})).locks;
-    if (lock && lock.startLine === range[0] && lock.endLine === range[1]) return lock;
-    await sleep(50);
-  }
-}
-
-async function twoAgents(m: ProcessBrokerFixture): Promise<{ project: string; file: string; alice: Agent; bob: Agent }> {
-  const project = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'pm-follow-')));
-  m.defer(() => rmSync(project, { recursive: true, force: true }));
-  execFileSync('git', ['init', '-q', '-b', 'main', project]);
-  const file = path.join(project, 'steps.ts');
-  writeFileSync(file, `${original.join('\n')}\n`);
-  const join = async (name: string) => {
-    const agent = await Agent.start('claude-code', { ...m.env, PEERMESH_NAME: name }, project);
-    m.defer(() => agent.close());
-    return agent;
-  };
-  const [alice, bob] = await Promise.all([join('alice'), join('bob')]);
-  return { project, file, alice, bob };
+/** Alice and bob in a repository holding steps.ts. */
+async function twoAgents(m: ProcessBrokerFixture): Promise<AgentsInRepo & { file: string }> {
+  const agents = await agentsInRepo(m, { 'steps.ts': `${original.join('\n')}\n` });
+  return { ...agents, file: path.join(agents.project, 'steps.ts') };
 }
 
 /** After the edit: alice's claim is at 15–25, bob's claim of 15–25 conflicts and 1–14 is free. */

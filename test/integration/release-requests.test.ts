@@ -6,28 +6,17 @@
  * nobody answers escalates to the person. A check counts the requests already queued.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { agentsInRepo, type AgentsInRepo } from './agents-in-repo';
 import { sleep } from './harness';
-import { Agent, type ToolResult } from './mcp-agent';
+import type { Agent, ToolResult } from './mcp-agent';
 import { withBroker, type ProcessBrokerFixture } from './with-broker';
 
 const source = Array.from({ length: 40 }, (_, i) => `export function step${i + 1}(): number { return ${i + 1}; }`);
 
-async function twoAgents(m: ProcessBrokerFixture): Promise<{ project: string; alice: Agent; bob: Agent }> {
-  const project = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'pm-requests-')));
-  m.defer(() => rmSync(project, { recursive: true, force: true }));
-  execFileSync('git', ['init', '-q', '-b', 'main', project]);
-  writeFileSync(path.join(project, 'steps.ts'), `${source.join('\n')}\n`);
-  const join = async (name: string) => {
-    const agent = await Agent.start('claude-code', { ...m.env, PEERMESH_NAME: name }, project);
-    m.defer(() => agent.close());
-    return agent;
-  };
-  const [alice, bob] = await Promise.all([join('alice'), join('bob')]);
-  return { project, alice, bob };
+/** Alice and bob in a repository holding steps.ts. */
+function twoAgents(m: ProcessBrokerFixture): Promise<AgentsInRepo> {
+  return agentsInRepo(m, { 'steps.ts': `${source.join('\n')}\n` });
 }
 
 /** Calls `mesh_whoami` as `agent` until its result's text holds `text` (news arrives on its own time). */

@@ -5,54 +5,23 @@
  * file renamed over the old one), and `peermesh lock path#Symbol` from the terminal.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { PeerClient } from '../../src/client/peer';
-import type { Lock } from '../../src/protocol/entities';
-import { sleep, spawnCli } from './harness';
-import { Agent } from './mcp-agent';
-import { runProcess } from './run-process';
+import { agentsInRepo, claimAt, rewriteOnDisk, type AgentsInRepo } from './agents-in-repo';
+import { spawnCli } from './harness';
 import { withBroker, type ProcessBrokerFixture } from './with-broker';
 
 const fixture = path.join(__dirname, '../fixtures/symbols/auth.ts');
 
-/** The edit: a separate Node process moves lines `from`..`to` to the end of the file, through a temporary file renamed over it. */
-async function moveToEndOnDisk(file: string, from: number, to: number): Promise<void> {
-  const script = `
-    const fs = require('node:fs');
-    const [file, from, to] = [process.argv[1], Number(process.argv[2]), Number(process.argv[3])];
-    const lines = fs.readFileSync(file, 'utf8').replace(/\\n$/, '').split('\\n');
-    const block = lines.splice(from - 1, to - from + 1);
-    fs.writeFileSync(file + '.tmp', [...lines, '', ...block].join('\\n') + '\\n');
-    fs.renameSync(file + '.tmp', file);`;
-  const r = await runProcess(process.execPath, ['-e', script, file, String(from), String(to)], { cwd: path.dirname(file), env: process.env });
-  assert.equal(r.code, 0, r.stderr);
+/** The edit: lines `from`..`to` moved to the end of the file, on disk, by another program. */
+function moveToEndOnDisk(file: string, from: number, to: number): Promise<void> {
+  return rewriteOnDisk(file, '(lines, from, to) => { const block = lines.splice(from - 1, to - from + 1); return [...lines, "", ...block]; }', from, to);
 }
 
-/** Asks until the claim on `symbol` is at `range` (the broker follows the disk on its own time). */
-async function claimAt(obs: PeerClient, symbol: string, range: [number, number]): Promise<Lock> {
-  for (;;) {
-    const lock = (await obs.request('locks/list', {})).locks.find((l) => l.symbol === symbol);
-    if (lock && lock.startLine === range[0] && lock.endLine === range[1]) return lock;
-    await sleep(50);
-  }
-}
-
-async function twoAgents(m: ProcessBrokerFixture): Promise<{ project: string; file: string; alice: Agent; bob: Agent }> {
-  const project = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'pm-symbols-')));
-  m.defer(() => rmSync(project, { recursive: true, force: true }));
-  execFileSync('git', ['init', '-q', '-b', 'main', project]);
-  const file = path.join(project, 'auth.ts');
-  copyFileSync(fixture, file);
-  const join = async (name: string) => {
-    const agent = await Agent.start('claude-code', { ...m.env, PEERMESH_NAME: name }, project);
-    m.defer(() => agent.close());
-    return agent;
-  };
-  const [alice, bob] = await Promise.all([join('alice'), join('bob')]);
-  return { project, file, alice, bob };
+/** Alice and bob in a repository holding the TypeScript fixture as auth.ts. */
+async function twoAgents(m: ProcessBrokerFixture): Promise<AgentsInRepo & { file: string }> {
+  const agents = await agentsInRepo(m, { 'auth.ts': readFileSync(fixture, 'utf8') });
+  return { ...agents, file: path.join(agents.project, 'auth.ts') };
 }
 
 describe('symbol claims with real agents', function () {
@@ -79,7 +48,7 @@ describe('symbol claims with real agents', function () {
     // parseConfig now follows isExpired (line 48): lines 50-53.
     const lines = readFileSync(file, 'utf8').split('\n');
     assert.equal(lines[49], 'export function parseConfig(text: string): Record<string, string> {');
-    const moved = await claimAt(obs, 'parseConfig', [50, 53]);
+    const moved = await claimAt(obs, [50, 53], (l) => l.symbol === 'parseConfig');
     assert.equal(moved.holderName, 'alice');
     assert.equal(moved.anchorLost, undefined);
     const refused = await bob.call('mesh_lock', { action: 'acquire', path: 'auth.ts', startLine: 53, endLine: 53 });
