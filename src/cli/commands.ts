@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { PeerClient } from '../client/peer';
 import { formatDuration } from '../core/duration';
-import { meshDefaults } from '../core/mesh';
+import { meshDefaults } from '../core/context';
 import { describeTarget, describeWorktreeClaim } from '../core/paths';
 import { describeKind, describeLookalike, peerListing } from '../core/peer-listing';
 import { printable } from '../core/printable';
@@ -28,7 +28,6 @@ import { deltaCommands } from './delta-commands';
 import { debateCommands } from './debate-commands';
 import { planCommands } from './plan-commands';
 import { syncCommands } from './sync-commands';
-import { serve } from './serve';
 import { json, looking, print, printJson, warn, withClient } from './run-command';
 
 /** A value bigger than this as JSON is listed by its size: a page of keys stays a few MB, whatever they hold. */
@@ -182,7 +181,7 @@ export const commandTable: readonly TableEntry[] = [
     logLevel: 'info',
     terminalPeer: false,
     examples: ['peermesh serve', 'peermesh serve --idle-exit 60 --json', 'peermesh serve --message-retention 72 --event-retention 168'],
-    run: (ctx, _args, opts) => serve(ctx, {
+    run: async (ctx, _args, opts) => (await import('./serve')).serve(ctx, {
       idleExitSeconds: opts.idleExit || undefined,
       lockTtlSeconds: opts.lockTtl,
       graceSeconds: opts.grace,

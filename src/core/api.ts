@@ -7,7 +7,7 @@
 import type {
   LineSpan, ListedStateEntry, Lock, WorktreeClaim, Message, MeshEvent, MeshEventOf, Peer, Scope, StateEntry, EventType, MessageKind, OwnStatus, SaveGuardChoice,
 } from '../protocol/entities';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Debate, DebateStatus, DebateSummary, Delta, DeltaDraft, SyncQueue, TurnInput } from '../protocol/coordination';
 import type { LockTarget, Recipients, RequestParams } from '../protocol/methods';
 import type { debateRequests } from '../protocol/requests/debate';

@@ -2,7 +2,7 @@
  * The services check their input with the wire protocol's own schemas (a call from inside the
  * broker gets the same words as one over the wire).
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { BrokerError } from '../protocol/errors';
 import { describeZodError, zodIssues } from '../protocol/methods';
 

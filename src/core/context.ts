@@ -32,6 +32,16 @@ export interface MeshSettings {
   lockRequestEscalateMs: number;
 }
 
+/** The settings a mesh has unless told otherwise (also the CLI's `serve --help` defaults). */
+export const meshDefaults = {
+  lockTtlSeconds: 600,
+  graceMs: 15_000,
+  workingWindowMs: 60_000,
+  retention: { messagesMs: 24 * 3600_000, eventsMs: 48 * 3600_000, auditMs: 30 * 24 * 3600_000 },
+  debate: { maxRounds: 5, idleMs: 15 * 60_000 },
+  lockRequestEscalateMs: 2 * 60_000,
+} as const satisfies MeshSettings;
+
 /**
  * The arguments of {@link MeshContext.emit}: an event type, the peer that caused it, and that
  * type's payload. A union of one tuple per type, so a `type` that could be either of two

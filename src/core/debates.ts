@@ -11,7 +11,7 @@
  *   ({@link nextExpiry} wakes the mesh for it), and prunes decided and resolved debates older
  *   than the audit retention.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { coordinationLimits, type Debate, type DebateSummary, type Ruling, type Turn, type TurnInput } from '../protocol/coordination';
 import { personKinds, type Peer } from '../protocol/entities';
 import { BrokerError } from '../protocol/errors';

@@ -20,7 +20,7 @@ import { BrokerError } from '../protocol/errors';
 import { coordinationLimits, type Delta, type DeltaAffects, type DeltaDraft } from '../protocol/coordination';
 import type { Peer } from '../protocol/entities';
 import { deltaRequests } from '../protocol/requests/delta';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { DeltaPush, DeltasService, DraftConfirm, MeshCounts, ProjectRef } from './api';
 import type { MeshContext, MeshTx } from './context';
 import { affectedFiles, routeDelta } from './delta-routes';

@@ -15,7 +15,7 @@ import type { Message, MeshEvent } from '../protocol/entities';
 import { BrokerError } from '../protocol/errors';
 import type { Mesh, MeshCounts } from './api';
 import type { Clock } from './clock';
-import { MeshContext, type MeshSettings } from './context';
+import { MeshContext, meshDefaults, type MeshSettings } from './context';
 import { Deltas } from './deltas';
 import { Debates } from './debates';
 import { Edits } from './edits';
@@ -57,14 +57,6 @@ export interface MeshOptions {
   newId?: () => string;
 }
 
-export const meshDefaults = {
-  lockTtlSeconds: 600,
-  graceMs: 15_000,
-  workingWindowMs: 60_000,
-  retention: { messagesMs: 24 * 3600_000, eventsMs: 48 * 3600_000, auditMs: 30 * 24 * 3600_000 },
-  debate: { maxRounds: 5, idleMs: 15 * 60_000 },
-  lockRequestEscalateMs: 2 * 60_000,
-} as const satisfies MeshSettings;
 
 export class MeshCore implements Mesh {
   readonly peers: Peers;

@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs, realpathSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BrokerInfo } from '../protocol/methods';
 import { atomicWrite } from './files';
 import { homeDirOf, homeFiles } from './location';

@@ -4,7 +4,7 @@
  * broker's methods or wire fields. Branches on the broker's typed `reason` and `data`, never
  * on message text.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { printable } from '../core/printable';
 import { BrokerError } from '../protocol/errors';
 

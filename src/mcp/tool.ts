@@ -10,7 +10,7 @@
 import path from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AskModel } from '../core/decompose';
 import type { Logger } from '../core/logger';
 import { BrokerError } from '../protocol/errors';

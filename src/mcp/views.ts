@@ -4,7 +4,7 @@
  * full records; the full ones stay a `peermesh … --json` away.
  */
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatDuration } from '../core/duration';
 import { describeKind, describeLookalike, describePeerRef, type ListedPeer } from '../core/peer-listing';
 import { describeTarget } from '../core/paths';

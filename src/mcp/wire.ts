@@ -12,7 +12,7 @@ import {
   SetLevelRequestSchema, SubscribeRequestSchema, UnsubscribeRequestSchema,
   type JSONRPCMessage, type ServerCapabilities,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** JSON-RPC 2.0 error codes (specification, section 5.1). */
 export const rpcError = { parse: -32700, invalidRequest: -32600, methodNotFound: -32601, invalidParams: -32602 } as const;

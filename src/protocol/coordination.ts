@@ -6,7 +6,7 @@
  * the end. Like the plan, each belongs to a project: the git root (else the folder) of the
  * caller, or of the path a request names.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { limits } from './limits';
 import { PlanId } from './plan';
 

@@ -2,7 +2,7 @@
  * The records the broker stores and sends: peers, messages, state entries, locks, events.
  * These schemas are the single source of truth for their shapes; `src/core` uses the types.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { limits } from './limits';
 import {
   DebateChangedData, DebateStartedData, DebateTurnData, DeltaAckedData, DeltaPushedData, SyncAcquiredData, SyncQueuedData, SyncReleasedData,

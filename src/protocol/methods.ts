@@ -15,7 +15,7 @@
  * Any request's params may also carry `_meta` ({@link RequestMeta}): what the request says
  * about itself rather than its arguments.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Message, MeshEvent } from './entities';
 import { BrokerError } from './errors';
 import { debateRequests } from './requests/debate';

@@ -8,7 +8,7 @@
  * request names. Ids of phases, tasks and contracts are short names the plan's author chooses
  * (`api-schema`, `login-form`), unique within the plan, so agents and people can say them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { limits } from './limits';
 
 export const planLimits = {

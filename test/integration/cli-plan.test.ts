@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { terminalPeerName } from '../../src/core/terminal-identity';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { PlanInput, PlanView } from '../../src/protocol/plan';
 import { cliPath, spawnCli, tempHome, type Proc } from './harness';
 import { runProcess } from './run-process';

@@ -5,7 +5,7 @@
  * list the project's. The broker keeps the rules (requests/debate.ts); each result says where
  * the debate stands and what to do next, so the model needs no second call to find out.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { coordinationLimits, type Debate, type DebateSummary } from '../../protocol/coordination';
 import { BrokerError } from '../../protocol/errors';
 import { limits } from '../../protocol/limits';

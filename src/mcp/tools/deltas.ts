@@ -5,7 +5,7 @@
  * one stays in your news until you do), confirm or dismiss the contract changes drafted when
  * your edits touched a plan contract. The rules are the broker's (requests/delta.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { BrokerError } from '../../protocol/errors';
 import { coordinationLimits, type Delta, type DeltaDraft, type DeltaRecipient } from '../../protocol/coordination';
 import { limits } from '../../protocol/limits';

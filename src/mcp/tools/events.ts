@@ -1,5 +1,5 @@
 /** The mesh's event log: mesh_events. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { EventType } from '../../protocol/entities';
 import { callText, fitList, moreLine } from '../budget';
 import { defineTool } from '../tool';

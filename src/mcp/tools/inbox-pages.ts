@@ -6,7 +6,7 @@
  * oldest one the last page showed. A body too long for a listing is cut, with the call that
  * reads the rest in parts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { BrokerError } from '../../protocol/errors';
 import type { Message } from '../../protocol/entities';
 import { claimsNamespace } from '../../protocol/requests/messages';

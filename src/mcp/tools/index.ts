@@ -3,7 +3,7 @@
  * registers. A tool module's export that is missing here fails the unit test
  * (test/unit/mcp/tools.test.ts).
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { MeshTool } from '../tool';
 import { deltaTool } from './deltas';
 import { debateTool } from './debates';

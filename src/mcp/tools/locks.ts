@@ -4,7 +4,7 @@
  * agent means by it; the arguments are checked here too, so a refusal names them as the agent
  * wrote them. A listing goes in lock id order, a page at a time within the result's budget.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { BrokerError } from '../../protocol/errors';
 import type { Lock, WorktreeClaim } from '../../protocol/entities';
 import { limits } from '../../protocol/limits';

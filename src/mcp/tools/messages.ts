@@ -6,7 +6,7 @@
  * none (of several agents that got the same broadcast request exactly one wins), then tells
  * the senders. `ack` marks messages done, optionally answering them in the same call.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { BrokerError } from '../../protocol/errors';
 import { MessageKind, Scope, type Message } from '../../protocol/entities';
 import { limits } from '../../protocol/limits';

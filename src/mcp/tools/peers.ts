@@ -1,5 +1,5 @@
 /** Who is in the mesh: mesh_whoami, mesh_peers, mesh_summary, mesh_status. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { OwnStatus, Scope } from '../../protocol/entities';
 import { limits } from '../../protocol/limits';
 import { describeCounts, StatusCounts } from '../../protocol/requests/status';

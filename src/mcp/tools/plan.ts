@@ -4,7 +4,7 @@
  * proposals, and keeping contracts. The broker enforces the rules (requests/plan.ts); this tool
  * checks what it can first, so a refusal names the arguments as the agent wrote them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { BrokerError } from '../../protocol/errors';
 import { limits } from '../../protocol/limits';
 import { ContractKind, ContractStatus, PlanId, planLimits } from '../../protocol/plan';

@@ -3,7 +3,7 @@
  * (their size, and the get that reads them) and stops at the result's budget with the call
  * for the next page; a value too big for one result is read in parts of its JSON text.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { BrokerError } from '../../protocol/errors';
 import { limits } from '../../protocol/limits';
 import { printable } from '../../core/printable';

@@ -4,7 +4,7 @@
  * The branch defaults to the one checked out in the agent's folder, read now (the peer's
  * record has the branch it was on when it joined).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatDuration } from '../../core/duration';
 import { ordinal } from '../../core/plural';
 import { printable } from '../../core/printable';

@@ -5,7 +5,7 @@
  * done (which names the tasks that became ready). The broker enforces the rules
  * (requests/plan.ts); refusals come back in this tool's words (errors.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { BrokerError } from '../../protocol/errors';
 import { limits } from '../../protocol/limits';
 import { PlanId, TaskStatus, type Overlap, type Task } from '../../protocol/plan';

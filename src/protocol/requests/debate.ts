@@ -2,7 +2,7 @@
  * Structured debates: a bounded negotiation between agents that disagree, which the person
  * rules on when they cannot agree. Every request works on one project, as the plan's do.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { coordinationLimits, Debate, DebateStatus, DebateSummary, TurnInput } from '../coordination';
 import { limits } from '../limits';
 import { PlanId } from '../plan';

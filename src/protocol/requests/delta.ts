@@ -2,7 +2,7 @@
  * Context deltas: an agent's discovery pushed to the peers it affects. Every request works on
  * one project, as the plan's do (`project`, else the caller's own workspace).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { coordinationLimits, Delta, DeltaAffects, DeltaDraft, DeltaKind, DeltaSeverity } from '../coordination';
 import { limits } from '../limits';
 import { planLimits } from '../plan';

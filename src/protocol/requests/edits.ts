@@ -2,7 +2,7 @@
  * Who changed which lines: agents' hooks report each edit after it happened (paths and line
  * ranges, never contents), and anyone can ask who changed a file, or a line of it, lately.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { LineInput, LineSpan, PathInput } from '../entities';
 import { limits } from '../limits';
 import { Ok, defineRequests } from './spec';

@@ -1,5 +1,5 @@
 /** The mesh's event log: everything that happened, in order, for peers that keep views of it. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { EventType, MeshEvent, WaitInput } from '../entities';
 import { limits } from '../limits';
 import { defineRequests } from './spec';

@@ -2,7 +2,7 @@
  * File and line-range locks: a peer claims what it is about to edit so others keep out. A lock
  * expires after its TTL unless renewed, and outlives a dropped connection for a grace period.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { LineInput, Lock, PathInput, SaveGuardChoice, TtlInput, WaitInput, WorktreeClaim } from '../entities';
 import { limits } from '../limits';
 import { Ok, defineRequests } from './spec';

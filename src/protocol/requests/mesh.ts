@@ -3,7 +3,7 @@
  * secret, registering or resuming a peer identity, leaving, and subscribing to event pushes.
  * The handshake methods are the only ones a session may call before it has registered.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { EventType, Peer, PeerKind } from '../entities';
 import { limits } from '../limits';
 import { Ok, PeerNameInput, defineRequests } from './spec';

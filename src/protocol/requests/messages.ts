@@ -2,7 +2,7 @@
  * Messages between peers. One message per recipient; its state only moves forward (queued →
  * delivered → read → acked), and only its recipient moves it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Message, MessageKind, Scope } from '../entities';
 import { limits } from '../limits';
 import { PeerNameInput, defineRequests } from './spec';

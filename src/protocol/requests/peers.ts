@@ -1,5 +1,5 @@
 /** Who is in the mesh, and what a peer says about itself. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { OwnStatus, Peer, Scope } from '../entities';
 import { limits } from '../limits';
 import { PeerNameInput, defineRequests } from './spec';

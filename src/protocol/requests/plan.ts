@@ -4,7 +4,7 @@
  * request works on one project: the git root (else the folder) of `project` when given, else
  * of the caller's own workspace; `invalidInput` when neither names a folder.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { limits } from '../limits';
 import {
   Contract, ContractKind, ContractStatus, Overlap, PlanId, PlanInput, PlanSource, PlanView, Proposal, Task, TaskStatus, planLimits,

@@ -4,7 +4,7 @@
  * request left unanswered past the mesh's time escalates to the person. Both sides hear of it
  * in their news (`release/mine`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { LineInput, Lock, LockRequestData, WaitInput } from '../entities';
 import { limits } from '../limits';
 import { LockTarget } from './locks';

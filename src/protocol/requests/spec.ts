@@ -3,7 +3,7 @@
  * (`mesh.ts`, `locks.ts`, …) declares its requests with {@link defineRequests}; methods.ts
  * merges them into the one `requests` table both sides validate with.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { limits } from '../limits';
 
 /**

@@ -2,7 +2,7 @@
  * Shared state: small JSON values under a namespace and a key, versioned, for decisions every
  * peer should see. Every registered peer may read and write every namespace.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ListedStateEntry, StateEntry, TtlInput } from '../entities';
 import { limits } from '../limits';
 import { defineRequests } from './spec';

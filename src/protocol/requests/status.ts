@@ -1,5 +1,5 @@
 /** The broker itself: who it is, and how it is doing. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRequests } from './spec';
 
 /** Which broker answers: sent in `mesh/hello`, so a peer knows whom it talks to before joining. */

@@ -3,7 +3,7 @@
  * push to a shared branch one at a time; agents landing on different branches never wait for
  * each other. `project` names the repository as the plan's requests do.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Branch, SyncQueue } from '../coordination';
 import { limits } from '../limits';
 import { defineRequests } from './spec';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { TurnInput } from '../../../src/protocol/coordination';
 import { decisionSummary } from '../../../src/core/debates';
 import { coordinationLimits } from '../../../src/protocol/coordination';

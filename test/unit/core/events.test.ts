@@ -3,7 +3,7 @@ import { ManualClock } from '../../../src/core/clock';
 import { MeshContext, type MeshTx } from '../../../src/core/context';
 import { Events } from '../../../src/core/events';
 import { nullLogger } from '../../../src/core/logger';
-import { meshDefaults } from '../../../src/core/mesh';
+import { meshDefaults } from '../../../src/core/context';
 import { nodeWorkspaceProbe } from '../../../src/core/workspace';
 import { BrokerError } from '../../../src/protocol/errors';
 import type { LockReleaseReason, MeshEvent } from '../../../src/protocol/entities';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { meshDefaults } from '../../../src/core/mesh';
+import { meshDefaults } from '../../../src/core/context';
 import { gitRepo, harness, join, type Harness } from './helpers';
 import { loginPlan } from './plan-helpers';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { meshDefaults } from '../../../src/core/mesh';
+import { meshDefaults } from '../../../src/core/context';
 import { type Harness } from './helpers';
 import { eventsOf, planInRepo } from './plan-helpers';
 

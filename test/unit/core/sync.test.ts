@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { EventType } from '../../../src/protocol/entities';
-import { meshDefaults } from '../../../src/core/mesh';
+import { meshDefaults } from '../../../src/core/context';
 import { pickupMs, staleBeatMs } from '../../../src/core/sync';
 import type { SyncAnswer } from '../../../src/core/sync-waits';
 import { flush, peersInRepo, rejectsReason, sha256, type Harness } from './helpers';

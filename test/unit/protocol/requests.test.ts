@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-import { z } from 'zod';
+import * as z from 'zod';
 import { requests } from '../../../src/protocol/methods';
 import type { RequestSpec } from '../../../src/protocol/requests/spec';
 

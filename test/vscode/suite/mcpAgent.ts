@@ -14,7 +14,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import path from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { News } from '../../../src/core/news';
 import type { eventsTool } from '../../../src/mcp/tools/events';
 import type { lockTool } from '../../../src/mcp/tools/locks';
