@@ -6,7 +6,7 @@
  */
 import { CancellationTokenSource, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
 import type WebSocket from 'ws';
-import type { Broker, BrokerOptions } from '../broker/broker';
+import { Broker, type BrokerOptions } from '../broker/broker';
 import { candidatePorts, readSecret, type MeshHome } from '../home/home';
 import { proof } from '../protocol/handshake';
 import { nullLogger, type Logger } from '../core/logger';
@@ -255,8 +255,6 @@ export class PeerClient {
   private async tryHost(port: number): Promise<boolean> {
     let broker: Broker;
     try {
-      // Loaded only by a client that hosts: a command that only asks the broker never pays for it.
-      const { Broker } = await import('../broker/broker');
       broker = await Broker.start({ ...this.opts.brokerOptions, home: this.opts.home, port, logger: this.log });
     } catch (e) {
       // Another process won the port, or still holds the store (finishing its shutdown).
