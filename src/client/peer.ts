@@ -21,6 +21,9 @@ import { retrySafe } from '../protocol/requests/spec';
 import { loadSqlJs } from '../store/sqljs';
 import { lostElection, scanPorts } from './connect';
 
+/** What a hosted broker is given besides where it lives and logs. */
+export type HostedBrokerOptions = Omit<BrokerOptions, 'home' | 'port' | 'logger'>;
+
 export interface PeerClientOptions {
   home: MeshHome;
   intro: PeerIntro;
@@ -35,8 +38,11 @@ export interface PeerClientOptions {
    * over itself on fail-over, which is faster than starting a process.)
    */
   hostOnFailover?: boolean;
-  /** Settings for a broker this process ends up hosting. */
-  brokerOptions?: Omit<BrokerOptions, 'home' | 'port' | 'logger'>;
+  /**
+   * Settings for a broker this process ends up hosting; a function is asked each time one
+   * starts (a restart or a fail-over then applies settings changed since).
+   */
+  brokerOptions?: HostedBrokerOptions | (() => HostedBrokerOptions);
   /** When no broker answers and this process may not host: start one elsewhere. Called once. */
   startBroker?: () => Promise<void> | void;
   /** Give up connecting after this long. */
@@ -255,7 +261,8 @@ export class PeerClient {
   private async tryHost(port: number): Promise<boolean> {
     let broker: Broker;
     try {
-      broker = await Broker.start({ ...this.opts.brokerOptions, home: this.opts.home, port, logger: this.log });
+      const { brokerOptions } = this.opts;
+      broker = await Broker.start({ ...(typeof brokerOptions === 'function' ? brokerOptions() : brokerOptions), home: this.opts.home, port, logger: this.log });
     } catch (e) {
       // Another process won the port, or still holds the store (finishing its shutdown).
       if (lostElection(e)) {

@@ -300,13 +300,17 @@ export const LockReleasedData = LockEventData.extend({
   by: z.string().optional(),
 });
 
-/** What the person chose when the editor warned before saving over other peers' claims. */
-export const SaveGuardChoice = z.enum(['saved', 'messaged', 'cancelled']);
+/**
+ * What the person chose when the editor warned before saving over other peers' claims:
+ * `requested` asked the holder to release (`messaged`, a message to the holder, is what editors
+ * before release requests recorded).
+ */
+export const SaveGuardChoice = z.enum(['saved', 'requested', 'messaged', 'cancelled']);
 export type SaveGuardChoice = z.infer<typeof SaveGuardChoice>;
 
 /**
  * `save_guarded`: the editor warned the person before saving a file other peers hold claims
- * on, and the person chose: saved anyway, messaged the holders, or cancelled the save.
+ * on, and the person chose: saved anyway, asked the holder to release, or cancelled the save.
  */
 export const SaveGuardedData = z.object({
   /** Absolute, normalized path of the file. */

@@ -8,7 +8,7 @@
  *   instead of VS Code's save (the keybinding's `when` reads {@link contextKeys}, kept here).
  *   It diffs the document against the file on disk and, when a changed line falls in another
  *   peer's claim, asks first: Save Anyway, Request Release (not saved), or Cancel. The choice
- *   is recorded in the mesh (`locks/saveGuarded`; asking the holder is recorded `messaged`) and logged, without the file's contents. A
+ *   is recorded in the mesh (`locks/saveGuarded`; asking the holder to release is recorded `requested`) and logged, without the file's contents. A
  *   save that touches no claimed line goes through without a word.
  * - **Typing**: autosave and menu saves cannot be stopped, so the first edit that touches a
  *   claim warns (once per claim while the document is open), without blocking anything.
@@ -28,7 +28,7 @@ import { inert } from './messageText';
 import { describeLines, LockNode } from './trees/locksTree';
 
 /** What the person chose when warned (as `locks/saveGuarded` records it). */
-type GuardChoice = 'saved' | 'messaged' | 'cancelled';
+type GuardChoice = 'saved' | 'requested' | 'cancelled';
 
 /** What the guard decided for one save (the answer of `peermesh._test.saveGuard`). */
 export interface SaveGuardDecision {
@@ -43,7 +43,7 @@ export interface SaveGuardDecision {
 /** How the log tells each choice. */
 const outcomes: Record<GuardChoice, string> = {
   saved: 'the person saved anyway',
-  messaged: 'the person messaged the holder instead of saving',
+  requested: 'the person asked the holder to release instead of saving',
   cancelled: 'the person cancelled the save',
 };
 
@@ -140,7 +140,7 @@ export class SaveGuard extends Disposable {
     const [lock] = touched;
     try {
       await askRelease(this.ctx, lock);
-      return 'messaged';
+      return 'requested';
     } catch (error) {
       if (isCancellation(error)) return 'cancelled'; // dismissed the message box: nothing sent, nothing saved
       throw error;

@@ -26,6 +26,8 @@ interface SettingSpec<T> {
 
 const integer = (min: number, max: number) => (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : undefined;
+const between = (min: number, max: number) => (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max ? value : undefined;
 const positive = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value.trim() : undefined);
@@ -47,8 +49,8 @@ export const settingSpecs = {
   debateRounds: { key: 'debate.maxRounds', default: 5, parse: integer(1, coordinationLimits.maxRounds) },
   /** Minutes an open debate waits for a turn before it escalates (a broker this window hosts). */
   debateIdleMinutes: { key: 'debate.idleMinutes', default: 15, parse: integer(1, 24 * 60) },
-  /** Minutes a request to release a lock waits for its holder's answer before it escalates (a broker this window hosts). */
-  lockRequestEscalateMinutes: { key: 'lockRequests.escalateMinutes', default: 2, parse: integer(1, 24 * 60) },
+  /** Minutes (a fraction is fine: 0.5 is 30 s) a request to release a lock waits for its holder's answer before it escalates (a broker this window hosts). */
+  lockRequestEscalateMinutes: { key: 'lockRequests.escalateMinutes', default: 2, parse: between(0.05, 24 * 60) },
   scope: { key: 'scope', default: 'workspace' as Scope, parse: scope },
   /** Warn before saving over lines another peer has claimed. */
   saveGuard: { key: 'saveGuard.enabled', default: true, parse: flag },

@@ -1,6 +1,7 @@
 // Other agents' locks as a person sees them: a separate OS process (`peermesh mcp`, an agent
 // that says it is Claude Code, driven by a real MCP client) locks lines 9–11 of a workspace file
-// and sets its summary; the terminal (`peermesh lock`, another process) locks lines 15–17. The
+// and sets its summary; the terminal (`peermesh lock path#count`, another process) claims the
+// function count() by name, which the broker finds at lines 15–17. The
 // launcher opens the file, hovers the locked lines, and saves per color theme (dark, light, high
 // contrast) a screenshot of the editor and one of the PeerMesh sidebar (Peers, with a second
 // agent whose name looks like the first's, and Locks) to
@@ -83,7 +84,7 @@ export function lockScreenshotChecks(page, { repo, name, workspace, home, artifa
       if (result.isError) throw new Error(`mesh_summary failed: ${JSON.stringify(result.content)}`);
     }],
     ['the terminal locks count() (peermesh lock, another OS process)', async () => {
-      const result = spawnSync(nodeBin, [path.join(repo, 'dist', 'cli.js'), 'lock', `${lockedFile}:15-17`, '--reason', 'renaming count'], {
+      const result = spawnSync(nodeBin, [path.join(repo, 'dist', 'cli.js'), 'lock', `${lockedFile}#count`, '--reason', 'renaming count'], {
         cwd: workspace, encoding: 'utf8', timeout: 30_000, env: { ...cleanEnv(), PEERMESH_HOME: home },
       });
       if (result.status !== 0) throw new Error(`peermesh lock exited ${result.status}: ${result.stdout}${result.stderr}`);
@@ -119,7 +120,8 @@ export function lockScreenshotChecks(page, { repo, name, workspace, home, artifa
       await runCommand(page, /^View: Show PeerMesh$/, 'Show PeerMesh');
       const sidebar = page.locator('.sidebar');
       await sidebar.locator('.monaco-list-row', { hasText: 'claude-code' }).first().waitFor({ state: 'visible', timeout: 10_000 });
-      await sidebar.locator('.monaco-list-row', { hasText: 'lines 15–17' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      // The terminal's claim by the symbol's name, with the lines it spans.
+      await sidebar.locator('.monaco-list-row', { hasText: 'count (lines 15–17)' }).first().waitFor({ state: 'visible', timeout: 10_000 });
       // Each of the look-alike pair is flagged, naming the other.
       await sidebar.locator('.monaco-list-row', { hasText: 'cIaude-code' }).filter({ hasText: 'looks like claude-code' }).first().waitFor({ state: 'visible', timeout: 10_000 });
       // The terminal's identity between commands: holding a claim, not a working agent.

@@ -117,7 +117,7 @@ export const locksRequests = defineRequests('locks', {
   },
   /**
    * Records what the person chose when the editor warned before saving `path` over other
-   * peers' claims `lockIds`: saved anyway, messaged the holders, or cancelled. Emits
+   * peers' claims `lockIds`: saved anyway, asked the holder to release, or cancelled. Emits
    * `save_guarded` naming the claims still held and their holders; ids of claims released or
    * expired meanwhile are left out, not an error. Not retried: a repeat would record it twice.
    */

@@ -239,7 +239,8 @@ export class MeshConnection extends Disposable {
         workspace: dir,
         summary: '',
       },
-      brokerOptions: {
+      // Read when a broker starts here: a restart applies the settings as they are then.
+      brokerOptions: () => ({
         lockTtlSeconds: this.config.get('lockTtlSeconds'),
         graceMs: this.config.get('lockGraceSeconds') * 1000,
         retention: {
@@ -248,7 +249,7 @@ export class MeshConnection extends Disposable {
         },
         debate: { maxRounds: this.config.get('debateRounds'), idleMs: this.config.get('debateIdleMinutes') * 60_000 },
         lockRequestEscalateMs: this.config.get('lockRequestEscalateMinutes') * 60_000,
-      },
+      }),
     };
   }
 }

@@ -117,9 +117,9 @@ describe('core/locks: the person\'s word', () => {
       await h.mesh.locks.release(agent, { lockId: lock.id });
       const since = await h.mesh.events.lastSeq();
       await h.mesh.locks.saveGuarded(window, { path: path.join(repo, 'src', 'a.ts'), lockIds: [lock.id], choice: 'cancelled' });
-      await h.mesh.locks.saveGuarded(window, { path: 'src/a.ts', lockIds: [lock.id], choice: 'messaged' });
+      await h.mesh.locks.saveGuarded(window, { path: 'src/a.ts', lockIds: [lock.id], choice: 'requested' });
       const data = (await h.mesh.events.read(since, ['save_guarded'], 10)).events.map((e) => [e.data.lockIds, e.data.holders, e.data.choice]);
-      assert.deepEqual(data, [[[], [], 'cancelled'], [[], [], 'messaged']]);
+      assert.deepEqual(data, [[[], [], 'cancelled'], [[], [], 'requested']]);
     });
 
     it('refuses no ids, too many, and an unknown choice', async () => {

@@ -30,6 +30,8 @@ import './planDecompose.test';
 import './planView.test';
 import './planProposals.test';
 import './debates.test';
+// It restarts the broker (requests escalating in seconds): near the end, before actions.
+import './lockRequests.test';
 // Last: it ends by restarting the broker.
 import './actions.test';
 

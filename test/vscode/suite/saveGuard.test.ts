@@ -172,7 +172,7 @@ describe('The save guard', function () {
     const person = scriptPrompts(api, { dialog: 'Request Release', input: 'I need line 3 for a minute' });
     try {
       await rewriteLine(editor, 3, 'export const line3 = 30;');
-      assert.deepEqual(await guardedSave(), { path: lock.path, lockIds: [lock.id], choice: 'messaged' });
+      assert.deepEqual(await guardedSave(), { path: lock.path, lockIds: [lock.id], choice: 'requested' });
       assert.equal(person.inputs.length, 1);
     } finally {
       person.restore();
@@ -181,7 +181,7 @@ describe('The save guard', function () {
     assert.equal(editor.document.isDirty, true);
     const { toYou } = await other.request('release/mine', {});
     assert.ok(toYou.some((r) => r.lockId === lock.id && r.reason === 'I need line 3 for a minute'), 'the holder was asked');
-    assert.deepEqual((await guardEvents(other, lock.id)).map((e) => e.choice), ['messaged']);
+    assert.deepEqual((await guardEvents(other, lock.id)).map((e) => e.choice), ['requested']);
   });
 
   it('saves an edit outside every lock of an agent without a word', async () => {
