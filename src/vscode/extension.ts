@@ -38,6 +38,7 @@ import { SaveGuard } from './saveGuard';
 import { MeshStatusBar } from './statusBar';
 import { DebatesTree } from './trees/debatesTree';
 import { LocksTree } from './trees/locksTree';
+import { RequestsModel } from './mesh/requestsModel';
 import { MessagesTree } from './trees/messagesTree';
 import { createPeersTree } from './trees/peersTree';
 import { PlanTree } from './trees/planTree';
@@ -102,7 +103,8 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
   const actions: ActionContext = { mesh: connection, model, prompts, log };
 
   const peersTree = own(createPeersTree(model));
-  const locks = own(new LocksTree(model));
+  const requests = own(new RequestsModel(connection, log));
+  const locks = own(new LocksTree(model, requests));
   const plan = own(new PlanModel(connection, log));
   const planTree = own(new PlanTree(plan, selfId));
   const proposals = own(new ProposalDocuments());

@@ -13,6 +13,8 @@ import { workspaceUriFor } from '../decorations/lockedPaths';
 import { Disposable } from '../dispose';
 import { viewIds } from '../ids';
 import type { MeshModel } from '../mesh/meshModel';
+import type { RequestsModel } from '../mesh/requestsModel';
+import type { LockRequest } from '../../protocol/requests/release';
 import { peerIcon, peerKindLabel } from '../peerLook';
 import { plural } from '../../core/plural';
 import { createTree, SafeTooltip, type MeshTree, type TreeNode } from './tree';
@@ -49,7 +51,9 @@ export function lockSelection(lock: Lock): vscode.Range {
 }
 
 export class LockNode implements TreeNode {
-  constructor(readonly lock: Lock, readonly mine: boolean, readonly holder: Peer | undefined, private readonly now = Date.now()) {}
+  /** @param asked the release requests waiting for this window's answer on the claim (its own claims only) */
+  constructor(readonly lock: Lock, readonly mine: boolean, readonly holder: Peer | undefined, private readonly now = Date.now(),
+    private readonly asked: readonly LockRequest[] = []) {}
 
   toTreeItem(): vscode.TreeItem {
     const { lock } = this;
@@ -59,7 +63,9 @@ export class LockNode implements TreeNode {
     const who = this.mine ? 'this window' : lock.holderName;
     const waiting = lock.waiting ?? 0;
     const gone = lock.anchorLost === true;
-    item.description = [gone ? 'code gone' : '', printable(who), left, waiting > 0 ? `${waiting} waiting` : '', printable(lock.reason)].filter(Boolean).join(' · ');
+    const asking = this.asked.map((r) => printable(r.requesterName));
+    item.description = [gone ? 'code gone' : '', asking.length > 0 ? `asked by ${asking.join(', ')}` : '', printable(who), left,
+      waiting > 0 ? `${waiting} waiting` : '', printable(lock.reason)].filter(Boolean).join(' · ');
     item.iconPath = gone ? codeGoneIcon : this.holder && !this.mine ? peerIcon(this.holder) : new vscode.ThemeIcon(this.mine ? 'lock-small' : 'lock');
     item.contextValue = this.mine ? 'lock.own' : 'lock.other';
     const tip = new SafeTooltip().bold(describeTarget(lock)).text(' held by ').bold(who);
@@ -68,6 +74,10 @@ export class LockNode implements TreeNode {
     if (waiting > 0) tip.text(`, ${plural(waiting, 'peer')} waiting`);
     if (gone) tip.paragraph().icon('warning').text(codeGone(lock));
     if (lock.symbolBlocked) tip.paragraph().icon('warning').text(symbolBlocked);
+    for (const r of this.asked) {
+      tip.paragraph().icon('bell').bold(r.requesterName).text(` asks you to release ${describeLines(r)}: ${r.reason}`);
+      if (r.status === 'escalated') tip.text(' (unanswered past its time)');
+    }
     item.tooltip = tip.md;
     const uri = workspaceUriFor(lock.path);
     item.command = { command: 'vscode.open', title: 'Open at the Locked Lines', arguments: [uri, { selection: lockSelection(lock), preview: true }] };
@@ -99,11 +109,11 @@ export class LocksTree extends Disposable {
   private readonly filterEmitter = this.register(new vscode.EventEmitter<void>());
   readonly tree: MeshTree;
 
-  constructor(private readonly model: MeshModel) {
+  constructor(private readonly model: MeshModel, private readonly requests: RequestsModel) {
     super();
     this.tree = this.register(createTree(viewIds.locks, {
       roots: () => this.roots(),
-      changes: [model.locks.onDidChange, model.peers.onDidChange, this.filterEmitter.event],
+      changes: [model.locks.onDidChange, model.peers.onDidChange, requests.onDidChange, this.filterEmitter.event],
       emptyMessage: 'No locks. Files and lines that peers claim before editing appear here.',
       redrawEveryMs,
     }));
@@ -124,7 +134,8 @@ export class LocksTree extends Disposable {
     const relPaths = new Map<string, string>();
     for (const lock of this.model.locks.items) {
       if (this.holderFilter && lock.holder !== this.holderFilter.id) continue;
-      const node = new LockNode(lock, lock.holder === self, this.model.peer(lock.holder), now);
+      const mine = lock.holder === self;
+      const node = new LockNode(lock, mine, this.model.peer(lock.holder), now, mine ? this.requests.on(lock.id) : []);
       byPath.set(lock.path, [...(byPath.get(lock.path) ?? []), node]);
       relPaths.set(lock.path, lock.relPath);
     }

@@ -3,7 +3,8 @@
  * requests escalating after 3 s (`peermesh.lockRequests.escalateMinutes` 0.05); then two peers
  * of the mesh ask: one for lines the window holds (the notification answers it: Narrow… keeps
  * part, the rest is freed), one for lines a silent agent holds (Force Release frees them). Each
- * outcome is read from the broker, as the asking peer sees it.
+ * outcome is read from the broker, as the asking peer sees it; the Locks view shows the request
+ * on the window's claim while it waits.
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -56,6 +57,10 @@ describe('Release requests that escalate to the person', function () {
     try {
       await withAnswers({ notify: (_m, buttons) => buttons.find((b) => b === 'Narrow…'), input: () => '2-3' }, async (asked) => {
         const { requests: [request] } = await asker.request('release/request', { target: { path: file, startLine: 5, endLine: 6 }, reason: 'the config loader needs 5-6' });
+        // The Locks row of the window's claim says who asks, and its tooltip why.
+        const row = await waitFor('the request on the Locks row', () => api.trees.locks.nodes().map((n) => n.toTreeItem())
+          .find((item) => item.id === `lock-${lock.id}` && String(item.description).startsWith('asked by asking-agent')));
+        assert.match((row.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' '), /asking-agent.* asks you to release lines 5–6: the config loader needs 5-6/);
         const note = await shown(asked, /asking-agent asks you to release requests\.ts:5-6/);
         assert.deepEqual(note.choices, ['Release', 'Deny…', 'Narrow…']);
         const answer = await settled(asker, request.id);
