@@ -15,7 +15,8 @@ const layers = {
   broker: ['protocol', 'core', 'home', 'store'],
   client: ['protocol', 'core', 'home', 'store', 'broker'],
   mcp: ['protocol', 'core', 'client'],
-  cli: ['protocol', 'core', 'home', 'store', 'broker', 'client', 'mcp'],
+  lsp: ['protocol', 'core', 'client'],
+  cli: ['protocol', 'core', 'home', 'store', 'broker', 'client', 'mcp', 'lsp'],
   vscode: ['protocol', 'core', 'home', 'store', 'broker', 'client', 'mcp'],
 };
 

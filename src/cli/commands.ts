@@ -451,6 +451,15 @@ export const commandTable: readonly TableEntry[] = [
   }),
 
   defineCommand({
+    name: 'lsp',
+    description: 'A language server (stdio) for any LSP editor: other peers\' claims as diagnostics and hovers; your typing moves claims with their code.',
+    arguments: {},
+    options: { name: option.text('--name <name>', 'peer name instead of editor:<folder> (also PEERMESH_NAME)') },
+    terminalPeer: false,
+    run: async (ctx, _args, opts) => (await import('./lsp')).lsp(ctx, { name: opts.name }),
+  }),
+
+  defineCommand({
     name: 'mcp',
     description: 'The MCP server (stdio) an agent runs: joins the mesh as one peer named after the agent, until stdin closes.',
     arguments: {},

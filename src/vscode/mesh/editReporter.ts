@@ -25,7 +25,7 @@ import type { TextChange } from '../../protocol/requests/locks';
 import { realPathOf } from '../decorations/lockedPaths';
 import { Disposable } from '../dispose';
 import { debounceMs } from '../timing';
-import { fitsInFrame, followedPaths, PendingEdits, type FileChangedParams } from './editReports';
+import { fitsInFrame, followedPaths, PendingEdits, type FileChangedParams } from '../../client/edit-reports';
 import type { MeshConnection } from './meshConnection';
 import type { ListModel } from './meshModel';
 

@@ -62,8 +62,8 @@ describe('peermesh command table', () => {
     assert.deepEqual(leaves.filter((l) => !l.entry.usesBroker).map((l) => l.path).sort(), ['commit-guard', 'hook', 'setup']);
   });
 
-  it('every command that reaches the broker acts as a terminal identity (takes --as), but serve, mcp and doctor', () => {
-    assert.deepEqual(leaves.filter((l) => l.entry.usesBroker && !l.entry.terminalPeer).map((l) => l.path).sort(), ['doctor', 'mcp', 'serve']);
+  it('every command that reaches the broker acts as a terminal identity (takes --as), but serve, mcp, lsp (each its own peer) and doctor', () => {
+    assert.deepEqual(leaves.filter((l) => l.entry.usesBroker && !l.entry.terminalPeer).map((l) => l.path).sort(), ['doctor', 'lsp', 'mcp', 'serve']);
     assert.deepEqual(leaves.filter((l) => !l.entry.usesBroker && l.entry.terminalPeer).map((l) => l.path), []);
   });
 });

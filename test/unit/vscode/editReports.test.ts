@@ -4,7 +4,7 @@ import type { Lock } from '../../../src/protocol/entities';
 import { limits } from '../../../src/protocol/limits';
 import { requests } from '../../../src/protocol/methods';
 import type { TextChange } from '../../../src/protocol/requests/locks';
-import { fitsInFrame, followedPaths, PendingEdits } from '../../../src/vscode/mesh/editReports';
+import { fitsInFrame, followedPaths, PendingEdits } from '../../../src/client/edit-reports';
 
 function lock(id: number, path: string, lines?: [number, number], holder = 'p1'): Lock {
   return {

@@ -1,12 +1,13 @@
 /**
- * What the window tells the broker about edits of claimed files, so that ranged claims follow
- * their code before anything is saved (`locks/fileChanged`). Free of `vscode` imports, so it is
- * unit-tested in plain Node; mesh/editReporter.ts feeds it VS Code's events and sends it.
+ * What an editor tells the broker about edits of claimed files, so that ranged claims follow
+ * their code before anything is saved (`locks/fileChanged`). Free of `vscode` imports: the
+ * VS Code window (src/vscode/mesh/editReporter.ts) and the language server (src/lsp) feed it
+ * their editor's changes and send what it makes; unit-tested in plain Node.
  */
-import type { Lock } from '../../protocol/entities';
-import { limits } from '../../protocol/limits';
-import type { RequestParams } from '../../protocol/methods';
-import type { TextChange } from '../../protocol/requests/locks';
+import type { Lock } from '../protocol/entities';
+import { limits } from '../protocol/limits';
+import type { RequestParams } from '../protocol/methods';
+import type { TextChange } from '../protocol/requests/locks';
 
 /** One report: the changes made since the last one, or the whole text. */
 export type FileChangedParams = RequestParams<'locks/fileChanged'>;
