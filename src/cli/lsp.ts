@@ -7,10 +7,9 @@
  */
 import path from 'node:path';
 import { createConnection } from 'vscode-languageserver/node';
-import { PeerClient } from '../client/peer';
 import { taggedLogger } from '../core/logger';
 import { LockServer } from '../lsp/server';
-import { startDetachedBroker, type CliContext } from './terminal-peer';
+import { connectBridge, type CliContext } from './terminal-peer';
 
 export interface LspOptions {
   /** Peer name instead of `editor:<folder>` (also PEERMESH_NAME). */
@@ -22,16 +21,8 @@ export function lsp(ctx: CliContext, opts: LspOptions): Promise<never> {
   console.log = console.error;
   console.info = console.error;
   const connection = createConnection(process.stdin, process.stdout);
-  const server = new LockServer(connection, taggedLogger(ctx.log, 'lsp'), (root) => PeerClient.connect({
-    home: ctx.home,
-    port: ctx.port,
-    logger: ctx.log,
-    canHost: false,
-    hostOnFailover: true,
-    startBroker: () => startDetachedBroker(ctx),
-    subscribeEvents: true,
-    connectTimeoutMs: 30_000,
-    intro: { name: opts.name ?? process.env.PEERMESH_NAME ?? `editor:${path.basename(root)}`, kind: 'cli', client: 'lsp', pid: process.pid, cwd: root, workspace: root },
+  const server = new LockServer(connection, taggedLogger(ctx.log, 'lsp'), (root) => connectBridge(ctx, {
+    name: opts.name ?? process.env.PEERMESH_NAME ?? `editor:${path.basename(root)}`, kind: 'cli', client: 'lsp', pid: process.pid, cwd: root, workspace: root,
   }));
   server.listen();
   // An editor that goes away without `exit` closes our stdin: leave the mesh all the same.

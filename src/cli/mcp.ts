@@ -8,7 +8,7 @@
  * line from the agent gets its JSON-RPC 2.0 answer, malformed ones included.
  */
 import path from 'node:path';
-import { PeerClient } from '../client/peer';
+import type { PeerClient } from '../client/peer';
 import { taggedLogger } from '../core/logger';
 import { agentProcess } from '../core/processes';
 import { identifyAgent } from '../mcp/detect';
@@ -16,7 +16,7 @@ import { createMcpServer, serverCapabilities } from '../mcp/server';
 import { JsonRpcStdioTransport } from '../mcp/stdio-transport';
 import { answeredRequests } from '../mcp/wire';
 import type { AgentInfo } from '../mcp/mesh-session';
-import { startDetachedBroker, type CliContext } from './terminal-peer';
+import { connectBridge, type CliContext } from './terminal-peer';
 
 export interface McpOptions {
   /** Peer name to use instead of the agent's kind (also PEERMESH_NAME). */
@@ -41,18 +41,8 @@ export async function mcp(ctx: CliContext, opts: McpOptions): Promise<never> {
   const join = async (agent: AgentInfo): Promise<PeerClient> => {
     const who = identifyAgent(agent.clientInfo?.name, agentPid, opts.name ?? process.env.PEERMESH_NAME);
     const workspace = agent.roots.find((r) => cwd === r || cwd.startsWith(r + path.sep)) ?? agent.roots[0] ?? cwd;
-    const client = await PeerClient.connect({
-      home: ctx.home,
-      port: ctx.port,
-      logger: ctx.log,
-      canHost: false,
-      hostOnFailover: true,
-      startBroker: () => startDetachedBroker(ctx),
-      subscribeEvents: true,
-      connectTimeoutMs: 30_000,
-      // The agent's own process, past any shell or npx that started us: its hooks name the same one.
-      intro: { name: who.name, kind: who.kind, client: who.client, pid: agentProcess(agentPid), cwd: isHomeOrRoot(cwd) && agent.roots[0] ? agent.roots[0] : cwd, workspace },
-    });
+    // The agent's own process, past any shell or npx that started us: its hooks name the same one.
+    const client = await connectBridge(ctx, { name: who.name, kind: who.kind, client: who.client, pid: agentProcess(agentPid), cwd: isHomeOrRoot(cwd) && agent.roots[0] ? agent.roots[0] : cwd, workspace });
     log.info(`joined as ${client.peer.name} (${client.peer.kind}, ${client.peer.id}) for ${agent.clientInfo?.name ?? 'an unnamed client'}`);
     return client;
   };

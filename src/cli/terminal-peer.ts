@@ -23,6 +23,7 @@ import type { Logger } from '../core/logger';
 import { terminalPeerName } from '../core/terminal-identity';
 import { PeerClient, type PeerIdentity } from '../client/peer';
 import { BrokerError } from '../protocol/errors';
+import type { PeerIntro } from '../protocol/requests/mesh';
 import { StoreLock } from '../store/lock';
 
 export interface CliContext {
@@ -52,6 +53,26 @@ async function readIdentity(file: string): Promise<PeerIdentity | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Joins the mesh as a long-lived bridge of another program (an agent's MCP server, an editor's
+ * language server): one peer for as long as that program runs, never the broker at first (a
+ * detached `peermesh serve` starts if none answers), the broker itself on fail-over, with every
+ * event pushed.
+ */
+export function connectBridge(ctx: CliContext, intro: PeerIntro): Promise<PeerClient> {
+  return PeerClient.connect({
+    home: ctx.home,
+    port: ctx.port,
+    logger: ctx.log,
+    canHost: false,
+    hostOnFailover: true,
+    startBroker: () => startDetachedBroker(ctx),
+    subscribeEvents: true,
+    connectTimeoutMs: 30_000,
+    intro,
+  });
 }
 
 /** Starts `peermesh serve` in the background, detached from this terminal, logging to the home. */
