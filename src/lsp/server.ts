@@ -48,6 +48,9 @@ export class LockServer {
   /** Each peer's kind, by id, as of the last refresh: the person's own claims are not flagged. */
   private kinds = new Map<string, PeerKind>();
   private timer: NodeJS.Timeout | undefined;
+  /** Refreshes asked for, and the latest whose answer is in. */
+  private refreshes = 0;
+  private answered = 0;
   private root = process.cwd();
 
   constructor(private readonly connection: Connection, private readonly log: Logger, private readonly joinMesh: JoinMesh) {}
@@ -113,20 +116,31 @@ export class LockServer {
     this.client = undefined;
   }
 
-  /** Refetches the locks a moment after the last event of a burst, then republishes every open document. */
+  /**
+   * Refetches the locks a moment after the first event of a burst (a steady stream of events
+   * still refreshes every moment), then republishes every open document.
+   */
   private schedule(delayMs = republishMs): void {
+    if (this.timer && delayMs > 0) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.refresh(), delayMs);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.refresh();
+    }, delayMs);
   }
 
   private async refresh(): Promise<void> {
     const client = this.client;
     if (!client) return;
+    const asked = ++this.refreshes;
     try {
       const [{ locks }, { peers }] = await Promise.all([
         client.request('locks/list', {}, { background: true }),
         client.request('peers/list', { scope: 'machine' }, { background: true }),
       ]);
+      // An answer to an earlier refresh, come after a later one's, is older news.
+      if (asked < this.answered) return;
+      this.answered = asked;
       this.locks = locks;
       this.kinds = new Map(peers.map((peer) => [peer.id, peer.kind]));
     } catch (error) {
