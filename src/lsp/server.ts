@@ -1,13 +1,21 @@
 /**
  * Lock awareness for any editor that speaks the Language Server Protocol (`peermesh lsp`,
- * src/cli/lsp.ts, serves it over stdio). It joins the mesh as one of the person's peers (the
- * editor is the person's), and:
+ * src/cli/lsp.ts, serves it over stdio; the VS Code extension starts the same server through
+ * vscode-languageclient). It joins the mesh as one of the person's peers (the editor is the
+ * person's), and:
  *
  * - publishes, for every open `file` document, an Information diagnostic (source `peermesh`)
- *   on each claim other peers hold in it, and a hover over held lines; both follow the mesh's
- *   lock events as they come (taken, moved, released, expired), without polling;
+ *   on each claim other peers hold in it, a hover over held lines and a code lens over each
+ *   claim; all follow the mesh's lock events as they come (taken, moved, released, expired),
+ *   without polling, and the time left is brought up to date every minute;
+ * - offers code actions: Request release, Wait for it, Show in Locks on a claim, and Claim
+ *   these lines elsewhere (src/protocol/lsp-commands.ts), which it runs itself when the editor
+ *   executes them, telling the person the outcome with `window/showMessage`;
  * - reports the person's typing in files that carry ranged claims (`locks/fileChanged`, the
- *   incremental changes as the editor sends them), so claims follow their code before a save.
+ *   incremental changes as the editor sends them, a moment after a burst ends), so claims
+ *   follow their code before a save. A document that becomes followed sends its whole text
+ *   first (the editor may hold unsaved changes), and so does every followed document when
+ *   another broker takes over (it knows no editor's text).
  *
  * Logs go to the log and, as `window/logMessage`, to the editor.
  * A request that fails (the broker moving, a file gone) is logged and the server carries on;
@@ -15,14 +23,19 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { TextDocumentSyncKind, type Connection } from 'vscode-languageserver/node';
+import { CodeActionTriggerKind, CodeLensRefreshRequest, MessageType, TextDocumentSyncKind, type Connection } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { PeerClient } from '../client/peer';
 import type { Logger } from '../core/logger';
+import { describeTarget } from '../core/paths';
+import { printable } from '../core/printable';
 import { contentHash } from '../core/reanchor';
 import type { Lock, PeerKind } from '../protocol/entities';
+import { BrokerError } from '../protocol/errors';
+import { limits } from '../protocol/limits';
+import { lspCommandArgs, lspCommands, type LinesArgs, type LspCommand } from '../protocol/lsp-commands';
 import { fitsInFrame, followedPaths, PendingEdits } from '../client/edit-reports';
-import { lockDiagnostics, lockHover, othersClaims } from './lock-diagnostics';
+import { describeClaim, lockCodeActions, lockDiagnostics, lockHover, lockLenses, othersClaims } from './lock-diagnostics';
 
 /** An open `file` document. */
 interface OpenDocument {
@@ -31,12 +44,20 @@ interface OpenDocument {
   path: string;
   /** Edits not yet reported, while its file carries a ranged claim. */
   pending?: PendingEdits;
+  /** The whole text is to go next, instead of the changes (which it includes). */
+  textDue?: boolean;
+  /** The next report, a moment after the person stops typing. */
+  timer?: NodeJS.Timeout;
   /** The reports sent so far, one after another. */
   sending: Promise<void>;
 }
 
 /** How long after a burst of lock events the diagnostics are republished. */
 const republishMs = 50;
+/** How long after the person stops typing the edits are reported. */
+const reportMs = 120;
+/** How often the time left on diagnostics and lenses is brought up to date. */
+const staleMs = 60_000;
 
 /** How the server joins the mesh, given the editor's folder: `peermesh lsp` connects as its peers do. */
 export type JoinMesh = (root: string) => Promise<PeerClient>;
@@ -48,10 +69,15 @@ export class LockServer {
   /** Each peer's kind, by id, as of the last refresh: the person's own claims are not flagged. */
   private kinds = new Map<string, PeerKind>();
   private timer: NodeJS.Timeout | undefined;
+  private readonly ticker = setInterval(() => this.publishAll(), staleMs).unref();
   /** Refreshes asked for, and the latest whose answer is in. */
   private refreshes = 0;
   private answered = 0;
   private root = process.cwd();
+  /** The broker instance the documents' texts were sent to. */
+  private broker: string | undefined;
+  /** Whether the editor re-asks for code lenses when told to (`workspace/codeLens/refresh`). */
+  private lensRefresh = false;
 
   constructor(private readonly connection: Connection, private readonly log: Logger, private readonly joinMesh: JoinMesh) {}
 
@@ -60,7 +86,17 @@ export class LockServer {
     c.onInitialize((params) => {
       const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
       if (folder?.startsWith('file:')) this.root = fileURLToPath(folder);
-      return { capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, hoverProvider: true }, serverInfo: { name: 'peermesh' } };
+      this.lensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+      return {
+        capabilities: {
+          textDocumentSync: TextDocumentSyncKind.Incremental,
+          hoverProvider: true,
+          codeLensProvider: { resolveProvider: false },
+          codeActionProvider: true,
+          executeCommandProvider: { commands: Object.values(lspCommands) },
+        },
+        serverInfo: { name: 'peermesh' },
+      };
     });
     c.onInitialized(() => void this.join());
     c.onDidOpenTextDocument(({ textDocument: d }) => {
@@ -78,11 +114,12 @@ export class LockServer {
       if (!doc.pending) return;
       // Changes with a range are the editor's incremental ones; a whole text replaces everything.
       const ranged = contentChanges.flatMap((change) => ('range' in change ? [{ range: change.range, text: change.text }] : []));
-      const whole = ranged.length < contentChanges.length;
-      if (!whole) doc.pending.add(ranged);
-      this.report(doc, whole);
+      if (ranged.length < contentChanges.length) doc.textDue = true;
+      else doc.pending.add(ranged);
+      this.reportSoon(doc);
     });
     c.onDidCloseTextDocument(({ textDocument: d }) => {
+      clearTimeout(this.open.get(d.uri)?.timer);
       this.open.delete(d.uri);
       void c.sendDiagnostics({ uri: d.uri, diagnostics: [] });
     });
@@ -90,6 +127,17 @@ export class LockServer {
       const doc = this.open.get(textDocument.uri);
       return doc ? lockHover(this.claimsIn(doc.path), position.line, Date.now()) : null;
     });
+    c.onCodeLens(({ textDocument }) => {
+      const doc = this.open.get(textDocument.uri);
+      return doc ? lockLenses(this.claimsIn(doc.path), Date.now()) : [];
+    });
+    c.onCodeAction(({ textDocument, range, context }) => {
+      const doc = this.open.get(textDocument.uri);
+      // Clients before LSP 3.17 do not say who asked: a selection is taken as the person asking.
+      const invoked = context.triggerKind === undefined ? !sameSpot(range) : context.triggerKind === CodeActionTriggerKind.Invoked;
+      return doc ? lockCodeActions(this.claimsIn(doc.path), textDocument.uri, range, invoked, Date.now()) : [];
+    });
+    c.onExecuteCommand(({ command, arguments: args }) => this.execute(command, args?.[0]));
     c.onShutdown(() => this.leave());
     c.onExit(() => void this.leave().finally(() => process.exit(0)));
     c.listen();
@@ -99,8 +147,20 @@ export class LockServer {
     try {
       const client = await this.joinMesh(this.root);
       this.client = client;
+      this.broker = client.broker.instanceId;
       client.onEvent((event) => {
         if (event.type.startsWith('lock_')) this.schedule();
+      });
+      client.onStateChange((state) => {
+        if (state !== 'connected' || client.broker.instanceId === this.broker) return;
+        // A new broker knows no editor's text: the followed documents send theirs again.
+        this.broker = client.broker.instanceId;
+        for (const doc of this.open.values()) {
+          if (!doc.pending) continue;
+          doc.textDue = true;
+          this.reportSoon(doc);
+        }
+        this.schedule(0);
       });
       this.info(`joined the mesh as ${client.peer.name}`);
       this.schedule(0);
@@ -112,6 +172,8 @@ export class LockServer {
   /** Leaves the mesh (the editor has gone). */
   async leave(): Promise<void> {
     clearTimeout(this.timer);
+    clearInterval(this.ticker);
+    for (const doc of this.open.values()) clearTimeout(doc.timer);
     await this.client?.close().catch(() => undefined);
     this.client = undefined;
   }
@@ -148,7 +210,13 @@ export class LockServer {
       return;
     }
     for (const doc of this.open.values()) this.follow(doc);
+    this.publishAll();
+  }
+
+  /** Republishes every open document's diagnostics, and has the editor ask for its lenses again. */
+  private publishAll(): void {
     for (const uri of this.open.keys()) this.publish(uri);
+    if (this.lensRefresh) this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
   }
 
   /** Other peers' claims on `file`. */
@@ -168,35 +236,129 @@ export class LockServer {
     if (followed && !doc.pending) {
       doc.pending = new PendingEdits(contentHash(doc.document.getText()));
       // The broker knows the file as saved; an editor with unsaved changes sends its text.
-      this.report(doc, true);
+      doc.textDue = true;
+      this.reportSoon(doc);
     } else if (!followed) {
+      clearTimeout(doc.timer);
+      doc.timer = undefined;
       doc.pending = undefined;
+      doc.textDue = false;
     }
   }
 
-  /** Sends the document's pending changes (or, `whole`, its text), after the reports before them. */
-  private report(doc: OpenDocument, whole: boolean): void {
+  /** Reports the document's edits a moment after the burst they belong to ends. */
+  private reportSoon(doc: OpenDocument): void {
+    if (doc.timer) return;
+    doc.timer = setTimeout(() => {
+      doc.timer = undefined;
+      this.report(doc);
+    }, reportMs);
+  }
+
+  /** Sends the document's pending changes (or, when due, its text), after the reports before them. */
+  private report(doc: OpenDocument): void {
     doc.sending = doc.sending.then(async () => {
       const client = this.client;
       const pending = doc.pending;
-      if (!client || !pending) return;
+      if (!client || !pending || (!doc.textDue && pending.isEmpty)) return;
       const text = doc.document.getText();
       const hash = contentHash(text);
-      if (!whole && pending.isEmpty) return;
       try {
-        const changes = whole ? undefined : pending.take(doc.path, hash);
-        if (changes && fitsInFrame(changes)) {
-          const { needText } = await client.request('locks/fileChanged', changes);
-          if (!needText) return;
+        if (!doc.textDue) {
+          const changes = pending.take(doc.path, hash);
+          if (fitsInFrame(changes) && (changes.changes?.length ?? 0) <= limits.textChanges) {
+            // Background: keeping claims in place is not the person acting in the mesh.
+            const { needText } = await client.request('locks/fileChanged', changes, { background: true });
+            if (!needText) return;
+          }
         }
+        doc.textDue = false;
         pending.restart(hash);
         const params = { path: doc.path, text, hash };
-        if (fitsInFrame(params)) await client.request('locks/fileChanged', params);
+        if (fitsInFrame(params)) await client.request('locks/fileChanged', params, { background: true });
+        else this.info(`${doc.path} is too large to send whole: its claims follow its edits once they are saved`);
       } catch (error) {
+        // The broker may not have what was lost: the whole text goes next time.
+        doc.textDue = true;
         pending.restart(hash);
         this.warn(`reporting the edits of ${doc.path} failed: ${message(error)}`);
       }
     });
+  }
+
+  /**
+   * Runs one of the server's commands (a code lens or action the person chose), telling the
+   * person how it went. Returns the claim it concerns or took, or null.
+   */
+  private async execute(command: string, arg: unknown): Promise<Lock | null> {
+    const schema = lspCommandArgs[command as LspCommand];
+    if (!schema) {
+      this.tell(MessageType.Error, `PeerMesh has no command ${command}`);
+      return null;
+    }
+    const parsed = schema.safeParse(arg);
+    if (!parsed.success) {
+      this.tell(MessageType.Error, `PeerMesh: ${command} was given ${JSON.stringify(arg) ?? 'nothing'}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+      return null;
+    }
+    const client = this.client;
+    if (!client) {
+      this.tell(MessageType.Warning, 'PeerMesh: not in the mesh yet; try again in a moment');
+      return null;
+    }
+    try {
+      if (command === lspCommands.claimLines) return await this.claim(client, parsed.data as LinesArgs);
+      const lock = this.locks.find((l) => l.id === (parsed.data as { lockId: number }).lockId);
+      if (!lock) {
+        this.tell(MessageType.Info, 'PeerMesh: that claim has been released meanwhile');
+        return null;
+      }
+      if (command === lspCommands.showInLocks) {
+        const claims = this.locks.filter((l) => l.path === lock.path).map((l) => describeClaim(l, Date.now()));
+        this.tell(MessageType.Info, `PeerMesh: ${claims.join('; ')}`);
+      } else if (command === lspCommands.requestRelease) {
+        await client.request('release/request', { lockId: lock.id, reason: `${client.peer.name}: the person wants to edit these lines` });
+        this.tell(MessageType.Info, `PeerMesh: asked ${printable(lock.holderName)} to release ${describeTarget(lock)}`);
+      } else {
+        this.waitFor(client, lock);
+      }
+      return lock;
+    } catch (error) {
+      this.tell(MessageType.Error, `PeerMesh: ${message(error)}`);
+      return null;
+    }
+  }
+
+  /** Claims lines of an open document for this editor; a conflict says who holds them. */
+  private async claim(client: PeerClient, { uri, startLine, endLine }: LinesArgs): Promise<Lock | null> {
+    const path = filePath(uri);
+    if (!path) throw new Error(`only files on disk can be claimed, not ${uri}`);
+    try {
+      const { lock } = await client.request('locks/acquire', { target: { path, startLine, endLine }, reason: 'claimed in the editor' });
+      this.tell(MessageType.Info, `PeerMesh: ${describeTarget(lock)} is yours`);
+      return lock;
+    } catch (error) {
+      if (!BrokerError.is(error, 'lockConflict')) throw error;
+      const held = error.data?.lock as Lock | undefined;
+      this.tell(MessageType.Warning, `PeerMesh: ${held ? describeClaim(held, Date.now()) : error.message}`);
+      return null;
+    }
+  }
+
+  /** Queues for a claim's lines (in the background: the editor's request returns at once), and says when they are this editor's. */
+  private waitFor(client: PeerClient, lock: Lock): void {
+    const target = lock.startLine === null || lock.endLine === null ? { path: lock.path } : { path: lock.path, startLine: lock.startLine, endLine: lock.endLine };
+    const what = describeTarget(lock);
+    this.tell(MessageType.Info, `PeerMesh: waiting for ${printable(lock.holderName)} to let go of ${what} (up to ${limits.waitMs / 60_000} minutes)`);
+    client.request('locks/acquire', { target, reason: 'waited for in the editor', waitMs: limits.waitMs }).then(
+      ({ lock: mine }) => this.tell(MessageType.Info, `PeerMesh: ${describeTarget(mine)} is yours now`),
+      (error: unknown) => this.tell(MessageType.Warning, `PeerMesh: stopped waiting for ${what}: ${message(error)}`),
+    );
+  }
+
+  private tell(type: MessageType, text: string): void {
+    (type === MessageType.Error || type === MessageType.Warning ? this.log.warn : this.log.info).call(this.log, text);
+    void this.connection.sendNotification('window/showMessage', { type, message: text });
   }
 
   private info(text: string): void {
@@ -208,6 +370,11 @@ export class LockServer {
     this.log.warn(text);
     void this.connection.sendNotification('window/logMessage', { type: 2, message: `peermesh: ${text}` });
   }
+}
+
+/** Whether a range is a bare cursor. */
+function sameSpot({ start, end }: { start: { line: number; character: number }; end: { line: number; character: number } }): boolean {
+  return start.line === end.line && start.character === end.character;
 }
 
 /** The real path of a `file:` URI, or undefined for another scheme or a URI that is not one. */

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { PeerClient } from '../../src/client/peer';
 import type { Lock } from '../../src/protocol/entities';
 import { sleep } from './harness';
-import { Agent } from './mcp-agent';
+import { Agent, type ToolResult } from './mcp-agent';
 import { runProcess } from './run-process';
 import type { ProcessBrokerFixture } from './with-broker';
 
@@ -58,6 +58,16 @@ export async function claimAt(obs: PeerClient, range: [number, number], which: (
   for (;;) {
     const lock = (await obs.request('locks/list', {})).locks.find(which);
     if (lock && lock.startLine === range[0] && lock.endLine === range[1]) return lock;
+    await sleep(50);
+  }
+}
+
+/** Calls `mesh_whoami` as `agent` until its result's text holds `text` (news arrives on its own time). */
+export async function newsWith(agent: Agent, text: string): Promise<ToolResult> {
+  for (let tries = 0; ; tries++) {
+    const r = await agent.ok('mesh_whoami');
+    if (r.text.includes(text)) return r;
+    if (tries === 100) throw new Error(`no ${JSON.stringify(text)} in the news: ${r.text}`);
     await sleep(50);
   }
 }

@@ -3,15 +3,18 @@
  * plain JSON-RPC client (vscode-jsonrpc), beside a real agent (an MCP client on `peermesh mcp`)
  * and one `peermesh serve` broker. The agent claims lines; the server publishes a diagnostic on
  * exactly those lines; the editor types above them and the broker moves the claim, the
- * diagnostic with it; the hover names the holder; the release clears the diagnostics.
+ * diagnostic with it; the hover names the holder; the release clears the diagnostics. The code
+ * lenses and actions over a claim run in the server: the agent hears the release request, the
+ * wait ends with the lines claimed for the editor, a claim elsewhere is the editor's.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { Diagnostic, Hover, PublishDiagnosticsParams } from 'vscode-languageserver';
-import { agentsInRepo, claimAt } from './agents-in-repo';
+import type { CodeAction, CodeLens, Diagnostic, Hover, PublishDiagnosticsParams, ShowMessageParams } from 'vscode-languageserver';
+import { lspCommands } from '../../src/protocol/lsp-commands';
+import { agentsInRepo, claimAt, newsWith } from './agents-in-repo';
 import { cliPath } from './harness';
 import { withBroker, type ProcessBrokerFixture } from './with-broker';
 
@@ -22,6 +25,8 @@ interface Editor {
   rpc: MessageConnection;
   /** Resolves with the next diagnostics of `uri` that `accept` takes. */
   diagnostics(uri: string, accept: (d: Diagnostic[]) => boolean): Promise<Diagnostic[]>;
+  /** Resolves with the first message shown to the person (`window/showMessage`), since the start, that matches. */
+  shown(pattern: RegExp): Promise<string>;
 }
 
 async function startEditor(m: ProcessBrokerFixture, project: string): Promise<Editor> {
@@ -30,11 +35,25 @@ async function startEditor(m: ProcessBrokerFixture, project: string): Promise<Ed
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
   const rpc = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const published = new Map<string, Diagnostic[]>();
+  const messages: string[] = [];
   const waiters: Array<() => void> = [];
+  const wakeAll = () => { for (const wake of waiters.splice(0)) wake(); };
   rpc.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
     published.set(p.uri, p.diagnostics);
-    for (const wake of waiters.splice(0)) wake();
+    wakeAll();
   });
+  rpc.onNotification('window/showMessage', (p: ShowMessageParams) => {
+    messages.push(p.message);
+    wakeAll();
+  });
+  const until = async <T>(probe: () => T | undefined): Promise<T> => {
+    for (;;) {
+      const found = probe();
+      if (found !== undefined) return found;
+      await new Promise<void>((resolve) => waiters.push(resolve));
+      if (child.exitCode !== null) throw new Error(`peermesh lsp exited ${child.exitCode}: ${stderr}`);
+    }
+  };
   rpc.listen();
   m.defer(async () => {
     rpc.sendNotification('exit');
@@ -46,14 +65,11 @@ async function startEditor(m: ProcessBrokerFixture, project: string): Promise<Ed
   rpc.sendNotification('initialized', {});
   return {
     rpc,
-    async diagnostics(uri, accept) {
-      for (;;) {
-        const now = published.get(uri);
-        if (now && accept(now)) return now;
-        await new Promise<void>((resolve) => waiters.push(resolve));
-        if (child.exitCode !== null) throw new Error(`peermesh lsp exited ${child.exitCode}: ${stderr}`);
-      }
-    },
+    diagnostics: (uri, accept) => until(() => {
+      const now = published.get(uri);
+      return now && accept(now) ? now : undefined;
+    }),
+    shown: (pattern) => until(() => messages.find((m) => pattern.test(m))),
   };
 }
 
@@ -110,5 +126,62 @@ describe('peermesh lsp: lock awareness over the Language Server Protocol', funct
     assert.deepEqual(linesOf(await editor.diagnostics(uri, (d) => d.length > 0)), [[8, 9]]);
     assert.equal(await editor.rpc.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 0 } }), null);
     assert.equal(await editor.rpc.sendRequest('textDocument/hover', { textDocument: { uri: 'untitled:Untitled-1' }, position: { line: 0, character: 0 } }), null);
+  }));
+
+  it('offers lenses and actions over a claim and runs them: a release request the agent hears, a wait that ends claimed, a claim elsewhere', () => withBroker(async (m) => {
+    const { project, alice } = await agentsInRepo(m, { 'steps.ts': `${source.join('\n')}\n` });
+    const uri = pathToFileURL(path.join(project, 'steps.ts')).href;
+    const editor = await startEditor(m, project);
+    editor.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: `${source.join('\n')}\n` } });
+    const held = await alice.ok('mesh_lock', { action: 'acquire', path: 'steps.ts', startLine: 10, endLine: 20, reason: 'renaming the steps' });
+    const lockId = (held.data.lock as { id: number }).id;
+    await editor.diagnostics(uri, (d) => d.length === 1);
+
+    const lenses = await editor.rpc.sendRequest<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+    assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command?.command, l.command?.arguments]), [
+      [9, lspCommands.showInLocks, [{ lockId }]], [9, lspCommands.requestRelease, [{ lockId }]], [9, lspCommands.waitFor, [{ lockId }]],
+    ]);
+    assert.match(String(lenses[0].command?.title), /^Held by alice · \d+m left$/);
+
+    const actionsAt = (line: number, endLine: number, endCharacter: number, triggerKind: 1 | 2) => editor.rpc.sendRequest<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri }, range: { start: { line, character: 0 }, end: { line: endLine, character: endCharacter } }, context: { diagnostics: [], triggerKind },
+    });
+    const onClaim = await actionsAt(14, 14, 0, 2);
+    assert.deepEqual(onClaim.map((a) => [a.title, a.kind, a.command?.command]), [
+      ['Ask alice to release steps.ts:10-20', 'quickfix', lspCommands.requestRelease],
+      ['Wait for steps.ts:10-20, and claim it once alice lets go', 'quickfix', lspCommands.waitFor],
+      ['Show steps.ts:10-20 in Locks', 'quickfix', lspCommands.showInLocks],
+    ]);
+    assert.equal(onClaim[0].diagnostics?.[0].code, `lock-${lockId}`);
+    assert.deepEqual(await actionsAt(2, 2, 0, 2), [], 'no light bulb on every free line as the cursor moves');
+    const claim = await actionsAt(2, 5, 0, 1);
+    assert.deepEqual(claim.map((a) => [a.title, a.command?.command, a.command?.arguments]), [['Claim lines 3–5 (PeerMesh)', lspCommands.claimLines, [{ uri, startLine: 3, endLine: 5 }]]]);
+
+    // Request release: the agent reads it in its news, from the editor.
+    await editor.rpc.sendRequest('workspace/executeCommand', { command: lspCommands.requestRelease, arguments: [{ lockId }] });
+    await newsWith(alice, `for your claim #${lockId} on steps.ts:10-20`);
+    await editor.shown(/asked alice to release steps\.ts:10-20/);
+
+    // Claim these lines: the editor's own claim, which it does not flag.
+    const mine = await editor.rpc.sendRequest<{ holderName: string } | null>('workspace/executeCommand', claim[0].command);
+    assert.equal(mine?.holderName, `editor:${path.basename(project)}`);
+    await editor.shown(/steps\.ts:3-5 is yours/);
+
+    // Wait for it: the request comes back at once; once alice lets go, the lines are the editor's.
+    await editor.rpc.sendRequest('workspace/executeCommand', { command: lspCommands.waitFor, arguments: [{ lockId }] });
+    await editor.shown(/waiting for alice to let go of steps\.ts:10-20/);
+    await alice.ok('mesh_lock', { action: 'release', path: 'steps.ts' });
+    await editor.shown(/steps\.ts:10-20 is yours now/);
+    const obs = await m.observer();
+    const locks = (await obs.request('locks/list', {})).locks.map((l) => [l.holderName, l.startLine, l.endLine]);
+    assert.deepEqual(locks.sort(), [[`editor:${path.basename(project)}`, 10, 20], [`editor:${path.basename(project)}`, 3, 5]]);
+    await editor.diagnostics(uri, (d) => d.length === 0);
+
+    // Bad arguments are the editor's mistake, told as such; the server carries on.
+    assert.equal(await editor.rpc.sendRequest('workspace/executeCommand', { command: lspCommands.claimLines, arguments: [{ uri, startLine: 9, endLine: 2 }] }), null);
+    await editor.shown(/peermesh\.lsp\.claimLines was given .*endLine comes before startLine/);
+    assert.equal(await editor.rpc.sendRequest('workspace/executeCommand', { command: lspCommands.showInLocks, arguments: ['seven'] }), null);
+    await editor.shown(/peermesh\.lsp\.showInLocks was given "seven"/);
+    assert.deepEqual(await editor.rpc.sendRequest('textDocument/codeLens', { textDocument: { uri } }), []);
   }));
 });

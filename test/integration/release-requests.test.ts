@@ -7,9 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { agentsInRepo, type AgentsInRepo } from './agents-in-repo';
+import { agentsInRepo, newsWith, type AgentsInRepo } from './agents-in-repo';
 import { sleep } from './harness';
-import type { Agent, ToolResult } from './mcp-agent';
+import type { ToolResult } from './mcp-agent';
 import { withBroker, type ProcessBrokerFixture } from './with-broker';
 
 const source = Array.from({ length: 40 }, (_, i) => `export function step${i + 1}(): number { return ${i + 1}; }`);
@@ -17,16 +17,6 @@ const source = Array.from({ length: 40 }, (_, i) => `export function step${i + 1
 /** Alice and bob in a repository holding steps.ts. */
 function twoAgents(m: ProcessBrokerFixture): Promise<AgentsInRepo> {
   return agentsInRepo(m, { 'steps.ts': `${source.join('\n')}\n` });
-}
-
-/** Calls `mesh_whoami` as `agent` until its result's text holds `text` (news arrives on its own time). */
-async function newsWith(agent: Agent, text: string): Promise<ToolResult> {
-  for (let tries = 0; ; tries++) {
-    const r = await agent.ok('mesh_whoami');
-    if (r.text.includes(text)) return r;
-    if (tries === 100) throw new Error(`no ${JSON.stringify(text)} in the news: ${r.text}`);
-    await sleep(50);
-  }
 }
 
 describe('asking a holder to let go', function () {
