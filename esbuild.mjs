@@ -29,6 +29,8 @@ const node = {
 
 const builds = [
   { ...node, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js' },
+  // vscode-languageclient, loaded by the window only once it starts the lock language server.
+  { ...node, entryPoints: ['src/vscode/mesh/languageClientLibrary.ts'], outfile: 'dist/languageclient.js' },
   // `peermesh`: a tiny dispatcher, the full CLI, and the hook entry agents run on every tool
   // call (kept small: no sql.js, no MCP SDK, no schemas; see src/hook/main.ts).
   { ...node, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },

@@ -452,9 +452,13 @@ export const commandTable: readonly TableEntry[] = [
 
   defineCommand({
     name: 'lsp',
-    description: 'A language server (stdio) for any LSP editor: other peers\' claims as diagnostics and hovers; your typing moves claims with their code.',
+    description: 'A language server (stdio) for any LSP editor: other peers\' claims as diagnostics, hovers and code lenses, with actions to ask for them, wait for them or claim lines; your typing moves claims with their code.',
     arguments: {},
-    options: { name: option.text('--name <name>', 'peer name instead of editor:<folder> (also PEERMESH_NAME)') },
+    options: {
+      name: option.text('--name <name>', 'peer name instead of editor:<folder> (also PEERMESH_NAME)'),
+      // Language clients (vscode-languageclient among them) say which transport they speak.
+      stdio: option.flag('--stdio', 'talk LSP over stdin and stdout (the only transport, and the default)'),
+    },
     terminalPeer: false,
     run: async (ctx, _args, opts) => (await import('./lsp')).lsp(ctx, { name: opts.name }),
   }),

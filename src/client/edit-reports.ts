@@ -1,8 +1,8 @@
 /**
  * What an editor tells the broker about edits of claimed files, so that ranged claims follow
- * their code before anything is saved (`locks/fileChanged`). Free of `vscode` imports: the
- * VS Code window (src/vscode/mesh/editReporter.ts) and the language server (src/lsp) feed it
- * their editor's changes and send what it makes; unit-tested in plain Node.
+ * their code before anything is saved (`locks/fileChanged`). The language server (src/lsp),
+ * which every editor runs (the VS Code extension included), feeds it the editor's changes and
+ * sends what it makes; unit-tested in plain Node.
  */
 import type { Lock } from '../protocol/entities';
 import { limits } from '../protocol/limits';

@@ -29,7 +29,8 @@ export function registerCommand(
   });
 }
 
-function reportCommandError(id: string, error: unknown, { log, showLog }: CommandContext): void {
+/** Logs a command's failure and shows it, with a way to the log; a cancellation is not one. */
+export function reportCommandError(id: string, error: unknown, { log, showLog }: CommandContext): void {
   if (isCancellation(error)) {
     log.debug(`[command] ${id} cancelled`);
     return;

@@ -20,7 +20,7 @@ import { LockDecorations } from './decorations/lockDecorations';
 import { commandIds, internalCommandIds } from './ids';
 import { registerAgentSetupCommands } from './mcp/agentSetup';
 import { PeerMeshMcpProvider, registerMcpProvider } from './mcp/mcpProvider';
-import { EditReporter } from './mesh/editReporter';
+import { LockLanguageClient } from './mesh/lockLanguageClient';
 import { MeshConnection } from './mesh/meshConnection';
 import { MeshLog } from './mesh/meshLog';
 import { DebateModel } from './mesh/debateModel';
@@ -73,12 +73,15 @@ export interface PeerMeshExtensionApi {
   readonly saveGuard: SaveGuard;
   /** The explorer badges of files other peers hold locks in. */
   readonly explorerBadges: vscode.FileDecorationProvider;
+  /** The lock language server's client (`peermesh lsp`), once the window is in the mesh. */
+  readonly lsp: LockLanguageClient;
   /** The MCP server definition provider, and whether VS Code accepted its registration. */
   readonly mcp: { readonly provider: PeerMeshMcpProvider; readonly registered: boolean };
 }
 
-/** The window's mesh membership, kept for `deactivate()`, which must await leaving. */
+/** The window's mesh membership and its language server, kept for `deactivate()`, which must await leaving. */
 let mesh: MeshConnection | undefined;
+let languageClient: LockLanguageClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi {
   const started = performance.now();
@@ -131,7 +134,8 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
   const decorations = own(new LockDecorations(context.extensionUri, model.locks, model.peers, selfId));
   const explorerBadges = own(new LockFileBadges(model.locks, selfId));
   const saveGuard = own(new SaveGuard(actions, config));
-  own(new EditReporter(connection, model.locks, log));
+  const lockServer = own(new LockLanguageClient(context.extensionPath, actions, locks, { log, showLog }, channel));
+  languageClient = lockServer;
 
   const dashboard = own(new DashboardViewProvider(
     context.extensionUri,
@@ -162,13 +166,15 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
   return {
     statusBarItem: statusBar.item, log: channel, mesh: connection, model, prompts, saveGuard, explorerBadges,
     trees: { peers: peersTree, locks: locks.tree, messages: messages.tree, plan: planTree.tree, debates: debatesTree.tree },
-    traffic, plan, planner, proposals, debates, debateDocuments,
+    traffic, plan, planner, proposals, debates, debateDocuments, lsp: lockServer,
     mcp: { provider: mcpProvider, registered: mcpRegistration !== undefined },
   };
 }
 
 /** Leaves the mesh and stops a broker hosted here (awaiting its store snapshot); VS Code waits for it. */
 export async function deactivate(): Promise<void> {
+  await languageClient?.stop();
+  languageClient = undefined;
   await mesh?.close();
   mesh = undefined;
 }

@@ -44,6 +44,7 @@ export const commandIds = {
   // Tree rows' and hovers' actions (Request Release and Force Release pick a lock without one).
   releaseLock: 'peermesh.releaseLock',
   requestRelease: 'peermesh.requestRelease',
+  waitForLock: 'peermesh.waitForLock',
   forceReleaseLock: 'peermesh.forceReleaseLock',
   showPeerLocks: 'peermesh.showPeerLocks',
   clearLocksFilter: 'peermesh.clearLocksFilter',

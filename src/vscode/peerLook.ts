@@ -36,7 +36,13 @@ export function kindLabel(kind: PeerKind): string {
 export function peerKindLabel(peer: Pick<Peer, 'kind' | 'name' | 'client'>): string {
   const named = namedTerminalOf(peer);
   if (named !== undefined) return `${kindLabel(peer.kind)} --as ${named}`;
+  if (isLanguageServer(peer)) return 'editor (language server)';
   return peer.kind === 'unknown' && peer.client ? `${kindLabel(peer.kind)} (${printable(peer.client)})` : kindLabel(peer.kind);
+}
+
+/** `peermesh lsp`, an editor's lock language server (this window's among them): the person's, but no terminal. */
+export function isLanguageServer(peer: Pick<Peer, 'kind' | 'client'>): boolean {
+  return peer.kind === 'cli' && peer.client === 'lsp';
 }
 
 /** Codicon id of a peer kind. */
@@ -49,10 +55,11 @@ export type Liveness = 'working' | 'idle' | 'disconnected' | 'gone' | 'terminal'
 
 /**
  * The peer's liveness. The terminal's `cli` identity is not an agent: between commands it is
- * disconnected yet keeps its claims, so it reads as "terminal", never as working.
+ * disconnected yet keeps its claims, so it reads as "terminal", never as working. An editor's
+ * language server is connected while its editor runs: it reads as itself.
  */
 export function livenessOf(peer: Peer): Liveness {
-  if (peer.kind === 'cli' && peer.status !== 'gone' && peer.status !== 'working') return 'terminal';
+  if (peer.kind === 'cli' && !isLanguageServer(peer) && peer.status !== 'gone' && peer.status !== 'working') return 'terminal';
   return peer.status;
 }
 

@@ -7,6 +7,4 @@ export const debounceMs = {
   views: 100,
   /** List changes → redrawing the editor decorations (decorations/lockDecorations.ts). */
   decorations: 50,
-  /** The person's typing in a claimed file → reporting it, so its claims follow (mesh/editReporter.ts). */
-  edits: 120,
 } as const;

@@ -10,7 +10,7 @@ import type { RssFigures, WriteAckFigures } from './store';
 import { symbolBudgetMs, symbolEditBudgetMs, type SymbolFigures } from './symbols';
 import type { LockFigures, MessageFigures } from './traffic';
 import { ms, pct, rate, type PhaseStats, type Summary } from './util';
-import { debounceMs, drawBudgetMs, type VsCodeFigures } from './vscode';
+import { activationBudgetMs, debounceMs, drawBudgetMs, type VsCodeFigures } from './vscode';
 
 export interface Figures {
   floor?: FloorFigures; messages?: MessageFigures; locks?: LockFigures; writes?: WriteAckFigures;
@@ -171,6 +171,18 @@ function vscodeRows(v: VsCodeFigures): Row[] {
     ['   tools/call → the window\'s lock list', pct(d.listed), '', join(maxOf(d.listed), `views debounce ${debounceMs.views} ms, then locks/list`)],
     ['   release → decoration cleared', pct(d.cleared), budget,
       join(verdict(d.cleared), maxOf(d.cleared), `lock_released in the window after ${pct(d.releaseEvent)}`, `both debounces: ${debounceMs.views} + ${debounceMs.decorations} ms`)],
+    ...activationRows(v.activation),
+  ];
+}
+
+/** The extension's activation in that run: one sample, beside its budget; the language server comes after it. */
+function activationRows(a: VsCodeFigures['activation']): Row[] {
+  if (a?.activatedInMs === undefined) return [['7. activation', 'no timing line', '', 'the PeerMesh log had no [activation] line']];
+  return [
+    ['7. activation: activate()', `${ms(a.activatedInMs)} ms`, `≤ ${activationBudgetMs} ms`,
+      join(a.activatedInMs <= activationBudgetMs ? 'within budget' : 'OVER BUDGET', 'one sample', a.totalMs !== undefined && `${a.totalMs} ms with loading the bundle`)],
+    ['   activation → lock language server running', a.lspAfterMs === undefined ? 'not started' : `${a.lspAfterMs} ms`, '',
+      'after activation, once the window is in the mesh: starts peermesh lsp, initialize'],
   ];
 }
 

@@ -17,6 +17,8 @@ import { tempDir } from './util';
 
 /** What the decorations should stay within: the budget beside the measured figure. */
 export const drawBudgetMs = { p50: 300, p99: 1000 };
+/** What `activate()` may take: it only builds the window's parts; joining the mesh and the language server come after. */
+export const activationBudgetMs = 50;
 /** The debounces on the way: a burst of events, then one `locks/list`; a burst of changes, then one draw. */
 export { debounceMs } from '../../src/vscode/timing';
 

@@ -4,7 +4,7 @@
 // The extension host does not log durations itself (it sends them as telemetry), so the time
 // from its line to ours is the whole activation: loading the bundle, creating the context and
 // running activate().
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const stamp = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3})/;
@@ -45,12 +45,24 @@ export function findActivation(logFiles, extensionId) {
         result.activatedInMs = Number(match[1]);
         result.activatedAt = timeOf(line);
       }
+      // The lock language server starts after activation, once the window is in the mesh.
+      if (result.lspAt === undefined && line.includes('[lsp] the lock language server runs')) result.lspAt = timeOf(line);
     }
   }
   if (result.exthostAt !== undefined && result.activatedAt !== undefined) {
     result.totalMs = result.activatedAt - result.exthostAt;
   }
+  if (result.activatedAt !== undefined && result.lspAt !== undefined) {
+    result.lspAfterMs = result.lspAt - result.activatedAt;
+  }
   return result;
+}
+
+/** Every file under a VS Code server's logs folder (`<server data>/data/logs`). */
+export function logsUnder(serverDataDir) {
+  const root = path.join(serverDataDir, 'data', 'logs');
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { recursive: true }).map((f) => path.join(root, f)).filter((f) => statSync(f).isFile());
 }
 
 export function formatActivation(a) {
@@ -58,6 +70,7 @@ export function formatActivation(a) {
   const at = a.exthostAt === undefined ? '' : ` at ${new Date(a.exthostAt).toTimeString().slice(0, 8)}.${String(a.exthostAt % 1000).padStart(3, '0')}`;
   const own = a.activatedInMs === undefined ? 'no timing line in the PeerMesh log'
     : `activate() ran in ${a.activatedInMs} ms`
-      + (a.totalMs === undefined ? '' : `; active ${a.totalMs} ms after the extension host began (load bundle + create context + activate)`);
+      + (a.totalMs === undefined ? '' : `; active ${a.totalMs} ms after the extension host began (load bundle + create context + activate)`)
+      + (a.lspAfterMs === undefined ? '' : `; the lock language server running ${a.lspAfterMs} ms after activation`);
   return `activation: "${a.exthostLine}"${at}; ${own}`;
 }

@@ -20,6 +20,7 @@ import {
   chromiumArgs, chromiumPath, ensureVsCodeServer, freePort, startVsCodeServer, workbenchUrl,
 } from '../../scripts/vscode-server.mjs';
 import { makeWorkbenchDirs, serverEnv } from './workbench-setup.mjs';
+import { findActivation, logsUnder } from './activation-log.mjs';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const benchIndex = path.join(repo, 'out', 'test', 'vscode', 'bench', 'index.js');
@@ -116,6 +117,9 @@ async function main() {
     return 1;
   }
   const result = JSON.parse(readFileSync(resultFile, 'utf8'));
+  // The extension's activation, from the logs of this run (the bench ran after it).
+  const { activatedInMs, totalMs, lspAfterMs } = findActivation(logsUnder(dirs.serverData), 'peermesh.peermesh');
+  result.activation = { activatedInMs, totalMs, lspAfterMs };
   writeResult(result);
   say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s${result.error ? `: FAILED ${result.error.split('\n')[0]}` : ''}`);
   return result.figures ? 0 : 1;

@@ -25,7 +25,7 @@
 // It prints every test mocha-style and one mocha summary ("N passing", "N failing") for all
 // runs, exits non-zero on any failure or timeout, and ends every process it started.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,7 +33,7 @@ import { chromium } from 'playwright-core';
 import {
   chromiumArgs, chromiumPath, ensureVsCodeServer, freePort, installVsix, startVsCodeServer, workbenchUrl,
 } from '../../scripts/vscode-server.mjs';
-import { findActivation, formatActivation } from './activation-log.mjs';
+import { findActivation, formatActivation, logsUnder } from './activation-log.mjs';
 import { lockScreenshotChecks, themes, writeLockedFile } from './lock-screenshots.mjs';
 import { debateScreenshotChecks } from './debate-screenshots.mjs';
 import { planScreenshotChecks } from './plan-screenshots.mjs';
@@ -254,12 +254,6 @@ async function waitForResult(file, server, serverLog, deadline) {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return read();
-}
-
-function logsUnder(serverDataDir) {
-  const root = path.join(serverDataDir, 'data', 'logs');
-  if (!existsSync(root)) return [];
-  return readdirSync(root, { recursive: true }).map((f) => path.join(root, f)).filter((f) => statSync(f).isFile());
 }
 
 function tail(file, lines) {

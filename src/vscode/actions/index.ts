@@ -7,7 +7,7 @@ import type { LocksTree } from '../trees/locksTree';
 import type { MessagesTree } from '../trees/messagesTree';
 import type { ActionContext } from './context';
 import { filterMessages, markAllMessagesRead, markMessageRead, openMessage, replyToMessage } from './inboxActions';
-import { forceRelease, lockFile, lockSelection, requestRelease, toggleSelectionLock, unlock, unlockAllMine } from './lockActions';
+import { forceRelease, lockFile, lockSelection, requestRelease, toggleSelectionLock, unlock, unlockAllMine, waitForLock } from './lockActions';
 import { broadcast, sendMessage, setSummary } from './messageActions';
 import { lockSymbolAtCursor } from './symbolActions';
 import { openDashboard, restartBroker, showActions, showBrokerStatus, showPeerLocks } from './meshActions';
@@ -32,6 +32,7 @@ export function registerActions(ctx: ActionContext, { locks, messages, traffic }
     registerCommand(commandIds.releaseLock, (arg) => unlock(ctx, arg), commands),
     registerCommand(commandIds.unlockAllMine, () => unlockAllMine(ctx), commands),
     registerCommand(commandIds.requestRelease, (arg) => requestRelease(ctx, arg), commands),
+    registerCommand(commandIds.waitForLock, (arg) => waitForLock(ctx, arg), commands),
     registerCommand(commandIds.forceReleaseLock, (arg) => forceRelease(ctx, arg), commands),
     registerCommand(commandIds.broadcast, () => broadcast(ctx), commands),
     registerCommand(commandIds.sendMessage, (arg) => sendMessage(ctx, arg), commands),

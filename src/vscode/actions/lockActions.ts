@@ -1,8 +1,9 @@
 /**
  * Claiming and releasing from the editor: Lock File, Lock Selection, the lock / unlock toggle
- * of the keybinding, Unlock, Unlock All Mine, and the Locks tree's Release, Request Release and
- * Force Release. A conflict is not an error: it says who holds the lines, and offers to ask
- * them to let go.
+ * of the keybinding, Unlock, Unlock All Mine, the Locks tree's Release, Request Release and
+ * Force Release, and the language server's code actions run as the window (Claim these lines,
+ * Wait for it). A conflict is not an error: it says who holds the lines, and offers to ask them
+ * to let go.
  */
 import * as vscode from 'vscode';
 import { describeTarget, spansOverlap } from '../../core/paths';
@@ -101,6 +102,41 @@ export async function lockFile(ctx: ActionContext, arg?: unknown): Promise<Lock 
   const path = fileOf(arg);
   const reason = await askReason(ctx, vscode.workspace.asRelativePath(path));
   return acquire(ctx, { path }, reason);
+}
+
+/** Claim these lines (the language server's code action on `uri`): as Lock Selection, for lines the person picked there. */
+export async function claimLines(ctx: ActionContext, uri: vscode.Uri, lines: { startLine: number; endLine: number }): Promise<Lock | undefined> {
+  if (uri.scheme !== 'file') throw new Error(`only files on disk can be locked, not ${uri.scheme}: documents`);
+  const document = await vscode.workspace.openTextDocument(uri);
+  const path = realPathOf(uri.fsPath);
+  const reason = await askReason(ctx, `${vscode.workspace.asRelativePath(path)}, ${describeLines(lines)}`);
+  return acquire(ctx, { path, ...await linesToClaim(ctx, document, path, lines) }, reason);
+}
+
+/**
+ * Wait for it: queues for the lines of another peer's claim (the broker hands them over in
+ * turn once they free), with a notification the person can cancel; says when they are the
+ * window's, or that the wait ran out.
+ */
+export async function waitForLock(ctx: ActionContext, arg?: unknown): Promise<Lock | undefined> {
+  const lock = lockArg(ctx, arg) ?? await pickOthersLock(ctx, 'Wait for…');
+  const target = lock.startLine === null || lock.endLine === null ? { path: lock.path } : { path: lock.path, startLine: lock.startLine, endLine: lock.endLine };
+  const what = describeTarget(lock);
+  const title = inert(`Waiting for ${lock.holderName} to let go of ${what}…`);
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (_progress, token) => {
+    const abort = new AbortController();
+    token.onCancellationRequested(() => abort.abort());
+    try {
+      const { lock: mine } = await clientOf(ctx.mesh).request('locks/acquire', { target, reason: 'waited for in the editor', waitMs: limits.waitMs }, { signal: abort.signal });
+      ctx.log.info(`[locks] this window waited for and locked ${describeTarget(mine)}`);
+      void ctx.prompts.notify('info', inert(`PeerMesh: ${describeTarget(mine)} is yours now.`), {});
+      return mine;
+    } catch (error) {
+      if (BrokerError.is(error, 'cancelled')) cancelled();
+      if (BrokerError.is(error, 'timeout')) throw new Error(`${lock.holderName} still holds ${what} after ${limits.waitMs / 60_000} minutes`, { cause: error });
+      throw error;
+    }
+  });
 }
 
 export async function lockSelection(ctx: ActionContext): Promise<Lock | undefined> {

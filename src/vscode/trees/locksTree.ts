@@ -51,6 +51,9 @@ export function lockSelection(lock: Lock): vscode.Range {
 }
 
 export class LockNode implements TreeNode {
+  /** Its file's row, set by that row. */
+  parent?: TreeNode;
+
   /** @param asked the release requests waiting for this window's answer on the claim (its own claims only) */
   constructor(readonly lock: Lock, readonly mine: boolean, readonly holder: Peer | undefined, private readonly now = Date.now(),
     private readonly asked: readonly LockRequest[] = []) {}
@@ -86,7 +89,9 @@ export class LockNode implements TreeNode {
 }
 
 export class LockedFileNode implements TreeNode {
-  constructor(readonly path: string, readonly relPath: string, readonly locks: readonly LockNode[]) {}
+  constructor(readonly path: string, readonly relPath: string, readonly locks: readonly LockNode[]) {
+    for (const lock of locks) lock.parent = this;
+  }
 
   toTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(vscode.Uri.file(this.path), vscode.TreeItemCollapsibleState.Expanded);
@@ -125,6 +130,15 @@ export class LocksTree extends Disposable {
     this.tree.view.description = peer ? `held by ${printable(peer.name)}` : undefined;
     void vscode.commands.executeCommand('setContext', 'peermesh.locksFiltered', peer !== undefined);
     this.filterEmitter.fire();
+  }
+
+  /** Reveals lock `id`'s row (selected, focused), showing everyone's locks if the filter hides it. Resolves to whether it is in the view. */
+  async reveal(id: number): Promise<boolean> {
+    if (this.holderFilter && !this.model.locks.items.some((lock) => lock.id === id && lock.holder === this.holderFilter?.id)) this.filterByHolder(undefined);
+    const node = this.roots().flatMap((file) => (file instanceof LockedFileNode ? file.locks : [])).find((row) => row.lock.id === id);
+    if (!node) return false;
+    await this.tree.view.reveal(node, { select: true, focus: true });
+    return true;
   }
 
   private roots(): TreeNode[] {

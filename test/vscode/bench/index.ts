@@ -19,6 +19,15 @@ export interface BenchResult {
   figures?: DecorationLatencyFigures;
   /** Why there are no figures. */
   error?: string;
+  /** The extension's activation, read from the run's logs by the launcher (test/vscode/activation-log.mjs). */
+  activation?: {
+    /** `activate()` itself. */
+    activatedInMs?: number;
+    /** From the extension host starting the activation to its end: loading the bundle, creating the context, `activate()`. */
+    totalMs?: number;
+    /** From the end of activation to the lock language server running (it starts once the window is in the mesh). */
+    lspAfterMs?: number;
+  };
 }
 
 const say = (line: string): void => console.log(`[peermesh-bench] ${line}`);

@@ -24,6 +24,7 @@ import './errorWrapper.test';
 import './decorations.test';
 import './saveGuard.test';
 import './following.test';
+import './lsp.test';
 import './symbols.test';
 // The decomposition tests need the project without a plan: before the Plan view's.
 import './planDecompose.test';
@@ -67,7 +68,7 @@ export interface SuiteResult {
  * provider starts, the editor's icons). The others run in the development pass only: the same
  * code, which the package does not change.
  */
-const packagedSuites = /^(PeerMesh extension|PeerMesh in the mesh|PeerMesh MCP server for agent mode|PeerMesh commands|Locks in the editor and the explorer|Lock Symbol at Cursor) /;
+const packagedSuites = /^(PeerMesh extension|PeerMesh in the mesh|PeerMesh MCP server for agent mode|PeerMesh commands|Locks in the editor and the explorer|Lock Symbol at Cursor|The lock language server in VS Code) /;
 
 const { EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } = Mocha.Runner.constants;
 

@@ -133,18 +133,26 @@ export class McpAgent {
 
   /** Calls a mesh tool; resolves with its `structuredContent`, rejects with the tool's text when `isError`. */
   async call<N extends MeshToolName>(tool: N, args: ToolArgs<N>): Promise<ToolResult<N>> {
-    let result: CallToolResult;
-    try {
-      result = (await this.client.callTool({ name: tool, arguments: args as Record<string, unknown> }, undefined, { timeout: this.timeoutMs })) as CallToolResult;
-    } catch (error) {
-      throw this.failure(`${tool} ${JSON.stringify(args)}`, error);
-    }
+    const result = await this.callTool(tool, args);
     if (result.isError) {
-      const text = result.content.map((c) => (c.type === 'text' ? c.text : `[${c.type}]`)).join('\n');
+      const text = textOf(result);
       throw new Error(`agent ${this.name}: ${tool} ${JSON.stringify(args)} returned an error: ${text}`);
     }
     if (!result.structuredContent) throw new Error(`agent ${this.name}: ${tool} returned no structuredContent`);
     return result.structuredContent as ToolResult<N>;
+  }
+
+  /** Calls a mesh tool as the model reads it: the text of its result, news included. */
+  async text<N extends MeshToolName>(tool: N, args: ToolArgs<N>): Promise<string> {
+    return textOf(await this.callTool(tool, args));
+  }
+
+  private async callTool(tool: MeshToolName, args: unknown): Promise<CallToolResult> {
+    try {
+      return (await this.client.callTool({ name: tool, arguments: args as Record<string, unknown> }, undefined, { timeout: this.timeoutMs })) as CallToolResult;
+    } catch (error) {
+      throw this.failure(`${tool} ${JSON.stringify(args)}`, error);
+    }
   }
 
   /** mesh_lock acquire; the granted lock (its `id` is the broker's lock id). */
@@ -202,4 +210,9 @@ export class McpAgent {
     const message = error instanceof Error ? error.message : String(error);
     return new Error(`agent ${this.name}: ${what}: ${message}\n--- bridge stderr ---\n${this.stderrTail.slice(-2000)}`, { cause: error });
   }
+}
+
+/** A tool result's text parts, as the model reads them. */
+function textOf(result: CallToolResult): string {
+  return result.content.map((c) => (c.type === 'text' ? c.text : `[${c.type}]`)).join('\n');
 }
