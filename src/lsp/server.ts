@@ -76,6 +76,10 @@ export class LockServer {
   private root = process.cwd();
   /** The broker instance the documents' texts were sent to. */
   private broker: string | undefined;
+  /** The next attempt to join, after one failed. */
+  private joinTimer: NodeJS.Timeout | undefined;
+  /** The editor has gone (shutdown, exit, or stdin closed). */
+  private leaving = false;
   /** Whether the editor re-asks for code lenses when told to (`workspace/codeLens/refresh`). */
   private lensRefresh = false;
 
@@ -143,9 +147,15 @@ export class LockServer {
     c.listen();
   }
 
-  private async join(): Promise<void> {
+  /** Joins the mesh; a failure is said and tried again, later each time (up to every 30 s), until the editor goes. */
+  private async join(attempt = 0): Promise<void> {
+    if (this.leaving) return;
     try {
       const client = await this.joinMesh(this.root);
+      if (this.leaving) {
+        await client.close().catch(() => undefined);
+        return;
+      }
       this.client = client;
       this.broker = client.broker.instanceId;
       client.onEvent((event) => {
@@ -165,12 +175,16 @@ export class LockServer {
       this.info(`joined the mesh as ${client.peer.name}`);
       this.schedule(0);
     } catch (error) {
-      this.warn(`could not join the mesh: ${message(error)}`);
+      const retryMs = Math.min(30_000, 1000 * 2 ** attempt);
+      this.warn(`could not join the mesh (trying again in ${retryMs / 1000} s): ${message(error)}`);
+      this.joinTimer = setTimeout(() => void this.join(attempt + 1), retryMs);
     }
   }
 
   /** Leaves the mesh (the editor has gone). */
   async leave(): Promise<void> {
+    this.leaving = true;
+    clearTimeout(this.joinTimer);
     clearTimeout(this.timer);
     clearInterval(this.ticker);
     for (const doc of this.open.values()) clearTimeout(doc.timer);

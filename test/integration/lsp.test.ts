@@ -25,12 +25,12 @@ interface Editor {
   rpc: MessageConnection;
   /** Resolves with the next diagnostics of `uri` that `accept` takes. */
   diagnostics(uri: string, accept: (d: Diagnostic[]) => boolean): Promise<Diagnostic[]>;
-  /** Resolves with the first message shown to the person (`window/showMessage`), since the start, that matches. */
+  /** Resolves with the first message shown to the person or logged (`window/showMessage`, `window/logMessage`), since the start, that matches. */
   shown(pattern: RegExp): Promise<string>;
 }
 
-async function startEditor(m: ProcessBrokerFixture, project: string): Promise<Editor> {
-  const child = spawn(process.execPath, [cliPath, 'lsp'], { env: m.env, cwd: project, stdio: ['pipe', 'pipe', 'pipe'] });
+async function startEditor(m: ProcessBrokerFixture, project: string, env: NodeJS.ProcessEnv = m.env): Promise<Editor> {
+  const child = spawn(process.execPath, [cliPath, 'lsp'], { env, cwd: project, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
   const rpc = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
@@ -38,14 +38,18 @@ async function startEditor(m: ProcessBrokerFixture, project: string): Promise<Ed
   const messages: string[] = [];
   const waiters: Array<() => void> = [];
   const wakeAll = () => { for (const wake of waiters.splice(0)) wake(); };
+  child.once('exit', wakeAll);
   rpc.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
     published.set(p.uri, p.diagnostics);
     wakeAll();
   });
-  rpc.onNotification('window/showMessage', (p: ShowMessageParams) => {
+  // What the server shows the person and what it logs: the tests look for either.
+  const heard = (p: ShowMessageParams) => {
     messages.push(p.message);
     wakeAll();
-  });
+  };
+  rpc.onNotification('window/showMessage', heard);
+  rpc.onNotification('window/logMessage', heard);
   const until = async <T>(probe: () => T | undefined): Promise<T> => {
     for (;;) {
       const found = probe();
@@ -183,5 +187,18 @@ describe('peermesh lsp: lock awareness over the Language Server Protocol', funct
     assert.equal(await editor.rpc.sendRequest('workspace/executeCommand', { command: lspCommands.showInLocks, arguments: ['seven'] }), null);
     await editor.shown(/peermesh\.lsp\.showInLocks was given "seven"/);
     assert.deepEqual(await editor.rpc.sendRequest('textDocument/codeLens', { textDocument: { uri } }), []);
+  }));
+
+  it('says so when it cannot join the mesh, keeps answering the editor, and tries again, later each time', () => withBroker(async (m) => {
+    const { project } = await agentsInRepo(m, { 'steps.ts': `${source.join('\n')}\n` });
+    // A name the broker refuses: every join fails.
+    const editor = await startEditor(m, project, { ...m.env, PEERMESH_NAME: 'n'.repeat(300) });
+    await editor.shown(/could not join the mesh \(trying again in 1 s\)/);
+    await editor.shown(/could not join the mesh \(trying again in 2 s\)/);
+    const uri = pathToFileURL(path.join(project, 'steps.ts')).href;
+    editor.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: 'x\n' } });
+    assert.equal(await editor.rpc.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } }), null);
+    assert.equal(await editor.rpc.sendRequest('workspace/executeCommand', { command: lspCommands.showInLocks, arguments: [{ lockId: 1 }] }), null);
+    await editor.shown(/not in the mesh yet/);
   }));
 });

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { Message, Peer } from '../../protocol/entities';
 import { limits } from '../../protocol/limits';
 import { inert } from '../messageText';
-import { livenessLabel, livenessOf, peerKindLabel } from '../peerLook';
+import { isLanguageServer, livenessLabel, livenessOf, peerKindLabel } from '../peerLook';
 import { PeerNode } from '../trees/peersTree';
 import { clientOf, type ActionContext } from './context';
 import { cancelled } from './prompts';
@@ -42,7 +42,7 @@ export async function sendMessage(ctx: ActionContext, arg?: unknown): Promise<Me
 
 /** Broadcast…: to every live peer in the configured scope. */
 export async function broadcast(ctx: ActionContext): Promise<Message[]> {
-  const others = ctx.model.peers.items.filter((peer) => peer.id !== ctx.model.selfId && livenessOf(peer) !== 'gone');
+  const others = listeners(ctx);
   if (others.length === 0) throw new Error('nobody else is in the mesh to hear a broadcast');
   const body = await askBody(ctx, `Broadcast to ${others.length === 1 ? inert(others[0].name) : `${others.length} peers`}`);
   const { messages } = await clientOf(ctx.mesh).request('messages/send', { to: { broadcast: ctx.model.scope() }, body });
@@ -77,9 +77,13 @@ export async function setSummary(ctx: ActionContext, arg?: unknown): Promise<Pee
   return peer;
 }
 
+/** The peers the person can talk to: not this window, not gone, not an editor's language server (which reads no messages). */
+function listeners(ctx: ActionContext): Peer[] {
+  return ctx.model.peers.items.filter((peer) => peer.id !== ctx.model.selfId && livenessOf(peer) !== 'gone' && !isLanguageServer(peer));
+}
+
 async function pickPeer(ctx: ActionContext, title: string): Promise<Peer> {
-  const self = ctx.model.selfId;
-  const peers = ctx.model.peers.items.filter((peer) => peer.id !== self && livenessOf(peer) !== 'gone');
+  const peers = listeners(ctx);
   if (peers.length === 0) throw new Error('nobody else is in the mesh');
   const picked = await ctx.prompts.pick(
     peers.map((peer) => ({ label: inert(peer.name), description: `${inert(peerKindLabel(peer))} · ${livenessLabel(livenessOf(peer))}`, detail: inert(peer.summary) || undefined, peer })),
