@@ -458,9 +458,10 @@ export const commandTable: readonly TableEntry[] = [
       name: option.text('--name <name>', 'peer name instead of editor:<folder> (also PEERMESH_NAME)'),
       // Language clients (vscode-languageclient among them) say which transport they speak.
       stdio: option.flag('--stdio', 'talk LSP over stdin and stdout (the only transport, and the default)'),
+      joinOnly: option.flag('--join-only', 'never start or host a broker, not even on fail-over: wait for the one the editor runs (as the VS Code window does)'),
     },
     terminalPeer: false,
-    run: async (ctx, _args, opts) => (await import('./lsp')).lsp(ctx, { name: opts.name }),
+    run: async (ctx, _args, opts) => (await import('./lsp')).lsp(ctx, { name: opts.name, joinOnly: opts.joinOnly }),
   }),
 
   defineCommand({

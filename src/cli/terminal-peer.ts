@@ -59,16 +59,17 @@ async function readIdentity(file: string): Promise<PeerIdentity | undefined> {
  * Joins the mesh as a long-lived bridge of another program (an agent's MCP server, an editor's
  * language server): one peer for as long as that program runs, never the broker at first (a
  * detached `peermesh serve` starts if none answers), the broker itself on fail-over, with every
- * event pushed.
+ * event pushed. With `joinOnly`, it never starts or hosts a broker, and waits for the one its
+ * program runs (the VS Code window, which runs its language server so), on fail-over too.
  */
-export function connectBridge(ctx: CliContext, intro: PeerIntro): Promise<PeerClient> {
+export function connectBridge(ctx: CliContext, intro: PeerIntro, { joinOnly = false } = {}): Promise<PeerClient> {
   return PeerClient.connect({
     home: ctx.home,
     port: ctx.port,
     logger: ctx.log,
     canHost: false,
-    hostOnFailover: true,
-    startBroker: () => startDetachedBroker(ctx),
+    hostOnFailover: !joinOnly,
+    startBroker: joinOnly ? undefined : () => startDetachedBroker(ctx),
     subscribeEvents: true,
     connectTimeoutMs: 30_000,
     intro,

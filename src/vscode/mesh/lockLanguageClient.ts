@@ -84,7 +84,8 @@ export class LockLanguageClient extends Disposable {
     const { LanguageClient, TransportKind, RevealOutputChannelOn } = loadLibrary(this.extensionPath);
     const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
     const name = `vscode:${folder?.name ?? vscode.workspace.name ?? 'window'} (editor)`;
-    const run = cliCommand(this.extensionPath, home, ['lsp', '--name', name]);
+    // The window hosts the broker (or elects it with the agents): the server only joins it.
+    const run = cliCommand(this.extensionPath, home, ['lsp', '--join-only', '--name', name]);
     const client = new LanguageClient('peermesh', 'PeerMesh Locks', {
       command: run.command, args: run.args, transport: TransportKind.stdio,
       options: { env: run.env, cwd: folder?.uri.fsPath ?? path.dirname(home) },
