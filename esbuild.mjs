@@ -41,8 +41,10 @@ const builds = [
     platform: 'browser',
     format: 'iife',
     target: 'chrome120',
-    entryPoints: ['webview-ui/src/main.ts'],
+    entryPoints: ['webview-ui/src/main.tsx'],
     outfile: 'dist/webview/dashboard.js',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
   },
 ];
 
@@ -74,6 +76,10 @@ const grammars = ['typescript', 'tsx', 'javascript', 'python', 'go', 'rust', 'ja
 
 function copyAssets() {
   mkdirSync('dist', { recursive: true });
+  // The dashboard's icons: codicons' stylesheet and font, linked by the webview's page.
+  const codicons = path.dirname(require.resolve('@vscode/codicons/dist/codicon.css'));
+  mkdirSync(path.join('dist', 'webview'), { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(path.join(codicons, file), path.join('dist', 'webview', file));
   const wasm = require.resolve('sql.js/dist/sql-wasm.wasm');
   copyFileSync(wasm, path.join('dist', 'sql-wasm.wasm'));
   // The tree-sitter runtime is not bundled: it is required from here the first time a symbol is

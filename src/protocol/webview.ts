@@ -1,14 +1,17 @@
 /**
  * The messages between the extension host and the dashboard webview, imported by both sides
  * (`src/vscode/dashboard/` and `webview-ui/src/`). Webview → host messages are imperative
- * (`ready`); host → webview messages say what changed (`didChangeSnapshot`). The protocol is a
- * handshake followed by full snapshots: the webview says `ready` whenever its page (re)loads,
- * and the host answers with the whole state, so a re-opened view never starts from stale data.
+ * (`ready`, `moveTask`); host → webview messages say what changed (`didChangeSnapshot`,
+ * `didChangePlan`, `didMoveTask`). The protocol is a handshake, a full snapshot, then changes:
+ * the webview says `ready` whenever its page (re)loads, and the host answers with the whole
+ * state, so a re-opened view never starts from stale data; later changes come one part at a time.
  *
  * This file is compiled into the browser bundle too: type-only imports from the rest of
- * `src/protocol`, no runtime dependencies.
+ * `src/protocol`, no runtime dependencies. The host checks every message the webview posts
+ * (src/vscode/dashboard/messages.ts).
  */
 import type { PeerKind, PeerStatus } from './entities';
+import type { ContractKind, ContractStatus, TaskStatus } from './plan';
 
 /** One peer as the dashboard shows it (a display subset of the wire `Peer`). */
 export interface DashboardPeer {
@@ -24,12 +27,58 @@ export interface DashboardPeer {
   summary: string;
 }
 
-/** Everything the dashboard renders, sent whole after `ready` and on every change. */
+/** One task of the plan as the board and the roadmap show it. */
+export interface DashboardTask {
+  id: string;
+  /** Its phase's id. */
+  phase: string;
+  title: string;
+  status: TaskStatus;
+  /** Who works on it (or did it): name and kind; null when nobody. */
+  assignee: { id: string; name: string; kind: PeerKind | null } | null;
+  files: string[];
+  /** The tasks it waits for, and which of them are not done yet. */
+  dependsOn: string[];
+  waitingFor: string[];
+  /** The contracts it codes against (ids). */
+  contracts: string[];
+  /** Why it is blocked, or why it started early. */
+  note: string | null;
+  /** Another peer's claims (not its assignee's) touch its files: who. */
+  overlaps: string[];
+  /** Contracts it codes against that changed and its assignee has not acked yet. */
+  changedContracts: string[];
+}
+
+export interface DashboardPhase {
+  id: string;
+  title: string;
+  tasks: DashboardTask[];
+}
+
+export interface DashboardContract {
+  id: string;
+  kind: ContractKind;
+  name: string;
+  version: number;
+  status: ContractStatus;
+}
+
+/** The window's project plan, as the dashboard shows it. */
+export interface DashboardPlan {
+  title: string;
+  phases: DashboardPhase[];
+  contracts: DashboardContract[];
+}
+
+/** Everything the dashboard renders, sent whole after `ready`. */
 export interface DashboardSnapshot {
   /** Version of the PeerMesh extension that produced the snapshot. */
   version: string;
   /** Peers in the configured scope, in display order. */
   peers: DashboardPeer[];
+  /** The window's project plan; null when it has none. */
+  plan: DashboardPlan | null;
 }
 
 /** The webview's page has loaded and its message listener is installed; send a snapshot. */
@@ -37,8 +86,17 @@ export interface ReadyMessage {
   type: 'ready';
 }
 
+/** The person moved a card (dragged it, or with the keyboard): set the task's status. The host answers `didMoveTask`. */
+export interface MoveTaskMessage {
+  type: 'moveTask';
+  /** Echoed in the answer. */
+  requestId: number;
+  taskId: string;
+  status: TaskStatus;
+}
+
 /** Messages the webview posts to the extension host. */
-export type WebviewToHostMessage = ReadyMessage;
+export type WebviewToHostMessage = ReadyMessage | MoveTaskMessage;
 
 /** The full dashboard state; replaces whatever the webview showed before. */
 export interface DidChangeSnapshotMessage {
@@ -46,11 +104,33 @@ export interface DidChangeSnapshotMessage {
   snapshot: DashboardSnapshot;
 }
 
-/** Messages the extension host posts to the webview. */
-export type HostToWebviewMessage = DidChangeSnapshotMessage;
+/** The peers changed: the new list. */
+export interface DidChangePeersMessage {
+  type: 'didChangePeers';
+  peers: DashboardPeer[];
+}
 
-const webviewToHostTypes: ReadonlySet<string> = new Set<WebviewToHostMessage['type']>(['ready']);
-const hostToWebviewTypes: ReadonlySet<string> = new Set<HostToWebviewMessage['type']>(['didChangeSnapshot']);
+/** The plan changed (a task moved, a contract, the plan itself): the new plan. */
+export interface DidChangePlanMessage {
+  type: 'didChangePlan';
+  plan: DashboardPlan | null;
+}
+
+/** How a `moveTask` went: moved, or refused with the reason (the card goes back). */
+export interface DidMoveTaskMessage {
+  type: 'didMoveTask';
+  requestId: number;
+  taskId: string;
+  ok: boolean;
+  /** Why not, in the person's terms. */
+  reason?: string;
+}
+
+/** Messages the extension host posts to the webview. */
+export type HostToWebviewMessage = DidChangeSnapshotMessage | DidChangePeersMessage | DidChangePlanMessage | DidMoveTaskMessage;
+
+const webviewToHostTypes: ReadonlySet<string> = new Set<WebviewToHostMessage['type']>(['ready', 'moveTask']);
+const hostToWebviewTypes: ReadonlySet<string> = new Set<HostToWebviewMessage['type']>(['didChangeSnapshot', 'didChangePeers', 'didChangePlan', 'didMoveTask']);
 
 function hasType(value: unknown, types: ReadonlySet<string>): boolean {
   return typeof value === 'object' && value !== null && types.has(String((value as { type?: unknown }).type));

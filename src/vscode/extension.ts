@@ -9,12 +9,12 @@ import { printableLogger, type Logger } from '../core/logger';
 import type { ActionContext } from './actions/context';
 import { registerActions, registerDebateActions, registerPlanActions } from './actions';
 import type { DebateActionContext } from './actions/debateActions';
-import type { PlanActionContext } from './actions/planActions';
+import { moveTask, type PlanActionContext } from './actions/planActions';
 import { PromptSource } from './actions/prompts';
 import { registerCommand } from './commands';
 import { Config } from './config';
 import { DashboardViewProvider } from './dashboard/dashboardView';
-import { dashboardSnapshot } from './dashboard/snapshot';
+import { dashboardPeers, dashboardPlan, dashboardSnapshot } from './dashboard/snapshot';
 import { LockFileBadges } from './decorations/lockBadges';
 import { LockDecorations } from './decorations/lockDecorations';
 import { commandIds, internalCommandIds } from './ids';
@@ -137,12 +137,15 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
   const lockServer = own(new LockLanguageClient(context.extensionPath, actions, locks, { log, showLog }, channel));
   languageClient = lockServer;
 
-  const dashboard = own(new DashboardViewProvider(
-    context.extensionUri,
-    () => dashboardSnapshot(version, model),
-    log,
-  ));
-  model.peers.onDidChange(() => dashboard.refresh(), undefined, context.subscriptions);
+  const dashboard = own(new DashboardViewProvider(context.extensionUri, {
+    snapshot: () => dashboardSnapshot(version, model, plan),
+    peers: () => dashboardPeers(model),
+    plan: () => dashboardPlan(plan.plan, model.peers.items, model.locks.items),
+    moveTask: (taskId, status) => moveTask(planActions, taskId, status),
+  }, log));
+  model.peers.onDidChange(() => dashboard.refreshPeers(), undefined, context.subscriptions);
+  // The board flags tasks whose files other peers hold: claims change what it shows too.
+  for (const changed of [plan.onDidChange, model.locks.onDidChange]) changed(() => dashboard.refreshPlan(), undefined, context.subscriptions);
 
   const mcpProvider = own(new PeerMeshMcpProvider(context.extensionPath, version, connection, config, log));
   const mcpRegistration = registerMcpProvider(mcpProvider, log);

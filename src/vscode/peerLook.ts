@@ -4,24 +4,10 @@
  * tree, the Locks tree and the gutter hover never disagree.
  */
 import * as vscode from 'vscode';
+import { kindLooks } from '../core/kind-looks';
 import { namedTerminalOf } from '../core/terminal-identity';
 import { printable } from '../core/printable';
 import type { Peer, PeerKind } from '../protocol/entities';
-
-const kindLooks: Record<PeerKind, { icon: string; label: string }> = {
-  'claude-code': { icon: 'sparkle', label: 'Claude Code' },
-  copilot: { icon: 'copilot', label: 'Copilot' },
-  cursor: { icon: 'inspect', label: 'Cursor' },
-  codex: { icon: 'hubot', label: 'Codex' },
-  gemini: { icon: 'star-full', label: 'Gemini CLI' },
-  opencode: { icon: 'code', label: 'opencode' },
-  aider: { icon: 'tools', label: 'Aider' },
-  windsurf: { icon: 'rocket', label: 'Windsurf' },
-  cline: { icon: 'robot', label: 'Cline' },
-  'vscode-window': { icon: 'window', label: 'VS Code window' },
-  cli: { icon: 'terminal', label: 'terminal' },
-  unknown: { icon: 'circle-large-outline', label: 'agent' },
-};
 
 /** "Claude Code", "VS Code window", "terminal"… */
 export function kindLabel(kind: PeerKind): string {

@@ -6,14 +6,39 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type * as vscode from 'vscode';
 import { dashboardHtml } from '../../src/vscode/dashboard/html';
-import type { DashboardSnapshot, HostToWebviewMessage } from '../../src/protocol/webview';
+import type { DashboardPlan, DashboardSnapshot, DashboardTask, HostToWebviewMessage } from '../../src/protocol/webview';
 
-// The real dashboard bundle (dist/webview/dashboard.js, built by `npm run test:e2e`) in the real
-// HTML shell with its strict CSP, in headless Chromium. The page plays the webview, and a stub
-// `acquireVsCodeApi` plays VS Code's side of the bridge: it records what the page posts.
+// The real dashboard bundle (dist/webview/, built by `npm run test:e2e`) in the real HTML shell
+// with its strict CSP, in headless Chromium. The page plays the webview, and a stub
+// `acquireVsCodeApi` plays VS Code's side of the bridge: it records what the page posts and
+// keeps what it saves as its state (`window.saved`, handed back by `getState` on a reload).
 
 const root = path.resolve(__dirname, '../..');
-const bundle = readFileSync(path.join(root, 'dist', 'webview', 'dashboard.js'));
+const assets = new Map(['dashboard.js', 'dashboard.css', 'codicon.css', 'codicon.ttf'].map((name) => [`/${name}`, readFileSync(path.join(root, 'dist', 'webview', name))]));
+const types: Record<string, string> = { js: 'text/javascript', css: 'text/css', ttf: 'font/ttf' };
+
+const task = (id: string, phase: string, status: DashboardTask['status'], more: Partial<DashboardTask> = {}): DashboardTask => ({
+  id, phase, title: `Task ${id}`, status, assignee: null, files: [], dependsOn: [], waitingFor: [], contracts: [], note: null, overlaps: [], changedContracts: [], ...more,
+});
+
+/** A plan of two phases: the first done, the second under way, with every flag a card can carry. */
+const twoPhases: DashboardPlan = {
+  title: 'Passwordless sign-in',
+  phases: [
+    { id: 'server', title: 'Server', tasks: [task('login-route', 'server', 'done', { title: 'Login route', contracts: ['login-api'] })] },
+    {
+      id: 'web', title: 'Web', tasks: [
+        task('login-form', 'web', 'in_progress', {
+          title: 'Login form', assignee: { id: 'p-2', name: 'codex-web', kind: 'codex' }, files: ['web/login.tsx', 'web/form.css', 'web/api.ts'],
+          overlaps: ['claude-server'], changedContracts: ['login-api'], contracts: ['login-api'],
+        }),
+        task('link-page', 'web', 'todo', { title: 'Link landing page', dependsOn: ['login-form'], waitingFor: ['login-form'] }),
+        task('e2e', 'web', 'todo', { title: 'End-to-end test' }),
+      ],
+    },
+  ],
+  contracts: [{ id: 'login-api', kind: 'api', name: 'POST /api/login', version: 2, status: 'approved' }],
+};
 
 describe('dashboard webview (browser)', function () {
   this.timeout(60_000);
@@ -25,13 +50,14 @@ describe('dashboard webview (browser)', function () {
 
   before(async () => {
     server = http.createServer((request, response) => {
-      if (request.url === '/dashboard.js') {
-        response.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
-      } else if (request.url === '/') {
+      const url = request.url?.replace(/\?.*$/, '') ?? '';
+      if (assets.has(url)) {
+        response.writeHead(200, { 'content-type': types[url.split('.').pop()!] }).end(assets.get(url));
+      } else if (url === '/') {
         // What VS Code would hand the webview: our shell, with this server as the resource origin.
         const webview = { cspSource: origin } as vscode.Webview;
-        const scriptUri = { toString: () => `${origin}/dashboard.js` } as vscode.Uri;
-        response.writeHead(200, { 'content-type': 'text/html' }).end(dashboardHtml(webview, scriptUri));
+        const uri = (name: string) => ({ toString: () => `${origin}/${name}` }) as vscode.Uri;
+        response.writeHead(200, { 'content-type': 'text/html' }).end(dashboardHtml(webview, uri('dashboard.js'), [uri('codicon.css'), uri('dashboard.css')]));
       } else if (request.url === '/favicon.ico') {
         response.writeHead(204).end();
       } else {
@@ -64,8 +90,8 @@ describe('dashboard webview (browser)', function () {
       window.posted = [];
       window.acquireVsCodeApi = () => ({
         postMessage: (message) => window.posted.push(message),
-        getState: () => undefined,
-        setState: () => undefined,
+        getState: () => (sessionStorage.saved ? JSON.parse(sessionStorage.saved) : undefined),
+        setState: (state) => { sessionStorage.saved = JSON.stringify(state); },
       });`);
     await page.goto(`${origin}/`);
   });
@@ -76,8 +102,12 @@ describe('dashboard webview (browser)', function () {
 
   const send = (message: HostToWebviewMessage | Record<string, unknown>) =>
     page.evaluate((data) => (globalThis as unknown as { postMessage(data: unknown, target: string): void }).postMessage(data, '*'), message);
-  const snapshot = (peers: DashboardSnapshot['peers']): HostToWebviewMessage =>
-    ({ type: 'didChangeSnapshot', snapshot: { version: '9.8.7', peers } });
+  const snapshot = (peers: DashboardSnapshot['peers'], plan: DashboardPlan | null = null): HostToWebviewMessage =>
+    ({ type: 'didChangeSnapshot', snapshot: { version: '9.8.7', peers, plan } });
+  const posted = () => page.evaluate('window.posted') as Promise<Array<Record<string, unknown>>>;
+  const column = (status: string) => page.locator(`section.column[data-status="${status}"]`);
+  const card = (id: string) => page.locator(`[data-task-id="${id}"]`);
+  const peersTab = () => page.getByRole('tab', { name: /Peers/ }).click();
 
   it('posts ready once it has loaded', async () => {
     await page.waitForFunction('window.posted.length > 0');
@@ -91,8 +121,9 @@ describe('dashboard webview (browser)', function () {
       { id: 'p-2', name: 'cursor', kind: 'cursor', status: 'idle', summary: '' },
     ]));
     await page.locator('#app[data-version="9.8.7"]').waitFor();
+    await peersTab();
     const text = await page.locator('#app').innerText();
-    assert.match(text, /Peers \(2\)/);
+    assert.match(text, /Peers\s*2/);
     assert.match(text, /claude-1/);
     assert.match(text, /refactoring the store/);
     assert.match(text, /PeerMesh 9\.8\.7/);
@@ -102,17 +133,22 @@ describe('dashboard webview (browser)', function () {
 
   it('replaces the page with each new snapshot', async () => {
     await send(snapshot([{ id: 'p-1', name: 'claude-1', kind: 'claude-code', status: 'working', summary: '' }]));
+    await peersTab();
     await page.locator('li[data-peer-id="p-1"]').waitFor();
     await send(snapshot([]));
     await page.getByText('No peers yet.').waitFor();
     assert.equal(await page.locator('li[data-peer-id]').count(), 0);
-    assert.match(await page.locator('#app').innerText(), /Peers \(0\)/);
+    assert.match(await page.locator('#app').innerText(), /Connect an agent/);
   });
 
   it('shows host text as text, never as HTML', async () => {
-    await send(snapshot([{ id: 'p-x', name: '<img src=x onerror="window.pwned=1">', kind: 'unknown', status: 'working', summary: '<b>bold</b>' }]));
+    const evil = { ...twoPhases, phases: [{ id: 'x', title: '<i>phase</i>', tasks: [task('t', 'x', 'todo', { title: '<img src=y onerror="window.pwned=2">' })] }] };
+    await send(snapshot([{ id: 'p-x', name: '<img src=x onerror="window.pwned=1">', kind: 'unknown', status: 'working', summary: '<b>bold</b>' }], evil));
+    await card('t').waitFor();
+    assert.match(await card('t').innerText(), /<img src=y/);
+    await peersTab();
     await page.locator('li[data-peer-id="p-x"]').waitFor();
-    assert.equal(await page.locator('#app img, #app b').count(), 0);
+    assert.equal(await page.locator('#app img, #app b, #app i:not(.codicon)').count(), 0);
     assert.match(await page.locator('#app').innerText(), /<img src=x/);
     assert.equal(await page.evaluate('window.pwned'), undefined);
   });
@@ -123,5 +159,89 @@ describe('dashboard webview (browser)', function () {
     await send(snapshot([]));
     await page.locator('#app[data-version]').waitFor();
     assert.deepEqual(problems, []);
+  });
+
+  it('says what to do next when there is no plan', async () => {
+    await send(snapshot([]));
+    await page.getByText('No plan for this project yet.').waitFor();
+    assert.match(await page.locator('#app').innerText(), /Plan From Description/);
+  });
+
+  it('shows the plan as a board: a column per status, each card with its assignee, files and flags', async () => {
+    await send(snapshot([], twoPhases));
+    await column('in_progress').locator('[data-task-id="login-form"]').waitFor();
+    assert.deepEqual((await page.locator('section.column h3').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ')), ['To do 2', 'In progress 1', 'Review 0', 'Blocked 0', 'Done 1']);
+    const form = await card('login-form').innerText();
+    assert.match(form, /codex-web/);
+    assert.match(form, /web\/login\.tsx, web\/form\.css \+1/);
+    assert.match(form, /claimed by claude-server/);
+    assert.match(form, /contract changed: login-api/);
+    assert.match(await card('link-page').innerText(), /waits for login-form/);
+    assert.equal(await card('login-form').locator('.codicon-hubot').count(), 1, 'the assignee kind\'s icon');
+    assert.deepEqual(problems, []);
+  });
+
+  it('shows the plan as a roadmap: phases with their progress, the current one open, contracts with version and status', async () => {
+    await send(snapshot([], twoPhases));
+    await page.getByRole('tab', { name: /Roadmap/ }).click();
+    await page.locator('li.phase[data-phase-id="web"]').waitFor();
+    assert.equal(await page.locator('li.phase[data-phase-id="server"] details').getAttribute('open'), null, 'a finished phase starts folded');
+    assert.notEqual(await page.locator('li.phase[data-phase-id="web"] details').getAttribute('open'), null, 'the current phase starts open');
+    assert.match(await page.locator('li.phase[data-phase-id="server"] summary').innerText(), /1\/1 done/);
+    assert.match(await page.locator('li.phase[data-phase-id="web"] summary').innerText(), /0\/3 done/);
+    assert.match(await page.locator('li.task[data-task-id="login-form"]').innerText(), /POST \/api\/login v2 · approved/);
+  });
+
+  it('moves a card with the keyboard, announces it, and puts it back with the reason when the host refuses', async () => {
+    await send(snapshot([], twoPhases));
+    await card('e2e').focus();
+    await page.keyboard.press('Alt+ArrowRight');
+    await column('in_progress').locator('[data-task-id="e2e"].pending').waitFor();
+    const move = (await posted()).find((m) => m.type === 'moveTask');
+    assert.deepEqual({ ...move, requestId: undefined }, { type: 'moveTask', requestId: undefined, taskId: 'e2e', status: 'in_progress' });
+    assert.equal(await page.evaluate('document.activeElement?.dataset.taskId'), 'e2e', 'the focus stays on the moved card');
+    await page.getByRole('status').filter({ hasText: 'Moving “End-to-end test” to In progress' }).waitFor();
+    await send({ type: 'didMoveTask', requestId: move!.requestId as number, taskId: 'e2e', ok: false, reason: 'task e2e waits for login-form' });
+    await column('todo').locator('[data-task-id="e2e"]:not(.pending)').waitFor();
+    await page.getByRole('status').filter({ hasText: '“End-to-end test” stays where it was: task e2e waits for login-form' }).waitFor();
+
+    // Accepted: the card stays, and the plan that follows has it there.
+    await card('e2e').focus();
+    await page.keyboard.press('Alt+ArrowRight');
+    const again = (await posted()).filter((m) => m.type === 'moveTask')[1];
+    await send({ type: 'didMoveTask', requestId: again.requestId as number, taskId: 'e2e', ok: true });
+    const moved = structuredClone(twoPhases);
+    moved.phases[1].tasks[2].status = 'in_progress';
+    await send({ type: 'didChangePlan', plan: moved });
+    await column('in_progress').locator('[data-task-id="e2e"]:not(.pending)').waitFor();
+    await page.getByRole('status').filter({ hasText: 'Moved “End-to-end test” to In progress.' }).waitFor();
+  });
+
+  it('moves a card dragged to another column', async () => {
+    await send(snapshot([], twoPhases));
+    await card('link-page').dragTo(column('review'));
+    await column('review').locator('[data-task-id="link-page"]').waitFor();
+    assert.deepEqual((await posted()).filter((m) => m.type === 'moveTask').map((m) => [m.taskId, m.status]), [['link-page', 'review']]);
+  });
+
+  it('moves a card when the plan changes (another peer moved its task)', async () => {
+    await send(snapshot([], twoPhases));
+    await column('todo').locator('[data-task-id="link-page"]').waitFor();
+    const moved = structuredClone(twoPhases);
+    moved.phases[1].tasks[1].status = 'blocked';
+    await send({ type: 'didChangePlan', plan: moved });
+    await column('blocked').locator('[data-task-id="link-page"]').waitFor();
+  });
+
+  it('keeps its tab and filters when the page is reloaded, as when the view is hidden and shown', async () => {
+    await send(snapshot([], twoPhases));
+    await page.getByLabel('Peer').selectOption({ label: 'codex-web' });
+    await page.getByRole('tab', { name: /Roadmap/ }).click();
+    await page.reload();
+    await send(snapshot([], twoPhases));
+    await page.locator('li.phase').first().waitFor();
+    assert.equal(await page.getByRole('tab', { name: /Roadmap/ }).getAttribute('aria-selected'), 'true');
+    assert.equal(await page.getByLabel('Peer').inputValue(), 'p-2');
+    assert.equal(await page.locator('li.task[data-task-id]').count(), 1, 'only codex-web\'s task');
   });
 });

@@ -83,6 +83,34 @@ function warnOverlaps(ctx: PlanActionContext, task: Task, warnings: readonly Ove
   void ctx.prompts.notify('warning', inert(`PeerMesh: you took task ${task.id}, but ${describeOverlaps(warnings)}.`), {});
 }
 
+/** Why `task` is blocked, as the person says it (agents see it beside the task); dismissing cancels. */
+async function askWhyBlocked(ctx: PlanActionContext, task: Task): Promise<string> {
+  const note = await ctx.prompts.input({
+    title: `Why is ${inert(task.title)} blocked?`,
+    prompt: 'Agents see this beside the task.',
+    validateInput: (value) => (value.trim() === '' ? 'Say what it waits for.' : value.length > limits.reason ? `At most ${limits.reason} characters.` : undefined),
+  });
+  return note ?? cancelled();
+}
+
+/**
+ * A card moved on the dashboard's board: task `taskId` to `status`, as the broker's rules allow
+ * the person (blocked asks why). Throws what stands in the way, in the person's terms: the
+ * board puts the card back and shows it. No "start anyway" here: the Plan view offers that.
+ */
+export async function moveTask(ctx: PlanActionContext, taskId: string, status: TaskStatus): Promise<Task> {
+  const task = ctx.plan.task(taskId);
+  if (!task) throw new Error(`the plan has no task "${taskId}" any more`);
+  if (task.status === status) return task;
+  const project = projectOf(ctx);
+  const note = status === 'blocked' ? (await askWhyBlocked(ctx, task)).trim() : undefined;
+  const { task: moved, warnings } = await clientOf(ctx.mesh).request('plan/update', { project, task: task.id, status, ...(note !== undefined && { note }) });
+  ctx.log.info(`[plan] this window moved task ${task.id} to ${status} on the dashboard`);
+  warnOverlaps(ctx, moved, warnings);
+  await ctx.plan.refresh();
+  return moved;
+}
+
 /** Claim: the task becomes this window's, in progress. Undefined when it is taken, or the person does not start it early. */
 export async function claimTask(ctx: PlanActionContext, arg?: unknown): Promise<Task | undefined> {
   const task = await taskArg(ctx, arg, 'Claim a task', (t) => t.status === 'todo');
@@ -114,14 +142,7 @@ export async function setTaskStatus(ctx: PlanActionContext, arg?: unknown): Prom
     status,
   })), { title: `Status of ${inert(task.title)}`, placeHolder: `now ${statusLabels[task.status]}` });
   const status = picked?.status ?? cancelled();
-  let note: string | undefined;
-  if (status === 'blocked') {
-    note = await ctx.prompts.input({
-      title: `Why is ${inert(task.title)} blocked?`,
-      prompt: 'Agents see this beside the task.',
-      validateInput: (value) => (value.trim() === '' ? 'Say what it waits for.' : value.length > limits.reason ? `At most ${limits.reason} characters.` : undefined),
-    }) ?? cancelled();
-  }
+  const note = status === 'blocked' ? await askWhyBlocked(ctx, task) : undefined;
   const project = projectOf(ctx);
   const client = clientOf(ctx.mesh);
   const moved = await startingAnyway(ctx, task, (force) => client.request('plan/update', {

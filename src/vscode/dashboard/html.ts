@@ -5,7 +5,8 @@
 import type * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 
-export function dashboardHtml(webview: vscode.Webview, scriptUri: vscode.Uri): string {
+/** @param styles stylesheets of the bundle (codicons, the page's own), linked in order */
+export function dashboardHtml(webview: vscode.Webview, scriptUri: vscode.Uri, styles: readonly vscode.Uri[] = []): string {
   const nonce = randomBytes(18).toString('base64');
   const csp = [
     "default-src 'none'",
@@ -21,17 +22,7 @@ export function dashboardHtml(webview: vscode.Webview, scriptUri: vscode.Uri): s
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>PeerMesh Dashboard</title>
-<style nonce="${nonce}">
-  body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 12px; }
-  h2 { font-size: 1.1em; font-weight: 600; margin: 12px 0 4px; }
-  .muted { color: var(--vscode-descriptionForeground); }
-  ul.peers { list-style: none; padding: 0; margin: 8px 0; }
-  ul.peers li { padding: 3px 0; display: flex; gap: 6px; align-items: baseline; }
-  .status { width: 8px; height: 8px; border-radius: 50%; display: inline-block; background: var(--vscode-disabledForeground); }
-  .status.working { background: var(--vscode-charts-green); }
-  .status.idle { background: var(--vscode-descriptionForeground); }
-  .status.disconnected { background: var(--vscode-list-warningForeground); }
-</style>
+${styles.map((uri) => `<link rel="stylesheet" href="${uri.toString()}">`).join('\n')}
 </head>
 <body>
 <main id="app" aria-live="polite"><p class="muted">Loading…</p></main>

@@ -1,11 +1,64 @@
-/** What the dashboard shows, built from the window's one mesh model (see protocol/webview.ts). */
+/**
+ * What the dashboard shows, built from the window's live models (see protocol/webview.ts):
+ * peers, and the project plan with what the board flags on each task (another peer's claims on
+ * its files, a changed contract its assignee has not acked). Other peers' words are escaped
+ * (control, bidi and invisible characters) before they reach the page.
+ */
 import { printable } from '../../core/printable';
-import type { Peer } from '../../protocol/entities';
-import type { DashboardPeer, DashboardSnapshot } from '../../protocol/webview';
+import { patternOverlap, toPattern } from '../../core/task-overlap';
+import type { Lock, Peer, PeerKind } from '../../protocol/entities';
+import type { PlanView, Task } from '../../protocol/plan';
+import type { DashboardPeer, DashboardPlan, DashboardSnapshot, DashboardTask } from '../../protocol/webview';
 import type { MeshModel } from '../mesh/meshModel';
+import type { PlanModel } from '../mesh/planModel';
 
-export function dashboardSnapshot(version: string, model: MeshModel): DashboardSnapshot {
-  return { version, peers: model.peers.items.map(toDashboardPeer) };
+export function dashboardSnapshot(version: string, model: MeshModel, plan: PlanModel): DashboardSnapshot {
+  return { version, peers: dashboardPeers(model), plan: dashboardPlan(plan.plan, model.peers.items, model.locks.items) };
+}
+
+export function dashboardPeers(model: MeshModel): DashboardPeer[] {
+  return model.peers.items.map(toDashboardPeer);
+}
+
+/** The plan as the board and the roadmap show it; null without one. */
+export function dashboardPlan(plan: PlanView | null, peers: readonly Peer[], locks: readonly Lock[]): DashboardPlan | null {
+  if (!plan) return null;
+  const kinds = new Map(peers.map((peer) => [peer.id, peer.kind]));
+  const status = new Map(plan.phases.flatMap((phase) => phase.tasks.map((task) => [task.id, task.status])));
+  const inProject = locks.filter((lock) => toPattern(lock.path, plan.project) !== null);
+  return {
+    title: printable(plan.title),
+    phases: plan.phases.map((phase) => ({
+      id: phase.id,
+      title: printable(phase.title),
+      tasks: phase.tasks.map((task) => toDashboardTask(task, plan.project, kinds, status, inProject)),
+    })),
+    contracts: plan.contracts.map(({ id, kind, name, version, status: contractStatus }) => ({ id, kind, name: printable(name), version, status: contractStatus })),
+  };
+}
+
+function toDashboardTask(task: Task, root: string, kinds: Map<string, PeerKind>, status: Map<string, string>, locks: readonly Lock[]): DashboardTask {
+  const files = task.files.map((file) => toPattern(file, root)).filter((p) => p !== null);
+  const overlaps = new Set<string>();
+  for (const lock of locks) {
+    if (lock.holder === task.assignee) continue;
+    const held = toPattern(lock.path, root);
+    if (held && files.some((file) => patternOverlap(file, held) !== null)) overlaps.add(printable(lock.holderName));
+  }
+  return {
+    id: task.id,
+    phase: task.phase,
+    title: printable(task.title),
+    status: task.status,
+    assignee: task.assignee ? { id: task.assignee, name: printable(task.assigneeName ?? task.assignee), kind: kinds.get(task.assignee) ?? null } : null,
+    files: task.files.map((file) => printable(file)),
+    dependsOn: task.dependsOn,
+    waitingFor: task.dependsOn.filter((id) => status.get(id) !== 'done'),
+    contracts: task.contracts,
+    note: task.note === null ? null : printable(task.note),
+    overlaps: [...overlaps],
+    changedContracts: (task.changedContracts ?? []).map((c) => c.contract),
+  };
 }
 
 /** Other peers' words as the dashboard shows them: control, bidi and invisible characters escaped. */

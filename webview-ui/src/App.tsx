@@ -1,0 +1,39 @@
+/** The dashboard: tabs for the board, the roadmap and the peers, and a live region for what happened. */
+import type { JSX } from 'preact';
+import { Board } from './Board';
+import { Peers } from './Peers';
+import { Roadmap } from './Roadmap';
+import { announcement, loaded, peers, plan, tab, version, type Tab } from './state';
+
+const tabs: Array<[Tab, string, string]> = [['board', 'Board', 'project'], ['roadmap', 'Roadmap', 'list-tree'], ['peers', 'Peers', 'organization']];
+
+export function App(): JSX.Element {
+  if (!loaded.value) return <p class="muted">Loading…</p>;
+  return (
+    <>
+      <nav class="tabs" role="tablist" aria-label="Dashboard">
+        {tabs.map(([id, title, icon]) => (
+          <button key={id} role="tab" id={`tab-${id}`} aria-selected={tab.value === id} aria-controls={`panel-${id}`} class={tab.value === id ? 'tab selected' : 'tab'} onClick={() => { tab.value = id; }}>
+            <i class={`codicon codicon-${icon}`} aria-hidden="true" /> {title}
+            {id === 'peers' && <span class="count">{peers.value.length}</span>}
+          </button>
+        ))}
+      </nav>
+      <section role="tabpanel" id={`panel-${tab.value}`} aria-labelledby={`tab-${tab.value}`}>
+        {tab.value === 'peers' ? <Peers /> : !plan.value ? <NoPlan /> : tab.value === 'board' ? <Board /> : <Roadmap />}
+      </section>
+      <p class="announcement" role="status" aria-live="polite">{announcement.value}</p>
+      <p class="muted version">PeerMesh {version.value}</p>
+    </>
+  );
+}
+
+function NoPlan(): JSX.Element {
+  return (
+    <div class="empty">
+      <i class="codicon codicon-list-tree" aria-hidden="true" />
+      <p>No plan for this project yet.</p>
+      <p class="muted">Run <strong>PeerMesh: Plan From Description…</strong> from the command palette, or <code>peermesh plan import plan.json</code>, and the phases and tasks appear here.</p>
+    </div>
+  );
+}

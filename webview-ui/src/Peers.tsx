@@ -1,0 +1,32 @@
+/** The peers in the mesh: status, name, what each works on. */
+import type { JSX } from 'preact';
+import { kindLooks } from '../../src/core/kind-looks';
+import { peers } from './state';
+
+export function Peers(): JSX.Element {
+  if (peers.value.length === 0) {
+    return (
+      <div class="empty">
+        <i class="codicon codicon-plug" aria-hidden="true" />
+        <p>No peers yet.</p>
+        <p class="muted">Connect an agent: run <strong>PeerMesh: Set Up MCP for Other Agents…</strong>, and agents appear here when they join the mesh.</p>
+      </div>
+    );
+  }
+  return (
+    <ul class="peers">
+      {peers.value.map((peer) => {
+        // An unknown kind says little: the client's own name says what it is.
+        const kind = peer.client ? `${kindLooks[peer.kind].label} (${peer.client})` : kindLooks[peer.kind].label;
+        return (
+          <li key={peer.id} data-peer-id={peer.id} title={`${peer.name} (${kind}), ${peer.status}`}>
+            <span class={`status ${peer.status}`} />
+            <i class={`codicon codicon-${kindLooks[peer.kind].icon}`} aria-hidden="true" />
+            <strong>{peer.name}</strong>
+            <span class="muted">{peer.summary || kind}</span>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

@@ -1,0 +1,42 @@
+/**
+ * The Dashboard webview: Preact with signals. On load it installs its message listener and says
+ * `ready`; the host answers with a full snapshot, then sends each part as it changes. Host text
+ * is only ever rendered as text (Preact escapes it), never as HTML.
+ */
+import { effect } from '@preact/signals';
+import { render } from 'preact';
+import { assertNever, isHostToWebviewMessage, type HostToWebviewMessage } from '../../src/protocol/webview';
+import { App } from './App';
+import { loaded, moveAnswered, peers, plan, version, vscode } from './state';
+import './dashboard.css';
+
+function handle(message: HostToWebviewMessage): void {
+  switch (message.type) {
+    case 'didChangeSnapshot':
+      version.value = message.snapshot.version;
+      peers.value = message.snapshot.peers;
+      plan.value = message.snapshot.plan;
+      loaded.value = true;
+      break;
+    case 'didChangePeers':
+      peers.value = message.peers;
+      break;
+    case 'didChangePlan':
+      plan.value = message.plan;
+      break;
+    case 'didMoveTask':
+      moveAnswered(message.requestId, message.taskId, message.ok, message.reason);
+      break;
+    default:
+      assertNever(message);
+  }
+}
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  // Anything that is not one of the host's messages is not ours to handle.
+  if (isHostToWebviewMessage(event.data)) handle(event.data);
+});
+const app = document.getElementById('app')!;
+effect(() => { if (version.value) app.dataset.version = version.value; });
+render(<App />, app);
+vscode.postMessage({ type: 'ready' });

@@ -1,0 +1,88 @@
+/**
+ * The dashboard's state, as signals: what the host sent (peers, plan), the moves waiting for the
+ * host's answer, and the view's own state (tab, open phases, filters), which survives the view
+ * being hidden and shown again (`getState` / `setState`).
+ */
+import { computed, effect, signal } from '@preact/signals';
+import type { TaskStatus } from '../../src/protocol/plan';
+import type { DashboardPeer, DashboardPlan, DashboardTask, WebviewToHostMessage } from '../../src/protocol/webview';
+
+export interface VsCodeApi {
+  postMessage(message: WebviewToHostMessage): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+export const vscode = acquireVsCodeApi();
+
+/** The board's columns, in order. */
+export const columns = ['todo', 'in_progress', 'review', 'blocked', 'done'] as const satisfies readonly TaskStatus[];
+export const columnTitles: Record<TaskStatus, string> = { todo: 'To do', in_progress: 'In progress', review: 'Review', blocked: 'Blocked', done: 'Done' };
+export const statusIcons: Record<TaskStatus, string> = { todo: 'circle-large-outline', in_progress: 'play-circle', review: 'eye', blocked: 'error', done: 'pass-filled' };
+
+export type Tab = 'board' | 'roadmap' | 'peers';
+
+/** What the view keeps across hiding: which tab, which phases are folded, the filters. */
+interface ViewState {
+  tab: Tab;
+  /** Roadmap phases the person opened (true) or closed (false); the rest follow the default (the current phase open). */
+  phaseOpen: Record<string, boolean>;
+  /** Show only this peer's tasks (id), or everyone's. */
+  peer: string | null;
+  /** Show only this phase's tasks (id), or every phase's. */
+  phase: string | null;
+}
+
+const saved = (vscode.getState() ?? {}) as Partial<ViewState>;
+export const tab = signal<Tab>(saved.tab ?? 'board');
+export const phaseOpen = signal<Readonly<Record<string, boolean>>>(saved.phaseOpen ?? {});
+export const peerFilter = signal<string | null>(saved.peer ?? null);
+export const phaseFilter = signal<string | null>(saved.phase ?? null);
+effect(() => vscode.setState({ tab: tab.value, phaseOpen: phaseOpen.value, peer: peerFilter.value, phase: phaseFilter.value } satisfies ViewState));
+
+export const version = signal<string | undefined>(undefined);
+export const peers = signal<DashboardPeer[]>([]);
+export const plan = signal<DashboardPlan | null>(null);
+/** Whether the host's first snapshot has come. */
+export const loaded = signal(false);
+
+/** Cards moved here and not yet answered: task id → the status shown meanwhile. */
+export const pendingMoves = signal<ReadonlyMap<string, { requestId: number; status: TaskStatus }>>(new Map());
+/** What the page last said about a move (shown, and read out by screen readers). */
+export const announcement = signal('');
+
+/** Every task, as the board shows it now: with moves waiting for the host's answer applied. */
+export const tasks = computed<DashboardTask[]>(() => {
+  const moving = pendingMoves.value;
+  return (plan.value?.phases ?? []).flatMap((phase) => phase.tasks).map((task) => {
+    const move = moving.get(task.id);
+    return move ? { ...task, status: move.status } : task;
+  });
+});
+
+/** The tasks the filters let through. */
+export const shownTasks = computed(() => tasks.value.filter((task) =>
+  (peerFilter.value === null || task.assignee?.id === peerFilter.value) && (phaseFilter.value === null || task.phase === phaseFilter.value)));
+
+let nextRequest = 1;
+
+/** Moves a card to `status` at once, and asks the host to move its task; the answer keeps it there or puts it back. */
+export function moveCard(task: DashboardTask, status: TaskStatus): void {
+  if (task.status === status) return;
+  const requestId = nextRequest++;
+  pendingMoves.value = new Map(pendingMoves.value).set(task.id, { requestId, status });
+  announcement.value = `Moving “${task.title}” to ${columnTitles[status]}…`;
+  vscode.postMessage({ type: 'moveTask', requestId, taskId: task.id, status });
+}
+
+/** The host's answer to a move: the card stays (the plan that follows has it there) or goes back, saying why. */
+export function moveAnswered(requestId: number, taskId: string, ok: boolean, reason: string | undefined): void {
+  const move = pendingMoves.value.get(taskId);
+  if (!move || move.requestId !== requestId) return;
+  const title = plan.value?.phases.flatMap((p) => p.tasks).find((t) => t.id === taskId)?.title ?? taskId;
+  const rest = new Map(pendingMoves.value);
+  rest.delete(taskId);
+  pendingMoves.value = rest;
+  announcement.value = ok ? `Moved “${title}” to ${columnTitles[move.status]}.` : `“${title}” stays where it was: ${reason ?? 'the move was refused'}.`;
+}
