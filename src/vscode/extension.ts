@@ -156,6 +156,7 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
   for (const command of registerActions(actions, { locks, messages, traffic }, { log, showLog })) own(command);
   for (const command of registerPlanActions(planActions, planner, { log, showLog })) own(command);
   for (const command of registerDebateActions(debateActions, { log, showLog })) own(command);
+  own(registerCommand(commandIds.openDashboardInEditor, () => dashboard.openPanel(), { log, showLog }));
   own(registerCommand(commandIds.guardedSave, () => saveGuard.save(), { log, showLog }));
   own(registerCommand(internalCommandIds.testDecorations, () => decorations.snapshot(), { log, showLog }));
   own(registerCommand(internalCommandIds.testSaveGuard, () => saveGuard.lastDecision, { log, showLog }));

@@ -40,6 +40,7 @@ export const commandIds = {
   showBrokerStatus: 'peermesh.showBrokerStatus',
   restartBroker: 'peermesh.restartBroker',
   openDashboard: 'peermesh.openDashboard',
+  openDashboardInEditor: 'peermesh.openDashboardInEditor',
   showActions: 'peermesh.showActions',
   // Tree rows' and hovers' actions (Request Release and Force Release pick a lock without one).
   releaseLock: 'peermesh.releaseLock',

@@ -17,8 +17,8 @@ export async function startPeers(bundle, { repo, workspace, home, nodeBin }) {
   });
   const kill = () => child.kill('SIGKILL');
   process.once('exit', kill);
+  let output = '';
   await new Promise((resolve, reject) => {
-    let output = '';
     const timer = setTimeout(() => reject(new Error(`${bundle} was not ready after 30 s:\n${output}`)), 30_000);
     child.stdout.on('data', (chunk) => {
       output += chunk;
@@ -31,6 +31,19 @@ export async function startPeers(bundle, { repo, workspace, home, nodeBin }) {
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${bundle} exited (${code}):\n${output}`)); });
   });
   return {
+    /** Writes `line` to its stdin and resolves once it answers `ok <line>` (rejects on `error <line>…`, or after 30 s). */
+    async command(line) {
+      const from = output.length;
+      child.stdin.write(`${line}\n`);
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
+        const said = output.slice(from);
+        if (said.includes(`ok ${line}\n`)) return;
+        const failed = said.split('\n').find((l) => l.startsWith(`error ${line}`));
+        if (failed) throw new Error(`${bundle}: ${failed}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`${bundle} did not answer ${JSON.stringify(line)} in 30 s:\n${output.slice(from)}`);
+    },
     async leave() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -7,6 +7,7 @@
 // Each check is [title, async () => void].
 import path from 'node:path';
 import { pickColorTheme, runCommand, themes } from './lock-screenshots.mjs';
+import { dashboardChecks } from './dashboard-checks.mjs';
 import { startPeers } from './peer-process.mjs';
 
 /** The views that give the Plan view their room while it is photographed. */
@@ -69,6 +70,8 @@ export function planScreenshotChecks(page, { repo, name, workspace, home, artifa
       await page.screenshot({ path: file });
       if (!hovered) throw new Error(`no tooltip with the blocked task's note (screenshot ${path.basename(file)})`);
     }]),
+    // The dashboard, while the agents are still at work (dashboard-checks.mjs).
+    ...dashboardChecks(page, { repo, name, workspace, home, artifacts, nodeBin, shownThemes }, () => agents),
     ['the plan agents leave', async () => {
       await page.mouse.move(900, 700);
       await agents?.leave();

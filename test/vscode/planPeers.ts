@@ -4,8 +4,11 @@
  * workspace folder with the workbench's PEERMESH_HOME). It puts the plan in place (accepting
  * its own proposal when the project has a plan already), moves its tasks into every status and
  * approves its contract, prints `ready`, and stays in the mesh until its stdin closes: an
- * agent that leaves gives its tasks back.
+ * agent that leaves gives its tasks back. Meanwhile each line on its stdin,
+ * `<agent> <task> <status>`, has that agent (`server` or `web`) move a task, as the dashboard's
+ * checks need; it answers `ok <line>` or `error <line>: <why>`.
  */
+import readline from 'node:readline';
 import { resolveHome } from '../../src/home/home';
 import { PeerClient } from '../../src/client/peer';
 import type { PeerKind } from '../../src/protocol/entities';
@@ -64,8 +67,19 @@ async function main(): Promise<void> {
   await move(web, 'login-form', 'review');
   await server.request('plan/contract', { id: 'login-api', status: 'approved' });
   console.log('ready');
-  process.stdin.resume();
-  await new Promise((resolve) => process.stdin.once('end', resolve));
+  const agents: Record<string, PeerClient> = { server, web };
+  const lines = readline.createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    const [who, task, status] = line.trim().split(/\s+/);
+    try {
+      const agent = agents[who];
+      if (!agent) throw new Error(`no agent ${who}`);
+      await agent.request('plan/update', { task, status: status as 'todo' | 'in_progress' | 'review' | 'blocked' | 'done' });
+      console.log(`ok ${line}`);
+    } catch (error) {
+      console.log(`error ${line}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   await Promise.all([server.close(), web.close()]);
 }
 

@@ -33,6 +33,7 @@ function Phase({ phase, open, tasks, contracts }: { phase: DashboardPhase; open:
     <li class="phase" data-phase-id={phase.id}>
       <details open={open} onToggle={(event) => { phaseOpen.value = { ...phaseOpen.value, [phase.id]: (event.currentTarget as HTMLDetailsElement).open }; }}>
         <summary>
+          <i class="codicon codicon-chevron-right chevron" aria-hidden="true" />
           <span class="phase-title">{phase.title}</span>
           <span class="progress" role="progressbar" aria-valuemin={0} aria-valuemax={phase.tasks.length} aria-valuenow={done} aria-label={`${done} of ${phase.tasks.length} done`}>
             <span class="bar" style={{ width: `${percent}%` }} />

@@ -1,8 +1,10 @@
 /**
- * Hosts the Dashboard webview view. The page says `ready` when it has loaded (first open,
- * and again whenever VS Code re-creates it); the host answers with a full snapshot, then sends
- * each part as it changes (STYLE.md §6). What the page asks for (a card moved) is checked
- * (messages.ts) and done through the window's actions; the answer says how it went.
+ * Hosts the dashboard: the Dashboard view in the PeerMesh container, and the same page as an
+ * editor panel that can sit beside code (Open Dashboard in Editor). Each page says `ready` when
+ * it has loaded (first open, and again whenever VS Code re-creates it); the host answers it with
+ * a full snapshot, and sends every open page each part as it changes (STYLE.md §6). What a page
+ * asks for (a card moved) is checked (messages.ts) and done through the window's actions; the
+ * answer goes to that page.
  */
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
@@ -26,7 +28,9 @@ export interface DashboardSource {
 }
 
 export class DashboardViewProvider extends Disposable implements vscode.WebviewViewProvider {
-  private view: vscode.WebviewView | undefined;
+  /** The open pages: the view's and the panel's. */
+  private readonly pages = new Set<vscode.Webview>();
+  private panel: vscode.WebviewPanel | undefined;
   private readonly webviewRoot: vscode.Uri;
 
   constructor(
@@ -40,76 +44,97 @@ export class DashboardViewProvider extends Disposable implements vscode.WebviewV
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
-    this.view = view;
-    const { webview } = view;
+    this.show(view.webview, view);
+    this.log.debug('[dashboard] view resolved');
+  }
+
+  /** Opens the dashboard as an editor panel beside the active editor, or reveals the one open. */
+  openPanel(): void {
+    if (this.panel) {
+      this.panel.reveal();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel('peermesh.dashboardPanel', 'PeerMesh Dashboard', vscode.ViewColumn.Beside, {
+      enableScripts: true, localResourceRoots: [this.webviewRoot],
+    });
+    this.panel = panel;
+    panel.onDidDispose(() => { this.panel = undefined; });
+    this.show(panel.webview, panel);
+  }
+
+  /** Puts the page in `webview` and serves it until `owner` (the view or the panel) goes. */
+  private show(webview: vscode.Webview, owner: { onDidDispose: vscode.Event<void> }): void {
     // HTML before options: each assignment re-renders the page, and options first would render
     // the still-empty page once, which VS Code reports as "a webview without a CSP".
     const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.webviewRoot, name));
     webview.html = dashboardHtml(webview, asset('dashboard.js'), [asset('codicon.css'), asset('dashboard.css')]);
     webview.options = { enableScripts: true, localResourceRoots: [this.webviewRoot] };
-
-    const viewSubscriptions: DisposableLike[] = [];
-    webview.onDidReceiveMessage(this.onMessage, this, viewSubscriptions);
-    view.onDidDispose(() => {
-      if (this.view === view) this.view = undefined;
-      disposeAll(viewSubscriptions);
-    }, undefined, viewSubscriptions);
-    this.log.debug('[dashboard] view resolved');
+    this.pages.add(webview);
+    const subscriptions: DisposableLike[] = [];
+    webview.onDidReceiveMessage((message: unknown) => this.onMessage(webview, message), undefined, subscriptions);
+    owner.onDidDispose(() => {
+      this.pages.delete(webview);
+      disposeAll(subscriptions);
+    }, undefined, subscriptions);
   }
 
-  /** Sends the whole state if the view is open. */
-  refresh(): void {
-    void this.post({ type: 'didChangeSnapshot', snapshot: this.source.snapshot() });
-  }
-
-  /** The peers changed: sends them. */
+  /** The peers changed: sends them to every open page. */
   refreshPeers(): void {
-    if (this.view) void this.post({ type: 'didChangePeers', peers: this.source.peers() });
+    if (this.pages.size > 0) this.postAll({ type: 'didChangePeers', peers: this.source.peers() });
   }
 
-  /** The plan (or what it flags: claims, acks) changed: sends it. */
+  /** The plan (or what it flags: claims, acks) changed: sends it to every open page. */
   refreshPlan(): void {
-    if (this.view) void this.post({ type: 'didChangePlan', plan: this.source.plan() });
+    if (this.pages.size > 0) this.postAll({ type: 'didChangePlan', plan: this.source.plan() });
   }
 
-  private onMessage(value: unknown): void {
+  private onMessage(page: vscode.Webview, value: unknown): void {
     const parsed = parseWebviewMessage(value);
     if (!parsed.ok) {
       this.log.warn(`[dashboard] ignored a message that is not the dashboard's (${parsed.problem}): ${JSON.stringify(value)?.slice(0, 200)}`);
       return;
     }
-    this.handle(parsed.message);
+    this.handle(page, parsed.message);
   }
 
-  private handle(message: WebviewToHostMessage): void {
+  private handle(page: vscode.Webview, message: WebviewToHostMessage): void {
     switch (message.type) {
       case 'ready':
         this.log.debug('[dashboard] ready; sending snapshot');
-        this.refresh();
+        void this.post(page, { type: 'didChangeSnapshot', snapshot: this.source.snapshot() });
         break;
       case 'moveTask':
-        void this.moveTask(message.requestId, message.taskId, message.status);
+        void this.moveTask(page, message.requestId, message.taskId, message.status);
         break;
       default:
         assertNever(message);
     }
   }
 
-  private async moveTask(requestId: number, taskId: string, status: TaskStatus): Promise<void> {
+  private async moveTask(page: vscode.Webview, requestId: number, taskId: string, status: TaskStatus): Promise<void> {
     try {
       await this.source.moveTask(taskId, status);
-      await this.post({ type: 'didMoveTask', requestId, taskId, ok: true });
+      await this.post(page, { type: 'didMoveTask', requestId, taskId, ok: true });
     } catch (error) {
       const reason = isCancellation(error) ? 'not moved: cancelled' : error instanceof Error ? error.message : String(error);
       this.log.info(`[dashboard] moving task ${taskId} to ${status}: ${reason}`);
-      await this.post({ type: 'didMoveTask', requestId, taskId, ok: false, reason });
+      await this.post(page, { type: 'didMoveTask', requestId, taskId, ok: false, reason });
     }
     this.refreshPlan();
   }
 
-  private async post(message: HostToWebviewMessage): Promise<void> {
-    if (!this.view) return;
-    const delivered = await this.view.webview.postMessage(message);
-    if (!delivered) this.log.debug(`[dashboard] ${message.type} not delivered (view hidden)`);
+  private postAll(message: HostToWebviewMessage): void {
+    for (const page of this.pages) void this.post(page, message);
+  }
+
+  private async post(page: vscode.Webview, message: HostToWebviewMessage): Promise<void> {
+    // A hidden page misses it; shown again, it reloads and says `ready`.
+    const delivered = await page.postMessage(message);
+    if (!delivered) this.log.debug(`[dashboard] ${message.type} not delivered (page hidden)`);
+  }
+
+  override dispose(): void {
+    this.panel?.dispose();
+    super.dispose();
   }
 }

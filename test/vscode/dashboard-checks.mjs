@@ -1,0 +1,107 @@
+// The dashboard in a real VS Code, reached through Playwright's frames (the workbench's webview
+// iframe, then the page's own): opened as an editor panel while the plan agents of
+// plan-screenshots.mjs are still at work. The board renders the broker's plan; a keyboard move
+// changes the task in the broker (read back with `peermesh plan show --json`, not from the
+// page); a move the broker refuses puts the card back with the reason; an agent's move (from its
+// own OS process) moves the card; switching away and back keeps the filters. Then screenshots of
+// the board and the roadmap in each theme: dashboard-{board,roadmap}-{dark,light,hc}.png.
+// Each check is [title, async () => void].
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { cleanEnv, pickColorTheme, runCommand, themes } from './lock-screenshots.mjs';
+
+const run = promisify(execFile);
+
+/**
+ * @param {import('playwright-core').Page} page
+ * @param {{ repo: string, name: string, workspace: string, home: string, artifacts: string, nodeBin: string, shownThemes?: typeof themes }} ctx
+ * @param {() => { command(line: string): Promise<void> }} agents the plan agents' process, started by an earlier check
+ */
+export function dashboardChecks(page, { repo, name, workspace, home, artifacts, nodeBin, shownThemes = themes }, agents) {
+  // The panel's webview: the workbench's iframe, and inside it the page's own.
+  const dashboard = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+  const column = (status) => dashboard.locator(`section.column[data-status="${status}"]`);
+  const card = (id) => dashboard.locator(`[data-task-id="${id}"]`);
+  /** The task's status as the broker has it. */
+  const brokerStatus = async (id) => {
+    const { stdout } = await run(nodeBin, [path.join(repo, 'dist', 'cli.js'), 'plan', 'show', '--json'], { cwd: workspace, env: { ...cleanEnv(), PEERMESH_HOME: home } });
+    return JSON.parse(stdout).plan.phases.flatMap((phase) => phase.tasks).find((task) => task.id === id)?.status;
+  };
+  const until = async (what, probe, timeoutMs = 30_000) => {
+    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
+      if (await probe()) return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  };
+  const suffix = (short) => `${short}${name === 'dev' ? '' : `-${name}`}`;
+
+  return [
+    ['the dashboard, opened in an editor, shows the broker\'s plan on its board', async () => {
+      await runCommand(page, /^PeerMesh: Open Dashboard in Editor$/, 'Open Dashboard in Editor');
+      await column('done').locator('[data-task-id="login-route"]').waitFor({ timeout: 30_000 });
+      await column('blocked').locator('[data-task-id="rate-limit"]').waitFor();
+      await column('review').locator('[data-task-id="login-form"]').waitFor();
+      const mail = await card('mail').innerText();
+      if (!/claude-server/.test(mail) || !/src\/server\/mail/.test(mail)) throw new Error(`the Mail card reads: ${mail}`);
+    }],
+    ['a keyboard move on the board changes the task\'s status in the broker', async () => {
+      await card('e2e').focus();
+      await page.keyboard.press('Alt+ArrowRight');
+      await until('e2e in progress in the broker', async () => (await brokerStatus('e2e')) === 'in_progress');
+      await column('in_progress').locator('[data-task-id="e2e"]:not(.pending)').waitFor();
+    }],
+    ['a move the broker refuses puts the card back, saying why', async () => {
+      // The landing page waits for the login form, which is in review, not done.
+      await card('link-page').focus();
+      await page.keyboard.press('Alt+ArrowRight');
+      await dashboard.getByRole('status').filter({ hasText: /“Link landing page” stays where it was: .*login-form/ }).waitFor({ timeout: 30_000 });
+      await column('todo').locator('[data-task-id="link-page"]:not(.pending)').waitFor();
+      if ((await brokerStatus('link-page')) !== 'todo') throw new Error('the broker moved the landing page');
+    }],
+    ['an agent\'s move, in another process, moves the card', async () => {
+      await agents().command('web rate-limit review');
+      await column('review').locator('[data-task-id="rate-limit"]').waitFor({ timeout: 60_000 });
+    }],
+    ['switching away and back keeps the dashboard\'s filters', async () => {
+      await dashboard.getByLabel('Phase').selectOption({ label: 'Web' });
+      await until('only the Web tasks', async () => (await dashboard.locator('.card').count()) === 3);
+      // Another file in the dashboard's place hides it (its page is unloaded); then it is shown again.
+      await page.keyboard.press('Control+P');
+      await page.locator('.quick-input-widget .quick-input-box input:focus').waitFor({ state: 'visible', timeout: 10_000 });
+      await page.keyboard.type('parser.ts');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'parser.ts' }).first().waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      await page.locator('.tab.active', { hasText: 'parser.ts' }).first().waitFor({ timeout: 10_000 });
+      await runCommand(page, /^PeerMesh: Open Dashboard in Editor$/, 'Open Dashboard in Editor');
+      await until('the filter still set', async () => (await dashboard.getByLabel('Phase').inputValue().catch(() => '')) === 'web');
+      await until('only the Web tasks again', async () => (await dashboard.locator('.card').count()) === 3);
+      await dashboard.getByLabel('Phase').selectOption({ label: 'all' });
+    }],
+    ['the dashboard gets the window to itself for its screenshots', async () => {
+      await runCommand(page, /^PeerMesh: Open Dashboard in Editor$/, 'Open Dashboard in Editor');
+      await runCommand(page, /^View: Toggle Maximize Editor Group$/, 'Toggle Maximize Editor Group');
+      await page.keyboard.press('Control+B'); // the sidebar goes
+      await page.locator('.sidebar').first().waitFor({ state: 'hidden', timeout: 10_000 });
+    }],
+    ...shownThemes.map(([short, theme, filter]) => [`dashboard screenshots in ${short} theme: the board and the roadmap`, async () => {
+      await pickColorTheme(page, theme, filter);
+      await dashboard.getByRole('tab', { name: /Board/ }).click();
+      await column('review').locator('[data-task-id="rate-limit"]').waitFor();
+      await page.mouse.move(900, 850);
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(artifacts, `dashboard-board-${suffix(short)}.png`) });
+      await dashboard.getByRole('tab', { name: /Roadmap/ }).click();
+      await dashboard.locator('li.phase').first().waitFor();
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(artifacts, `dashboard-roadmap-${suffix(short)}.png`) });
+      await dashboard.getByRole('tab', { name: /Board/ }).click();
+    }]),
+    ['the sidebar and the other editors come back', async () => {
+      await page.keyboard.press('Control+B');
+      await page.locator('.sidebar').first().waitFor({ state: 'visible', timeout: 10_000 });
+      await runCommand(page, /^View: Toggle Maximize Editor Group$/, 'Toggle Maximize Editor Group');
+    }],
+  ];
+}
