@@ -11,6 +11,7 @@
  * (src/vscode/dashboard/messages.ts).
  */
 import type { PeerKind, PeerStatus } from './entities';
+import type { DebateStatus, EscalationReason } from './coordination';
 import type { ContractKind, ContractStatus, TaskStatus } from './plan';
 
 /** One peer as the dashboard shows it (a display subset of the wire `Peer`). */
@@ -71,6 +72,40 @@ export interface DashboardPlan {
   contracts: DashboardContract[];
 }
 
+/** A debate of the project, as the dashboard lists it. */
+export interface DashboardDebate {
+  id: number;
+  topic: string;
+  status: DebateStatus;
+  round: number;
+  maxRounds: number;
+  /** Participants' names. */
+  participants: string[];
+  /** Names of those yet to take their turn this round. */
+  awaiting: string[];
+  /** Why it came to the person, once it did. */
+  escalation: EscalationReason | null;
+}
+
+/** One participant's turn, as the debate's page shows it. */
+export interface DashboardTurn {
+  peerName: string;
+  position: string;
+  constraints: string[];
+  alternatives: string[];
+  /** The proposal it made this turn, its number. */
+  proposal: number | null;
+  /** The proposal it accepts after this turn. */
+  accepts: number | null;
+}
+
+/** One debate whole: its turns round by round, its proposals, the ruling once there is one. */
+export interface DashboardDebateDetail extends DashboardDebate {
+  rounds: Array<{ round: number; turns: DashboardTurn[] }>;
+  proposals: Array<{ n: number; peerName: string; round: number; text: string }>;
+  ruling: { text: string; byName: string; proposal: number | null } | null;
+}
+
 /** Everything the dashboard renders, sent whole after `ready`. */
 export interface DashboardSnapshot {
   /** Version of the PeerMesh extension that produced the snapshot. */
@@ -79,6 +114,8 @@ export interface DashboardSnapshot {
   peers: DashboardPeer[];
   /** The window's project plan; null when it has none. */
   plan: DashboardPlan | null;
+  /** The project's debates: awaiting the person first, then open ones, then settled ones. */
+  debates: DashboardDebate[];
 }
 
 /** The webview's page has loaded and its message listener is installed; send a snapshot. */
@@ -95,8 +132,23 @@ export interface MoveTaskMessage {
   status: TaskStatus;
 }
 
+/** The person opened a debate: send it whole (`didLoadDebate`). */
+export interface OpenDebateMessage {
+  type: 'openDebate';
+  debateId: number;
+}
+
+/** The person ruled on a debate: proposal `pick`, or their own `text`. The host answers `didDecideDebate`. */
+export interface DecideDebateMessage {
+  type: 'decideDebate';
+  requestId: number;
+  debateId: number;
+  pick?: number;
+  text?: string;
+}
+
 /** Messages the webview posts to the extension host. */
-export type WebviewToHostMessage = ReadyMessage | MoveTaskMessage;
+export type WebviewToHostMessage = ReadyMessage | MoveTaskMessage | OpenDebateMessage | DecideDebateMessage;
 
 /** The full dashboard state; replaces whatever the webview showed before. */
 export interface DidChangeSnapshotMessage {
@@ -126,11 +178,35 @@ export interface DidMoveTaskMessage {
   reason?: string;
 }
 
-/** Messages the extension host posts to the webview. */
-export type HostToWebviewMessage = DidChangeSnapshotMessage | DidChangePeersMessage | DidChangePlanMessage | DidMoveTaskMessage;
+/** The debates changed: the new list. */
+export interface DidChangeDebatesMessage {
+  type: 'didChangeDebates';
+  debates: DashboardDebate[];
+}
 
-const webviewToHostTypes: ReadonlySet<string> = new Set<WebviewToHostMessage['type']>(['ready', 'moveTask']);
-const hostToWebviewTypes: ReadonlySet<string> = new Set<HostToWebviewMessage['type']>(['didChangeSnapshot', 'didChangePeers', 'didChangePlan', 'didMoveTask']);
+/** A debate whole, as asked (`openDebate`), or again because it changed while open. */
+export interface DidLoadDebateMessage {
+  type: 'didLoadDebate';
+  debate: DashboardDebateDetail;
+}
+
+/** How a ruling went: recorded and sent to the participants, or refused with the reason. */
+export interface DidDecideDebateMessage {
+  type: 'didDecideDebate';
+  requestId: number;
+  debateId: number;
+  ok: boolean;
+  reason?: string;
+}
+
+/** Messages the extension host posts to the webview. */
+export type HostToWebviewMessage = DidChangeSnapshotMessage | DidChangePeersMessage | DidChangePlanMessage | DidMoveTaskMessage
+  | DidChangeDebatesMessage | DidLoadDebateMessage | DidDecideDebateMessage;
+
+const webviewToHostTypes: ReadonlySet<string> = new Set<WebviewToHostMessage['type']>(['ready', 'moveTask', 'openDebate', 'decideDebate']);
+const hostToWebviewTypes: ReadonlySet<string> = new Set<HostToWebviewMessage['type']>([
+  'didChangeSnapshot', 'didChangePeers', 'didChangePlan', 'didMoveTask', 'didChangeDebates', 'didLoadDebate', 'didDecideDebate',
+]);
 
 function hasType(value: unknown, types: ReadonlySet<string>): boolean {
   return typeof value === 'object' && value !== null && types.has(String((value as { type?: unknown }).type));

@@ -6,15 +6,15 @@
  */
 import * as vscode from 'vscode';
 import { printableLogger, type Logger } from '../core/logger';
-import type { ActionContext } from './actions/context';
+import { clientOf, type ActionContext } from './actions/context';
 import { registerActions, registerDebateActions, registerPlanActions } from './actions';
-import type { DebateActionContext } from './actions/debateActions';
+import { ruleOnDebate, type DebateActionContext } from './actions/debateActions';
 import { moveTask, type PlanActionContext } from './actions/planActions';
 import { PromptSource } from './actions/prompts';
 import { registerCommand } from './commands';
 import { Config } from './config';
 import { DashboardViewProvider } from './dashboard/dashboardView';
-import { dashboardPeers, dashboardPlan, dashboardSnapshot } from './dashboard/snapshot';
+import { dashboardDebateDetail, dashboardDebates, dashboardPeers, dashboardPlan, dashboardSnapshot } from './dashboard/snapshot';
 import { LockFileBadges } from './decorations/lockBadges';
 import { LockDecorations } from './decorations/lockDecorations';
 import { commandIds, internalCommandIds } from './ids';
@@ -138,11 +138,15 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
   languageClient = lockServer;
 
   const dashboard = own(new DashboardViewProvider(context.extensionUri, {
-    snapshot: () => dashboardSnapshot(version, model, plan),
+    snapshot: () => dashboardSnapshot(version, model, plan, debates),
     peers: () => dashboardPeers(model),
     plan: () => dashboardPlan(plan.plan, model.peers.items, model.locks.items),
     moveTask: (taskId, status) => moveTask(planActions, taskId, status),
+    debates: () => dashboardDebates(debates.debates),
+    debate: async (id) => dashboardDebateDetail((await clientOf(connection).request('debate/get', { id }, { background: true })).debate),
+    decideDebate: (id, { pick, text }) => ruleOnDebate(debateActions, id, pick !== undefined ? { pick } : { text: text ?? '' }),
   }, log));
+  debates.onDidChange(() => dashboard.refreshDebates(), undefined, context.subscriptions);
   model.peers.onDidChange(() => dashboard.refreshPeers(), undefined, context.subscriptions);
   // The board flags tasks whose files other peers hold: claims change what it shows too.
   for (const changed of [plan.onDidChange, model.locks.onDidChange]) changed(() => dashboard.refreshPlan(), undefined, context.subscriptions);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type * as vscode from 'vscode';
 import { dashboardHtml } from '../../src/vscode/dashboard/html';
-import type { DashboardPlan, DashboardSnapshot, DashboardTask, HostToWebviewMessage } from '../../src/protocol/webview';
+import type { DashboardDebate, DashboardDebateDetail, DashboardPlan, DashboardSnapshot, DashboardTask, HostToWebviewMessage } from '../../src/protocol/webview';
 
 // The real dashboard bundle (dist/webview/, built by `npm run test:e2e`) in the real HTML shell
 // with its strict CSP, in headless Chromium. The page plays the webview, and a stub
@@ -16,6 +16,21 @@ import type { DashboardPlan, DashboardSnapshot, DashboardTask, HostToWebviewMess
 const root = path.resolve(__dirname, '../..');
 const assets = new Map(['dashboard.js', 'dashboard.css', 'codicon.css', 'codicon.ttf'].map((name) => [`/${name}`, readFileSync(path.join(root, 'dist', 'webview', name))]));
 const types: Record<string, string> = { js: 'text/javascript', css: 'text/css', ttf: 'font/ttf' };
+
+const openDebate: DashboardDebate = { id: 4, topic: 'Cache the sessions?', status: 'open', round: 1, maxRounds: 5, participants: ['alice', 'bob'], awaiting: ['bob'], escalation: null };
+const escalated: DashboardDebate = { id: 7, topic: 'Which date format for the API?', status: 'escalated', round: 3, maxRounds: 3, participants: ['alice', 'bob'], awaiting: [], escalation: 'rounds' };
+const escalatedWhole: DashboardDebateDetail = {
+  ...escalated,
+  rounds: [1, 2, 3].map((round) => ({
+    round,
+    turns: [
+      { peerName: 'alice', position: `ISO 8601 strings (round ${round})`, constraints: ['clients parse it'], alternatives: [], proposal: round === 1 ? 1 : null, accepts: 1 },
+      { peerName: 'bob', position: `Unix milliseconds (round ${round})`, constraints: [], alternatives: ['both'], proposal: round === 1 ? 2 : null, accepts: 2 },
+    ],
+  })),
+  proposals: [{ n: 1, peerName: 'alice', round: 1, text: 'ISO 8601 with a zone' }, { n: 2, peerName: 'bob', round: 1, text: 'Unix milliseconds' }],
+  ruling: null,
+};
 
 const task = (id: string, phase: string, status: DashboardTask['status'], more: Partial<DashboardTask> = {}): DashboardTask => ({
   id, phase, title: `Task ${id}`, status, assignee: null, files: [], dependsOn: [], waitingFor: [], contracts: [], note: null, overlaps: [], changedContracts: [], ...more,
@@ -103,7 +118,7 @@ describe('dashboard webview (browser)', function () {
   const send = (message: HostToWebviewMessage | Record<string, unknown>) =>
     page.evaluate((data) => (globalThis as unknown as { postMessage(data: unknown, target: string): void }).postMessage(data, '*'), message);
   const snapshot = (peers: DashboardSnapshot['peers'], plan: DashboardPlan | null = null): HostToWebviewMessage =>
-    ({ type: 'didChangeSnapshot', snapshot: { version: '9.8.7', peers, plan } });
+    ({ type: 'didChangeSnapshot', snapshot: { version: '9.8.7', peers, plan, debates: [] } });
   const posted = () => page.evaluate('window.posted') as Promise<Array<Record<string, unknown>>>;
   const column = (status: string) => page.locator(`section.column[data-status="${status}"]`);
   const card = (id: string) => page.locator(`[data-task-id="${id}"]`);
@@ -243,5 +258,35 @@ describe('dashboard webview (browser)', function () {
     assert.equal(await page.getByRole('tab', { name: /Roadmap/ }).getAttribute('aria-selected'), 'true');
     assert.equal(await page.getByLabel('Peer').inputValue(), 'p-2');
     assert.equal(await page.locator('li.task[data-task-id]').count(), 1, 'only codex-web\'s task');
+  });
+
+  it('lists the debates awaiting a ruling first, shows one side by side round by round, and sends the person\'s ruling', async () => {
+    await send({ type: 'didChangeSnapshot', snapshot: { version: '9.8.7', peers: [], plan: null, debates: [escalated, openDebate] } });
+    const tab = page.getByRole('tab', { name: /Debates/ });
+    assert.match(await tab.innerText(), /Debates\s*1/, 'the tab counts what awaits the person');
+    await tab.click();
+    assert.deepEqual(await page.locator('li.debate').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-debate-id'))), ['7', '4']);
+    assert.match(await page.locator('li.debate[data-debate-id="7"]').innerText(), /awaiting your ruling · round 3\/3 · alice, bob/);
+    await page.getByRole('button', { name: 'Which date format for the API?' }).click();
+    assert.deepEqual((await posted()).at(-1), { type: 'openDebate', debateId: 7 });
+    await send({ type: 'didLoadDebate', debate: escalatedWhole });
+    await page.locator('table.rounds').waitFor();
+    assert.deepEqual(await page.locator('table.rounds thead th').allInnerTexts(), ['Round', 'alice', 'bob']);
+    assert.equal(await page.locator('table.rounds tbody tr').count(), 3);
+    assert.match(await page.locator('table.rounds tbody tr').first().innerText(), /ISO 8601 strings \(round 1\)[\s\S]*Must keep: clients parse it[\s\S]*proposes 1[\s\S]*Unix milliseconds \(round 1\)[\s\S]*Alternatives: both/);
+
+    await page.getByRole('button', { name: 'Rule for 2' }).click();
+    const decided = (await posted()).at(-1)!;
+    assert.deepEqual({ ...decided, requestId: 0 }, { type: 'decideDebate', requestId: 0, debateId: 7, pick: 2 });
+    await send({ type: 'didDecideDebate', requestId: decided.requestId as number, debateId: 7, ok: true });
+    await page.getByRole('status').filter({ hasText: 'Your ruling on debate #7 went to its participants.' }).waitFor();
+
+    // A ruling in the person's own words; a refusal says why.
+    await page.getByLabel('Or rule in your own words').fill('  ISO 8601, and milliseconds in the logs  ');
+    await page.getByRole('button', { name: 'Rule', exact: true }).click();
+    const own = (await posted()).at(-1)!;
+    assert.equal(own.text, 'ISO 8601, and milliseconds in the logs');
+    await send({ type: 'didDecideDebate', requestId: own.requestId as number, debateId: 7, ok: false, reason: 'debate 7 is decided already' });
+    await page.getByRole('status').filter({ hasText: 'The ruling was not recorded: debate 7 is decided already.' }).waitFor();
   });
 });

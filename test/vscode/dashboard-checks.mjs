@@ -19,8 +19,7 @@ const run = promisify(execFile);
  * @param {() => { command(line: string): Promise<void> }} agents the plan agents' process, started by an earlier check
  */
 export function dashboardChecks(page, { repo, name, workspace, home, artifacts, nodeBin, shownThemes = themes }, agents) {
-  // The panel's webview: the workbench's iframe, and inside it the page's own.
-  const dashboard = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+  const dashboard = dashboardPanel(page);
   const column = (status) => dashboard.locator(`section.column[data-status="${status}"]`);
   const card = (id) => dashboard.locator(`[data-task-id="${id}"]`);
   /** The task's status as the broker has it. */
@@ -79,12 +78,7 @@ export function dashboardChecks(page, { repo, name, workspace, home, artifacts, 
       await until('only the Web tasks again', async () => (await dashboard.locator('.card').count()) === 3);
       await dashboard.getByLabel('Phase').selectOption({ label: 'all' });
     }],
-    ['the dashboard gets the window to itself for its screenshots', async () => {
-      await runCommand(page, /^PeerMesh: Open Dashboard in Editor$/, 'Open Dashboard in Editor');
-      await runCommand(page, /^View: Toggle Maximize Editor Group$/, 'Toggle Maximize Editor Group');
-      await page.keyboard.press('Control+B'); // the sidebar goes
-      await page.locator('.sidebar').first().waitFor({ state: 'hidden', timeout: 10_000 });
-    }],
+    ['the dashboard gets the window to itself for its screenshots', () => dashboardAlone(page, true)],
     ...shownThemes.map(([short, theme, filter]) => [`dashboard screenshots in ${short} theme: the board and the roadmap`, async () => {
       await pickColorTheme(page, theme, filter);
       await dashboard.getByRole('tab', { name: /Board/ }).click();
@@ -98,10 +92,22 @@ export function dashboardChecks(page, { repo, name, workspace, home, artifacts, 
       await page.screenshot({ path: path.join(artifacts, `dashboard-roadmap-${suffix(short)}.png`) });
       await dashboard.getByRole('tab', { name: /Board/ }).click();
     }]),
-    ['the sidebar and the other editors come back', async () => {
-      await page.keyboard.press('Control+B');
-      await page.locator('.sidebar').first().waitFor({ state: 'visible', timeout: 10_000 });
-      await runCommand(page, /^View: Toggle Maximize Editor Group$/, 'Toggle Maximize Editor Group');
-    }],
+    ['the sidebar and the other editors come back', () => dashboardAlone(page, false)],
   ];
+}
+
+/** The dashboard's editor panel: the workbench's webview iframe (the newest), and inside it the page's own. */
+export function dashboardPanel(page) {
+  return page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+}
+
+/**
+ * `alone`: opens (or reveals) the dashboard panel, maximizes its editor group and hides the
+ * sidebar, so a screenshot shows it whole; else brings the sidebar and the other editors back.
+ */
+export async function dashboardAlone(page, alone) {
+  if (alone) await runCommand(page, /^PeerMesh: Open Dashboard in Editor$/, 'Open Dashboard in Editor');
+  await runCommand(page, /^View: Toggle Maximize Editor Group$/, 'Toggle Maximize Editor Group');
+  await page.keyboard.press('Control+B');
+  await page.locator('.sidebar').first().waitFor({ state: alone ? 'hidden' : 'visible', timeout: 10_000 });
 }

@@ -2,13 +2,15 @@
 // debate-peers.js, built from test/vscode/debatePeers.ts) argue two rounds without agreeing, so
 // their debate escalates. The launcher gives the Debates view the sidebar's room, photographs
 // the escalated debate (highlighted, counted on the view's badge, told in a notification) in
-// the dark and light themes, rules on it as a person does (Decide Debate… from the palette, the
-// debate, a proposal), and photographs the ruling: .test-artifacts/vscode/
-// debates-escalated-{dark,light}.png and debates-ruling-{dark,light}.png.
+// the dark and light themes; opens it on the dashboard (its rounds side by side, photographed in
+// every theme), rules there for a proposal, reads the decision in both agents' news, and
+// photographs the ruling in the view: .test-artifacts/vscode/debates-escalated-{dark,light}.png,
+// dashboard-debate-{dark,light,hc}.png and debates-ruling-{dark,light}.png.
 // Each check is [title, async () => void].
 import path from 'node:path';
 import { pickColorTheme, runCommand, themes } from './lock-screenshots.mjs';
 import { widenSidebar } from './plan-screenshots.mjs';
+import { dashboardAlone, dashboardPanel } from './dashboard-checks.mjs';
 import { startPeers } from './peer-process.mjs';
 
 const topic = 'Paginate /users: cursor or pages?';
@@ -27,6 +29,7 @@ export function debateScreenshotChecks(page, { repo, name, workspace, home, arti
   const debatesPane = sidebar.locator('.pane', { has: titled('Debates') }).first();
   const row = (text) => debatesPane.locator('.monaco-list-row', { hasText: topic }).filter({ hasText: text }).first();
   const suffix = (short) => `${short}${name === 'dev' ? '' : `-${name}`}`;
+  const dashboard = dashboardPanel(page);
   let agents;
   const shoot = async (what, short) => {
     await page.mouse.move(900, 700);
@@ -55,14 +58,33 @@ export function debateScreenshotChecks(page, { repo, name, workspace, home, arti
       await pickColorTheme(page, theme, filter);
       await shoot('escalated', short);
     }]),
-    ['Decide Debate… from the palette rules on it with one of the proposals', async () => {
+    // The dashboard's Debates tab shows the escalated debate side by side, round by round, and
+    // the person rules there (Decide Debate… from the palette is the suite's, debates.test.ts).
+    ['the dashboard shows the escalated debate round by round, each agent side by side', async () => {
       await runCommand(page, /^Notifications: Hide Notifications$/, 'Hide Notifications');
-      await runCommand(page, /^PeerMesh: Decide Debate…$/, 'Decide Debate');
-      // The debate (the only one open or escalated), then the proposal the agents go with.
-      const rows = page.locator('.quick-input-widget .monaco-list-row');
-      await rows.filter({ hasText: topic }).first().click();
-      await rows.filter({ hasText: 'Cursor pagination' }).first().waitFor({ state: 'visible', timeout: 10_000 });
-      await rows.filter({ hasText: 'Cursor pagination' }).first().click();
+      await dashboardAlone(page, true);
+      await dashboard.getByRole('tab', { name: /Debates/ }).click();
+      await dashboard.locator('li.debate.escalated', { hasText: topic }).waitFor({ timeout: 30_000 });
+      await dashboard.getByRole('button', { name: topic }).click();
+      await dashboard.locator('table.rounds tbody tr').nth(1).waitFor({ timeout: 30_000 });
+      const heads = await dashboard.locator('table.rounds thead th').allInnerTexts();
+      if (heads.join('|') !== 'Round|codex-web|claude-api') throw new Error(`the rounds' columns: ${heads.join(', ')}`);
+    }],
+    ...themes.map(([short, theme, filter]) => [`dashboard escalated debate screenshot in ${short} theme`, async () => {
+      await pickColorTheme(page, theme, filter);
+      await page.mouse.move(900, 850);
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(artifacts, `dashboard-debate-${suffix(short)}.png`) });
+    }]),
+    ['ruling from the dashboard delivers the decision to both agents', async () => {
+      await dashboard.getByRole('button', { name: 'Rule for 2' }).click();
+      await dashboard.locator('.ruling', { hasText: 'Cursor pagination' }).waitFor({ timeout: 30_000 });
+      for (const who of ['api', 'web']) {
+        const news = JSON.parse(await agents.command(`news ${who}`));
+        if (!news.some((d) => d.kind === 'decision' && /Cursor pagination/.test(d.summary))) throw new Error(`${who} has no decision to ack: ${JSON.stringify(news)}`);
+      }
+      await dashboardAlone(page, false);
+      await runCommand(page, /^View: Close All Editors$/, 'Close All Editors');
       await row('decided by').waitFor({ state: 'visible', timeout: 10_000 });
     }],
     ...[...shown].reverse().map(([short, theme, filter]) => [`ruling screenshot in ${short} theme`, async () => {

@@ -3,8 +3,10 @@
  * (test/vscode/debate-screenshots.mjs runs this bundle, out/test/vscode/debate-peers.js, in the
  * workspace folder with the workbench's PEERMESH_HOME). One pushes a blocking contract change,
  * the other disputes it; they argue two rounds without agreement, so the debate escalates to
- * the person. Prints `ready`, and stays in the mesh until its stdin closes.
+ * the person. Prints `ready`, and stays in the mesh until its stdin closes; meanwhile it answers
+ * `news <agent>` lines with what that agent has to ack (the checks read the ruling there).
  */
+import readline from 'node:readline';
 import { resolveHome } from '../../src/home/home';
 import { PeerClient } from '../../src/client/peer';
 import type { TurnInput } from '../../src/protocol/coordination';
@@ -48,8 +50,18 @@ async function main(): Promise<void> {
   await web.request('debate/respond', { id: debate.id, turn: turn('Jumping to a page is what the table is for.', { accept: 1 }) });
   await api.request('debate/respond', { id: debate.id, turn: turn('A stable export matters more than jumping.', { accept: 2 }) });
   console.log('ready');
-  process.stdin.resume();
-  await new Promise((resolve) => process.stdin.once('end', resolve));
+  // `news <agent>`: the blocking deltas that agent (api or web) has not acked, as JSON on the answer's line.
+  const agents: Record<string, PeerClient> = { api, web };
+  for await (const line of readline.createInterface({ input: process.stdin })) {
+    const [what, who] = line.trim().split(/\s+/);
+    const agent = agents[who];
+    if (what !== 'news' || !agent) {
+      console.log(`error ${line}: say news api or news web`);
+      continue;
+    }
+    const { blocking } = await agent.request('delta/mine', {});
+    console.log(`ok ${line} ${JSON.stringify(blocking.map((d) => ({ kind: d.kind, summary: d.summary, debate: d.debate })))}`);
+  }
   await Promise.all([api.close(), web.close()]);
 }
 

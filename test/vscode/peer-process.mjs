@@ -31,13 +31,17 @@ export async function startPeers(bundle, { repo, workspace, home, nodeBin }) {
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${bundle} exited (${code}):\n${output}`)); });
   });
   return {
-    /** Writes `line` to its stdin and resolves once it answers `ok <line>` (rejects on `error <line>…`, or after 30 s). */
+    /**
+     * Writes `line` to its stdin and resolves once it answers `ok <line>[ <rest>]`, with the
+     * rest (rejects on `error <line>…`, or after 30 s).
+     */
     async command(line) {
       const from = output.length;
       child.stdin.write(`${line}\n`);
       for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
         const said = output.slice(from);
-        if (said.includes(`ok ${line}\n`)) return;
+        const answered = said.split('\n').slice(0, -1).find((l) => l === `ok ${line}` || l.startsWith(`ok ${line} `));
+        if (answered !== undefined) return answered.slice(`ok ${line}`.length).trim();
         const failed = said.split('\n').find((l) => l.startsWith(`error ${line}`));
         if (failed) throw new Error(`${bundle}: ${failed}`);
         await new Promise((resolve) => setTimeout(resolve, 50));

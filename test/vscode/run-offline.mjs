@@ -216,7 +216,7 @@ async function runSteps({ name, vsix, mark }) {
     // And the Debates view with an escalated debate and the person's ruling (debates-*.png), in the first pass only.
     if (name === 'dev') {
       for (const [title, fn] of debateScreenshotChecks(page, lockContext)) await check(title, fn);
-      log(`  screenshots: ${path.relative(repo, artifacts)}/debates-{escalated,ruling}-{dark,light}.png`);
+      log(`  screenshots: ${path.relative(repo, artifacts)}/debates-{escalated,ruling}-{dark,light}.png, dashboard-debate-{dark,light,hc}.png`);
     }
     writeFileSync(releaseFile, 'done\n');
   }

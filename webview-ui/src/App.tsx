@@ -1,11 +1,12 @@
 /** The dashboard: tabs for the board, the roadmap and the peers, and a live region for what happened. */
 import type { JSX } from 'preact';
 import { Board } from './Board';
+import { Debates } from './Debates';
 import { Peers } from './Peers';
 import { Roadmap } from './Roadmap';
-import { announcement, loaded, peers, plan, tab, version, type Tab } from './state';
+import { announcement, debates, loaded, peers, plan, tab, version, type Tab } from './state';
 
-const tabs: Array<[Tab, string, string]> = [['board', 'Board', 'project'], ['roadmap', 'Roadmap', 'list-tree'], ['peers', 'Peers', 'organization']];
+const tabs: Array<[Tab, string, string]> = [['board', 'Board', 'project'], ['roadmap', 'Roadmap', 'list-tree'], ['debates', 'Debates', 'comment-discussion'], ['peers', 'Peers', 'organization']];
 
 export function App(): JSX.Element {
   if (!loaded.value) return <p class="muted">Loading…</p>;
@@ -16,17 +17,21 @@ export function App(): JSX.Element {
           <button key={id} role="tab" id={`tab-${id}`} aria-selected={tab.value === id} aria-controls={`panel-${id}`} class={tab.value === id ? 'tab selected' : 'tab'} onClick={() => { tab.value = id; }}>
             <i class={`codicon codicon-${icon}`} aria-hidden="true" /> {title}
             {id === 'peers' && <span class="count">{peers.value.length}</span>}
+            {id === 'debates' && awaiting() > 0 && <span class="count attention" title="awaiting your ruling">{awaiting()}</span>}
           </button>
         ))}
       </nav>
       <section role="tabpanel" id={`panel-${tab.value}`} aria-labelledby={`tab-${tab.value}`}>
-        {tab.value === 'peers' ? <Peers /> : !plan.value ? <NoPlan /> : tab.value === 'board' ? <Board /> : <Roadmap />}
+        {tab.value === 'peers' ? <Peers /> : tab.value === 'debates' ? <Debates /> : !plan.value ? <NoPlan /> : tab.value === 'board' ? <Board /> : <Roadmap />}
       </section>
       <p class="announcement" role="status" aria-live="polite">{announcement.value}</p>
       <p class="muted version">PeerMesh {version.value}</p>
     </>
   );
 }
+
+/** Debates that wait for the person's ruling. */
+const awaiting = (): number => debates.value.filter((d) => d.status === 'escalated').length;
 
 function NoPlan(): JSX.Element {
   return (

@@ -7,7 +7,7 @@ import { effect } from '@preact/signals';
 import { render } from 'preact';
 import { assertNever, isHostToWebviewMessage, type HostToWebviewMessage } from '../../src/protocol/webview';
 import { App } from './App';
-import { loaded, moveAnswered, peers, plan, version, vscode } from './state';
+import { debates, loaded, moveAnswered, openDebate, openDebateId, peers, plan, ruled, showDebate, version, vscode } from './state';
 import './dashboard.css';
 
 function handle(message: HostToWebviewMessage): void {
@@ -16,7 +16,9 @@ function handle(message: HostToWebviewMessage): void {
       version.value = message.snapshot.version;
       peers.value = message.snapshot.peers;
       plan.value = message.snapshot.plan;
+      debates.value = message.snapshot.debates;
       loaded.value = true;
+      if (openDebateId.value !== null) showDebate(openDebateId.value);
       break;
     case 'didChangePeers':
       peers.value = message.peers;
@@ -26,6 +28,17 @@ function handle(message: HostToWebviewMessage): void {
       break;
     case 'didMoveTask':
       moveAnswered(message.requestId, message.taskId, message.ok, message.reason);
+      break;
+    case 'didChangeDebates':
+      debates.value = message.debates;
+      // The debate open may have moved on: fetch it again.
+      if (openDebateId.value !== null) showDebate(openDebateId.value);
+      break;
+    case 'didLoadDebate':
+      if (message.debate.id === openDebateId.value) openDebate.value = message.debate;
+      break;
+    case 'didDecideDebate':
+      ruled(message.requestId, message.debateId, message.ok, message.reason);
       break;
     default:
       assertNever(message);

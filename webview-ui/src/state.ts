@@ -5,7 +5,7 @@
  */
 import { computed, effect, signal } from '@preact/signals';
 import type { TaskStatus } from '../../src/protocol/plan';
-import type { DashboardPeer, DashboardPlan, DashboardTask, WebviewToHostMessage } from '../../src/protocol/webview';
+import type { DashboardDebate, DashboardDebateDetail, DashboardPeer, DashboardPlan, DashboardTask, WebviewToHostMessage } from '../../src/protocol/webview';
 
 export interface VsCodeApi {
   postMessage(message: WebviewToHostMessage): void;
@@ -21,7 +21,7 @@ export const columns = ['todo', 'in_progress', 'review', 'blocked', 'done'] as c
 export const columnTitles: Record<TaskStatus, string> = { todo: 'To do', in_progress: 'In progress', review: 'Review', blocked: 'Blocked', done: 'Done' };
 export const statusIcons: Record<TaskStatus, string> = { todo: 'circle-large-outline', in_progress: 'play-circle', review: 'eye', blocked: 'error', done: 'pass-filled' };
 
-export type Tab = 'board' | 'roadmap' | 'peers';
+export type Tab = 'board' | 'roadmap' | 'debates' | 'peers';
 
 /** What the view keeps across hiding: which tab, which phases are folded, the filters. */
 interface ViewState {
@@ -44,6 +44,12 @@ effect(() => vscode.setState({ tab: tab.value, phaseOpen: phaseOpen.value, peer:
 export const version = signal<string | undefined>(undefined);
 export const peers = signal<DashboardPeer[]>([]);
 export const plan = signal<DashboardPlan | null>(null);
+export const debates = signal<DashboardDebate[]>([]);
+/** The debate open on the Debates tab (its id; its whole text once the host sent it). */
+export const openDebateId = signal<number | null>(null);
+export const openDebate = signal<DashboardDebateDetail | null>(null);
+/** Rulings sent and not answered yet: request id → debate id. */
+export const pendingRulings = signal<ReadonlyMap<number, number>>(new Map());
 /** Whether the host's first snapshot has come. */
 export const loaded = signal(false);
 
@@ -85,4 +91,29 @@ export function moveAnswered(requestId: number, taskId: string, ok: boolean, rea
   rest.delete(taskId);
   pendingMoves.value = rest;
   announcement.value = ok ? `Moved “${title}” to ${columnTitles[move.status]}.` : `“${title}” stays where it was: ${reason ?? 'the move was refused'}.`;
+}
+
+/** Opens a debate (null: back to the list), and asks the host for it whole. */
+export function showDebate(id: number | null): void {
+  openDebateId.value = id;
+  if (openDebate.value?.id !== id) openDebate.value = null;
+  if (id !== null) vscode.postMessage({ type: 'openDebate', debateId: id });
+}
+
+/** Sends the person's ruling: proposal `pick`, or their own words. */
+export function rule(debateId: number, ruling: { pick: number } | { text: string }): void {
+  const requestId = nextRequest++;
+  pendingRulings.value = new Map(pendingRulings.value).set(requestId, debateId);
+  announcement.value = 'Sending your ruling…';
+  vscode.postMessage({ type: 'decideDebate', requestId, debateId, ...ruling });
+}
+
+/** The host's answer to a ruling. */
+export function ruled(requestId: number, debateId: number, ok: boolean, reason: string | undefined): void {
+  if (!pendingRulings.value.has(requestId)) return;
+  const rest = new Map(pendingRulings.value);
+  rest.delete(requestId);
+  pendingRulings.value = rest;
+  announcement.value = ok ? `Your ruling on debate #${debateId} went to its participants.` : `The ruling was not recorded: ${reason ?? 'refused'}.`;
+  if (openDebateId.value === debateId) showDebate(debateId);
 }

@@ -84,7 +84,12 @@ export async function decideDebate(ctx: DebateActionContext, arg?: unknown): Pro
   } else {
     ruling = { pick: chosen.pick };
   }
-  const decided = (await client.request('debate/decide', { id, ...ruling })).debate;
+  return ruleOnDebate(ctx, id, ruling);
+}
+
+/** The person's ruling on debate `id` (a proposal picked, or their words): sent to the participants as a decision delta. */
+export async function ruleOnDebate(ctx: DebateActionContext, id: number, ruling: { pick: number } | { text: string }): Promise<Debate> {
+  const decided = (await clientOf(ctx.mesh).request('debate/decide', { id, ...ruling })).debate;
   ctx.debateDocuments.write(decided);
   await ctx.debates.refresh();
   ctx.log.info(`[debates] this window ruled on debate ${id}: decision delta ${decided.ruling?.delta ?? '?'}`);

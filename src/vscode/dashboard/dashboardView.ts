@@ -9,6 +9,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
 import type { TaskStatus } from '../../protocol/plan';
+import type { DashboardDebate, DashboardDebateDetail } from '../../protocol/webview';
 import {
   assertNever, type DashboardPeer, type DashboardPlan, type DashboardSnapshot, type HostToWebviewMessage, type WebviewToHostMessage,
 } from '../../protocol/webview';
@@ -25,6 +26,11 @@ export interface DashboardSource {
   plan(): DashboardPlan | null;
   /** Moves a task as the person; throws what stands in the way. */
   moveTask(taskId: string, status: TaskStatus): Promise<unknown>;
+  debates(): DashboardDebate[];
+  /** One debate whole, from the broker. */
+  debate(id: number): Promise<DashboardDebateDetail>;
+  /** Rules on a debate as the person; throws what stands in the way. */
+  decideDebate(id: number, ruling: { pick?: number; text?: string }): Promise<unknown>;
 }
 
 export class DashboardViewProvider extends Disposable implements vscode.WebviewViewProvider {
@@ -88,6 +94,11 @@ export class DashboardViewProvider extends Disposable implements vscode.WebviewV
     if (this.pages.size > 0) this.postAll({ type: 'didChangePlan', plan: this.source.plan() });
   }
 
+  /** The debates changed: sends them to every open page (a page showing one asks for it again). */
+  refreshDebates(): void {
+    if (this.pages.size > 0) this.postAll({ type: 'didChangeDebates', debates: this.source.debates() });
+  }
+
   private onMessage(page: vscode.Webview, value: unknown): void {
     const parsed = parseWebviewMessage(value);
     if (!parsed.ok) {
@@ -106,6 +117,15 @@ export class DashboardViewProvider extends Disposable implements vscode.WebviewV
       case 'moveTask':
         void this.moveTask(page, message.requestId, message.taskId, message.status);
         break;
+      case 'openDebate':
+        void this.source.debate(message.debateId).then(
+          (debate) => this.post(page, { type: 'didLoadDebate', debate }),
+          (error: unknown) => this.log.warn(`[dashboard] reading debate #${message.debateId} failed: ${error instanceof Error ? error.message : String(error)}`),
+        );
+        break;
+      case 'decideDebate':
+        void this.decideDebate(page, message.requestId, message.debateId, { pick: message.pick, text: message.text });
+        break;
       default:
         assertNever(message);
     }
@@ -121,6 +141,18 @@ export class DashboardViewProvider extends Disposable implements vscode.WebviewV
       await this.post(page, { type: 'didMoveTask', requestId, taskId, ok: false, reason });
     }
     this.refreshPlan();
+  }
+
+  private async decideDebate(page: vscode.Webview, requestId: number, debateId: number, ruling: { pick?: number; text?: string }): Promise<void> {
+    try {
+      await this.source.decideDebate(debateId, ruling);
+      await this.post(page, { type: 'didDecideDebate', requestId, debateId, ok: true });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.log.info(`[dashboard] ruling on debate #${debateId}: ${reason}`);
+      await this.post(page, { type: 'didDecideDebate', requestId, debateId, ok: false, reason });
+    }
+    this.refreshDebates();
   }
 
   private postAll(message: HostToWebviewMessage): void {

@@ -4,12 +4,18 @@
  * dropped. The schemas are checked against the protocol's types at compile time.
  */
 import * as z from 'zod';
+import { coordinationLimits } from '../../protocol/coordination';
 import { PlanId, TaskStatus } from '../../protocol/plan';
 import type { WebviewToHostMessage } from '../../protocol/webview';
 
 export const WebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('moveTask'), requestId: z.number().int(), taskId: PlanId, status: TaskStatus }),
+  z.object({ type: z.literal('openDebate'), debateId: z.number().int().min(1) }),
+  z.object({
+    type: z.literal('decideDebate'), requestId: z.number().int(), debateId: z.number().int().min(1),
+    pick: z.number().int().min(1).optional(), text: z.string().trim().min(1).max(coordinationLimits.detail).optional(),
+  }).refine((m) => (m.pick === undefined) !== (m.text === undefined), { message: 'a ruling picks a proposal or gives its own text' }),
 ]);
 
 /** Fails to compile when the schema and the protocol's types part ways. */

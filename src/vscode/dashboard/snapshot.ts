@@ -6,14 +6,50 @@
  */
 import { printable } from '../../core/printable';
 import { patternOverlap, toPattern } from '../../core/task-overlap';
+import type { Debate, DebateSummary } from '../../protocol/coordination';
 import type { Lock, Peer, PeerKind } from '../../protocol/entities';
 import type { PlanView, Task } from '../../protocol/plan';
-import type { DashboardPeer, DashboardPlan, DashboardSnapshot, DashboardTask } from '../../protocol/webview';
+import type { DashboardDebate, DashboardDebateDetail, DashboardPeer, DashboardPlan, DashboardSnapshot, DashboardTask } from '../../protocol/webview';
+import type { DebateModel } from '../mesh/debateModel';
 import type { MeshModel } from '../mesh/meshModel';
 import type { PlanModel } from '../mesh/planModel';
 
-export function dashboardSnapshot(version: string, model: MeshModel, plan: PlanModel): DashboardSnapshot {
-  return { version, peers: dashboardPeers(model), plan: dashboardPlan(plan.plan, model.peers.items, model.locks.items) };
+export function dashboardSnapshot(version: string, model: MeshModel, plan: PlanModel, debates: DebateModel): DashboardSnapshot {
+  return { version, peers: dashboardPeers(model), plan: dashboardPlan(plan.plan, model.peers.items, model.locks.items), debates: dashboardDebates(debates.debates) };
+}
+
+const debateOrder = { escalated: 0, open: 1, resolved: 2, decided: 2 } as const;
+
+/** The debates, those awaiting the person's ruling first, then open ones, then settled ones (newest first within each). */
+export function dashboardDebates(debates: readonly DebateSummary[]): DashboardDebate[] {
+  return [...debates].sort((a, b) => debateOrder[a.status] - debateOrder[b.status] || b.updatedAt - a.updatedAt).map(toDashboardDebate);
+}
+
+function toDashboardDebate(d: DebateSummary): DashboardDebate {
+  const names = new Map(d.participants.map((p) => [p.peer, printable(p.peerName)]));
+  return {
+    id: d.id, topic: printable(d.topic), status: d.status, round: d.round, maxRounds: d.maxRounds,
+    participants: [...names.values()],
+    awaiting: d.awaiting.map((id) => names.get(id) ?? id),
+    escalation: d.escalation?.reason ?? null,
+  };
+}
+
+/** A debate whole: its turns grouped by round, in the participants' order, its proposals, its ruling. */
+export function dashboardDebateDetail(d: Debate): DashboardDebateDetail {
+  const rounds = [...new Set(d.turns.map((t) => t.round))].sort((a, b) => a - b).map((round) => ({
+    round,
+    turns: d.turns.filter((t) => t.round === round).map((t) => ({
+      peerName: printable(t.peerName), position: printable(t.position), constraints: t.constraints.map((c) => printable(c)),
+      alternatives: t.alternatives.map((a) => printable(a)), proposal: t.proposal, accepts: t.accepts,
+    })),
+  }));
+  return {
+    ...toDashboardDebate(d),
+    rounds,
+    proposals: d.proposals.map((p) => ({ n: p.n, peerName: printable(p.peerName), round: p.round, text: printable(p.text) })),
+    ruling: d.ruling && { text: printable(d.ruling.text), byName: printable(d.ruling.peerName), proposal: d.ruling.proposal },
+  };
 }
 
 export function dashboardPeers(model: MeshModel): DashboardPeer[] {
