@@ -10,8 +10,8 @@
  * `src/protocol`, no runtime dependencies. The host checks every message the webview posts
  * (src/vscode/dashboard/messages.ts).
  */
-import type { PeerKind, PeerStatus } from './entities';
-import type { DebateStatus, EscalationReason } from './coordination';
+import type { EventType, PeerKind, PeerStatus } from './entities';
+import type { DebateStatus, DeltaKind, DeltaSeverity, EscalationReason } from './coordination';
 import type { ContractKind, ContractStatus, TaskStatus } from './plan';
 
 /** One peer as the dashboard shows it (a display subset of the wire `Peer`). */
@@ -106,6 +106,30 @@ export interface DashboardDebateDetail extends DashboardDebate {
   ruling: { text: string; byName: string; proposal: number | null } | null;
 }
 
+/** A context delta, as the feed shows it. */
+export interface DashboardDelta {
+  id: number;
+  kind: DeltaKind;
+  severity: DeltaSeverity;
+  summary: string;
+  authorName: string;
+  createdAt: number;
+  /** Those it was routed to, and whether each has acked it. */
+  recipients: Array<{ name: string; acked: boolean }>;
+}
+
+/** One event of the mesh, as the activity feed reads it. */
+export interface DashboardActivity {
+  seq: number;
+  at: number;
+  type: EventType;
+  /** The peer that caused it (id and name); null for the broker. */
+  peer: string | null;
+  peerName: string;
+  /** What happened, in words (a message between peers: its words). */
+  text: string;
+}
+
 /** Everything the dashboard renders, sent whole after `ready`. */
 export interface DashboardSnapshot {
   /** Version of the PeerMesh extension that produced the snapshot. */
@@ -116,6 +140,10 @@ export interface DashboardSnapshot {
   plan: DashboardPlan | null;
   /** The project's debates: awaiting the person first, then open ones, then settled ones. */
   debates: DashboardDebate[];
+  /** The project's latest deltas, newest first. */
+  deltas: DashboardDelta[];
+  /** The mesh's recent events, newest first. */
+  activity: DashboardActivity[];
 }
 
 /** The webview's page has loaded and its message listener is installed; send a snapshot. */
@@ -199,13 +227,25 @@ export interface DidDecideDebateMessage {
   reason?: string;
 }
 
+/** The deltas changed (a new one, an ack): the new feed. */
+export interface DidChangeDeltasMessage {
+  type: 'didChangeDeltas';
+  deltas: DashboardDelta[];
+}
+
+/** New events in the mesh: the recent feed. */
+export interface DidChangeActivityMessage {
+  type: 'didChangeActivity';
+  activity: DashboardActivity[];
+}
+
 /** Messages the extension host posts to the webview. */
 export type HostToWebviewMessage = DidChangeSnapshotMessage | DidChangePeersMessage | DidChangePlanMessage | DidMoveTaskMessage
-  | DidChangeDebatesMessage | DidLoadDebateMessage | DidDecideDebateMessage;
+  | DidChangeDebatesMessage | DidLoadDebateMessage | DidDecideDebateMessage | DidChangeDeltasMessage | DidChangeActivityMessage;
 
 const webviewToHostTypes: ReadonlySet<string> = new Set<WebviewToHostMessage['type']>(['ready', 'moveTask', 'openDebate', 'decideDebate']);
 const hostToWebviewTypes: ReadonlySet<string> = new Set<HostToWebviewMessage['type']>([
-  'didChangeSnapshot', 'didChangePeers', 'didChangePlan', 'didMoveTask', 'didChangeDebates', 'didLoadDebate', 'didDecideDebate',
+  'didChangeSnapshot', 'didChangePeers', 'didChangePlan', 'didMoveTask', 'didChangeDebates', 'didLoadDebate', 'didDecideDebate', 'didChangeDeltas', 'didChangeActivity',
 ]);
 
 function hasType(value: unknown, types: ReadonlySet<string>): boolean {

@@ -14,7 +14,7 @@ import { PromptSource } from './actions/prompts';
 import { registerCommand } from './commands';
 import { Config } from './config';
 import { DashboardViewProvider } from './dashboard/dashboardView';
-import { dashboardDebateDetail, dashboardDebates, dashboardPeers, dashboardPlan, dashboardSnapshot } from './dashboard/snapshot';
+import { dashboardDebateDetail, dashboardDebates, dashboardDeltas, dashboardPeers, dashboardPlan, dashboardSnapshot } from './dashboard/snapshot';
 import { LockFileBadges } from './decorations/lockBadges';
 import { LockDecorations } from './decorations/lockDecorations';
 import { commandIds, internalCommandIds } from './ids';
@@ -23,7 +23,9 @@ import { PeerMeshMcpProvider, registerMcpProvider } from './mcp/mcpProvider';
 import { LockLanguageClient } from './mesh/lockLanguageClient';
 import { MeshConnection } from './mesh/meshConnection';
 import { MeshLog } from './mesh/meshLog';
+import { ActivityModel } from './mesh/activityModel';
 import { DebateModel } from './mesh/debateModel';
+import { DeltaModel } from './mesh/deltaModel';
 import { MeshModel } from './mesh/meshModel';
 import { MessageTraffic } from './mesh/traffic';
 import { PlanModel } from './mesh/planModel';
@@ -128,6 +130,8 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
       .catch((error: unknown) => log.warn(`[debates] an open debate was not brought up to date: ${error instanceof Error ? error.message : String(error)}`));
   }, undefined, context.subscriptions);
   const traffic = own(new MessageTraffic(connection, log));
+  const deltas = own(new DeltaModel(connection, log));
+  const activity = own(new ActivityModel(connection, model, log));
   const messages = own(new MessagesTree(model, traffic));
   own(new MessageNotifier(model, config, prompts, log));
   const statusBar = own(new MeshStatusBar(version, connection, model));
@@ -138,15 +142,19 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
   languageClient = lockServer;
 
   const dashboard = own(new DashboardViewProvider(context.extensionUri, {
-    snapshot: () => dashboardSnapshot(version, model, plan, debates),
+    snapshot: () => dashboardSnapshot(version, model, plan, debates, deltas, activity),
     peers: () => dashboardPeers(model),
     plan: () => dashboardPlan(plan.plan, model.peers.items, model.locks.items),
     moveTask: (taskId, status) => moveTask(planActions, taskId, status),
     debates: () => dashboardDebates(debates.debates),
+    deltas: () => dashboardDeltas(deltas.deltas),
+    activity: () => activity.items,
     debate: async (id) => dashboardDebateDetail((await clientOf(connection).request('debate/get', { id }, { background: true })).debate),
     decideDebate: (id, { pick, text }) => ruleOnDebate(debateActions, id, pick !== undefined ? { pick } : { text: text ?? '' }),
   }, log));
   debates.onDidChange(() => dashboard.refreshDebates(), undefined, context.subscriptions);
+  deltas.onDidChange(() => dashboard.refreshDeltas(), undefined, context.subscriptions);
+  activity.onDidChange(() => dashboard.refreshActivity(), undefined, context.subscriptions);
   model.peers.onDidChange(() => dashboard.refreshPeers(), undefined, context.subscriptions);
   // The board flags tasks whose files other peers hold: claims change what it shows too.
   for (const changed of [plan.onDidChange, model.locks.onDidChange]) changed(() => dashboard.refreshPlan(), undefined, context.subscriptions);

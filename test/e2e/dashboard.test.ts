@@ -6,7 +6,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type * as vscode from 'vscode';
 import { dashboardHtml } from '../../src/vscode/dashboard/html';
-import type { DashboardDebate, DashboardDebateDetail, DashboardPlan, DashboardSnapshot, DashboardTask, HostToWebviewMessage } from '../../src/protocol/webview';
+import type { DashboardDebate, DashboardDebateDetail, DashboardDelta, DashboardPlan, DashboardSnapshot, DashboardTask, HostToWebviewMessage } from '../../src/protocol/webview';
 
 // The real dashboard bundle (dist/webview/, built by `npm run test:e2e`) in the real HTML shell
 // with its strict CSP, in headless Chromium. The page plays the webview, and a stub
@@ -118,7 +118,7 @@ describe('dashboard webview (browser)', function () {
   const send = (message: HostToWebviewMessage | Record<string, unknown>) =>
     page.evaluate((data) => (globalThis as unknown as { postMessage(data: unknown, target: string): void }).postMessage(data, '*'), message);
   const snapshot = (peers: DashboardSnapshot['peers'], plan: DashboardPlan | null = null): HostToWebviewMessage =>
-    ({ type: 'didChangeSnapshot', snapshot: { version: '9.8.7', peers, plan, debates: [] } });
+    ({ type: 'didChangeSnapshot', snapshot: { version: '9.8.7', peers, plan, debates: [], deltas: [], activity: [] } });
   const posted = () => page.evaluate('window.posted') as Promise<Array<Record<string, unknown>>>;
   const column = (status: string) => page.locator(`section.column[data-status="${status}"]`);
   const card = (id: string) => page.locator(`[data-task-id="${id}"]`);
@@ -261,7 +261,7 @@ describe('dashboard webview (browser)', function () {
   });
 
   it('lists the debates awaiting a ruling first, shows one side by side round by round, and sends the person\'s ruling', async () => {
-    await send({ type: 'didChangeSnapshot', snapshot: { version: '9.8.7', peers: [], plan: null, debates: [escalated, openDebate] } });
+    await send({ type: 'didChangeSnapshot', snapshot: { version: '9.8.7', peers: [], plan: null, debates: [escalated, openDebate], deltas: [], activity: [] } });
     const tab = page.getByRole('tab', { name: /Debates/ });
     assert.match(await tab.innerText(), /Debates\s*1/, 'the tab counts what awaits the person');
     await tab.click();
@@ -288,5 +288,57 @@ describe('dashboard webview (browser)', function () {
     assert.equal(own.text, 'ISO 8601, and milliseconds in the logs');
     await send({ type: 'didDecideDebate', requestId: own.requestId as number, debateId: 7, ok: false, reason: 'debate 7 is decided already' });
     await page.getByRole('status').filter({ hasText: 'The ruling was not recorded: debate 7 is decided already.' }).waitFor();
+  });
+
+  it('shows the deltas newest first, who has not acked a blocking one, and filters them by kind and severity', async () => {
+    const now = Date.now();
+    const feed: DashboardDelta[] = [
+      { id: 9, kind: 'decision', severity: 'blocking', summary: 'Ruling: cursor pagination', authorName: 'vscode:app', createdAt: now - 30_000, recipients: [{ name: 'alice', acked: true }, { name: 'bob', acked: false }] },
+      { id: 8, kind: 'contract_change', severity: 'warning', summary: 'login-api v2: 422 carries a code', authorName: 'alice', createdAt: now - 600_000, recipients: [{ name: 'bob', acked: false }] },
+      { id: 7, kind: 'discovery', severity: 'info', summary: 'The users table has 40k rows', authorName: 'bob', createdAt: now - 7_200_000, recipients: [] },
+    ];
+    await send({ type: 'didChangeSnapshot', snapshot: { version: '9.8.7', peers: [], plan: null, debates: [], deltas: feed, activity: [] } });
+    const tab = page.getByRole('tab', { name: /Deltas/ });
+    assert.match(await tab.innerText(), /Deltas\s*1/, 'the tab counts blocking deltas not acked by all');
+    await tab.click();
+    assert.deepEqual(await page.locator('li.delta').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-delta-id'))), ['9', '8', '7']);
+    const ruling = await page.locator('li.delta[data-delta-id="9"]').innerText();
+    assert.match(ruling, /not acked yet: bob/);
+    assert.match(ruling, /acked: alice/);
+    assert.match(ruling, /decision · blocking · by vscode:app · just now/);
+    assert.doesNotMatch(await page.locator('li.delta[data-delta-id="8"]').innerText(), /acked/, 'acks are shown for blocking deltas');
+    await page.getByLabel('Severity').selectOption('warning');
+    assert.deepEqual(await page.locator('li.delta').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-delta-id'))), ['8']);
+    await page.getByLabel('Severity').selectOption('');
+    await page.getByLabel('Kind').selectOption('discovery');
+    assert.deepEqual(await page.locator('li.delta').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-delta-id'))), ['7']);
+    // An ack arrives: the feed changes in place.
+    await page.getByLabel('Kind').selectOption('');
+    await send({ type: 'didChangeDeltas', deltas: [{ ...feed[0], recipients: [{ name: 'alice', acked: true }, { name: 'bob', acked: true }] }, ...feed.slice(1)] });
+    await page.locator('li.delta[data-delta-id="9"]', { hasText: 'acked: alice, bob' }).waitFor();
+    assert.doesNotMatch(await tab.innerText(), /\d/);
+  });
+
+  it('shows the mesh\'s events as a feed, what agents tell each other included, filtered by peer and type', async () => {
+    const at = Date.parse('2026-12-03T10:00:00Z');
+    const activity = [
+      { seq: 12, at: at + 2000, type: 'message_sent' as const, peer: 'p-a', peerName: 'alice', text: 'alice → bob: the parser is yours after lunch' },
+      { seq: 11, at: at + 1000, type: 'task_updated' as const, peer: 'p-b', peerName: 'bob', text: 'bob moved task e2e "End-to-end test" from todo to in_progress' },
+      { seq: 10, at, type: 'lock_acquired' as const, peer: 'p-a', peerName: 'alice', text: 'alice locked src/parser.ts:3-9' },
+    ];
+    await send({ type: 'didChangeSnapshot', snapshot: { version: '9.8.7', peers: [], plan: null, debates: [], deltas: [], activity } });
+    await page.getByRole('tab', { name: /Activity/ }).click();
+    const rows = () => page.locator('li.event').evaluateAll((items) => items.map((i) => i.getAttribute('data-seq')));
+    assert.deepEqual(await rows(), ['12', '11', '10']);
+    assert.match(await page.locator('li.event[data-seq="12"]').innerText(), /alice → bob: the parser is yours after lunch/);
+    await page.getByLabel('Peer').selectOption({ label: 'alice' });
+    assert.deepEqual(await rows(), ['12', '10']);
+    await page.getByLabel('Type').selectOption('lock_acquired');
+    assert.deepEqual(await rows(), ['10']);
+    await page.getByLabel('Type').selectOption('');
+    await page.getByLabel('Peer').selectOption('');
+    await send({ type: 'didChangeActivity', activity: [{ seq: 13, at: at + 3000, type: 'peer_joined', peer: 'p-c', peerName: 'carol', text: 'carol joined (codex)' }, ...activity] });
+    await page.locator('li.event[data-seq="13"]').waitFor();
+    assert.deepEqual(await rows(), ['13', '12', '11', '10']);
   });
 });

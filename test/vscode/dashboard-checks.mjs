@@ -4,7 +4,8 @@
 // changes the task in the broker (read back with `peermesh plan show --json`, not from the
 // page); a move the broker refuses puts the card back with the reason; an agent's move (from its
 // own OS process) moves the card; switching away and back keeps the filters. Then screenshots of
-// the board and the roadmap in each theme: dashboard-{board,roadmap}-{dark,light,hc}.png.
+// the board, the roadmap and the activity feed (what the agents tell each other included) in
+// each theme: dashboard-{board,roadmap,activity}-{dark,light,hc}.png.
 // Each check is [title, async () => void].
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -79,7 +80,7 @@ export function dashboardChecks(page, { repo, name, workspace, home, artifacts, 
       await dashboard.getByLabel('Phase').selectOption({ label: 'all' });
     }],
     ['the dashboard gets the window to itself for its screenshots', () => dashboardAlone(page, true)],
-    ...shownThemes.map(([short, theme, filter]) => [`dashboard screenshots in ${short} theme: the board and the roadmap`, async () => {
+    ...shownThemes.map(([short, theme, filter]) => [`dashboard screenshots in ${short} theme: the board, the roadmap, the activity feed`, async () => {
       await pickColorTheme(page, theme, filter);
       await dashboard.getByRole('tab', { name: /Board/ }).click();
       await column('review').locator('[data-task-id="rate-limit"]').waitFor();
@@ -90,6 +91,10 @@ export function dashboardChecks(page, { repo, name, workspace, home, artifacts, 
       await dashboard.locator('li.phase').first().waitFor();
       await page.waitForTimeout(300);
       await page.screenshot({ path: path.join(artifacts, `dashboard-roadmap-${suffix(short)}.png`) });
+      await dashboard.getByRole('tab', { name: /Activity/ }).click();
+      await dashboard.locator('li.event.message_sent', { hasText: 'claude-server → codex-web: The login route is done' }).first().waitFor({ timeout: 10_000 });
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(artifacts, `dashboard-activity-${suffix(short)}.png`) });
       await dashboard.getByRole('tab', { name: /Board/ }).click();
     }]),
     ['the sidebar and the other editors come back', () => dashboardAlone(page, false)],

@@ -83,6 +83,12 @@ export function debateScreenshotChecks(page, { repo, name, workspace, home, arti
         const news = JSON.parse(await agents.command(`news ${who}`));
         if (!news.some((d) => d.kind === 'decision' && /Cursor pagination/.test(d.summary))) throw new Error(`${who} has no decision to ack: ${JSON.stringify(news)}`);
       }
+      // The deltas feed shows the decision, blocking, and that neither agent has acked it yet.
+      await dashboard.getByRole('tab', { name: /Deltas/ }).click();
+      const decision = dashboard.locator('li.delta.blocking', { hasText: 'Cursor pagination' }).first();
+      await decision.waitFor({ timeout: 30_000 });
+      const acks = await decision.locator('.not-acked').innerText();
+      if (!/claude-api/.test(acks) || !/codex-web/.test(acks)) throw new Error(`the decision's acks read: ${acks}`);
       await dashboardAlone(page, false);
       await runCommand(page, /^View: Close All Editors$/, 'Close All Editors');
       await row('decided by').waitFor({ state: 'visible', timeout: 10_000 });

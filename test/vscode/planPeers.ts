@@ -66,6 +66,9 @@ async function main(): Promise<void> {
   await web.request('plan/claim', { task: 'login-form' });
   await move(web, 'login-form', 'review');
   await server.request('plan/contract', { id: 'login-api', status: 'approved' });
+  // What agents tell each other, for the dashboard's activity feed.
+  await server.request('messages/send', { to: { peer: web.peer.id }, body: 'The login route is done: POST /api/login answers 204 or 422.' });
+  await web.request('messages/send', { to: { peer: server.peer.id }, body: 'Thanks, wiring the form to it now.' });
   console.log('ready');
   const agents: Record<string, PeerClient> = { server, web };
   const lines = readline.createInterface({ input: process.stdin });

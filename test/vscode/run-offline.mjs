@@ -212,7 +212,7 @@ async function runSteps({ name, vsix, mark }) {
     log(`  screenshots: ${path.relative(repo, artifacts)}/{editor-lock,sidebar}-${shots}.png`);
     // And the Plan view with agents working on a small plan, in each theme (plan-*.png).
     for (const [title, fn] of planScreenshotChecks(page, lockContext)) await check(title, fn);
-    log(`  screenshots: ${path.relative(repo, artifacts)}/plan{,-hover}-${shots}.png, dashboard-{board,roadmap}-${shots}.png`);
+    log(`  screenshots: ${path.relative(repo, artifacts)}/plan{,-hover}-${shots}.png, dashboard-{board,roadmap,activity}-${shots}.png`);
     // And the Debates view with an escalated debate and the person's ruling (debates-*.png), in the first pass only.
     if (name === 'dev') {
       for (const [title, fn] of debateScreenshotChecks(page, lockContext)) await check(title, fn);

@@ -7,7 +7,7 @@ import { effect } from '@preact/signals';
 import { render } from 'preact';
 import { assertNever, isHostToWebviewMessage, type HostToWebviewMessage } from '../../src/protocol/webview';
 import { App } from './App';
-import { debates, loaded, moveAnswered, openDebate, openDebateId, peers, plan, ruled, showDebate, version, vscode } from './state';
+import { activity, debates, deltas, loaded, moveAnswered, openDebate, openDebateId, peers, plan, ruled, showDebate, version, vscode } from './state';
 import './dashboard.css';
 
 function handle(message: HostToWebviewMessage): void {
@@ -17,6 +17,8 @@ function handle(message: HostToWebviewMessage): void {
       peers.value = message.snapshot.peers;
       plan.value = message.snapshot.plan;
       debates.value = message.snapshot.debates;
+      deltas.value = message.snapshot.deltas;
+      activity.value = message.snapshot.activity;
       loaded.value = true;
       if (openDebateId.value !== null) showDebate(openDebateId.value);
       break;
@@ -36,6 +38,12 @@ function handle(message: HostToWebviewMessage): void {
       break;
     case 'didLoadDebate':
       if (message.debate.id === openDebateId.value) openDebate.value = message.debate;
+      break;
+    case 'didChangeActivity':
+      activity.value = message.activity;
+      break;
+    case 'didChangeDeltas':
+      deltas.value = message.deltas;
       break;
     case 'didDecideDebate':
       ruled(message.requestId, message.debateId, message.ok, message.reason);

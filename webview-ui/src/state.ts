@@ -5,7 +5,7 @@
  */
 import { computed, effect, signal } from '@preact/signals';
 import type { TaskStatus } from '../../src/protocol/plan';
-import type { DashboardDebate, DashboardDebateDetail, DashboardPeer, DashboardPlan, DashboardTask, WebviewToHostMessage } from '../../src/protocol/webview';
+import type { DashboardActivity, DashboardDebate, DashboardDebateDetail, DashboardDelta, DashboardPeer, DashboardPlan, DashboardTask, WebviewToHostMessage } from '../../src/protocol/webview';
 
 export interface VsCodeApi {
   postMessage(message: WebviewToHostMessage): void;
@@ -21,7 +21,7 @@ export const columns = ['todo', 'in_progress', 'review', 'blocked', 'done'] as c
 export const columnTitles: Record<TaskStatus, string> = { todo: 'To do', in_progress: 'In progress', review: 'Review', blocked: 'Blocked', done: 'Done' };
 export const statusIcons: Record<TaskStatus, string> = { todo: 'circle-large-outline', in_progress: 'play-circle', review: 'eye', blocked: 'error', done: 'pass-filled' };
 
-export type Tab = 'board' | 'roadmap' | 'debates' | 'peers';
+export type Tab = 'board' | 'roadmap' | 'debates' | 'deltas' | 'activity' | 'peers';
 
 /** What the view keeps across hiding: which tab, which phases are folded, the filters. */
 interface ViewState {
@@ -32,6 +32,12 @@ interface ViewState {
   peer: string | null;
   /** Show only this phase's tasks (id), or every phase's. */
   phase: string | null;
+  /** The deltas feed's filters: one kind, one severity, or all. */
+  deltaKind: string | null;
+  deltaSeverity: string | null;
+  /** The activity feed's filters: one peer (id), one event type, or all. */
+  activityPeer: string | null;
+  activityType: string | null;
 }
 
 const saved = (vscode.getState() ?? {}) as Partial<ViewState>;
@@ -39,12 +45,22 @@ export const tab = signal<Tab>(saved.tab ?? 'board');
 export const phaseOpen = signal<Readonly<Record<string, boolean>>>(saved.phaseOpen ?? {});
 export const peerFilter = signal<string | null>(saved.peer ?? null);
 export const phaseFilter = signal<string | null>(saved.phase ?? null);
-effect(() => vscode.setState({ tab: tab.value, phaseOpen: phaseOpen.value, peer: peerFilter.value, phase: phaseFilter.value } satisfies ViewState));
+export const deltaKindFilter = signal<string | null>(saved.deltaKind ?? null);
+export const deltaSeverityFilter = signal<string | null>(saved.deltaSeverity ?? null);
+export const activityPeerFilter = signal<string | null>(saved.activityPeer ?? null);
+export const activityTypeFilter = signal<string | null>(saved.activityType ?? null);
+effect(() => vscode.setState({
+  tab: tab.value, phaseOpen: phaseOpen.value, peer: peerFilter.value, phase: phaseFilter.value,
+  deltaKind: deltaKindFilter.value, deltaSeverity: deltaSeverityFilter.value,
+  activityPeer: activityPeerFilter.value, activityType: activityTypeFilter.value,
+} satisfies ViewState));
 
 export const version = signal<string | undefined>(undefined);
 export const peers = signal<DashboardPeer[]>([]);
 export const plan = signal<DashboardPlan | null>(null);
 export const debates = signal<DashboardDebate[]>([]);
+export const deltas = signal<DashboardDelta[]>([]);
+export const activity = signal<DashboardActivity[]>([]);
 /** The debate open on the Debates tab (its id; its whole text once the host sent it). */
 export const openDebateId = signal<number | null>(null);
 export const openDebate = signal<DashboardDebateDetail | null>(null);

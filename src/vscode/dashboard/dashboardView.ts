@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
 import type { TaskStatus } from '../../protocol/plan';
-import type { DashboardDebate, DashboardDebateDetail } from '../../protocol/webview';
+import type { DashboardActivity, DashboardDebate, DashboardDebateDetail, DashboardDelta } from '../../protocol/webview';
 import {
   assertNever, type DashboardPeer, type DashboardPlan, type DashboardSnapshot, type HostToWebviewMessage, type WebviewToHostMessage,
 } from '../../protocol/webview';
@@ -27,6 +27,8 @@ export interface DashboardSource {
   /** Moves a task as the person; throws what stands in the way. */
   moveTask(taskId: string, status: TaskStatus): Promise<unknown>;
   debates(): DashboardDebate[];
+  deltas(): DashboardDelta[];
+  activity(): DashboardActivity[];
   /** One debate whole, from the broker. */
   debate(id: number): Promise<DashboardDebateDetail>;
   /** Rules on a debate as the person; throws what stands in the way. */
@@ -97,6 +99,16 @@ export class DashboardViewProvider extends Disposable implements vscode.WebviewV
   /** The debates changed: sends them to every open page (a page showing one asks for it again). */
   refreshDebates(): void {
     if (this.pages.size > 0) this.postAll({ type: 'didChangeDebates', debates: this.source.debates() });
+  }
+
+  /** The deltas changed (a new one, an ack): sends the feed to every open page. */
+  refreshDeltas(): void {
+    if (this.pages.size > 0) this.postAll({ type: 'didChangeDeltas', deltas: this.source.deltas() });
+  }
+
+  /** New events: sends the feed to every open page. */
+  refreshActivity(): void {
+    if (this.pages.size > 0) this.postAll({ type: 'didChangeActivity', activity: this.source.activity() });
   }
 
   private onMessage(page: vscode.Webview, value: unknown): void {

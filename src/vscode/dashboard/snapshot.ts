@@ -6,16 +6,29 @@
  */
 import { printable } from '../../core/printable';
 import { patternOverlap, toPattern } from '../../core/task-overlap';
-import type { Debate, DebateSummary } from '../../protocol/coordination';
+import type { Debate, DebateSummary, Delta } from '../../protocol/coordination';
 import type { Lock, Peer, PeerKind } from '../../protocol/entities';
 import type { PlanView, Task } from '../../protocol/plan';
-import type { DashboardDebate, DashboardDebateDetail, DashboardPeer, DashboardPlan, DashboardSnapshot, DashboardTask } from '../../protocol/webview';
+import type { DashboardDebate, DashboardDebateDetail, DashboardDelta, DashboardPeer, DashboardPlan, DashboardSnapshot, DashboardTask } from '../../protocol/webview';
+import type { ActivityModel } from '../mesh/activityModel';
 import type { DebateModel } from '../mesh/debateModel';
+import type { DeltaModel } from '../mesh/deltaModel';
 import type { MeshModel } from '../mesh/meshModel';
 import type { PlanModel } from '../mesh/planModel';
 
-export function dashboardSnapshot(version: string, model: MeshModel, plan: PlanModel, debates: DebateModel): DashboardSnapshot {
-  return { version, peers: dashboardPeers(model), plan: dashboardPlan(plan.plan, model.peers.items, model.locks.items), debates: dashboardDebates(debates.debates) };
+export function dashboardSnapshot(version: string, model: MeshModel, plan: PlanModel, debates: DebateModel, deltas: DeltaModel, activity: ActivityModel): DashboardSnapshot {
+  return {
+    version, peers: dashboardPeers(model), plan: dashboardPlan(plan.plan, model.peers.items, model.locks.items),
+    debates: dashboardDebates(debates.debates), deltas: dashboardDeltas(deltas.deltas), activity: activity.items,
+  };
+}
+
+/** The deltas as the feed shows them (newest first, as the model keeps them). */
+export function dashboardDeltas(deltas: readonly Delta[]): DashboardDelta[] {
+  return deltas.map((d) => ({
+    id: d.id, kind: d.kind, severity: d.severity, summary: printable(d.summary), authorName: printable(d.authorName), createdAt: d.createdAt,
+    recipients: d.recipients.map((r) => ({ name: printable(r.peerName), acked: r.ackedAt !== null })),
+  }));
 }
 
 const debateOrder = { escalated: 0, open: 1, resolved: 2, decided: 2 } as const;
