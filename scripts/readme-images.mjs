@@ -1,5 +1,6 @@
 // Refreshes the README's screenshots in media/readme/ from the ones the VS Code tier takes
-// (.test-artifacts/vscode/, see test/vscode/lock-screenshots.mjs, plan-screenshots.mjs and debate-screenshots.mjs): run `npm run test:vscode`
+// (.test-artifacts/vscode/, see test/vscode/lock-screenshots.mjs, plan-screenshots.mjs, dashboard-checks.mjs and
+// debate-screenshots.mjs): run `npm run test:vscode`
 // first, then `npm run readme:images`.
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -16,6 +17,8 @@ const images = {
   'sidebar-high-contrast.png': 'sidebar-hc.png',
   'plan-light.png': 'plan-hover-light.png',
   'debates-light.png': 'debates-escalated-light.png',
+  'dashboard-board-dark.png': 'dashboard-board-dark.png',
+  'dashboard-debate-light.png': 'dashboard-debate-light.png',
 };
 
 const missing = Object.values(images).filter((shot) => !existsSync(path.join(artifacts, shot)));

@@ -8,13 +8,14 @@ import { followBudgetMs, type FollowingFigures } from './following';
 import { reanchorBudgetMs, type ReanchorFigures } from './reanchor';
 import type { RssFigures, WriteAckFigures } from './store';
 import { symbolBudgetMs, symbolEditBudgetMs, type SymbolFigures } from './symbols';
+import { dashboardBudgetMs, type DashboardFigures } from './dashboard';
 import type { LockFigures, MessageFigures } from './traffic';
 import { ms, pct, rate, type PhaseStats, type Summary } from './util';
 import { activationBudgetMs, debounceMs, drawBudgetMs, type VsCodeFigures } from './vscode';
 
 export interface Figures {
   floor?: FloorFigures; messages?: MessageFigures; locks?: LockFigures; writes?: WriteAckFigures;
-  failover?: FailoverFigures; replay?: ReplayFigures; rss?: RssFigures; hooks?: HookFigures; vscode?: VsCodeFigures;
+  failover?: FailoverFigures; replay?: ReplayFigures; rss?: RssFigures; hooks?: HookFigures; vscode?: VsCodeFigures; dashboard?: DashboardFigures;
   flood?: FloodFigures; reanchor?: ReanchorFigures; following?: FollowingFigures;
   symbols?: SymbolFigures;
 }
@@ -81,6 +82,7 @@ export function rows(f: Figures): Row[] {
   if (f.flood) out.push(...floodRows(f.flood));
   if (f.reanchor || f.following) out.push(...reanchorRows(f.reanchor, f.following));
   if (f.symbols) out.push(...symbolRows(f.symbols));
+  if (f.dashboard) out.push(...dashboardRows(f.dashboard));
   if (f.vscode) out.push(...vscodeRows(f.vscode));
   return out;
 }
@@ -152,6 +154,18 @@ function symbolRows(s: SymbolFigures): Row[] {
         join(verdict(z.edited, symbolEditBudgetMs), `max ${ms(z.edited.max)} ms`)],
     ];
   });
+}
+
+/** Figure 11: the dashboard webview with 500 tasks, in headless Chromium. */
+function dashboardRows(d: DashboardFigures): Row[] {
+  const verdict = (s: Summary, budget: number) => (s.p99 <= budget ? 'within budget' : 'OVER BUDGET');
+  return [
+    [`11. dashboard: first render, ${d.tasks} tasks (+200 deltas, 20 debates)`, pct(d.firstRender), `≤ ${dashboardBudgetMs.firstRender} ms p99`,
+      join(verdict(d.firstRender, dashboardBudgetMs.firstRender), `max ${ms(d.firstRender.max)} ms`, `${d.runs} page loads, headless Chromium, snapshot posted → cards drawn`)],
+    ['    one task moved (an agent\'s status change)', pct(d.update), `≤ ${dashboardBudgetMs.update} ms p99`,
+      join(verdict(d.update, dashboardBudgetMs.update), `max ${ms(d.update.max)} ms`, 'the plan posted → the card drawn in its new column')],
+    ['    webview bundle', `${Math.round(d.bundleBytes / 1024)} KB`, '', `${Math.round(d.bundleGzipBytes / 1024)} KB gzipped; Preact, signals, the dashboard (codicons' font apart)`],
+  ];
 }
 
 /** Figure 6: the VS Code stage, beside its budget; the steps on the way say where the time goes. */

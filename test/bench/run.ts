@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --json FILE] [-- --only floor,messages,locks,writes,failover,replay,rss,hooks,flood,reanchor,following,symbols,vscode]`
+ * `npm run bench [-- --quick] [-- --json FILE] [-- --only floor,messages,locks,writes,failover,replay,rss,hooks,flood,reanchor,following,symbols,dashboard,vscode]`
  *
  * Measures PeerMesh against a broker in its own process, on 127.0.0.1, in temporary mesh homes,
  * and prints each figure beside the same figure for a bare `ws` echo server (the physical floor).
@@ -21,6 +21,7 @@ import { rows, table, type Figures } from './report';
 import { measureRss, measureWriteAcks } from './store';
 import { measureLocks, measureMessages } from './traffic';
 import { brokerDiagnostics, brokers, closeAllClients, killEverything, withTimeout } from './util';
+import { measureDashboard } from './dashboard';
 import { measureVsCode } from './vscode';
 
 const { values } = parseArgs({
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
     ['reanchor', measureReanchor, 120_000],
     ['following', measureFollowing, 120_000],
     ['symbols', measureSymbols, 120_000],
+    ['dashboard', measureDashboard, 120_000],
     ['vscode', (q, l) => measureVsCode(q, l, vscodeLimitMs), vscodeLimitMs + 30_000],
   ];
   for (const [key, fn, limitMs] of steps) {

@@ -1,21 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type * as vscode from 'vscode';
-import { dashboardHtml } from '../../src/vscode/dashboard/html';
 import type { DashboardDebate, DashboardDebateDetail, DashboardDelta, DashboardPlan, DashboardSnapshot, DashboardTask, HostToWebviewMessage } from '../../src/protocol/webview';
+import { chromiumOptions, serveDashboard, stubVsCodeApi } from './dashboard-page';
 
 // The real dashboard bundle (dist/webview/, built by `npm run test:e2e`) in the real HTML shell
-// with its strict CSP, in headless Chromium. The page plays the webview, and a stub
-// `acquireVsCodeApi` plays VS Code's side of the bridge: it records what the page posts and
-// keeps what it saves as its state (`window.saved`, handed back by `getState` on a reload).
-
-const root = path.resolve(__dirname, '../..');
-const assets = new Map(['dashboard.js', 'dashboard.css', 'codicon.css', 'codicon.ttf'].map((name) => [`/${name}`, readFileSync(path.join(root, 'dist', 'webview', name))]));
-const types: Record<string, string> = { js: 'text/javascript', css: 'text/css', ttf: 'font/ttf' };
+// with its strict CSP, in headless Chromium (dashboard-page.ts). The page plays the webview, and
+// a stub `acquireVsCodeApi` plays VS Code's side of the bridge.
 
 const openDebate: DashboardDebate = { id: 4, topic: 'Cache the sessions?', status: 'open', round: 1, maxRounds: 5, participants: ['alice', 'bob'], awaiting: ['bob'], escalation: null };
 const escalated: DashboardDebate = { id: 7, topic: 'Which date format for the API?', status: 'escalated', round: 3, maxRounds: 3, participants: ['alice', 'bob'], awaiting: [], escalation: 'rounds' };
@@ -57,39 +47,21 @@ const twoPhases: DashboardPlan = {
 
 describe('dashboard webview (browser)', function () {
   this.timeout(60_000);
-  let server: http.Server;
+  let served: Awaited<ReturnType<typeof serveDashboard>>;
   let origin: string;
   let browser: Browser;
   let page: Page;
   let problems: string[];
 
   before(async () => {
-    server = http.createServer((request, response) => {
-      const url = request.url?.replace(/\?.*$/, '') ?? '';
-      if (assets.has(url)) {
-        response.writeHead(200, { 'content-type': types[url.split('.').pop()!] }).end(assets.get(url));
-      } else if (url === '/') {
-        // What VS Code would hand the webview: our shell, with this server as the resource origin.
-        const webview = { cspSource: origin } as vscode.Webview;
-        const uri = (name: string) => ({ toString: () => `${origin}/${name}` }) as vscode.Uri;
-        response.writeHead(200, { 'content-type': 'text/html' }).end(dashboardHtml(webview, uri('dashboard.js'), [uri('codicon.css'), uri('dashboard.css')]));
-      } else if (request.url === '/favicon.ico') {
-        response.writeHead(204).end();
-      } else {
-        response.writeHead(404).end();
-      }
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    served = await serveDashboard();
+    origin = served.origin;
+    browser = await chromium.launch(chromiumOptions);
   });
 
   after(async () => {
     await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await served?.close();
   });
 
   beforeEach(async () => {
@@ -99,15 +71,7 @@ describe('dashboard webview (browser)', function () {
     page.on('console', (message) => {
       if (message.type() === 'error' || /Content Security Policy/i.test(message.text())) problems.push(message.text());
     });
-    // VS Code injects acquireVsCodeApi before the page's scripts run; so does this stub. (A
-    // string, not a function: tsx would add helpers to a function that the page does not have.)
-    await page.addInitScript(`
-      window.posted = [];
-      window.acquireVsCodeApi = () => ({
-        postMessage: (message) => window.posted.push(message),
-        getState: () => (sessionStorage.saved ? JSON.parse(sessionStorage.saved) : undefined),
-        setState: (state) => { sessionStorage.saved = JSON.stringify(state); },
-      });`);
+    await page.addInitScript(stubVsCodeApi);
     await page.goto(`${origin}/`);
   });
 

@@ -4,8 +4,8 @@
  * previous column. The card moves at once; the host's answer keeps it there or puts it back
  * with the reason, and both are read out (the live region in App).
  */
+import { Component, type JSX } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
-import type { JSX } from 'preact';
 import { kindLooks } from '../../src/core/kind-looks';
 import type { TaskStatus } from '../../src/protocol/plan';
 import type { DashboardTask } from '../../src/protocol/webview';
@@ -47,15 +47,29 @@ function Column({ status, tasks }: { status: TaskStatus; tasks: DashboardTask[] 
       onDrop={onDrop}>
       <h3><i class={`codicon codicon-${statusIcons[status]}`} aria-hidden="true" /> {columnTitles[status]} <span class="count">{tasks.length}</span></h3>
       <div role="list" class="cards">
-        {tasks.map((task) => <Card key={task.id} task={task} />)}
+        {tasks.map((task) => <Card key={task.id} task={task} pending={pendingMoves.value.has(task.id)} />)}
         {tasks.length === 0 && <p class="muted drop-hint">Drop a card here</p>}
       </div>
     </section>
   );
 }
 
-function Card({ task }: { task: DashboardTask }): JSX.Element {
-  const pending = pendingMoves.value.has(task.id);
+/**
+ * One card. Drawn again only when its task or its pending state changes: an agent's move sends
+ * the whole plan again, and the tasks that stayed keep their objects (state.ts), so one move
+ * redraws one card, not five hundred.
+ */
+class Card extends Component<{ task: DashboardTask; pending: boolean }> {
+  override shouldComponentUpdate(next: { task: DashboardTask; pending: boolean }): boolean {
+    return next.task !== this.props.task || next.pending !== this.props.pending;
+  }
+
+  override render(): JSX.Element {
+    return <CardBody task={this.props.task} pending={this.props.pending} />;
+  }
+}
+
+function CardBody({ task, pending }: { task: DashboardTask; pending: boolean }): JSX.Element {
   const onKeyDown = (event: KeyboardEvent) => {
     if (!event.altKey || (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft')) return;
     event.preventDefault();

@@ -7,7 +7,7 @@ import { effect } from '@preact/signals';
 import { render } from 'preact';
 import { assertNever, isHostToWebviewMessage, type HostToWebviewMessage } from '../../src/protocol/webview';
 import { App } from './App';
-import { activity, debates, deltas, loaded, moveAnswered, openDebate, openDebateId, peers, plan, ruled, showDebate, version, vscode } from './state';
+import { activity, debates, deltas, loaded, moveAnswered, openDebate, openDebateId, peers, ruled, setPlan, showDebate, version, vscode } from './state';
 import './dashboard.css';
 
 function handle(message: HostToWebviewMessage): void {
@@ -15,7 +15,7 @@ function handle(message: HostToWebviewMessage): void {
     case 'didChangeSnapshot':
       version.value = message.snapshot.version;
       peers.value = message.snapshot.peers;
-      plan.value = message.snapshot.plan;
+      setPlan(message.snapshot.plan);
       debates.value = message.snapshot.debates;
       deltas.value = message.snapshot.deltas;
       activity.value = message.snapshot.activity;
@@ -26,7 +26,7 @@ function handle(message: HostToWebviewMessage): void {
       peers.value = message.peers;
       break;
     case 'didChangePlan':
-      plan.value = message.plan;
+      setPlan(message.plan);
       break;
     case 'didMoveTask':
       moveAnswered(message.requestId, message.taskId, message.ok, message.reason);

@@ -74,14 +74,37 @@ export const pendingMoves = signal<ReadonlyMap<string, { requestId: number; stat
 /** What the page last said about a move (shown, and read out by screen readers). */
 export const announcement = signal('');
 
+/**
+ * The plan the host sent, keeping the task objects of the one before where a task did not
+ * change: the board redraws only the cards whose task did.
+ */
+export function setPlan(next: DashboardPlan | null): void {
+  const before = new Map((plan.value?.phases ?? []).flatMap((p) => p.tasks).map((t) => [t.id, t]));
+  const same = (t: DashboardTask): DashboardTask => {
+    const old = before.get(t.id);
+    return old && JSON.stringify(old) === JSON.stringify(t) ? old : t;
+  };
+  plan.value = next && { ...next, phases: next.phases.map((p) => ({ ...p, tasks: p.tasks.map(same) })) };
+}
+
 /** Every task, as the board shows it now: with moves waiting for the host's answer applied. */
 export const tasks = computed<DashboardTask[]>(() => {
   const moving = pendingMoves.value;
   return (plan.value?.phases ?? []).flatMap((phase) => phase.tasks).map((task) => {
     const move = moving.get(task.id);
-    return move ? { ...task, status: move.status } : task;
+    return move ? movedTask(task, move.status) : task;
   });
 });
+
+/** A task shown in another column while its move waits: the same object for the same move, so its card is not redrawn each time. */
+const moved = new WeakMap<DashboardTask, { status: TaskStatus; task: DashboardTask }>();
+function movedTask(task: DashboardTask, status: TaskStatus): DashboardTask {
+  const known = moved.get(task);
+  if (known?.status === status) return known.task;
+  const shown = { ...task, status };
+  moved.set(task, { status, task: shown });
+  return shown;
+}
 
 /** The tasks the filters let through. */
 export const shownTasks = computed(() => tasks.value.filter((task) =>
