@@ -3,6 +3,7 @@
  * and what the agents tell each other — filterable by peer and by type.
  */
 import type { JSX } from 'preact';
+import { Choice, Empty } from './Controls';
 import type { DashboardActivity } from '../../src/protocol/webview';
 import { activity, activityPeerFilter, activityTypeFilter } from './state';
 
@@ -15,11 +16,9 @@ const icons: Record<string, string> = {
 export function Activity(): JSX.Element {
   if (activity.value.length === 0) {
     return (
-      <div class="empty">
-        <i class="codicon codicon-pulse" aria-hidden="true" />
-        <p>Nothing has happened in the mesh yet.</p>
-        <p class="muted">Connect an agent: run <strong>PeerMesh: Set Up MCP for Other Agents…</strong>; what it does appears here.</p>
-      </div>
+      <Empty icon="pulse" title="Nothing has happened in the mesh yet.">
+        Connect an agent: run <strong>PeerMesh: Set Up MCP for Other Agents…</strong>; what it does appears here.
+      </Empty>
     );
   }
   const peers = new Map(activity.value.filter((a) => a.peer !== null).map((a) => [a.peer!, a.peerName]));
@@ -28,20 +27,8 @@ export function Activity(): JSX.Element {
   return (
     <>
       <div class="filters">
-        <label>
-          Peer{' '}
-          <select value={activityPeerFilter.value ?? ''} onChange={(event) => { activityPeerFilter.value = (event.currentTarget as HTMLSelectElement).value || null; }}>
-            <option value="">everyone</option>
-            {[...peers].map(([id, name]) => <option key={id} value={id}>{name}</option>)}
-          </select>
-        </label>
-        <label>
-          Type{' '}
-          <select value={activityTypeFilter.value ?? ''} onChange={(event) => { activityTypeFilter.value = (event.currentTarget as HTMLSelectElement).value || null; }}>
-            <option value="">all</option>
-            {types.map((t) => <option key={t} value={t}>{t.replace(/_/g, ' ')}</option>)}
-          </select>
-        </label>
+        <Choice label="Peer" value={activityPeerFilter} all="everyone" options={[...peers]} />
+        <Choice label="Type" value={activityTypeFilter} all="all" options={types.map((t) => [t, t.replace(/_/g, ' ')] as const)} />
       </div>
       <ol class="activity" reversed>
         {shown.map((a) => <Entry key={a.seq} entry={a} />)}

@@ -2,6 +2,7 @@
 import type { JSX } from 'preact';
 import { Activity } from './Activity';
 import { Board } from './Board';
+import { Empty } from './Controls';
 import { Debates } from './Debates';
 import { Deltas } from './Deltas';
 import { Peers } from './Peers';
@@ -41,10 +42,8 @@ const awaiting = (): number => debates.value.filter((d) => d.status === 'escalat
 
 function NoPlan(): JSX.Element {
   return (
-    <div class="empty">
-      <i class="codicon codicon-list-tree" aria-hidden="true" />
-      <p>No plan for this project yet.</p>
-      <p class="muted">Run <strong>PeerMesh: Plan From Description…</strong> from the command palette, or <code>peermesh plan import plan.json</code>, and the phases and tasks appear here.</p>
-    </div>
+    <Empty icon="list-tree" title="No plan for this project yet.">
+      Run <strong>PeerMesh: Plan From Description…</strong> from the command palette, or <code>peermesh plan import plan.json</code>, and the phases and tasks appear here.
+    </Empty>
   );
 }

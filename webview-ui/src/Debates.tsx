@@ -6,6 +6,7 @@
  */
 import { useState } from 'preact/hooks';
 import type { JSX } from 'preact';
+import { Empty } from './Controls';
 import type { DashboardDebate, DashboardDebateDetail } from '../../src/protocol/webview';
 import { debates, openDebate, openDebateId, pendingRulings, rule, showDebate } from './state';
 
@@ -16,11 +17,9 @@ export function Debates(): JSX.Element {
   if (openDebateId.value !== null) return <DebatePage />;
   if (debates.value.length === 0) {
     return (
-      <div class="empty">
-        <i class="codicon codicon-comment-discussion" aria-hidden="true" />
-        <p>No debates.</p>
-        <p class="muted">When agents disagree (<code>mesh_debate</code>), their debate appears here, and comes to you if they cannot agree.</p>
-      </div>
+      <Empty icon="comment-discussion" title="No debates.">
+        When agents disagree (<code>mesh_debate</code>), their debate appears here, and comes to you if they cannot agree.
+      </Empty>
     );
   }
   return (

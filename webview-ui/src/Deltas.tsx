@@ -3,6 +3,7 @@
  * by kind and severity. A blocking delta shows who has acked it and who has not yet.
  */
 import type { JSX } from 'preact';
+import { Choice, Empty } from './Controls';
 import type { DashboardDelta } from '../../src/protocol/webview';
 import { deltaKindFilter, deltas, deltaSeverityFilter } from './state';
 
@@ -13,31 +14,17 @@ const severityIcon: Record<DashboardDelta['severity'], string> = { info: 'info',
 export function Deltas(): JSX.Element {
   if (deltas.value.length === 0) {
     return (
-      <div class="empty">
-        <i class="codicon codicon-megaphone" aria-hidden="true" />
-        <p>No deltas yet.</p>
-        <p class="muted">When an agent finds something out or changes a contract (<code>mesh_delta</code>), the agents it affects hear of it, and it shows here.</p>
-      </div>
+      <Empty icon="megaphone" title="No deltas yet.">
+        When an agent finds something out or changes a contract (<code>mesh_delta</code>), the agents it affects hear of it, and it shows here.
+      </Empty>
     );
   }
   const shown = deltas.value.filter((d) => (deltaKindFilter.value === null || d.kind === deltaKindFilter.value) && (deltaSeverityFilter.value === null || d.severity === deltaSeverityFilter.value));
   return (
     <>
       <div class="filters">
-        <label>
-          Kind{' '}
-          <select value={deltaKindFilter.value ?? ''} onChange={(event) => { deltaKindFilter.value = (event.currentTarget as HTMLSelectElement).value || null; }}>
-            <option value="">all</option>
-            {kinds.map((k) => <option key={k} value={k}>{k.replace('_', ' ')}</option>)}
-          </select>
-        </label>
-        <label>
-          Severity{' '}
-          <select value={deltaSeverityFilter.value ?? ''} onChange={(event) => { deltaSeverityFilter.value = (event.currentTarget as HTMLSelectElement).value || null; }}>
-            <option value="">all</option>
-            {severities.map((s) => <option key={s} value={s}>{s}</option>)}
-          </select>
-        </label>
+        <Choice label="Kind" value={deltaKindFilter} all="all" options={kinds.map((k) => [k, k.replace('_', ' ')] as const)} />
+        <Choice label="Severity" value={deltaSeverityFilter} all="all" options={severities.map((s) => [s, s] as const)} />
       </div>
       <ul class="deltas">
         {shown.map((d) => <Delta key={d.id} delta={d} />)}

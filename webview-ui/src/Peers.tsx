@@ -1,16 +1,15 @@
 /** The peers in the mesh: status, name, what each works on. */
 import type { JSX } from 'preact';
+import { Empty } from './Controls';
 import { kindLooks } from '../../src/core/kind-looks';
 import { peers } from './state';
 
 export function Peers(): JSX.Element {
   if (peers.value.length === 0) {
     return (
-      <div class="empty">
-        <i class="codicon codicon-plug" aria-hidden="true" />
-        <p>No peers yet.</p>
-        <p class="muted">Connect an agent: run <strong>PeerMesh: Set Up MCP for Other Agents…</strong>, and agents appear here when they join the mesh.</p>
-      </div>
+      <Empty icon="plug" title="No peers yet.">
+        Connect an agent: run <strong>PeerMesh: Set Up MCP for Other Agents…</strong>, and agents appear here when they join the mesh.
+      </Empty>
     );
   }
   return (

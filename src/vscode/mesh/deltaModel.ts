@@ -3,18 +3,19 @@
  * (`delta/list`, fetched as {@link FetchedModel} says: on joining, and after each burst of
  * delta events, acks included).
  */
+import type { PeerClient } from '../../client/peer';
 import type { Logger } from '../../core/logger';
 import type { Delta } from '../../protocol/coordination';
-import { FetchedModel } from './fetchedModel';
+import { FetchedList } from './fetchedModel';
 import type { MeshConnection } from './meshConnection';
 
-/** The newest deltas kept: the feed is windowed, but need not hold a project's whole history. */
+/** The newest deltas kept: the feed need not hold a project's whole history. */
 export const deltasKept = 200;
 /** Pages of `delta/list` read at most per fetch (oldest first, 100 a page). */
 const maxPages = 20;
 
-export class DeltaModel extends FetchedModel {
-  private current: readonly Delta[] = [];
+export class DeltaModel extends FetchedList<Delta> {
+  protected readonly what = 'deltas';
 
   constructor(mesh: MeshConnection, log: Logger) {
     super(mesh, log, 'deltas');
@@ -22,36 +23,19 @@ export class DeltaModel extends FetchedModel {
 
   /** The project's latest deltas, newest first. */
   get deltas(): readonly Delta[] {
-    return this.current;
+    return this.items;
   }
 
-  protected async fetch(): Promise<void> {
-    const client = this.mesh.client;
-    if (!client || this.isDisposed) return;
-    const project = client.peer.workspace;
-    if (project === null) return this.set([]);
-    try {
-      const all: Delta[] = [];
-      let since = 0;
-      for (let page = 0; page < maxPages; page++) {
-        // Background: the window redrawing its dashboard is not the person working.
-        const { deltas, more } = await client.request('delta/list', { project, since, limit: 100 }, { background: true });
-        all.push(...deltas);
-        if (!more || deltas.length === 0) break;
-        since = deltas[deltas.length - 1].id;
-      }
-      if (client === this.mesh.client) this.set(all.slice(-deltasKept).reverse());
-    } catch (error) {
-      this.log.warn(`[deltas] reading the deltas of ${project} failed: ${error instanceof Error ? error.message : String(error)}`);
+  protected async read(client: PeerClient, project: string): Promise<readonly Delta[]> {
+    const all: Delta[] = [];
+    let since = 0;
+    for (let page = 0; page < maxPages; page++) {
+      // Background: the window redrawing its dashboard is not the person working.
+      const { deltas, more } = await client.request('delta/list', { project, since, limit: 100 }, { background: true });
+      all.push(...deltas);
+      if (!more || deltas.length === 0) break;
+      since = deltas[deltas.length - 1].id;
     }
-  }
-
-  protected forget(): void {
-    this.set([]);
-  }
-
-  private set(deltas: readonly Delta[]): void {
-    this.current = deltas;
-    this.changeEmitter.fire();
+    return all.slice(-deltasKept).reverse();
   }
 }

@@ -11,6 +11,7 @@ import type { MeshEvent } from '../../protocol/entities';
 import { eventTopics, type MeshTopic } from '../../protocol/topics';
 import { Disposable } from '../dispose';
 import { debounceMs } from '../timing';
+import type { PeerClient } from '../../client/peer';
 import type { MeshConnection } from './meshConnection';
 
 export abstract class FetchedModel extends Disposable {
@@ -56,5 +57,46 @@ export abstract class FetchedModel extends Disposable {
     if (this.timer && delayMs > 0) return; // the burst's fetch is already scheduled
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.refresh(), delayMs);
+  }
+}
+
+/**
+ * A {@link FetchedModel} that is a list of the window's project (its debates, its deltas):
+ * `read` fetches it; a failure is logged and the old list kept; out of the mesh, or without a
+ * project folder, it is empty.
+ */
+export abstract class FetchedList<T> extends FetchedModel {
+  private current: readonly T[] = [];
+
+  /** What the list is of, for the log ("debates"). */
+  protected abstract readonly what: string;
+
+  protected get items(): readonly T[] {
+    return this.current;
+  }
+
+  /** The list as the broker has it now. */
+  protected abstract read(client: PeerClient, project: string): Promise<readonly T[]>;
+
+  protected async fetch(): Promise<void> {
+    const client = this.mesh.client;
+    if (!client || this.isDisposed) return;
+    const project = client.peer.workspace;
+    if (project === null) return this.set([]);
+    try {
+      const items = await this.read(client, project);
+      if (client === this.mesh.client) this.set(items);
+    } catch (error) {
+      this.log.warn(`[${this.what}] reading the ${this.what} of ${project} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  protected forget(): void {
+    this.set([]);
+  }
+
+  private set(items: readonly T[]): void {
+    this.current = items;
+    this.changeEmitter.fire();
   }
 }
