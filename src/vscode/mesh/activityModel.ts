@@ -21,6 +21,8 @@ export const activityKept = 300;
 export class ActivityModel extends Disposable {
   private events: MeshEvent[] = [];
   private readonly bodies = new Map<number, Message>();
+  /** Names of peers the window's model no longer lists (gone, or another scope's), as the mesh remembers them. */
+  private readonly names = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
   private readonly changeEmitter = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changeEmitter.event;
@@ -32,6 +34,7 @@ export class ActivityModel extends Disposable {
     }, undefined, this.subscriptions);
     mesh.onDidReceiveEvent((event) => {
       this.events = [...this.events, event].slice(-activityKept);
+      if (event.type === 'peer_joined' && event.peer) this.names.set(event.peer, event.data.name);
       if (event.type === 'message_sent') void this.readTraffic();
       this.changed();
     }, undefined, this.subscriptions);
@@ -40,7 +43,7 @@ export class ActivityModel extends Disposable {
 
   /** The feed, newest first. */
   get items(): DashboardActivity[] {
-    const name = (id: string | null) => (id === null ? 'the mesh' : printable(this.model.peer(id)?.name ?? id));
+    const name = (id: string | null) => (id === null ? 'the mesh' : printable(this.model.peer(id)?.name ?? this.names.get(id) ?? id));
     return [...this.events].reverse().map((e) => {
       const message = e.type === 'message_sent' ? this.bodies.get(e.data.id) : undefined;
       const text = describeEvent(e, name, message && { from: message.fromName, to: name(message.to), body: message.body });
@@ -52,7 +55,11 @@ export class ActivityModel extends Disposable {
     const client = this.mesh.client;
     if (!client) return;
     try {
-      const { lastEventSeq } = await client.request('status/get', {}, { background: true });
+      const [{ lastEventSeq }, { peers }] = await Promise.all([
+        client.request('status/get', {}, { background: true }),
+        client.request('peers/list', { scope: 'machine', includeGone: true }, { background: true }),
+      ]);
+      for (const peer of peers) this.names.set(peer.id, peer.name);
       let since = Math.max(0, lastEventSeq - activityKept);
       const read: MeshEvent[] = [];
       while (since < lastEventSeq) {
