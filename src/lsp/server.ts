@@ -12,7 +12,7 @@
  *   these lines elsewhere (src/protocol/lsp-commands.ts), which it runs itself when the editor
  *   executes them, telling the person the outcome with `window/showMessage`;
  * - reports the person's typing in files that carry ranged claims (`locks/fileChanged`, the
- *   incremental changes as the editor sends them, a moment after a burst ends), so claims
+ *   incremental changes as the editor sends them, a moment after typing stops), so claims
  *   follow their code before a save. A document that becomes followed sends its whole text
  *   first (the editor may hold unsaved changes), and so does every followed document when
  *   another broker takes over (it knows no editor's text).
@@ -48,6 +48,8 @@ interface OpenDocument {
   textDue?: boolean;
   /** The next report, a moment after the person stops typing. */
   timer?: NodeJS.Timeout;
+  /** When the first change not yet reported came. */
+  burstStart?: number;
   /** The reports sent so far, one after another. */
   sending: Promise<void>;
 }
@@ -56,6 +58,8 @@ interface OpenDocument {
 const republishMs = 50;
 /** How long after the person stops typing the edits are reported. */
 const reportMs = 120;
+/** While the person types on, the edits are reported at least this often. */
+const maxReportWaitMs = 1000;
 /** How often the time left on diagnostics and lenses is brought up to date. */
 const staleMs = 60_000;
 
@@ -260,13 +264,16 @@ export class LockServer {
     }
   }
 
-  /** Reports the document's edits a moment after the burst they belong to ends. */
+  /** Reports the document's edits a moment after the person stops typing (and at least every second while they type on). */
   private reportSoon(doc: OpenDocument): void {
-    if (doc.timer) return;
+    const now = Date.now();
+    doc.burstStart ??= now;
+    clearTimeout(doc.timer);
     doc.timer = setTimeout(() => {
       doc.timer = undefined;
+      doc.burstStart = undefined;
       this.report(doc);
-    }, reportMs);
+    }, now - doc.burstStart >= maxReportWaitMs ? 0 : reportMs);
   }
 
   /** Sends the document's pending changes (or, when due, its text), after the reports before them. */
@@ -275,8 +282,8 @@ export class LockServer {
       const client = this.client;
       const pending = doc.pending;
       if (!client || !pending || (!doc.textDue && pending.isEmpty)) return;
-      const text = doc.document.getText();
-      const hash = contentHash(text);
+      let text = doc.document.getText();
+      let hash = contentHash(text);
       try {
         if (!doc.textDue) {
           const changes = pending.take(doc.path, hash);
@@ -285,6 +292,9 @@ export class LockServer {
             const { needText } = await client.request('locks/fileChanged', changes, { background: true });
             if (!needText) return;
           }
+          // The whole text instead, as it is now: changes typed during the answer are in it.
+          text = doc.document.getText();
+          hash = contentHash(text);
         }
         doc.textDue = false;
         pending.restart(hash);

@@ -212,10 +212,12 @@ export interface DidChangeDebatesMessage {
   debates: DashboardDebate[];
 }
 
-/** A debate whole, as asked (`openDebate`), or again because it changed while open. */
+/** A debate whole, as asked (`openDebate`), or again because it changed while open; or why it could not be read. */
 export interface DidLoadDebateMessage {
   type: 'didLoadDebate';
-  debate: DashboardDebateDetail;
+  debateId: number;
+  debate?: DashboardDebateDetail;
+  error?: string;
 }
 
 /** How a ruling went: recorded and sent to the participants, or refused with the reason. */

@@ -183,6 +183,7 @@ describe('dashboard webview (browser)', function () {
     await send({ type: 'didMoveTask', requestId: move!.requestId as number, taskId: 'e2e', ok: false, reason: 'task e2e waits for login-form' });
     await column('todo').locator('[data-task-id="e2e"]:not(.pending)').waitFor();
     await page.getByRole('status').filter({ hasText: '“End-to-end test” stays where it was: task e2e waits for login-form' }).waitFor();
+    assert.equal(await page.evaluate('document.activeElement?.dataset.taskId'), 'e2e', 'the focus goes back with the card');
 
     // Accepted: the card stays, and the plan that follows has it there.
     await card('e2e').focus();
@@ -194,6 +195,17 @@ describe('dashboard webview (browser)', function () {
     await send({ type: 'didChangePlan', plan: moved });
     await column('in_progress').locator('[data-task-id="e2e"]:not(.pending)').waitFor();
     await page.getByRole('status').filter({ hasText: 'Moved “End-to-end test” to In progress.' }).waitFor();
+  });
+
+  it('moves between its tabs with the arrow keys, as a tab list does', async () => {
+    await send(snapshot([], twoPhases));
+    await page.getByRole('tab', { name: /Board/ }).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.locator('li.phase').first().waitFor();
+    assert.equal(await page.evaluate('document.activeElement?.id'), 'tab-roadmap');
+    await page.keyboard.press('End');
+    await page.locator('li[data-peer-id], .empty').first().waitFor();
+    assert.equal(await page.evaluate('document.activeElement?.id'), 'tab-peers');
   });
 
   it('moves a card dragged to another column', async () => {
@@ -233,7 +245,7 @@ describe('dashboard webview (browser)', function () {
     assert.match(await page.locator('li.debate[data-debate-id="7"]').innerText(), /awaiting your ruling · round 3\/3 · alice, bob/);
     await page.getByRole('button', { name: 'Which date format for the API?' }).click();
     assert.deepEqual((await posted()).at(-1), { type: 'openDebate', debateId: 7 });
-    await send({ type: 'didLoadDebate', debate: escalatedWhole });
+    await send({ type: 'didLoadDebate', debateId: 7, debate: escalatedWhole });
     await page.locator('table.rounds').waitFor();
     assert.deepEqual(await page.locator('table.rounds thead th').allInnerTexts(), ['Round', 'alice', 'bob']);
     assert.equal(await page.locator('table.rounds tbody tr').count(), 3);

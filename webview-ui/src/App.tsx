@@ -15,9 +15,10 @@ export function App(): JSX.Element {
   if (!loaded.value) return <p class="muted">Loading…</p>;
   return (
     <>
-      <nav class="tabs" role="tablist" aria-label="Dashboard">
+      <nav class="tabs" role="tablist" aria-label="Dashboard" onKeyDown={onTabKey}>
         {tabs.map(([id, title, icon]) => (
-          <button key={id} role="tab" id={`tab-${id}`} aria-selected={tab.value === id} aria-controls={`panel-${id}`} class={tab.value === id ? 'tab selected' : 'tab'} onClick={() => { tab.value = id; }}>
+          <button key={id} role="tab" id={`tab-${id}`} aria-selected={tab.value === id} aria-controls={tab.value === id ? `panel-${id}` : undefined}
+            tabIndex={tab.value === id ? 0 : -1} class={tab.value === id ? 'tab selected' : 'tab'} onClick={() => { tab.value = id; }}>
             <i class={`codicon codicon-${icon}`} aria-hidden="true" /> {title}
             {id === 'peers' && <span class="count">{peers.value.length}</span>}
             {id === 'debates' && awaiting() > 0 && <span class="count attention" title="awaiting your ruling">{awaiting()}</span>}
@@ -32,6 +33,17 @@ export function App(): JSX.Element {
       <p class="muted version">PeerMesh {version.value}</p>
     </>
   );
+}
+
+/** ← / → (and Home / End) move between the tabs, as in any tab list; the focus follows. */
+function onTabKey(event: KeyboardEvent): void {
+  const at = tabs.findIndex(([id]) => id === tab.value);
+  const to = event.key === 'ArrowRight' ? (at + 1) % tabs.length : event.key === 'ArrowLeft' ? (at + tabs.length - 1) % tabs.length
+    : event.key === 'Home' ? 0 : event.key === 'End' ? tabs.length - 1 : -1;
+  if (to < 0) return;
+  event.preventDefault();
+  tab.value = tabs[to][0];
+  requestAnimationFrame(() => document.getElementById(`tab-${tabs[to][0]}`)?.focus());
 }
 
 /** Blocking deltas some recipient has not acked. */

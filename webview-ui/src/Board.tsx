@@ -10,21 +10,20 @@ import { kindLooks } from '../../src/core/kind-looks';
 import type { TaskStatus } from '../../src/protocol/plan';
 import type { DashboardTask } from '../../src/protocol/webview';
 import { Filters } from './Filters';
-import { columns, columnTitles, moveCard, pendingMoves, shownTasks, statusIcons } from './state';
-
-/** The card to focus after the next render (it moved to another column, so it was rebuilt). */
-let refocus: string | undefined;
+import { columns, columnTitles, focusAfterRender, moveCard, pendingMoves, shownTasks, statusIcons } from './state';
 
 export function Board(): JSX.Element {
   const board = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    if (!refocus) return;
-    board.current?.querySelector<HTMLElement>(`[data-task-id="${CSS.escape(refocus)}"]`)?.focus();
-    refocus = undefined;
+    const id = focusAfterRender.taskId;
+    if (!id) return;
+    board.current?.querySelector<HTMLElement>(`[data-task-id="${CSS.escape(id)}"]`)?.focus();
+    focusAfterRender.taskId = undefined;
   });
   return (
     <>
       <Filters />
+      <p id="card-keys" class="visually-hidden">Alt+Right or Alt+Left moves the card to the next or previous column.</p>
       <div class="board" ref={board}>
         {columns.map((status) => <Column key={status} status={status} tasks={shownTasks.value.filter((t) => t.status === status)} />)}
       </div>
@@ -75,13 +74,13 @@ function CardBody({ task, pending }: { task: DashboardTask; pending: boolean }):
     event.preventDefault();
     const next = columns[columns.indexOf(task.status) + (event.key === 'ArrowRight' ? 1 : -1)];
     if (!next) return;
-    refocus = task.id;
+    focusAfterRender.taskId = task.id;
     moveCard(task, next);
   };
   const shownFiles = task.files.slice(0, 2);
   return (
     <div role="listitem" tabIndex={0} draggable class={pending ? 'card pending' : 'card'} data-task-id={task.id}
-      aria-label={`${task.title}, ${columnTitles[task.status]}${task.assignee ? `, ${task.assignee.name}` : ''}. Alt+Right or Alt+Left moves it.`}
+      aria-describedby="card-keys" aria-busy={pending}
       onKeyDown={onKeyDown}
       onDragStart={(event) => event.dataTransfer?.setData('application/x-peermesh-task', task.id)}>
       <div class="title">{task.title}</div>

@@ -1,9 +1,14 @@
 /** The small pieces every tab uses: a filter (a labelled choice kept in a signal) and an empty state. */
 import type { Signal } from '@preact/signals';
 import type { ComponentChildren, JSX } from 'preact';
+import { useEffect } from 'preact/hooks';
 
 /** A labelled select bound to `value` (null: the first, unfiltered choice, named `all`). */
 export function Choice({ label, value, all, options }: { label: string; value: Signal<string | null>; all: string; options: ReadonlyArray<readonly [string, string]> }): JSX.Element {
+  // A filter kept from before whose choice is gone (the peer left, the phase was removed) would hide everything.
+  useEffect(() => {
+    if (value.value !== null && !options.some(([id]) => id === value.value)) value.value = null;
+  });
   return (
     <label>
       {label}{' '}

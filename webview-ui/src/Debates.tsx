@@ -40,7 +40,14 @@ export function Debates(): JSX.Element {
 function DebatePage(): JSX.Element {
   const d = openDebate.value;
   const [own, setOwn] = useState('');
-  if (!d) return <p class="muted">Loading the debate…</p>;
+  if (!d) {
+    return (
+      <>
+        <button class="link" onClick={() => showDebate(null)}><i class="codicon codicon-arrow-left" aria-hidden="true" /> All debates</button>
+        <p class="muted">Loading the debate…</p>
+      </>
+    );
+  }
   const sending = [...pendingRulings.value.values()].includes(d.id);
   const canRule = d.status === 'escalated' || d.status === 'open';
   return (

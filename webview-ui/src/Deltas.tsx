@@ -40,7 +40,7 @@ function Delta({ delta: d }: { delta: DashboardDelta }): JSX.Element {
   return (
     <li class={`delta ${d.severity}`} data-delta-id={d.id}>
       <div>
-        <i class={`codicon codicon-${severityIcon[d.severity]}`} aria-label={d.severity} /> <strong>{d.summary}</strong>
+        <i class={`codicon codicon-${severityIcon[d.severity]}`} role="img" aria-label={d.severity} /> <strong>{d.summary}</strong>
       </div>
       <div class="muted">#{d.id} · {d.kind.replace('_', ' ')} · {d.severity} · by {d.authorName} · <time dateTime={new Date(d.createdAt).toISOString()}>{ago(d.createdAt)}</time></div>
       {d.severity === 'blocking' && (

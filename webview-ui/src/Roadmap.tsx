@@ -31,7 +31,11 @@ function Phase({ phase, open, tasks, contracts }: { phase: DashboardPhase; open:
   const percent = phase.tasks.length === 0 ? 100 : Math.round((done / phase.tasks.length) * 100);
   return (
     <li class="phase" data-phase-id={phase.id}>
-      <details open={open} onToggle={(event) => { phaseOpen.value = { ...phaseOpen.value, [phase.id]: (event.currentTarget as HTMLDetailsElement).open }; }}>
+      <details open={open} onToggle={(event) => {
+        // Drawing it open fires a toggle too: only a change from what is shown is the person's.
+        const now = (event.currentTarget as HTMLDetailsElement).open;
+        if (now !== open) phaseOpen.value = { ...phaseOpen.value, [phase.id]: now };
+      }}>
         <summary>
           <i class="codicon codicon-chevron-right chevron" aria-hidden="true" />
           <span class="phase-title">{phase.title}</span>
@@ -43,7 +47,7 @@ function Phase({ phase, open, tasks, contracts }: { phase: DashboardPhase; open:
         <ul class="tasks">
           {tasks.map((task) => (
             <li key={task.id} class={`task ${task.status}`} data-task-id={task.id}>
-              <i class={`codicon codicon-${statusIcons[task.status]}`} title={columnTitles[task.status]} aria-label={columnTitles[task.status]} />
+              <i class={`codicon codicon-${statusIcons[task.status]}`} title={columnTitles[task.status]} role="img" aria-label={columnTitles[task.status]} />
               <span class="title">{task.title}</span>
               {task.assignee && <span class="assignee"><i class={`codicon codicon-${task.assignee.kind ? kindLooks[task.assignee.kind].icon : 'account'}`} aria-hidden="true" /> {task.assignee.name}</span>}
               {task.waitingFor.length > 0 && <span class="flag waiting"><i class="codicon codicon-clock" aria-hidden="true" /> waits for {task.waitingFor.join(', ')}</span>}

@@ -7,7 +7,7 @@ import { effect } from '@preact/signals';
 import { render } from 'preact';
 import { assertNever, isHostToWebviewMessage, type HostToWebviewMessage } from '../../src/protocol/webview';
 import { App } from './App';
-import { activity, debates, deltas, loaded, moveAnswered, openDebate, openDebateId, peers, ruled, setPlan, showDebate, version, vscode } from './state';
+import { activity, announcement, debates, deltas, loaded, moveAnswered, openDebate, openDebateId, peers, ruled, setPlan, showDebate, version, vscode } from './state';
 import './dashboard.css';
 
 function handle(message: HostToWebviewMessage): void {
@@ -37,7 +37,9 @@ function handle(message: HostToWebviewMessage): void {
       if (openDebateId.value !== null) showDebate(openDebateId.value);
       break;
     case 'didLoadDebate':
-      if (message.debate.id === openDebateId.value) openDebate.value = message.debate;
+      if (message.debateId !== openDebateId.value) break;
+      if (message.debate) openDebate.value = message.debate;
+      else announcement.value = `Debate #${message.debateId} could not be read: ${message.error ?? 'unknown error'}.`;
       break;
     case 'didChangeActivity':
       activity.value = message.activity;

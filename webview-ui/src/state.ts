@@ -112,6 +112,9 @@ export const shownTasks = computed(() => tasks.value.filter((task) =>
 
 let nextRequest = 1;
 
+/** The card to focus after the next render of the board (it moved, so it was rebuilt elsewhere). */
+export const focusAfterRender: { taskId?: string } = {};
+
 /** Moves a card to `status` at once, and asks the host to move its task; the answer keeps it there or puts it back. */
 export function moveCard(task: DashboardTask, status: TaskStatus): void {
   if (task.status === status) return;
@@ -128,6 +131,8 @@ export function moveAnswered(requestId: number, taskId: string, ok: boolean, rea
   const title = plan.value?.phases.flatMap((p) => p.tasks).find((t) => t.id === taskId)?.title ?? taskId;
   const rest = new Map(pendingMoves.value);
   rest.delete(taskId);
+  // Put back, the card is rebuilt in its old column: the focus goes with it.
+  if (!ok) focusAfterRender.taskId = taskId;
   pendingMoves.value = rest;
   announcement.value = ok ? `Moved “${title}” to ${columnTitles[move.status]}.` : `“${title}” stays where it was: ${reason ?? 'the move was refused'}.`;
 }

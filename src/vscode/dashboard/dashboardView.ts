@@ -131,8 +131,12 @@ export class DashboardViewProvider extends Disposable implements vscode.WebviewV
         break;
       case 'openDebate':
         void this.source.debate(message.debateId).then(
-          (debate) => this.post(page, { type: 'didLoadDebate', debate }),
-          (error: unknown) => this.log.warn(`[dashboard] reading debate #${message.debateId} failed: ${error instanceof Error ? error.message : String(error)}`),
+          (debate) => this.post(page, { type: 'didLoadDebate', debateId: message.debateId, debate }),
+          (error: unknown) => {
+            const reason = error instanceof Error ? error.message : String(error);
+            this.log.warn(`[dashboard] reading debate #${message.debateId} failed: ${reason}`);
+            return this.post(page, { type: 'didLoadDebate', debateId: message.debateId, error: reason });
+          },
         );
         break;
       case 'decideDebate':

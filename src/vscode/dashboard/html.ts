@@ -25,7 +25,7 @@ export function dashboardHtml(webview: vscode.Webview, scriptUri: vscode.Uri, st
 ${styles.map((uri) => `<link rel="stylesheet" href="${uri.toString()}">`).join('\n')}
 </head>
 <body>
-<main id="app" aria-live="polite"><p class="muted">Loading…</p></main>
+<main id="app"><p class="muted">Loading…</p></main>
 <script nonce="${nonce}" src="${scriptUri.toString()}"></script>
 </body>
 </html>`;

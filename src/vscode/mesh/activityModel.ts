@@ -24,6 +24,7 @@ export class ActivityModel extends Disposable {
   /** Names of peers the window's model no longer lists (gone, or another scope's), as the mesh remembers them. */
   private readonly names = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
+  private trafficTimer: NodeJS.Timeout | undefined;
   private readonly changeEmitter = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changeEmitter.event;
 
@@ -35,10 +36,10 @@ export class ActivityModel extends Disposable {
     mesh.onDidReceiveEvent((event) => {
       this.events = [...this.events, event].slice(-activityKept);
       if (event.type === 'peer_joined' && event.peer) this.names.set(event.peer, event.data.name);
-      if (event.type === 'message_sent') void this.readTraffic();
+      if (event.type === 'message_sent') this.readTrafficSoon();
       this.changed();
     }, undefined, this.subscriptions);
-    this.register({ dispose: () => clearTimeout(this.timer) });
+    this.register({ dispose: () => { clearTimeout(this.timer); clearTimeout(this.trafficTimer); } });
   }
 
   /** The feed, newest first. */
@@ -77,13 +78,24 @@ export class ActivityModel extends Disposable {
     }
   }
 
-  /** The words of the latest messages between peers. */
+  /** Reads the traffic once a burst of messages is over. */
+  private readTrafficSoon(): void {
+    if (this.trafficTimer) return;
+    this.trafficTimer = setTimeout(() => {
+      this.trafficTimer = undefined;
+      void this.readTraffic();
+    }, debounceMs.views);
+  }
+
+  /** The words of the latest messages between peers; only those of the events kept stay. */
   private async readTraffic(): Promise<void> {
     const client = this.mesh.client;
     if (!client) return;
     try {
       const { messages } = await client.request('messages/traffic', { limit: 100 }, { background: true });
       for (const m of messages) this.bodies.set(m.id, m);
+      const shown = new Set(this.events.flatMap((e) => (e.type === 'message_sent' ? [e.data.id] : [])));
+      for (const id of this.bodies.keys()) if (!shown.has(id)) this.bodies.delete(id);
       this.changed();
     } catch (error) {
       this.log.debug(`[activity] reading the traffic failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -41,6 +41,8 @@ export class LockLanguageClient extends Disposable {
   private home: string | undefined;
   /** The start or restart under way, if any. */
   private starting: Promise<void> = Promise.resolve();
+  /** Stopped for good (deactivation): nothing starts again. */
+  private stopped = false;
 
   constructor(
     private readonly extensionPath: string,
@@ -69,7 +71,7 @@ export class LockLanguageClient extends Disposable {
   /** Starts the server, or restarts it when the window has moved to another mesh home. */
   private ensure(): void {
     const home = this.ctx.mesh.homeDir;
-    if (this.isDisposed || this.home === home) return;
+    if (this.isDisposed || this.stopped || this.home === home) return;
     this.home = home;
     this.starting = this.starting.then(() => this.restart(home)).catch((error: unknown) => {
       this.home = undefined; // the next connection tries again
@@ -78,8 +80,8 @@ export class LockLanguageClient extends Disposable {
   }
 
   private async restart(home: string): Promise<void> {
-    await this.stop();
-    if (this.isDisposed) return;
+    await this.stopClient();
+    if (this.isDisposed || this.stopped) return;
     // Loaded here, not at activation: the client library is only needed once the window is in the mesh.
     const { LanguageClient, TransportKind, RevealOutputChannelOn } = loadLibrary(this.extensionPath);
     const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
@@ -141,8 +143,14 @@ export class LockLanguageClient extends Disposable {
     return undefined;
   }
 
-  /** Stops the server (it leaves the mesh); VS Code waits for it on deactivation. */
+  /** Stops the server (it leaves the mesh), after a start under way; VS Code waits for it on deactivation. */
   async stop(): Promise<void> {
+    this.stopped = true;
+    await this.starting;
+    await this.stopClient();
+  }
+
+  private async stopClient(): Promise<void> {
     const client = this.client;
     this.client = undefined;
     if (client?.isRunning()) await client.stop(5000).catch(() => undefined);
