@@ -49,6 +49,8 @@ export interface DashboardTask {
   overlaps: string[];
   /** Contracts it codes against that changed and its assignee has not acked yet. */
   changedContracts: string[];
+  /** Blocking deltas about it that its assignee has not acked yet (ids). */
+  unackedDeltas: number[];
 }
 
 export interface DashboardPhase {

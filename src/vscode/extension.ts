@@ -144,7 +144,7 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
   const dashboard = own(new DashboardViewProvider(context.extensionUri, {
     snapshot: () => dashboardSnapshot(version, model, plan, debates, deltas, activity),
     peers: () => dashboardPeers(model),
-    plan: () => dashboardPlan(plan.plan, model.peers.items, model.locks.items),
+    plan: () => dashboardPlan(plan.plan, model.peers.items, model.locks.items, deltas.deltas),
     moveTask: (taskId, status) => moveTask(planActions, taskId, status),
     debates: () => dashboardDebates(debates.debates),
     deltas: () => dashboardDeltas(deltas.deltas),
@@ -153,7 +153,10 @@ export function activate(context: vscode.ExtensionContext): PeerMeshExtensionApi
     decideDebate: (id, { pick, text }) => ruleOnDebate(debateActions, id, pick !== undefined ? { pick } : { text: text ?? '' }),
   }, log));
   debates.onDidChange(() => dashboard.refreshDebates(), undefined, context.subscriptions);
-  deltas.onDidChange(() => dashboard.refreshDeltas(), undefined, context.subscriptions);
+  deltas.onDidChange(() => {
+    dashboard.refreshDeltas();
+    dashboard.refreshPlan(); // a blocking delta's acks flag the tasks it is about
+  }, undefined, context.subscriptions);
   activity.onDidChange(() => dashboard.refreshActivity(), undefined, context.subscriptions);
   model.peers.onDidChange(() => dashboard.refreshPeers(), undefined, context.subscriptions);
   // The board flags tasks whose files other peers hold: claims change what it shows too.

@@ -42,7 +42,7 @@ function bigPlan(tasks: number): DashboardPlan {
         id: `task-${n}`, phase: `phase-${p}`, title: `Task ${n}: wire the part ${n} of the feature`, status: statuses[n % 5],
         assignee: n % 3 === 0 ? null : { id: `p-${n % 7}`, name: `agent-${n % 7}`, kind: 'claude-code' },
         files: [`src/part${n}/index.ts`, `src/part${n}/view.tsx`], dependsOn: n > 0 ? [`task-${n - 1}`] : [], waitingFor: [],
-        contracts: n % 10 === 0 ? ['api'] : [], note: n % 5 === 3 ? 'waits for the fixtures' : null, overlaps: n % 11 === 0 ? ['agent-9'] : [], changedContracts: [],
+        contracts: n % 10 === 0 ? ['api'] : [], note: n % 5 === 3 ? 'waits for the fixtures' : null, overlaps: n % 11 === 0 ? ['agent-9'] : [], changedContracts: [], unackedDeltas: n % 13 === 0 ? [n] : [],
       };
     }),
   }));

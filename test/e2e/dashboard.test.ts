@@ -23,7 +23,7 @@ const escalatedWhole: DashboardDebateDetail = {
 };
 
 const task = (id: string, phase: string, status: DashboardTask['status'], more: Partial<DashboardTask> = {}): DashboardTask => ({
-  id, phase, title: `Task ${id}`, status, assignee: null, files: [], dependsOn: [], waitingFor: [], contracts: [], note: null, overlaps: [], changedContracts: [], ...more,
+  id, phase, title: `Task ${id}`, status, assignee: null, files: [], dependsOn: [], waitingFor: [], contracts: [], note: null, overlaps: [], changedContracts: [], unackedDeltas: [], ...more,
 });
 
 /** A plan of two phases: the first done, the second under way, with every flag a card can carry. */
@@ -35,7 +35,7 @@ const twoPhases: DashboardPlan = {
       id: 'web', title: 'Web', tasks: [
         task('login-form', 'web', 'in_progress', {
           title: 'Login form', assignee: { id: 'p-2', name: 'codex-web', kind: 'codex' }, files: ['web/login.tsx', 'web/form.css', 'web/api.ts'],
-          overlaps: ['claude-server'], changedContracts: ['login-api'], contracts: ['login-api'],
+          overlaps: ['claude-server'], changedContracts: ['login-api'], contracts: ['login-api'], unackedDeltas: [12],
         }),
         task('link-page', 'web', 'todo', { title: 'Link landing page', dependsOn: ['login-form'], waitingFor: ['login-form'] }),
         task('e2e', 'web', 'todo', { title: 'End-to-end test' }),
@@ -155,6 +155,7 @@ describe('dashboard webview (browser)', function () {
     assert.match(form, /web\/login\.tsx, web\/form\.css \+1/);
     assert.match(form, /claimed by claude-server/);
     assert.match(form, /contract changed: login-api/);
+    assert.match(form, /blocking delta not acked: #12/);
     assert.match(await card('link-page').innerText(), /waits for login-form/);
     assert.equal(await card('login-form').locator('.codicon-hubot').count(), 1, 'the assignee kind\'s icon');
     assert.deepEqual(problems, []);
@@ -195,6 +196,27 @@ describe('dashboard webview (browser)', function () {
     await send({ type: 'didChangePlan', plan: moved });
     await column('in_progress').locator('[data-task-id="e2e"]:not(.pending)').waitFor();
     await page.getByRole('status').filter({ hasText: 'Moved “End-to-end test” to In progress.' }).waitFor();
+  });
+
+  it('keeps how far a tab was scrolled when the page is reloaded', async () => {
+    const long = Array.from({ length: 200 }, (_, i) => ({ seq: 200 - i, at: Date.now(), type: 'peer_status' as const, peer: 'p-a', peerName: 'alice', text: `alice is idle (${i})` }));
+    const withFeed: HostToWebviewMessage = { type: 'didChangeSnapshot', snapshot: { version: '9.8.7', peers: [], plan: null, debates: [], deltas: [], activity: long } };
+    await send(withFeed);
+    await page.getByRole('tab', { name: /Activity/ }).click();
+    await page.locator('li.event').nth(199).waitFor();
+    // Polled with evaluate: the page's CSP refuses the eval a string waitForFunction needs.
+    const until = async (expression: string) => {
+      for (let tries = 0; !(await page.evaluate(expression)); tries++) {
+        if (tries === 100) throw new Error(`never true: ${expression} (${String(await page.evaluate('JSON.stringify([window.scrollY, document.documentElement.scrollHeight, window.innerHeight, sessionStorage.saved])'))})`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    await page.evaluate('window.scrollTo(0, 900)');
+    await until('JSON.parse(sessionStorage.saved).scroll.activity === 900');
+    await page.reload();
+    await send(withFeed);
+    // Where it was (the codicons' font arriving may shift it a line or two, and the page keeps its place).
+    await until('window.scrollY > 800 && window.scrollY < 1100');
   });
 
   it('moves between its tabs with the arrow keys, as a tab list does', async () => {

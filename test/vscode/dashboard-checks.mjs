@@ -1,8 +1,8 @@
 // The dashboard in a real VS Code, reached through Playwright's frames (the workbench's webview
 // iframe, then the page's own): opened as an editor panel while the plan agents of
 // plan-screenshots.mjs are still at work. The board renders the broker's plan; a keyboard move
-// changes the task in the broker (read back with `peermesh plan show --json`, not from the
-// page); a move the broker refuses puts the card back with the reason; an agent's move (from its
+// and a drag change the task in the broker (read back with `peermesh plan show --json`, not
+// from the page); a move the broker refuses puts the card back with the reason; an agent's move (from its
 // own OS process) moves the card; switching away and back keeps the filters. Then screenshots of
 // the board, the roadmap and the activity feed (what the agents tell each other included) in
 // each theme: dashboard-{board,roadmap,activity}-{dark,light,hc}.png.
@@ -59,6 +59,11 @@ export function dashboardChecks(page, { repo, name, workspace, home, artifacts, 
       await dashboard.getByRole('status').filter({ hasText: /“Link landing page” stays where it was: .*login-form/ }).waitFor({ timeout: 30_000 });
       await column('todo').locator('[data-task-id="link-page"]:not(.pending)').waitFor();
       if ((await brokerStatus('link-page')) !== 'todo') throw new Error('the broker moved the landing page');
+    }],
+    ['dragging a card to another column changes the task\'s status in the broker', async () => {
+      await card('login-form').dragTo(column('done'));
+      await until('login-form done in the broker', async () => (await brokerStatus('login-form')) === 'done');
+      await column('done').locator('[data-task-id="login-form"]:not(.pending)').waitFor();
     }],
     ['an agent\'s move, in another process, moves the card', async () => {
       await agents().command('web rate-limit review');

@@ -96,6 +96,7 @@ function CardBody({ task, pending }: { task: DashboardTask; pending: boolean }):
       {task.waitingFor.length > 0 && <div class="flag waiting"><i class="codicon codicon-clock" aria-hidden="true" /> waits for {task.waitingFor.join(', ')}</div>}
       {task.overlaps.length > 0 && <div class="flag overlap"><i class="codicon codicon-lock" aria-hidden="true" /> claimed by {task.overlaps.join(', ')}</div>}
       {task.changedContracts.length > 0 && <div class="flag delta"><i class="codicon codicon-bell-dot" aria-hidden="true" /> contract changed: {task.changedContracts.join(', ')}</div>}
+      {task.unackedDeltas.length > 0 && <div class="flag blocking"><i class="codicon codicon-error" aria-hidden="true" /> blocking {task.unackedDeltas.length === 1 ? 'delta' : 'deltas'} not acked: {task.unackedDeltas.map((id) => `#${id}`).join(', ')}</div>}
       {task.note && <div class="note muted">{task.note}</div>}
     </div>
   );

@@ -7,7 +7,7 @@ import { effect } from '@preact/signals';
 import { render } from 'preact';
 import { assertNever, isHostToWebviewMessage, type HostToWebviewMessage } from '../../src/protocol/webview';
 import { App } from './App';
-import { activity, announcement, debates, deltas, loaded, moveAnswered, openDebate, openDebateId, peers, ruled, setPlan, showDebate, version, vscode } from './state';
+import { activity, announcement, debates, scrolled, tab, deltas, loaded, moveAnswered, openDebate, openDebateId, peers, ruled, setPlan, showDebate, version, vscode } from './state';
 import './dashboard.css';
 
 function handle(message: HostToWebviewMessage): void {
@@ -59,6 +59,33 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   // Anything that is not one of the host's messages is not ours to handle.
   if (isHostToWebviewMessage(event.data)) handle(event.data);
 });
+// Each tab's scroll is kept with the view's state, and given back when the tab is shown again:
+// once the tab has been drawn tall enough (a few frames at most), and without the scrolling
+// that drawing causes meanwhile being taken for the person's.
+// (VS Code builds a hidden view's page afresh; a browser's own restoring on reload is not relied on.)
+history.scrollRestoration = 'manual';
+let scrollFrame = 0;
+let restoring = false;
+window.addEventListener('scroll', () => {
+  if (restoring) return;
+  cancelAnimationFrame(scrollFrame);
+  scrollFrame = requestAnimationFrame(() => { scrolled.value = { ...scrolled.value, [tab.value]: Math.round(window.scrollY) }; });
+}, { passive: true });
+effect(() => {
+  if (!loaded.value) return;
+  const top = scrolled.peek()[tab.value] ?? 0;
+  restoring = true;
+  const restore = (frames: number): void => {
+    requestAnimationFrame(() => {
+      const room = document.documentElement.scrollHeight - window.innerHeight;
+      if (room < top && frames < 30) return restore(frames + 1);
+      window.scrollTo(0, top);
+      requestAnimationFrame(() => { restoring = false; });
+    });
+  };
+  restore(0);
+});
+
 const app = document.getElementById('app')!;
 effect(() => { if (version.value) app.dataset.version = version.value; });
 render(<App />, app);

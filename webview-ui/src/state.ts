@@ -38,6 +38,8 @@ interface ViewState {
   /** The activity feed's filters: one peer (id), one event type, or all. */
   activityPeer: string | null;
   activityType: string | null;
+  /** How far each tab was scrolled. */
+  scroll: Partial<Record<Tab, number>>;
 }
 
 const saved = (vscode.getState() ?? {}) as Partial<ViewState>;
@@ -49,10 +51,11 @@ export const deltaKindFilter = signal<string | null>(saved.deltaKind ?? null);
 export const deltaSeverityFilter = signal<string | null>(saved.deltaSeverity ?? null);
 export const activityPeerFilter = signal<string | null>(saved.activityPeer ?? null);
 export const activityTypeFilter = signal<string | null>(saved.activityType ?? null);
+export const scrolled = signal<Partial<Record<Tab, number>>>(saved.scroll ?? {});
 effect(() => vscode.setState({
   tab: tab.value, phaseOpen: phaseOpen.value, peer: peerFilter.value, phase: phaseFilter.value,
   deltaKind: deltaKindFilter.value, deltaSeverity: deltaSeverityFilter.value,
-  activityPeer: activityPeerFilter.value, activityType: activityTypeFilter.value,
+  activityPeer: activityPeerFilter.value, activityType: activityTypeFilter.value, scroll: scrolled.value,
 } satisfies ViewState));
 
 export const version = signal<string | undefined>(undefined);

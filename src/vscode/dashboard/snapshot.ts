@@ -18,7 +18,7 @@ import type { PlanModel } from '../mesh/planModel';
 
 export function dashboardSnapshot(version: string, model: MeshModel, plan: PlanModel, debates: DebateModel, deltas: DeltaModel, activity: ActivityModel): DashboardSnapshot {
   return {
-    version, peers: dashboardPeers(model), plan: dashboardPlan(plan.plan, model.peers.items, model.locks.items),
+    version, peers: dashboardPeers(model), plan: dashboardPlan(plan.plan, model.peers.items, model.locks.items, deltas.deltas),
     debates: dashboardDebates(debates.debates), deltas: dashboardDeltas(deltas.deltas), activity: activity.items,
   };
 }
@@ -70,8 +70,16 @@ export function dashboardPeers(model: MeshModel): DashboardPeer[] {
 }
 
 /** The plan as the board and the roadmap show it; null without one. */
-export function dashboardPlan(plan: PlanView | null, peers: readonly Peer[], locks: readonly Lock[]): DashboardPlan | null {
+export function dashboardPlan(plan: PlanView | null, peers: readonly Peer[], locks: readonly Lock[], deltas: readonly Delta[]): DashboardPlan | null {
   if (!plan) return null;
+  // Blocking deltas routed to a task's assignee because of that task, not acked yet: by task.
+  const unacked = new Map<string, number[]>();
+  for (const delta of deltas) {
+    if (delta.severity !== 'blocking') continue;
+    for (const r of delta.recipients) {
+      if (r.reason === 'task' && r.ackedAt === null) unacked.set(r.via, [...(unacked.get(r.via) ?? []), delta.id]);
+    }
+  }
   const kinds = new Map(peers.map((peer) => [peer.id, peer.kind]));
   const status = new Map(plan.phases.flatMap((phase) => phase.tasks.map((task) => [task.id, task.status])));
   const inProject = locks.filter((lock) => toPattern(lock.path, plan.project) !== null);
@@ -80,13 +88,13 @@ export function dashboardPlan(plan: PlanView | null, peers: readonly Peer[], loc
     phases: plan.phases.map((phase) => ({
       id: phase.id,
       title: printable(phase.title),
-      tasks: phase.tasks.map((task) => toDashboardTask(task, plan.project, kinds, status, inProject)),
+      tasks: phase.tasks.map((task) => toDashboardTask(task, plan.project, kinds, status, inProject, unacked.get(task.id) ?? [])),
     })),
     contracts: plan.contracts.map(({ id, kind, name, version, status: contractStatus }) => ({ id, kind, name: printable(name), version, status: contractStatus })),
   };
 }
 
-function toDashboardTask(task: Task, root: string, kinds: Map<string, PeerKind>, status: Map<string, string>, locks: readonly Lock[]): DashboardTask {
+function toDashboardTask(task: Task, root: string, kinds: Map<string, PeerKind>, status: Map<string, string>, locks: readonly Lock[], unackedDeltas: number[]): DashboardTask {
   const files = task.files.map((file) => toPattern(file, root)).filter((p) => p !== null);
   const overlaps = new Set<string>();
   for (const lock of locks) {
@@ -107,6 +115,7 @@ function toDashboardTask(task: Task, root: string, kinds: Map<string, PeerKind>,
     note: task.note === null ? null : printable(task.note),
     overlaps: [...overlaps],
     changedContracts: (task.changedContracts ?? []).map((c) => c.contract),
+    unackedDeltas,
   };
 }
 
