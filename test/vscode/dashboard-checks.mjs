@@ -1,8 +1,10 @@
 // The dashboard in a real VS Code, reached through Playwright's frames (the workbench's webview
 // iframe, then the page's own): opened as an editor panel while the plan agents of
 // plan-screenshots.mjs are still at work. The board renders the broker's plan; a keyboard move
-// and a drag change the task in the broker (read back with `peermesh plan show --json`, not
-// from the page); a move the broker refuses puts the card back with the reason; an agent's move (from its
+// changes the task in the broker (read back with `peermesh plan show --json`, not from the
+// page; dragging is checked in the browser, test/e2e/dashboard.test.ts: a drag the workbench's
+// pointer makes across its webview frames is not reliably taken as one); a move the broker
+// refuses puts the card back with the reason; an agent's move (from its
 // own OS process) moves the card; switching away and back keeps the filters. Then screenshots of
 // the board, the roadmap and the activity feed (what the agents tell each other included) in
 // each theme: dashboard-{board,roadmap,activity}-{dark,light,hc}.png.
@@ -10,7 +12,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { cleanEnv, pickColorTheme, runCommand, themes } from './lock-screenshots.mjs';
+import { cleanEnv, pickColorTheme, quickOpen, runCommand, themes } from './lock-screenshots.mjs';
 
 const run = promisify(execFile);
 
@@ -60,11 +62,6 @@ export function dashboardChecks(page, { repo, name, workspace, home, artifacts, 
       await column('todo').locator('[data-task-id="link-page"]:not(.pending)').waitFor();
       if ((await brokerStatus('link-page')) !== 'todo') throw new Error('the broker moved the landing page');
     }],
-    ['dragging a card to another column changes the task\'s status in the broker', async () => {
-      await card('login-form').dragTo(column('done'));
-      await until('login-form done in the broker', async () => (await brokerStatus('login-form')) === 'done');
-      await column('done').locator('[data-task-id="login-form"]:not(.pending)').waitFor();
-    }],
     ['an agent\'s move, in another process, moves the card', async () => {
       await agents().command('web rate-limit review');
       await column('review').locator('[data-task-id="rate-limit"]').waitFor({ timeout: 60_000 });
@@ -73,11 +70,7 @@ export function dashboardChecks(page, { repo, name, workspace, home, artifacts, 
       await dashboard.getByLabel('Phase').selectOption({ label: 'Web' });
       await until('only the Web tasks', async () => (await dashboard.locator('.card').count()) === 3);
       // Another file in the dashboard's place hides it (its page is unloaded); then it is shown again.
-      await page.keyboard.press('Control+P');
-      await page.locator('.quick-input-widget .quick-input-box input:focus').waitFor({ state: 'visible', timeout: 10_000 });
-      await page.keyboard.type('parser.ts');
-      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'parser.ts' }).first().waitFor({ timeout: 10_000 });
-      await page.keyboard.press('Enter');
+      await quickOpen(page, 'parser.ts');
       await page.locator('.tab.active', { hasText: 'parser.ts' }).first().waitFor({ timeout: 10_000 });
       await runCommand(page, /^PeerMesh: Open Dashboard in Editor$/, 'Open Dashboard in Editor');
       await until('the filter still set', async () => (await dashboard.getByLabel('Phase').inputValue().catch(() => '')) === 'web');

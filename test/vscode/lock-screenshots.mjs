@@ -92,10 +92,7 @@ export function lockScreenshotChecks(page, { repo, name, workspace, home, artifa
     ['opens the locked file and draws the gutter badge and the tint', async () => {
       await page.keyboard.press('Control+J').catch(() => undefined); // hide the panel: more editor
       await page.keyboard.press('Control+Shift+E');
-      await page.keyboard.press('Control+P');
-      await page.keyboard.type(lockedFile);
-      await page.waitForTimeout(500);
-      await page.keyboard.press('Enter');
+      await quickOpen(page, lockedFile);
       await editor.locator('.view-line', { hasText: 'const tokens' }).waitFor({ state: 'visible', timeout: 10_000 });
       // A gutter icon is a glyph-margin decoration (.cgmr).
       await editor.locator('.cgmr').first().waitFor({ state: 'attached', timeout: 10_000 });
@@ -178,6 +175,18 @@ export async function runCommand(page, pattern, filter) {
   await page.keyboard.type(filter);
   await clickRow(page, pattern);
   await page.waitForTimeout(150);
+}
+
+/**
+ * Opens `file` with Quick Open (Ctrl+P): typed once its box has the focus, chosen once its row
+ * is listed (typed sooner, the keys go to the editor; Enter sooner opens nothing).
+ */
+export async function quickOpen(page, file) {
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget .quick-input-box input:focus').waitFor({ state: 'visible', timeout: 10_000 });
+  await page.keyboard.type(file);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: path.basename(file) }).first().waitFor({ state: 'visible', timeout: 10_000 });
+  await page.keyboard.press('Enter');
 }
 
 /** The class VS Code puts on the workbench for each kind of theme. */
