@@ -70,8 +70,10 @@ export function planScreenshotChecks(page, { repo, name, workspace, home, artifa
       await page.screenshot({ path: file });
       if (!hovered) throw new Error(`no tooltip with the blocked task's note (screenshot ${path.basename(file)})`);
     }]),
-    // The dashboard, while the agents are still at work (dashboard-checks.mjs).
-    ...dashboardChecks(page, { repo, name, workspace, home, artifacts, nodeBin, shownThemes }, () => agents),
+    // The dashboard, while the agents are still at work (dashboard-checks.mjs). The installed
+    // .vsix only shows that its packaged page renders the plan and moves a card in the broker:
+    // the rest is the same code, checked in the development pass.
+    ...dashboardChecks(page, { repo, name, workspace, home, artifacts, nodeBin, shownThemes }, () => agents).slice(0, name === 'dev' ? undefined : 3),
     ['the plan agents leave', async () => {
       await page.mouse.move(900, 700);
       await agents?.leave();
