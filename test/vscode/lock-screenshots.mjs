@@ -168,13 +168,28 @@ export function lockScreenshotChecks(page, { repo, name, workspace, home, artifa
 
 /** Runs a palette command the way a person does. */
 export async function runCommand(page, pattern, filter) {
-  await page.keyboard.press('Control+Shift+P');
   // Typed once the palette's box has the focus: typed sooner, the keys go to the editor and the
   // palette lists every command unfiltered.
-  await page.locator('.quick-input-widget .quick-input-box input:focus').waitFor({ state: 'visible', timeout: 10_000 });
+  await openQuickInput(page, 'Control+Shift+P');
   await page.keyboard.type(filter);
   await clickRow(page, pattern);
   await page.waitForTimeout(150);
+}
+
+/**
+ * Presses `keys` (the palette's, Quick Open's) and waits for the quick input's box to have the
+ * focus. Keys pressed while a webview's page has the focus may stay in its frame: then the
+ * pointer clicks the status bar's empty middle (taking the focus back to the workbench) and
+ * the keys go again.
+ */
+async function openQuickInput(page, keys) {
+  const box = page.locator('.quick-input-widget .quick-input-box input:focus');
+  await page.keyboard.press(keys);
+  if (await box.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) return;
+  const bar = await page.locator('.part.statusbar').first().boundingBox();
+  if (bar) await page.mouse.click(bar.x + bar.width / 2, bar.y + bar.height / 2);
+  await page.keyboard.press(keys);
+  await box.waitFor({ state: 'visible', timeout: 10_000 });
 }
 
 /**
@@ -182,8 +197,7 @@ export async function runCommand(page, pattern, filter) {
  * is listed (typed sooner, the keys go to the editor; Enter sooner opens nothing).
  */
 export async function quickOpen(page, file) {
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget .quick-input-box input:focus').waitFor({ state: 'visible', timeout: 10_000 });
+  await openQuickInput(page, 'Control+P');
   await page.keyboard.type(file);
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: path.basename(file) }).first().waitFor({ state: 'visible', timeout: 10_000 });
   await page.keyboard.press('Enter');
