@@ -247,18 +247,12 @@ export interface DidChangeActivityMessage {
 export type HostToWebviewMessage = DidChangeSnapshotMessage | DidChangePeersMessage | DidChangePlanMessage | DidMoveTaskMessage
   | DidChangeDebatesMessage | DidLoadDebateMessage | DidDecideDebateMessage | DidChangeDeltasMessage | DidChangeActivityMessage;
 
-const webviewToHostTypes: ReadonlySet<string> = new Set<WebviewToHostMessage['type']>(['ready', 'moveTask', 'openDebate', 'decideDebate']);
 const hostToWebviewTypes: ReadonlySet<string> = new Set<HostToWebviewMessage['type']>([
   'didChangeSnapshot', 'didChangePeers', 'didChangePlan', 'didMoveTask', 'didChangeDebates', 'didLoadDebate', 'didDecideDebate', 'didChangeDeltas', 'didChangeActivity',
 ]);
 
 function hasType(value: unknown, types: ReadonlySet<string>): boolean {
   return typeof value === 'object' && value !== null && types.has(String((value as { type?: unknown }).type));
-}
-
-/** Guards the host against anything the webview posts that is not one of its messages. */
-export function isWebviewToHostMessage(value: unknown): value is WebviewToHostMessage {
-  return hasType(value, webviewToHostTypes);
 }
 
 /** Guards the webview against `message` events that do not come from the host protocol. */
