@@ -2,9 +2,10 @@
  * The messages between the extension host and the dashboard webview, imported by both sides
  * (`src/vscode/dashboard/` and `webview-ui/src/`). Webview → host messages are imperative
  * (`ready`, `moveTask`); host → webview messages say what changed (`didChangeSnapshot`,
- * `didChangePlan`, `didMoveTask`). The protocol is a handshake, a full snapshot, then changes:
- * the webview says `ready` whenever its page (re)loads, and the host answers with the whole
- * state, so a re-opened view never starts from stale data; later changes come one part at a time.
+ * `didChangePlan`, `didChangeTasks`, `didMoveTask`). The protocol is a handshake, a full
+ * snapshot, then changes: the webview says `ready` whenever its page (re)loads, and the host
+ * answers with the whole state, so a re-opened view never starts from stale data; later changes
+ * come one part at a time, and a plan whose tasks alone changed as those tasks.
  *
  * This file is compiled into the browser bundle too: type-only imports from the rest of
  * `src/protocol`, no runtime dependencies. The host checks every message the webview posts
@@ -198,6 +199,16 @@ export interface DidChangePlanMessage {
   plan: DashboardPlan | null;
 }
 
+/**
+ * Tasks changed and nothing else in the plan did (a move, a claim, a flag): those tasks whole,
+ * each to replace the task with its id where it is. The host sends `didChangePlan` instead when
+ * the plan's shape changed.
+ */
+export interface DidChangeTasksMessage {
+  type: 'didChangeTasks';
+  tasks: DashboardTask[];
+}
+
 /** How a `moveTask` went: moved, or refused with the reason (the card goes back). */
 export interface DidMoveTaskMessage {
   type: 'didMoveTask';
@@ -244,11 +255,11 @@ export interface DidChangeActivityMessage {
 }
 
 /** Messages the extension host posts to the webview. */
-export type HostToWebviewMessage = DidChangeSnapshotMessage | DidChangePeersMessage | DidChangePlanMessage | DidMoveTaskMessage
+export type HostToWebviewMessage = DidChangeSnapshotMessage | DidChangePeersMessage | DidChangePlanMessage | DidChangeTasksMessage | DidMoveTaskMessage
   | DidChangeDebatesMessage | DidLoadDebateMessage | DidDecideDebateMessage | DidChangeDeltasMessage | DidChangeActivityMessage;
 
 const hostToWebviewTypes: ReadonlySet<string> = new Set<HostToWebviewMessage['type']>([
-  'didChangeSnapshot', 'didChangePeers', 'didChangePlan', 'didMoveTask', 'didChangeDebates', 'didLoadDebate', 'didDecideDebate', 'didChangeDeltas', 'didChangeActivity',
+  'didChangeSnapshot', 'didChangePeers', 'didChangePlan', 'didChangeTasks', 'didMoveTask', 'didChangeDebates', 'didLoadDebate', 'didDecideDebate', 'didChangeDeltas', 'didChangeActivity',
 ]);
 
 function hasType(value: unknown, types: ReadonlySet<string>): boolean {
@@ -258,6 +269,20 @@ function hasType(value: unknown, types: ReadonlySet<string>): boolean {
 /** Guards the webview against `message` events that do not come from the host protocol. */
 export function isHostToWebviewMessage(value: unknown): value is HostToWebviewMessage {
   return hasType(value, hostToWebviewTypes);
+}
+
+/**
+ * `plan` with `changed` (a `didChangeTasks`) in place: each replaces the task with its id; the
+ * phases and tasks that did not change keep their objects, so only their cards are redrawn.
+ */
+export function withTasks(plan: DashboardPlan, changed: readonly DashboardTask[]): DashboardPlan {
+  const byId = new Map(changed.map((task) => [task.id, task]));
+  return {
+    ...plan,
+    phases: plan.phases.map((phase) => (phase.tasks.some((task) => byId.has(task.id))
+      ? { ...phase, tasks: phase.tasks.map((task) => byId.get(task.id) ?? task) }
+      : phase)),
+  };
 }
 
 /**

@@ -3,7 +3,7 @@
  * phases, 200 deltas, 20 debates and 300 events, in headless Chromium (the real bundle in its
  * real page, test/e2e/dashboard-page.ts). Timed inside the page, from the host's message to
  * the frame that shows it: the first render of the board, and one task's status change (as an
- * agent's move arrives: a new plan with one card in another column). And the bundle's size.
+ * agent's move arrives: the host's `didChangeTasks` with that task). And the bundle's size.
  */
 import { statSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,17 +18,13 @@ export interface DashboardFigures {
   runs: number;
   /** The snapshot posted → every card drawn. */
   firstRender: Summary;
-  /** A plan with one task moved posted → that card drawn in its new column. */
+  /** One task moved (`didChangeTasks`) posted → that card drawn in its new column. */
   update: Summary;
   bundleBytes: number;
   bundleGzipBytes: number;
 }
 
-/**
- * Budgets at p99: the first render of 500 tasks, and one update. An update carries the whole
- * plan (the host sends the plan, not the task): copying it into the page and finding the one
- * task that changed is most of the update's time; drawing the card, a few milliseconds.
- */
+/** Budgets at p99: the first render of 500 tasks, and one task's update. */
 export const dashboardBudgetMs = { firstRender: 1000, update: 150 };
 
 const statuses = ['todo', 'in_progress', 'review', 'blocked', 'done'] as const;
@@ -84,14 +80,12 @@ export async function measureDashboard(quick: boolean, log: (s: string) => void)
         while (document.querySelectorAll('.card').length < ${tasks}) await new Promise((resolve) => requestAnimationFrame(resolve));
         return performance.now() - t0;
       })()`) as number);
-      // One task moves, as an agent's move arrives: the whole plan again, one card elsewhere.
-      const moved = structuredClone(snapshot.plan!);
-      const task = moved.phases[run % 10].tasks[0];
+      // One task moves, as an agent's move arrives: the host sends that task.
+      const task = snapshot.plan!.phases[run % 10].tasks[0];
       const to = task.status === 'done' ? 'todo' : 'done';
-      task.status = to;
       update.push(await page.evaluate(`(async () => {
         const t0 = performance.now();
-        window.postMessage(${JSON.stringify({ type: 'didChangePlan', plan: moved })}, '*');
+        window.postMessage(${JSON.stringify({ type: 'didChangeTasks', tasks: [{ ...task, status: to }] })}, '*');
         while (!document.querySelector('section.column[data-status="${to}"] [data-task-id="${task.id}"]')) await new Promise((resolve) => requestAnimationFrame(resolve));
         return performance.now() - t0;
       })()`) as number);

@@ -186,14 +186,12 @@ describe('dashboard webview (browser)', function () {
     await page.getByRole('status').filter({ hasText: '“End-to-end test” stays where it was: task e2e waits for login-form' }).waitFor();
     assert.equal(await page.evaluate('document.activeElement?.dataset.taskId'), 'e2e', 'the focus goes back with the card');
 
-    // Accepted: the card stays, and the plan that follows has it there.
+    // Accepted: the card stays, and the task that follows (as the host sends it) has it there.
     await card('e2e').focus();
     await page.keyboard.press('Alt+ArrowRight');
     const again = (await posted()).filter((m) => m.type === 'moveTask')[1];
     await send({ type: 'didMoveTask', requestId: again.requestId as number, taskId: 'e2e', ok: true });
-    const moved = structuredClone(twoPhases);
-    moved.phases[1].tasks[2].status = 'in_progress';
-    await send({ type: 'didChangePlan', plan: moved });
+    await send({ type: 'didChangeTasks', tasks: [{ ...twoPhases.phases[1].tasks[2], status: 'in_progress' }] });
     await column('in_progress').locator('[data-task-id="e2e"]:not(.pending)').waitFor();
     await page.getByRole('status').filter({ hasText: 'Moved “End-to-end test” to In progress.' }).waitFor();
   });
@@ -244,6 +242,20 @@ describe('dashboard webview (browser)', function () {
     moved.phases[1].tasks[1].status = 'blocked';
     await send({ type: 'didChangePlan', plan: moved });
     await column('blocked').locator('[data-task-id="link-page"]').waitFor();
+  });
+
+  it('moves the one card whose task changed (didChangeTasks); the other cards stay where they were', async () => {
+    await send(snapshot([], twoPhases));
+    await column('todo').locator('[data-task-id="link-page"]').waitFor();
+    const where = 'JSON.stringify([...document.querySelectorAll(".card")].map((el) => [el.dataset.taskId, el.closest("section.column").dataset.status]).sort())';
+    const before = JSON.parse(await page.evaluate(where) as string) as Array<[string, string]>;
+    const linkPage = twoPhases.phases[1].tasks[1];
+    await send({ type: 'didChangeTasks', tasks: [{ ...linkPage, status: 'review', assignee: { id: 'p-b', name: 'bob', kind: 'codex' } }] });
+    await column('review').locator('[data-task-id="link-page"]', { hasText: 'bob' }).waitFor();
+    const after = JSON.parse(await page.evaluate(where) as string) as Array<[string, string]>;
+    assert.deepEqual(after, before.map(([id, status]) => [id, id === 'link-page' ? 'review' : status]));
+    await page.getByRole('tab', { name: /Roadmap/ }).click();
+    await page.locator('li.phase', { hasText: 'Web' }).locator('li', { hasText: 'Link landing page' }).filter({ hasText: 'bob' }).waitFor();
   });
 
   it('keeps its tab and filters when the page is reloaded, as when the view is hidden and shown', async () => {

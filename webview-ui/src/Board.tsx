@@ -54,8 +54,8 @@ function Column({ status, tasks }: { status: TaskStatus; tasks: DashboardTask[] 
 }
 
 /**
- * One card. Drawn again only when its task or its pending state changes: an agent's move sends
- * the whole plan again, and the tasks that stayed keep their objects (state.ts), so one move
+ * One card. Drawn again only when its task or its pending state changes: an agent's move brings
+ * the task that moved (`didChangeTasks`), the others keep their objects (state.ts), so one move
  * redraws one card, not five hundred.
  */
 class Card extends Component<{ task: DashboardTask; pending: boolean }> {

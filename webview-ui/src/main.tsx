@@ -7,7 +7,7 @@ import { effect } from '@preact/signals';
 import { render } from 'preact';
 import { assertNever, isHostToWebviewMessage, type HostToWebviewMessage } from '../../src/protocol/webview';
 import { App } from './App';
-import { activity, announcement, debates, scrolled, tab, deltas, loaded, moveAnswered, openDebate, openDebateId, peers, ruled, setPlan, showDebate, version, vscode } from './state';
+import { activity, announcement, debates, scrolled, tab, deltas, loaded, moveAnswered, openDebate, openDebateId, peers, ruled, setPlan, setTasks, showDebate, version, vscode } from './state';
 import './dashboard.css';
 
 function handle(message: HostToWebviewMessage): void {
@@ -27,6 +27,9 @@ function handle(message: HostToWebviewMessage): void {
       break;
     case 'didChangePlan':
       setPlan(message.plan);
+      break;
+    case 'didChangeTasks':
+      setTasks(message.tasks);
       break;
     case 'didMoveTask':
       moveAnswered(message.requestId, message.taskId, message.ok, message.reason);

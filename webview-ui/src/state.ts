@@ -5,7 +5,10 @@
  */
 import { computed, effect, signal } from '@preact/signals';
 import type { TaskStatus } from '../../src/protocol/plan';
-import type { DashboardActivity, DashboardDebate, DashboardDebateDetail, DashboardDelta, DashboardPeer, DashboardPlan, DashboardTask, WebviewToHostMessage } from '../../src/protocol/webview';
+import {
+  withTasks, type DashboardActivity, type DashboardDebate, type DashboardDebateDetail, type DashboardDelta, type DashboardPeer, type DashboardPlan,
+  type DashboardTask, type WebviewToHostMessage,
+} from '../../src/protocol/webview';
 
 export interface VsCodeApi {
   postMessage(message: WebviewToHostMessage): void;
@@ -88,6 +91,11 @@ export function setPlan(next: DashboardPlan | null): void {
     return old && JSON.stringify(old) === JSON.stringify(t) ? old : t;
   };
   plan.value = next && { ...next, phases: next.phases.map((p) => ({ ...p, tasks: p.tasks.map(same) })) };
+}
+
+/** Tasks changed and nothing else did: each replaces the task with its id; the rest keep their objects. */
+export function setTasks(changed: DashboardTask[]): void {
+  if (plan.value) plan.value = withTasks(plan.value, changed);
 }
 
 /** Every task, as the board shows it now: with moves waiting for the host's answer applied. */

@@ -18,6 +18,7 @@ import { Disposable, disposeAll, type DisposableLike } from '../dispose';
 import { viewIds } from '../ids';
 import { dashboardHtml } from './html';
 import { parseWebviewMessage } from './messages';
+import { planChange } from './planChanges';
 
 /** What the dashboard shows and does, from the window's models and actions. */
 export interface DashboardSource {
@@ -36,8 +37,8 @@ export interface DashboardSource {
 }
 
 export class DashboardViewProvider extends Disposable implements vscode.WebviewViewProvider {
-  /** The open pages: the view's and the panel's. */
-  private readonly pages = new Set<vscode.Webview>();
+  /** The open pages (the view's and the panel's), each with the plan it was last sent (undefined: not known, e.g. it missed one). */
+  private readonly pages = new Map<vscode.Webview, DashboardPlan | null | undefined>();
   private panel: vscode.WebviewPanel | undefined;
   private readonly webviewRoot: vscode.Uri;
 
@@ -77,7 +78,7 @@ export class DashboardViewProvider extends Disposable implements vscode.WebviewV
     const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.webviewRoot, name));
     webview.html = dashboardHtml(webview, asset('dashboard.js'), [asset('codicon.css'), asset('dashboard.css')]);
     webview.options = { enableScripts: true, localResourceRoots: [this.webviewRoot] };
-    this.pages.add(webview);
+    this.pages.set(webview, undefined);
     const subscriptions: DisposableLike[] = [];
     webview.onDidReceiveMessage((message: unknown) => this.onMessage(webview, message), undefined, subscriptions);
     owner.onDidDispose(() => {
@@ -91,9 +92,19 @@ export class DashboardViewProvider extends Disposable implements vscode.WebviewV
     if (this.pages.size > 0) this.postAll({ type: 'didChangePeers', peers: this.source.peers() });
   }
 
-  /** The plan (or what it flags: claims, acks) changed: sends it to every open page. */
+  /**
+   * The plan (or what it flags: claims, acks) may have changed: sends each open page what
+   * changed since the plan it was sent last: the tasks that changed, or the plan whole when its
+   * shape did; nothing when nothing did.
+   */
   refreshPlan(): void {
-    if (this.pages.size > 0) this.postAll({ type: 'didChangePlan', plan: this.source.plan() });
+    if (this.pages.size === 0) return;
+    const plan = this.source.plan();
+    for (const [page, shown] of this.pages) {
+      const change = planChange(shown, plan);
+      if (change.kind === 'none') continue;
+      this.sendPlan(page, plan, change.kind === 'tasks' ? { type: 'didChangeTasks', tasks: change.tasks } : { type: 'didChangePlan', plan });
+    }
   }
 
   /** The debates changed: sends them to every open page (a page showing one asks for it again). */
@@ -122,10 +133,12 @@ export class DashboardViewProvider extends Disposable implements vscode.WebviewV
 
   private handle(page: vscode.Webview, message: WebviewToHostMessage): void {
     switch (message.type) {
-      case 'ready':
+      case 'ready': {
         this.log.debug('[dashboard] ready; sending snapshot');
-        void this.post(page, { type: 'didChangeSnapshot', snapshot: this.source.snapshot() });
+        const snapshot = this.source.snapshot();
+        this.sendPlan(page, snapshot.plan, { type: 'didChangeSnapshot', snapshot });
         break;
+      }
       case 'moveTask':
         void this.moveTask(page, message.requestId, message.taskId, message.status);
         break;
@@ -172,13 +185,22 @@ export class DashboardViewProvider extends Disposable implements vscode.WebviewV
   }
 
   private postAll(message: HostToWebviewMessage): void {
-    for (const page of this.pages) void this.post(page, message);
+    for (const page of this.pages.keys()) void this.post(page, message);
   }
 
-  private async post(page: vscode.Webview, message: HostToWebviewMessage): Promise<void> {
-    // A hidden page misses it; shown again, it reloads and says `ready`.
+  /** Posts `message`, which brings `page` to `plan`; a page that misses it gets the next plan whole. */
+  private sendPlan(page: vscode.Webview, plan: DashboardPlan | null, message: HostToWebviewMessage): void {
+    this.pages.set(page, plan);
+    void this.post(page, message).then((delivered) => {
+      if (!delivered && this.pages.get(page) === plan) this.pages.set(page, undefined);
+    });
+  }
+
+  /** Whether the page got it. A hidden page misses it; shown again, it reloads and says `ready`. */
+  private async post(page: vscode.Webview, message: HostToWebviewMessage): Promise<boolean> {
     const delivered = await page.postMessage(message);
     if (!delivered) this.log.debug(`[dashboard] ${message.type} not delivered (page hidden)`);
+    return delivered;
   }
 
   override dispose(): void {
