@@ -17,6 +17,8 @@ import { tempDir } from './util';
 
 /** What the decorations should stay within: the budget beside the measured figure. */
 export const drawBudgetMs = { p50: 300, p99: 1000 };
+/** An agent's task move until the dashboard's page shows it: the host's refresh, one `didChangeTasks`, one card drawn. */
+export const dashboardMoveBudgetMs = { p50: 300, p99: 1000 };
 /** What `activate()` may take: it only builds the window's parts; joining the mesh and the language server come after. */
 export const activationBudgetMs = 50;
 /** The debounces on the way: a burst of events, then one `locks/list`; a burst of changes, then one draw. */
@@ -39,10 +41,11 @@ const runLimitS = 240;
 export async function measureVsCode(quick: boolean, log: (s: string) => void, limitMs: number): Promise<VsCodeFigures> {
   const json = path.join(tempDir('pm-bench-vscode-'), 'result.json');
   const locks = quick ? 50 : 100;
-  log(`vscode: ${locks} locks by an agent process, drawn in the editor of a VS Code in headless Chromium`);
+  const moves = quick ? 10 : 30;
+  log(`vscode: ${locks} locks by an agent process, drawn in the editor of a VS Code in headless Chromium; then ${moves} task moves on its dashboard`);
   // The launcher stops the VS Code server and the browser it started on SIGTERM, so it gets one
   // (never a SIGKILL, which would leave them running), also when this process exits first.
-  const child = spawn(process.execPath, [launcher, '--json', json, '--locks', String(locks), '--timeout', String(runLimitS)], {
+  const child = spawn(process.execPath, [launcher, '--json', json, '--locks', String(locks), '--moves', String(moves), '--timeout', String(runLimitS)], {
     cwd: repo, stdio: ['ignore', 'inherit', 'pipe'],
   });
   const terminate = () => child.exitCode === null && child.signalCode === null && child.kill('SIGTERM');

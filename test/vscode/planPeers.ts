@@ -6,7 +6,8 @@
  * approves its contract, prints `ready`, and stays in the mesh until its stdin closes: an
  * agent that leaves gives its tasks back. Meanwhile each line on its stdin,
  * `<agent> <task> <status>`, has that agent (`server` or `web`) move a task, as the dashboard's
- * checks need; it answers `ok <line>` or `error <line>: <why>`.
+ * checks need; it answers `ok <line> <sent> <answered>` (the request's times, as `Date.now()`,
+ * for the bench) or `error <line>: <why>`.
  */
 import readline from 'node:readline';
 import { resolveHome } from '../../src/home/home';
@@ -77,8 +78,9 @@ async function main(): Promise<void> {
     try {
       const agent = agents[who];
       if (!agent) throw new Error(`no agent ${who}`);
+      const sent = Date.now();
       await agent.request('plan/update', { task, status: status as 'todo' | 'in_progress' | 'review' | 'blocked' | 'done' });
-      console.log(`ok ${line}`);
+      console.log(`ok ${line} ${sent} ${Date.now()}`);
     } catch (error) {
       console.log(`error ${line}: ${error instanceof Error ? error.message : String(error)}`);
     }

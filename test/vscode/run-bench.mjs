@@ -4,7 +4,11 @@
 // as run-offline.mjs runs the tests: the bench bundle is the `extensionTestsPath` instead of the
 // suite's. test/bench/run.ts runs it as its VS Code stage.
 //
-//   node test/vscode/run-bench.mjs --json FILE [--locks N] [--timeout SECONDS] [--keep]
+//   node test/vscode/run-bench.mjs --json FILE [--locks N] [--moves N] [--timeout SECONDS] [--keep]
+//
+// Once the bench inside has written its figures (the window stays open meanwhile), this times
+// the dashboard through the workbench (bench-dashboard.mjs): an agent's moves until its card
+// moves in the dashboard's page.
 //
 // FILE receives the bench's result ({ vscodeVersion, figures, … }), or { error } when it failed,
 // or { skipped } when the VS Code server is not cached and cannot be installed, which is the one
@@ -21,6 +25,7 @@ import {
 } from '../../scripts/vscode-server.mjs';
 import { makeWorkbenchDirs, serverEnv } from './workbench-setup.mjs';
 import { findActivation, logsUnder } from './activation-log.mjs';
+import { measureDashboardMoves } from './bench-dashboard.mjs';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const benchIndex = path.join(repo, 'out', 'test', 'vscode', 'bench', 'index.js');
@@ -28,12 +33,13 @@ const { values: options } = parseArgs({
   options: {
     json: { type: 'string' },
     locks: { type: 'string', default: '100' },
+    moves: { type: 'string', default: '30' },
     timeout: { type: 'string', default: '300' },
     keep: { type: 'boolean', default: false },
   },
 });
 if (!options.json) {
-  console.error('usage: node test/vscode/run-bench.mjs --json FILE [--locks N] [--timeout SECONDS] [--keep]');
+  console.error('usage: node test/vscode/run-bench.mjs --json FILE [--locks N] [--moves N] [--timeout SECONDS] [--keep]');
   process.exit(2);
 }
 const say = (line) => console.error(`[vscode-bench] ${line}`);
@@ -117,6 +123,16 @@ async function main() {
     return 1;
   }
   const result = JSON.parse(readFileSync(resultFile, 'utf8'));
+  try {
+    result.dashboard = await measureDashboardMoves(page, {
+      repo, workspace: dirs.workspace, home: dirs.home, nodeBin, moves: Number(options.moves), log: (line) => say(line),
+    });
+  } catch (error) {
+    say(`dashboard: ${error.stack ?? error}`);
+    result.dashboard = { error: error.message ?? String(error) };
+  } finally {
+    writeFileSync(`${resultFile}.done`, '');
+  }
   // The extension's activation, from the logs of this run (the bench ran after it).
   const { activatedInMs, totalMs, lspAfterMs } = findActivation(logsUnder(dirs.serverData), 'peermesh.peermesh');
   result.activation = { activatedInMs, totalMs, lspAfterMs };

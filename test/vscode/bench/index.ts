@@ -3,8 +3,10 @@
  * test/vscode/run-bench.mjs launches the workbench. VS Code's extension host calls `run()`,
  * which measures {@link measureDecorationLatency} and writes the figures (or the error) as JSON
  * to the file named by PEERMESH_BENCH_RESULT; PEERMESH_BENCH_LOCKS says how many locks to time.
+ * Then it keeps the window open until the launcher, which times the dashboard through the
+ * workbench, writes `<that file>.done`.
  */
-import { renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import * as vscode from 'vscode';
 import { closeAllAgents } from '../suite/mcpAgent';
@@ -19,6 +21,8 @@ export interface BenchResult {
   figures?: DecorationLatencyFigures;
   /** Why there are no figures. */
   error?: string;
+  /** An agent's task moves until the dashboard shows them, timed by the launcher through the workbench (test/vscode/bench-dashboard.mjs). */
+  dashboard?: DashboardMoveFigures;
   /** The extension's activation, read from the run's logs by the launcher (test/vscode/activation-log.mjs). */
   activation?: {
     /** `activate()` itself. */
@@ -28,6 +32,17 @@ export interface BenchResult {
     /** From the end of activation to the lock language server running (it starts once the window is in the mesh). */
     lspAfterMs?: number;
   };
+}
+
+export interface DashboardMoveFigures {
+  /** Moves timed (after a warm-up). */
+  moves: number;
+  /** The agent's `plan/update` sent → its answer, per move (ms). */
+  answerMs: number[];
+  /** The agent's `plan/update` sent → the card in its new column in the dashboard's page (ms). */
+  shownMs: number[];
+  /** Why there are no figures. */
+  error?: string;
 }
 
 const say = (line: string): void => console.log(`[peermesh-bench] ${line}`);
@@ -60,5 +75,15 @@ export async function run(): Promise<void> {
     // Written whole, then renamed: the launcher never reads half a file.
     writeFileSync(`${file}.tmp`, JSON.stringify(result, null, 2));
     renameSync(`${file}.tmp`, file);
+    // The launcher times the dashboard through the workbench next (its window must stay open):
+    // it says when it is done with `<file>.done`.
+    await until(() => existsSync(`${file}.done`), holdMs);
   }
+}
+
+/** How long the window stays open for the launcher's own measures at most. */
+const holdMs = 240_000;
+
+async function until(done: () => boolean, timeoutMs: number): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !done() && Date.now() < deadline;) await new Promise((resolve) => setTimeout(resolve, 250));
 }

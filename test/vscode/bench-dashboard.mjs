@@ -1,0 +1,48 @@
+// The dashboard's part of the VS Code bench, run by run-bench.mjs through the workbench once the
+// bench inside the extension host has its figures: two agents in their own OS process
+// (out/test/vscode/plan-peers.js) put a plan in place; the dashboard opens as an editor panel;
+// then one agent moves a task back and forth, and each move is timed from its `plan/update`
+// leaving the agent to the card standing in its new column in the dashboard's page (seen at
+// the page's next frame, on the same clock: one machine).
+import { dashboardPanel } from './dashboard-checks.mjs';
+import { runCommand } from './lock-screenshots.mjs';
+import { startPeers } from './peer-process.mjs';
+
+/**
+ * @param {import('playwright-core').Page} page the workbench
+ * @param {{ repo: string, workspace: string, home: string, nodeBin: string, moves: number, warmup?: number, log: (line: string) => void }} ctx
+ * @returns {Promise<{ moves: number, answerMs: number[], shownMs: number[] }>}
+ */
+export async function measureDashboardMoves(page, { repo, workspace, home, nodeBin, moves, warmup = 3, log }) {
+  const agents = await startPeers('plan-peers.js', { repo, workspace, home, nodeBin });
+  try {
+    await runCommand(page, /^PeerMesh: Open Dashboard in Editor$/, 'Open Dashboard in Editor');
+    const board = dashboardPanel(page).locator('.board');
+    // The web agent's login form, in review: it goes to in progress and back.
+    await board.locator('section.column[data-status="review"] [data-task-id="login-form"]').waitFor({ timeout: 60_000 });
+    log(`dashboard: ${moves} moves of an agent's task, timed to the card in the dashboard's page`);
+    const answerMs = [];
+    const shownMs = [];
+    for (let i = 0; i < warmup + moves; i++) {
+      const to = i % 2 === 0 ? 'in_progress' : 'review';
+      // Watching before the move: the page stamps the first frame that has the card in its new column.
+      await board.evaluate((el, { id, status }) => {
+        globalThis.peermeshBenchSeen = new Promise((resolve) => {
+          const look = () => (el.querySelector(`section.column[data-status="${status}"] [data-task-id="${id}"]`) ? resolve(Date.now()) : globalThis.requestAnimationFrame(look));
+          look();
+        });
+      }, { id: 'login-form', status: to });
+      const [sent, answered] = (await agents.command(`web login-form ${to}`)).split(' ').map(Number);
+      const shown = await board.evaluate(() => Promise.race([
+        globalThis.peermeshBenchSeen,
+        new Promise((_, reject) => setTimeout(() => reject(new Error('the card did not move in 30 s')), 30_000)),
+      ]));
+      if (i < warmup) continue;
+      answerMs.push(answered - sent);
+      shownMs.push(shown - sent);
+    }
+    return { moves, answerMs, shownMs };
+  } finally {
+    await agents.leave();
+  }
+}
