@@ -198,7 +198,7 @@ function dashboardMoveRows(d: VsCodeFigures['dashboard']): Row[] {
   const shown = summarize(d.shownMs);
   const ok = shown.p50 <= dashboardMoveBudgetMs.p50 && shown.p99 <= dashboardMoveBudgetMs.p99;
   return [
-    [`${title}, ${d.moves} moves`, pct(shown), `≤ ${dashboardMoveBudgetMs.p50} / ${dashboardMoveBudgetMs.p99} ms`,
+    [`${title}, ${d.moves} moves, ${d.tasks} tasks`, pct(shown), `≤ ${dashboardMoveBudgetMs.p50} / ${dashboardMoveBudgetMs.p99} ms`,
       join(ok ? 'within budget' : 'OVER BUDGET', `max ${ms(shown.max)} ms`, 'agent process: plan/update sent → the card in its new column in the page (next frame)', `views debounce ${debounceMs.views} ms, then plan/get`)],
     ['    plan/update → the agent\'s answer', pct(summarize(d.answerMs)), '', 'broker in the window\'s extension host'],
   ];

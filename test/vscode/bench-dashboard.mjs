@@ -1,26 +1,33 @@
 // The dashboard's part of the VS Code bench, run by run-bench.mjs through the workbench once the
 // bench inside the extension host has its figures: two agents in their own OS process
-// (out/test/vscode/plan-peers.js) put a plan in place; the dashboard opens as an editor panel;
+// (out/test/vscode/plan-peers.js) put a plan in place, as large as a plan may be (its six tasks
+// and a backlog up to planLimits.tasks); the dashboard opens as an editor panel;
 // then one agent moves a task back and forth, and each move is timed from its `plan/update`
 // leaving the agent to the card standing in its new column in the dashboard's page (seen at
 // the page's next frame, on the same clock: one machine).
 import { dashboardPanel } from './dashboard-checks.mjs';
+
+/** The plan's size: the most tasks a plan may have (src/protocol/plan.ts, planLimits.tasks). */
+export const benchPlanTasks = 300;
 import { runCommand } from './lock-screenshots.mjs';
 import { startPeers } from './peer-process.mjs';
 
 /**
  * @param {import('playwright-core').Page} page the workbench
  * @param {{ repo: string, workspace: string, home: string, nodeBin: string, moves: number, warmup?: number, log: (line: string) => void }} ctx
- * @returns {Promise<{ moves: number, answerMs: number[], shownMs: number[] }>}
+ * @returns {Promise<{ moves: number, tasks: number, answerMs: number[], shownMs: number[] }>}
  */
 export async function measureDashboardMoves(page, { repo, workspace, home, nodeBin, moves, warmup = 3, log }) {
-  const agents = await startPeers('plan-peers.js', { repo, workspace, home, nodeBin });
+  // The plan agents' own six tasks, and the backlog.
+  const agents = await startPeers('plan-peers.js', { repo, workspace, home, nodeBin, env: { PEERMESH_PLAN_BACKLOG: String(benchPlanTasks - 6) } });
   try {
     await runCommand(page, /^PeerMesh: Open Dashboard in Editor$/, 'Open Dashboard in Editor');
     const board = dashboardPanel(page).locator('.board');
     // The web agent's login form, in review: it goes to in progress and back.
     await board.locator('section.column[data-status="review"] [data-task-id="login-form"]').waitFor({ timeout: 60_000 });
-    log(`dashboard: ${moves} moves of an agent's task, timed to the card in the dashboard's page`);
+    const tasks = await board.locator('.card').count();
+    if (tasks !== benchPlanTasks) throw new Error(`the board shows ${tasks} tasks, not the plan's ${benchPlanTasks}`);
+    log(`dashboard: ${moves} moves of an agent's task on a board of ${tasks}, timed to the card in the dashboard's page`);
     const answerMs = [];
     const shownMs = [];
     for (let i = 0; i < warmup + moves; i++) {
@@ -41,7 +48,7 @@ export async function measureDashboardMoves(page, { repo, workspace, home, nodeB
       answerMs.push(answered - sent);
       shownMs.push(shown - sent);
     }
-    return { moves, answerMs, shownMs };
+    return { moves, tasks, answerMs, shownMs };
   } finally {
     await agents.leave();
   }

@@ -8,12 +8,12 @@ import { cleanEnv } from './lock-screenshots.mjs';
 /**
  * Starts `out/test/vscode/<bundle>` and resolves once it printed `ready` (rejects with its
  * output if it exits first, or after 30 s). Returns `leave()`, which closes its stdin and
- * waits for it (killing it after 10 s).
- * @param {{ repo: string, workspace: string, home: string, nodeBin: string }} ctx
+ * waits for it (killing it after 10 s). `env`: more of its environment.
+ * @param {{ repo: string, workspace: string, home: string, nodeBin: string, env?: Record<string, string> }} ctx
  */
-export async function startPeers(bundle, { repo, workspace, home, nodeBin }) {
+export async function startPeers(bundle, { repo, workspace, home, nodeBin, env = {} }) {
   const child = spawn(nodeBin, [path.join(repo, 'out', 'test', 'vscode', bundle)], {
-    cwd: workspace, env: { ...cleanEnv(), PEERMESH_HOME: home }, stdio: ['pipe', 'pipe', 'pipe'],
+    cwd: workspace, env: { ...cleanEnv(), ...env, PEERMESH_HOME: home }, stdio: ['pipe', 'pipe', 'pipe'],
   });
   const kill = () => child.kill('SIGKILL');
   process.once('exit', kill);

@@ -8,6 +8,8 @@
  * `<agent> <task> <status>`, has that agent (`server` or `web`) move a task, as the dashboard's
  * checks need; it answers `ok <line> <sent> <answered>` (the request's times, as `Date.now()`,
  * for the bench) or `error <line>: <why>`.
+ *
+ * PEERMESH_PLAN_BACKLOG=N adds a third phase of N small tasks (the bench's plan at its size).
  */
 import readline from 'node:readline';
 import { resolveHome } from '../../src/home/home';
@@ -43,6 +45,16 @@ const plan: PlanInput = {
   ],
 };
 
+/** A phase of `count` small tasks, nobody's, to do. */
+function backlog(count: number): PlanInput['phases'][number] {
+  return {
+    id: 'backlog', title: 'Backlog', detail: 'Everything after the first release.',
+    tasks: Array.from({ length: count }, (_, i) => ({
+      id: `backlog-${i + 1}`, title: `Backlog item ${i + 1}`, detail: '', files: [`src/later/item${i + 1}.ts`], dependsOn: [], contracts: [],
+    })),
+  };
+}
+
 function join(name: string, kind: PeerKind): Promise<PeerClient> {
   return PeerClient.connect({
     home: resolveHome(process.env),
@@ -55,7 +67,9 @@ function join(name: string, kind: PeerKind): Promise<PeerClient> {
 async function main(): Promise<void> {
   const server = await join('claude-server', 'claude-code');
   const web = await join('codex-web', 'codex');
-  const { proposal } = await server.request('plan/submit', { plan, source: 'agent' });
+  const extra = Number(process.env.PEERMESH_PLAN_BACKLOG ?? 0);
+  const submitted = extra > 0 ? { ...plan, phases: [...plan.phases, backlog(extra)] } : plan;
+  const { proposal } = await server.request('plan/submit', { plan: submitted, source: 'agent' });
   if (proposal) await server.request('plan/accept', { id: proposal.id });
   const move = (who: PeerClient, task: string, status: 'review' | 'blocked' | 'done', note?: string) =>
     who.request('plan/update', { task, status, ...(note && { note }) });

@@ -37,6 +37,8 @@ export interface BenchResult {
 export interface DashboardMoveFigures {
   /** Moves timed (after a warm-up). */
   moves: number;
+  /** Tasks on the board. */
+  tasks: number;
   /** The agent's `plan/update` sent → its answer, per move (ms). */
   answerMs: number[];
   /** The agent's `plan/update` sent → the card in its new column in the dashboard's page (ms). */
