@@ -193,7 +193,10 @@ export interface DidChangePeersMessage {
   peers: DashboardPeer[];
 }
 
-/** The plan changed (a task moved, a contract, the plan itself): the new plan. */
+/**
+ * The plan whole: its shape changed (phases, tasks added or gone, contracts, its title), or it is
+ * gone (null), or the page missed a change (it was hidden).
+ */
 export interface DidChangePlanMessage {
   type: 'didChangePlan';
   plan: DashboardPlan | null;

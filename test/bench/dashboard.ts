@@ -3,7 +3,8 @@
  * phases, 200 deltas, 20 debates and 300 events, in headless Chromium (the real bundle in its
  * real page, test/e2e/dashboard-page.ts). Timed inside the page, from the host's message to
  * the frame that shows it: the first render of the board, and one task's status change (as an
- * agent's move arrives: the host's `didChangeTasks` with that task). And the bundle's size.
+ * agent's move arrives: the host's `didChangeTasks` with that task), and one task's change in
+ * the plan sent whole (`didChangePlan`, as after a page missed a change). And the bundle's size.
  */
 import { statSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -20,12 +21,14 @@ export interface DashboardFigures {
   firstRender: Summary;
   /** One task moved (`didChangeTasks`) posted → that card drawn in its new column. */
   update: Summary;
+  /** The plan sent whole (`didChangePlan`) with one task moved → that card drawn in its new column. */
+  wholePlan: Summary;
   bundleBytes: number;
   bundleGzipBytes: number;
 }
 
-/** Budgets at p99: the first render of 500 tasks, and one task's update. */
-export const dashboardBudgetMs = { firstRender: 1000, update: 150 };
+/** Budgets at p99: the first render of 500 tasks, one task's update, and the plan sent whole with one task moved. */
+export const dashboardBudgetMs = { firstRender: 1000, update: 150, wholePlan: 300 };
 
 const statuses = ['todo', 'in_progress', 'review', 'blocked', 'done'] as const;
 
@@ -68,6 +71,7 @@ export async function measureDashboard(quick: boolean, log: (s: string) => void)
     const snapshot = bigSnapshot(tasks);
     const first: number[] = [];
     const update: number[] = [];
+    const wholePlan: number[] = [];
     log(`dashboard: ${tasks} tasks, 200 deltas, 20 debates, 300 events; ${runs} page loads`);
     for (let run = 0; run < runs; run++) {
       await page.goto(`${served.origin}/`);
@@ -80,6 +84,9 @@ export async function measureDashboard(quick: boolean, log: (s: string) => void)
         while (document.querySelectorAll('.card').length < ${tasks}) await new Promise((resolve) => requestAnimationFrame(resolve));
         return performance.now() - t0;
       })()`) as number);
+      // The page settled (the work a first render leaves for later done): the moves are timed as
+      // they come in a dashboard open a while, not in the frames right after its load.
+      await page.evaluate('new Promise((resolve) => requestIdleCallback(resolve, { timeout: 2000 }))');
       // One task moves, as an agent's move arrives: the host sends that task.
       const task = snapshot.plan!.phases[run % 10].tasks[0];
       const to = task.status === 'done' ? 'todo' : 'done';
@@ -89,9 +96,21 @@ export async function measureDashboard(quick: boolean, log: (s: string) => void)
         while (!document.querySelector('section.column[data-status="${to}"] [data-task-id="${task.id}"]')) await new Promise((resolve) => requestAnimationFrame(resolve));
         return performance.now() - t0;
       })()`) as number);
+      // Another task moves, in the plan sent whole: every task compared, one card redrawn.
+      const plan = structuredClone(snapshot.plan!);
+      const phase = plan.phases[run % 10];
+      phase.tasks[0] = { ...task, status: to };
+      const other = phase.tasks[1];
+      other.status = other.status === 'done' ? 'todo' : 'done';
+      wholePlan.push(await page.evaluate(`(async () => {
+        const t0 = performance.now();
+        window.postMessage(${JSON.stringify({ type: 'didChangePlan', plan })}, '*');
+        while (!document.querySelector('section.column[data-status="${other.status}"] [data-task-id="${other.id}"]')) await new Promise((resolve) => requestAnimationFrame(resolve));
+        return performance.now() - t0;
+      })()`) as number);
     }
     const bytes = readFileSync(bundle);
-    return { tasks, runs, firstRender: summarize(first), update: summarize(update), bundleBytes: statSync(bundle).size, bundleGzipBytes: gzipSync(bytes).length };
+    return { tasks, runs, firstRender: summarize(first), update: summarize(update), wholePlan: summarize(wholePlan), bundleBytes: statSync(bundle).size, bundleGzipBytes: gzipSync(bytes).length };
   } finally {
     await browser.close();
     await served.close();

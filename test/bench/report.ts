@@ -164,6 +164,8 @@ function dashboardRows(d: DashboardFigures): Row[] {
       join(verdict(d.firstRender, dashboardBudgetMs.firstRender), `max ${ms(d.firstRender.max)} ms`, `${d.runs} page loads, headless Chromium, snapshot posted → cards drawn`)],
     ['    one task moved (an agent\'s status change)', pct(d.update), `≤ ${dashboardBudgetMs.update} ms p99`,
       join(verdict(d.update, dashboardBudgetMs.update), `max ${ms(d.update.max)} ms`, 'the task posted (didChangeTasks) → the card drawn in its new column')],
+    ['    one task moved in the plan sent whole', pct(d.wholePlan), `≤ ${dashboardBudgetMs.wholePlan} ms p99`,
+      join(verdict(d.wholePlan, dashboardBudgetMs.wholePlan), `max ${ms(d.wholePlan.max)} ms`, 'the plan posted (didChangePlan, as after a missed change) → the card drawn')],
     ['    webview bundle', `${Math.round(d.bundleBytes / 1024)} KB`, '', `${Math.round(d.bundleGzipBytes / 1024)} KB gzipped; Preact, signals, the dashboard (codicons' font apart)`],
   ];
 }

@@ -51,7 +51,8 @@ export async function measureVsCode(quick: boolean, log: (s: string) => void, li
   const terminate = () => child.exitCode === null && child.signalCode === null && child.kill('SIGTERM');
   process.on('exit', terminate);
   readline.createInterface({ input: child.stderr! }).on('line', (line) => log(`vscode: ${line.replace(/^\[vscode-bench\] /, '')}`));
-  // The launcher's own timeout covers the run; this covers an install or a start that hangs.
+  // The launcher's own limits cover the run inside VS Code (runLimitS) and the dashboard's part
+  // after it (dashboardLimitMs, test/vscode/bench-dashboard.mjs); this covers an install or a start that hangs.
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;

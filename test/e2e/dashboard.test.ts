@@ -186,12 +186,13 @@ describe('dashboard webview (browser)', function () {
     await page.getByRole('status').filter({ hasText: '“End-to-end test” stays where it was: task e2e waits for login-form' }).waitFor();
     assert.equal(await page.evaluate('document.activeElement?.dataset.taskId'), 'e2e', 'the focus goes back with the card');
 
-    // Accepted: the card stays, and the task that follows (as the host sends it) has it there.
+    // Accepted, in the host's order: the task moved (the host's plan refreshed), then the answer.
     await card('e2e').focus();
     await page.keyboard.press('Alt+ArrowRight');
     const again = (await posted()).filter((m) => m.type === 'moveTask')[1];
-    await send({ type: 'didMoveTask', requestId: again.requestId as number, taskId: 'e2e', ok: true });
     await send({ type: 'didChangeTasks', tasks: [{ ...twoPhases.phases[1].tasks[2], status: 'in_progress' }] });
+    await column('in_progress').locator('[data-task-id="e2e"].pending').waitFor();
+    await send({ type: 'didMoveTask', requestId: again.requestId as number, taskId: 'e2e', ok: true });
     await column('in_progress').locator('[data-task-id="e2e"]:not(.pending)').waitFor();
     await page.getByRole('status').filter({ hasText: 'Moved “End-to-end test” to In progress.' }).waitFor();
   });
@@ -256,6 +257,18 @@ describe('dashboard webview (browser)', function () {
     assert.deepEqual(after, before.map(([id, status]) => [id, id === 'link-page' ? 'review' : status]));
     await page.getByRole('tab', { name: /Roadmap/ }).click();
     await page.locator('li.phase', { hasText: 'Web' }).locator('li', { hasText: 'Link landing page' }).filter({ hasText: 'bob' }).waitFor();
+  });
+
+  it('asks for the whole again (ready) when told of a task it does not have', async () => {
+    await send(snapshot([], twoPhases));
+    await column('todo').locator('[data-task-id="link-page"]').waitFor();
+    const readies = async () => (await posted()).filter((m) => m.type === 'ready').length;
+    const before = await readies();
+    const stranger = { ...twoPhases.phases[1].tasks[1], id: 'not-on-this-page', title: 'Not on this page' };
+    await send({ type: 'didChangeTasks', tasks: [stranger] });
+    for (const deadline = Date.now() + 10_000; (await readies()) === before && Date.now() < deadline;) await page.waitForTimeout(50);
+    assert.equal(await readies(), before + 1, 'one ready, asking for a snapshot');
+    assert.equal(await page.locator('[data-task-id="not-on-this-page"]').count(), 0, 'nothing drawn from a change it cannot place');
   });
 
   it('keeps its tab and filters when the page is reloaded, as when the view is hidden and shown', async () => {

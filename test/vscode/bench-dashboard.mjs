@@ -6,11 +6,15 @@
 // leaving the agent to the card standing in its new column in the dashboard's page (seen at
 // the page's next frame, on the same clock: one machine).
 import { dashboardPanel } from './dashboard-checks.mjs';
-
-/** The plan's size: the most tasks a plan may have (src/protocol/plan.ts, planLimits.tasks). */
-export const benchPlanTasks = 300;
 import { runCommand } from './lock-screenshots.mjs';
 import { startPeers } from './peer-process.mjs';
+
+/** The plan's size: the most tasks a plan may have (mirrors planLimits.tasks in src/protocol/plan.ts). */
+export const benchPlanTasks = 300;
+/** How long the dashboard's part may take (a full run, 33 moves, takes ~20 s); past it, it fails. */
+export const dashboardLimitMs = 120_000;
+/** How long one move may take to show before the part fails. */
+const moveLimitMs = 30_000;
 
 /**
  * @param {import('playwright-core').Page} page the workbench
@@ -18,6 +22,7 @@ import { startPeers } from './peer-process.mjs';
  * @returns {Promise<{ moves: number, tasks: number, answerMs: number[], shownMs: number[] }>}
  */
 export async function measureDashboardMoves(page, { repo, workspace, home, nodeBin, moves, warmup = 3, log }) {
+  const deadline = Date.now() + dashboardLimitMs;
   // The plan agents' own six tasks, and the backlog.
   const agents = await startPeers('plan-peers.js', { repo, workspace, home, nodeBin, env: { PEERMESH_PLAN_BACKLOG: String(benchPlanTasks - 6) } });
   try {
@@ -31,19 +36,29 @@ export async function measureDashboardMoves(page, { repo, workspace, home, nodeB
     const answerMs = [];
     const shownMs = [];
     for (let i = 0; i < warmup + moves; i++) {
+      if (Date.now() > deadline) throw new Error(`${i} moves took longer than ${dashboardLimitMs / 1000} s`);
       const to = i % 2 === 0 ? 'in_progress' : 'review';
-      // Watching before the move: the page stamps the first frame that has the card in its new column.
-      await board.evaluate((el, { id, status }) => {
-        globalThis.peermeshBenchSeen = new Promise((resolve) => {
-          const look = () => (el.querySelector(`section.column[data-status="${status}"] [data-task-id="${id}"]`) ? resolve(Date.now()) : globalThis.requestAnimationFrame(look));
+      // Watching before the move: the page stamps the first frame that has the card in its new
+      // column, and stops looking after moveLimitMs.
+      await board.evaluate((el, { id, status, limitMs }) => {
+        globalThis.peermeshBenchSeen = new Promise((resolve, reject) => {
+          let frame;
+          const timer = setTimeout(() => {
+            globalThis.cancelAnimationFrame(frame);
+            reject(new Error(`the card did not move in ${limitMs / 1000} s`));
+          }, limitMs);
+          const look = () => {
+            if (!el.querySelector(`section.column[data-status="${status}"] [data-task-id="${id}"]`)) frame = globalThis.requestAnimationFrame(look);
+            else {
+              clearTimeout(timer);
+              resolve(Date.now());
+            }
+          };
           look();
         });
-      }, { id: 'login-form', status: to });
+      }, { id: 'login-form', status: to, limitMs: moveLimitMs });
       const [sent, answered] = (await agents.command(`web login-form ${to}`)).split(' ').map(Number);
-      const shown = await board.evaluate(() => Promise.race([
-        globalThis.peermeshBenchSeen,
-        new Promise((_, reject) => setTimeout(() => reject(new Error('the card did not move in 30 s')), 30_000)),
-      ]));
+      const shown = await board.evaluate(() => globalThis.peermeshBenchSeen);
       if (i < warmup) continue;
       answerMs.push(answered - sent);
       shownMs.push(shown - sent);

@@ -76,7 +76,7 @@ export function dashboardChecks(page, { repo, name, workspace, home, artifacts, 
       await agents().command('web rate-limit review');
       await column('review').locator('[data-task-id="rate-limit"]').waitFor({ timeout: 60_000 });
     }],
-    ['switching away and back keeps the dashboard\'s filters', async () => {
+    ['switching away and back keeps the dashboard\'s filters, and what an agent did meanwhile shows', async () => {
       await dashboard.getByLabel('Phase').selectOption({ label: 'Web' });
       await until('only the Web tasks', async () => (await dashboard.locator('.card').count()) === 3);
       // A mark on the page, gone once the page is built afresh: the filter comes back from the view's state, not a page kept.
@@ -85,12 +85,18 @@ export function dashboardChecks(page, { repo, name, workspace, home, artifacts, 
       // page is unloaded; closing that editor shows the dashboard again, on a new page.
       await runCommand(page, /^File: New Untitled Text File$/, 'New Untitled Text File');
       await page.locator('.editor-group-container.active .tab.active', { hasText: /^Untitled/ }).first().waitFor({ timeout: 10_000 });
+      // While it is hidden an agent starts the landing page (its login form is done): no page hears it.
+      await agents().command('web link-page in_progress');
       await runCommand(page, /^View: Close Editor$/, 'View: Close Editor');
       await page.locator('.editor-group-container.active .tab.active', { hasText: 'PeerMesh Dashboard' }).first().waitFor({ timeout: 10_000 });
       await until('the dashboard on a page built afresh (not the one kept while hidden)', async () =>
         (await dashboard.locator('#app[data-version]').count()) === 1 && (await dashboard.locator('#app[data-shown-before]').count()) === 0);
       await until('the filter still set', async () => (await dashboard.getByLabel('Phase').inputValue().catch(() => '')) === 'web');
       await until('only the Web tasks again', async () => (await dashboard.locator('.card').count()) === 3);
+      await column('in_progress').locator('[data-task-id="link-page"]').waitFor({ timeout: 30_000 });
+      // The page shown again hears the moves after it.
+      await agents().command('web link-page review');
+      await column('review').locator('[data-task-id="link-page"]').waitFor({ timeout: 30_000 });
       await dashboard.getByLabel('Phase').selectOption({ label: 'all' });
     }],
     ['the dashboard gets the window to itself for its screenshots', () => dashboardAlone(page, true)],

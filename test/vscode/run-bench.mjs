@@ -25,7 +25,7 @@ import {
 } from '../../scripts/vscode-server.mjs';
 import { makeWorkbenchDirs, serverEnv } from './workbench-setup.mjs';
 import { findActivation, logsUnder } from './activation-log.mjs';
-import { measureDashboardMoves } from './bench-dashboard.mjs';
+import { dashboardLimitMs, measureDashboardMoves } from './bench-dashboard.mjs';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const benchIndex = path.join(repo, 'out', 'test', 'vscode', 'bench', 'index.js');
@@ -96,7 +96,12 @@ async function main() {
   const resultFile = path.join(tmp, 'result.json');
 
   const port = await freePort();
-  const env = serverEnv({ PEERMESH_HOME: dirs.home, PEERMESH_BENCH_RESULT: resultFile, PEERMESH_BENCH_LOCKS: options.locks });
+  const env = serverEnv({
+    PEERMESH_HOME: dirs.home, PEERMESH_BENCH_RESULT: resultFile, PEERMESH_BENCH_LOCKS: options.locks,
+    // The bench inside keeps the window open for the dashboard's part, while this process lives
+    // and at most the part's limit and a margin.
+    PEERMESH_BENCH_LAUNCHER_PID: String(process.pid), PEERMESH_BENCH_HOLD_MS: String(dashboardLimitMs + 60_000),
+  });
   const serverLog = path.join(tmp, 'server.log');
   const server = await startVsCodeServer({ nodeBin, serverMain, port, serverDataDir: dirs.serverData, extensionsDir: dirs.extensions, env, logFile: serverLog });
   cleanups.push(() => server.stop());

@@ -29,7 +29,8 @@ function handle(message: HostToWebviewMessage): void {
       setPlan(message.plan);
       break;
     case 'didChangeTasks':
-      setTasks(message.tasks);
+      // Tasks this page does not have: it is behind the host, and asks for the whole anew.
+      if (!setTasks(message.tasks)) vscode.postMessage({ type: 'ready' });
       break;
     case 'didMoveTask':
       moveAnswered(message.requestId, message.taskId, message.ok, message.reason);

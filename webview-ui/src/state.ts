@@ -93,9 +93,15 @@ export function setPlan(next: DashboardPlan | null): void {
   plan.value = next && { ...next, phases: next.phases.map((p) => ({ ...p, tasks: p.tasks.map(same) })) };
 }
 
-/** Tasks changed and nothing else did: each replaces the task with its id; the rest keep their objects. */
-export function setTasks(changed: DashboardTask[]): void {
-  if (plan.value) plan.value = withTasks(plan.value, changed);
+/**
+ * Tasks changed and nothing else did: each replaces the task with its id; the rest keep their
+ * objects. False, and nothing changed, when the page has no plan or not one of those tasks.
+ */
+export function setTasks(changed: DashboardTask[]): boolean {
+  const known = new Set((plan.value?.phases ?? []).flatMap((p) => p.tasks).map((t) => t.id));
+  if (!plan.value || !changed.every((task) => known.has(task.id))) return false;
+  plan.value = withTasks(plan.value, changed);
+  return true;
 }
 
 /** Every task, as the board shows it now: with moves waiting for the host's answer applied. */
@@ -135,7 +141,10 @@ export function moveCard(task: DashboardTask, status: TaskStatus): void {
   vscode.postMessage({ type: 'moveTask', requestId, taskId: task.id, status });
 }
 
-/** The host's answer to a move: the card stays (the plan that follows has it there) or goes back, saying why. */
+/**
+ * The host's answer to a move: the card stays (the tasks the host sent before this answer have it
+ * there) or goes back, saying why.
+ */
 export function moveAnswered(requestId: number, taskId: string, ok: boolean, reason: string | undefined): void {
   const move = pendingMoves.value.get(taskId);
   if (!move || move.requestId !== requestId) return;

@@ -190,6 +190,7 @@ export class DashboardViewProvider extends Disposable implements vscode.WebviewV
 
   /** Posts `message`, which brings `page` to `plan`; a page that misses it gets the next plan whole. */
   private sendPlan(page: vscode.Webview, plan: DashboardPlan | null, message: HostToWebviewMessage): void {
+    if (!this.pages.has(page)) return; // closed meanwhile
     this.pages.set(page, plan);
     void this.post(page, message).then((delivered) => {
       if (!delivered && this.pages.get(page) === plan) this.pages.set(page, undefined);

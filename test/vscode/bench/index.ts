@@ -4,7 +4,8 @@
  * which measures {@link measureDecorationLatency} and writes the figures (or the error) as JSON
  * to the file named by PEERMESH_BENCH_RESULT; PEERMESH_BENCH_LOCKS says how many locks to time.
  * Then it keeps the window open until the launcher, which times the dashboard through the
- * workbench, writes `<that file>.done`.
+ * workbench, writes `<that file>.done` — or is gone (PEERMESH_BENCH_LAUNCHER_PID), or
+ * PEERMESH_BENCH_HOLD_MS have passed.
  */
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -79,12 +80,19 @@ export async function run(): Promise<void> {
     renameSync(`${file}.tmp`, file);
     // The launcher times the dashboard through the workbench next (its window must stay open):
     // it says when it is done with `<file>.done`.
-    await until(() => existsSync(`${file}.done`), holdMs);
+    const launcher = Number(process.env.PEERMESH_BENCH_LAUNCHER_PID);
+    await until(() => existsSync(`${file}.done`) || (launcher > 0 && !alive(launcher)), Number(process.env.PEERMESH_BENCH_HOLD_MS ?? 180_000));
   }
 }
 
-/** How long the window stays open for the launcher's own measures at most. */
-const holdMs = 240_000;
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 async function until(done: () => boolean, timeoutMs: number): Promise<void> {
   for (const deadline = Date.now() + timeoutMs; !done() && Date.now() < deadline;) await new Promise((resolve) => setTimeout(resolve, 250));
