@@ -172,6 +172,10 @@ export async function runCommand(page, pattern, filter) {
   // palette lists every command unfiltered.
   await openQuickInput(page, 'Control+Shift+P');
   await page.keyboard.type(filter);
+  // A palette still setting itself up may have dropped the keys, listing every command: set again.
+  const box = page.locator('.quick-input-widget .quick-input-box input');
+  const value = await box.inputValue();
+  if (!value.endsWith(filter)) await box.fill(`${value.startsWith('>') ? '>' : ''}${filter}`);
   await clickRow(page, pattern);
   await page.waitForTimeout(150);
 }
@@ -229,7 +233,8 @@ export async function pickColorTheme(page, theme, filter) {
  */
 async function clickRow(page, pattern) {
   const rows = page.locator('.quick-input-widget .monaco-list-row');
-  const labelsNow = async () => (await rows.allInnerTexts()).map((text) => text.split('\n')[0].trim());
+  // The label alone: a row's text runs on into its keybinding and its group's separator ("recently used").
+  const labelsNow = () => rows.evaluateAll((els) => els.map((el) => (el.querySelector('.label-name') ?? el).textContent.trim()));
   const until = Date.now() + 5000;
   let labels;
   for (let last = ''; ; await page.waitForTimeout(100)) {
