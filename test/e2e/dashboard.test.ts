@@ -198,7 +198,7 @@ describe('dashboard webview (browser)', function () {
   });
 
   it('keeps how far a tab was scrolled when the page is reloaded', async () => {
-    const long = Array.from({ length: 200 }, (_, i) => ({ seq: 200 - i, at: Date.now(), type: 'peer_status' as const, peer: 'p-a', peerName: 'alice', text: `alice is idle (${i})` }));
+    const long = Array.from({ length: 200 }, (_, i) => ({ seq: 200 - i, at: Date.now(), type: 'lock_acquired' as const, peer: 'p-a', peerName: 'alice', text: `alice locked src/a.ts:${i}` }));
     const withFeed: HostToWebviewMessage = { type: 'didChangeSnapshot', snapshot: { version: '9.8.7', peers: [], plan: null, debates: [], deltas: [], activity: long } };
     await send(withFeed);
     await page.getByRole('tab', { name: /Activity/ }).click();
@@ -351,7 +351,7 @@ describe('dashboard webview (browser)', function () {
     ];
     await send({ type: 'didChangeSnapshot', snapshot: { version: '9.8.7', peers: [], plan: null, debates: [], deltas: [], activity } });
     await page.getByRole('tab', { name: /Activity/ }).click();
-    const rows = () => page.locator('li.event').evaluateAll((items) => items.map((i) => i.getAttribute('data-seq')));
+    const rows = () => page.locator('ol.feed > li').evaluateAll((items) => items.map((i) => i.getAttribute('data-seq')));
     assert.deepEqual(await rows(), ['12', '11', '10']);
     assert.match(await page.locator('li.event[data-seq="12"]').innerText(), /alice → bob: the parser is yours after lunch/);
     await page.getByLabel('Peer').selectOption({ label: 'alice' });
@@ -363,5 +363,18 @@ describe('dashboard webview (browser)', function () {
     await send({ type: 'didChangeActivity', activity: [{ seq: 13, at: at + 3000, type: 'peer_joined', peer: 'p-c', peerName: 'carol', text: 'carol joined (codex)' }, ...activity] });
     await page.locator('li.event[data-seq="13"]').waitFor();
     assert.deepEqual(await rows(), ['13', '12', '11', '10']);
+    // A `peermesh` command comes back, works and goes: one line, which opens to show the rest.
+    const cli = (seq: number, text: string) => ({ seq, at: at + seq * 1000, type: 'peer_status' as const, peer: 'p-cli', peerName: 'root-cli', text });
+    await send({ type: 'didChangeActivity', activity: [
+      cli(16, 'root-cli is disconnected'), cli(15, 'root-cli is working'), { ...cli(14, 'root-cli came back (cli)'), type: 'peer_joined' }, ...activity,
+    ] });
+    await page.locator('li[data-seq="16"]').waitFor();
+    assert.deepEqual(await rows(), ['16', '12', '11', '10']);
+    const run = page.locator('li[data-seq="16"]');
+    assert.match(await run.innerText(), /root-cli is disconnected · \+2 before/);
+    assert.equal(await run.locator('li.event[data-seq="15"]').isVisible(), false, 'folded');
+    await run.getByText('+2 before').click();
+    await run.locator('li.event[data-seq="14"]', { hasText: 'root-cli came back (cli)' }).waitFor();
+    await run.locator('li.event[data-seq="15"]', { hasText: 'root-cli is working' }).waitFor();
   });
 });

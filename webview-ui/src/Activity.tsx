@@ -1,9 +1,12 @@
 /**
  * The mesh as it happens, newest first: who joined, claimed, moved a task, pushed a delta —
- * and what the agents tell each other — filterable by peer and by type.
+ * and what the agents tell each other — filterable by peer and by type. One peer's comings and
+ * goings in a row (each `peermesh` command comes back, works and goes: three events) are one
+ * line, the newest, which opens to show the rest.
  */
 import type { JSX } from 'preact';
 import { Choice, Empty } from './Controls';
+import type { EventType } from '../../src/protocol/entities';
 import type { DashboardActivity } from '../../src/protocol/webview';
 import { activity, activityPeerFilter, activityTypeFilter } from './state';
 
@@ -30,20 +33,60 @@ export function Activity(): JSX.Element {
         <Choice label="Peer" value={activityPeerFilter} all="everyone" options={[...peers]} />
         <Choice label="Type" value={activityTypeFilter} all="all" options={types.map((t) => [t, t.replace(/_/g, ' ')] as const)} />
       </div>
-      <ol class="activity" reversed>
-        {shown.map((a) => <Entry key={a.seq} entry={a} />)}
+      <ol class="activity feed" reversed>
+        {foldPresence(shown).map(([newest, ...earlier]) => (earlier.length === 0
+          ? <Entry key={newest!.seq} entry={newest!} />
+          : <PresenceRun key={newest!.seq} newest={newest!} earlier={earlier} />))}
         {shown.length === 0 && <li class="muted">Nothing matches the filters.</li>}
       </ol>
     </>
   );
 }
 
+/** Events that only say a peer came, is working or idle, or went. */
+const presence: ReadonlySet<EventType> = new Set(['peer_joined', 'peer_status']);
+
+/** The feed in runs: each event alone, except one peer's presence events in a row, which are one run (newest first). */
+export function foldPresence(feed: readonly DashboardActivity[]): DashboardActivity[][] {
+  const runs: DashboardActivity[][] = [];
+  for (const entry of feed) {
+    const run = runs.at(-1);
+    const head = run?.[0];
+    if (run && head && presence.has(head.type) && presence.has(entry.type) && head.peer === entry.peer) run.push(entry);
+    else runs.push([entry]);
+  }
+  return runs;
+}
+
 function Entry({ entry: a }: { entry: DashboardActivity }): JSX.Element {
   return (
     <li class={`event ${a.type}`} data-seq={a.seq} data-type={a.type}>
+      <Line entry={a} />
+    </li>
+  );
+}
+
+function PresenceRun({ newest, earlier }: { newest: DashboardActivity; earlier: DashboardActivity[] }): JSX.Element {
+  return (
+    <li class={`event-run ${newest.type}`} data-seq={newest.seq} data-type={newest.type}>
+      <details>
+        <summary class="event">
+          <Line entry={newest} more={`+${earlier.length} before`} />
+        </summary>
+        <ol class="activity">
+          {earlier.map((a) => <Entry key={a.seq} entry={a} />)}
+        </ol>
+      </details>
+    </li>
+  );
+}
+
+function Line({ entry: a, more }: { entry: DashboardActivity; more?: string }): JSX.Element {
+  return (
+    <>
       <time class="muted" dateTime={new Date(a.at).toISOString()}>{new Date(a.at).toLocaleTimeString()}</time>
       <i class={`codicon codicon-${icons[a.type.split('_')[0]] ?? 'circle-small'}`} aria-hidden="true" />
-      <span class="text">{a.text}</span>
-    </li>
+      <span class="text">{a.text}{more && <span class="muted more"> · {more}</span>}</span>
+    </>
   );
 }

@@ -63,6 +63,11 @@ export class LockLanguageClient extends Disposable {
     return this.client;
   }
 
+  /** The mesh home the server runs for, or is being started for. */
+  get homeDir(): string | undefined {
+    return this.home;
+  }
+
   /** Settles once the server runs for the window's mesh home (started, or restarted after a move). */
   get ready(): Promise<void> {
     return this.starting;

@@ -120,7 +120,11 @@ describe('PeerMesh MCP server for agent mode', () => {
       listener.dispose();
       await waitFor('the window to return to the launcher\'s home', () =>
         (api.mesh.state.kind === 'connected' && api.mesh.homeDir === originalHome ? true : undefined), 30_000);
-      rmSync(otherHome, { recursive: true, force: true });
+      // The other home's language server, until stopped, joins again the broker that went with
+      // the window, and may write the home's secret anew (a CI run once saw ENOTEMPTY here).
+      await waitFor('the language server to move back too', () => (api.lsp.homeDir === originalHome ? true : undefined));
+      await api.lsp.ready;
+      rmSync(otherHome, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     }
     assert.equal((await definition()).env.PEERMESH_HOME, originalHome);
     await waitFor('the window back in its Peers tree', () => api.model.peers.items.find((p) => p.id === api.mesh.client?.peer.id));
