@@ -34,25 +34,22 @@ export function Activity(): JSX.Element {
         <Choice label="Type" value={activityTypeFilter} all="all" options={types.map((t) => [t, t.replace(/_/g, ' ')] as const)} />
       </div>
       <ol class="activity feed" reversed>
-        {foldPresence(shown).map(([newest, ...earlier]) => (earlier.length === 0
-          ? <Entry key={newest!.seq} entry={newest!} />
-          : <PresenceRun key={newest!.seq} newest={newest!} earlier={earlier} />))}
+        {foldPresence(shown).map((run) => (run.length === 1 ? <Entry key={run[0].seq} entry={run[0]} /> : <PresenceRun key={run[0].seq} run={run} />))}
         {shown.length === 0 && <li class="muted">Nothing matches the filters.</li>}
       </ol>
     </>
   );
 }
 
-/** Events that only say a peer came, is working or idle, or went. */
+/** Events that only say a peer joined (or came back) or how it is now: working, idle, disconnected. Leaving is not one: it is said alone. */
 const presence: ReadonlySet<EventType> = new Set(['peer_joined', 'peer_status']);
 
-/** The feed in runs: each event alone, except one peer's presence events in a row, which are one run (newest first). */
-export function foldPresence(feed: readonly DashboardActivity[]): DashboardActivity[][] {
-  const runs: DashboardActivity[][] = [];
+/** The feed in runs, each of one event or more (newest first): one peer's presence events in a row are one run, every other event is alone. */
+function foldPresence(feed: readonly DashboardActivity[]): [DashboardActivity, ...DashboardActivity[]][] {
+  const runs: [DashboardActivity, ...DashboardActivity[]][] = [];
   for (const entry of feed) {
     const run = runs.at(-1);
-    const head = run?.[0];
-    if (run && head && presence.has(head.type) && presence.has(entry.type) && head.peer === entry.peer) run.push(entry);
+    if (run && presence.has(run[0].type) && presence.has(entry.type) && run[0].peer === entry.peer) run.push(entry);
     else runs.push([entry]);
   }
   return runs;
@@ -66,7 +63,7 @@ function Entry({ entry: a }: { entry: DashboardActivity }): JSX.Element {
   );
 }
 
-function PresenceRun({ newest, earlier }: { newest: DashboardActivity; earlier: DashboardActivity[] }): JSX.Element {
+function PresenceRun({ run: [newest, ...earlier] }: { run: [DashboardActivity, ...DashboardActivity[]] }): JSX.Element {
   return (
     <li class={`event-run ${newest.type}`} data-seq={newest.seq} data-type={newest.type}>
       <details>
